@@ -1,0 +1,166 @@
+using System.Numerics;
+using System.Security.Cryptography;
+
+namespace Trading.PublicLog;
+
+/// <summary>Address of a stored tree node: the perfect subtree of 2^Level leaves starting at leaf Index * 2^Level.</summary>
+public readonly record struct NodeAddress(int Level, long Index)
+{
+    /// <summary>First leaf the node covers.</summary>
+    public long FirstLeaf => Index << Level;
+}
+
+/// <summary>A tree node to store, with its hash.</summary>
+public readonly record struct StoredNode(NodeAddress Address, byte[] Hash);
+
+/// <summary>RFC 9162 section 2.1.1 hashing: leaves and interior nodes are domain-separated by a prefix byte.</summary>
+public static class MerkleHash
+{
+    /// <summary>Size of every hash in the log (SHA-256).</summary>
+    public const int Size = 32;
+
+    /// <summary>Root of the empty tree: SHA-256 of the empty string.</summary>
+    public static byte[] EmptyRoot() => SHA256.HashData([]);
+
+    /// <summary>Leaf hash: SHA-256(0x00 || entry).</summary>
+    public static byte[] Leaf(ReadOnlySpan<byte> entry)
+    {
+        var hash = new byte[Size];
+        Leaf(entry, hash);
+        return hash;
+    }
+
+    /// <summary>Leaf hash written into <paramref name="destination"/> (32 bytes), without allocating for small entries.</summary>
+    public static void Leaf(ReadOnlySpan<byte> entry, Span<byte> destination)
+    {
+        using var h = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        ReadOnlySpan<byte> prefix = [0x00];
+        h.AppendData(prefix);
+        h.AppendData(entry);
+        h.GetHashAndReset(destination);
+    }
+
+    /// <summary>Interior node hash: SHA-256(0x01 || left || right).</summary>
+    public static byte[] Node(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right)
+    {
+        var hash = new byte[Size];
+        Node(left, right, hash);
+        return hash;
+    }
+
+    /// <summary>Interior node hash written into <paramref name="destination"/>.</summary>
+    public static void Node(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right, Span<byte> destination)
+    {
+        Span<byte> buffer = stackalloc byte[1 + 2 * Size];
+        buffer[0] = 0x01;
+        left.CopyTo(buffer[1..]);
+        right.CopyTo(buffer[(1 + Size)..]);
+        SHA256.HashData(buffer, destination);
+    }
+
+    /// <summary>
+    /// The perfect subtrees (largest first) whose RFC 9162 combination is MTH(D[start:end]),
+    /// for a range whose start is aligned to the largest power of two not above its length,
+    /// which holds for every subtree the RFC 9162 proof algorithms ask for.
+    /// </summary>
+    public static List<NodeAddress> Decompose(long start, long end)
+    {
+        var result = new List<NodeAddress>();
+        while (start < end)
+        {
+            long length = end - start;
+            int level = 63 - BitOperations.LeadingZeroCount((ulong)length);
+            // Shrink until aligned: keeps the function total even for unaligned starts.
+            while (level > 0 && (start & ((1L << level) - 1)) != 0)
+            {
+                level--;
+            }
+            result.Add(new NodeAddress(level, start >> level));
+            start += 1L << level;
+        }
+        return result;
+    }
+
+    /// <summary>Folds perfect-subtree hashes (largest first, left to right) into one RFC 9162 subtree hash.</summary>
+    public static byte[] FoldRight(IReadOnlyList<byte[]> hashes)
+    {
+        if (hashes.Count == 0)
+        {
+            return EmptyRoot();
+        }
+        var acc = hashes[^1];
+        for (int i = hashes.Count - 2; i >= 0; i--)
+        {
+            acc = Node(hashes[i], acc);
+        }
+        return acc;
+    }
+
+    /// <summary>Largest power of two strictly less than <paramref name="n"/> (n &gt; 1), the RFC 9162 split point.</summary>
+    public static long SplitPoint(long n) => 1L << (63 - BitOperations.LeadingZeroCount((ulong)(n - 1)));
+
+    /// <summary>
+    /// MTH over a list of leaf hashes, straight from the RFC 9162 recursive definition.
+    /// Used for small trees and as the reference the fast paths are tested against.
+    /// </summary>
+    public static byte[] RootOfLeafHashes(IReadOnlyList<byte[]> leafHashes)
+    {
+        var range = new CompactRange();
+        foreach (var leaf in leafHashes)
+        {
+            range.Append(leaf);
+        }
+        return range.Root();
+    }
+
+    /// <summary>Constant-time comparison of two hashes.</summary>
+    public static bool Equal(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b) => CryptographicOperations.FixedTimeEquals(a, b);
+}
+
+/// <summary>
+/// The right edge of a growing tree: at most one perfect subtree per level, so roots of a log of any
+/// length stream in O(log n) memory. Used by the full-log verifier and for batch roots.
+/// </summary>
+public sealed class CompactRange
+{
+    private readonly List<(int Level, byte[] Hash)> _stack = [];
+
+    /// <summary>Number of leaves appended.</summary>
+    public long Size { get; private set; }
+
+    /// <summary>Appends one leaf hash (32 bytes).</summary>
+    public void Append(ReadOnlySpan<byte> leafHash)
+    {
+        if (leafHash.Length != MerkleHash.Size)
+        {
+            throw new LogFormatException("hash.wrong-length", Args.Of(("expected", MerkleHash.Size), ("actual", leafHash.Length)));
+        }
+        var hash = leafHash.ToArray();
+        int level = 0;
+        // Merge equal-level neighbours: exactly the carries of a binary counter.
+        while (_stack.Count > 0 && _stack[^1].Level == level)
+        {
+            var left = _stack[^1].Hash;
+            _stack.RemoveAt(_stack.Count - 1);
+            MerkleHash.Node(left, hash, hash);
+            level++;
+        }
+        _stack.Add((level, hash));
+        Size++;
+    }
+
+    /// <summary>RFC 9162 root of everything appended so far.</summary>
+    public byte[] Root()
+    {
+        if (_stack.Count == 0)
+        {
+            return MerkleHash.EmptyRoot();
+        }
+        var acc = _stack[^1].Hash;
+        for (int i = _stack.Count - 2; i >= 0; i--)
+        {
+            acc = MerkleHash.Node(_stack[i].Hash, acc);
+        }
+        return acc;
+    }
+}
