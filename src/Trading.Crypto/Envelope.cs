@@ -1,0 +1,330 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using Org.BouncyCastle.Math;
+
+namespace Trading.Crypto;
+
+/// <summary>What sealing produced: the header, its hash, and (when computed) the envelope's SHA-256 and length.</summary>
+public sealed record EnvelopeSealResult(EnvelopeHeader Header, byte[] HeaderHash, byte[]? EnvelopeSha256, long EnvelopeLength)
+{
+    /// <summary>The manifest the bidder signs (needs the envelope hash, so seal with hashing on).</summary>
+    public BidManifest ToManifest() => new(Header.Suite, Header.Tender, Header.Lot, Header.Bidder, HeaderHash,
+        EnvelopeSha256 ?? throw new InvalidOperationException("seal with ComputeEnvelopeHash to build a manifest"), EnvelopeLength);
+}
+
+/// <summary>What structural validation (no key) learnt about an envelope.</summary>
+public sealed record EnvelopeInfo(EnvelopeHeader Header, byte[] HeaderHash, byte[] EnvelopeSha256, long EnvelopeLength, long ChunkCount);
+
+/// <summary>Options for <c>Envelope.SealAsync</c>.</summary>
+public sealed record EnvelopeSealOptions
+{
+    /// <summary>Payload chunk size (default 1 MiB).</summary>
+    public int ChunkSize { get; init; } = EnvelopeHeader.DefaultChunkSize;
+
+    /// <summary>Hash the envelope bytes while writing, for the manifest (costs one SHA-256 pass).</summary>
+    public bool ComputeEnvelopeHash { get; init; } = true;
+}
+
+/// <summary>The random inputs of one seal; fixed only by test vectors.</summary>
+internal sealed record SealSecrets(BigInteger Ephemeral, byte[] FileKey, byte[] Salt)
+{
+    internal static SealSecrets Random() =>
+        new(P256.RandomScalar(), RandomNumberGenerator.GetBytes(32), RandomNumberGenerator.GetBytes(EnvelopeHeader.SaltLength));
+}
+
+/// <summary>Every derivation of format version 1, written once (docs/envelope-format.md mirrors this).</summary>
+internal static class EnvelopeKdf
+{
+    internal const string KekInfoLabel = "trading/envelope/v1/kek";
+    internal const string PayloadInfoLabel = "trading/envelope/v1/payload";
+    internal const int NoncePrefixLength = 7;
+
+    internal static byte[] KekSalt(byte[] r, byte[] y) => Wire.Concat(r, y);
+
+    internal static byte[] KekInfo(ushort suiteId, BidContext bid) =>
+        Wire.Concat(Wire.Label(KekInfoLabel), Wire.U16(suiteId), Wire.LengthPrefixed(bid.Tender), Wire.LengthPrefixed(bid.Lot), Wire.LengthPrefixed(bid.Bidder));
+
+    internal static byte[] Kek(byte[] z, byte[] r, byte[] y, ushort suiteId, BidContext bid) =>
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, z, 32, KekSalt(r, y), KekInfo(suiteId, bid));
+
+    /// <summary>39 bytes: the 32-byte payload key then the 7-byte STREAM nonce prefix.</summary>
+    internal static (byte[] Key, byte[] Prefix) Payload(byte[] fileKey, byte[] salt)
+    {
+        var okm = HKDF.DeriveKey(HashAlgorithmName.SHA256, fileKey, 32 + NoncePrefixLength, salt, Wire.Label(PayloadInfoLabel));
+        return (okm[..32], okm[32..]);
+    }
+
+    /// <summary>STREAM nonce: prefix (7) || big-endian chunk counter (4) || last-chunk flag (1).</summary>
+    internal static void Nonce(ReadOnlySpan<byte> prefix, uint counter, bool last, Span<byte> nonce)
+    {
+        prefix.CopyTo(nonce);
+        BinaryPrimitives.WriteUInt32BigEndian(nonce[NoncePrefixLength..], counter);
+        nonce[11] = last ? (byte)1 : (byte)0;
+    }
+
+    // The kek is fresh for every envelope (new ephemeral key each time), so a fixed all-zero nonce is never reused.
+    internal static readonly byte[] WrapNonce = new byte[12];
+}
+
+/// <summary>
+/// The sealed-bid envelope: ECIES to the joint key (ECDH P-256, HKDF-SHA256) wrapping a random file key, and a
+/// STREAM-chunked AES-256-GCM payload with the header hash bound into every chunk. Streams in, streams out, in
+/// memory bounded by the chunk size.
+/// </summary>
+public static class Envelope
+{
+    /// <summary>Seals a plaintext stream (the bid ZIP) to the joint key under the bid's context.</summary>
+    public static Task<EnvelopeSealResult> SealAsync(Stream plaintext, Stream output, JointKey key, BidContext bid, EnvelopeSealOptions? options = null, CancellationToken cancellationToken = default) =>
+        SealAsync(plaintext, output, key.PublicKey, bid, options ?? new EnvelopeSealOptions(), SealSecrets.Random(), cancellationToken);
+
+    internal static async Task<EnvelopeSealResult> SealAsync(Stream plaintext, Stream output, byte[] jointPublicKey, BidContext bid, EnvelopeSealOptions options, SealSecrets secrets, CancellationToken ct)
+    {
+        var y = P256.Decode(jointPublicKey, "joint key Y");
+        var r = P256.Encode(P256.MultiplyG(secrets.Ephemeral));
+        var z = P256.Encode(P256.Multiply(y, secrets.Ephemeral)).AsSpan(1, 32).ToArray();
+        var header = new EnvelopeHeader(CryptoSuites.P256Id, bid.Tender, bid.Lot, bid.Bidder, JointKey.ComputeKeyId(jointPublicKey), r, secrets.Salt, options.ChunkSize);
+        var headerBytes = header.Encode();
+        var headerHash = EnvelopeHeader.HashOf(headerBytes);
+
+        var kek = EnvelopeKdf.Kek(z, r, jointPublicKey, CryptoSuites.P256Id, bid);
+        var wrapped = new byte[EnvelopeHeader.WrappedKeyLength];
+        using (var wrap = new AesGcm(kek, EnvelopeHeader.TagLength))
+        {
+            wrap.Encrypt(EnvelopeKdf.WrapNonce, secrets.FileKey, wrapped.AsSpan(0, 32), wrapped.AsSpan(32), headerHash);
+        }
+
+        CryptographicOperations.ZeroMemory(kek);
+        CryptographicOperations.ZeroMemory(z);
+        var (payloadKey, prefix) = EnvelopeKdf.Payload(secrets.FileKey, secrets.Salt);
+
+        using var hash = options.ComputeEnvelopeHash ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
+        long length = 0;
+        async ValueTask WriteAsync(ReadOnlyMemory<byte> data)
+        {
+            hash?.AppendData(data.Span);
+            length += data.Length;
+            await output.WriteAsync(data, ct);
+        }
+
+        await WriteAsync(headerBytes);
+        await WriteAsync(wrapped);
+
+        var chunkSize = options.ChunkSize;
+        var cur = ArrayPool<byte>.Shared.Rent(chunkSize);
+        var next = ArrayPool<byte>.Shared.Rent(chunkSize);
+        var outBuf = ArrayPool<byte>.Shared.Rent(chunkSize + EnvelopeHeader.TagLength);
+        try
+        {
+            using var gcm = new AesGcm(payloadKey, EnvelopeHeader.TagLength);
+            var nonce = new byte[12];
+            var curLen = await plaintext.ReadAtLeastAsync(cur.AsMemory(0, chunkSize), chunkSize, false, ct);
+            uint counter = 0;
+            while (true)
+            {
+                var nextLen = curLen == chunkSize ? await plaintext.ReadAtLeastAsync(next.AsMemory(0, chunkSize), chunkSize, false, ct) : 0;
+                var last = nextLen == 0;
+                EnvelopeKdf.Nonce(prefix, counter, last, nonce);
+                gcm.Encrypt(nonce, cur.AsSpan(0, curLen), outBuf.AsSpan(0, curLen), outBuf.AsSpan(curLen, EnvelopeHeader.TagLength), headerHash);
+                await WriteAsync(outBuf.AsMemory(0, curLen + EnvelopeHeader.TagLength));
+                if (last)
+                {
+                    break;
+                }
+
+                (cur, next) = (next, cur);
+                curLen = nextLen;
+                counter = checked(counter + 1);
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(cur);
+            CryptographicOperations.ZeroMemory(next);
+            ArrayPool<byte>.Shared.Return(cur);
+            ArrayPool<byte>.Shared.Return(next);
+            ArrayPool<byte>.Shared.Return(outBuf);
+            CryptographicOperations.ZeroMemory(payloadKey);
+        }
+
+        return new EnvelopeSealResult(header, headerHash, hash?.GetHashAndReset(), length);
+    }
+
+    /// <summary>
+    /// Decrypts with the combined opening (or any D = xR) to a plaintext stream. Output is written chunk by chunk
+    /// and is trustworthy only when this returns: on a refusal, discard what was written.
+    /// </summary>
+    public static Task<EnvelopeHeader> DecryptAsync(Stream envelope, Stream output, JointKey key, Combination combination, BidContext? expected = null, CancellationToken cancellationToken = default) =>
+        DecryptWithSharedSecretAsync(envelope, output, key.PublicKey, combination.R, combination.SharedSecret, expected, cancellationToken);
+
+    internal static async Task<EnvelopeHeader> DecryptWithSharedSecretAsync(Stream envelope, Stream output, byte[] jointPublicKey, byte[] expectedR, byte[] z, BidContext? expected, CancellationToken ct)
+    {
+        var (header, headerBytes) = await EnvelopeHeader.ReadAsync(envelope, ct);
+        header.CheckExpected(expected, JointKey.ComputeKeyId(jointPublicKey));
+        if (!header.EphemeralPoint.AsSpan().SequenceEqual(expectedR))
+        {
+            throw new CryptoException(CryptoErrorCode.HeaderFieldInvalid, "ephemeral point R", "differs from the R the opening was computed for");
+        }
+
+        var headerHash = EnvelopeHeader.HashOf(headerBytes);
+        var wrapped = await EnvelopeHeader.ReadExactAsync(envelope, EnvelopeHeader.WrappedKeyLength, null, "wrapped file key", ct);
+        var kek = EnvelopeKdf.Kek(z, header.EphemeralPoint, jointPublicKey, header.SuiteId, header.Bid);
+        var fileKey = new byte[32];
+        try
+        {
+            using var unwrap = new AesGcm(kek, EnvelopeHeader.TagLength);
+            unwrap.Decrypt(EnvelopeKdf.WrapNonce, wrapped.AsSpan(0, 32), wrapped.AsSpan(32), fileKey, headerHash);
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            throw new CryptoException(CryptoErrorCode.KeyUnwrapFailed);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(kek);
+        }
+
+        var (payloadKey, prefix) = EnvelopeKdf.Payload(fileKey, header.Salt);
+        CryptographicOperations.ZeroMemory(fileKey);
+        var chunkSize = header.ChunkSize;
+        var block = chunkSize + EnvelopeHeader.TagLength;
+        var cur = ArrayPool<byte>.Shared.Rent(block);
+        var next = ArrayPool<byte>.Shared.Rent(block);
+        var plain = ArrayPool<byte>.Shared.Rent(chunkSize);
+        try
+        {
+            using var gcm = new AesGcm(payloadKey, EnvelopeHeader.TagLength);
+            var nonce = new byte[12];
+            var curLen = await envelope.ReadAtLeastAsync(cur.AsMemory(0, block), block, false, ct);
+            if (curLen == 0)
+            {
+                throw new CryptoException(CryptoErrorCode.PayloadTruncated, "-1");
+            }
+
+            uint counter = 0;
+            while (true)
+            {
+                var nextLen = curLen == block ? await envelope.ReadAtLeastAsync(next.AsMemory(0, block), block, false, ct) : 0;
+                var last = nextLen == 0;
+                if (curLen < EnvelopeHeader.TagLength)
+                {
+                    throw new CryptoException(CryptoErrorCode.PayloadTruncated, ((long)counter - 1).ToString());
+                }
+
+                var textLen = curLen - EnvelopeHeader.TagLength;
+                if (!TryDecrypt(gcm, prefix, counter, last, cur, textLen, plain, headerHash, nonce))
+                {
+                    // Tell truncation and extension apart from tampering: the chunk is intact but its flag says otherwise.
+                    if (last && TryDecrypt(gcm, prefix, counter, false, cur, textLen, plain, headerHash, nonce))
+                    {
+                        throw new CryptoException(CryptoErrorCode.PayloadTruncated, counter.ToString());
+                    }
+
+                    if (!last && TryDecrypt(gcm, prefix, counter, true, cur, textLen, plain, headerHash, nonce))
+                    {
+                        throw new CryptoException(CryptoErrorCode.PayloadExtended, counter.ToString());
+                    }
+
+                    throw new CryptoException(CryptoErrorCode.ChunkAuthenticationFailed, counter.ToString());
+                }
+
+                await output.WriteAsync(plain.AsMemory(0, textLen), ct);
+                if (last)
+                {
+                    break;
+                }
+
+                (cur, next) = (next, cur);
+                curLen = nextLen;
+                counter = checked(counter + 1);
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plain);
+            ArrayPool<byte>.Shared.Return(cur);
+            ArrayPool<byte>.Shared.Return(next);
+            ArrayPool<byte>.Shared.Return(plain);
+            CryptographicOperations.ZeroMemory(payloadKey);
+        }
+
+        return header;
+    }
+
+    private static bool TryDecrypt(AesGcm gcm, byte[] prefix, uint counter, bool last, byte[] block, int textLen, byte[] plain, byte[] aad, byte[] nonce)
+    {
+        EnvelopeKdf.Nonce(prefix, counter, last, nonce);
+        try
+        {
+            gcm.Decrypt(nonce, block.AsSpan(0, textLen), block.AsSpan(textLen, EnvelopeHeader.TagLength), plain.AsSpan(0, textLen), aad);
+            return true;
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The upload path, without any key: parses and checks the header against the expected tender, lot, bidder and
+    /// joint key id, enforces a size limit, checks the chunk layout, hashes the bytes and optionally copies them
+    /// to storage as they pass. Authenticity of the payload is only known at opening.
+    /// </summary>
+    public static async Task<EnvelopeInfo> ValidateAsync(Stream envelope, BidContext expected, byte[] expectedJointKeyId, long maxLength, Stream? copyTo = null, CancellationToken cancellationToken = default)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var (header, headerBytes) = await EnvelopeHeader.ReadAsync(envelope, cancellationToken);
+        header.CheckExpected(expected, expectedJointKeyId);
+        long length = headerBytes.Length;
+        hash.AppendData(headerBytes);
+        if (copyTo is not null)
+        {
+            await copyTo.WriteAsync(headerBytes, cancellationToken);
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
+        try
+        {
+            int read;
+            while ((read = await envelope.ReadAsync(buffer.AsMemory(0, 1 << 16), cancellationToken)) > 0)
+            {
+                length += read;
+                if (length > maxLength)
+                {
+                    throw new CryptoException(CryptoErrorCode.EnvelopeTooLarge, maxLength.ToString());
+                }
+
+                hash.AppendData(buffer, 0, read);
+                if (copyTo is not null)
+                {
+                    await copyTo.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        var payload = length - headerBytes.Length - EnvelopeHeader.WrappedKeyLength;
+        if (payload < 0)
+        {
+            throw new CryptoException(CryptoErrorCode.HeaderTruncated, "wrapped file key");
+        }
+
+        long block = header.ChunkSize + EnvelopeHeader.TagLength;
+        var chunks = (payload + block - 1) / block;
+        var lastLength = payload - (chunks - 1) * block;
+        if (chunks == 0 || lastLength < EnvelopeHeader.TagLength)
+        {
+            throw new CryptoException(CryptoErrorCode.PayloadTruncated, (chunks - 1).ToString());
+        }
+
+        if (chunks > uint.MaxValue)
+        {
+            throw new CryptoException(CryptoErrorCode.EnvelopeTooLarge, maxLength.ToString());
+        }
+
+        return new EnvelopeInfo(header, EnvelopeHeader.HashOf(headerBytes), hash.GetHashAndReset(), length, chunks);
+    }
+}

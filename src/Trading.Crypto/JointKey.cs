@@ -1,0 +1,133 @@
+using ECPoint = Org.BouncyCastle.Math.EC.ECPoint;
+using ECCurve = Org.BouncyCastle.Math.EC.ECCurve;
+using System.Security.Cryptography;
+using Org.BouncyCastle.Math;
+using Org.BouncyCastle.Math.EC;
+
+namespace Trading.Crypto;
+
+/// <summary>
+/// The public result of a ceremony: joint key Y, verification keys Y_1..Y_n (65-byte uncompressed points, which
+/// every browser imports) and the key id that envelopes name. Publish it in the tender notice and the log.
+/// </summary>
+public sealed record JointKey(string Suite, string CeremonyId, int Holders, int Threshold, byte[] PublicKey, IReadOnlyList<byte[]> VerificationKeys, byte[] KeyId)
+{
+    private const string KeyIdDomain = "trading/joint-key/v1";
+
+    internal static JointKey Create(CeremonyParameters p, byte[] publicKey, IReadOnlyList<byte[]> verificationKeys) =>
+        new(p.Suite, p.CeremonyId, p.Holders, p.Threshold, publicKey, verificationKeys, ComputeKeyId(publicKey));
+
+    /// <summary>key id = SHA-256("trading/joint-key/v1" 0x00 || suite id (u16) || Y).</summary>
+    public static byte[] ComputeKeyId(byte[] publicKey) =>
+        SHA256.HashData(Wire.Concat(Wire.Label(KeyIdDomain), Wire.U16(CryptoSuites.P256Id), publicKey));
+
+    /// <summary>Checks every point and the key id, and that t of n is sane; for keys read from files or the database.</summary>
+    public void Validate()
+    {
+        new CeremonyParameters(CeremonyId, Holders, Threshold, Suite).Validate();
+        P256.Decode(PublicKey, "joint key Y");
+        if (VerificationKeys.Count != Holders)
+        {
+            throw new CryptoException(CryptoErrorCode.RecordInvalid, "joint key", $"{VerificationKeys.Count} verification keys for {Holders} holders");
+        }
+
+        for (var i = 0; i < VerificationKeys.Count; i++)
+        {
+            P256.Decode(VerificationKeys[i], $"verification key Y_{i + 1}");
+        }
+
+        if (!CryptographicOperations.FixedTimeEquals(KeyId, ComputeKeyId(PublicKey)))
+        {
+            throw new CryptoException(CryptoErrorCode.RecordInvalid, "joint key", "key id does not match Y");
+        }
+
+        // Any t verification keys must interpolate to Y at zero; checking the first t catches an inconsistent record.
+        var indices = Enumerable.Range(1, Threshold).ToArray();
+        var y = Enumerable.Range(1, Threshold).Aggregate(P256.Curve.Infinity, (acc, i) =>
+            acc.Add(P256.Decode(VerificationKeys[i - 1], "verification key").Multiply(Lagrange.AtZero(i, indices)))).Normalize();
+        if (!y.Equals(P256.Decode(PublicKey, "joint key Y")))
+        {
+            throw new CryptoException(CryptoErrorCode.RecordInvalid, "joint key", "verification keys do not interpolate to Y");
+        }
+    }
+
+    internal ECPoint VerificationKey(int index)
+    {
+        if (index < 1 || index > Holders)
+        {
+            throw new CryptoException(CryptoErrorCode.HolderIndexOutOfRange, index.ToString(), Holders.ToString());
+        }
+
+        return P256.Decode(VerificationKeys[index - 1], $"verification key Y_{index}");
+    }
+
+    /// <summary>The key id as lowercase hex, for messages and file names.</summary>
+    public string KeyIdHex => Convert.ToHexStringLower(KeyId);
+}
+
+/// <summary>
+/// A holder's secret x_j. It exists in memory only while in use: seal it with <see cref="ShareSealing"/> at rest and
+/// dispose it after use so the scalar is wiped.
+/// </summary>
+public sealed class HolderSecret : IDisposable
+{
+    private readonly byte[] _scalar;
+
+    internal HolderSecret(byte[] keyId, int holderIndex, byte[] scalar)
+    {
+        KeyId = keyId;
+        HolderIndex = holderIndex;
+        _scalar = scalar;
+        P256.DecodeScalar(scalar, "holder secret");
+    }
+
+    /// <summary>The joint key this secret belongs to.</summary>
+    public byte[] KeyId { get; }
+
+    /// <summary>The holder's index, 1..n.</summary>
+    public int HolderIndex { get; }
+
+    internal BigInteger Scalar => new(1, _scalar);
+
+    internal ReadOnlySpan<byte> ScalarBytes => _scalar;
+
+    /// <summary>Refuses a secret from another ceremony: x_j G must equal Y_j of this key.</summary>
+    public void CheckBelongsTo(JointKey key)
+    {
+        if (!CryptographicOperations.FixedTimeEquals(KeyId, key.KeyId)
+            || HolderIndex < 1 || HolderIndex > key.Holders
+            || !P256.MultiplyG(Scalar).Equals(key.VerificationKey(HolderIndex)))
+        {
+            throw new CryptoException(CryptoErrorCode.SecretFromOtherKey, HolderIndex, HolderIndex.ToString());
+        }
+    }
+
+    /// <summary>Wipes the scalar.</summary>
+    public void Dispose() => CryptographicOperations.ZeroMemory(_scalar);
+}
+
+/// <summary>Lagrange coefficients at zero over the holder indices actually used.</summary>
+public static class Lagrange
+{
+    /// <summary>lambda_i = prod_{j != i} j / (j - i) mod n.</summary>
+    internal static BigInteger AtZero(int i, IReadOnlyList<int> indices)
+    {
+        var num = BigInteger.One;
+        var den = BigInteger.One;
+        foreach (var j in indices)
+        {
+            if (j == i)
+            {
+                continue;
+            }
+
+            num = num.Multiply(BigInteger.ValueOf(j)).Mod(P256.N);
+            den = den.Multiply(BigInteger.ValueOf(j - i)).Mod(P256.N);
+        }
+
+        return num.Multiply(den.ModInverse(P256.N)).Mod(P256.N);
+    }
+
+    /// <summary>The coefficient for holder i over the given set, as 32 bytes (what transcripts record).</summary>
+    public static byte[] CoefficientAtZero(int i, IReadOnlyList<int> indices) => P256.EncodeScalar(AtZero(i, indices));
+}

@@ -1,0 +1,166 @@
+using Org.BouncyCastle.Math;
+using Org.BouncyCastle.Math.EC;
+
+namespace Trading.Crypto;
+
+/// <summary>A Chaum-Pedersen proof that log_G Y_i = log_R D_i: challenge c and response s (32 bytes each).</summary>
+public sealed record DleqProof(byte[] Challenge, byte[] Response);
+
+/// <summary>Holder i's partial decryption D_i = x_i R of one bid's ephemeral point R, with its proof.</summary>
+public sealed record PartialDecryption(int HolderIndex, byte[] R, byte[] D, DleqProof Proof);
+
+/// <summary>One term of a combination: the holder used and its Lagrange coefficient at zero (recorded for audit).</summary>
+public sealed record LagrangeTerm(int HolderIndex, byte[] Coefficient);
+
+/// <summary>A partial that was refused, naming its holder and the rule.</summary>
+public sealed record RejectedPartial(int HolderIndex, CryptoErrorCode Reason);
+
+/// <summary>
+/// The result of combining t verified partials: D = sum lambda_i D_i = x R, so the shared secret z = x(D)
+/// is what the bidder's ECDH produced.
+/// </summary>
+public sealed record Combination(byte[] R, byte[] D, IReadOnlyList<LagrangeTerm> Terms, IReadOnlyList<RejectedPartial> Rejected)
+{
+    /// <summary>z = x-coordinate of D, 32 bytes (the ECDH shared secret).</summary>
+    public byte[] SharedSecret => D.AsSpan(1, 32).ToArray();
+}
+
+/// <summary>Threshold opening: partial decryption with proofs, verification, combination.</summary>
+public static class ThresholdOpening
+{
+    private const string DleqDomain = "trading/opening/v1/dleq";
+
+    /// <summary>
+    /// D_i = x_i R with a Chaum-Pedersen proof. R must come from the frozen, checkpointed log: threshold ECIES is not
+    /// secure against chosen ciphertexts, so never partially decrypt arbitrary input.
+    /// </summary>
+    public static PartialDecryption PartialDecrypt(HolderSecret secret, JointKey key, ReadOnlySpan<byte> r) =>
+        PartialDecrypt(secret, key, r, P256.RandomScalar());
+
+    internal static PartialDecryption PartialDecrypt(HolderSecret secret, JointKey key, ReadOnlySpan<byte> r, BigInteger nonce)
+    {
+        var rPoint = P256.Decode(r, "ephemeral point R");
+        var x = secret.Scalar;
+        var yi = P256.MultiplyG(x);
+        var d = P256.Multiply(rPoint, x);
+        var a = P256.MultiplyG(nonce);
+        var b = P256.Multiply(rPoint, nonce);
+        var rBytes = r.ToArray();
+        var dBytes = P256.Encode(d);
+        var c = Challenge(key, secret.HolderIndex, P256.Encode(yi), rBytes, dBytes, P256.Encode(a), P256.Encode(b));
+        var s = nonce.Add(c.Multiply(x)).Mod(P256.N);
+        return new PartialDecryption(secret.HolderIndex, rBytes, dBytes, new DleqProof(P256.EncodeScalar(c), P256.EncodeScalar(s)));
+    }
+
+    /// <summary>Partially decrypts a batch of R values (one per bid), checking once that the secret belongs to the key.</summary>
+    public static IReadOnlyList<PartialDecryption> PartialDecryptBatch(HolderSecret secret, JointKey key, IEnumerable<byte[]> rValues)
+    {
+        secret.CheckBelongsTo(key);
+        return rValues.Select(r => PartialDecrypt(secret, key, r)).ToList();
+    }
+
+    // The Fiat-Shamir challenge hashes the whole statement (suite, key id, holder, G, Y_i, R, D_i) and both
+    // commitments: hashing less is what broke Helios.
+    private static BigInteger Challenge(JointKey key, int index, byte[] yi, byte[] r, byte[] d, byte[] a, byte[] b) =>
+        P256.Challenge(DleqDomain, Wire.LengthPrefixed(key.Suite), key.KeyId, Wire.U16(index), P256.GEncoded, yi, r, d, a, b);
+
+    /// <summary>Verifies one partial against Y_i and the expected R; throws a refusal naming the holder.</summary>
+    public static void VerifyPartial(JointKey key, ReadOnlySpan<byte> expectedR, PartialDecryption partial)
+    {
+        var index = partial.HolderIndex;
+        var yi = key.VerificationKey(index);
+        if (!expectedR.SequenceEqual(partial.R))
+        {
+            throw new CryptoException(CryptoErrorCode.PartialForOtherBid, index, index.ToString());
+        }
+
+        var r = P256.Decode(partial.R, "ephemeral point R");
+        ECPoint d;
+        BigInteger c, s;
+        try
+        {
+            d = P256.Decode(partial.D, $"partial decryption D_{index}");
+            c = P256.DecodeScalar(partial.Proof.Challenge, "DLEQ challenge", allowZero: true);
+            s = P256.DecodeScalar(partial.Proof.Response, "DLEQ response", allowZero: true);
+        }
+        catch (CryptoException)
+        {
+            throw new CryptoException(CryptoErrorCode.DleqProofInvalid, index, index.ToString());
+        }
+
+        // A = sG - cY_i and B = sR - cD_i, each one Shamir double multiplication.
+        var negC = P256.N.Subtract(c);
+        var a = P256.SumOfTwoMultiplies(P256.G, s, yi, negC);
+        var b = P256.SumOfTwoMultiplies(r, s, d, negC);
+        if (a.IsInfinity || b.IsInfinity
+            || !Challenge(key, index, P256.Encode(yi), partial.R, partial.D, P256.Encode(a), P256.Encode(b)).Equals(c))
+        {
+            throw new CryptoException(CryptoErrorCode.DleqProofInvalid, index, index.ToString());
+        }
+    }
+
+    /// <summary>
+    /// Verifies every partial, drops (and records) those that fail, and combines the first t valid ones by holder
+    /// index with Lagrange interpolation at zero. Refuses a repeated holder index outright and fewer than t valid.
+    /// </summary>
+    public static Combination Combine(JointKey key, ReadOnlySpan<byte> r, IReadOnlyCollection<PartialDecryption> partials)
+    {
+        var seen = new HashSet<int>();
+        foreach (var p in partials)
+        {
+            if (p.HolderIndex < 1 || p.HolderIndex > key.Holders)
+            {
+                throw new CryptoException(CryptoErrorCode.HolderIndexOutOfRange, p.HolderIndex.ToString(), key.Holders.ToString());
+            }
+
+            if (!seen.Add(p.HolderIndex))
+            {
+                throw new CryptoException(CryptoErrorCode.DuplicateHolderIndex, p.HolderIndex, p.HolderIndex.ToString());
+            }
+        }
+
+        var valid = new List<PartialDecryption>();
+        var rejected = new List<RejectedPartial>();
+        foreach (var p in partials.OrderBy(p => p.HolderIndex))
+        {
+            try
+            {
+                VerifyPartial(key, r, p);
+                valid.Add(p);
+            }
+            catch (CryptoException e)
+            {
+                rejected.Add(new RejectedPartial(p.HolderIndex, e.Code));
+            }
+        }
+
+        if (valid.Count < key.Threshold)
+        {
+            var blame = rejected.Count == 0 ? "" : "; rejected holders: " + string.Join(", ", rejected.Select(x => $"{x.HolderIndex} ({x.Reason})"));
+            throw new CryptoException(CryptoErrorCode.TooFewPartials, valid.Count.ToString(), key.Threshold.ToString(), blame);
+        }
+
+        var used = valid.Take(key.Threshold).ToList();
+        var indices = used.Select(p => p.HolderIndex).ToArray();
+        var terms = new List<LagrangeTerm>();
+        var sum = P256.Curve.Infinity;
+        foreach (var p in used)
+        {
+            var lambda = Lagrange.AtZero(p.HolderIndex, indices);
+            terms.Add(new LagrangeTerm(p.HolderIndex, P256.EncodeScalar(lambda)));
+            sum = sum.Add(P256.Decode(p.D, "D").Multiply(lambda));
+        }
+
+        sum = sum.Normalize();
+        if (sum.IsInfinity)
+        {
+            throw new CryptoException(CryptoErrorCode.PointAtInfinity, "combined D");
+        }
+
+        return new Combination(r.ToArray(), P256.Encode(sum), terms, rejected);
+    }
+
+    /// <summary>The shared secret computed directly from a full private key (tests and single-key tools only).</summary>
+    internal static byte[] SharedSecretFromPrivateKey(BigInteger x, ReadOnlySpan<byte> r) =>
+        P256.Encode(P256.Multiply(P256.Decode(r, "ephemeral point R"), x)).AsSpan(1, 32).ToArray();
+}
