@@ -1,0 +1,184 @@
+namespace Trading.ExpertPool;
+
+/// <summary>An expert who passed every rule, and the strata (ordinal order) the expert qualifies for.</summary>
+public sealed record EligibleExpert(string ExpertId, IReadOnlyList<string> Strata);
+
+/// <summary>An expert left out, with every reason that applies (not just the first).</summary>
+public sealed record ExpertExclusion(string ExpertId, IReadOnlyList<Reason> Reasons);
+
+/// <summary>Seats needed and experts eligible in one stratum.</summary>
+public sealed record StratumCount(string Stratum, int Needed, int Eligible);
+
+/// <summary>The result of screening the pool for one request.</summary>
+public sealed record EligibilityResult(IReadOnlyList<EligibleExpert> Eligible, IReadOnlyList<ExpertExclusion> Excluded, IReadOnlyList<StratumCount> Counts);
+
+/// <summary>Screens the pool against a request: status, title, experience, age, availability, specialty, region and every avoidance rule.</summary>
+public static class Eligibility
+{
+    private static readonly Reason NoSpecialty = new(ReasonCodes.SpecialtyNotRequested, new Dictionary<string, string>());
+    private static readonly Reason Suspended = new(ReasonCodes.StatusSuspended, new Dictionary<string, string>());
+    private static readonly Reason Retired = new(ReasonCodes.StatusRetired, new Dictionary<string, string>());
+
+    /// <summary>Screens <paramref name="pool"/>. The request is validated first.</summary>
+    public static EligibilityResult Screen(DrawRequest request, IEnumerable<Expert> pool)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        ExpertDraw.Validate(request);
+        var strata = request.Strata.OrderBy(s => s.Id, StringComparer.Ordinal).ToArray();
+        var rules = request.Rules;
+        var day = request.EvaluationDate;
+        var parties = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var b in request.BidderIds)
+        {
+            parties[b] = "bidder";
+        }
+        // The owner role wins if a party is somehow both.
+        parties[request.OwnerId] = "owner";
+        var formerCutoff = day.AddYears(-rules.FormerEmployerWindowYears);
+
+        var eligible = new List<EligibleExpert>();
+        var excluded = new List<ExpertExclusion>();
+        var counts = new int[strata.Length];
+        var matched = new List<string>(strata.Length);
+        var regionFailed = new List<string>(strata.Length);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var e in pool)
+        {
+            if (!seen.Add(e.Id))
+            {
+                throw new ArgumentException($"Expert id '{e.Id}' appears twice in the pool.", nameof(pool));
+            }
+            List<Reason>? reasons = null;
+            void Add(Reason r) => (reasons ??= []).Add(r);
+
+            if (e.Status == ExpertStatus.Suspended)
+            {
+                Add(Suspended);
+            }
+            if (e.Status == ExpertStatus.Retired)
+            {
+                Add(Retired);
+            }
+            var age = Expert.WholeYears(e.BirthDate, day);
+            if (age >= rules.RetirementAge)
+            {
+                Add(Reason.Of(ReasonCodes.RetirementAge, ("age", age), ("retirementAge", rules.RetirementAge)));
+            }
+            if (e.Title < rules.MinTitle)
+            {
+                Add(Reason.Of(ReasonCodes.TitleTooLow, ("title", DrawAlgorithm.EnumName(e.Title)), ("minTitle", DrawAlgorithm.EnumName(rules.MinTitle))));
+            }
+            var years = Expert.WholeYears(e.PracticeSince, day);
+            if (years < rules.MinYearsOfExperience)
+            {
+                Add(Reason.Of(ReasonCodes.ExperienceTooShort, ("years", years), ("minYears", rules.MinYearsOfExperience)));
+            }
+            foreach (var u in e.Unavailable)
+            {
+                if (u.Contains(day))
+                {
+                    Add(Reason.Of(ReasonCodes.Unavailable, ("from", u.From), ("to", u.To)));
+                }
+            }
+            if (e.EmployerId is not null && parties.TryGetValue(e.EmployerId, out var role))
+            {
+                Add(Reason.Of(ReasonCodes.CurrentEmployer, ("party", e.EmployerId), ("role", role)));
+            }
+            foreach (var job in e.EmploymentHistory)
+            {
+                if (!parties.TryGetValue(job.EmployerId, out role))
+                {
+                    continue;
+                }
+                if (job.To is null)
+                {
+                    // An open-ended history entry is current employment even if EmployerId was not updated.
+                    if (job.EmployerId != e.EmployerId)
+                    {
+                        Add(Reason.Of(ReasonCodes.CurrentEmployer, ("party", job.EmployerId), ("role", role)));
+                    }
+                }
+                else if (job.To.Value >= formerCutoff)
+                {
+                    Add(Reason.Of(ReasonCodes.FormerEmployer, ("party", job.EmployerId), ("role", role), ("until", job.To.Value), ("windowYears", rules.FormerEmployerWindowYears)));
+                }
+            }
+            foreach (var rel in e.Relationships)
+            {
+                if (parties.TryGetValue(rel.PartyId, out role))
+                {
+                    Add(Reason.Of(ReasonCodes.DeclaredRelationship, ("party", rel.PartyId), ("role", role), ("kind", DrawAlgorithm.EnumName(rel.Kind))));
+                }
+            }
+            foreach (var link in e.RegistryLinks)
+            {
+                if (parties.TryGetValue(link.PartyId, out role))
+                {
+                    Add(Reason.Of(ReasonCodes.RegistryLink, ("party", link.PartyId), ("role", role), ("kind", DrawAlgorithm.EnumName(link.Kind))));
+                }
+            }
+            if (e.LastDrawnForOwner.TryGetValue(request.OwnerId, out var last) && Math.Abs(day.DayNumber - last.DayNumber) < rules.OwnerCooldownDays)
+            {
+                Add(Reason.Of(ReasonCodes.OwnerTooRecent, ("owner", request.OwnerId), ("lastDrawn", last), ("cooldownDays", rules.OwnerCooldownDays)));
+            }
+
+            matched.Clear();
+            regionFailed.Clear();
+            for (var i = 0; i < strata.Length; i++)
+            {
+                var s = strata[i];
+                if (!QualifiesIn(e, s))
+                {
+                    continue;
+                }
+                if (s.Region is not null && !s.Region.Allows(e.Region))
+                {
+                    regionFailed.Add(s.Id);
+                }
+                else
+                {
+                    matched.Add(s.Id);
+                }
+            }
+            if (matched.Count == 0)
+            {
+                Add(regionFailed.Count == 0
+                    ? NoSpecialty
+                    : Reason.Of(ReasonCodes.RegionRuleNotMet, ("strata", string.Join(",", regionFailed)), ("region", e.Region)));
+            }
+
+            if (reasons is null)
+            {
+                eligible.Add(new EligibleExpert(e.Id, matched.ToArray()));
+                for (var i = 0; i < strata.Length; i++)
+                {
+                    if (matched.Contains(strata[i].Id))
+                    {
+                        counts[i]++;
+                    }
+                }
+            }
+            else
+            {
+                excluded.Add(new ExpertExclusion(e.Id, reasons));
+            }
+        }
+        var countList = strata.Select((s, i) => new StratumCount(s.Id, s.Count, counts[i])).ToArray();
+        return new EligibilityResult(eligible, excluded, countList);
+    }
+
+    private static bool QualifiesIn(Expert e, StratumQuota s)
+    {
+        foreach (var sp in e.Specialties)
+        {
+            foreach (var p in s.Specialties)
+            {
+                if (sp.Matches(p))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}
