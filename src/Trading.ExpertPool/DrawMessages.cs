@@ -64,6 +64,21 @@ public static class DrawMessages
         [ReasonCodes.EventReplaced] = ("Expert {out} of stratum {stratum} replaced by {in} ({reason}{declineReason}).", "类别{stratum}的专家{out}由{in}替补（{reason}{declineReason}）。"),
         [ReasonCodes.EventReserveExhausted] = ("Expert {out} of stratum {stratum} left ({reason}) and the reserve list is exhausted.", "类别{stratum}的专家{out}退出（{reason}），候补名单已用完。"),
         [ReasonCodes.EventVoided] = ("Draw voided by {supervisor}: {reason}.", "抽取由{supervisor}作废：{reason}。"),
+        [VerifyCodes.Format] = ("The record is malformed: {problem}.", "记录格式错误：{problem}。"),
+        [VerifyCodes.RequestHash] = ("Request hash differs: recorded {recorded}, computed {computed}.", "申请哈希不符：记录为{recorded}，计算得{computed}。"),
+        [VerifyCodes.ListOrder] = ("Eligible list entry {index}: {problem}.", "合格名单第{index}项：{problem}。"),
+        [VerifyCodes.ListHash] = ("List hash differs: recorded {recorded}, computed {computed}.", "名单哈希不符：记录为{recorded}，计算得{computed}。"),
+        [VerifyCodes.Feasibility] = ("The eligible list cannot meet the request: {detail}.", "合格名单无法满足申请：{detail}。"),
+        [VerifyCodes.Commitments] = ("Commitment of {office}: {problem}.", "{office}的承诺值：{problem}。"),
+        [VerifyCodes.RevealMismatch] = ("The reveal of {office} does not match its commitment: recorded {recorded}, computed {computed}.", "{office}公开的随机值与承诺值不符：记录为{recorded}，计算得{computed}。"),
+        [VerifyCodes.MissingReveals] = ("Missing reveals differ: recorded {recorded}, computed {computed}.", "未公开方不符：记录为{recorded}，计算得{computed}。"),
+        [VerifyCodes.Beacon] = ("Beacon: {problem}.", "信标：{problem}。"),
+        [VerifyCodes.SeedMissing] = ("The record shows a draw but no seed.", "记录显示已抽取但没有种子。"),
+        [VerifyCodes.Seed] = ("Seed differs: recorded {recorded}, computed {computed}.", "种子不符：记录为{recorded}，计算得{computed}。"),
+        [VerifyCodes.StrataDiffer] = ("Strata differ: recorded {recorded}, computed {computed}.", "抽取类别不符：记录为{recorded}，计算得{computed}。"),
+        [VerifyCodes.Ordering] = ("Ordering of stratum {stratum} differs at position {position}: recorded {recorded}, computed {computed}.", "类别{stratum}的排序在第{position}位不符：记录为{recorded}，计算得{computed}。"),
+        [VerifyCodes.Selection] = ("Selection of stratum {stratum} differs: recorded {recorded}, computed {computed}.", "类别{stratum}的选中名单不符：记录为{recorded}，计算得{computed}。"),
+        [VerifyCodes.Replacement] = ("Replacement {seq}: {problem} (recorded {recorded}, computed {computed}).", "第{seq}次替补：{problem}（记录为{recorded}，计算得{computed}）。"),
     };
 
     /// <summary>The codes that have texts.</summary>
