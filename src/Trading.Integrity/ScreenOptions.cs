@@ -1,0 +1,73 @@
+namespace Trading.Integrity;
+
+/// <summary>Thresholds of the screens; defaults are the ones measured in docs/collusion-screens.md.</summary>
+public sealed record ScreenOptions
+{
+    /// <summary>Default thresholds.</summary>
+    public static ScreenOptions Default { get; } = new();
+
+    /// <summary>L1b: uploads from one /24 network within this many minutes are a lead.</summary>
+    public int SubnetWindowMinutes { get; init; } = 5;
+    /// <summary>L4a: words per shingle.</summary>
+    public int ShingleSize { get; init; } = 8;
+    /// <summary>L4a: a shingle is rare when at most this many firms of past lots used it.</summary>
+    public int RareInHistoryMaxFirms { get; init; } = 2;
+    /// <summary>L4a: shared rare passages of at least this many words in total make a lead.</summary>
+    public int MinSharedRareWords { get; init; } = 40;
+    /// <summary>L4a: exact Jaccard similarity of shingle sets at or above this is a near-duplicate lead.</summary>
+    public double NearDuplicateJaccard { get; init; } = 0.5;
+    /// <summary>L4a: identical attachments shared by at least this share of the lot's bidders (and 3 or more) are treated as undeclared templates (lead, not conclusive).</summary>
+    public double TemplateLikeShare { get; init; } = 0.5;
+    /// <summary>L4a: metadata values used by at least this many firms (lot or history) are generic, not evidence.</summary>
+    public int GenericMetadataMinFirms { get; init; } = 3;
+    /// <summary>L4b: sorted adjacent differences (or ratios) whose coefficient of variation is at most this are regular.</summary>
+    public double RegularStepMaxCv { get; init; } = 0.02;
+    /// <summary>L4b: bids needed for the step screen (3 bids give only two steps, which agree by chance too often).</summary>
+    public int RegularStepMinBids { get; init; } = 4;
+    /// <summary>L4b: R² at or above which two price lists are "near-exact linear".</summary>
+    public double LinearPriceListMinR2 { get; init; } = 0.99999;
+    /// <summary>L4b: items two price lists must share.</summary>
+    public int LinearPriceListMinItems { get; init; } = 5;
+    /// <summary>L7: share (percent) that makes a holder controlling.</summary>
+    public decimal ControlSharePercent { get; init; } = 50m;
+    /// <summary>PS and H5: comparable past lots needed for percentiles.</summary>
+    public int MinBaselineLots { get; init; } = 30;
+    /// <summary>PS: a screen in this lower/upper percentile tail counts as unusual.</summary>
+    public double PriceScreenTailPercent { get; init; } = 2.5;
+    /// <summary>PS: unusual screens needed for a lead.</summary>
+    public int PriceScreenMinUnusual { get; init; } = 2;
+    /// <summary>PS: bids needed for a price-screen lead (screens are still reported below it).</summary>
+    public int PriceScreenMinBids { get; init; } = 5;
+    /// <summary>H5: DIFFP percentile at or below which the second bid is "close to the winner".</summary>
+    public double CloseToWinnerPercentile { get; init; } = 1.0;
+    /// <summary>H5: bids needed.</summary>
+    public int CloseToWinnerMinBids { get; init; } = 3;
+}
+
+/// <summary>Thresholds of the history screens.</summary>
+public sealed record HistoryOptions
+{
+    /// <summary>Default thresholds.</summary>
+    public static HistoryOptions Default { get; } = new();
+
+    /// <summary>Past lots needed before the history screens say anything.</summary>
+    public int MinLots { get; init; } = 50;
+    /// <summary>H3: a pair must have bid together at least this often.</summary>
+    public int MinTogether { get; init; } = 6;
+    /// <summary>H3: observed / expected co-bids at least this.</summary>
+    public double MinRatio { get; init; } = 4.0;
+    /// <summary>H3: Poisson upper-tail probability at most this (small because many pairs are tested).</summary>
+    public double MaxPValue { get; init; } = 1e-7;
+    /// <summary>H1: lots where at least two members bid, needed to judge rotation.</summary>
+    public int RotationMinLots { get; init; } = 6;
+    /// <summary>H1: share of those lots the group won.</summary>
+    public double RotationMinGroupWinShare { get; init; } = 0.6;
+    /// <summary>H1: distinct members that won.</summary>
+    public int RotationMinWinners { get; init; } = 2;
+    /// <summary>H2: bids needed for a firm to be judged.</summary>
+    public int CoverMinBids { get; init; } = 15;
+    /// <summary>H2: Poisson lower-tail probability of so few wins, at most this.</summary>
+    public double CoverMaxPValue { get; init; } = 1e-4;
+    /// <summary>H4: late withdrawals in favour of the same winner needed.</summary>
+    public int WithdrawalMinLots { get; init; } = 2;
+}
