@@ -1,0 +1,183 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Trading.PublicLog;
+
+/// <summary>
+/// The one byte form of a JSON value that the log hashes and signs. Rules (a subset of RFC 8785 JCS
+/// chosen so no float formatting is involved): UTF-8 without BOM; no whitespace; object keys sorted by
+/// UTF-16 code units (ordinal) and unique; numbers are integers in the signed 64-bit range written
+/// without sign for zero, exponent or leading zeros (money and other decimals go in strings);
+/// strings escape only <c>"</c>, <c>\</c> and control characters (<c>\b \f \n \r \t</c>, others as
+/// <c>\u00xx</c> lower-case), everything else is raw UTF-8; unpaired surrogates are refused.
+/// System.Text.Json parses; the writer is ours because its encoders escape more than these rules allow.
+/// </summary>
+public static class CanonicalJson
+{
+    /// <summary>Maximum nesting depth accepted.</summary>
+    public const int MaxDepth = 32;
+
+    /// <summary>Parses any strict JSON text (UTF-8) and returns its canonical bytes.</summary>
+    public static byte[] Canonicalize(ReadOnlySpan<byte> utf8Json)
+    {
+        JsonDocument doc;
+        try
+        {
+            var bytes = utf8Json.ToArray();
+            doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = MaxDepth, AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow });
+        }
+        catch (JsonException e)
+        {
+            throw new LogFormatException("json.invalid", Args.Of(("detail", e.Message)), e);
+        }
+        using (doc)
+        {
+            return Serialize(doc.RootElement);
+        }
+    }
+
+    /// <summary>Canonical bytes of a parsed element.</summary>
+    public static byte[] Serialize(JsonElement element)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        try
+        {
+            Write(element, buffer, 0);
+        }
+        catch (InvalidOperationException e)
+        {
+            // JsonElement.GetString and property names throw this for escaped unpaired surrogates.
+            throw new LogFormatException("json.lone-surrogate", null, e);
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Canonical bytes of a node tree (null serialises as JSON null).</summary>
+    public static byte[] Serialize(JsonNode? node)
+    {
+        var raw = node is null ? "null"u8.ToArray() : JsonSerializer.SerializeToUtf8Bytes(node);
+        return Canonicalize(raw);
+    }
+
+    /// <summary>Throws <see cref="LogFormatException"/> (<c>json.not-canonical</c>) unless the bytes are already canonical.</summary>
+    public static void RequireCanonical(ReadOnlySpan<byte> utf8Json)
+    {
+        if (!utf8Json.SequenceEqual(Canonicalize(utf8Json)))
+        {
+            throw new LogFormatException("json.not-canonical");
+        }
+    }
+
+    private static void Write(JsonElement e, ArrayBufferWriter<byte> w, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            throw new LogFormatException("json.too-deep", Args.Of(("max", MaxDepth)));
+        }
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var props = new List<(string Name, JsonElement Value)>();
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var p in e.EnumerateObject())
+                {
+                    if (!seen.Add(p.Name))
+                    {
+                        throw new LogFormatException("json.duplicate-key", Args.Of(("key", p.Name)));
+                    }
+                    props.Add((p.Name, p.Value));
+                }
+                props.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+                w.Write("{"u8);
+                for (int i = 0; i < props.Count; i++)
+                {
+                    if (i > 0)
+                    {
+                        w.Write(","u8);
+                    }
+                    WriteString(props[i].Name, w);
+                    w.Write(":"u8);
+                    Write(props[i].Value, w, depth + 1);
+                }
+                w.Write("}"u8);
+                break;
+            case JsonValueKind.Array:
+                w.Write("["u8);
+                bool first = true;
+                foreach (var item in e.EnumerateArray())
+                {
+                    if (!first)
+                    {
+                        w.Write(","u8);
+                    }
+                    first = false;
+                    Write(item, w, depth + 1);
+                }
+                w.Write("]"u8);
+                break;
+            case JsonValueKind.String:
+                WriteString(e.GetString()!, w);
+                break;
+            case JsonValueKind.Number:
+                if (!e.TryGetInt64(out long n))
+                {
+                    throw new LogFormatException("json.non-integer-number", Args.Of(("value", e.GetRawText())));
+                }
+                w.Write(Encoding.UTF8.GetBytes(n.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                break;
+            case JsonValueKind.True:
+                w.Write("true"u8);
+                break;
+            case JsonValueKind.False:
+                w.Write("false"u8);
+                break;
+            case JsonValueKind.Null:
+                w.Write("null"u8);
+                break;
+            default:
+                throw new LogFormatException("json.invalid", Args.Of(("detail", e.ValueKind.ToString())));
+        }
+    }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private static void WriteString(string s, ArrayBufferWriter<byte> w)
+    {
+        byte[] utf8;
+        try
+        {
+            utf8 = StrictUtf8.GetBytes(s);
+        }
+        catch (EncoderFallbackException e)
+        {
+            throw new LogFormatException("json.lone-surrogate", null, e);
+        }
+        w.Write("\""u8);
+        int start = 0;
+        for (int i = 0; i < utf8.Length; i++)
+        {
+            byte b = utf8[i];
+            if (b >= 0x20 && b != (byte)'"' && b != (byte)'\\')
+            {
+                continue;
+            }
+            w.Write(utf8.AsSpan(start, i - start));
+            start = i + 1;
+            switch (b)
+            {
+                case (byte)'"': w.Write("\\\""u8); break;
+                case (byte)'\\': w.Write("\\\\"u8); break;
+                case (byte)'\b': w.Write("\\b"u8); break;
+                case (byte)'\f': w.Write("\\f"u8); break;
+                case (byte)'\n': w.Write("\\n"u8); break;
+                case (byte)'\r': w.Write("\\r"u8); break;
+                case (byte)'\t': w.Write("\\t"u8); break;
+                default: w.Write(Encoding.ASCII.GetBytes($"\\u{b:x4}")); break;
+            }
+        }
+        w.Write(utf8.AsSpan(start));
+        w.Write("\""u8);
+    }
+}

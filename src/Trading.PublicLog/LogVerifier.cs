@@ -1,0 +1,187 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Trading.PublicLog;
+
+/// <summary>
+/// One row of a downloaded log (JSON Lines, one canonical object per line):
+/// <c>{"entry":"&lt;canonical entry JSON as a string&gt;","index":N,"leafHash":"base64"}</c>.
+/// The leaf hash is what the server stored; it lets the verifier name the exact entry that changed.
+/// </summary>
+public sealed record LogExportRecord(long Index, byte[] Entry, byte[]? LeafHash)
+{
+    /// <summary>The JSON line (without the newline).</summary>
+    public string ToJsonLine()
+    {
+        var obj = new JsonObject { ["index"] = Index, ["entry"] = Encoding.UTF8.GetString(Entry) };
+        if (LeafHash is not null)
+        {
+            obj["leafHash"] = Convert.ToBase64String(LeafHash);
+        }
+        return Encoding.UTF8.GetString(CanonicalJson.Serialize(obj));
+    }
+
+    /// <summary>Parses one JSON line; <paramref name="position"/> (0-based row) is used in error messages.</summary>
+    public static LogExportRecord ParseJsonLine(string line, long position)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(line);
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object
+                || !root.TryGetProperty("index", out var index) || !index.TryGetInt64(out long i)
+                || !root.TryGetProperty("entry", out var entry) || entry.ValueKind != JsonValueKind.String)
+            {
+                throw new LogFormatException("verify.entry-invalid", Args.Of(("index", position), ("reason", "row needs integer 'index' and string 'entry'")));
+            }
+            byte[]? leaf = null;
+            if (root.TryGetProperty("leafHash", out var lh))
+            {
+                leaf = StrictBase64.DecodeHash(lh.GetString(), "leafHash");
+            }
+            return new LogExportRecord(i, Encoding.UTF8.GetBytes(entry.GetString()!), leaf);
+        }
+        catch (JsonException e)
+        {
+            throw new LogFormatException("verify.entry-invalid", Args.Of(("index", position), ("reason", e.Message)), e);
+        }
+    }
+}
+
+/// <summary>Outcome of verifying a whole downloaded log.</summary>
+/// <param name="Ok">True when every entry and checkpoint checked out.</param>
+/// <param name="Entries">Rows read.</param>
+/// <param name="Checkpoints">Signed checkpoints checked.</param>
+/// <param name="Cosigned">Checkpoints carrying a valid witness cosignature (when a witness key was given).</param>
+/// <param name="VerifiedSize">Entries covered by the largest checkpoint that matched.</param>
+/// <param name="FirstBadIndex">The first entry that no longer matches, or the first index of the range that must hold it.</param>
+/// <param name="BadCheckpoint">Position (in the given list) of the checkpoint that failed, if one did.</param>
+/// <param name="Problem">The refusal, with code and arguments for either language.</param>
+public sealed record LogVerificationReport(bool Ok, long Entries, int Checkpoints, int Cosigned, long VerifiedSize, long? FirstBadIndex, int? BadCheckpoint, PublicLogException? Problem);
+
+/// <summary>
+/// Re-verifies a downloaded log from scratch with no trust in the server: recomputes every leaf
+/// hash and the root at each signed checkpoint, and stops at the first row that no longer matches.
+/// Checkpoints are consistent with each other when each root is recomputed from the same entries,
+/// so no consistency proofs are needed here.
+/// </summary>
+public static class LogVerifier
+{
+    /// <summary>Verification options.</summary>
+    /// <param name="CheckEntryFormat">Also parse each entry as a canonical <see cref="LogEntry"/>.</param>
+    /// <param name="Witness">When given, count (and check) the witness's cosignatures.</param>
+    /// <param name="Origin">Expected log origin, when known.</param>
+    public sealed record Options(bool CheckEntryFormat = true, NoteVerifier? Witness = null, string? Origin = null);
+
+    /// <summary>Verifies <paramref name="records"/> (in file order) against signed checkpoint notes.</summary>
+    public static LogVerificationReport Verify(IEnumerable<LogExportRecord> records, IReadOnlyList<string> checkpointNotes, NoteVerifier logKey, Options? options = null)
+    {
+        options ??= new Options();
+        var checkpoints = new List<(int Position, Checkpoint Value)>();
+        int cosigned = 0;
+        for (int c = 0; c < checkpointNotes.Count; c++)
+        {
+            try
+            {
+                checkpoints.Add((c, SignedNote.OpenCheckpoint(checkpointNotes[c], logKey, options.Origin)));
+                if (options.Witness is not null && checkpointNotes[c].Contains("— " + options.Witness.Name + " ", StringComparison.Ordinal))
+                {
+                    SignedNote.VerifyCosignature(checkpointNotes[c], options.Witness);
+                    cosigned++;
+                }
+            }
+            catch (PublicLogException e)
+            {
+                return Fail(0, checkpointNotes.Count, cosigned, 0, null, c, new LogVerificationException("verify.checkpoint-invalid", Args.Of(("checkpoint", c), ("reason", e.Message)), e));
+            }
+        }
+        if (checkpoints.Count == 0)
+        {
+            return Fail(0, 0, 0, 0, null, null, new LogVerificationException("verify.no-checkpoint"));
+        }
+        checkpoints.Sort((a, b) => a.Value.Size != b.Value.Size ? a.Value.Size.CompareTo(b.Value.Size) : a.Position.CompareTo(b.Position));
+        for (int k = 1; k < checkpoints.Count; k++)
+        {
+            var (prev, cur) = (checkpoints[k - 1].Value, checkpoints[k].Value);
+            if (cur.Time < prev.Time)
+            {
+                return Fail(0, checkpoints.Count, cosigned, 0, null, checkpoints[k].Position, new LogVerificationException("verify.checkpoint-order",
+                    Args.Of(("checkpoint", checkpoints[k].Position), ("size", cur.Size), ("time", cur.Time.ToString("O")))));
+            }
+            if (cur.Size == prev.Size && !MerkleHash.Equal(cur.Root, prev.Root))
+            {
+                return Fail(0, checkpoints.Count, cosigned, 0, null, checkpoints[k].Position, new LogVerificationException("proof.same-size-different-root", Args.Of(("size", cur.Size))));
+            }
+        }
+
+        var range = new CompactRange();
+        int next = 0;
+        long verified = 0;
+        long position = 0;
+        Span<byte> leaf = stackalloc byte[MerkleHash.Size];
+        // Checkpoints of size 0 carry the empty root.
+        while (next < checkpoints.Count && checkpoints[next].Value.Size == 0)
+        {
+            if (!MerkleHash.Equal(checkpoints[next].Value.Root, MerkleHash.EmptyRoot()))
+            {
+                return Fail(0, checkpoints.Count, cosigned, 0, 0, checkpoints[next].Position, RootMismatch(checkpoints[next], 0));
+            }
+            next++;
+        }
+        foreach (var record in records)
+        {
+            if (record.Index != position)
+            {
+                return Fail(position, checkpoints.Count, cosigned, verified, position, null,
+                    new LogVerificationException("verify.index-mismatch", Args.Of(("position", position), ("index", record.Index))));
+            }
+            MerkleHash.Leaf(record.Entry, leaf);
+            if (record.LeafHash is not null && !MerkleHash.Equal(leaf, record.LeafHash))
+            {
+                return Fail(position, checkpoints.Count, cosigned, verified, position, null,
+                    new LogVerificationException("verify.leaf-hash-mismatch", Args.Of(("index", position))));
+            }
+            if (options.CheckEntryFormat)
+            {
+                try
+                {
+                    LogEntry.Parse(record.Entry);
+                }
+                catch (PublicLogException e)
+                {
+                    return Fail(position, checkpoints.Count, cosigned, verified, position, null,
+                        new LogVerificationException("verify.entry-invalid", Args.Of(("index", position), ("reason", e.Message)), e));
+                }
+            }
+            range.Append(leaf);
+            position++;
+            if (next < checkpoints.Count && checkpoints[next].Value.Size == position)
+            {
+                var root = range.Root();
+                while (next < checkpoints.Count && checkpoints[next].Value.Size == position)
+                {
+                    if (!MerkleHash.Equal(root, checkpoints[next].Value.Root))
+                    {
+                        return Fail(position, checkpoints.Count, cosigned, verified, verified, checkpoints[next].Position, RootMismatch(checkpoints[next], verified));
+                    }
+                    next++;
+                }
+                verified = position;
+            }
+        }
+        if (next < checkpoints.Count)
+        {
+            var c = checkpoints[next];
+            return Fail(position, checkpoints.Count, cosigned, verified, position, c.Position,
+                new LogVerificationException("verify.checkpoint-beyond-log", Args.Of(("checkpoint", c.Position), ("size", c.Value.Size), ("entries", position))));
+        }
+        return new LogVerificationReport(true, position, checkpoints.Count, cosigned, verified, null, null, null);
+    }
+
+    private static LogVerificationException RootMismatch((int Position, Checkpoint Value) c, long from) =>
+        new("verify.root-mismatch", Args.Of(("checkpoint", c.Position), ("size", c.Value.Size), ("from", from)));
+
+    private static LogVerificationReport Fail(long entries, int checkpoints, int cosigned, long verified, long? firstBad, int? badCheckpoint, PublicLogException problem) =>
+        new(false, entries, checkpoints, cosigned, verified, firstBad, badCheckpoint, problem);
+}

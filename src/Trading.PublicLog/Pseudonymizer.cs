@@ -1,0 +1,45 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Trading.PublicLog;
+
+/// <summary>
+/// Keyed pseudonyms for personal and firm identifiers in the public log: HMAC-SHA256 under a
+/// per-deployment secret key, so the same person maps to the same pseudonym within a deployment
+/// (links are visible to auditors) while outsiders cannot test guesses without the key.
+/// The value is NFC-normalised; other normalisation (case, spacing) is the caller's.
+/// </summary>
+public sealed class Pseudonymizer
+{
+    /// <summary>Minimum key length in bytes.</summary>
+    public const int MinKeyLength = 32;
+
+    private readonly byte[] _key;
+
+    /// <summary>Creates a pseudonymizer over the deployment's secret key (at least 32 bytes).</summary>
+    public Pseudonymizer(ReadOnlySpan<byte> key)
+    {
+        if (key.Length < MinKeyLength)
+        {
+            throw new LogFormatException("pseudonym.key-too-short", Args.Of(("min", MinKeyLength)));
+        }
+        _key = key.ToArray();
+    }
+
+    /// <summary>A fresh random deployment key.</summary>
+    public static byte[] GenerateKey() => RandomNumberGenerator.GetBytes(MinKeyLength);
+
+    /// <summary>
+    /// The pseudonym of <paramref name="value"/> of the given <paramref name="kind"/> (e.g. "firm",
+    /// "person", "expert"): <c>kind:</c> followed by 32 hex digits (128 bits). The kind is inside the MAC so
+    /// one identifier used as two kinds gives unrelated pseudonyms.
+    /// </summary>
+    public string Pseudonym(string kind, string value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(kind);
+        ArgumentNullException.ThrowIfNull(value);
+        var message = Encoding.UTF8.GetBytes("trading/pseudonym/v1\0" + kind + "\0" + value.Normalize(NormalizationForm.FormC));
+        var mac = HMACSHA256.HashData(_key, message);
+        return kind + ":" + Convert.ToHexStringLower(mac.AsSpan(0, 16));
+    }
+}

@@ -1,0 +1,163 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+
+namespace Trading.PublicLog.Tests;
+
+/// <summary>Tamper tests over a downloaded log: each names the first bad index.</summary>
+public sealed class LogVerifierTests
+{
+    private const string Origin = CheckpointTests.Origin;
+
+    private sealed class Fixture : IDisposable
+    {
+        public ECDsa Key { get; } = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        public NoteSigner Signer { get; }
+        public List<LogExportRecord> Records { get; } = [];
+        public List<string> Notes { get; } = [];
+
+        public Fixture(params int[] checkpointSizes)
+        {
+            Signer = new NoteSigner(Origin, Key);
+            var ct = TestContext.Current.CancellationToken;
+            var store = new InMemoryLogStore();
+            var log = new MerkleLog(store);
+            var t = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
+            int total = checkpointSizes.Max();
+            for (int i = 0; i < total; i++)
+            {
+                var entry = new LogEntry(LogEntryTypes.DocumentDownloaded, 1, t.AddSeconds(i), "T-1", new JsonObject { ["bidder"] = $"firm:{i:x32}" }).ToCanonicalBytes();
+                log.AppendAsync(entry, ct).GetAwaiter().GetResult();
+                Records.Add(new LogExportRecord(i, entry, store.GetNode(new NodeAddress(0, i))));
+            }
+            foreach (var size in checkpointSizes)
+            {
+                var root = log.GetRootAsync(size, ct).GetAwaiter().GetResult();
+                Notes.Add(SignedNote.SignCheckpoint(new Checkpoint(Origin, size, root, t.AddSeconds(size)), Signer));
+            }
+        }
+
+        public LogVerificationReport Verify(IEnumerable<LogExportRecord>? records = null, IReadOnlyList<string>? notes = null) =>
+            LogVerifier.Verify(records ?? Records, notes ?? Notes, Signer.Verifier, new LogVerifier.Options(Origin: Origin));
+
+        public void Dispose() => Key.Dispose();
+    }
+
+    [Fact]
+    public void An_untouched_log_verifies_through_every_checkpoint_via_the_json_lines_form()
+    {
+        using var f = new Fixture(10, 33, 50);
+        var lines = f.Records.Select(r => r.ToJsonLine()).ToList();
+        var parsed = lines.Select((l, i) => LogExportRecord.ParseJsonLine(l, i));
+        var report = f.Verify(parsed);
+        Assert.True(report.Ok, report.Problem?.Message);
+        Assert.Equal(50, report.Entries);
+        Assert.Equal(50, report.VerifiedSize);
+        Assert.Equal(3, report.Checkpoints);
+    }
+
+    [Fact]
+    public void One_changed_byte_in_a_stored_entry_names_that_entry()
+    {
+        using var f = new Fixture(40);
+        var bad = f.Records.ToList();
+        var bytes = (byte[])bad[17].Entry.Clone();
+        bytes[bytes.Length / 2] ^= 0x01;
+        bad[17] = bad[17] with { Entry = bytes };
+        var report = f.Verify(bad);
+        Assert.False(report.Ok);
+        Assert.Equal(17, report.FirstBadIndex);
+        Assert.Equal("verify.leaf-hash-mismatch", report.Problem!.Code);
+    }
+
+    [Fact]
+    public void A_changed_entry_with_a_recomputed_leaf_hash_is_caught_by_the_signed_root()
+    {
+        using var f = new Fixture(10, 20, 30);
+        var bad = f.Records.ToList();
+        // Still a valid canonical entry, only the pseudonym changed, and the stored leaf hash recomputed to match.
+        var text = System.Text.Encoding.UTF8.GetString(bad[23].Entry);
+        Assert.Contains("017\"", text, StringComparison.Ordinal);
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text.Replace("017\"", "018\"", StringComparison.Ordinal));
+        bad[23] = new LogExportRecord(23, bytes, MerkleHash.Leaf(bytes));
+        var report = f.Verify(bad, f.Notes);
+        Assert.False(report.Ok);
+        Assert.Equal("verify.root-mismatch", report.Problem!.Code);
+        // The signed checkpoints at 20 and 30 bracket the change: the first bad entry is at or after 20.
+        Assert.Equal(20, report.FirstBadIndex);
+        Assert.Equal(20, report.VerifiedSize);
+        Assert.Equal(2, report.BadCheckpoint);
+    }
+
+    [Fact]
+    public void A_deleted_row_names_the_missing_index()
+    {
+        using var f = new Fixture(30);
+        var bad = f.Records.Where(r => r.Index != 12).ToList();
+        var report = f.Verify(bad);
+        Assert.Equal(12, report.FirstBadIndex);
+        Assert.Equal("verify.index-mismatch", report.Problem!.Code);
+    }
+
+    [Fact]
+    public void Swapped_rows_name_the_first_swapped_position_even_when_renumbered()
+    {
+        using var f = new Fixture(30);
+        var swapped = f.Records.ToList();
+        (swapped[8], swapped[21]) = (swapped[21], swapped[8]);
+        Assert.Equal(8, f.Verify(swapped).FirstBadIndex);
+
+        // Renumbered to hide the swap, leaf hashes moved with their rows: the leaf hashes still disagree with the root.
+        var renumbered = swapped.Select((r, i) => r with { Index = i, LeafHash = null }).ToList();
+        var report = f.Verify(renumbered);
+        Assert.False(report.Ok);
+        Assert.Equal("verify.root-mismatch", report.Problem!.Code);
+        Assert.Equal(0, report.FirstBadIndex);
+    }
+
+    [Fact]
+    public void A_forged_checkpoint_is_named()
+    {
+        using var f = new Fixture(10, 20);
+        using var otherKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var forged = f.Notes.ToList();
+        var cp = SignedNote.OpenCheckpoint(forged[1], f.Signer.Verifier);
+        // Same key name and forged key ID bytes copied from the real note, signature by another key.
+        var realSig = SignedNote.Split(forged[1]).Signatures[0].Payload;
+        var fakeSig = new NoteSigner(Origin, otherKey).Sign(cp.ToNoteText());
+        var fakePayload = SignedNote.Split(fakeSig).Signatures[0].Payload;
+        Array.Copy(realSig, fakePayload, 4);
+        forged[1] = cp.ToNoteText() + "\n— " + Origin + " " + Convert.ToBase64String(fakePayload) + "\n";
+        var report = f.Verify(notes: forged);
+        Assert.False(report.Ok);
+        Assert.Equal(1, report.BadCheckpoint);
+        Assert.Equal("verify.checkpoint-invalid", report.Problem!.Code);
+        Assert.Equal("checkpoint.bad-signature", ((PublicLogException)report.Problem.InnerException!).Code);
+    }
+
+    [Fact]
+    public void A_truncated_download_a_forked_checkpoint_pair_and_no_checkpoint_are_refused()
+    {
+        using var f = new Fixture(10, 25);
+        var report = f.Verify(f.Records.Take(20));
+        Assert.Equal("verify.checkpoint-beyond-log", report.Problem!.Code);
+        Assert.Equal(20, report.FirstBadIndex);
+        Assert.Equal(10, report.VerifiedSize);
+
+        var cp10 = SignedNote.OpenCheckpoint(f.Notes[0], f.Signer.Verifier);
+        var fork = SignedNote.SignCheckpoint(cp10 with { Root = SHA256.HashData("x"u8) }, f.Signer);
+        Assert.Equal("proof.same-size-different-root", f.Verify(notes: [f.Notes[0], fork]).Problem!.Code);
+        Assert.Equal("verify.no-checkpoint", f.Verify(notes: []).Problem!.Code);
+    }
+
+    [Fact]
+    public void Non_canonical_entry_bytes_are_named()
+    {
+        using var f = new Fixture(5);
+        var bad = f.Records.ToList();
+        var spaced = System.Text.Encoding.UTF8.GetBytes(" " + System.Text.Encoding.UTF8.GetString(bad[3].Entry));
+        bad[3] = new LogExportRecord(3, spaced, MerkleHash.Leaf(spaced));
+        var report = f.Verify(bad);
+        Assert.Equal(3, report.FirstBadIndex);
+        Assert.Equal("verify.entry-invalid", report.Problem!.Code);
+    }
+}
