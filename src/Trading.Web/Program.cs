@@ -1,6 +1,160 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.EntityFrameworkCore;
+using Trading.Data;
+using Trading.Domain;
+using Trading.Web;
+using Trading.Web.Api;
+using Trading.Web.Demo;
+using Trading.Web.Features.Firms;
+using Trading.Web.Features.Tenders;
+using Trading.Web.Infrastructure;
+
 var builder = WebApplication.CreateBuilder(args);
+var config = builder.Configuration;
+var services = builder.Services;
+
+services.Configure<PlatformOptions>(config.GetSection("Platform"));
+services.Configure<PasswordHashOptions>(config.GetSection("PasswordHash"));
+services.Configure<TenderRules>(config.GetSection("Rules"));
+var platform = config.GetSection("Platform").Get<PlatformOptions>() ?? new PlatformOptions();
+var dataDir = Path.GetFullPath(Path.IsPathRooted(platform.DataDirectory) ? platform.DataDirectory : Path.Combine(builder.Environment.ContentRootPath, platform.DataDirectory));
+Directory.CreateDirectory(dataDir);
+
+// Database: SQLite by default (one command, no set-up); PostgreSQL for production and tests.
+var provider = config.GetValue("Database:Provider", DatabaseProvider.Sqlite);
+services.AddDbContext<TradingDbContext>(o =>
+{
+    if (provider == DatabaseProvider.Postgres)
+        o.UseNpgsql(config.GetConnectionString("Postgres") ?? throw new InvalidOperationException("ConnectionStrings:Postgres is required when Database:Provider is Postgres"),
+            n => n.MigrationsAssembly("Trading.Data.Postgres"));
+    else
+        o.UseSqlite(config.GetConnectionString("Sqlite") ?? $"Data Source={Path.Combine(dataDir, "trading.db")}",
+            s => s.MigrationsAssembly("Trading.Data.Sqlite"));
+});
+
+services.AddSingleton(TimeProvider.System);
+services.AddSingleton(PseudonymKey.LoadOrCreate(config["Platform:PseudonymKey"], dataDir));
+services.AddSingleton<IFileStore>(new LocalFileStore(config["Storage:Root"] ?? Path.Combine(dataDir, "files")));
+services.AddScoped<Uploads>();
+services.AddScoped<PublicLog>();
+services.AddScoped<CentreTime>();
+services.AddScoped<Texts>();
+services.AddScoped<FirmService>();
+services.AddScoped<TenderService>();
+services.AddHostedService<DeadlineWatcher>();
+services.AddScoped<DemoSeeder>();
+
+// Identity: Argon2id password hashes, lockout, TOTP two-factor; cookies for pages, bearer tokens for the API.
+services.AddSingleton<IPasswordHasher<AppUser>, Argon2PasswordHasher>();
+services.AddIdentity<AppUser, IdentityRole<Guid>>(o =>
+    {
+        o.Password.RequiredLength = 10;
+        o.Password.RequireNonAlphanumeric = false;
+        o.Lockout.MaxFailedAccessAttempts = 5;
+        o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+        o.User.RequireUniqueEmail = false;
+    })
+    .AddEntityFrameworkStores<TradingDbContext>()
+    .AddDefaultTokenProviders()
+    .AddClaimsPrincipalFactory<AppClaimsFactory>()
+    .AddErrorDescriber<LocalizedIdentityErrorDescriber>();
+services.AddAuthentication().AddBearerToken(IdentityConstants.BearerScheme);
+services.ConfigureApplicationCookie(o =>
+{
+    o.LoginPath = "/Account/Login";
+    o.AccessDeniedPath = "/Account/Denied";
+    o.Cookie.Name = "trading.auth";
+    o.Cookie.SameSite = SameSiteMode.Lax;
+    o.Cookie.HttpOnly = true;
+    o.SlidingExpiration = true;
+    o.ExpireTimeSpan = TimeSpan.FromHours(8);
+});
+services.AddAuthorizationBuilder()
+    .AddPolicy(Policies.OwnerSide, p => p.RequireRole(Roles.Owner, Roles.Agent))
+    .AddPolicy(Policies.Bidder, p => p.RequireRole(Roles.Bidder))
+    .AddPolicy(Policies.Oversight, p => p.RequireRole(Roles.CentreStaff, Roles.Supervisor, Roles.Admin))
+    .AddPolicy(Policies.Supervisor, p => p.RequireRole(Roles.Supervisor))
+    .AddPolicy(Policies.Api, p => p.AddAuthenticationSchemes(IdentityConstants.BearerScheme).RequireAuthenticatedUser());
+services.AddDataProtection().PersistKeysToDbContext<TradingDbContext>().SetApplicationName("trading");
+
+// zh-CN first: the platform serves a Chinese centre; English for everyone else. The choice is a cookie.
+services.AddLocalization(o => o.ResourcesPath = "Resources");
+var cultures = new[] { new CultureInfo("zh-CN"), new CultureInfo("en") };
+services.Configure<RequestLocalizationOptions>(o =>
+{
+    o.DefaultRequestCulture = new RequestCulture("zh-CN");
+    o.SupportedCultures = cultures;
+    o.SupportedUICultures = cultures;
+    o.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider(), new AcceptLanguageHeaderRequestCultureProvider()];
+});
+
+services.AddRazorPages(o =>
+    {
+        o.RootDirectory = "/Features";
+        o.Conventions.AuthorizeFolder("/Tenders");
+        o.Conventions.AllowAnonymousToPage("/Tenders/Index");
+        o.Conventions.AllowAnonymousToPage("/Tenders/Details");
+        o.Conventions.AuthorizeFolder("/Firms");
+        o.Conventions.AllowAnonymousToPage("/Firms/Register");
+        o.Conventions.AuthorizeFolder("/Account/Security");
+    })
+    .AddViewLocalization()
+    .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, f) => f.Create(typeof(SharedResource)));
+services.AddAntiforgery(o => { o.HeaderName = "X-CSRF-TOKEN"; o.Cookie.Name = "trading.csrf"; });
+services.AddOpenApi();
+services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+services.AddProblemDetails();
+services.AddRateLimiter(o =>
+{
+    o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+    o.AddPolicy("sign-in", http => RateLimitPartition.GetFixedWindowLimiter(
+        http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+        _ => new FixedWindowRateLimiterOptions { PermitLimit = config.GetValue("RateLimits:SignInPerMinute", 20), Window = TimeSpan.FromMinutes(1) }));
+});
+builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = platform.MaxTenderDocumentBytes + 1024 * 1024);
+
 var app = builder.Build();
-app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
+
+await Startup.PrepareDatabaseAsync(app.Services, config);
+
+if (!app.Environment.IsDevelopment())
+    app.UseExceptionHandler("/Error");
+app.UseStatusCodePagesWithReExecute("/Error", "?code={0}");
+app.UseRequestLocalization();
+app.UseStaticFiles();
+app.UseRouting();
+app.UseRateLimiter();
+app.UseAuthentication();
+app.UseAuthorization();
+app.Use(async (ctx, next) =>
+{
+    // Output is encoded by Razor; these headers stop the browser from second-guessing it.
+    ctx.Response.Headers["X-Content-Type-Options"] = "nosniff";
+    ctx.Response.Headers["X-Frame-Options"] = "DENY";
+    ctx.Response.Headers["Referrer-Policy"] = "same-origin";
+    await next();
+});
+
+app.MapRazorPages();
+app.MapOpenApi("/openapi/{documentName}.json");
+app.MapHealthChecks("/health");
+app.MapTradingApi();
 app.Run();
 
 public partial class Program;
+
+namespace Trading.Web
+{
+    public static class Policies
+    {
+        public const string OwnerSide = "OwnerSide";
+        public const string Bidder = "Bidder";
+        public const string Oversight = "Oversight";
+        public const string Supervisor = "Supervisor";
+        public const string Api = "Api";
+    }
+}

@@ -1,0 +1,82 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Trading.Domain;
+
+namespace Trading.Data;
+
+public class TradingDbContext(DbContextOptions<TradingDbContext> options)
+    : IdentityDbContext<AppUser, IdentityRole<Guid>, Guid>(options), IDataProtectionKeyContext
+{
+    public DbSet<Organisation> Organisations => Set<Organisation>();
+    public DbSet<Shareholder> Shareholders => Set<Shareholder>();
+    public DbSet<FirmDocument> FirmDocuments => Set<FirmDocument>();
+    public DbSet<Tender> Tenders => Set<Tender>();
+    public DbSet<Lot> Lots => Set<Lot>();
+    public DbSet<TenderDocument> TenderDocuments => Set<TenderDocument>();
+    public DbSet<DocumentDownload> DocumentDownloads => Set<DocumentDownload>();
+    public DbSet<Clarification> Clarifications => Set<Clarification>();
+    public DbSet<StepTransition> StepTransitions => Set<StepTransition>();
+    public DbSet<LogEntry> LogEntries => Set<LogEntry>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Every instant is UTC. Reading back marks it so, which Npgsql's timestamptz requires and
+        // which keeps SQLite's text dates from coming back as "unspecified".
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        var b = builder;
+
+        b.Entity<AppUser>(e =>
+        {
+            e.Property(u => u.DisplayName).HasMaxLength(200);
+            e.Property(u => u.PreferredCulture).HasMaxLength(10);
+            e.HasOne(u => u.Organisation).WithMany().HasForeignKey(u => u.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        b.Entity<Organisation>(e =>
+        {
+            e.Property(o => o.Name).HasMaxLength(200);
+            e.Property(o => o.CreditCode).HasMaxLength(18);
+            e.HasIndex(o => o.CreditCode).IsUnique();
+            e.HasMany(o => o.Shareholders).WithOne().HasForeignKey(s => s.OrganisationId);
+            e.HasMany(o => o.Documents).WithOne().HasForeignKey(d => d.OrganisationId);
+        });
+
+        b.Entity<Tender>(e =>
+        {
+            e.Property(t => t.Code).HasMaxLength(40);
+            e.HasIndex(t => t.Code).IsUnique();
+            e.Property(t => t.Title).HasMaxLength(300);
+            e.Property(t => t.Version).IsConcurrencyToken();
+            e.HasOne(t => t.OwnerOrganisation).WithMany().HasForeignKey(t => t.OwnerOrganisationId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne(t => t.AgentOrganisation).WithMany().HasForeignKey(t => t.AgentOrganisationId).OnDelete(DeleteBehavior.Restrict);
+            e.HasMany(t => t.Lots).WithOne().HasForeignKey(l => l.TenderId);
+            e.HasMany(t => t.Documents).WithOne().HasForeignKey(d => d.TenderId);
+            e.HasMany(t => t.Transitions).WithOne().HasForeignKey(x => x.TenderId);
+            e.HasMany(t => t.Clarifications).WithOne().HasForeignKey(x => x.TenderId);
+            e.Ignore(t => t.TotalEstimatedPriceFen);
+        });
+        b.Entity<Lot>().HasIndex(l => new { l.TenderId, l.Number }).IsUnique();
+        b.Entity<DocumentDownload>().HasIndex(d => new { d.TenderId, d.FirmId });
+
+        b.Entity<LogEntry>(e =>
+        {
+            e.HasKey(x => x.Index);
+            e.Property(x => x.Index).ValueGeneratedNever();
+            e.Property(x => x.Type).HasMaxLength(100);
+            e.HasIndex(x => x.TenderId);
+        });
+    }
+
+    private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : DateTime.SpecifyKind(v.ToUniversalTime(), DateTimeKind.Utc),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+}

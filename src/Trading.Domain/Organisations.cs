@@ -1,0 +1,88 @@
+namespace Trading.Domain;
+
+public enum OrganisationKind
+{
+    TradingCentre = 1,
+    SupervisionOffice = 2,
+    OwnerUnit = 3,
+    Agency = 4,
+    BidderFirm = 5,
+    ExpertPool = 6,
+}
+
+/// <summary>Dual filing (备案): a firm trades only once both the centre and the supervision office approve.</summary>
+public enum FirmStatus
+{
+    Pending = 0,
+    Approved = 1,
+    Rejected = 2,
+}
+
+/// <summary>Every user belongs to one organisation; ownership checks compare organisation ids.</summary>
+public class Organisation
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+    public OrganisationKind Kind { get; set; }
+    public string Name { get; set; } = "";
+    /// <summary>Unified social credit code; required for firms, owner units and agencies.</summary>
+    public string? CreditCode { get; set; }
+    public string? LegalRepresentative { get; set; }
+    public string? LegalRepresentativeIdNumber { get; set; }
+    public string? Address { get; set; }
+    public string? ContactName { get; set; }
+    public string? ContactPhone { get; set; }
+    public string? ContactEmail { get; set; }
+    public string? QualificationSummary { get; set; }
+    public FirmStatus Status { get; set; } = FirmStatus.Pending;
+    public DateTime RegisteredAt { get; set; }
+    public DateTime? CentreApprovedAt { get; set; }
+    public string? CentreApprovedBy { get; set; }
+    public DateTime? SupervisionApprovedAt { get; set; }
+    public string? SupervisionApprovedBy { get; set; }
+    public string? RejectionReason { get; set; }
+    public DateTime? SuspendedUntil { get; set; }
+    public string? SuspensionReason { get; set; }
+    public List<Shareholder> Shareholders { get; set; } = [];
+    public List<FirmDocument> Documents { get; set; } = [];
+
+    public bool IsSuspended(DateTime nowUtc) => SuspendedUntil is { } until && until > nowUtc;
+
+    /// <summary>The one check every trading action of a firm goes through.</summary>
+    public RuleViolation? CanTrade(DateTime nowUtc)
+    {
+        if (IsSuspended(nowUtc))
+            return new RuleViolation(RuleCodes.FirmSuspended, SuspensionReason ?? "", SuspendedUntil!.Value);
+        if (Status != FirmStatus.Approved)
+            return new RuleViolation(RuleCodes.FirmNotApproved, Status.ToString());
+        return null;
+    }
+}
+
+public class Shareholder
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+    public Guid OrganisationId { get; set; }
+    public string Name { get; set; } = "";
+    /// <summary>Percentage of shares, 0..100, kept as basis points to stay exact.</summary>
+    public int ShareBasisPoints { get; set; }
+}
+
+public enum FirmDocumentKind
+{
+    BusinessLicence = 1,
+    QualificationCertificate = 2,
+    Other = 3,
+}
+
+public class FirmDocument
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+    public Guid OrganisationId { get; set; }
+    public FirmDocumentKind Kind { get; set; }
+    public string FileName { get; set; } = "";
+    public string ContentType { get; set; } = "";
+    public long Length { get; set; }
+    public string Sha256 { get; set; } = "";
+    public string StorageKey { get; set; } = "";
+    public DateTime UploadedAt { get; set; }
+}

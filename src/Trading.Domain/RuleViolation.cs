@@ -1,0 +1,54 @@
+namespace Trading.Domain;
+
+/// <summary>
+/// A refused action: the rule (a stable code that the web app localizes into zh-CN or en) and the
+/// values that explain why. Domain code never formats user text itself.
+/// </summary>
+public sealed record RuleViolation(string Code, params object[] Args)
+{
+    public override string ToString() => Args.Length == 0 ? Code : $"{Code}({string.Join(", ", Args)})";
+}
+
+/// <summary>Thrown when a domain rule refuses an action; carries the violation for the caller to show.</summary>
+public sealed class RuleViolationException(RuleViolation violation) : Exception(violation.ToString())
+{
+    public RuleViolation Violation { get; } = violation;
+}
+
+/// <summary>Rule codes. Each has an entry in the web app's resources in both languages.</summary>
+public static class RuleCodes
+{
+    public const string CreditCodeMissing = "Rule.CreditCode.Missing";
+    public const string CreditCodeLength = "Rule.CreditCode.Length";
+    public const string CreditCodeCharacter = "Rule.CreditCode.Character";
+    public const string CreditCodeCheck = "Rule.CreditCode.Check";
+
+    public const string DocumentsTooLate = "Rule.Tender.DocumentsTooLate";
+    public const string DeadlineInPast = "Rule.Tender.DeadlineInPast";
+    public const string BondTooHigh = "Rule.Tender.BondTooHigh";
+    public const string BondNegative = "Rule.Tender.BondNegative";
+    public const string EstimatedPriceInvalid = "Rule.Tender.EstimatedPriceInvalid";
+    public const string OpeningNotAtDeadline = "Rule.Tender.OpeningNotAtDeadline";
+    public const string NoLots = "Rule.Tender.NoLots";
+    public const string NoDocuments = "Rule.Tender.NoDocuments";
+    public const string ClarificationTooLate = "Rule.Tender.ClarificationTooLate";
+    public const string NotEnoughBids = "Rule.Tender.NotEnoughBids";
+    public const string WrongStep = "Rule.Lifecycle.WrongStep";
+    public const string StepLocked = "Rule.Lifecycle.StepLocked";
+    public const string DeadlineNotPassed = "Rule.Lifecycle.DeadlineNotPassed";
+    public const string DeadlinePassed = "Rule.Lifecycle.DeadlinePassed";
+    public const string NotPublished = "Rule.Tender.NotPublished";
+
+    public const string FirmNotApproved = "Rule.Firm.NotApproved";
+    public const string FirmSuspended = "Rule.Firm.Suspended";
+    public const string FirmAlreadyApproved = "Rule.Firm.AlreadyApproved";
+    public const string FirmDuplicateCode = "Rule.Firm.DuplicateCode";
+    public const string FirmRejected = "Rule.Firm.Rejected";
+
+    public const string FileEmpty = "Rule.File.Empty";
+    public const string FileTooLarge = "Rule.File.TooLarge";
+    public const string FileTypeNotAllowed = "Rule.File.TypeNotAllowed";
+    public const string FileContentMismatch = "Rule.File.ContentMismatch";
+
+    public const string NotOwner = "Rule.Auth.NotOwner";
+}
