@@ -1,0 +1,257 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Trading.PublicLog;
+
+/// <summary>
+/// The receipt a bidder gets for a sealed bid (CRYPTO.md "Receiving a bid"): what was received, where
+/// it sits in the public log, a signed checkpoint that includes it, the inclusion proof, the log
+/// certificate chain, and an RFC 3161 token over everything else. Its JSON form is canonical JSON;
+/// the token's imprint is SHA-256("trading/receipt/v1\n" || canonical JSON of all fields but
+/// <c>timeStampToken</c>).
+/// </summary>
+public sealed record BidReceipt
+{
+    /// <summary>Receipt format version.</summary>
+    public const int CurrentVersion = 1;
+
+    /// <summary>Format version.</summary>
+    public int Version { get; init; } = CurrentVersion;
+    /// <summary>Tender identifier.</summary>
+    public required string Tender { get; init; }
+    /// <summary>Lot identifier.</summary>
+    public required string Lot { get; init; }
+    /// <summary>Bidder pseudonym (as logged).</summary>
+    public required string Bidder { get; init; }
+    /// <summary>SHA-256 of the ciphertext, lower-case hex.</summary>
+    public required string CiphertextSha256 { get; init; }
+    /// <summary>Ciphertext length in bytes.</summary>
+    public required long CiphertextLength { get; init; }
+    /// <summary>Server time of receipt (UTC, milliseconds).</summary>
+    public required DateTimeOffset ServerTime { get; init; }
+    /// <summary>Index of the bid.submitted entry in the log.</summary>
+    public required long LogIndex { get; init; }
+    /// <summary>The logged entry's canonical JSON text.</summary>
+    public required string Entry { get; init; }
+    /// <summary>Signed checkpoint note covering the entry.</summary>
+    public required string Checkpoint { get; init; }
+    /// <summary>Inclusion proof of the entry in the checkpoint's tree (base64 hashes).</summary>
+    public required IReadOnlyList<string> InclusionProof { get; init; }
+    /// <summary>PEM certificates: the log signing certificate first, then intermediates.</summary>
+    public required IReadOnlyList<string> Certificates { get; init; }
+    /// <summary>RFC 3161 token (base64 DER) over <see cref="Imprint"/>; empty until stamped.</summary>
+    public string TimeStampToken { get; init; } = "";
+
+    /// <summary>The bytes the time-stamp covers (SHA-256 of the domain prefix and the canonical body).</summary>
+    public byte[] Imprint()
+    {
+        var body = ToJsonObject(includeToken: false);
+        return SHA256.HashData([.. "trading/receipt/v1\n"u8, .. CanonicalJson.Serialize(body)]);
+    }
+
+    /// <summary>Canonical JSON text of the whole receipt (the downloadable file).</summary>
+    public string ToJson() => Encoding.UTF8.GetString(CanonicalJson.Serialize(ToJsonObject(includeToken: true)));
+
+    private JsonObject ToJsonObject(bool includeToken)
+    {
+        var o = new JsonObject
+        {
+            ["version"] = Version,
+            ["tender"] = Tender,
+            ["lot"] = Lot,
+            ["bidder"] = Bidder,
+            ["ciphertextSha256"] = CiphertextSha256,
+            ["ciphertextLength"] = CiphertextLength,
+            ["serverTime"] = ServerTime.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture),
+            ["logIndex"] = LogIndex,
+            ["entry"] = Entry,
+            ["checkpoint"] = Checkpoint,
+            ["inclusionProof"] = new JsonArray([.. InclusionProof.Select(p => (JsonNode)p)]),
+            ["certificates"] = new JsonArray([.. Certificates.Select(p => (JsonNode)p)]),
+        };
+        if (includeToken)
+        {
+            o["timeStampToken"] = TimeStampToken;
+        }
+        return o;
+    }
+
+    /// <summary>
+    /// Builds an unstamped receipt for entry <paramref name="logIndex"/> (which must be a bid.submitted
+    /// entry) from the log, a signed checkpoint note, and the log's certificate chain. Stamp it with
+    /// <c>receipt with { TimeStampToken = Convert.ToBase64String(tsa.Stamp(receipt.Imprint(), now)) }</c>.
+    /// </summary>
+    public static async Task<BidReceipt> CreateAsync(MerkleLog log, ILogStore store, long logIndex, string signedCheckpoint, NoteVerifier logKey,
+        IReadOnlyList<X509Certificate2> certificates, CancellationToken cancellationToken = default)
+    {
+        var checkpoint = SignedNote.OpenCheckpoint(signedCheckpoint, logKey);
+        var entryBytes = (await store.GetEntriesAsync(logIndex, 1, cancellationToken))[0];
+        var entry = LogEntry.Parse(entryBytes);
+        if (entry.Type != LogEntryTypes.BidSubmitted)
+        {
+            throw new LogFormatException("receipt.malformed", Args.Of(("reason", $"entry {logIndex} is {entry.Type}, not {LogEntryTypes.BidSubmitted}")));
+        }
+        var proof = await log.GetInclusionProofAsync(logIndex, checkpoint.Size, cancellationToken);
+        return new BidReceipt
+        {
+            Tender = entry.Tender ?? "",
+            Lot = entry.Data["lot"]!.GetValue<string>(),
+            Bidder = entry.Data["bidder"]!.GetValue<string>(),
+            CiphertextSha256 = entry.Data["ciphertextSha256"]!.GetValue<string>(),
+            CiphertextLength = entry.Data["ciphertextLength"]!.GetValue<long>(),
+            ServerTime = entry.Time,
+            LogIndex = logIndex,
+            Entry = Encoding.UTF8.GetString(entryBytes),
+            Checkpoint = signedCheckpoint,
+            InclusionProof = MerkleProof.ToBase64(proof),
+            Certificates = [.. certificates.Select(c => c.ExportCertificatePem())],
+        };
+    }
+
+    /// <summary>Parses a receipt file strictly: every field present with the right type, nothing unknown.</summary>
+    public static BidReceipt Parse(string json)
+    {
+        static LogFormatException Bad(string reason, Exception? inner = null) => new("receipt.malformed", Args.Of(("reason", reason)), inner);
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(json);
+        }
+        catch (JsonException e)
+        {
+            throw Bad(e.Message, e);
+        }
+        using (doc)
+        {
+            var r = doc.RootElement;
+            if (r.ValueKind != JsonValueKind.Object)
+            {
+                throw Bad("not a JSON object");
+            }
+            string[] known = ["version", "tender", "lot", "bidder", "ciphertextSha256", "ciphertextLength", "serverTime", "logIndex", "entry", "checkpoint", "inclusionProof", "certificates", "timeStampToken"];
+            foreach (var p in r.EnumerateObject())
+            {
+                if (!known.Contains(p.Name))
+                {
+                    throw Bad($"unknown field '{p.Name}'");
+                }
+            }
+            JsonElement Get(string name, JsonValueKind kind) =>
+                r.TryGetProperty(name, out var v) && v.ValueKind == kind ? v : throw Bad($"field '{name}' missing or not a {kind.ToString().ToLowerInvariant()}");
+            long Long(string name) => Get(name, JsonValueKind.Number).TryGetInt64(out long v) ? v : throw Bad($"field '{name}' is not an integer");
+            string Str(string name) => Get(name, JsonValueKind.String).GetString()!;
+            string[] StrArray(string name) => [.. Get(name, JsonValueKind.Array).EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? e.GetString()! : throw Bad($"'{name}' must hold strings"))];
+
+            long version = Long("version");
+            if (version != CurrentVersion)
+            {
+                throw new LogFormatException("receipt.version", Args.Of(("version", version)));
+            }
+            if (!DateTimeOffset.TryParseExact(Str("serverTime"), "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var serverTime))
+            {
+                throw Bad("serverTime must be yyyy-MM-ddTHH:mm:ss.fffZ");
+            }
+            return new BidReceipt
+            {
+                Version = (int)version,
+                Tender = Str("tender"),
+                Lot = Str("lot"),
+                Bidder = Str("bidder"),
+                CiphertextSha256 = Str("ciphertextSha256"),
+                CiphertextLength = Long("ciphertextLength"),
+                ServerTime = serverTime,
+                LogIndex = Long("logIndex"),
+                Entry = Str("entry"),
+                Checkpoint = Str("checkpoint"),
+                InclusionProof = StrArray("inclusionProof"),
+                Certificates = StrArray("certificates"),
+                TimeStampToken = Str("timeStampToken"),
+            };
+        }
+    }
+}
+
+/// <summary>What a verified receipt proves.</summary>
+/// <param name="Receipt">The receipt.</param>
+/// <param name="Checkpoint">The signed checkpoint that includes the bid.</param>
+/// <param name="TimeStamp">The RFC 3161 time-stamp over the receipt.</param>
+/// <param name="LogSigner">Subject of the log signing certificate.</param>
+public sealed record ReceiptVerification(BidReceipt Receipt, Checkpoint Checkpoint, TimeStampInfo TimeStamp, string LogSigner);
+
+/// <summary>Offline receipt verification against the centre's root certificate only.</summary>
+public static class BidReceiptVerifier
+{
+    /// <summary>How far before the receipt's server time a time-stamp may be (clock skew between servers).</summary>
+    public static readonly TimeSpan AllowedSkew = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Verifies every claim in the receipt: the entry matches the receipt's fields, the log certificate
+    /// chains to <paramref name="root"/>, the checkpoint is signed by it, the entry is in the checkpoint's
+    /// tree, and the time-stamp covers the receipt. Throws a <see cref="PublicLogException"/> naming the first failure.
+    /// </summary>
+    public static ReceiptVerification Verify(string receiptJson, X509Certificate2 root)
+    {
+        var receipt = BidReceipt.Parse(receiptJson);
+
+        var entryBytes = Encoding.UTF8.GetBytes(receipt.Entry);
+        var entry = LogEntry.Parse(entryBytes);
+        void Same(string field, bool equal)
+        {
+            if (!equal)
+            {
+                throw new LogVerificationException("receipt.field-mismatch", Args.Of(("field", field)));
+            }
+        }
+        string? DataString(string key) => entry.Data[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+        Same("type", entry.Type == LogEntryTypes.BidSubmitted && entry.SchemaVersion == 1);
+        Same("tender", entry.Tender == receipt.Tender);
+        Same("lot", DataString("lot") == receipt.Lot);
+        Same("bidder", DataString("bidder") == receipt.Bidder);
+        Same("ciphertextSha256", DataString("ciphertextSha256") == receipt.CiphertextSha256);
+        Same("ciphertextLength", entry.Data["ciphertextLength"] is JsonValue len && len.TryGetValue<long>(out long l) && l == receipt.CiphertextLength);
+        Same("serverTime", entry.Time == receipt.ServerTime);
+
+        if (receipt.Certificates.Count == 0)
+        {
+            throw new LogFormatException("receipt.malformed", Args.Of(("reason", "no log certificate")));
+        }
+        var certs = new List<X509Certificate2>();
+        try
+        {
+            foreach (var pem in receipt.Certificates)
+            {
+                try
+                {
+                    certs.Add(X509Certificate2.CreateFromPem(pem));
+                }
+                catch (CryptographicException e)
+                {
+                    throw new LogFormatException("receipt.malformed", Args.Of(("reason", "bad certificate: " + e.Message)), e);
+                }
+            }
+            var (text, _) = SignedNote.Split(receipt.Checkpoint);
+            var claimed = global::Trading.PublicLog.Checkpoint.ParseNoteText(text);
+            CentreTrust.RequireChain(certs[0], root, certs.Skip(1), claimed.Time);
+            var checkpoint = SignedNote.OpenCheckpoint(receipt.Checkpoint, NoteVerifier.FromCertificate(claimed.Origin, certs[0]));
+
+            if (receipt.LogIndex < 0 || receipt.LogIndex >= checkpoint.Size)
+            {
+                throw new LogRangeException("proof.index-beyond-tree", Args.Of(("index", receipt.LogIndex), ("size", checkpoint.Size)));
+            }
+            MerkleProof.VerifyInclusion(receipt.LogIndex, checkpoint.Size, MerkleHash.Leaf(entryBytes), MerkleProof.FromBase64(receipt.InclusionProof), checkpoint.Root);
+
+            var token = StrictBase64.Decode(receipt.TimeStampToken, "timeStampToken");
+            var stamp = TimeStampVerifier.Verify(token, receipt.Imprint(), root);
+            Same("serverTime", stamp.Time >= receipt.ServerTime - AllowedSkew);
+            return new ReceiptVerification(receipt, checkpoint, stamp, certs[0].Subject);
+        }
+        finally
+        {
+            certs.ForEach(c => c.Dispose());
+        }
+    }
+}

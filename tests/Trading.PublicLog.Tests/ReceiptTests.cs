@@ -1,0 +1,85 @@
+using System.Text.Json.Nodes;
+
+namespace Trading.PublicLog.Tests;
+
+public sealed class ReceiptTests(PkiFixture f) : IClassFixture<PkiFixture>
+{
+    private static string Edit(string json, Action<JsonObject> change)
+    {
+        var o = JsonNode.Parse(json)!.AsObject();
+        change(o);
+        return o.ToJsonString();
+    }
+
+    [Fact]
+    public async Task A_receipt_verifies_offline_with_only_the_root_certificate()
+    {
+        var (json, _, _) = await f.ReceiptAsync(f.Pki);
+        var result = BidReceiptVerifier.Verify(json, f.Pki.Root);
+        Assert.Equal(6, result.Receipt.LogIndex);
+        Assert.Equal(10, result.Checkpoint.Size);
+        Assert.Equal(123456, result.Receipt.CiphertextLength);
+        Assert.Equal(PkiFixture.Now.AddHours(1).AddSeconds(1), result.TimeStamp.Time);
+        Assert.Contains("Public Log", result.LogSigner, StringComparison.Ordinal);
+        Assert.DoesNotContain("91350100", json, StringComparison.Ordinal);
+        // The file is canonical JSON and parses back to the same receipt.
+        Assert.Equal(json, BidReceipt.Parse(json).ToJson());
+    }
+
+    [Fact]
+    public async Task Receipts_at_every_position_of_odd_sized_logs_verify()
+    {
+        foreach (var (before, after) in new[] { (0, 0), (0, 4), (3, 0), (7, 1), (8, 0), (13, 6) })
+        {
+            var (json, _, _) = await f.ReceiptAsync(f.Pki, before, after);
+            Assert.Equal(before, BidReceiptVerifier.Verify(json, f.Pki.Root).Receipt.LogIndex);
+        }
+    }
+
+    [Fact]
+    public async Task Changing_any_claimed_field_breaks_the_receipt_with_the_field_named()
+    {
+        var (json, _, _) = await f.ReceiptAsync(f.Pki);
+        Assert.Equal("ciphertextLength", Assert.Throws<LogVerificationException>(() => BidReceiptVerifier.Verify(Edit(json, o => o["ciphertextLength"] = 1), f.Pki.Root)).Arguments["field"]);
+        Assert.Equal("bidder", Assert.Throws<LogVerificationException>(() => BidReceiptVerifier.Verify(Edit(json, o => o["bidder"] = "firm:00"), f.Pki.Root)).Arguments["field"]);
+        Assert.Equal("serverTime", Assert.Throws<LogVerificationException>(() => BidReceiptVerifier.Verify(Edit(json, o => o["serverTime"] = "2026-03-01T09:00:00.001Z"), f.Pki.Root)).Arguments["field"]);
+
+        // Changing the entry too (consistently) breaks the inclusion proof instead.
+        var forged = Edit(json, o =>
+        {
+            o["ciphertextLength"] = 1;
+            o["entry"] = o["entry"]!.GetValue<string>().Replace("123456", "1", StringComparison.Ordinal);
+        });
+        Assert.Equal("proof.inclusion-root-mismatch", Assert.Throws<LogVerificationException>(() => BidReceiptVerifier.Verify(forged, f.Pki.Root)).Code);
+    }
+
+    [Fact]
+    public async Task Wrong_root_swapped_token_bad_proof_and_foreign_checkpoint_are_refused()
+    {
+        var (json, _, _) = await f.ReceiptAsync(f.Pki);
+        Assert.Equal("cert.untrusted", Assert.Throws<LogVerificationException>(() => BidReceiptVerifier.Verify(json, f.Other.Root)).Code);
+
+        var (otherJson, _, _) = await f.ReceiptAsync(f.Pki, 2, 2);
+        var otherToken = JsonNode.Parse(otherJson)!["timeStampToken"]!.GetValue<string>();
+        Assert.Equal("tsa.imprint-mismatch", Assert.Throws<LogVerificationException>(() => BidReceiptVerifier.Verify(Edit(json, o => o["timeStampToken"] = otherToken), f.Pki.Root)).Code);
+
+        var proofEdited = Edit(json, o => o["inclusionProof"]!.AsArray().Add(Convert.ToBase64String(new byte[32])));
+        Assert.Equal("proof.wrong-length", Assert.Throws<LogFormatException>(() => BidReceiptVerifier.Verify(proofEdited, f.Pki.Root)).Code);
+
+        // A checkpoint signed by another centre's log key, presented with this centre's certificate.
+        var (foreignJson, _, _) = await f.ReceiptAsync(f.Other);
+        var foreignCheckpoint = JsonNode.Parse(foreignJson)!["checkpoint"]!.GetValue<string>();
+        Assert.Equal("checkpoint.no-trusted-signature", Assert.Throws<LogVerificationException>(() => BidReceiptVerifier.Verify(Edit(json, o => o["checkpoint"] = foreignCheckpoint), f.Pki.Root)).Code);
+    }
+
+    [Fact]
+    public async Task Malformed_receipts_are_refused_with_a_reason()
+    {
+        var (json, _, _) = await f.ReceiptAsync(f.Pki);
+        Assert.Equal("receipt.malformed", Assert.Throws<LogFormatException>(() => BidReceiptVerifier.Verify(Edit(json, o => o["extra"] = 1), f.Pki.Root)).Code);
+        Assert.Equal("receipt.malformed", Assert.Throws<LogFormatException>(() => BidReceiptVerifier.Verify(Edit(json, o => o.Remove("checkpoint")), f.Pki.Root)).Code);
+        Assert.Equal("receipt.version", Assert.Throws<LogFormatException>(() => BidReceiptVerifier.Verify(Edit(json, o => o["version"] = 2), f.Pki.Root)).Code);
+        Assert.Equal("receipt.malformed", Assert.Throws<LogFormatException>(() => BidReceiptVerifier.Verify("not json", f.Pki.Root)).Code);
+        Assert.Equal("base64.invalid", Assert.Throws<LogFormatException>(() => BidReceiptVerifier.Verify(Edit(json, o => o["timeStampToken"] = "%%"), f.Pki.Root)).Code);
+    }
+}
