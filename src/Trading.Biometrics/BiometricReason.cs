@@ -18,6 +18,8 @@ public enum BiometricReason
     MultipleFaces,
     /// <summary>The face is smaller than the minimum size in pixels.</summary>
     FaceTooSmall,
+    /// <summary>The face fills so much of the frame that the liveness model cannot see around it.</summary>
+    FaceTooLarge,
     /// <summary>The liveness score is below the threshold: printed photo or screen suspected.</summary>
     LivenessFailed,
     /// <summary>The probe does not match the claimed expert's template.</summary>
@@ -59,6 +61,7 @@ public static class BiometricMessages
             [BiometricReason.NoFace] = ("biometrics.no-face", "No face was found in the image.", "图像中未检测到人脸。"),
             [BiometricReason.MultipleFaces] = ("biometrics.multiple-faces", "{0} faces are in the frame; only the expert may stand before the camera.", "画面中有 {0} 张人脸；镜头前只能有专家本人。"),
             [BiometricReason.FaceTooSmall] = ("biometrics.face-too-small", "The face is {0} px high; at least {1} px is needed. Move closer to the camera.", "人脸高度为 {0} 像素，至少需要 {1} 像素。请靠近摄像头。"),
+            [BiometricReason.FaceTooLarge] = ("biometrics.face-too-large", "The face is {0} px high in a {1} px frame; step back so that it is at most {2} of the frame height.", "人脸高度为 {0} 像素，画面高度 {1} 像素；请后退，使人脸不超过画面高度的 {2}。"),
             [BiometricReason.LivenessFailed] = ("biometrics.liveness-failed", "Liveness score {0} is below {1}: a printed photo or a screen is suspected.", "活体分数 {0} 低于 {1}：疑似照片或屏幕翻拍。"),
             [BiometricReason.NoMatch] = ("biometrics.no-match", "The face does not match the claimed expert (score {0}, threshold {1}).", "人脸与所声明的专家不符（分数 {0}，阈值 {1}）。"),
             [BiometricReason.PossibleSubstitution] = ("biometrics.possible-substitution", "The face matches another enrolled expert better (score {0} against {1}): possible substitute evaluator.", "人脸与另一位在库专家更相符（分数 {0}，对比 {1}）：疑似代评。"),

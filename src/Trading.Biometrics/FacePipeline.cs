@@ -39,7 +39,7 @@ public sealed record FacePipelineOptions
     public ChannelOrder FeatureChannels { get; init; } = ChannelOrder.Rgb;
 
     /// <summary>Channel order of the liveness input (measured: see docs).</summary>
-    public ChannelOrder LivenessChannels { get; init; } = ChannelOrder.Rgb;
+    public ChannelOrder LivenessChannels { get; init; } = ChannelOrder.Bgr;
 
     /// <summary>Detector face-class probability needed to keep a box.</summary>
     public float DetectThreshold { get; init; } = 0.65f;
@@ -49,6 +49,12 @@ public sealed record FacePipelineOptions
 
     /// <summary>Smallest accepted face height in working-image pixels: below it the 112x112 crop is mostly upsampled blur.</summary>
     public int MinFaceSize { get; init; } = 64;
+
+    /// <summary>
+    /// Largest accepted face height as a fraction of the frame height. The liveness model looks at 2.7x the face box
+    /// for borders and edges; a photo held so close that it fills the frame hides them (measured: docs/biometrics.md).
+    /// </summary>
+    public float MaxFaceFraction { get; init; } = 0.6f;
 
     /// <summary>A second face at least this fraction of the largest face's height refuses the frame as "several faces".</summary>
     public float SecondFaceRatio { get; init; } = 0.5f;
@@ -86,7 +92,7 @@ public sealed class FacePipeline
     public FacePipelineOptions Options { get; }
 
     /// <summary>Decodes the image and analyses its largest face.</summary>
-    /// <exception cref="BiometricException">NotAnImage, ImageTooLarge, NoFace, MultipleFaces or FaceTooSmall.</exception>
+    /// <exception cref="BiometricException">NotAnImage, ImageTooLarge, NoFace, MultipleFaces, FaceTooSmall or FaceTooLarge.</exception>
     public FaceAnalysis Analyze(ReadOnlySpan<byte> imageBytes)
     {
         var sw = Stopwatch.StartNew();
@@ -117,6 +123,11 @@ public sealed class FacePipeline
         if (largest.Height < Options.MinFaceSize)
         {
             throw new BiometricException(BiometricReason.FaceTooSmall, (int)largest.Height, Options.MinFaceSize);
+        }
+
+        if (largest.Height > image.Height * Options.MaxFaceFraction)
+        {
+            throw new BiometricException(BiometricReason.FaceTooLarge, (int)largest.Height, image.Height, Options.MaxFaceFraction.ToString("P0", System.Globalization.CultureInfo.InvariantCulture));
         }
 
         return AnalyzeFace(image, largest, faces.Count, decodeMs, detectMs);
@@ -268,8 +279,10 @@ public sealed class FacePipeline
         var cy = box.Y + (box.Height / 2);
         var x1 = cx - (w / 2);
         var y1 = cy - (h / 2);
-        x1 = Math.Clamp(x1, 0, image.Width - 1 - w);
-        y1 = Math.Clamp(y1, 0, image.Height - 1 - h);
+        // Max after Min, not Clamp: when the enlarged box spans the whole frame, rounding can make the upper bound
+        // slightly negative.
+        x1 = Math.Max(0, Math.Min(x1, image.Width - 1 - w));
+        y1 = Math.Max(0, Math.Min(y1, image.Height - 1 - h));
         var input = new float[3 * 128 * 128];
         Affine.CropResize(x1, y1, w, h, 128, 128).SampleChw(image, 128, 128, input, Options.LivenessChannels == ChannelOrder.Bgr, 0f, 1f);
         var session = _models.Liveness;
