@@ -68,6 +68,50 @@ public sealed record LogVerificationReport(bool Ok, long Entries, int Checkpoint
 /// </summary>
 public static class LogVerifier
 {
+    /// <summary>Reads a downloaded log in JSON Lines form lazily (blank lines are refused as bad rows).</summary>
+    public static IEnumerable<LogExportRecord> ReadJsonLines(TextReader reader)
+    {
+        long position = 0;
+        string? line;
+        while ((line = reader.ReadLine()) is not null)
+        {
+            yield return LogExportRecord.ParseJsonLine(line, position);
+            position++;
+        }
+    }
+
+    /// <summary>Writes records as JSON Lines.</summary>
+    public static void WriteJsonLines(IEnumerable<LogExportRecord> records, TextWriter writer)
+    {
+        foreach (var r in records)
+        {
+            writer.Write(r.ToJsonLine());
+            writer.Write('\n');
+        }
+    }
+
+    /// <summary>Parses a checkpoints file: a JSON array of signed checkpoint notes.</summary>
+    public static IReadOnlyList<string> ParseCheckpoints(string json)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            if (doc.RootElement.ValueKind != JsonValueKind.Array)
+            {
+                throw new LogFormatException("checkpoint.malformed", Args.Of(("reason", "checkpoints file must be a JSON array of signed notes")));
+            }
+            return [.. doc.RootElement.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? e.GetString()!
+                : throw new LogFormatException("checkpoint.malformed", Args.Of(("reason", "checkpoints file must hold strings"))))];
+        }
+        catch (JsonException e)
+        {
+            throw new LogFormatException("checkpoint.malformed", Args.Of(("reason", e.Message)), e);
+        }
+    }
+
+    /// <summary>Writes a checkpoints file.</summary>
+    public static string WriteCheckpoints(IEnumerable<string> notes) => JsonSerializer.Serialize(notes.ToArray());
+
     /// <summary>Verification options.</summary>
     /// <param name="CheckEntryFormat">Also parse each entry as a canonical <see cref="LogEntry"/>.</param>
     /// <param name="Witness">When given, count (and check) the witness's cosignatures.</param>
@@ -129,8 +173,23 @@ public static class LogVerifier
             }
             next++;
         }
-        foreach (var record in records)
+        using var enumerator = records.GetEnumerator();
+        while (true)
         {
+            try
+            {
+                if (!enumerator.MoveNext())
+                {
+                    break;
+                }
+            }
+            catch (PublicLogException e)
+            {
+                // A row that does not even parse is the first bad entry.
+                return Fail(position, checkpoints.Count, cosigned, verified, position, null,
+                    e.Code == "verify.entry-invalid" ? e : new LogVerificationException("verify.entry-invalid", Args.Of(("index", position), ("reason", e.Message)), e));
+            }
+            var record = enumerator.Current;
             if (record.Index != position)
             {
                 return Fail(position, checkpoints.Count, cosigned, verified, position, null,

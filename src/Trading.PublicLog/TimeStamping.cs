@@ -42,7 +42,7 @@ public sealed class TimeStampAuthority
             ?? throw new LogFormatException("key.invalid", Args.Of(("kind", "TSA private key"), ("reason", "certificate has no ECDSA private key")));
         var bcKey = PrivateKeyFactory.CreateKey(key.ExportPkcs8PrivateKey());
         var bcCert = ToBouncyCastle(tsaCertificate);
-        _generator = new TimeStampTokenGenerator(bcKey, bcCert, TspAlgorithms.Sha256, policy);
+        _generator = new TimeStampTokenGenerator(bcKey, bcCert, TspAlgorithms.Sha256, policy) { Resolution = Resolution.R_MILLISECONDS };
         _generator.SetCertificates(CollectionUtilities.CreateStore(new[] { bcCert }.Concat(chain.Select(ToBouncyCastle)).ToList()));
         _responder = new TimeStampResponseGenerator(_generator, TspAlgorithms.Allowed);
     }

@@ -160,4 +160,22 @@ public sealed class LogVerifierTests
         Assert.Equal(3, report.FirstBadIndex);
         Assert.Equal("verify.entry-invalid", report.Problem!.Code);
     }
+
+    [Fact]
+    public void Download_files_round_trip_and_a_garbled_row_is_named()
+    {
+        using var f = new Fixture(6, 12);
+        var sw = new StringWriter();
+        LogVerifier.WriteJsonLines(f.Records, sw);
+        var notes = LogVerifier.ParseCheckpoints(LogVerifier.WriteCheckpoints(f.Notes));
+        Assert.Equal(f.Notes, notes);
+        Assert.True(f.Verify(LogVerifier.ReadJsonLines(new StringReader(sw.ToString())), notes).Ok);
+
+        var lines = sw.ToString().Split('\n');
+        lines[7] = lines[7][..^5];
+        var report = f.Verify(LogVerifier.ReadJsonLines(new StringReader(string.Join('\n', lines))), notes);
+        Assert.Equal(7, report.FirstBadIndex);
+        Assert.Equal("verify.entry-invalid", report.Problem!.Code);
+        Assert.Equal("checkpoint.malformed", Assert.Throws<LogFormatException>(() => LogVerifier.ParseCheckpoints("{\"a\":1}")).Code);
+    }
 }
