@@ -13,8 +13,12 @@ namespace Trading.ExpertPool;
 /// </summary>
 internal sealed class CanonicalHasher : IDisposable
 {
+    // Fields are gathered in a buffer and handed to the hash in large pieces: each AppendData is a
+    // native call, and the eligible list has tens of thousands of tiny fields.
+    private const int BufferSize = 8192;
     private readonly IncrementalHash _hash;
-    private readonly byte[] _scratch = new byte[8];
+    private readonly byte[] _buffer = new byte[BufferSize];
+    private int _length;
 
     private CanonicalHasher(IncrementalHash hash) => _hash = hash;
 
@@ -25,50 +29,86 @@ internal sealed class CanonicalHasher : IDisposable
     public CanonicalHasher Bytes(ReadOnlySpan<byte> value)
     {
         U32((uint)value.Length);
-        _hash.AppendData(value);
+        Raw(value);
         return this;
     }
 
     public CanonicalHasher Str(string value)
     {
         var max = Encoding.UTF8.GetMaxByteCount(value.Length);
-        if (max <= 256)
+        if (max + 4 <= BufferSize - _length)
         {
-            Span<byte> buf = stackalloc byte[max];
-            var n = Encoding.UTF8.GetBytes(value, buf);
-            return Bytes(buf[..n]);
+            // Encode straight into the buffer behind a length placeholder.
+            var n = Encoding.UTF8.GetBytes(value, _buffer.AsSpan(_length + 4));
+            BinaryPrimitives.WriteUInt32BigEndian(_buffer.AsSpan(_length), (uint)n);
+            _length += 4 + n;
+            return this;
         }
         return Bytes(Encoding.UTF8.GetBytes(value));
     }
 
     public CanonicalHasher U32(uint value)
     {
-        BinaryPrimitives.WriteUInt32BigEndian(_scratch, value);
-        _hash.AppendData(_scratch, 0, 4);
+        Span<byte> b = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(b, value);
+        Raw(b);
         return this;
     }
 
     public CanonicalHasher U64(ulong value)
     {
-        BinaryPrimitives.WriteUInt64BigEndian(_scratch, value);
-        _hash.AppendData(_scratch, 0, 8);
+        Span<byte> b = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64BigEndian(b, value);
+        Raw(b);
         return this;
     }
 
     public CanonicalHasher Flag(bool value)
     {
-        _scratch[0] = value ? (byte)1 : (byte)0;
-        _hash.AppendData(_scratch, 0, 1);
+        Span<byte> b = [value ? (byte)1 : (byte)0];
+        Raw(b);
         return this;
     }
 
     public CanonicalHasher Date(DateOnly value) => Str(value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
 
-    public byte[] Finish() => _hash.GetHashAndReset();
+    public byte[] Finish()
+    {
+        Flush();
+        return _hash.GetHashAndReset();
+    }
 
-    public int Finish(Span<byte> destination) => _hash.GetHashAndReset(destination);
+    public int Finish(Span<byte> destination)
+    {
+        Flush();
+        return _hash.GetHashAndReset(destination);
+    }
 
     public void Dispose() => _hash.Dispose();
+
+    private void Raw(ReadOnlySpan<byte> data)
+    {
+        if (data.Length > BufferSize - _length)
+        {
+            Flush();
+            if (data.Length > BufferSize)
+            {
+                _hash.AppendData(data);
+                return;
+            }
+        }
+        data.CopyTo(_buffer.AsSpan(_length));
+        _length += data.Length;
+    }
+
+    private void Flush()
+    {
+        if (_length > 0)
+        {
+            _hash.AppendData(_buffer, 0, _length);
+            _length = 0;
+        }
+    }
 }
 
 /// <summary>The fixed names and hash formulas of draw algorithm "trading/draw/v1" (see docs/expert-draw.md).</summary>
@@ -195,10 +235,11 @@ public static class DrawAlgorithm
             {
                 throw new FormatException($"Pseudonym '{e.Pseudonym}' is not 64 hex digits.");
             }
-            h.Bytes(p).U32((uint)e.Strata.Count);
-            foreach (var s in e.Strata)
+            var es = e.Strata;
+            h.Bytes(p).U32((uint)es.Count);
+            for (var k = 0; k < es.Count; k++)
             {
-                h.Str(s);
+                h.Str(es[k]);
             }
         }
         return h.Finish();
@@ -231,8 +272,14 @@ public static class DrawAlgorithm
     }
 
     /// <summary>An enum value as written in the record JSON and hashed: its name in camelCase.</summary>
-    internal static string EnumName<T>(T value) where T : struct, Enum =>
-        System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
+    internal static string EnumName<T>(T value) where T : struct, Enum => EnumNames<T>.Of(value);
+
+    private static class EnumNames<T> where T : struct, Enum
+    {
+        private static readonly Dictionary<T, string> Names = Enum.GetValues<T>().ToDictionary(v => v, v => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(v.ToString()));
+
+        public static string Of(T value) => Names.TryGetValue(value, out var n) ? n : System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
+    }
 
     internal static void CheckKey(byte[] key)
     {

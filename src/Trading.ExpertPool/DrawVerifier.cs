@@ -172,13 +172,9 @@ public static class DrawVerifier
             {
                 problem = "pseudonyms are not strictly ascending";
             }
-            else if (e.Strata.Count == 0 || e.Strata.Any(s => !ids.Contains(s)))
+            else if (!StrataWellFormed(e.Strata, ids, out var strataProblem))
             {
-                problem = "strata must be non-empty and named in the request";
-            }
-            else if (e.Strata.Zip(e.Strata.Skip(1)).Any(p => string.CompareOrdinal(p.First, p.Second) >= 0))
-            {
-                problem = "strata are not strictly ascending";
+                problem = strataProblem;
             }
             if (problem is not null)
             {
@@ -186,6 +182,30 @@ public static class DrawVerifier
             }
         }
         return null;
+    }
+
+    private static bool StrataWellFormed(IReadOnlyList<string> strata, HashSet<string> ids, out string problem)
+    {
+        problem = "";
+        if (strata.Count == 0)
+        {
+            problem = "strata must not be empty";
+            return false;
+        }
+        for (var k = 0; k < strata.Count; k++)
+        {
+            if (!ids.Contains(strata[k]))
+            {
+                problem = $"stratum '{strata[k]}' is not named in the request";
+                return false;
+            }
+            if (k > 0 && string.CompareOrdinal(strata[k - 1], strata[k]) >= 0)
+            {
+                problem = "strata are not strictly ascending";
+                return false;
+            }
+        }
+        return true;
     }
 
     private static VerificationStep? CheckFeasibility(DrawRecord r)
@@ -331,7 +351,21 @@ public static class DrawVerifier
     private static VerificationStep? Compare(string step, string code, string? recorded, string computed) =>
         recorded == computed ? null : Fail(step, code, ("recorded", recorded), ("computed", computed));
 
-    private static bool IsHash(string? s) => s is { Length: 64 } && s.All(c => c is (>= '0' and <= '9') or (>= 'a' and <= 'f'));
+    private static bool IsHash(string? s)
+    {
+        if (s is not { Length: 64 })
+        {
+            return false;
+        }
+        foreach (var c in s)
+        {
+            if (c is not ((>= '0' and <= '9') or (>= 'a' and <= 'f')))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 
     private static VerificationStep Fail(string step, string code, params (string, object?)[] args) => new(step, false, Reason.Of(code, args));
 }

@@ -36,20 +36,23 @@ public static class Eligibility
         parties[request.OwnerId] = "owner";
         var formerCutoff = day.AddYears(-rules.FormerEmployerWindowYears);
 
+        var matchers = strata.Select(s => new SpecialtyMatcher(s.Specialties)).ToArray();
         var eligible = new List<EligibleExpert>();
         var excluded = new List<ExpertExclusion>();
         var counts = new int[strata.Length];
         var matched = new List<string>(strata.Length);
         var regionFailed = new List<string>(strata.Length);
+        var matchedIndex = new List<int>(strata.Length);
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        List<Reason>? reasons = null;
+        void Add(Reason r) => (reasons ??= []).Add(r);
         foreach (var e in pool)
         {
             if (!seen.Add(e.Id))
             {
                 throw new ArgumentException($"Expert id '{e.Id}' appears twice in the pool.", nameof(pool));
             }
-            List<Reason>? reasons = null;
-            void Add(Reason r) => (reasons ??= []).Add(r);
+            reasons = null;
 
             if (e.Status == ExpertStatus.Suspended)
             {
@@ -73,8 +76,10 @@ public static class Eligibility
             {
                 Add(Reason.Of(ReasonCodes.ExperienceTooShort, ("years", years), ("minYears", rules.MinYearsOfExperience)));
             }
-            foreach (var u in e.Unavailable)
+            var unavailable = e.Unavailable;
+            for (var k = 0; k < unavailable.Count; k++)
             {
+                var u = unavailable[k];
                 if (u.Contains(day))
                 {
                     Add(Reason.Of(ReasonCodes.Unavailable, ("from", u.From), ("to", u.To)));
@@ -84,8 +89,10 @@ public static class Eligibility
             {
                 Add(Reason.Of(ReasonCodes.CurrentEmployer, ("party", e.EmployerId), ("role", role)));
             }
-            foreach (var job in e.EmploymentHistory)
+            var history = e.EmploymentHistory;
+            for (var k = 0; k < history.Count; k++)
             {
+                var job = history[k];
                 if (!parties.TryGetValue(job.EmployerId, out role))
                 {
                     continue;
@@ -103,15 +110,19 @@ public static class Eligibility
                     Add(Reason.Of(ReasonCodes.FormerEmployer, ("party", job.EmployerId), ("role", role), ("until", job.To.Value), ("windowYears", rules.FormerEmployerWindowYears)));
                 }
             }
-            foreach (var rel in e.Relationships)
+            var relationships = e.Relationships;
+            for (var k = 0; k < relationships.Count; k++)
             {
+                var rel = relationships[k];
                 if (parties.TryGetValue(rel.PartyId, out role))
                 {
                     Add(Reason.Of(ReasonCodes.DeclaredRelationship, ("party", rel.PartyId), ("role", role), ("kind", DrawAlgorithm.EnumName(rel.Kind))));
                 }
             }
-            foreach (var link in e.RegistryLinks)
+            var links = e.RegistryLinks;
+            for (var k = 0; k < links.Count; k++)
             {
+                var link = links[k];
                 if (parties.TryGetValue(link.PartyId, out role))
                 {
                     Add(Reason.Of(ReasonCodes.RegistryLink, ("party", link.PartyId), ("role", role), ("kind", DrawAlgorithm.EnumName(link.Kind))));
@@ -123,11 +134,12 @@ public static class Eligibility
             }
 
             matched.Clear();
+            matchedIndex.Clear();
             regionFailed.Clear();
             for (var i = 0; i < strata.Length; i++)
             {
                 var s = strata[i];
-                if (!QualifiesIn(e, s))
+                if (!matchers[i].Qualifies(e.Specialties))
                 {
                     continue;
                 }
@@ -138,6 +150,7 @@ public static class Eligibility
                 else
                 {
                     matched.Add(s.Id);
+                    matchedIndex.Add(i);
                 }
             }
             if (matched.Count == 0)
@@ -150,12 +163,9 @@ public static class Eligibility
             if (reasons is null)
             {
                 eligible.Add(new EligibleExpert(e.Id, matched.ToArray()));
-                for (var i = 0; i < strata.Length; i++)
+                foreach (var i in matchedIndex)
                 {
-                    if (matched.Contains(strata[i].Id))
-                    {
-                        counts[i]++;
-                    }
+                    counts[i]++;
                 }
             }
             else
@@ -167,18 +177,40 @@ public static class Eligibility
         return new EligibilityResult(eligible, excluded, countList);
     }
 
-    private static bool QualifiesIn(Expert e, StratumQuota s)
+    /// <summary>A stratum's specialty patterns as lookup sets, so screening a large pool stays linear and cheap.</summary>
+    private sealed class SpecialtyMatcher
     {
-        foreach (var sp in e.Specialties)
+        private readonly HashSet<string> _wholeCategories = new(StringComparer.Ordinal);
+        private readonly HashSet<(string, string)> _fields = [];
+
+        public SpecialtyMatcher(IReadOnlyList<string> patterns)
         {
-            foreach (var p in s.Specialties)
+            foreach (var p in patterns)
             {
-                if (sp.Matches(p))
+                var slash = p.IndexOf('/', StringComparison.Ordinal);
+                var field = p[(slash + 1)..];
+                if (field == "*")
+                {
+                    _wholeCategories.Add(p[..slash]);
+                }
+                else
+                {
+                    _fields.Add((p[..slash], field));
+                }
+            }
+        }
+
+        public bool Qualifies(IReadOnlyList<Specialty> specialties)
+        {
+            for (var k = 0; k < specialties.Count; k++)
+            {
+                var sp = specialties[k];
+                if (_wholeCategories.Contains(sp.Category) || _fields.Contains((sp.Category, sp.Field)))
                 {
                     return true;
                 }
             }
+            return false;
         }
-        return false;
     }
 }

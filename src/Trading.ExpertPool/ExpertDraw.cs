@@ -139,16 +139,17 @@ public static class ExpertDraw
         foreach (var e in entries)
         {
             var first = int.MaxValue;
-            foreach (var sid in e.Strata)
+            var es = e.Strata;
+            for (var k = 0; k < es.Count; k++)
             {
-                if (position.TryGetValue(sid, out var p))
+                if (position.TryGetValue(es[k], out var p))
                 {
                     first = Math.Min(first, p);
                 }
             }
-            foreach (var sid in e.Strata)
+            for (var k = 0; k < es.Count; k++)
             {
-                if (position.TryGetValue(sid, out var p))
+                if (position.TryGetValue(es[k], out var p))
                 {
                     eligible[p]++;
                     if (p > first)

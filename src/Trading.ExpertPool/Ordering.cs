@@ -17,8 +17,7 @@ public static class DrawOrdering
     internal sealed class Stream : IDisposable
     {
         private readonly IncrementalHash _hmac;
-        private readonly byte[] _prefix;
-        private readonly byte[] _counter = new byte[8];
+        private readonly byte[] _message;
         private readonly byte[] _block = new byte[32];
         private ulong _next;
         private int _used = 4;
@@ -27,18 +26,18 @@ public static class DrawOrdering
         {
             _hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, seed);
             var id = Encoding.UTF8.GetBytes(stratumId);
-            _prefix = new byte[4 + id.Length];
-            BinaryPrimitives.WriteUInt32BigEndian(_prefix, (uint)id.Length);
-            id.CopyTo(_prefix, 4);
+            // enc(stratum id) followed by the 8-byte counter, rewritten in place for each block.
+            _message = new byte[4 + id.Length + 8];
+            BinaryPrimitives.WriteUInt32BigEndian(_message, (uint)id.Length);
+            id.CopyTo(_message, 4);
         }
 
         public ulong NextWord()
         {
             if (_used == 4)
             {
-                BinaryPrimitives.WriteUInt64BigEndian(_counter, _next++);
-                _hmac.AppendData(_prefix);
-                _hmac.AppendData(_counter);
+                BinaryPrimitives.WriteUInt64BigEndian(_message.AsSpan(_message.Length - 8), _next++);
+                _hmac.AppendData(_message);
                 _hmac.GetHashAndReset(_block);
                 _used = 0;
             }
@@ -136,9 +135,10 @@ public static class DrawOrdering
         var members = strata.ToDictionary(s => s.Id, _ => new List<int>(), StringComparer.Ordinal);
         for (var i = 0; i < entries.Count; i++)
         {
-            foreach (var sid in entries[i].Strata)
+            var es = entries[i].Strata;
+            for (var k = 0; k < es.Count; k++)
             {
-                if (members.TryGetValue(sid, out var l))
+                if (members.TryGetValue(es[k], out var l))
                 {
                     l.Add(i);
                 }

@@ -11,7 +11,7 @@ public sealed record Reason(string Code, IReadOnlyDictionary<string, string> Arg
     /// <summary>Creates a reason from code and (name, value) pairs.</summary>
     public static Reason Of(string code, params (string Name, object? Value)[] args)
     {
-        var dict = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var dict = new Dictionary<string, string>(args.Length, StringComparer.Ordinal);
         foreach (var (name, value) in args)
         {
             dict[name] = value switch
