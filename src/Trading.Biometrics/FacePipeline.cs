@@ -54,7 +54,7 @@ public sealed record FacePipelineOptions
     /// Largest accepted face height as a fraction of the frame height. The liveness model looks at 2.7x the face box
     /// for borders and edges; a photo held so close that it fills the frame hides them (measured: docs/biometrics.md).
     /// </summary>
-    public float MaxFaceFraction { get; init; } = 0.6f;
+    public float MaxFaceFraction { get; init; } = 0.7f;
 
     /// <summary>A second face at least this fraction of the largest face's height refuses the frame as "several faces".</summary>
     public float SecondFaceRatio { get; init; } = 0.5f;

