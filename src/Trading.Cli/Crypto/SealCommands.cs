@@ -1,0 +1,114 @@
+using System.CommandLine;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using Trading.Crypto;
+
+namespace Trading.Cli.Crypto;
+
+/// <summary><c>trading seal</c> (a folder or ZIP to a signed envelope) and <c>trading bidder-key</c> (a signing key).</summary>
+public static class SealCommands
+{
+    /// <summary>The commands to add to the root command.</summary>
+    public static IEnumerable<Command> Build() => [BuildSeal(), BuildBidderKey()];
+
+    private static Command BuildSeal()
+    {
+        var lang = CliSupport.Lang();
+        var input = new Option<FileSystemInfo>("--input") { Description = "The bid: a folder (zipped here) or a ZIP, containing bid-form.json", Required = true };
+        var tender = new Option<string>("--tender") { Required = true, Description = "Tender id" };
+        var lot = new Option<string>("--lot") { DefaultValueFactory = _ => "", Description = "Lot id (empty for a tender without lots)" };
+        var bidder = new Option<string>("--bidder") { Required = true, Description = "Bidder id (unified social credit code)" };
+        var key = CliSupport.JointKey();
+        var signingKey = new Option<FileInfo>("--signing-key") { Required = true, Description = "The bidder's ECDSA P-256 private key (PKCS#8 PEM, from trading bidder-key)" };
+        var output = new Option<FileInfo>("--out") { Required = true, Description = "Envelope file to write" };
+        var manifest = new Option<FileInfo?>("--manifest") { Description = "Signed manifest to write (default: <out>.manifest.json)" };
+        var chunk = new Option<int>("--chunk-size") { DefaultValueFactory = _ => EnvelopeHeader.DefaultChunkSize, Description = "Payload chunk size in bytes" };
+        var command = new Command("seal", "Seal a bid (folder or ZIP) to the tender's joint key and sign its manifest")
+        {
+            input, tender, lot, bidder, key, signingKey, output, manifest, chunk, lang,
+        };
+        command.SetAction((parse, ct) => CliSupport.RunAsync(parse, lang, async stdout =>
+        {
+            var jointKey = CliSupport.ReadJointKey(parse.GetValue(key)!);
+            using var ecdsa = ECDsa.Create();
+            ecdsa.ImportFromPem(await File.ReadAllTextAsync(parse.GetValue(signingKey)!.FullName, ct));
+            var source = parse.GetValue(input)!;
+            string? tempZip = null;
+            try
+            {
+                string zipPath;
+                if (source is DirectoryInfo dir)
+                {
+                    tempZip = Path.Combine(Path.GetTempPath(), $"trading-bid-{Guid.NewGuid():N}.zip");
+                    ZipFile.CreateFromDirectory(dir.FullName, tempZip, CompressionLevel.Optimal, includeBaseDirectory: false);
+                    zipPath = tempZip;
+                }
+                else
+                {
+                    zipPath = source.FullName;
+                }
+
+                using (var zip = ZipFile.OpenRead(zipPath))
+                {
+                    if (zip.GetEntry("bid-form.json") is null)
+                    {
+                        await parse.InvocationConfiguration.Error.WriteLineAsync("the bid has no bid-form.json at its root");
+                        return CliSupport.BadInput;
+                    }
+                }
+
+                var bid = new BidContext(parse.GetValue(tender)!, parse.GetValue(lot)!, parse.GetValue(bidder)!);
+                EnvelopeSealResult? result = null;
+                var outFile = parse.GetValue(output)!.FullName;
+                await CliSupport.WriteAtomicallyAsync(outFile, async stream =>
+                {
+                    await using var plaintext = File.OpenRead(zipPath);
+                    result = await Envelope.SealAsync(plaintext, stream, jointKey, bid, new EnvelopeSealOptions { ChunkSize = parse.GetValue(chunk) }, ct);
+                });
+                var signed = ManifestSigning.Sign(result!.ToManifest(), ecdsa);
+                var manifestPath = parse.GetValue(manifest)?.FullName ?? outFile + ".manifest.json";
+                await File.WriteAllTextAsync(manifestPath, CryptoJson.Serialize(signed), ct);
+                await stdout.WriteLineAsync($"sealed {result.EnvelopeLength} bytes to {outFile}");
+                await stdout.WriteLineAsync($"envelope SHA-256: {Convert.ToHexStringLower(result.EnvelopeSha256!)}");
+                await stdout.WriteLineAsync($"signed manifest: {manifestPath}");
+                return CliSupport.Ok;
+            }
+            finally
+            {
+                if (tempZip is not null)
+                {
+                    File.Delete(tempZip);
+                }
+            }
+        }));
+        return command;
+    }
+
+    private static Command BuildBidderKey()
+    {
+        var lang = CliSupport.Lang();
+        var output = new Option<FileInfo>("--out") { Required = true, Description = "Private key file to write (PKCS#8 PEM); the public key goes to <out>.pub.pem" };
+        var command = new Command("bidder-key", "Create a bidder's ECDSA P-256 manifest-signing key") { output, lang };
+        command.SetAction((parse, ct) => CliSupport.RunAsync(parse, lang, async stdout =>
+        {
+            using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var path = parse.GetValue(output)!.FullName;
+            if (File.Exists(path))
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"refusing to overwrite {path}");
+                return CliSupport.BadInput;
+            }
+
+            await File.WriteAllTextAsync(path, ecdsa.ExportPkcs8PrivateKeyPem(), ct);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+
+            await File.WriteAllTextAsync(path + ".pub.pem", ecdsa.ExportSubjectPublicKeyInfoPem(), ct);
+            await stdout.WriteLineAsync($"wrote {path} and {path}.pub.pem");
+            return CliSupport.Ok;
+        }));
+        return command;
+    }
+}
