@@ -21,7 +21,7 @@ public sealed record ScreenOptions
     /// <summary>L4a: metadata values used by at least this many firms (lot or history) are generic, not evidence.</summary>
     public int GenericMetadataMinFirms { get; init; } = 3;
     /// <summary>L4b: sorted adjacent differences (or ratios) whose coefficient of variation is at most this are regular.</summary>
-    public double RegularStepMaxCv { get; init; } = 0.02;
+    public double RegularStepMaxCv { get; init; } = 0.005;
     /// <summary>L4b: bids needed for the step screen (3 bids give only two steps, which agree by chance too often).</summary>
     public int RegularStepMinBids { get; init; } = 4;
     /// <summary>L4b: R² at or above which two price lists are "near-exact linear".</summary>
@@ -33,7 +33,7 @@ public sealed record ScreenOptions
     /// <summary>PS and H5: comparable past lots needed for percentiles.</summary>
     public int MinBaselineLots { get; init; } = 30;
     /// <summary>PS: a screen in this lower/upper percentile tail counts as unusual.</summary>
-    public double PriceScreenTailPercent { get; init; } = 2.5;
+    public double PriceScreenTailPercent { get; init; } = 1.0;
     /// <summary>PS: unusual screens needed for a lead.</summary>
     public int PriceScreenMinUnusual { get; init; } = 2;
     /// <summary>PS: bids needed for a price-screen lead (screens are still reported below it).</summary>
@@ -55,7 +55,7 @@ public sealed record HistoryOptions
     /// <summary>H3: a pair must have bid together at least this often.</summary>
     public int MinTogether { get; init; } = 6;
     /// <summary>H3: observed / expected co-bids at least this.</summary>
-    public double MinRatio { get; init; } = 4.0;
+    public double MinRatio { get; init; } = 3.0;
     /// <summary>H3: Poisson upper-tail probability at most this (small because many pairs are tested).</summary>
     public double MaxPValue { get; init; } = 1e-7;
     /// <summary>H1: lots where at least two members bid, needed to judge rotation.</summary>
@@ -67,7 +67,9 @@ public sealed record HistoryOptions
     /// <summary>H2: bids needed for a firm to be judged.</summary>
     public int CoverMinBids { get; init; } = 15;
     /// <summary>H2: Poisson lower-tail probability of so few wins, at most this.</summary>
-    public double CoverMaxPValue { get; init; } = 1e-4;
+    public double CoverMaxPValue { get; init; } = 0.01;
+    /// <summary>H2: share of the firm's lots in which one other firm, which has won, also bid (a cover follows its beneficiary).</summary>
+    public double CoverMinShadowShare { get; init; } = 0.8;
     /// <summary>H4: late withdrawals in favour of the same winner needed.</summary>
     public int WithdrawalMinLots { get; init; } = 2;
 }

@@ -81,8 +81,37 @@ public static class AttachmentReader
         Put(meta, "creator", info.Creator);
         foreach (var page in doc.GetPages())
         {
-            pages.Add(new PageText(page.Number, string.Join(' ', page.GetWords().Select(w => w.Text))));
+            pages.Add(new PageText(page.Number, PageText(page)));
         }
+    }
+
+    /// <summary>
+    /// Rebuilds the text of a page from its letters, breaking lines where the baseline moves and putting a space
+    /// where a gap opens. PdfPig's word extractor does the same more thoroughly but is about four times slower,
+    /// which matters when a lot has hundreds of bids.
+    /// </summary>
+    private static string PageText(UglyToad.PdfPig.Content.Page page)
+    {
+        var sb = new StringBuilder();
+        UglyToad.PdfPig.Content.Letter? previous = null;
+        foreach (var letter in page.Letters)
+        {
+            if (previous is not null)
+            {
+                var size = Math.Max(1.0, previous.PointSize);
+                if (Math.Abs(letter.StartBaseLine.Y - previous.StartBaseLine.Y) > size * 0.5)
+                {
+                    sb.Append('\n');
+                }
+                else if (letter.StartBaseLine.X - previous.EndBaseLine.X > size * 0.15 && previous.Value != " " && letter.Value != " ")
+                {
+                    sb.Append(' ');
+                }
+            }
+            sb.Append(letter.Value);
+            previous = letter;
+        }
+        return sb.ToString();
     }
 
     private static bool ReadDocx(byte[] bytes, List<PageText> pages, Dictionary<string, string> meta)

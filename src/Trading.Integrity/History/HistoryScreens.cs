@@ -44,7 +44,7 @@ internal static class HistoryScreens
         }
         var n = firmNames.Count;
 
-        var pairs = CoBidding(lots, participants, n, firmNames, options, out var communities);
+        var pairs = CoBidding(lots, participants, n, firmNames, options, out var communities, out var together);
         outcomes.Add(new ScreenOutcome("H3", ScreenStatus.Ran));
         foreach (var community in communities)
         {
@@ -59,7 +59,7 @@ internal static class HistoryScreens
         outcomes.Add(new ScreenOutcome("H1", ScreenStatus.Ran));
         Rotation(lots, participants, winners, communities, firmNames, options, findings);
         outcomes.Add(new ScreenOutcome("H2", ScreenStatus.Ran));
-        Cover(lots, participants, winners, n, firmNames, options, findings);
+        Cover(lots, participants, winners, n, firmNames, together, options, findings);
         outcomes.Add(new ScreenOutcome("H4", ScreenStatus.Ran));
         WithdrawalsAndSubcontracts(lots, options, findings);
 
@@ -68,7 +68,7 @@ internal static class HistoryScreens
     }
 
     private static List<CoBiddingPair> CoBidding(IReadOnlyList<HistoricLot> lots, int[][] participants, int n, List<string> names,
-        HistoryOptions options, out List<HashSet<int>> communities)
+        HistoryOptions options, out List<HashSet<int>> communities, out Dictionary<long, int> together)
     {
         // Expected co-bids if firms chose lots at random within a category, in proportion to lot size:
         // P(i in lot) = bids_i,c * size / S_c, so E_ij = sum_c bids_i,c * bids_j,c * sum(size^2) / S_c^2.
@@ -85,7 +85,7 @@ internal static class HistoryScreens
         var s = new double[categories.Count];
         var s2 = new double[categories.Count];
         var firmCat = new Dictionary<long, int>();
-        var together = new Dictionary<long, int>();
+        together = new Dictionary<long, int>();
         for (var l = 0; l < lots.Count; l++)
         {
             var p = participants[l];
@@ -230,12 +230,17 @@ internal static class HistoryScreens
     }
 
     private static void Cover(IReadOnlyList<HistoricLot> lots, int[][] participants, int[] winners, int n, List<string> names,
-        HistoryOptions options, List<Finding> findings)
+        Dictionary<long, int> together, HistoryOptions options, List<Finding> findings)
     {
         var bids = new int[n];
         var wins = new int[n];
         var expected = new double[n];
         var lostTo = new Dictionary<long, int>();
+        var participantsOf = new int[n];
+        foreach (var p in participants)
+        {
+            foreach (var i in p) participantsOf[i]++;
+        }
         for (var l = 0; l < lots.Count; l++)
         {
             if (winners[l] < 0)
@@ -258,14 +263,20 @@ internal static class HistoryScreens
                 }
             }
         }
-        var topLoss = new Dictionary<int, (int Winner, int Count)>();
-        foreach (var (key, count) in lostTo)
+        // The shadow of a firm: the firm that has won somewhere and bid alongside it most often.
+        var shadow = new Dictionary<int, (int Firm, int Count)>();
+        foreach (var (key, count) in together)
         {
-            var i = (int)(key / n);
-            var w = (int)(key % n);
-            if (!topLoss.TryGetValue(i, out var best) || count > best.Count || (count == best.Count && w < best.Winner))
+            var a = (int)(key / n);
+            var b = (int)(key % n);
+            Consider(a, b, count);
+            Consider(b, a, count);
+        }
+        void Consider(int firm, int other, int count)
+        {
+            if (wins[other] > 0 && (!shadow.TryGetValue(firm, out var best) || count > best.Count || (count == best.Count && other < best.Firm)))
             {
-                topLoss[i] = (w, count);
+                shadow[firm] = (other, count);
             }
         }
         for (var i = 0; i < n; i++)
@@ -279,15 +290,21 @@ internal static class HistoryScreens
             {
                 continue;
             }
-            var (beneficiary, count) = topLoss.GetValueOrDefault(i, (-1, 0));
-            var firms = beneficiary >= 0 ? new[] { names[i], names[beneficiary] } : new[] { names[i] };
+            var (beneficiary, count) = shadow.GetValueOrDefault(i, (-1, 0));
+            // An unlucky or expensive honest firm meets many different rivals; a cover follows the firm it covers for.
+            if (beneficiary < 0 || count < options.CoverMinShadowShare * participantsOf[i])
+            {
+                continue;
+            }
+            var firms = new[] { names[i], names[beneficiary] };
             findings.Add(Finding.Make("H2", "cover", Grade.Lead, null, firms,
                 [new Evidence("bids", names[i], Value: bids[i].ToString(CultureInfo.InvariantCulture)),
                  new Evidence("wins", names[i], Value: wins[i].ToString(CultureInfo.InvariantCulture)),
                  new Evidence("expected-wins", names[i], Value: F(expected[i])),
                  new Evidence("p-value", names[i], Value: p.ToString("0.##E+0", CultureInfo.InvariantCulture)),
-                 new Evidence("lost-most-to", beneficiary >= 0 ? names[beneficiary] : null, Value: count.ToString(CultureInfo.InvariantCulture))],
-                LocalizedText.Of("h2", names[i], bids[i], wins[i], F(expected[i], "0.#"), beneficiary >= 0 ? names[beneficiary] : "-"),
+                 new Evidence("bid-alongside", names[beneficiary], Value: $"{count}/{participantsOf[i]}"),
+                 new Evidence("lost-to", names[beneficiary], Value: lostTo.GetValueOrDefault((long)i * n + beneficiary).ToString(CultureInfo.InvariantCulture))],
+                LocalizedText.Of("h2", names[i], bids[i], wins[i], F(expected[i], "0.#"), names[beneficiary], count),
                 -Math.Log10(Math.Max(p, 1e-300))));
         }
     }

@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Trading.Integrity.Documents;
+using Trading.Integrity.Screens;
+
+namespace Trading.Integrity.Simulation;
+
+/// <summary>Quality of one indicator at one grade on one slice of lots.</summary>
+/// <param name="Indicator">Indicator id.</param>
+/// <param name="Grade">Grade of the findings and cases counted.</param>
+/// <param name="Scope">"all", "thin" (3-4 bids), "regular" (5 or more), or "history".</param>
+/// <param name="Planted">Planted cases expected at this indicator and grade.</param>
+/// <param name="Detected">Of those, found.</param>
+/// <param name="Findings">Findings of this indicator and grade.</param>
+/// <param name="TruePositives">Findings that point at planted colluders.</param>
+/// <param name="CleanUnits">Clean lots (lot screens) or honest firms (history screens).</param>
+/// <param name="CleanUnitsFlagged">Of those, with at least one finding of this indicator and grade.</param>
+public sealed record IndicatorMeasure(string Indicator, Grade Grade, string Scope, int Planted, int Detected, int Findings,
+    int TruePositives, int CleanUnits, int CleanUnitsFlagged)
+{
+    /// <summary>Detected / planted (null when nothing was planted).</summary>
+    public double? Recall => Planted == 0 ? null : (double)Detected / Planted;
+    /// <summary>True positives / findings (null without findings).</summary>
+    public double? Precision => Findings == 0 ? null : (double)TruePositives / Findings;
+    /// <summary>Flagged clean units / clean units.</summary>
+    public double? FalsePositiveRate => CleanUnits == 0 ? null : (double)CleanUnitsFlagged / CleanUnits;
+}
+
+/// <summary>Recall per planted kind.</summary>
+public sealed record KindMeasure(CartelKind Kind, string Indicator, Grade Grade, int Planted, int Detected, int PlantedThin, int DetectedThin);
+
+/// <summary>Outcome of measuring the screens on a simulated market.</summary>
+public sealed record EvaluationResult(
+    MarketOptions Market,
+    int Lots,
+    int CleanLots,
+    int Bids,
+    IReadOnlyList<IndicatorMeasure> Indicators,
+    IReadOnlyList<KindMeasure> Kinds,
+    IReadOnlyList<Finding> FalseConclusive,
+    IReadOnlyList<PlantedCase> MissedConclusive,
+    TimeSpan LotScreensTime,
+    TimeSpan HistoryScreensTime)
+{
+    /// <summary>A markdown report (the tables recorded in docs and bench results).</summary>
+    public string ToMarkdown()
+    {
+        static string P(double? v) => v is { } x ? x.ToString("0.000", CultureInfo.InvariantCulture) : "–";
+        var sb = new StringBuilder();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Market: seed {Market.Seed}, {Market.Years} years × {Market.LotsPerYear} lots, {Market.HonestFirms} honest firms; {Lots} lots ({CleanLots} clean), {Bids} bids; documents {(Market.WithDocuments ? "on" : "off")}.");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Lot screens {LotScreensTime.TotalSeconds:0.0} s, history screens {HistoryScreensTime.TotalSeconds:0.00} s. False conclusive findings: {FalseConclusive.Count}; conclusive cases missed: {MissedConclusive.Count}.");
+        sb.AppendLine();
+        sb.AppendLine("| indicator | grade | scope | planted | found | recall | findings | true | precision | clean units | flagged | FP rate |");
+        sb.AppendLine("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var m in Indicators)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture,
+                $"| {m.Indicator} | {m.Grade} | {m.Scope} | {m.Planted} | {m.Detected} | {P(m.Recall)} | {m.Findings} | {m.TruePositives} | {P(m.Precision)} | {m.CleanUnits} | {m.CleanUnitsFlagged} | {P(m.FalsePositiveRate)} |");
+        }
+        sb.AppendLine();
+        sb.AppendLine("| planted kind | indicator | grade | planted | found | planted in thin lots | found in thin lots |");
+        sb.AppendLine("| --- | --- | --- | ---: | ---: | ---: | ---: |");
+        foreach (var k in Kinds)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {k.Kind} | {k.Indicator} | {k.Grade} | {k.Planted} | {k.Detected} | {k.PlantedThin} | {k.DetectedThin} |");
+        }
+        return sb.ToString();
+    }
+}
+
+/// <summary>Measures precision, recall and the false-positive rate of every screen on a simulated market.</summary>
+public static class ScreenEvaluation
+{
+    private static readonly string[] LotIndicators = ["L1", "L1b", "L2", "L3", "L4a", "L4b", "L5", "L6", "L7", "PS", "H5"];
+    private static readonly string[] HistoryIndicators = ["H1", "H2", "H3", "H4"];
+
+    /// <summary>
+    /// Screens every lot of the market (baselines built from the whole simulated history, in-sample) and the history,
+    /// then compares the findings with the planted cases.
+    /// </summary>
+    public static EvaluationResult Evaluate(SimulatedMarket market, ScreenOptions? options = null, HistoryOptions? historyOptions = null)
+    {
+        ArgumentNullException.ThrowIfNull(market);
+        options ??= ScreenOptions.Default;
+        var clock = Stopwatch.StartNew();
+        var prices = PriceBaseline.Build(market.History, options.MinBaselineLots);
+        DocumentBaseline? documents = null;
+        if (market.Options.WithDocuments)
+        {
+            documents = new DocumentBaseline(options.ShingleSize);
+            foreach (var lot in market.Lots)
+            {
+                documents.AddLot(lot);
+            }
+        }
+        var baseline = new ScreeningBaseline(prices, documents);
+        var reports = market.Lots.Select(lot => IntegrityScreens.ScreenLot(lot, baseline, options)).ToList();
+        var lotTime = clock.Elapsed;
+        clock.Restart();
+        var history = IntegrityScreens.ScreenHistory(market.History, historyOptions);
+        var historyTime = clock.Elapsed;
+
+        var lotSize = market.Lots.ToDictionary(l => l.LotId, l => l.Bids.Count, StringComparer.Ordinal);
+        var casesByLot = market.Cases.Where(c => c.LotId is not null).GroupBy(c => c.LotId!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var historyCases = market.Cases.Where(c => c.LotId is null).ToList();
+        // A clean lot has no planted case and no member of a persistent cartel among its bidders.
+        var cartelFirms = historyCases.SelectMany(c => c.FirmIds).ToHashSet(StringComparer.Ordinal);
+        var clean = market.Lots.Where(l => !casesByLot.ContainsKey(l.LotId) && l.Bids.All(b => !cartelFirms.Contains(b.FirmId)))
+            .Select(l => l.LotId).ToHashSet(StringComparer.Ordinal);
+
+        var lotFindings = reports.SelectMany(r => r.Findings).ToList();
+        var allFindings = lotFindings.Concat(history.Findings).ToList();
+
+        bool Matches(Finding f, PlantedCase c)
+        {
+            var overlap = f.FirmIds.Count(c.FirmIds.Contains);
+            return f.Grade == Grade.Conclusive ? overlap == f.FirmIds.Count : overlap >= Math.Min(2, f.FirmIds.Count);
+        }
+        IEnumerable<PlantedCase> CasesFor(Finding f) =>
+            f.LotId is { } lot ? casesByLot.GetValueOrDefault(lot) ?? [] : historyCases;
+        bool IsTrue(Finding f) => CasesFor(f).Any(c => Matches(f, c));
+        bool Detects(Finding f, PlantedCase c) =>
+            f.IndicatorId == c.Indicator && f.LotId == c.LotId && (c.ExpectedGrade == Grade.Lead || f.Grade == Grade.Conclusive) && Matches(f, c);
+
+        var findingsByLot = allFindings.Where(f => f.LotId is not null).GroupBy(f => f.LotId!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var historyWide = allFindings.Where(f => f.LotId is null).ToList();
+        bool Found(PlantedCase c) => (c.LotId is { } lot ? findingsByLot.GetValueOrDefault(lot) ?? [] : historyWide).Any(f => Detects(f, c));
+
+        var measures = new List<IndicatorMeasure>();
+        foreach (var indicator in LotIndicators)
+        {
+            foreach (var grade in new[] { Grade.Conclusive, Grade.Lead })
+            {
+                foreach (var scope in new[] { "all", "thin", "regular" })
+                {
+                    bool InScope(string? lotId) => lotId is null ? scope == "all" : scope switch
+                    {
+                        "thin" => lotSize[lotId] <= 4,
+                        "regular" => lotSize[lotId] >= 5,
+                        _ => true,
+                    };
+                    var cases = market.Cases.Where(c => c.Indicator == indicator && c.ExpectedGrade == grade && InScope(c.LotId)).ToList();
+                    var findings = allFindings.Where(f => f.IndicatorId == indicator && f.Grade == grade && InScope(f.LotId)).ToList();
+                    var cleanLots = clean.Where(l => InScope(l)).ToList();
+                    var flagged = findings.Where(f => f.LotId is not null && clean.Contains(f.LotId)).Select(f => f.LotId!).Distinct().Count();
+                    if (cases.Count == 0 && findings.Count == 0 && scope != "all")
+                    {
+                        continue;
+                    }
+                    if (cases.Count == 0 && findings.Count == 0 && !Defined(indicator, grade))
+                    {
+                        continue;
+                    }
+                    measures.Add(new IndicatorMeasure(indicator, grade, scope, cases.Count, cases.Count(Found), findings.Count,
+                        findings.Count(IsTrue), cleanLots.Count, flagged));
+                }
+            }
+        }
+        var honestFirms = market.Firms.Select(f => f.FirmId).Where(id => !cartelFirms.Contains(id)).ToHashSet(StringComparer.Ordinal);
+        foreach (var indicator in HistoryIndicators)
+        {
+            var cases = market.Cases.Where(c => c.Indicator == indicator).ToList();
+            var findings = allFindings.Where(f => f.IndicatorId == indicator).ToList();
+            var flaggedHonest = findings.Where(f => !IsTrue(f)).SelectMany(f => f.FirmIds).Where(honestFirms.Contains).Distinct().Count();
+            measures.Add(new IndicatorMeasure(indicator, Grade.Lead, "history", cases.Count, cases.Count(Found), findings.Count,
+                findings.Count(IsTrue), honestFirms.Count, flaggedHonest));
+        }
+
+        var kinds = market.Cases.Where(c => c.Indicator.Length > 0).GroupBy(c => (c.Kind, c.Indicator, c.ExpectedGrade))
+            .Select(g => new KindMeasure(g.Key.Kind, g.Key.Indicator, g.Key.ExpectedGrade, g.Count(), g.Count(Found),
+                g.Count(c => c.LotId is not null && lotSize[c.LotId] <= 4), g.Count(c => c.LotId is not null && lotSize[c.LotId] <= 4 && Found(c))))
+            .OrderBy(k => k.Kind).ThenBy(k => k.Indicator, StringComparer.Ordinal).ToList();
+
+        var falseConclusive = allFindings.Where(f => f.Grade == Grade.Conclusive && !IsTrue(f)).ToList();
+        var missed = market.Cases.Where(c => c.ExpectedGrade == Grade.Conclusive && !Found(c)).ToList();
+        return new EvaluationResult(market.Options, market.Lots.Count, clean.Count, market.Lots.Sum(l => l.Bids.Count), measures, kinds,
+            falseConclusive, missed, lotTime, historyTime);
+    }
+
+    private static bool Defined(string indicator, Grade grade) => (indicator, grade) switch
+    {
+        ("L1b" or "L4b" or "PS" or "H5", Grade.Conclusive) => false,
+        ("L2" or "L3" or "L5" or "L6", Grade.Lead) => false,
+        _ => true,
+    };
+}
