@@ -100,12 +100,14 @@ services.AddRazorPages(o =>
         o.Conventions.AllowAnonymousToPage("/Tenders/Details");
         o.Conventions.AuthorizeFolder("/Firms");
         o.Conventions.AllowAnonymousToPage("/Firms/Register");
-        o.Conventions.AuthorizeFolder("/Account/Security");
+        o.Conventions.AuthorizePage("/Account/Security");
     })
     .AddViewLocalization()
     .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, f) => f.Create(typeof(SharedResource)));
 services.AddAntiforgery(o => { o.HeaderName = "X-CSRF-TOKEN"; o.Cookie.Name = "trading.csrf"; });
 services.AddOpenApi();
+// Chinese text is written as characters, not numeric entities: readable source, smaller pages. Encoding still applies.
+services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
 services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 services.AddProblemDetails();
 services.AddRateLimiter(o =>

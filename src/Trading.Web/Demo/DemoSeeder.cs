@@ -23,6 +23,9 @@ public sealed class DemoSeeder(TradingDbContext db, UserManager<AppUser> users, 
         Randomizer.Seed = new Random(20261122);
         var f = new Faker("zh_CN");
         var now = clock.GetUtcNow().UtcDateTime;
+        // Deadlines at 09:30 centre time, as real notices set them.
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+        DateTime At930(int days) => TimeZoneInfo.ConvertTimeToUtc(TimeZoneInfo.ConvertTimeFromUtc(now, zone).Date.AddDays(days).AddHours(9.5), zone);
 
         var centre = Org(OrganisationKind.TradingCentre, "示范市公共资源交易中心", now);
         var supervision = Org(OrganisationKind.SupervisionOffice, "示范市公共资源交易监察室", now);
@@ -43,6 +46,7 @@ public sealed class DemoSeeder(TradingDbContext db, UserManager<AppUser> users, 
             firm.Shareholders = [new Shareholder { Name = f.Name.FullName(), ShareBasisPoints = 6000 }, new Shareholder { Name = f.Name.FullName(), ShareBasisPoints = 4000 }];
             // Firms 1-9 are approved; 10 waits for the centre, 11 for the supervision office; 12 is suspended.
             if (i <= 9 || i == 12) { firm.Status = FirmStatus.Approved; firm.CentreApprovedAt = now.AddDays(-60); firm.SupervisionApprovedAt = now.AddDays(-59); }
+            if (i is 10 or 11) firm.Status = FirmStatus.Pending;
             if (i == 11) firm.CentreApprovedAt = now.AddDays(-2);
             if (i == 12) { firm.SuspendedUntil = now.AddDays(180); firm.SuspensionReason = "串通投标（2026年第3号不良行为记录）"; }
             return firm;
@@ -59,11 +63,11 @@ public sealed class DemoSeeder(TradingDbContext db, UserManager<AppUser> users, 
         for (var i = 1; i <= 30; i++) await User($"expert{i:00}", $"专家 {f.Name.FullName()}", pool, Roles.Expert);
 
         // Tenders at several steps. Historic ones are written as they happened; their schedules met the rules then.
-        await Tender(owners[0], "示范市环城北路改造工程施工", ProcurementCategory.ConstructionWorks, 3, now.AddDays(-25), now.AddDays(5), [("第一标段 K0+000~K3+200", 38_600_000m), ("第二标段 K3+200~K6+800", 42_100_000m)]);
-        await Tender(owners[1], "示范市第一人民医院门诊楼医疗设备采购", ProcurementCategory.GovernmentProcurement, 3, now.AddDays(-21), now.AddDays(2), [("CT 与 DR 设备", 12_800_000m)]);
-        await Tender(owners[2], "示范市第三中学教学楼新建工程", ProcurementCategory.ConstructionWorks, 8, now.AddDays(-30), now.AddDays(-3), [("施工总承包", 26_500_000m)]);
-        await Tender(owners[0], "示范市公交场站充电设施建设项目", ProcurementCategory.ConstructionWorks, 2, null, now.AddDays(35), [("充电设施施工", 9_200_000m)]);
-        await Tender(owners[1], "示范市第一人民医院后勤物业服务采购", ProcurementCategory.GovernmentProcurement, 1, null, now.AddDays(40), [("物业服务", 3_600_000m)]);
+        await Tender(owners[0], "示范市环城北路改造工程施工", ProcurementCategory.ConstructionWorks, 3, now.AddDays(-25), At930(5), [("第一标段 K0+000~K3+200", 38_600_000m), ("第二标段 K3+200~K6+800", 42_100_000m)]);
+        await Tender(owners[1], "示范市第一人民医院门诊楼医疗设备采购", ProcurementCategory.GovernmentProcurement, 3, now.AddDays(-21), At930(2), [("CT 与 DR 设备", 12_800_000m)]);
+        await Tender(owners[2], "示范市第三中学教学楼新建工程", ProcurementCategory.ConstructionWorks, 8, now.AddDays(-30), At930(-3), [("施工总承包", 26_500_000m)]);
+        await Tender(owners[0], "示范市公交场站充电设施建设项目", ProcurementCategory.ConstructionWorks, 2, null, At930(35), [("充电设施施工", 9_200_000m)]);
+        await Tender(owners[1], "示范市第一人民医院后勤物业服务采购", ProcurementCategory.GovernmentProcurement, 1, null, At930(40), [("物业服务", 3_600_000m)]);
 
         async Task User(string name, string display, Organisation org, string role)
         {

@@ -1,0 +1,79 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Trading.Data;
+using Trading.Domain;
+using Trading.Web.Infrastructure;
+
+namespace Trading.Web.Features.Tenders;
+
+public sealed class TenderDetailsModel(TenderService tenders, TradingDbContext db) : TradingPageModel
+{
+    public Tender? Tender { get; private set; }
+    public List<DocumentDownload>? Downloads { get; private set; }
+    public Dictionary<Guid, string> FirmNames { get; private set; } = [];
+
+    public Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => RunAsync(async () =>
+    {
+        await LoadAsync(id, ct);
+        return Page();
+    });
+
+    public Task<IActionResult> OnGetDownloadAsync(Guid id, Guid docId, CancellationToken ct) => Act(id, async () =>
+    {
+        var (doc, content) = await tenders.DownloadAsync(RequireActor(), id, docId, ct);
+        return File(content, doc.ContentType, doc.FileName);
+    }, ct);
+
+    public Task<IActionResult> OnPostUploadAsync(Guid id, IFormFile? file, CancellationToken ct) => Act(id, async () =>
+    {
+        if (file is null) throw new RuleViolationException(new RuleViolation(RuleCodes.FileEmpty, ""));
+        var d = await tenders.AddDocumentAsync(RequireActor(), id, file, ct);
+        Flash("Tender.DocumentAdded", d.FileName);
+        return RedirectToPage(new { id });
+    }, ct);
+
+    public Task<IActionResult> OnPostFileAsync(Guid id, CancellationToken ct) => Act(id, async () =>
+    {
+        await tenders.FileDocumentsAsync(RequireActor(), id, ct);
+        Flash("Tender.Filed");
+        return RedirectToPage(new { id });
+    }, ct);
+
+    public Task<IActionResult> OnPostPublishAsync(Guid id, CancellationToken ct) => Act(id, async () =>
+    {
+        await tenders.PublishAsync(RequireActor(), id, ct);
+        Flash("Tender.PublishedMsg");
+        return RedirectToPage(new { id });
+    }, ct);
+
+    public Task<IActionResult> OnPostClarifyAsync(Guid id, string? question, string? answer, bool changesDocuments, CancellationToken ct) => Act(id, async () =>
+    {
+        await tenders.ClarifyAsync(RequireActor(), id, question ?? "", answer ?? "", changesDocuments, ct);
+        Flash("Tender.Clarified");
+        return RedirectToPage(new { id });
+    }, ct);
+
+    private async Task<IActionResult> Act(Guid id, Func<Task<IActionResult>> action, CancellationToken ct)
+    {
+        var result = await RunAsync(action);
+        if (result is PageResult)
+        {
+            // A refused step changes nothing: reload the tender as stored and show why.
+            db.ChangeTracker.Clear();
+            await LoadAsync(id, ct);
+        }
+        return result;
+    }
+
+    private async Task LoadAsync(Guid id, CancellationToken ct)
+    {
+        Tender = await tenders.GetAsync(CurrentActor, id, ct);
+        if (CurrentActor is { } a && (a.IsOversight || TenderService.IsOwnerSide(a, Tender) || a.IsIn(Roles.Bidder)))
+        {
+            Downloads = await tenders.DownloadsAsync(a, id, ct);
+            var ids = Downloads.Select(d => d.FirmId).Distinct().ToList();
+            FirmNames = await db.Organisations.Where(o => ids.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
+        }
+    }
+}
