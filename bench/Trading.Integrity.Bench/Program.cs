@@ -14,6 +14,19 @@ if (args.Length > 0 && args[0] == "measure")
     Console.Error.WriteLine($"generated in {clock.Elapsed.TotalSeconds:0.0} s");
     var result = ScreenEvaluation.Evaluate(market);
     Console.WriteLine(result.ToMarkdown());
+    if (Environment.GetEnvironmentVariable("SHOW") is { } show)
+    {
+        var pb = Trading.Integrity.Screens.PriceBaseline.Build(market.History);
+        var cases = market.Cases.Where(c => c.LotId != null).ToLookup(c => c.LotId);
+        foreach (var lot in market.Lots)
+        {
+            var r = Trading.Integrity.IntegrityScreens.ScreenLot(lot, new Trading.Integrity.ScreeningBaseline(pb, null));
+            foreach (var f in r.Findings.Where(f => f.IndicatorId == show))
+            {
+                Console.WriteLine($"{f.Id} n={lot.Bids.Count} cases=[{string.Join(",", cases[lot.LotId].Select(c => c.Kind + ":" + string.Join("+", c.FirmIds)))}] {f.Explanation.En}");
+            }
+        }
+    }
     foreach (var f in result.FalseConclusive.Take(10))
     {
         Console.WriteLine($"FALSE CONCLUSIVE: {f.Id} {f.Explanation.En}");

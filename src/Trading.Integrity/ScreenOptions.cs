@@ -24,8 +24,11 @@ public sealed record ScreenOptions
     public double RegularStepMaxCv { get; init; } = 0.005;
     /// <summary>L4b: bids needed for the step screen (3 bids give only two steps, which agree by chance too often).</summary>
     public int RegularStepMinBids { get; init; } = 4;
-    /// <summary>L4b: R² at or above which two price lists are "near-exact linear".</summary>
-    public double LinearPriceListMinR2 { get; init; } = 0.99999;
+    /// <summary>
+    /// L4b: two price lists are "near-exact linear" when, fitting log(B) on log(A), the residual standard deviation is at most this.
+    /// Fitting in logs matters: item prices span orders of magnitude, so an ordinary R² is near 1 for every honest pair.
+    /// </summary>
+    public double LinearPriceListMaxLogResidualSd { get; init; } = 0.005;
     /// <summary>L4b: items two price lists must share.</summary>
     public int LinearPriceListMinItems { get; init; } = 5;
     /// <summary>L7: share (percent) that makes a holder controlling.</summary>

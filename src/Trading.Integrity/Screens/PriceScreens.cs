@@ -288,31 +288,43 @@ internal static class PriceScreens
                 {
                     continue;
                 }
-                double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
-                var m = 0;
+                var xs = new List<double>();
+                var ys = new List<double>();
                 foreach (var (code, x) in a.Items)
                 {
-                    if (b.Items.TryGetValue(code, out var y))
+                    if (x > 0 && b.Items.TryGetValue(code, out var y) && y > 0)
                     {
-                        m++; sx += x; sy += y; sxx += x * x; syy += y * y; sxy += x * y;
+                        xs.Add(Math.Log(x));
+                        ys.Add(Math.Log(y));
                     }
                 }
+                var m = xs.Count;
                 if (m < options.LinearPriceListMinItems)
                 {
                     continue;
                 }
-                var vx = sxx - sx * sx / m;
-                var vy = syy - sy * sy / m;
-                var cxy = sxy - sx * sy / m;
-                if (vx <= 0 || vy <= 0)
+                var mx = xs.Average();
+                var my = ys.Average();
+                double sxx = 0, sxy = 0, syy = 0;
+                for (var t = 0; t < m; t++)
+                {
+                    sxx += (xs[t] - mx) * (xs[t] - mx);
+                    sxy += (xs[t] - mx) * (ys[t] - my);
+                    syy += (ys[t] - my) * (ys[t] - my);
+                }
+                if (sxx <= 0 || syy <= 0)
                 {
                     continue;
                 }
-                var r2 = cxy * cxy / (vx * vy);
-                if (r2 >= options.LinearPriceListMinR2)
+                var slope = sxy / sxx;
+                var ssr = Math.Max(0, syy - slope * sxy);
+                var residualSd = Math.Sqrt(ssr / Math.Max(1, m - 2));
+                var r2 = 1 - ssr / syy;
+                if (residualSd <= options.LinearPriceListMaxLogResidualSd)
                 {
+                    var value = $"R²={F(r2, "0.000000")} sd={F(residualSd, "0.00000")}";
                     findings.Add(Finding.Make("L4b", "linear-price-list", Grade.Lead, lot.LotId, [a.Bid.FirmId, b.Bid.FirmId],
-                        [new Evidence("r2", a.Bid.FirmId, a.Bid.BidId, F(r2, "0.000000")), new Evidence("r2", b.Bid.FirmId, b.Bid.BidId, F(r2, "0.000000"))],
+                        [new Evidence("price-list-fit", a.Bid.FirmId, a.Bid.BidId, value), new Evidence("price-list-fit", b.Bid.FirmId, b.Bid.BidId, value)],
                         LocalizedText.Of("l4b.linear", Finding.JoinFirms([a.Bid.FirmId, b.Bid.FirmId]), F(r2, "0.000000"), m), r2));
                 }
             }

@@ -326,13 +326,15 @@ public static class MarketSimulator
                 continue;
             }
             var kind = lotKinds[next % lotKinds.Length];
-            if (kind == CartelKind.WholeLotCover && lot.Bids.Count < 5)
+            if ((kind == CartelKind.WholeLotCover && lot.Bids.Count < 5) ||
+                (kind == CartelKind.SameAuthor && lot.Bids.Count(x => x.Firm.Format != 0) < 2))
             {
                 continue;
             }
             next++;
             lot.Reserved = true;
-            var pick = f.Random.Shuffle(lot.Bids).Take(2).ToArray();
+            // Plain text has no document properties, so an author can only be shared through Word or PDF files.
+            var pick = f.Random.Shuffle(kind == CartelKind.SameAuthor ? lot.Bids.Where(x => x.Firm.Format != 0) : lot.Bids).Take(2).ToArray();
             var (a, b) = (pick[0], pick[1]);
             string[] pair = [a.Firm.Firm.FirmId, b.Firm.Firm.FirmId];
             switch (kind)
