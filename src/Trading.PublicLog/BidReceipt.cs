@@ -192,8 +192,9 @@ public static class BidReceiptVerifier
     /// Verifies every claim in the receipt: the entry matches the receipt's fields, the log certificate
     /// chains to <paramref name="root"/>, the checkpoint is signed by it, the entry is in the checkpoint's
     /// tree, and the time-stamp covers the receipt. Throws a <see cref="PublicLogException"/> naming the first failure.
+    /// <paramref name="tsaRoot"/> is the external TSA's root when the centre uses one (default: <paramref name="root"/>).
     /// </summary>
-    public static ReceiptVerification Verify(string receiptJson, X509Certificate2 root)
+    public static ReceiptVerification Verify(string receiptJson, X509Certificate2 root, X509Certificate2? tsaRoot = null)
     {
         var receipt = BidReceipt.Parse(receiptJson);
 
@@ -245,7 +246,7 @@ public static class BidReceiptVerifier
             MerkleProof.VerifyInclusion(receipt.LogIndex, checkpoint.Size, MerkleHash.Leaf(entryBytes), MerkleProof.FromBase64(receipt.InclusionProof), checkpoint.Root);
 
             var token = StrictBase64.Decode(receipt.TimeStampToken, "timeStampToken");
-            var stamp = TimeStampVerifier.Verify(token, receipt.Imprint(), root);
+            var stamp = TimeStampVerifier.Verify(token, receipt.Imprint(), tsaRoot ?? root);
             Same("serverTime", stamp.Time >= receipt.ServerTime - AllowedSkew);
             return new ReceiptVerification(receipt, checkpoint, stamp, certs[0].Subject);
         }

@@ -205,7 +205,7 @@ public static class LogVerifier
             {
                 try
                 {
-                    LogEntry.Parse(record.Entry);
+                    LogEntry.Validate(record.Entry);
                 }
                 catch (PublicLogException e)
                 {

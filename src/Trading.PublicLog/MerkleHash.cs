@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Security.Cryptography;
 
@@ -30,14 +31,30 @@ public static class MerkleHash
         return hash;
     }
 
-    /// <summary>Leaf hash written into <paramref name="destination"/> (32 bytes), without allocating for small entries.</summary>
+    /// <summary>Leaf hash written into <paramref name="destination"/> (32 bytes).</summary>
     public static void Leaf(ReadOnlySpan<byte> entry, Span<byte> destination)
     {
-        using var h = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        ReadOnlySpan<byte> prefix = [0x00];
-        h.AppendData(prefix);
-        h.AppendData(entry);
-        h.GetHashAndReset(destination);
+        // One-shot hashing over a prefixed copy: creating an IncrementalHash per leaf costs more
+        // than hashing a typical few-hundred-byte entry, and full-log verification hashes millions.
+        if (entry.Length < 1024)
+        {
+            Span<byte> buffer = stackalloc byte[entry.Length + 1];
+            buffer[0] = 0x00;
+            entry.CopyTo(buffer[1..]);
+            SHA256.HashData(buffer, destination);
+            return;
+        }
+        var rented = ArrayPool<byte>.Shared.Rent(entry.Length + 1);
+        try
+        {
+            rented[0] = 0x00;
+            entry.CopyTo(rented.AsSpan(1));
+            SHA256.HashData(rented.AsSpan(0, entry.Length + 1), destination);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     /// <summary>Interior node hash: SHA-256(0x01 || left || right).</summary>
@@ -123,7 +140,8 @@ public static class MerkleHash
 /// </summary>
 public sealed class CompactRange
 {
-    private readonly List<(int Level, byte[] Hash)> _stack = [];
+    // Level l holds a perfect subtree exactly when bit l of Size is set: the range is a binary counter.
+    private readonly byte[] _levels = new byte[64 * MerkleHash.Size];
 
     /// <summary>Number of leaves appended.</summary>
     public long Size { get; private set; }
@@ -135,32 +153,36 @@ public sealed class CompactRange
         {
             throw new LogFormatException("hash.wrong-length", Args.Of(("expected", MerkleHash.Size), ("actual", leafHash.Length)));
         }
-        var hash = leafHash.ToArray();
+        Span<byte> hash = stackalloc byte[MerkleHash.Size];
+        leafHash.CopyTo(hash);
         int level = 0;
-        // Merge equal-level neighbours: exactly the carries of a binary counter.
-        while (_stack.Count > 0 && _stack[^1].Level == level)
+        while (((Size >> level) & 1) == 1)
         {
-            var left = _stack[^1].Hash;
-            _stack.RemoveAt(_stack.Count - 1);
-            MerkleHash.Node(left, hash, hash);
+            MerkleHash.Node(Slot(level), hash, hash);
             level++;
         }
-        _stack.Add((level, hash));
+        hash.CopyTo(Slot(level));
         Size++;
     }
+
+    private Span<byte> Slot(int level) => _levels.AsSpan(level * MerkleHash.Size, MerkleHash.Size);
 
     /// <summary>RFC 9162 root of everything appended so far.</summary>
     public byte[] Root()
     {
-        if (_stack.Count == 0)
+        if (Size == 0)
         {
             return MerkleHash.EmptyRoot();
         }
-        var acc = _stack[^1].Hash;
-        for (int i = _stack.Count - 2; i >= 0; i--)
+        byte[]? acc = null;
+        for (int level = 0; level < 63; level++)
         {
-            acc = MerkleHash.Node(_stack[i].Hash, acc);
+            if (((Size >> level) & 1) == 0)
+            {
+                continue;
+            }
+            acc = acc is null ? Slot(level).ToArray() : MerkleHash.Node(Slot(level), acc);
         }
-        return acc;
+        return acc!;
     }
 }

@@ -82,4 +82,12 @@ public sealed class ReceiptTests(PkiFixture f) : IClassFixture<PkiFixture>
         Assert.Equal("receipt.malformed", Assert.Throws<LogFormatException>(() => BidReceiptVerifier.Verify("not json", f.Pki.Root)).Code);
         Assert.Equal("base64.invalid", Assert.Throws<LogFormatException>(() => BidReceiptVerifier.Verify(Edit(json, o => o["timeStampToken"] = "%%"), f.Pki.Root)).Code);
     }
+
+    [Fact]
+    public async Task A_receipt_stamped_by_an_external_tsa_needs_that_tsa_root()
+    {
+        var (json, _, _) = await f.ReceiptAsync(f.Pki, tsaPki: f.Other);
+        Assert.Equal("cert.untrusted", Assert.Throws<LogVerificationException>(() => BidReceiptVerifier.Verify(json, f.Pki.Root)).Code);
+        Assert.Equal(6, BidReceiptVerifier.Verify(json, f.Pki.Root, f.Other.Root).Receipt.LogIndex);
+    }
 }

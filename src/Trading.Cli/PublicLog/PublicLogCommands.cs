@@ -68,18 +68,22 @@ public static class PublicLogCommands
     {
         var file = new Argument<FileInfo>("receipt") { Description = "Receipt JSON file downloaded from the site" };
         var rootOption = new Option<FileInfo>("--root") { Description = "The centre's root CA certificate (PEM)", DefaultValueFactory = _ => new FileInfo(Path.Combine("certs", "dev", CentrePki.Files.RootCertificate)) };
+        var tsaRootOption = new Option<FileInfo?>("--tsa-root") { Description = "Root certificate of an external TSA, when the centre uses one (PEM)" };
         var lang = LanguageOption();
         var cmd = new Command("verify-receipt", "Check a bid receipt offline against the centre's root certificate");
         cmd.Arguments.Add(file);
         cmd.Options.Add(rootOption);
+        cmd.Options.Add(tsaRootOption);
         cmd.Options.Add(lang);
         cmd.SetAction(parse =>
         {
             var language = parse.GetValue(lang)!;
             return Run(language, () =>
             {
-                using var root = X509CertificateLoader.LoadCertificate(X509Certificate2.CreateFromPem(File.ReadAllText(parse.GetValue(rootOption)!.FullName)).RawData);
-                var result = BidReceiptVerifier.Verify(File.ReadAllText(parse.GetValue(file)!.FullName), root);
+                using var root = X509Certificate2.CreateFromPem(File.ReadAllText(parse.GetValue(rootOption)!.FullName));
+                var tsaRootFile = parse.GetValue(tsaRootOption);
+                using var tsaRoot = tsaRootFile is null ? null : X509Certificate2.CreateFromPem(File.ReadAllText(tsaRootFile.FullName));
+                var result = BidReceiptVerifier.Verify(File.ReadAllText(parse.GetValue(file)!.FullName), root, tsaRoot);
                 var r = result.Receipt;
                 Console.WriteLine(Zh(language) ? "回执有效" : "Receipt is valid");
                 Console.WriteLine($"  tender {r.Tender}  lot {r.Lot}  bidder {r.Bidder}");

@@ -1,0 +1,138 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using BenchmarkDotNet.Attributes;
+using Trading.PublicLog;
+
+namespace Trading.PublicLog.Bench;
+
+/// <summary>Shared million-entry log, built once per benchmark process.</summary>
+internal static class MillionLog
+{
+    public const int Size = 1_000_000;
+    public const string Origin = "bench.local/log";
+
+    public static (InMemoryLogStore Store, MerkleLog Log) Build()
+    {
+        var store = new InMemoryLogStore();
+        var log = new MerkleLog(store);
+        var time = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
+        var pseudonyms = new Pseudonymizer(new byte[32]);
+        for (int i = 0; i < Size; i++)
+        {
+            // A realistic bid.submitted entry (~230 bytes of canonical JSON).
+            var entry = LogEntry.BidSubmitted($"T-2026-{i / 50:D5}", "L-1", pseudonyms.Pseudonym("firm", i.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                SHA256.HashData(BitConverter.GetBytes(i)), 1_000_000 + i, time.AddMilliseconds(i));
+            log.AppendAsync(entry.ToCanonicalBytes()).GetAwaiter().GetResult();
+        }
+        return (store, log);
+    }
+}
+
+/// <summary>Proof generation from stored nodes at 1,000,000 entries.</summary>
+[SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 5)]
+[MemoryDiagnoser]
+public class ProofGeneration
+{
+    private MerkleLog _log = null!;
+    private long _index;
+    private byte[] _leaf = null!;
+    private byte[] _root = null!;
+    private IReadOnlyList<byte[]> _proof = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        InMemoryLogStore store;
+        (store, _log) = MillionLog.Build();
+        _index = 777_777;
+        _leaf = store.GetNode(new NodeAddress(0, _index));
+        _root = _log.GetRootAsync(MillionLog.Size).GetAwaiter().GetResult();
+        _proof = _log.GetInclusionProofAsync(_index, MillionLog.Size).GetAwaiter().GetResult();
+    }
+
+    [Benchmark]
+    public IReadOnlyList<byte[]> InclusionProof_1M() => _log.GetInclusionProofAsync(_index, MillionLog.Size).GetAwaiter().GetResult();
+
+    [Benchmark]
+    public IReadOnlyList<byte[]> ConsistencyProof_600k_to_1M() => _log.GetConsistencyProofAsync(600_001, MillionLog.Size).GetAwaiter().GetResult();
+
+    [Benchmark]
+    public byte[] Root_1M() => _log.GetRootAsync(MillionLog.Size).GetAwaiter().GetResult();
+
+    [Benchmark]
+    public void VerifyInclusion_1M() => MerkleProof.VerifyInclusion(_index, MillionLog.Size, _leaf, _proof, _root);
+}
+
+/// <summary>Appends into an in-memory store (the web app's PostgreSQL numbers are measured there).</summary>
+[SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 5)]
+public class Append
+{
+    private byte[][] _entries = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var time = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
+        _entries = [.. Enumerable.Range(0, 100_000).Select(i => new LogEntry(LogEntryTypes.DocumentDownloaded, 1, time, "T-1", new JsonObject { ["bidder"] = $"firm:{i:x32}" }).ToCanonicalBytes())];
+    }
+
+    [Benchmark(OperationsPerInvoke = 100_000)]
+    public long Append_100k()
+    {
+        var log = new MerkleLog(new InMemoryLogStore());
+        long last = 0;
+        foreach (var e in _entries)
+        {
+            last = log.AppendAsync(e).GetAwaiter().GetResult();
+        }
+        return last;
+    }
+}
+
+/// <summary>Full verification of a downloaded 1,000,000-entry log with 10 signed checkpoints.</summary>
+[SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 3)]
+[MemoryDiagnoser]
+public class FullVerification
+{
+    private List<LogExportRecord> _records = null!;
+    private byte[] _jsonLines = null!;
+    private List<string> _notes = null!;
+    private NoteVerifier _verifier = null!;
+    private ECDsa _key = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var (store, log) = MillionLog.Build();
+        var entries = store.GetEntriesAsync(0, MillionLog.Size).AsTask().GetAwaiter().GetResult();
+        _records = [.. entries.Select((e, i) => new LogExportRecord(i, e, store.GetNode(new NodeAddress(0, i))))];
+        var sw = new StringWriter();
+        LogVerifier.WriteJsonLines(_records, sw);
+        _jsonLines = Encoding.UTF8.GetBytes(sw.ToString());
+        _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var signer = new NoteSigner(MillionLog.Origin, _key);
+        _verifier = signer.Verifier;
+        var t = new DateTimeOffset(2026, 3, 2, 0, 0, 0, TimeSpan.Zero);
+        _notes = [.. Enumerable.Range(1, 10).Select(k => SignedNote.SignCheckpoint(
+            new Checkpoint(MillionLog.Origin, k * 100_000L, log.GetRootAsync(k * 100_000L).GetAwaiter().GetResult(), t.AddHours(k)), signer))];
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _key.Dispose();
+
+    [Benchmark]
+    public bool Hashes_only_1M() => Check(LogVerifier.Verify(_records, _notes, _verifier, new LogVerifier.Options(CheckEntryFormat: false)));
+
+    [Benchmark]
+    public bool With_entry_format_1M() => Check(LogVerifier.Verify(_records, _notes, _verifier, new LogVerifier.Options(CheckEntryFormat: true)));
+
+    [Benchmark]
+    public bool From_json_lines_1M()
+    {
+        using var reader = new StreamReader(new MemoryStream(_jsonLines));
+        return Check(LogVerifier.Verify(LogVerifier.ReadJsonLines(reader), _notes, _verifier, new LogVerifier.Options(CheckEntryFormat: false)));
+    }
+
+    private static bool Check(LogVerificationReport r) => r.Ok && r.VerifiedSize == MillionLog.Size ? true : throw new InvalidOperationException(r.Problem?.Message);
+}
