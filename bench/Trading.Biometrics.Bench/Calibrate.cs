@@ -42,6 +42,20 @@ internal static class Calibrate
             if (defaultGenuine is null)
             {
                 (defaultGenuine, defaultImpostor, defaultLive, defaultAttack) = (genuine, impostor, live, attackLive);
+                var low = new List<string>();
+                for (var i = 0; i < faces.Count; i++)
+                {
+                    for (var j = i + 1; j < faces.Count; j++)
+                    {
+                        var score = FaceMath.Cosine(faces[i].Analysis.Embedding, faces[j].Analysis.Embedding);
+                        if (faces[i].Identity == faces[j].Identity && score < CheckInThresholds.CalibratedMatch)
+                        {
+                            low.Add(string.Create(inv, $"{faces[i].Source} vs {faces[j].Source} {score:F3}"));
+                        }
+                    }
+                }
+
+                sb.Insert(0, "Genuine pairs below the calibrated match threshold: " + string.Join("; ", low) + "\n\n");
                 defaultFranck = faces.Where(f => f.Identity == "franck").Select(f => f.LiveScore()).ToList();
                 sb.Insert(0, $"Worst impostor pair at the defaults: {worst.A} vs {worst.B}, {worst.Score:F3}\n\n");
             }

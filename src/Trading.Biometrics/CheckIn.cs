@@ -63,6 +63,9 @@ public sealed class CheckInVerifier
     /// <summary>Thresholds in force.</summary>
     public CheckInThresholds Thresholds { get; }
 
+    /// <summary>The pipeline used for probes (and for enrolment by the same deployment).</summary>
+    public FacePipeline Pipeline => _pipeline;
+
     /// <summary>
     /// Verifies a probe photo against the claimed expert's template and the gallery of other enrolled experts.
     /// Never throws for bad input: a refusal comes back as a result with its reason, so every attempt can be logged.

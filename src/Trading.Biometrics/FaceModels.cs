@@ -14,7 +14,8 @@ public enum ChannelOrder
 
 /// <summary>Runtime options for loading the models.</summary>
 /// <param name="IntraOpThreads">ONNX Runtime intra-op threads per session; 0 lets ORT choose.</param>
-public sealed record FaceModelOptions(int IntraOpThreads = 2);
+/// <param name="AllowSpinning">Let ORT worker threads busy-wait between ops; off by default (see docs/biometrics.md), kept only so the benchmark can show why.</param>
+public sealed record FaceModelOptions(int IntraOpThreads = 2, bool AllowSpinning = false);
 
 /// <summary>
 /// The four ONNX models of <c>faceplugin-face-recognition-js@0.0.1</c>, each checked against a pinned SHA-256
@@ -109,8 +110,9 @@ public sealed class FaceModels : IDisposable
         };
         // Spinning worker threads busy-wait between ops; on a 2-core kiosk server they steal the core the
         // next stage needs and roughly double latency, so they are turned off.
-        so.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        so.AddSessionConfigEntry("session.inter_op.allow_spinning", "0");
+        var spin = options.AllowSpinning ? "1" : "0";
+        so.AddSessionConfigEntry("session.intra_op.allow_spinning", spin);
+        so.AddSessionConfigEntry("session.inter_op.allow_spinning", spin);
         return so;
     }
 
