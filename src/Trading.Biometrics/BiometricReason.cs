@@ -44,6 +44,10 @@ public enum BiometricReason
     TemplateSealBroken,
     /// <summary>A model file is missing or its SHA-256 differs from the pinned value.</summary>
     ModelFileMismatch,
+    /// <summary>A supervisor override was attempted without a written reason.</summary>
+    OverrideReasonMissing,
+    /// <summary>A supervisor override was attempted on a check-in that was not refused.</summary>
+    OverrideNotNeeded,
 }
 
 /// <summary>
@@ -74,6 +78,8 @@ public static class BiometricMessages
             [BiometricReason.TemplateModelMismatch] = ("biometrics.template-model-mismatch", "The face template was made by another model; re-enrol the expert.", "人脸模板由其他模型生成；请重新采集。"),
             [BiometricReason.TemplateSealBroken] = ("biometrics.template-seal-broken", "The sealed face template cannot be opened (wrong key, wrong expert or altered).", "加密人脸模板无法解开（密钥或专家不符，或已被篡改）。"),
             [BiometricReason.ModelFileMismatch] = ("biometrics.model-file-mismatch", "Model file {0} is missing or differs from the pinned SHA-256.", "模型文件 {0} 缺失或与固定的 SHA-256 不符。"),
+            [BiometricReason.OverrideReasonMissing] = ("biometrics.override-reason-missing", "A supervisor override needs a written reason.", "监察人员放行必须填写理由。"),
+            [BiometricReason.OverrideNotNeeded] = ("biometrics.override-not-needed", "Only a refused check-in can be overridden.", "只有被拒绝的签到才能由监察人员放行。"),
         }.ToFrozenDictionary();
 
     /// <summary>The stable message key, e.g. <c>biometrics.no-face</c>.</summary>

@@ -48,6 +48,33 @@ public sealed record CheckInResult(
     public string Message(string cultureName) => BiometricMessages.Format(Reason, cultureName, [.. Arguments]);
 }
 
+/// <summary>A supervisor's decision to admit an expert whose check-in was refused; the app logs it beside the attempt.</summary>
+/// <param name="SupervisorId">Who decided.</param>
+/// <param name="Reason">The written reason (trimmed, never empty).</param>
+/// <param name="Overridden">The refusal being overridden.</param>
+/// <param name="ImageSha256">The refused probe's hash, tying the override to that attempt.</param>
+/// <param name="At">When.</param>
+public sealed record SupervisorOverride(string SupervisorId, string Reason, BiometricReason Overridden, string ImageSha256, DateTimeOffset At)
+{
+    /// <summary>Creates an override of <paramref name="refused"/>; throws OverrideNotNeeded or OverrideReasonMissing.</summary>
+    public static SupervisorOverride For(CheckInResult refused, string supervisorId, string reason, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(refused);
+        ArgumentException.ThrowIfNullOrWhiteSpace(supervisorId);
+        if (refused.Accepted)
+        {
+            throw new BiometricException(BiometricReason.OverrideNotNeeded);
+        }
+
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw new BiometricException(BiometricReason.OverrideReasonMissing);
+        }
+
+        return new SupervisorOverride(supervisorId, reason.Trim(), refused.Reason, refused.ImageSha256, at);
+    }
+}
+
 /// <summary>Face verification at the kiosk: 1:1 against the claimed expert, 1:N against everyone else, liveness.</summary>
 public sealed class CheckInVerifier
 {

@@ -168,14 +168,14 @@ public sealed class FacePipeline
             }
         }
 
-        var candidates = new List<FaceBox>();
+        var candidates = new List<Corners>();
         var count = scores.Length / 2;
         for (var i = 0; i < count; i++)
         {
             var s = scores[(i * 2) + 1];
             if (s >= Options.DetectThreshold)
             {
-                candidates.Add(new FaceBox(boxes[i * 4], boxes[(i * 4) + 1], boxes[(i * 4) + 2], boxes[(i * 4) + 3], s));
+                candidates.Add(new Corners(boxes[i * 4], boxes[(i * 4) + 1], boxes[(i * 4) + 2], boxes[(i * 4) + 3], s));
             }
         }
 
@@ -185,10 +185,10 @@ public sealed class FacePipeline
         {
             // Corners are in 0..1; square the box on its height around its centre as the reference code does, since
             // the landmark model was trained on square crops.
-            var x1 = k.X * image.Width;
-            var y1 = k.Y * image.Height;
-            var x2 = k.Width * image.Width;
-            var y2 = k.Height * image.Height;
+            var x1 = k.X1 * image.Width;
+            var y1 = k.Y1 * image.Height;
+            var x2 = k.X2 * image.Width;
+            var y2 = k.Y2 * image.Height;
             var size = y2 - y1;
             if (size <= 1 || x2 - x1 <= 1)
             {
@@ -338,20 +338,20 @@ public sealed class FacePipeline
         return new Affine(ia, ib, -((ia * tx) + (ib * ty)), -ib, ia, -((-ib * tx) + (ia * ty)));
     }
 
-    private static List<FaceBox> Nms(List<FaceBox> boxes, float threshold)
+    private static List<Corners> Nms(List<Corners> boxes, float threshold)
     {
-        // Boxes here hold corners (x1, y1, x2, y2) in Width/Height; ordinary greedy IoU suppression by score.
+        // Ordinary greedy IoU suppression by score (the reference JS uses a non-standard overlap; IoU is the usual rule).
         boxes.Sort((a, b) => b.Score.CompareTo(a.Score));
-        var kept = new List<FaceBox>();
+        var kept = new List<Corners>();
         foreach (var c in boxes)
         {
             var keep = true;
             foreach (var k in kept)
             {
-                var ix = Math.Max(0, Math.Min(c.Width, k.Width) - Math.Max(c.X, k.X));
-                var iy = Math.Max(0, Math.Min(c.Height, k.Height) - Math.Max(c.Y, k.Y));
+                var ix = Math.Max(0, Math.Min(c.X2, k.X2) - Math.Max(c.X1, k.X1));
+                var iy = Math.Max(0, Math.Min(c.Y2, k.Y2) - Math.Max(c.Y1, k.Y1));
                 var inter = ix * iy;
-                var union = ((c.Width - c.X) * (c.Height - c.Y)) + ((k.Width - k.X) * (k.Height - k.Y)) - inter;
+                var union = ((c.X2 - c.X1) * (c.Y2 - c.Y1)) + ((k.X2 - k.X1) * (k.Y2 - k.Y1)) - inter;
                 if (union > 0 && inter / union > threshold)
                 {
                     keep = false;
@@ -367,4 +367,6 @@ public sealed class FacePipeline
 
         return kept;
     }
+
+    private readonly record struct Corners(float X1, float Y1, float X2, float Y2, float Score);
 }

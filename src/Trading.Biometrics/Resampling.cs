@@ -14,48 +14,25 @@ internal static class AreaResampler
         return new RgbImage(outW, outH, dst);
     }
 
-    /// <summary>Resizes into an interleaved RGB float buffer (0..255) of outW x outH x 3.</summary>
+    /// <summary>Resizes into an interleaved RGB byte buffer of outW x outH x 3.</summary>
     public static void ResizeInto(RgbImage src, int outW, int outH, Span<byte> dst)
     {
         var xw = Weights(src.Width, outW);
         var yw = Weights(src.Height, outH);
 
-        // Horizontal pass into a float row buffer per source row, then vertical accumulation.
-        var rows = new float[src.Height * outW * 3];
+        // Streams row by row: each output row accumulates the horizontal pass of the few source rows it covers, so
+        // memory stays at two float rows instead of a float copy of the frame (which landed on the large object heap).
         var p = src.Pixels;
-        for (var y = 0; y < src.Height; y++)
-        {
-            var rowBase = y * src.Width * 3;
-            var outBase = y * outW * 3;
-            for (var ox = 0; ox < outW; ox++)
-            {
-                float r = 0, g = 0, b = 0;
-                var (start, weights) = xw[ox];
-                for (var k = 0; k < weights.Length; k++)
-                {
-                    var i = rowBase + ((start + k) * 3);
-                    var wgt = weights[k];
-                    r += p[i] * wgt;
-                    g += p[i + 1] * wgt;
-                    b += p[i + 2] * wgt;
-                }
-
-                var o = outBase + (ox * 3);
-                rows[o] = r;
-                rows[o + 1] = g;
-                rows[o + 2] = b;
-            }
-        }
-
+        var row = new float[outW * 3];
         var acc = new float[outW * 3];
         for (var oy = 0; oy < outH; oy++)
         {
             Array.Clear(acc);
-            var (start, weights) = yw[oy];
-            for (var k = 0; k < weights.Length; k++)
+            var (yStart, yWeights) = yw[oy];
+            for (var k = 0; k < yWeights.Length; k++)
             {
-                var row = rows.AsSpan((start + k) * outW * 3, outW * 3);
-                var wgt = weights[k];
+                HorizontalPass(p, (yStart + k) * src.Width * 3, xw, row);
+                var wgt = yWeights[k];
                 for (var i = 0; i < acc.Length; i++)
                 {
                     acc[i] += row[i] * wgt;
@@ -67,6 +44,27 @@ internal static class AreaResampler
             {
                 dst[o + i] = (byte)Math.Clamp((int)(acc[i] + 0.5f), 0, 255);
             }
+        }
+    }
+
+    private static void HorizontalPass(byte[] p, int rowBase, (int Start, float[] Weights)[] xw, float[] row)
+    {
+        for (var ox = 0; ox < xw.Length; ox++)
+        {
+            float r = 0, g = 0, b = 0;
+            var (start, weights) = xw[ox];
+            for (var k = 0; k < weights.Length; k++)
+            {
+                var i = rowBase + ((start + k) * 3);
+                var wgt = weights[k];
+                r += p[i] * wgt;
+                g += p[i + 1] * wgt;
+                b += p[i + 2] * wgt;
+            }
+
+            row[ox * 3] = r;
+            row[(ox * 3) + 1] = g;
+            row[(ox * 3) + 2] = b;
         }
     }
 

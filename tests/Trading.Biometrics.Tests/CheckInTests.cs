@@ -78,6 +78,23 @@ public sealed class CheckInTests(ModelFixture fixture)
     }
 
     [Fact]
+    public void A_supervisor_can_override_a_refusal_only_with_a_reason()
+    {
+        var verifier = new CheckInVerifier(fixture.Pipeline);
+        var refused = verifier.Verify("not a photo"u8, EnrolFranck("franck_01829.jpg"), []);
+        var at = new DateTimeOffset(2026, 11, 23, 9, 5, 0, TimeSpan.FromHours(8));
+        var o = SupervisorOverride.For(refused, "sup-1", "  camera broken; identity checked against ID card  ", at);
+        Assert.Equal(BiometricReason.NotAnImage, o.Overridden);
+        Assert.Equal(refused.ImageSha256, o.ImageSha256);
+        Assert.Equal("camera broken; identity checked against ID card", o.Reason);
+        Assert.Equal(BiometricReason.OverrideReasonMissing, Assert.Throws<BiometricException>(() => SupervisorOverride.For(refused, "sup-1", " ", at)).Reason);
+
+        var accepted = verifier.Verify(Camera("franck_02045.jpg"), EnrolFranck("franck_01829.jpg"), []);
+        Assert.True(accepted.Accepted, accepted.Message("en"));
+        Assert.Equal(BiometricReason.OverrideNotNeeded, Assert.Throws<BiometricException>(() => SupervisorOverride.For(accepted, "sup-1", "why not", at)).Reason);
+    }
+
+    [Fact]
     public void Enrolment_needs_one_to_three_photos()
     {
         Assert.Equal(BiometricReason.EnrolmentPhotoCount, Assert.Throws<BiometricException>(() => FaceEnrolment.Enrol(fixture.Pipeline, [])).Reason);
