@@ -9,6 +9,14 @@ if (args is ["--profile", ..])
     // the shared machine is loaded and wall-clock times are not.
     var b = new DrawBenchmarks { PoolSize = 100_000 };
     b.Setup();
+    // A fixed reference workload, so a reader can tell how loaded the shared machine was:
+    // SHA-256 over 16 MiB takes roughly 10 ms on an idle core with SHA extensions.
+    var block = new byte[16 << 20];
+    Measure("calibration: SHA-256 of 16 MiB (compute-bound)", () => System.Security.Cryptography.SHA256.HashData(block));
+    // And a memory-bound one, the kind of work screening a pool is: a HashSet of the 100,000
+    // expert ids, a few milliseconds on an idle machine.
+    var ids = Enumerable.Range(0, 100_000).Select(i => $"E{i:D7}").ToArray();
+    Measure("calibration: HashSet of 100,000 ids (memory-bound)", () => new HashSet<string>(ids, StringComparer.Ordinal));
     Measure("screen only", () => b.Screen());
     Measure("filter + draw", () => b.PrepareAndDraw());
     Measure("verify (record object)", () => b.Verify());

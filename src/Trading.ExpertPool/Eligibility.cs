@@ -18,6 +18,7 @@ public static class Eligibility
     private static readonly Reason NoSpecialty = new(ReasonCodes.SpecialtyNotRequested, new Dictionary<string, string>());
     private static readonly Reason Suspended = new(ReasonCodes.StatusSuspended, new Dictionary<string, string>());
     private static readonly Reason Retired = new(ReasonCodes.StatusRetired, new Dictionary<string, string>());
+    private static readonly IReadOnlyList<Reason> OnlyNoSpecialty = Array.AsReadOnly([NoSpecialty]);
 
     /// <summary>Screens <paramref name="pool"/>. The request is validated first.</summary>
     public static EligibilityResult Screen(DrawRequest request, IEnumerable<Expert> pool)
@@ -43,7 +44,7 @@ public static class Eligibility
         var matched = new List<string>(strata.Length);
         var regionFailed = new List<string>(strata.Length);
         var matchedIndex = new List<int>(strata.Length);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(pool.TryGetNonEnumeratedCount(out var poolCount) ? poolCount : 0, StringComparer.Ordinal);
         List<Reason>? reasons = null;
         void Add(Reason r) => (reasons ??= []).Add(r);
         foreach (var e in pool)
@@ -155,9 +156,20 @@ public static class Eligibility
             }
             if (matched.Count == 0)
             {
-                Add(regionFailed.Count == 0
-                    ? NoSpecialty
-                    : Reason.Of(ReasonCodes.RegionRuleNotMet, ("strata", string.Join(",", regionFailed)), ("region", e.Region)));
+                if (regionFailed.Count > 0)
+                {
+                    Add(Reason.Of(ReasonCodes.RegionRuleNotMet, ("strata", string.Join(",", regionFailed)), ("region", e.Region)));
+                }
+                else if (reasons is null)
+                {
+                    // Most of a large pool is simply outside the requested specialties; one shared list keeps that cheap.
+                    excluded.Add(new ExpertExclusion(e.Id, OnlyNoSpecialty));
+                    continue;
+                }
+                else
+                {
+                    Add(NoSpecialty);
+                }
             }
 
             if (reasons is null)
