@@ -52,6 +52,7 @@ public static class DrawMessages
         [ReasonCodes.NotServing] = ("Expert {pseudonym} is not serving on this committee.", "专家{pseudonym}不在本委员会中。"),
         [ReasonCodes.DeclineReasonUndeclared] = ("Decline reason {reason} was not declared before the draw.", "拒绝理由{reason}不在抽取前预设的范围内。"),
         [ReasonCodes.VoidReasonMissing] = ("Voiding a draw needs a supervisor and a reason.", "作废抽取须有监督人员及理由。"),
+        [ReasonCodes.StaffOnlyField] = ("Only centre staff may change {field}.", "{field}只能由交易中心工作人员修改。"),
         [ReasonCodes.PseudonymKeyTooShort] = ("The pseudonym key has {bytes} bytes; at least {min} are needed.", "化名密钥只有{bytes}字节，至少需要{min}字节。"),
 
         [ReasonCodes.EventListCommitted] = ("Eligible list of {count} experts committed: list hash {listHash}, request hash {requestHash}.", "已固定{count}名合格专家名单：名单哈希{listHash}，申请哈希{requestHash}。"),

@@ -34,3 +34,6 @@ public sealed class DrawInfeasibleException(IReadOnlyList<StratumShortfall> shor
 
 /// <summary>A step of the draw was refused (wrong phase, mismatching reveal, undeclared decline reason, second draw...).</summary>
 public sealed class DrawStepRefusedException(Reason reason) : ExpertDrawException(reason);
+
+/// <summary>An expert's own profile edit touched a field only staff may change.</summary>
+public sealed class ProfileEditRefusedException(Reason reason) : ExpertDrawException(reason);

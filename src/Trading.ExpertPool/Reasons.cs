@@ -75,6 +75,7 @@ public static class ReasonCodes
     public const string DeclineReasonUndeclared = "draw.replace.decline-reason-undeclared";
     public const string VoidReasonMissing = "draw.void.reason-missing";
     public const string PseudonymKeyTooShort = "draw.key.too-short";
+    public const string StaffOnlyField = "expert.edit.staff-only";
 
     public const string EventListCommitted = "draw.event.list-committed";
     public const string EventCommitment = "draw.event.commitment";
