@@ -27,6 +27,15 @@ public static class DrawVerifier
     public static IReadOnlyList<string> StepNames { get; } =
         ["format", "request-hash", "list-order", "list-hash", "feasibility", "commitments", "beacon", "seed", "ordering", "selection", "replacements"];
 
+    /// <summary>Renders a report as lines for a terminal: one per step, "ok" or the problem, in "en" or "zh-CN".</summary>
+    public static IReadOnlyList<string> Describe(VerificationReport report, string culture)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return report.Steps.Select(s => s.Passed
+            ? $"{s.Step}: ok"
+            : $"{s.Step}: {(s.Problem is null ? "failed" : DrawMessages.Format(s.Problem, culture))}").ToArray();
+    }
+
     /// <summary>Verifies a record read from JSON; unreadable JSON fails the "format" step instead of throwing.</summary>
     public static VerificationReport Verify(Stream json)
     {

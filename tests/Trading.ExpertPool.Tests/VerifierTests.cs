@@ -126,7 +126,13 @@ public class VerifierTests
     [Fact]
     public void The_ordering_failure_names_the_stratum_and_position()
     {
-        var failure = DrawVerifier.Verify(Mutate(Good, "order.swap")).FirstFailure!;
+        var report = DrawVerifier.Verify(Mutate(Good, "order.swap"));
+        var lines = DrawVerifier.Describe(report, "en");
+        Assert.Equal("ordering: Ordering of stratum 1-tech differs at position 7: recorded "
+            + Good.Strata[0].Order[8] + ", computed " + Good.Strata[0].Order[7] + ".", lines[^1]);
+        Assert.Equal("seed: ok", lines[^2]);
+        Assert.StartsWith("ordering: 类别1-tech的排序在第7位不符", DrawVerifier.Describe(report, "zh-CN")[^1], StringComparison.Ordinal);
+        var failure = report.FirstFailure!;
         Assert.Equal(VerifyCodes.Ordering, failure.Problem!.Code);
         Assert.Equal("1-tech", failure.Problem.Args["stratum"]);
         Assert.Equal("7", failure.Problem.Args["position"]);
