@@ -38,61 +38,40 @@ if (args.Length > 0 && args[0] == "measure")
     return;
 }
 
-if (args.Length > 0 && args[0] == "profile")
+if (args.Length > 0 && args[0] == "sizes")
 {
-    var c = System.Diagnostics.Stopwatch.StartNew();
-    var m0 = MarketSimulator.Generate(new MarketOptions { Seed = 1, Years = 1, LotsPerYear = 250, WithDocuments = false });
-    Console.WriteLine($"no docs: {c.Elapsed.TotalSeconds:0.00}");
-    c.Restart();
-    var m1 = MarketSimulator.Generate(new MarketOptions { Seed = 1, Years = 1, LotsPerYear = 250 });
-    Console.WriteLine($"docs: {c.Elapsed.TotalSeconds:0.00}");
-    foreach (var ext in new[] { ".txt", ".docx", ".pdf" })
-    {
-        var atts = m1.Lots.SelectMany(l => l.Bids).SelectMany(b => b.Attachments).Where(a => a.FileName.EndsWith(ext, StringComparison.Ordinal)).Take(200).ToList();
-        c.Restart();
-        foreach (var a in atts) Trading.Integrity.Documents.AttachmentReader.Read(a);
-        Console.WriteLine($"{ext}: {atts.Count} in {c.Elapsed.TotalMilliseconds:0} ms");
-    }
-    var pdfs = m1.Lots.SelectMany(l => l.Bids).SelectMany(b => b.Attachments).Where(a => a.FileName.EndsWith(".pdf", StringComparison.Ordinal)).Take(100).ToList();
-    c.Restart();
-    var chars = 0;
-    foreach (var a in pdfs)
-    {
-        using var d = UglyToad.PdfPig.PdfDocument.Open(a.Content.ToArray());
-        foreach (var pg in d.GetPages()) chars += pg.Text.Length;
-    }
-    Console.WriteLine($"page.Text: {c.Elapsed.TotalMilliseconds:0} ms");
-    c.Restart();
-    foreach (var a in pdfs) { using var d = UglyToad.PdfPig.PdfDocument.Open(a.Content.ToArray()); chars += d.NumberOfPages; }
-    Console.WriteLine($"open only: {c.Elapsed.TotalMilliseconds:0} ms");
-    c.Restart();
-    foreach (var a in pdfs) { using var d = UglyToad.PdfPig.PdfDocument.Open(a.Content.ToArray()); chars += d.GetPage(1).Letters.Count; }
-    Console.WriteLine($"open+page1 letters: {c.Elapsed.TotalMilliseconds:0} ms");
-    c.Restart();
-    foreach (var a in pdfs) { using var d = UglyToad.PdfPig.PdfDocument.Open(a.Content.ToArray()); chars += d.Information.Author?.Length ?? 0; }
-    Console.WriteLine($"open+info: {c.Elapsed.TotalMilliseconds:0} ms");
-    c.Restart();
-    foreach (var a in pdfs) Trading.Integrity.Documents.AttachmentReader.Read(a);
-    Console.WriteLine($"reader again: {c.Elapsed.TotalMilliseconds:0} ms");
-    Console.WriteLine(Trading.Integrity.Documents.AttachmentReader.Read(pdfs[0]).Pages[0].Text[..300]);
-    Console.WriteLine(string.Join(";", Trading.Integrity.Documents.AttachmentReader.Read(pdfs[0]).Metadata));
-    c.Restart();
-    for (var i = 0; i < 50; i++) MarketSimulator.Pdf(["hello world lorem ipsum dolor sit amet", "second paragraph"], "x");
-    Console.WriteLine($"build 50 pdf: {c.Elapsed.TotalMilliseconds:0} ms");
-    var lf = new Bogus.Faker("en") { Random = new Bogus.Randomizer(3) };
-    c.Restart();
-    var paras = Enumerable.Range(0, 20).Select(_ => string.Join(' ', lf.Lorem.Words(20))).ToList();
-    Console.WriteLine($"lorem 20x20: {c.Elapsed.TotalMilliseconds:0} ms");
-    c.Restart();
-    for (var i = 0; i < 50; i++) MarketSimulator.Pdf(paras, "x");
-    Console.WriteLine($"build 50 real pdf: {c.Elapsed.TotalMilliseconds:0} ms");
-    c.Restart();
-    for (var i = 0; i < 50; i++) MarketSimulator.Docx(paras, "x");
-    Console.WriteLine($"build 50 docx: {c.Elapsed.TotalMilliseconds:0} ms");
-    var zf = new Bogus.Faker("zh_CN") { Random = new Bogus.Randomizer(3) };
-    c.Restart();
-    for (var i = 0; i < 1000; i++) zf.Name.FullName();
-    Console.WriteLine($"1000 names: {c.Elapsed.TotalMilliseconds:0} ms");
+    // Quick wall-clock check of the two benchmark inputs without BenchmarkDotNet.
+    var (lot, baseline) = Trading.Integrity.Bench.LotScreensBenchmark.Build();
+    var clock = System.Diagnostics.Stopwatch.StartNew();
+    var report = Trading.Integrity.IntegrityScreens.ScreenLot(lot, baseline);
+    Console.WriteLine($"lot of {lot.Bids.Count} bids: {clock.Elapsed.TotalMilliseconds:0} ms (first run), {report.Findings.Count} findings");
+    clock.Restart();
+    Trading.Integrity.IntegrityScreens.ScreenLot(lot, baseline);
+    Console.WriteLine($"lot of {lot.Bids.Count} bids: {clock.Elapsed.TotalMilliseconds:0} ms (second run)");
+    clock.Restart();
+    var atts = lot.Bids.SelectMany(b => b.Attachments).ToList();
+    var docs = atts.Select(Trading.Integrity.Documents.AttachmentReader.Read).ToList();
+    Console.WriteLine($"read {atts.Count} attachments: {clock.Elapsed.TotalMilliseconds:0} ms; pdf {atts.Count(a => a.FileName.EndsWith(".pdf"))}");
+    clock.Restart();
+    foreach (var d in docs) Trading.Integrity.Documents.Shingles.Tokenize(d, 8);
+    Console.WriteLine($"tokenize: {clock.Elapsed.TotalMilliseconds:0} ms");
+    clock.Restart();
+    Trading.Integrity.IntegrityScreens.ScreenLot(lot with { Bids = lot.Bids.Select(b => b with { Attachments = [] }).ToList() }, baseline);
+    Console.WriteLine($"no attachments: {clock.Elapsed.TotalMilliseconds:0} ms");
+    var fl = new List<Trading.Integrity.Finding>(); var ol = new List<Trading.Integrity.ScreenOutcome>();
+    void T(string name, Action a) { var c = System.Diagnostics.Stopwatch.StartNew(); a(); Console.WriteLine($"{name}: {c.Elapsed.TotalMilliseconds:0} ms"); }
+    T("machine", () => Trading.Integrity.Screens.LegalScreens.MachineScreen(lot, fl, ol));
+    T("upload", () => Trading.Integrity.Screens.LegalScreens.UploadScreen(lot, Trading.Integrity.ScreenOptions.Default, fl, ol));
+    T("agent", () => Trading.Integrity.Screens.LegalScreens.AgentScreen(lot, fl, ol));
+    T("person", () => Trading.Integrity.Screens.LegalScreens.PersonScreen(lot, fl, ol));
+    T("bond", () => Trading.Integrity.Screens.LegalScreens.BondScreen(lot, fl, ol));
+    T("relation", () => Trading.Integrity.Screens.LegalScreens.RelationScreen(lot, Trading.Integrity.ScreenOptions.Default, fl, ol));
+    T("price", () => Trading.Integrity.Screens.PriceScreens.Run(lot, baseline.Prices, Trading.Integrity.ScreenOptions.Default, fl, ol));
+    var history = Trading.Integrity.Bench.HistoryScreensBenchmark.Build();
+    clock.Restart();
+    var h = Trading.Integrity.IntegrityScreens.ScreenHistory(history);
+    var pb = Trading.Integrity.Screens.PriceBaseline.Build(history);
+    Console.WriteLine($"history of {history.Lots.Sum(l => l.Bids.Count)} bids in {history.Lots.Count} lots: {clock.Elapsed.TotalMilliseconds:0} ms, {h.Findings.Count} findings, {pb.LotCount} baseline lots");
     return;
 }
 

@@ -30,12 +30,23 @@ public static class AttachmentReader
 {
     private static readonly UTF8Encoding StrictUtf8 = new(false, true);
 
+    /// <summary>Lower-case hex SHA-256 of an attachment's bytes.</summary>
+    public static string Sha256(BidAttachment attachment)
+    {
+        ArgumentNullException.ThrowIfNull(attachment);
+        return Convert.ToHexStringLower(SHA256.HashData(attachment.Content.Span));
+    }
+
+    /// <summary>Hash and size only, for files whose text is not needed (copies of the tender's own templates).</summary>
+    internal static AttachmentContent HashOnly(BidAttachment attachment, string sha256) =>
+        new(attachment.FileName, sha256, attachment.Content.Length, [], new Dictionary<string, string>(), null);
+
     /// <summary>Reads an attachment; never throws for bad content, it returns a note instead.</summary>
     public static AttachmentContent Read(BidAttachment attachment)
     {
         ArgumentNullException.ThrowIfNull(attachment);
         var bytes = attachment.Content.Span;
-        var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        var sha = Sha256(attachment);
         var meta = new Dictionary<string, string>(StringComparer.Ordinal);
         var pages = new List<PageText>();
         LocalizedText? note = null;

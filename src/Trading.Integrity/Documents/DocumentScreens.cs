@@ -51,7 +51,8 @@ internal static class DocumentScreens
             var p = new PreparedBid { Bid = bid, Contents = [], Docs = [] };
             foreach (var attachment in bid.Attachments)
             {
-                var content = AttachmentReader.Read(attachment);
+                var sha = AttachmentReader.Sha256(attachment);
+                var content = templateHashes.Contains(sha) ? AttachmentReader.HashOnly(attachment, sha) : AttachmentReader.Read(attachment);
                 p.Contents.Add(content);
                 if (content.Note is not null)
                 {

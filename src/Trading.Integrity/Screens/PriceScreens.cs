@@ -269,48 +269,67 @@ internal static class PriceScreens
 
     private static void LinearPriceLists(Lot lot, ScreenOptions options, List<Finding> findings, List<ScreenOutcome> outcomes)
     {
-        var lists = lot.Bids.Where(b => b.PriceItems.Count >= options.LinearPriceListMinItems)
-            .Select(b => (Bid: b, Items: b.PriceItems.GroupBy(i => i.ItemCode, StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => (double)g.First().UnitPrice, StringComparer.Ordinal)))
-            .ToList();
-        if (lists.Count < 2)
+        var priced = lot.Bids.Where(b => b.PriceItems.Count >= options.LinearPriceListMinItems).ToList();
+        if (priced.Count < 2)
         {
             outcomes.Add(new ScreenOutcome("L4b.items", ScreenStatus.NotEnoughData, LocalizedText.Of("nodata.field", "@field.pricelist")));
             return;
         }
         outcomes.Add(new ScreenOutcome("L4b.items", ScreenStatus.Ran));
-        for (var i = 0; i < lists.Count; i++)
+        // Item codes become columns so each pair is compared over two arrays of log prices (NaN = item not priced).
+        var columns = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var item in priced.SelectMany(b => b.PriceItems))
         {
-            for (var j = i + 1; j < lists.Count; j++)
+            columns.TryAdd(item.ItemCode, columns.Count);
+        }
+        var logs = priced.Select(b =>
+        {
+            var row = new double[columns.Count];
+            Array.Fill(row, double.NaN);
+            foreach (var item in b.PriceItems)
             {
-                var (a, b) = (lists[i], lists[j]);
-                if (a.Bid.FirmId == b.Bid.FirmId)
+                if (item.UnitPrice > 0 && double.IsNaN(row[columns[item.ItemCode]]))
+                {
+                    row[columns[item.ItemCode]] = Math.Log((double)item.UnitPrice);
+                }
+            }
+            return row;
+        }).ToArray();
+        for (var i = 0; i < priced.Count; i++)
+        {
+            for (var j = i + 1; j < priced.Count; j++)
+            {
+                var (a, b) = (priced[i], priced[j]);
+                if (a.FirmId == b.FirmId)
                 {
                     continue;
                 }
-                var xs = new List<double>();
-                var ys = new List<double>();
-                foreach (var (code, x) in a.Items)
+                var (xs, ys) = (logs[i], logs[j]);
+                double sx = 0, sy = 0;
+                var m = 0;
+                for (var t = 0; t < xs.Length; t++)
                 {
-                    if (x > 0 && b.Items.TryGetValue(code, out var y) && y > 0)
+                    if (!double.IsNaN(xs[t]) && !double.IsNaN(ys[t]))
                     {
-                        xs.Add(Math.Log(x));
-                        ys.Add(Math.Log(y));
+                        sx += xs[t];
+                        sy += ys[t];
+                        m++;
                     }
                 }
-                var m = xs.Count;
                 if (m < options.LinearPriceListMinItems)
                 {
                     continue;
                 }
-                var mx = xs.Average();
-                var my = ys.Average();
+                var (mx, my) = (sx / m, sy / m);
                 double sxx = 0, sxy = 0, syy = 0;
-                for (var t = 0; t < m; t++)
+                for (var t = 0; t < xs.Length; t++)
                 {
-                    sxx += (xs[t] - mx) * (xs[t] - mx);
-                    sxy += (xs[t] - mx) * (ys[t] - my);
-                    syy += (ys[t] - my) * (ys[t] - my);
+                    if (!double.IsNaN(xs[t]) && !double.IsNaN(ys[t]))
+                    {
+                        sxx += (xs[t] - mx) * (xs[t] - mx);
+                        sxy += (xs[t] - mx) * (ys[t] - my);
+                        syy += (ys[t] - my) * (ys[t] - my);
+                    }
                 }
                 if (sxx <= 0 || syy <= 0)
                 {
@@ -323,9 +342,9 @@ internal static class PriceScreens
                 if (residualSd <= options.LinearPriceListMaxLogResidualSd)
                 {
                     var value = $"R²={F(r2, "0.000000")} sd={F(residualSd, "0.00000")}";
-                    findings.Add(Finding.Make("L4b", "linear-price-list", Grade.Lead, lot.LotId, [a.Bid.FirmId, b.Bid.FirmId],
-                        [new Evidence("price-list-fit", a.Bid.FirmId, a.Bid.BidId, value), new Evidence("price-list-fit", b.Bid.FirmId, b.Bid.BidId, value)],
-                        LocalizedText.Of("l4b.linear", Finding.JoinFirms([a.Bid.FirmId, b.Bid.FirmId]), F(r2, "0.000000"), m), r2));
+                    findings.Add(Finding.Make("L4b", "linear-price-list", Grade.Lead, lot.LotId, [a.FirmId, b.FirmId],
+                        [new Evidence("price-list-fit", a.FirmId, a.BidId, value), new Evidence("price-list-fit", b.FirmId, b.BidId, value)],
+                        LocalizedText.Of("l4b.linear", Finding.JoinFirms([a.FirmId, b.FirmId]), F(r2, "0.000000"), m), r2));
                 }
             }
         }
