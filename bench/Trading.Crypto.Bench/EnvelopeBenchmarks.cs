@@ -49,19 +49,23 @@ public class EnvelopeBenchmarks
         gcm.Encrypt(_nonce, _plaintext, _ciphertext, _tag);
     }
 
+    /// <summary>Sealing to a sink that discards (as a network or file write would take the bytes away).</summary>
     [Benchmark]
-    public async Task EnvelopeSeal()
+    public async Task EnvelopeSeal() =>
+        await Envelope.SealAsync(new MemoryStream(_plaintext, writable: false), Stream.Null, _key, Bid, new EnvelopeSealOptions { ComputeEnvelopeHash = false });
+
+    /// <summary>Sealing into memory: one more copy of every byte than the raw baseline.</summary>
+    [Benchmark]
+    public async Task EnvelopeSealToMemory()
     {
         _sink.Position = 0;
         await Envelope.SealAsync(new MemoryStream(_plaintext, writable: false), _sink, _key, Bid, new EnvelopeSealOptions { ComputeEnvelopeHash = false });
     }
 
+    /// <summary>Sealing and hashing the envelope for the manifest in the same pass (SHA-256 is slower than AES-GCM here).</summary>
     [Benchmark]
-    public async Task EnvelopeSealWithSha256()
-    {
-        _sink.Position = 0;
-        await Envelope.SealAsync(new MemoryStream(_plaintext, writable: false), _sink, _key, Bid, new EnvelopeSealOptions { ComputeEnvelopeHash = true });
-    }
+    public async Task EnvelopeSealWithSha256() =>
+        await Envelope.SealAsync(new MemoryStream(_plaintext, writable: false), Stream.Null, _key, Bid, new EnvelopeSealOptions { ComputeEnvelopeHash = true });
 
     [Benchmark]
     public void RawAesGcmDecrypt()
@@ -71,7 +75,11 @@ public class EnvelopeBenchmarks
     }
 
     [Benchmark]
-    public async Task EnvelopeDecrypt()
+    public async Task EnvelopeDecrypt() =>
+        await Envelope.DecryptAsync(new MemoryStream(_envelope, writable: false), Stream.Null, _key, _combination, Bid);
+
+    [Benchmark]
+    public async Task EnvelopeDecryptToMemory()
     {
         _sink.Position = 0;
         await Envelope.DecryptAsync(new MemoryStream(_envelope, writable: false), _sink, _key, _combination, Bid);

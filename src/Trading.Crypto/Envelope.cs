@@ -110,10 +110,12 @@ public static class Envelope
         await WriteAsync(headerBytes);
         await WriteAsync(wrapped);
 
+        // Two buffers of chunk + tag, swapped: the next chunk is read ahead to learn whether this one is final, and
+        // each chunk is encrypted in place so no bytes are copied beyond the stream reads and writes.
         var chunkSize = options.ChunkSize;
-        var cur = ArrayPool<byte>.Shared.Rent(chunkSize);
-        var next = ArrayPool<byte>.Shared.Rent(chunkSize);
-        var outBuf = ArrayPool<byte>.Shared.Rent(chunkSize + EnvelopeHeader.TagLength);
+        var block = chunkSize + EnvelopeHeader.TagLength;
+        var cur = ArrayPool<byte>.Shared.Rent(block);
+        var next = ArrayPool<byte>.Shared.Rent(block);
         try
         {
             using var gcm = new AesGcm(payloadKey, EnvelopeHeader.TagLength);
@@ -125,8 +127,9 @@ public static class Envelope
                 var nextLen = curLen == chunkSize ? await plaintext.ReadAtLeastAsync(next.AsMemory(0, chunkSize), chunkSize, false, ct) : 0;
                 var last = nextLen == 0;
                 EnvelopeKdf.Nonce(prefix, counter, last, nonce);
-                gcm.Encrypt(nonce, cur.AsSpan(0, curLen), outBuf.AsSpan(0, curLen), outBuf.AsSpan(curLen, EnvelopeHeader.TagLength), headerHash);
-                await WriteAsync(outBuf.AsMemory(0, curLen + EnvelopeHeader.TagLength));
+                var text = cur.AsSpan(0, curLen);
+                gcm.Encrypt(nonce, text, text, cur.AsSpan(curLen, EnvelopeHeader.TagLength), headerHash);
+                await WriteAsync(cur.AsMemory(0, curLen + EnvelopeHeader.TagLength));
                 if (last)
                 {
                     break;
@@ -139,11 +142,9 @@ public static class Envelope
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(cur);
             CryptographicOperations.ZeroMemory(next);
             ArrayPool<byte>.Shared.Return(cur);
             ArrayPool<byte>.Shared.Return(next);
-            ArrayPool<byte>.Shared.Return(outBuf);
             CryptographicOperations.ZeroMemory(payloadKey);
         }
 
@@ -190,7 +191,7 @@ public static class Envelope
         var block = chunkSize + EnvelopeHeader.TagLength;
         var cur = ArrayPool<byte>.Shared.Rent(block);
         var next = ArrayPool<byte>.Shared.Rent(block);
-        var plain = ArrayPool<byte>.Shared.Rent(chunkSize);
+        var spare = ArrayPool<byte>.Shared.Rent(block);
         try
         {
             using var gcm = new AesGcm(payloadKey, EnvelopeHeader.TagLength);
@@ -212,15 +213,16 @@ public static class Envelope
                 }
 
                 var textLen = curLen - EnvelopeHeader.TagLength;
-                if (!TryDecrypt(gcm, prefix, counter, last, cur, textLen, plain, headerHash, nonce))
+                if (!TryDecrypt(gcm, prefix, counter, last, cur, textLen, spare, headerHash, nonce))
                 {
                     // Tell truncation and extension apart from tampering: the chunk is intact but its flag says otherwise.
-                    if (last && TryDecrypt(gcm, prefix, counter, false, cur, textLen, plain, headerHash, nonce))
+                    // Decryption is not in place because AesGcm zeroes its output on failure and the retries need the ciphertext.
+                    if (last && TryDecrypt(gcm, prefix, counter, false, cur, textLen, spare, headerHash, nonce))
                     {
                         throw new CryptoException(CryptoErrorCode.PayloadTruncated, counter.ToString());
                     }
 
-                    if (!last && TryDecrypt(gcm, prefix, counter, true, cur, textLen, plain, headerHash, nonce))
+                    if (!last && TryDecrypt(gcm, prefix, counter, true, cur, textLen, spare, headerHash, nonce))
                     {
                         throw new CryptoException(CryptoErrorCode.PayloadExtended, counter.ToString());
                     }
@@ -228,7 +230,7 @@ public static class Envelope
                     throw new CryptoException(CryptoErrorCode.ChunkAuthenticationFailed, counter.ToString());
                 }
 
-                await output.WriteAsync(plain.AsMemory(0, textLen), ct);
+                await output.WriteAsync(spare.AsMemory(0, textLen), ct);
                 if (last)
                 {
                     break;
@@ -241,10 +243,12 @@ public static class Envelope
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(plain);
+            CryptographicOperations.ZeroMemory(cur);
+            CryptographicOperations.ZeroMemory(next);
+            CryptographicOperations.ZeroMemory(spare);
             ArrayPool<byte>.Shared.Return(cur);
             ArrayPool<byte>.Shared.Return(next);
-            ArrayPool<byte>.Shared.Return(plain);
+            ArrayPool<byte>.Shared.Return(spare);
             CryptographicOperations.ZeroMemory(payloadKey);
         }
 

@@ -25,6 +25,9 @@ public sealed record Combination(byte[] R, byte[] D, IReadOnlyList<LagrangeTerm>
     public byte[] SharedSecret => D.AsSpan(1, 32).ToArray();
 }
 
+/// <summary>One bid's result in <see cref="ThresholdOpening.CombineMany"/>: the combination, or the refusal.</summary>
+public sealed record CombinationOutcome(Combination? Combination, CryptoException? Error);
+
 /// <summary>Threshold opening: partial decryption with proofs, verification, combination.</summary>
 public static class ThresholdOpening
 {
@@ -41,13 +44,14 @@ public static class ThresholdOpening
     {
         var rPoint = P256.Decode(r, "ephemeral point R");
         var x = secret.Scalar;
-        var yi = P256.MultiplyG(x);
+        // Y_i is taken from the key (as published) rather than recomputed: the proof is only useful if it matches it.
+        var yi = key.VerificationKeys[secret.HolderIndex - 1];
         var d = P256.Multiply(rPoint, x);
         var a = P256.MultiplyG(nonce);
-        var b = P256.Multiply(rPoint, nonce);
+        var b = P256.Multiply(rPoint, nonce); // reuses R's window table computed just above
         var rBytes = r.ToArray();
         var dBytes = P256.Encode(d);
-        var c = Challenge(key, secret.HolderIndex, P256.Encode(yi), rBytes, dBytes, P256.Encode(a), P256.Encode(b));
+        var c = Challenge(key, secret.HolderIndex, yi, rBytes, dBytes, P256.Encode(a), P256.Encode(b));
         var s = nonce.Add(c.Multiply(x)).Mod(P256.N);
         return new PartialDecryption(secret.HolderIndex, rBytes, dBytes, new DleqProof(P256.EncodeScalar(c), P256.EncodeScalar(s)));
     }
@@ -65,16 +69,37 @@ public static class ThresholdOpening
         P256.Challenge(DleqDomain, Wire.LengthPrefixed(key.Suite), key.KeyId, Wire.U16(index), P256.GEncoded, yi, r, d, a, b);
 
     /// <summary>Verifies one partial against Y_i and the expected R; throws a refusal naming the holder.</summary>
-    public static void VerifyPartial(JointKey key, ReadOnlySpan<byte> expectedR, PartialDecryption partial)
+    public static void VerifyPartial(JointKey key, ReadOnlySpan<byte> expectedR, PartialDecryption partial) =>
+        VerifyPartial(key, new KeyPoints(key), expectedR, null, partial);
+
+    /// <summary>
+    /// Decoded verification keys, kept for a batch so each Y_i's window table is computed once, not once per bid.
+    /// </summary>
+    internal sealed class KeyPoints(JointKey key)
+    {
+        private readonly ECPoint?[] _points = new ECPoint?[key.Holders];
+
+        public ECPoint Get(int index)
+        {
+            if (index < 1 || index > key.Holders)
+            {
+                throw new CryptoException(CryptoErrorCode.HolderIndexOutOfRange, index.ToString(), key.Holders.ToString());
+            }
+
+            return _points[index - 1] ??= key.VerificationKey(index);
+        }
+    }
+
+    internal static void VerifyPartial(JointKey key, KeyPoints keyPoints, ReadOnlySpan<byte> expectedR, ECPoint? decodedR, PartialDecryption partial)
     {
         var index = partial.HolderIndex;
-        var yi = key.VerificationKey(index);
+        var yi = keyPoints.Get(index);
         if (!expectedR.SequenceEqual(partial.R))
         {
             throw new CryptoException(CryptoErrorCode.PartialForOtherBid, index, index.ToString());
         }
 
-        var r = P256.Decode(partial.R, "ephemeral point R");
+        var r = decodedR ?? P256.Decode(partial.R, "ephemeral point R");
         ECPoint d;
         BigInteger c, s;
         try
@@ -93,7 +118,7 @@ public static class ThresholdOpening
         var a = P256.SumOfTwoMultiplies(P256.G, s, yi, negC);
         var b = P256.SumOfTwoMultiplies(r, s, d, negC);
         if (a.IsInfinity || b.IsInfinity
-            || !Challenge(key, index, P256.Encode(yi), partial.R, partial.D, P256.Encode(a), P256.Encode(b)).Equals(c))
+            || !Challenge(key, index, key.VerificationKeys[index - 1], partial.R, partial.D, P256.Encode(a), P256.Encode(b)).Equals(c))
         {
             throw new CryptoException(CryptoErrorCode.DleqProofInvalid, index, index.ToString());
         }
@@ -103,8 +128,35 @@ public static class ThresholdOpening
     /// Verifies every partial, drops (and records) those that fail, and combines the first t valid ones by holder
     /// index with Lagrange interpolation at zero. Refuses a repeated holder index outright and fewer than t valid.
     /// </summary>
-    public static Combination Combine(JointKey key, ReadOnlySpan<byte> r, IReadOnlyCollection<PartialDecryption> partials)
+    public static Combination Combine(JointKey key, ReadOnlySpan<byte> r, IReadOnlyCollection<PartialDecryption> partials) =>
+        Combine(key, new KeyPoints(key), r, partials);
+
+    /// <summary>
+    /// Combines many bids with one joint key (an opening): the same rules as <see cref="Combine(JointKey, ReadOnlySpan{byte}, IReadOnlyCollection{PartialDecryption})"/>
+    /// per bid, with the verification keys decoded once. A bid that cannot be combined gets its refusal, and the others go on.
+    /// </summary>
+    public static IReadOnlyList<CombinationOutcome> CombineMany(JointKey key, IEnumerable<(byte[] R, IReadOnlyCollection<PartialDecryption> Partials)> bids)
     {
+        var points = new KeyPoints(key);
+        var results = new List<CombinationOutcome>();
+        foreach (var (r, partials) in bids)
+        {
+            try
+            {
+                results.Add(new CombinationOutcome(Combine(key, points, r, partials), null));
+            }
+            catch (CryptoException e)
+            {
+                results.Add(new CombinationOutcome(null, e));
+            }
+        }
+
+        return results;
+    }
+
+    private static Combination Combine(JointKey key, KeyPoints points, ReadOnlySpan<byte> r, IReadOnlyCollection<PartialDecryption> partials)
+    {
+        var rPoint = P256.Decode(r, "ephemeral point R");
         var seen = new HashSet<int>();
         foreach (var p in partials)
         {
@@ -125,7 +177,7 @@ public static class ThresholdOpening
         {
             try
             {
-                VerifyPartial(key, r, p);
+                VerifyPartial(key, points, r, rPoint, p);
                 valid.Add(p);
             }
             catch (CryptoException e)
@@ -142,16 +194,10 @@ public static class ThresholdOpening
 
         var used = valid.Take(key.Threshold).ToList();
         var indices = used.Select(p => p.HolderIndex).ToArray();
-        var terms = new List<LagrangeTerm>();
-        var sum = P256.Curve.Infinity;
-        foreach (var p in used)
-        {
-            var lambda = Lagrange.AtZero(p.HolderIndex, indices);
-            terms.Add(new LagrangeTerm(p.HolderIndex, P256.EncodeScalar(lambda)));
-            sum = sum.Add(P256.Decode(p.D, "D").Multiply(lambda));
-        }
-
-        sum = sum.Normalize();
+        var lambdas = indices.Select(i => Lagrange.AtZero(i, indices)).ToArray();
+        var terms = indices.Select((i, k) => new LagrangeTerm(i, P256.EncodeScalar(lambdas[k]))).ToList();
+        // One multi-scalar multiplication instead of t separate ones.
+        var sum = ECAlgorithms.SumOfMultiplies(used.Select(p => P256.Decode(p.D, "D")).ToArray(), lambdas).Normalize();
         if (sum.IsInfinity)
         {
             throw new CryptoException(CryptoErrorCode.PointAtInfinity, "combined D");

@@ -54,13 +54,14 @@ public static class OpeningVerifier
             return new OpeningReport(false, keyProblems, []);
         }
 
-        var verdicts = transcript.Bids.Select((b, i) => VerifyBid(transcript.Key, b, i)).ToList();
+        var points = new ThresholdOpening.KeyPoints(transcript.Key);
+        var verdicts = transcript.Bids.Select((b, i) => VerifyBid(transcript.Key, points, b, i)).ToList();
         return new OpeningReport(keyProblems.Count == 0 && verdicts.All(v => v.CombinationValid), keyProblems, verdicts);
     }
 
     private static OpeningProblem Problem(CryptoException e) => new(e.Code, e.Arguments, e.HolderIndex);
 
-    private static BidOpeningVerdict VerifyBid(JointKey key, BidOpening bid, int position)
+    private static BidOpeningVerdict VerifyBid(JointKey key, ThresholdOpening.KeyPoints points, BidOpening bid, int position)
     {
         var problems = new List<OpeningProblem>();
         var valid = new Dictionary<int, PartialDecryption>();
@@ -75,7 +76,7 @@ public static class OpeningVerifier
 
             try
             {
-                ThresholdOpening.VerifyPartial(key, bid.R, p);
+                ThresholdOpening.VerifyPartial(key, points, bid.R, null, p);
                 valid[p.HolderIndex] = p;
             }
             catch (CryptoException e)
