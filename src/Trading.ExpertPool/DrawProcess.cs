@@ -74,6 +74,22 @@ public static class DrawProcess
         return new DrawTransition(next, [new(record.DrawId, next.Phase, Reason.Of(ReasonCodes.EventReveal, ("office", office)), at)]);
     }
 
+    /// <summary>
+    /// Turns a value an office typed in (hex, spaces and dashes allowed) into bytes for
+    /// <see cref="Commit"/>/<see cref="Reveal"/>; refuses non-hex or values under
+    /// <see cref="DrawAlgorithm.MinRevealBytes"/> bytes, which could be guessed from the commitment.
+    /// </summary>
+    public static byte[] ParseOfficeValue(string office, string typed)
+    {
+        RequireOffice(office);
+        var hex = new string((typed ?? "").Where(c => !char.IsWhiteSpace(c) && c != '-').ToArray());
+        if (!TryHex(hex, out var bytes) || bytes.Length < DrawAlgorithm.MinRevealBytes)
+        {
+            throw Refuse(ReasonCodes.RevealTooShort, ("office", office), ("bytes", TryHex(hex, out var b) ? b.Length : 0), ("min", DrawAlgorithm.MinRevealBytes));
+        }
+        return bytes;
+    }
+
     /// <summary>Enters the beacon value for the round named in the request (fetched by an <see cref="IBeaconSource"/> or typed in).</summary>
     public static DrawTransition SetBeacon(DrawRecord record, BeaconValue beacon, DateTimeOffset at)
     {

@@ -109,6 +109,16 @@ public class DrawProcessTests
     }
 
     [Fact]
+    public void Typed_office_values_are_parsed_or_refused()
+    {
+        Assert.Equal(Fixtures.Value(0xab), DrawProcess.ParseOfficeValue("owner", string.Join(" ", Enumerable.Repeat("ABAB-abab", 8))));
+        var ex = Assert.Throws<DrawStepRefusedException>(() => DrawProcess.ParseOfficeValue("owner", "1234"));
+        Assert.Equal(ReasonCodes.RevealTooShort, ex.Code);
+        Assert.Equal("2", ex.Reason.Args["bytes"]);
+        Assert.Equal(ReasonCodes.RevealTooShort, Assert.Throws<DrawStepRefusedException>(() => DrawProcess.ParseOfficeValue("owner", new string('z', 40))).Code);
+    }
+
+    [Fact]
     public void A_missing_reveal_is_logged_and_dropped()
     {
         var r = Committed();
