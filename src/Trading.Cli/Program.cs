@@ -7,6 +7,7 @@ var root = new RootCommand("trading: the e-bidding platform's command-line tool"
 Add(SealCommands.Build());
 Add(KeyHolderCommands.Build());
 Add(OpeningCommands.Build());
+Add(Trading.Cli.PublicLog.PublicLogCommands.Build());
 
 return await root.Parse(args).InvokeAsync();
 
