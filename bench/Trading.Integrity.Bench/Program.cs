@@ -10,7 +10,9 @@ if (args.Length > 0 && args[0] == "measure")
     var years = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3;
     var perYear = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 300;
     var clock = System.Diagnostics.Stopwatch.StartNew();
-    var market = MarketSimulator.Generate(new MarketOptions { Seed = seed, Years = years, LotsPerYear = perYear });
+    var docs = !(args.Length > 4 && args[4] == "nodocs");
+    var firms = args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : 160;
+    var market = MarketSimulator.Generate(new MarketOptions { Seed = seed, Years = years, LotsPerYear = perYear, WithDocuments = docs, HonestFirms = firms });
     Console.Error.WriteLine($"generated in {clock.Elapsed.TotalSeconds:0.0} s");
     var result = ScreenEvaluation.Evaluate(market);
     Console.WriteLine(result.ToMarkdown());
