@@ -41,13 +41,22 @@ public sealed record JointKey(string Suite, string CeremonyId, int Holders, int 
             throw new CryptoException(CryptoErrorCode.RecordInvalid, "joint key", "key id does not match Y");
         }
 
-        // Any t verification keys must interpolate to Y at zero; checking the first t catches an inconsistent record.
+        // The verification keys must lie on one polynomial of degree t-1 whose value at zero is Y: interpolate from
+        // the first t and check Y and every other Y_j, so an inconsistent record is refused before any opening.
         var indices = Enumerable.Range(1, Threshold).ToArray();
-        var y = Enumerable.Range(1, Threshold).Aggregate(P256.Curve.Infinity, (acc, i) =>
-            acc.Add(P256.Decode(VerificationKeys[i - 1], "verification key").Multiply(Lagrange.AtZero(i, indices)))).Normalize();
-        if (!y.Equals(P256.Decode(PublicKey, "joint key Y")))
+        var basis = indices.Select(i => P256.Decode(VerificationKeys[i - 1], $"verification key Y_{i}")).ToArray();
+        ECPoint At(int x) => ECAlgorithms.SumOfMultiplies(basis, indices.Select(i => Lagrange.At(x, i, indices)).ToArray()).Normalize();
+        if (!At(0).Equals(P256.Decode(PublicKey, "joint key Y")))
         {
             throw new CryptoException(CryptoErrorCode.RecordInvalid, "joint key", "verification keys do not interpolate to Y");
+        }
+
+        for (var j = Threshold + 1; j <= Holders; j++)
+        {
+            if (!At(j).Equals(P256.Decode(VerificationKeys[j - 1], $"verification key Y_{j}")))
+            {
+                throw new CryptoException(CryptoErrorCode.RecordInvalid, "joint key", $"verification key Y_{j} is not on the holders' polynomial");
+            }
         }
     }
 
@@ -110,7 +119,10 @@ public sealed class HolderSecret : IDisposable
 public static class Lagrange
 {
     /// <summary>lambda_i = prod_{j != i} j / (j - i) mod n.</summary>
-    internal static BigInteger AtZero(int i, IReadOnlyList<int> indices)
+    internal static BigInteger AtZero(int i, IReadOnlyList<int> indices) => At(0, i, indices);
+
+    /// <summary>The Lagrange basis polynomial of holder i over the indices, evaluated at x: prod_{j != i} (x - j) / (i - j).</summary>
+    internal static BigInteger At(int x, int i, IReadOnlyList<int> indices)
     {
         var num = BigInteger.One;
         var den = BigInteger.One;
@@ -121,8 +133,8 @@ public static class Lagrange
                 continue;
             }
 
-            num = num.Multiply(BigInteger.ValueOf(j)).Mod(P256.N);
-            den = den.Multiply(BigInteger.ValueOf(j - i)).Mod(P256.N);
+            num = num.Multiply(BigInteger.ValueOf(x - j)).Mod(P256.N);
+            den = den.Multiply(BigInteger.ValueOf(i - j)).Mod(P256.N);
         }
 
         return num.Multiply(den.ModInverse(P256.N)).Mod(P256.N);

@@ -38,6 +38,9 @@ public class CeremonyTests
         Assert.Equal(JointKey.ComputeKeyId(c.Key.PublicKey), c.Key.KeyId);
         var forged = c.Key with { VerificationKeys = [c.Key.VerificationKeys[1], c.Key.VerificationKeys[0], .. c.Key.VerificationKeys.Skip(2)] };
         Assert.Equal(CryptoErrorCode.RecordInvalid, Assert.Throws<CryptoException>(forged.Validate).Code);
+        // Changing only a key beyond the first t is caught too.
+        var lastSwapped = c.Key with { VerificationKeys = [.. c.Key.VerificationKeys.Take(4), c.Key.PublicKey] };
+        Assert.Contains("Y_5", Assert.Throws<CryptoException>(lastSwapped.Validate).Message);
     }
 
     [Theory]
