@@ -92,6 +92,8 @@ public class PriceScreensTests
         var lot = Priced(1_000_000m, 1_000_050m, 1_090_000m, 1_130_000m, 1_180_000m);
         var none = IntegrityScreens.ScreenLot(lot);
         Assert.Equal(ScreenStatus.NotEnoughData, none.Outcomes.Single(o => o.IndicatorId == "H5").Status);
+        Assert.Equal(ScreenStatus.NotEnoughData, none.Outcomes.Single(o => o.IndicatorId == "PS.distribution").Status);
+        Assert.All(none.PriceScreens, p => Assert.Null(p.Percentile));
         Assert.DoesNotContain(none.Findings, f => f.IndicatorId == "H5");
 
         var rng = new Random(3);
@@ -101,5 +103,6 @@ public class PriceScreensTests
         var f = Assert.Single(report.Findings, f => f.IndicatorId == "H5");
         Assert.Equal(["F1", "F2"], f.FirmIds);
         Assert.All(report.PriceScreens, p => Assert.Equal(200, p.BaselineSize));
+        Assert.Equal(ScreenStatus.Ran, report.Outcomes.Single(o => o.IndicatorId == "PS.distribution").Status);
     }
 }

@@ -197,6 +197,21 @@ internal static class PriceScreens
                     g.Select(b => new Evidence("price", b.FirmId, b.BidId, b.Price.ToString(CultureInfo.InvariantCulture))),
                     LocalizedText.Of("ps.identical", Finding.JoinFirms(ids), g.Key.ToString(CultureInfo.InvariantCulture)), ids.Count));
             }
+            // The distribution lead needs percentiles; without comparable history say so rather than stay silent.
+            var percentiles = values.Count(v => v.Percentile is not null);
+            if (n < options.PriceScreenMinBids)
+            {
+                outcomes.Add(new ScreenOutcome("PS.distribution", ScreenStatus.NotEnoughData, LocalizedText.Of("nodata.bids", n, options.PriceScreenMinBids)));
+            }
+            else if (percentiles == 0)
+            {
+                outcomes.Add(new ScreenOutcome("PS.distribution", ScreenStatus.NotEnoughData,
+                    LocalizedText.Of("nodata.history", values.Max(v => v.BaselineSize), options.MinBaselineLots)));
+            }
+            else
+            {
+                outcomes.Add(new ScreenOutcome("PS.distribution", ScreenStatus.Ran));
+            }
             if (n >= options.PriceScreenMinBids && unusual.Count >= options.PriceScreenMinUnusual)
             {
                 // The screens concern the whole lot; the bidders listed are those whose prices drive them: all but the lowest.
