@@ -45,6 +45,9 @@ public static class Eligibility
         var regionFailed = new List<string>(strata.Length);
         var matchedIndex = new List<int>(strata.Length);
         var seen = new HashSet<string>(pool.TryGetNonEnumeratedCount(out var poolCount) ? poolCount : 0, StringComparer.Ordinal);
+        var ageReasons = new Dictionary<int, Reason>();
+        var titleReasons = new Dictionary<int, Reason>();
+        var yearsReasons = new Dictionary<int, Reason>();
         List<Reason>? reasons = null;
         void Add(Reason r) => (reasons ??= []).Add(r);
         foreach (var e in pool)
@@ -63,19 +66,20 @@ public static class Eligibility
             {
                 Add(Retired);
             }
+            // These reasons depend on one small number each, so equal ones are shared (reasons are immutable).
             var age = Expert.WholeYears(e.BirthDate, day);
             if (age >= rules.RetirementAge)
             {
-                Add(Reason.Of(ReasonCodes.RetirementAge, ("age", age), ("retirementAge", rules.RetirementAge)));
+                Add(Cached(ageReasons, age, a => Reason.Of(ReasonCodes.RetirementAge, ("age", a), ("retirementAge", rules.RetirementAge))));
             }
             if (e.Title < rules.MinTitle)
             {
-                Add(Reason.Of(ReasonCodes.TitleTooLow, ("title", DrawAlgorithm.EnumName(e.Title)), ("minTitle", DrawAlgorithm.EnumName(rules.MinTitle))));
+                Add(Cached(titleReasons, (int)e.Title, t => Reason.Of(ReasonCodes.TitleTooLow, ("title", DrawAlgorithm.EnumName((ExpertTitle)t)), ("minTitle", DrawAlgorithm.EnumName(rules.MinTitle)))));
             }
             var years = Expert.WholeYears(e.PracticeSince, day);
             if (years < rules.MinYearsOfExperience)
             {
-                Add(Reason.Of(ReasonCodes.ExperienceTooShort, ("years", years), ("minYears", rules.MinYearsOfExperience)));
+                Add(Cached(yearsReasons, years, y => Reason.Of(ReasonCodes.ExperienceTooShort, ("years", y), ("minYears", rules.MinYearsOfExperience))));
             }
             var unavailable = e.Unavailable;
             for (var k = 0; k < unavailable.Count; k++)
@@ -187,6 +191,16 @@ public static class Eligibility
         }
         var countList = strata.Select((s, i) => new StratumCount(s.Id, s.Count, counts[i])).ToArray();
         return new EligibilityResult(eligible, excluded, countList);
+    }
+
+    private static Reason Cached(Dictionary<int, Reason> cache, int key, Func<int, Reason> make)
+    {
+        if (!cache.TryGetValue(key, out var r))
+        {
+            r = make(key);
+            cache.Add(key, r);
+        }
+        return r;
     }
 
     /// <summary>A stratum's specialty patterns as lookup sets, so screening a large pool stays linear and cheap.</summary>

@@ -193,16 +193,28 @@ public static class ExpertDraw
 
         var entries = new EligibleEntry[screening.Eligible.Count];
         var map = new Dictionary<string, string>(entries.Length, StringComparer.Ordinal);
-        using (var h = CanonicalHasher.HmacSha256(pseudonymKey))
+        // Same bytes as DrawAlgorithm.Pseudonym, with the constant prefix encoded once and one HMAC reused.
+        using (var hmac = System.Security.Cryptography.IncrementalHash.CreateHMAC(System.Security.Cryptography.HashAlgorithmName.SHA256, pseudonymKey))
         {
+            var prefix = Encode(DrawAlgorithm.PseudonymDomain).Concat(Encode(request.DrawId)).ToArray();
+            var message = new byte[prefix.Length + 4 + 256];
+            prefix.CopyTo(message, 0);
             Span<byte> mac = stackalloc byte[32];
             for (var i = 0; i < entries.Length; i++)
             {
                 var ex = screening.Eligible[i];
-                h.Str(DrawAlgorithm.PseudonymDomain).Str(request.DrawId).Str(ex.ExpertId).Finish(mac);
+                var id = ex.ExpertId;
+                if (System.Text.Encoding.UTF8.GetMaxByteCount(id.Length) > 256)
+                {
+                    throw new ArgumentException($"Expert id '{id[..32]}...' is too long.", nameof(pool));
+                }
+                var n = System.Text.Encoding.UTF8.GetBytes(id, message.AsSpan(prefix.Length + 4));
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(message.AsSpan(prefix.Length), (uint)n);
+                hmac.AppendData(message, 0, prefix.Length + 4 + n);
+                hmac.GetHashAndReset(mac);
                 var p = Convert.ToHexStringLower(mac);
                 entries[i] = new EligibleEntry(p, ex.Strata);
-                map.Add(p, ex.ExpertId);
+                map.Add(p, id);
             }
         }
         // Lowercase hex sorts ordinally in the same order as the pseudonym bytes.
@@ -238,6 +250,15 @@ public static class ExpertDraw
         var ev = new DrawEvent(record.DrawId, record.Phase,
             Reason.Of(ReasonCodes.EventListCommitted, ("count", entries.Length), ("listHash", record.ListHash), ("requestHash", record.RequestHash)), at);
         return new DrawPreparation(record, screening, map, ev);
+    }
+
+    private static byte[] Encode(string s)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(s);
+        var result = new byte[4 + bytes.Length];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(result, (uint)bytes.Length);
+        bytes.CopyTo(result, 4);
+        return result;
     }
 
     /// <summary>A fresh 32-byte random value for an office that lets the platform generate it.</summary>

@@ -11,22 +11,59 @@ public sealed record Reason(string Code, IReadOnlyDictionary<string, string> Arg
     /// <summary>Creates a reason from code and (name, value) pairs.</summary>
     public static Reason Of(string code, params (string Name, object? Value)[] args)
     {
-        var dict = new Dictionary<string, string>(args.Length, StringComparer.Ordinal);
-        foreach (var (name, value) in args)
+        ArgumentNullException.ThrowIfNull(args);
+        var pairs = new KeyValuePair<string, string>[args.Length];
+        for (var i = 0; i < args.Length; i++)
         {
-            dict[name] = value switch
+            var (name, value) = args[i];
+            pairs[i] = new(name, value switch
             {
                 null => "",
                 DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
                 _ => value.ToString() ?? "",
-            };
+            });
         }
-        return new Reason(code, dict);
+        return new Reason(code, new ReasonArgs(pairs));
     }
 
     /// <inheritdoc />
     public override string ToString() => DrawMessages.Format(this, "en");
+}
+
+/// <summary>
+/// A reason's few arguments in one array: screening a large pool creates tens of thousands of
+/// reasons, and a hash table each would cost more than the screening itself. Immutable.
+/// </summary>
+internal sealed class ReasonArgs(KeyValuePair<string, string>[] pairs) : IReadOnlyDictionary<string, string>
+{
+    public string this[string key] => TryGetValue(key, out var v) ? v : throw new KeyNotFoundException($"Reason has no argument '{key}'.");
+
+    public IEnumerable<string> Keys => pairs.Select(p => p.Key);
+
+    public IEnumerable<string> Values => pairs.Select(p => p.Value);
+
+    public int Count => pairs.Length;
+
+    public bool ContainsKey(string key) => TryGetValue(key, out _);
+
+    public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out string value)
+    {
+        foreach (var p in pairs)
+        {
+            if (p.Key == key)
+            {
+                value = p.Value;
+                return true;
+            }
+        }
+        value = null;
+        return false;
+    }
+
+    public IEnumerator<KeyValuePair<string, string>> GetEnumerator() => ((IEnumerable<KeyValuePair<string, string>>)pairs).GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }
 
 /// <summary>Stable reason codes. The application may key its own translations on them.</summary>
