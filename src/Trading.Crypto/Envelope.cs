@@ -26,11 +26,29 @@ public sealed record EnvelopeSealOptions
     public bool ComputeEnvelopeHash { get; init; } = true;
 }
 
-/// <summary>The random inputs of one seal; fixed only by test vectors.</summary>
-internal sealed record SealSecrets(BigInteger Ephemeral, byte[] FileKey, byte[] Salt)
+/// <summary>The random inputs of one seal: the ephemeral key agreement, file key and salt. Fixed only by test vectors.</summary>
+internal sealed record SealSecrets(Func<byte[], (byte[] R, byte[] Z)> Agree, byte[] FileKey, byte[] Salt)
 {
+    /// <summary>Fresh randomness, with the ephemeral ECDH done by the platform (OpenSSL), which is much faster than BouncyCastle.</summary>
     internal static SealSecrets Random() =>
-        new(P256.RandomScalar(), RandomNumberGenerator.GetBytes(32), RandomNumberGenerator.GetBytes(EnvelopeHeader.SaltLength));
+        new(AgreeWithPlatform, RandomNumberGenerator.GetBytes(32), RandomNumberGenerator.GetBytes(EnvelopeHeader.SaltLength));
+
+    /// <summary>A fixed ephemeral scalar (test vectors), with BouncyCastle doing the same computation.</summary>
+    internal static SealSecrets Fixed(BigInteger ephemeral, byte[] fileKey, byte[] salt) =>
+        new(y => (P256.Encode(P256.MultiplyG(ephemeral)), ThresholdOpening.SharedSecretFromPrivateKey(ephemeral, y)), fileKey, salt);
+
+    private static (byte[] R, byte[] Z) AgreeWithPlatform(byte[] y)
+    {
+        using var ephemeral = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
+        var q = ephemeral.ExportParameters(false).Q;
+        using var peer = ECDiffieHellman.Create(new ECParameters
+        {
+            Curve = ECCurve.NamedCurves.nistP256,
+            Q = new System.Security.Cryptography.ECPoint { X = y[1..33], Y = y[33..] },
+        });
+        var z = ephemeral.DeriveRawSecretAgreement(peer.PublicKey);
+        return ([0x04, .. q.X!, .. q.Y!], z);
+    }
 }
 
 /// <summary>Every derivation of format version 1, written once (docs/envelope-format.md mirrors this).</summary>
@@ -80,9 +98,8 @@ public static class Envelope
 
     internal static async Task<EnvelopeSealResult> SealAsync(Stream plaintext, Stream output, byte[] jointPublicKey, BidContext bid, EnvelopeSealOptions options, SealSecrets secrets, CancellationToken ct)
     {
-        var y = P256.Decode(jointPublicKey, "joint key Y");
-        var r = P256.Encode(P256.MultiplyG(secrets.Ephemeral));
-        var z = P256.Encode(P256.Multiply(y, secrets.Ephemeral)).AsSpan(1, 32).ToArray();
+        P256.Decode(jointPublicKey, "joint key Y");
+        var (r, z) = secrets.Agree(jointPublicKey);
         var header = new EnvelopeHeader(CryptoSuites.P256Id, bid.Tender, bid.Lot, bid.Bidder, JointKey.ComputeKeyId(jointPublicKey), r, secrets.Salt, options.ChunkSize);
         var headerBytes = header.Encode();
         var headerHash = EnvelopeHeader.HashOf(headerBytes);

@@ -84,7 +84,7 @@ internal static class TestVectors
 
         var bid = new BidContext(c.Tender, c.Lot, c.Bidder);
         var e = Scalar($"{c.Name} ephemeral");
-        var seal = new SealSecrets(e, Bytes($"{c.Name} file key", 32), Bytes($"{c.Name} salt", 32));
+        var seal = SealSecrets.Fixed(e, Bytes($"{c.Name} file key", 32), Bytes($"{c.Name} salt", 32));
         var plaintext = Bytes($"{c.Name} plaintext", Math.Max(1, c.PlaintextLength))[..c.PlaintextLength];
         using var output = new MemoryStream();
         var result = await Envelope.SealAsync(new MemoryStream(plaintext), output, key.PublicKey, bid, new EnvelopeSealOptions { ChunkSize = c.ChunkSize }, seal, CancellationToken.None);
