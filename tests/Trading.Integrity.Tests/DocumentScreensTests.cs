@@ -52,6 +52,26 @@ public class DocumentScreensTests
     }
 
     [Fact]
+    public void Truncated_or_corrupted_files_never_throw()
+    {
+        var pdf = MarketSimulator.Pdf([TestLots.Words(1, 200)], "a");
+        var docx = MarketSimulator.Docx([TestLots.Words(2, 200)], "b");
+        var rng = new Random(9);
+        foreach (var whole in new[] { pdf, docx })
+        {
+            for (var cut = 5; cut < whole.Length; cut += Math.Max(1, whole.Length / 37))
+            {
+                var truncated = AttachmentReader.Read(new BidAttachment("t", whole.AsMemory(0, cut)));
+                Assert.True(truncated.Note is not null || truncated.Pages.Count > 0, $"cut at {cut}");
+                var flipped = (byte[])whole.Clone();
+                flipped[rng.Next(8, whole.Length)] ^= 0x5A;
+                var corrupted = AttachmentReader.Read(new BidAttachment("c", flipped));
+                Assert.Equal(64, corrupted.Sha256.Length);
+            }
+        }
+    }
+
+    [Fact]
     public void Identical_non_template_attachment_is_conclusive_and_a_template_is_not()
     {
         var shared = TestLots.Text("plan.txt", TestLots.Words(99, 200));

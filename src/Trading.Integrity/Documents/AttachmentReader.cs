@@ -68,12 +68,10 @@ public static class AttachmentReader
                 note = LocalizedText.Of("note.attachment.unknown");
             }
         }
-        catch (Exception ex) when (ex is InvalidDataException or XmlException or IOException or FormatException
-                                       or InvalidOperationException or ArgumentException or IndexOutOfRangeException
-                                       or NullReferenceException or InvalidCastException or OverflowException
-                                       or KeyNotFoundException or NotSupportedException or UglyToad.PdfPig.Core.PdfDocumentFormatException)
+        catch (Exception ex) when (ex is not (OutOfMemoryException or OperationCanceledException))
         {
-            // PdfPig and ZipArchive throw a range of types on damaged input; all of them mean "skip with a note".
+            // PdfPig and ZipArchive throw a wide range of types on damaged or encrypted input; all of them mean
+            // "skip this file with a note", never "stop screening the lot".
             pages.Clear();
             meta.Clear();
             var kind = bytes.StartsWith("%PDF-"u8) ? "PDF" : bytes.StartsWith("PK\u0003\u0004"u8) ? "DOCX/ZIP" : "text";

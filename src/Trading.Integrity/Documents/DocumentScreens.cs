@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Buffers;
 using System.Globalization;
 using Trading.Integrity.Model;
@@ -12,11 +13,11 @@ internal static class DocumentScreens
     private const int Rows = MinHashSize / Bands;
 
     /// <summary>Author names that office software fills in by default; equal values say nothing.</summary>
-    private static readonly HashSet<string> GenericNames = new(StringComparer.Ordinal)
+    private static readonly FrozenSet<string> GenericNames = new[]
     {
         "administrator", "admin", "user", "owner", "microsoft office user", "微软用户", "微软中国", "unknown",
         "pc", "lenovo", "dell", "hp", "thinkpad", "china", "中国", "walkinnet", "deepin", "ylmf", "sky123.org", "雨林木风",
-    };
+    }.ToFrozenSet(StringComparer.Ordinal);
 
     private sealed class PreparedBid
     {

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Trading.Integrity.Model;
 
 namespace Trading.Integrity.Screens;
@@ -6,11 +7,11 @@ namespace Trading.Integrity.Screens;
 internal static class LegalScreens
 {
     /// <summary>Values firmware and cloned images put in serial fields; equal placeholders are not the same machine.</summary>
-    private static readonly HashSet<string> PlaceholderSerials = new(StringComparer.Ordinal)
+    private static readonly FrozenSet<string> PlaceholderSerials = new[]
     {
         "", "0", "NONE", "NULL", "N/A", "DEFAULT STRING", "TO BE FILLED BY O.E.M.", "SYSTEM SERIAL NUMBER", "000000000000",
         "FFFFFFFFFFFF", "0123456789", "UNKNOWN",
-    };
+    }.ToFrozenSet(StringComparer.Ordinal);
 
     private sealed record Keyed(string Firm, string BidId, string Key, string Value, string Basis);
 

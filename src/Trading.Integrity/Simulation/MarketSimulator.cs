@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using System.IO.Compression;
 using System.Security;
@@ -49,11 +50,11 @@ public sealed record SimulatedMarket(
 /// </summary>
 public static class MarketSimulator
 {
-    private static readonly string[] Categories = ["works/roads", "works/buildings", "works/water", "goods/equipment"];
-    private static readonly string[] Suffixes = ["建设工程有限公司", "建筑有限公司", "市政工程有限公司", "路桥工程有限公司", "水利工程有限公司", "设备有限公司"];
-    private static readonly string[] Syllables = ["华", "建", "宏", "盛", "恒", "泰", "鑫", "达", "源", "信", "诚", "安", "隆", "中", "天", "正", "德", "科", "捷", "远", "通", "利", "祥", "瑞"];
-    private static readonly string[] Words = new Faker("en") { Random = new Randomizer(7) }.Lorem.Words(400).Distinct().ToArray();
-    private static readonly string[] GenericAuthors = ["Administrator", "微软用户", "User", "Microsoft Office User"];
+    private static readonly ImmutableArray<string> Categories = ["works/roads", "works/buildings", "works/water", "goods/equipment"];
+    private static readonly ImmutableArray<string> Suffixes = ["建设工程有限公司", "建筑有限公司", "市政工程有限公司", "路桥工程有限公司", "水利工程有限公司", "设备有限公司"];
+    private static readonly ImmutableArray<string> Syllables = ["华", "建", "宏", "盛", "恒", "泰", "鑫", "达", "源", "信", "诚", "安", "隆", "中", "天", "正", "德", "科", "捷", "远", "通", "利", "祥", "瑞"];
+    private static readonly ImmutableArray<string> Words = [.. new Faker("en") { Random = new Randomizer(7) }.Lorem.Words(400).Distinct()];
+    private static readonly ImmutableArray<string> GenericAuthors = ["Administrator", "微软用户", "User", "Microsoft Office User"];
 
     private sealed class FirmProfile
     {
@@ -125,7 +126,7 @@ public static class MarketSimulator
             string name;
             do
             {
-                name = f.Address.City().Replace("市", "", StringComparison.Ordinal) + f.PickRandom(Syllables) + f.PickRandom(Syllables) + f.PickRandom(Suffixes);
+                name = f.Address.City().Replace("市", "", StringComparison.Ordinal) + Pick(f, Syllables) + Pick(f, Syllables) + Pick(f, Suffixes);
             }
             while (usedNames.Any(n => n.Contains(name, StringComparison.Ordinal) || name.Contains(n, StringComparison.Ordinal)));
             usedNames.Add(name);
@@ -160,7 +161,7 @@ public static class MarketSimulator
                     f.Random.Double() < 0.15 ? "To be filled by O.E.M." : f.Random.Hexadecimal(16, "").ToUpperInvariant(),
                     "DG" + Unique("", 6))).ToArray(),
                 OfficeIp = $"{f.Random.Int(1, 99)}.{f.Random.Int(0, 255)}.{f.Random.Int(0, 255)}.{f.Random.Int(1, 254)}",
-                Author = personal ? f.Name.FullName() : f.PickRandom(GenericAuthors),
+                Author = personal ? f.Name.FullName() : Pick(f, GenericAuthors),
                 Profile = $"{name} " + string.Join(' ', lorem.Lorem.Words(60)),
                 Boilerplate = f.Random.Shuffle(Enumerable.Range(0, boilerplate.Length)).Take(5).ToArray(),
                 // Most bids are Word files; PDFs are fewer here because they are the slowest to build and read.
@@ -176,7 +177,7 @@ public static class MarketSimulator
         var totalLots = options.Years * options.LotsPerYear;
         for (var l = 0; l < totalLots; l++)
         {
-            var category = f.PickRandom(Categories);
+            var category = Pick(f, Categories);
             var lot = new LotDraft
             {
                 LotId = $"Y{l / options.LotsPerYear + 1}-L{l % options.LotsPerYear + 1:D4}",
@@ -472,6 +473,8 @@ public static class MarketSimulator
         lot.ForcedWinner is { } forced
             ? lot.Bids.First(b => b.Firm.Firm.FirmId == forced)
             : lot.Bids.Where(b => b.Status == BidStatus.Valid).MinBy(b => b.Price);
+
+    private static string Pick(Faker f, ImmutableArray<string> items) => items[f.Random.Int(0, items.Length - 1)];
 
     private static double Gauss(Faker f)
     {
