@@ -130,8 +130,8 @@ public class FullVerification
     [Benchmark]
     public bool From_json_lines_1M()
     {
-        using var reader = new StreamReader(new MemoryStream(_jsonLines));
-        return Check(LogVerifier.Verify(LogVerifier.ReadJsonLines(reader), _notes, _verifier, new LogVerifier.Options(CheckEntryFormat: false)));
+        using var stream = new MemoryStream(_jsonLines);
+        return Check(LogVerifier.Verify(LogVerifier.ReadJsonLines(stream), _notes, _verifier, new LogVerifier.Options(CheckEntryFormat: false)));
     }
 
     private static bool Check(LogVerificationReport r) => r.Ok && r.VerifiedSize == MillionLog.Size ? true : throw new InvalidOperationException(r.Problem?.Message);

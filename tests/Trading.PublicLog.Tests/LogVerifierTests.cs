@@ -178,4 +178,23 @@ public sealed class LogVerifierTests
         Assert.Equal("verify.entry-invalid", report.Problem!.Code);
         Assert.Equal("checkpoint.malformed", Assert.Throws<LogFormatException>(() => LogVerifier.ParseCheckpoints("{\"a\":1}")).Code);
     }
+
+    [Fact]
+    public void The_stream_reader_matches_the_text_reader_and_refuses_odd_rows()
+    {
+        using var f = new Fixture(40);
+        var sw = new StringWriter();
+        LogVerifier.WriteJsonLines(f.Records, sw);
+        var bytes = System.Text.Encoding.UTF8.GetBytes(sw.ToString());
+        var fromStream = LogVerifier.ReadJsonLines(new MemoryStream(bytes)).ToList();
+        Assert.Equal(f.Records.Count, fromStream.Count);
+        Assert.All(fromStream.Zip(f.Records), p => Assert.Equal(p.Second.Entry, p.First.Entry));
+        Assert.True(f.Verify(LogVerifier.ReadJsonLines(new MemoryStream(bytes))).Ok);
+
+        var row = f.Records[0].ToJsonLine();
+        Assert.Equal("verify.entry-invalid", Assert.Throws<LogFormatException>(() => LogExportRecord.ParseJsonLine(row[..^1] + ",\"x\":1}", 0)).Code);
+        Assert.Equal("verify.entry-invalid", Assert.Throws<LogFormatException>(() => LogExportRecord.ParseJsonLine(row + "{}", 0)).Code);
+        Assert.Equal("verify.entry-invalid", Assert.Throws<LogFormatException>(() => LogExportRecord.ParseJsonLine(row.Replace("\"index\":0", "\"index\":\"0\"", StringComparison.Ordinal), 0)).Code);
+        Assert.Equal("verify.entry-invalid", Assert.Throws<LogFormatException>(() => LogExportRecord.ParseJsonLine("[1]", 0)).Code);
+    }
 }

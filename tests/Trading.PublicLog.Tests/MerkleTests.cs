@@ -220,4 +220,28 @@ public sealed class MerkleTests
         Assert.Contains("5", e.Message);
         Assert.Contains("编号", e.Localized("zh-CN"));
     }
+
+    [Fact]
+    public async Task The_store_refuses_gaps_and_the_log_refuses_malformed_hashes()
+    {
+        var store = new InMemoryLogStore();
+        var ct = TestContext.Current.CancellationToken;
+        var e = await Assert.ThrowsAsync<LogRangeException>(async () => await store.AppendAsync(1, new byte[] { 1 }, [], ct));
+        Assert.Equal("log.gap", e.Code);
+        Assert.Equal(0, store.Size);
+        Assert.Equal("store.node-missing", Assert.Throws<LogRangeException>(() => store.GetNode(new NodeAddress(0, 0))).Code);
+        Assert.Equal("hash.wrong-length", Assert.Throws<LogFormatException>(() => new CompactRange().Append(new byte[31])).Code);
+        Assert.Equal("hash.wrong-length", Assert.Throws<LogFormatException>(() => MerkleProof.VerifyInclusion(0, 1, new byte[32], [], new byte[33])).Code);
+    }
+
+    [Fact]
+    public async Task Large_entries_hash_the_same_through_the_pooled_path()
+    {
+        var big = new byte[5000];
+        new Random(7).NextBytes(big);
+        Assert.Equal(MerkleReference.Mth([big], 0, 1), MerkleHash.Leaf(big));
+        var log = new MerkleLog(new InMemoryLogStore());
+        await log.AppendAsync(big, TestContext.Current.CancellationToken);
+        Assert.Equal(MerkleReference.Mth([big], 0, 1), await log.GetRootAsync(1, TestContext.Current.CancellationToken));
+    }
 }

@@ -35,8 +35,9 @@ public sealed class PkiAndTimeStampTests(PkiFixture f) : IClassFixture<PkiFixtur
         using var loaded = CentrePki.FromPem(files);
         Assert.Equal(f.Pki.Root.Thumbprint, loaded.Root.Thumbprint);
         Assert.False(loaded.Root.HasPrivateKey);
-        var token = loaded.TimeStampAuthority().Stamp(Imprint, PkiFixture.Now);
-        Assert.Equal(PkiFixture.Now, TimeStampVerifier.Verify(token, Imprint, f.Pki.Root).Time);
+        // Millisecond resolution: receipts carry millisecond server times.
+        var token = loaded.TimeStampAuthority().Stamp(Imprint, PkiFixture.Now.AddMilliseconds(123));
+        Assert.Equal(PkiFixture.Now.AddMilliseconds(123), TimeStampVerifier.Verify(token, Imprint, f.Pki.Root).Time);
         var noLogKey = files.Where(kv => kv.Key != CentrePki.Files.LogKey).ToDictionary();
         Assert.Equal("key.invalid", Assert.Throws<LogFormatException>(() => CentrePki.FromPem(noLogKey)).Code);
     }

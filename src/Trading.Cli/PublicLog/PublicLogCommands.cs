@@ -142,8 +142,8 @@ public static class PublicLogCommands
                     CentreTrust.RequireChain(w[0], root, certs.Skip(1).Concat(w.Skip(1)), first.Time);
                     witness = NoteVerifier.FromCertificate(parse.GetValue(witnessName)!, w[0]);
                 }
-                using var reader = new StreamReader(parse.GetValue(entries)!.FullName);
-                var report = LogVerifier.Verify(LogVerifier.ReadJsonLines(reader), notes, NoteVerifier.FromCertificate(logOrigin, certs[0]),
+                using var stream = File.OpenRead(parse.GetValue(entries)!.FullName);
+                var report = LogVerifier.Verify(LogVerifier.ReadJsonLines(stream), notes, NoteVerifier.FromCertificate(logOrigin, certs[0]),
                     new LogVerifier.Options(CheckEntryFormat: true, Witness: witness, Origin: logOrigin));
                 if (!report.Ok)
                 {
