@@ -67,6 +67,14 @@ public class TradingDbContext(DbContextOptions<TradingDbContext> options)
         b.Entity<Lot>().HasIndex(l => new { l.TenderId, l.Number }).IsUnique();
         b.Entity<DocumentDownload>().HasIndex(d => new { d.TenderId, d.FirmId });
 
+        // Domain objects make their own Guid ids. Telling EF so means a child added to a loaded parent's
+        // collection (a new lot on an edited tender) is inserted, not mistaken for an existing row.
+        foreach (var et in b.Model.GetEntityTypes().Where(t => t.ClrType.Namespace == typeof(Tender).Namespace))
+        {
+            if (et.FindPrimaryKey()?.Properties is [{ ClrType: var k } key] && k == typeof(Guid))
+                key.ValueGenerated = Microsoft.EntityFrameworkCore.Metadata.ValueGenerated.Never;
+        }
+
         b.Entity<LogEntry>(e =>
         {
             e.HasKey(x => x.Index);

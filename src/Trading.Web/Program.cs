@@ -98,7 +98,9 @@ services.AddRazorPages(o =>
         o.Conventions.AuthorizeFolder("/Tenders");
         o.Conventions.AllowAnonymousToPage("/Tenders/Index");
         o.Conventions.AllowAnonymousToPage("/Tenders/Details");
+        o.Conventions.AuthorizePage("/Tenders/Create", Policies.OwnerSide);
         o.Conventions.AuthorizeFolder("/Firms");
+        o.Conventions.AuthorizePage("/Firms/Index", Policies.Oversight);
         o.Conventions.AllowAnonymousToPage("/Firms/Register");
         o.Conventions.AuthorizePage("/Account/Security");
     })
@@ -106,6 +108,7 @@ services.AddRazorPages(o =>
     .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, f) => f.Create(typeof(SharedResource)));
 services.AddAntiforgery(o => { o.HeaderName = "X-CSRF-TOKEN"; o.Cookie.Name = "trading.csrf"; });
 services.AddOpenApi();
+services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 // Chinese text is written as characters, not numeric entities: readable source, smaller pages. Encoding still applies.
 services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
 services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
@@ -125,7 +128,8 @@ await Startup.PrepareDatabaseAsync(app.Services, config);
 
 if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/Error");
-app.UseStatusCodePagesWithReExecute("/Error", "?code={0}");
+// API callers get problem JSON; only pages get the friendly error page.
+app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/api"), b => b.UseStatusCodePagesWithReExecute("/Error", "?code={0}"));
 app.UseRequestLocalization();
 app.UseStaticFiles();
 app.UseRouting();

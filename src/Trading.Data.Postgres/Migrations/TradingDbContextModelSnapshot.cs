@@ -287,7 +287,6 @@ namespace Trading.Data.Postgres.Migrations
             modelBuilder.Entity("Trading.Domain.Clarification", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("Answer")
@@ -316,7 +315,6 @@ namespace Trading.Data.Postgres.Migrations
             modelBuilder.Entity("Trading.Domain.DocumentDownload", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<Guid>("DocumentId")
@@ -347,7 +345,6 @@ namespace Trading.Data.Postgres.Migrations
             modelBuilder.Entity("Trading.Domain.FirmDocument", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("ContentType")
@@ -388,7 +385,6 @@ namespace Trading.Data.Postgres.Migrations
             modelBuilder.Entity("Trading.Domain.Lot", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<long>("BidBondFen")
@@ -418,7 +414,6 @@ namespace Trading.Data.Postgres.Migrations
             modelBuilder.Entity("Trading.Domain.Organisation", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("Address")
@@ -492,7 +487,6 @@ namespace Trading.Data.Postgres.Migrations
             modelBuilder.Entity("Trading.Domain.Shareholder", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("Name")
@@ -515,7 +509,6 @@ namespace Trading.Data.Postgres.Migrations
             modelBuilder.Entity("Trading.Domain.StepTransition", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("ActorName")
@@ -553,7 +546,6 @@ namespace Trading.Data.Postgres.Migrations
             modelBuilder.Entity("Trading.Domain.Tender", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<Guid?>("AgentOrganisationId")
@@ -632,7 +624,6 @@ namespace Trading.Data.Postgres.Migrations
             modelBuilder.Entity("Trading.Domain.TenderDocument", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("ContentType")

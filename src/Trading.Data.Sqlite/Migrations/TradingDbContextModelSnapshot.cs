@@ -276,7 +276,6 @@ namespace Trading.Data.Sqlite.Migrations
             modelBuilder.Entity("Trading.Domain.Clarification", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Answer")
@@ -305,7 +304,6 @@ namespace Trading.Data.Sqlite.Migrations
             modelBuilder.Entity("Trading.Domain.DocumentDownload", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("DocumentId")
@@ -336,7 +334,6 @@ namespace Trading.Data.Sqlite.Migrations
             modelBuilder.Entity("Trading.Domain.FirmDocument", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ContentType")
@@ -377,7 +374,6 @@ namespace Trading.Data.Sqlite.Migrations
             modelBuilder.Entity("Trading.Domain.Lot", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<long>("BidBondFen")
@@ -407,7 +403,6 @@ namespace Trading.Data.Sqlite.Migrations
             modelBuilder.Entity("Trading.Domain.Organisation", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Address")
@@ -481,7 +476,6 @@ namespace Trading.Data.Sqlite.Migrations
             modelBuilder.Entity("Trading.Domain.Shareholder", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Name")
@@ -504,7 +498,6 @@ namespace Trading.Data.Sqlite.Migrations
             modelBuilder.Entity("Trading.Domain.StepTransition", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ActorName")
@@ -542,7 +535,6 @@ namespace Trading.Data.Sqlite.Migrations
             modelBuilder.Entity("Trading.Domain.Tender", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("AgentOrganisationId")
@@ -621,7 +613,6 @@ namespace Trading.Data.Sqlite.Migrations
             modelBuilder.Entity("Trading.Domain.TenderDocument", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ContentType")

@@ -43,7 +43,7 @@ public static class TradingApi
     {
         var api = app.MapGroup("/api").AddEndpointFilter<RuleErrorFilter>().DisableAntiforgery();
 
-        api.MapPost("/auth/token", async (TokenRequest r, SignInManager<AppUser> signIn) =>
+        api.MapPost("/auth/token", async (TokenRequest r, SignInManager<AppUser> signIn, Texts texts) =>
         {
             signIn.AuthenticationScheme = IdentityConstants.BearerScheme;
             var result = await signIn.PasswordSignInAsync(r.UserName, r.Password, isPersistent: false, lockoutOnFailure: true);
@@ -51,7 +51,7 @@ public static class TradingApi
                 result = await signIn.TwoFactorAuthenticatorSignInAsync(r.TwoFactorCode, false, false);
             if (result.Succeeded) return Results.Empty; // the bearer handler has written the token
             var code = result.IsLockedOut ? "Auth.LockedOut" : result.RequiresTwoFactor ? "Auth.TwoFactorRequired" : "Auth.Invalid";
-            return RuleErrorFilter.Problem(StatusCodes.Status401Unauthorized, code, null);
+            return RuleErrorFilter.Problem(StatusCodes.Status401Unauthorized, code, texts[code]);
         }).RequireRateLimiting("sign-in").AllowAnonymous();
 
         // Public: what anyone may read without signing in.

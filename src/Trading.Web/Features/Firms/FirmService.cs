@@ -91,6 +91,7 @@ public sealed class FirmService(
     /// <summary>One half of dual filing. The firm is approved when the centre and the supervision office both approve.</summary>
     public async Task<Organisation> ApproveAsync(Actor actor, Guid firmId, CancellationToken ct)
     {
+        if (!actor.IsIn(Roles.CentreStaff, Roles.Supervisor)) throw new ForbiddenException(RuleCodes.NotOwner);
         var firm = await LoadFirmAsync(firmId, ct);
         if (firm.Status == FirmStatus.Approved)
             throw new RuleViolationException(new RuleViolation(RuleCodes.FirmAlreadyApproved, firm.Name));

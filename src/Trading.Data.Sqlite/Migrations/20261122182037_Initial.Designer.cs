@@ -11,7 +11,7 @@ using Trading.Data;
 namespace Trading.Data.Sqlite.Migrations
 {
     [DbContext(typeof(TradingDbContext))]
-    [Migration("20261122173952_Initial")]
+    [Migration("20261122182037_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -279,7 +279,6 @@ namespace Trading.Data.Sqlite.Migrations
             modelBuilder.Entity("Trading.Domain.Clarification", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Answer")
@@ -308,7 +307,6 @@ namespace Trading.Data.Sqlite.Migrations
             modelBuilder.Entity("Trading.Domain.DocumentDownload", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("DocumentId")
@@ -339,7 +337,6 @@ namespace Trading.Data.Sqlite.Migrations
             modelBuilder.Entity("Trading.Domain.FirmDocument", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ContentType")
@@ -380,7 +377,6 @@ namespace Trading.Data.Sqlite.Migrations
             modelBuilder.Entity("Trading.Domain.Lot", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<long>("BidBondFen")
@@ -410,7 +406,6 @@ namespace Trading.Data.Sqlite.Migrations
             modelBuilder.Entity("Trading.Domain.Organisation", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Address")
@@ -484,7 +479,6 @@ namespace Trading.Data.Sqlite.Migrations
             modelBuilder.Entity("Trading.Domain.Shareholder", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Name")
@@ -507,7 +501,6 @@ namespace Trading.Data.Sqlite.Migrations
             modelBuilder.Entity("Trading.Domain.StepTransition", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ActorName")
@@ -545,7 +538,6 @@ namespace Trading.Data.Sqlite.Migrations
             modelBuilder.Entity("Trading.Domain.Tender", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("AgentOrganisationId")
@@ -624,7 +616,6 @@ namespace Trading.Data.Sqlite.Migrations
             modelBuilder.Entity("Trading.Domain.TenderDocument", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ContentType")

@@ -12,7 +12,7 @@ using Trading.Data;
 namespace Trading.Data.Postgres.Migrations
 {
     [DbContext(typeof(TradingDbContext))]
-    [Migration("20261122174235_Initial")]
+    [Migration("20261122182211_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -290,7 +290,6 @@ namespace Trading.Data.Postgres.Migrations
             modelBuilder.Entity("Trading.Domain.Clarification", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("Answer")
@@ -319,7 +318,6 @@ namespace Trading.Data.Postgres.Migrations
             modelBuilder.Entity("Trading.Domain.DocumentDownload", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<Guid>("DocumentId")
@@ -350,7 +348,6 @@ namespace Trading.Data.Postgres.Migrations
             modelBuilder.Entity("Trading.Domain.FirmDocument", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("ContentType")
@@ -391,7 +388,6 @@ namespace Trading.Data.Postgres.Migrations
             modelBuilder.Entity("Trading.Domain.Lot", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<long>("BidBondFen")
@@ -421,7 +417,6 @@ namespace Trading.Data.Postgres.Migrations
             modelBuilder.Entity("Trading.Domain.Organisation", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("Address")
@@ -495,7 +490,6 @@ namespace Trading.Data.Postgres.Migrations
             modelBuilder.Entity("Trading.Domain.Shareholder", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("Name")
@@ -518,7 +512,6 @@ namespace Trading.Data.Postgres.Migrations
             modelBuilder.Entity("Trading.Domain.StepTransition", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("ActorName")
@@ -556,7 +549,6 @@ namespace Trading.Data.Postgres.Migrations
             modelBuilder.Entity("Trading.Domain.Tender", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<Guid?>("AgentOrganisationId")
@@ -635,7 +627,6 @@ namespace Trading.Data.Postgres.Migrations
             modelBuilder.Entity("Trading.Domain.TenderDocument", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("ContentType")

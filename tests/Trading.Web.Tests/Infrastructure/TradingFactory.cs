@@ -1,0 +1,104 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Trading.Data;
+using Trading.Web.Demo;
+using Trading.Web.Infrastructure;
+
+namespace Trading.Web.Tests.Infrastructure;
+
+/// <summary>
+/// The real web app on a real PostgreSQL database of its own, real files in a temp folder, the demo data
+/// seeded, and a test clock. Argon2 runs with small parameters so 50 demo users hash quickly; the
+/// hasher itself is the production one.
+/// </summary>
+public class TradingFactory : WebApplicationFactory<Program>
+{
+    private readonly string _connectionString;
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "trading-web-tests", Guid.NewGuid().ToString("N"));
+    public TestClock Clock { get; } = new(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero));
+    public bool Demo { get; init; } = true;
+    public int SignInPerMinute { get; init; } = 10_000;
+
+    public TradingFactory(string connectionString) => _connectionString = connectionString;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Database:Provider", "Postgres");
+        builder.UseSetting("ConnectionStrings:Postgres", _connectionString);
+        builder.UseSetting("Platform:DataDirectory", DataDirectory);
+        builder.UseSetting("Platform:Demo", Demo ? "true" : "false");
+        builder.UseSetting("PasswordHash:MemoryKiB", "1024");
+        builder.UseSetting("PasswordHash:Iterations", "1");
+        builder.UseSetting("RateLimits:SignInPerMinute", SignInPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Platform:MaxFirmDocumentBytes", (1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.ConfigureServices(s =>
+        {
+            s.RemoveAll<TimeProvider>();
+            s.AddSingleton<TimeProvider>(Clock);
+            // The deadline job runs on demand in tests (RunDeadlineJobAsync), not on a background timer.
+            var hosted = s.Where(d => d.ImplementationType == typeof(DeadlineWatcher)).ToList();
+            foreach (var d in hosted) s.Remove(d);
+            s.AddSingleton<DeadlineWatcher>();
+            // Sign-ins follow the test clock; tests that jump weeks ahead keep their sessions.
+            s.Configure<Microsoft.AspNetCore.Authentication.BearerToken.BearerTokenOptions>(Microsoft.AspNetCore.Identity.IdentityConstants.BearerScheme,
+                o => o.BearerTokenExpiration = TimeSpan.FromDays(400));
+            s.ConfigureApplicationCookie(o => o.ExpireTimeSpan = TimeSpan.FromDays(400));
+        });
+    }
+
+    public Task<int> RunDeadlineJobAsync() => Services.GetRequiredService<DeadlineWatcher>().RunOnceAsync(CancellationToken.None);
+
+    public T WithDb<T>(Func<TradingDbContext, T> f)
+    {
+        using var scope = Services.CreateScope();
+        return f(scope.ServiceProvider.GetRequiredService<TradingDbContext>());
+    }
+
+    /// <summary>An API client signed in with a bearer token for a user.</summary>
+    public async Task<HttpClient> ApiAsync(string userName, string password = DemoSeeder.Password, string culture = "en")
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.AcceptLanguage.Add(new StringWithQualityHeaderValue(culture));
+        var r = await client.PostAsJsonAsync("/api/auth/token", new { userName, password });
+        r.EnsureSuccessStatusCode();
+        var token = (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public HttpClient Anonymous(string culture = "en")
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.AcceptLanguage.Add(new StringWithQualityHeaderValue(culture));
+        return client;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
+
+/// <summary>Base for test classes: one database and one app per class.</summary>
+public abstract class WebTest(PostgresServer pg) : IAsyncLifetime
+{
+    protected TradingFactory App { get; private set; } = null!;
+    protected virtual bool Demo => true;
+
+    public async ValueTask InitializeAsync()
+    {
+        var cs = await pg.CreateDatabaseAsync(GetType().Name);
+        App = new TradingFactory(cs) { Demo = Demo };
+        _ = App.Services; // builds the host: migrates and seeds
+    }
+
+    public async ValueTask DisposeAsync() => await App.DisposeAsync();
+}
