@@ -52,6 +52,15 @@ public class DocumentScreensTests
     }
 
     [Fact]
+    public void Reads_gbk_text()
+    {
+        var gbk = System.Text.CodePagesEncodingProvider.Instance.GetEncoding(936)!;
+        var content = AttachmentReader.Read(new BidAttachment("说明.txt", gbk.GetBytes("投标人：测试第3号建设工程有限公司\n第二行")));
+        Assert.Null(content.Note);
+        Assert.StartsWith("投标人：测试第3号", content.Pages[0].Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Truncated_or_corrupted_files_never_throw()
     {
         var pdf = MarketSimulator.Pdf([TestLots.Words(1, 200)], "a");

@@ -181,7 +181,18 @@ public static class AttachmentReader
         }
         catch (DecoderFallbackException)
         {
-            return false;
+            // Chinese plain text is often GB18030/GBK. The code-page provider is used directly, not registered,
+            // so no process-wide state changes; a strict decoder refuses byte runs that are not GB18030.
+            try
+            {
+                var gb = (Encoding)CodePagesEncodingProvider.Instance.GetEncoding(54936)!.Clone();
+                gb.DecoderFallback = DecoderFallback.ExceptionFallback;
+                text = gb.GetString(bytes);
+            }
+            catch (DecoderFallbackException)
+            {
+                return false;
+            }
         }
         var control = 0;
         foreach (var c in text)

@@ -282,20 +282,22 @@ public static class MarketSimulator
         }
 
         // Related firms (registry links), planted into lots together.
-        var related = new List<(FirmProfile A, FirmProfile B)>();
+        var related = new List<(FirmProfile A, FirmProfile B, CartelKind Kind, Grade Grade)>();
         for (var g = 0; g < options.RelatedPairs; g++)
         {
             var a = firms[f.Random.Int(0, options.HonestFirms - 1)];
             var cat = a.Categories[0];
             var b = NewFirm(false, [cat]);
-            b.Firm = (g % 3) switch
+            b.Firm = (g % 4) switch
             {
                 0 => b.Firm with { LegalRepresentativeIdNumber = a.Firm.LegalRepresentativeIdNumber, LegalRepresentativeName = a.Firm.LegalRepresentativeName },
                 1 => b.Firm with { Shareholders = [new Shareholder(a.Firm.CreditCode!, a.Firm.Name, 60m), b.Firm.Shareholders[1]] },
-                _ => b.Firm with { ManagerIdNumbers = [a.Firm.LegalRepresentativeIdNumber!] },
+                2 => b.Firm with { ManagerIdNumbers = [a.Firm.LegalRepresentativeIdNumber!] },
+                _ => b.Firm with { Shareholders = [a.Firm.Shareholders[0], b.Firm.Shareholders[1]] },
             };
+            var (kind, grade) = g % 4 == 3 ? (CartelKind.CommonController, Grade.Lead) : (CartelKind.RelatedFirms, Grade.Conclusive);
             firms.Add(b);
-            related.Add((a, b));
+            related.Add((a, b, kind, grade));
             foreach (var lot in lots.Where(x => x.Category == cat && !x.Reserved && x.Bids.Count >= 3).OrderBy(_ => f.Random.Double()).Take(3))
             {
                 lot.Reserved = true;
@@ -452,11 +454,11 @@ public static class MarketSimulator
         // Related-firm cases are every lot where a related pair meets, planted or by chance.
         foreach (var lot in lots)
         {
-            foreach (var (a, b) in related)
+            foreach (var (a, b, kind, grade) in related)
             {
                 if (lot.Bids.Any(x => x.Firm == a) && lot.Bids.Any(x => x.Firm == b))
                 {
-                    Case(CartelKind.RelatedFirms, "L7", Grade.Conclusive, lot.LotId, [a.Firm.FirmId, b.Firm.FirmId]);
+                    Case(kind, "L7", grade, lot.LotId, [a.Firm.FirmId, b.Firm.FirmId]);
                 }
             }
         }

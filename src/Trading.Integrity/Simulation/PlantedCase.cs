@@ -37,6 +37,8 @@ public enum CartelKind
     BondNotOwnAccount,
     /// <summary>Firms under one legal representative, or one controlling or managing the other, bid in one lot (L7).</summary>
     RelatedFirms,
+    /// <summary>One outside holder controls two bidders of a lot: sister companies (L7 lead).</summary>
+    CommonController,
     /// <summary>The second bid sits just above the winner's (H5).</summary>
     CloseToWinner,
     /// <summary>A firm withdraws late, repeatedly, in lots the same firm wins (H4).</summary>
