@@ -26,12 +26,54 @@ public static class CryptoJson
     {
         try
         {
-            return JsonSerializer.Deserialize<T>(json, Options)
+            var value = JsonSerializer.Deserialize<T>(json, Options)
                 ?? throw new CryptoException(CryptoErrorCode.RecordInvalid, typeof(T).Name, "null");
+            RefuseNullElements(value, typeof(T).Name, 0);
+            return value;
         }
         catch (JsonException e)
         {
             throw new CryptoException(CryptoErrorCode.RecordInvalid, typeof(T).Name, e.Message);
+        }
+    }
+
+    // The serializer enforces non-null properties but not non-null list elements ("partials": [null]); refuse those
+    // here so no caller meets a null deep inside a record.
+    private static void RefuseNullElements(object value, string path, int depth)
+    {
+        if (depth > 16 || value is string or byte[] || value.GetType().IsPrimitive || value.GetType().IsEnum)
+        {
+            return;
+        }
+
+        if (value is System.Collections.IEnumerable items)
+        {
+            var i = 0;
+            foreach (var item in items)
+            {
+                if (item is null)
+                {
+                    throw new CryptoException(CryptoErrorCode.RecordInvalid, path, $"element {i} is null");
+                }
+
+                RefuseNullElements(item, $"{path}[{i}]", depth + 1);
+                i++;
+            }
+
+            return;
+        }
+
+        if (value.GetType().Namespace != typeof(CryptoJson).Namespace)
+        {
+            return;
+        }
+
+        foreach (var property in value.GetType().GetProperties())
+        {
+            if (property.GetIndexParameters().Length == 0 && property.GetValue(value) is { } child)
+            {
+                RefuseNullElements(child, $"{path}.{property.Name}", depth + 1);
+            }
         }
     }
 

@@ -136,6 +136,12 @@ public sealed class CliTests : IDisposable
         Assert.Equal(2, r.Code);
         Assert.False(File.Exists(P("x.trbe")));
 
+        File.WriteAllText(P("not-a-key.pem"), "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
+        MakeBidFolder();
+        var badKey = Run("seal", "--input", P("bid"), "--tender", "T", "--bidder", "B", "--joint-key", keyPath, "--signing-key", P("not-a-key.pem"), "--out", P("y.trbe"));
+        Assert.Equal(2, badKey.Code);
+        Assert.False(File.Exists(P("y.trbe")));
+
         File.WriteAllText(P("broken.json"), "{\"version\":1,");
         var v = Run("verify-opening", "--transcript", P("broken.json"));
         Assert.Equal(1, v.Code);

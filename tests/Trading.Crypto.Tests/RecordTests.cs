@@ -189,6 +189,30 @@ public class TranscriptTests
         Assert.Equal(CryptoErrorCode.RecordInvalid, Assert.Single(badKey.KeyProblems).Code);
     }
 
+    [Theory]
+    [InlineData("bids")]
+    [InlineData("partials")]
+    [InlineData("verificationKeys")]
+    [InlineData("truncated")]
+    [InlineData("not-hex")]
+    public async Task Malformed_transcript_JSON_is_a_specific_refusal(string what)
+    {
+        var (c, t) = await BuildAsync();
+        using var _ = c;
+        var node = System.Text.Json.Nodes.JsonNode.Parse(CryptoJson.Serialize(t))!;
+        switch (what)
+        {
+            case "bids": node["bids"]!.AsArray().Add(null); break;
+            case "partials": node["bids"]![0]!["partials"]!.AsArray().Add(null); break;
+            case "verificationKeys": node["key"]!["verificationKeys"]!.AsArray()[0] = null; break;
+            case "not-hex": node["bids"]![0]!["r"] = "zz"; break;
+        }
+
+        var json = what == "truncated" ? node.ToJsonString()[..100] : node.ToJsonString();
+        var e = Assert.Throws<CryptoException>(() => CryptoJson.Deserialize<OpeningTranscript>(json));
+        Assert.Equal(CryptoErrorCode.RecordInvalid, e.Code);
+    }
+
     [Fact]
     public async Task A_bad_partial_that_was_not_used_is_reported_but_the_bid_still_opened_validly()
     {

@@ -44,7 +44,7 @@ internal static class CliSupport
             await error.WriteLineAsync($"{e.Code}: {e.LocalizedMessage(parse.GetValue(lang) ?? "en")}");
             return Refused;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or FormatException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or FormatException or ArgumentException or System.Security.Cryptography.CryptographicException)
         {
             await error.WriteLineAsync($"{e.GetType().Name}: {e.Message}");
             return BadInput;
