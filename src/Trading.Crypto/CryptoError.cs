@@ -53,6 +53,8 @@ public enum CryptoErrorCode
     SchnorrProofInvalid,
     /// <summary>A dealt share does not match the dealer's Feldman commitments.</summary>
     ShareVerificationFailed,
+    /// <summary>An encrypted share does not decrypt for this recipient, ceremony, dealer and index.</summary>
+    ShareTransportFailed,
     /// <summary>A ceremony record is inconsistent (counts, ids, duplicates).</summary>
     CeremonyInvalid,
     /// <summary>A holder secret does not belong to this joint key.</summary>
@@ -138,6 +140,7 @@ public static class CryptoMessages
         [CryptoErrorCode.HolderIndexOutOfRange] = ("holder index {0} is outside 1..{1}", "持有方序号 {0} 不在 1..{1} 范围内"),
         [CryptoErrorCode.SchnorrProofInvalid] = ("holder {0}'s proof of knowledge of its constant term does not verify", "持有方 {0} 的常数项知识证明验证失败"),
         [CryptoErrorCode.ShareVerificationFailed] = ("the share dealt by holder {0} to holder {1} does not match the dealer's commitments", "持有方 {0} 分发给持有方 {1} 的份额与其承诺不符"),
+        [CryptoErrorCode.ShareTransportFailed] = ("the encrypted share from holder {0} does not decrypt for holder {1} in this ceremony", "持有方 {0} 发给持有方 {1} 的加密份额无法在本次密钥仪式中解密"),
         [CryptoErrorCode.CeremonyInvalid] = ("the key ceremony record is inconsistent: {0}", "密钥仪式记录不一致：{0}"),
         [CryptoErrorCode.SecretFromOtherKey] = ("holder {0}'s secret does not belong to this joint key (another ceremony?)", "持有方 {0} 的密钥份额不属于该联合公钥（来自其他密钥仪式？）"),
         [CryptoErrorCode.DleqProofInvalid] = ("holder {0}'s partial decryption fails its Chaum-Pedersen proof", "持有方 {0} 的部分解密未通过 Chaum-Pedersen 证明"),
