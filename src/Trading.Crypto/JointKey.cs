@@ -71,6 +71,7 @@ public sealed record JointKey(string Suite, string CeremonyId, int Holders, int 
     }
 
     /// <summary>The key id as lowercase hex, for messages and file names.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public string KeyIdHex => Convert.ToHexStringLower(KeyId);
 }
 
