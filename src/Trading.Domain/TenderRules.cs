@@ -43,7 +43,8 @@ public static class TenderValidation
             // Compare bond * 10000 with price * bp, all integers: no rounding at the 2% boundary.
             else if ((decimal)lot.BidBondFen * 10_000 > (decimal)lot.EstimatedPriceFen * rules.MaxBondBasisPoints)
                 errors.Add(new RuleViolation(RuleCodes.BondTooHigh, lot.Number, Money.Yuan(lot.BidBondFen),
-                    Money.Yuan(lot.EstimatedPriceFen * rules.MaxBondBasisPoints / 10_000), rules.MaxBondBasisPoints / 100m));
+                    Money.Yuan(lot.EstimatedPriceFen * rules.MaxBondBasisPoints / 10_000),
+                    (rules.MaxBondBasisPoints / 100m).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)));
         }
         if (t.BidDeadline <= nowUtc)
             errors.Add(new RuleViolation(RuleCodes.DeadlineInPast, t.BidDeadline));

@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Trading.Web.Tests.Infrastructure;
+
+/// <summary>
+/// The app on a real Kestrel port and Debian's chromium driven by Playwright (no browser download:
+/// ExecutablePath points at the system package that .ci/run installs).
+/// </summary>
+public abstract class BrowserTest(PostgresServer pg) : IAsyncLifetime
+{
+    protected TradingFactory App { get; private set; } = null!;
+    protected string BaseUrl { get; private set; } = "";
+    private IPlaywright? _playwright;
+    protected IBrowser Chromium { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        var cs = await pg.CreateDatabaseAsync(GetType().Name);
+        App = new TradingFactory(cs);
+        App.UseKestrel(0);
+        App.StartServer();
+        BaseUrl = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal);
+        var exe = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium";
+        if (!File.Exists(exe))
+            throw new InvalidOperationException($"Chromium was not found at {exe}. Install Debian's package with 'apt-get install chromium' (.ci/run does) or set CHROMIUM_PATH.");
+        _playwright = await Playwright.CreateAsync();
+        Chromium = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = exe, Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+        });
+    }
+
+    protected async Task<IPage> NewPageAsync(string locale = "en-US")
+    {
+        var context = await Chromium.NewContextAsync(new BrowserNewContextOptions { Locale = locale, AcceptDownloads = true, BaseURL = BaseUrl });
+        return await context.NewPageAsync();
+    }
+
+    protected static async Task SignInAsync(IPage page, string user, string password = Trading.Web.Demo.DemoSeeder.Password)
+    {
+        await page.GotoAsync("/Account/Login");
+        await page.GetByLabel("User name").FillAsync(user);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(u => !u.Contains("/Account/Login", StringComparison.Ordinal));
+        // Demo users prefer Chinese, and signing in applies the preference; switch the way a user would.
+        if (await page.Locator("html").GetAttributeAsync("lang") != "en")
+        {
+            await page.Locator("#culture-select").SelectOptionAsync("en");
+            await page.WaitForFunctionAsync("document.documentElement.lang === 'en'");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Chromium is not null) await Chromium.DisposeAsync();
+        _playwright?.Dispose();
+        await App.DisposeAsync();
+    }
+}
