@@ -64,10 +64,184 @@ public static class CanonicalJson
     /// <summary>Throws <see cref="LogFormatException"/> (<c>json.not-canonical</c>) unless the bytes are already canonical.</summary>
     public static void RequireCanonical(ReadOnlySpan<byte> utf8Json)
     {
-        if (!utf8Json.SequenceEqual(Canonicalize(utf8Json)))
+        if (!IsCanonical(utf8Json))
         {
             throw new LogFormatException("json.not-canonical");
         }
+    }
+
+    /// <summary>
+    /// True exactly when <paramref name="utf8Json"/> equals its canonical form, decided in one
+    /// forward pass without building anything (re-serialising to compare costs ~5 µs per entry,
+    /// which dominates verifying a million-entry log). Tested against <see cref="Canonicalize"/>.
+    /// </summary>
+    public static bool IsCanonical(ReadOnlySpan<byte> utf8Json)
+    {
+        if (utf8Json.IsEmpty || utf8Json[0] == 0xEF || !System.Text.Unicode.Utf8.IsValid(utf8Json) || HasWhitespaceOutsideStrings(utf8Json))
+        {
+            return false;
+        }
+        // Per open object: where its previous key's raw bytes sit in the input (-1: none yet).
+        Span<(int Start, int Length)> previousKey = stackalloc (int, int)[MaxDepth + 2];
+        var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = MaxDepth });
+        try
+        {
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject:
+                        // Property names report one level deeper than their object's start token.
+                        previousKey[reader.CurrentDepth + 1] = (-1, 0);
+                        break;
+                    case JsonTokenType.PropertyName:
+                        if (!CanonicalStringBody(reader.ValueSpan))
+                        {
+                            return false;
+                        }
+                        int start = (int)reader.TokenStartIndex + 1;
+                        var key = (start, reader.ValueSpan.Length);
+                        var prev = previousKey[reader.CurrentDepth];
+                        if (prev.Item1 >= 0 && CompareKeys(utf8Json.Slice(prev.Item1, prev.Item2), utf8Json.Slice(key.start, key.Length), reader.ValueIsEscaped) >= 0)
+                        {
+                            return false;
+                        }
+                        previousKey[reader.CurrentDepth] = key;
+                        break;
+                    case JsonTokenType.String:
+                        if (!CanonicalStringBody(reader.ValueSpan))
+                        {
+                            return false;
+                        }
+                        break;
+                    case JsonTokenType.Number:
+                        if (!CanonicalInteger(reader.ValueSpan) || !reader.TryGetInt64(out _))
+                        {
+                            return false;
+                        }
+                        break;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+        return true;
+    }
+
+    private static bool HasWhitespaceOutsideStrings(ReadOnlySpan<byte> json)
+    {
+        bool inString = false, escaped = false;
+        foreach (byte b in json)
+        {
+            if (inString)
+            {
+                if (escaped)
+                {
+                    escaped = false;
+                }
+                else if (b == (byte)'\\')
+                {
+                    escaped = true;
+                }
+                else if (b == (byte)'"')
+                {
+                    inString = false;
+                }
+            }
+            else if (b == (byte)'"')
+            {
+                inString = true;
+            }
+            else if (b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // The raw bytes between the quotes use only the escapes the writer emits.
+    private static bool CanonicalStringBody(ReadOnlySpan<byte> raw)
+    {
+        int i = raw.IndexOf((byte)'\\');
+        while (i >= 0)
+        {
+            if (i + 1 >= raw.Length)
+            {
+                return false;
+            }
+            byte c = raw[i + 1];
+            if (c is (byte)'"' or (byte)'\\' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t')
+            {
+                i += 2;
+            }
+            else if (c == (byte)'u' && i + 5 < raw.Length && raw[i + 2] == (byte)'0' && raw[i + 3] == (byte)'0'
+                && raw[i + 4] is (byte)'0' or (byte)'1' && IsLowerHex(raw[i + 5]))
+            {
+                int value = ((raw[i + 4] - '0') << 4) | HexValue(raw[i + 5]);
+                if (value is 0x08 or 0x09 or 0x0A or 0x0C or 0x0D)
+                {
+                    return false;
+                }
+                i += 6;
+            }
+            else
+            {
+                return false;
+            }
+            int next = raw[i..].IndexOf((byte)'\\');
+            i = next < 0 ? -1 : i + next;
+        }
+        return true;
+    }
+
+    private static bool IsLowerHex(byte b) => b is >= (byte)'0' and <= (byte)'9' or >= (byte)'a' and <= (byte)'f';
+
+    private static int HexValue(byte b) => b <= (byte)'9' ? b - '0' : b - 'a' + 10;
+
+    private static bool CanonicalInteger(ReadOnlySpan<byte> raw)
+    {
+        if (raw.Length == 1 && raw[0] == (byte)'0')
+        {
+            return true;
+        }
+        int i = raw.Length > 0 && raw[0] == (byte)'-' ? 1 : 0;
+        if (i >= raw.Length || raw[i] is < (byte)'1' or > (byte)'9')
+        {
+            return false;
+        }
+        for (i++; i < raw.Length; i++)
+        {
+            if (raw[i] is < (byte)'0' or > (byte)'9')
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // Keys must sort by UTF-16 code units. For plain ASCII keys byte order is the same; anything
+    // else is unescaped to strings and compared ordinally, as the writer does.
+    private static int CompareKeys(ReadOnlySpan<byte> previous, ReadOnlySpan<byte> current, bool currentEscaped)
+    {
+        if (!currentEscaped && System.Text.Ascii.IsValid(previous) && System.Text.Ascii.IsValid(current) && previous.IndexOf((byte)'\\') < 0)
+        {
+            return previous.SequenceCompareTo(current);
+        }
+        return string.CompareOrdinal(Unescape(previous), Unescape(current));
+    }
+
+    private static string Unescape(ReadOnlySpan<byte> raw)
+    {
+        var quoted = new byte[raw.Length + 2];
+        quoted[0] = (byte)'"';
+        raw.CopyTo(quoted.AsSpan(1));
+        quoted[^1] = (byte)'"';
+        var r = new Utf8JsonReader(quoted);
+        r.Read();
+        return r.GetString()!;
     }
 
     private static void Write(JsonElement e, ArrayBufferWriter<byte> w, int depth)

@@ -86,27 +86,14 @@ public sealed partial record LogEntry(string Type, int SchemaVersion, DateTimeOf
 
     private static JsonDocument ParseDocument(ReadOnlySpan<byte> bytes)
     {
-        JsonDocument doc;
+        CanonicalJson.RequireCanonical(bytes);
         try
         {
-            doc = JsonDocument.Parse(bytes.ToArray(), new JsonDocumentOptions { MaxDepth = CanonicalJson.MaxDepth });
+            return JsonDocument.Parse(bytes.ToArray(), new JsonDocumentOptions { MaxDepth = CanonicalJson.MaxDepth + 1 });
         }
         catch (JsonException e)
         {
             throw new LogFormatException("json.invalid", Args.Of(("detail", e.Message)), e);
-        }
-        try
-        {
-            if (!bytes.SequenceEqual(CanonicalJson.Serialize(doc.RootElement)))
-            {
-                throw new LogFormatException("json.not-canonical");
-            }
-            return doc;
-        }
-        catch
-        {
-            doc.Dispose();
-            throw;
         }
     }
 

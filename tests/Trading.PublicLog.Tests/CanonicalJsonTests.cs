@@ -92,3 +92,86 @@ public sealed class CanonicalJsonTests
         Assert.Equal("pseudonym.key-too-short", Assert.Throws<LogFormatException>(() => new Pseudonymizer(new byte[16])).Code);
     }
 }
+
+public sealed class CanonicalCheckTests
+{
+    private static bool Oracle(byte[] bytes)
+    {
+        try
+        {
+            return bytes.AsSpan().SequenceEqual(CanonicalJson.Canonicalize(bytes));
+        }
+        catch (LogFormatException)
+        {
+            return false;
+        }
+    }
+
+    public static TheoryData<string> Cases() =>
+    [
+        "{}", "[]", "0", "-0", "01", "-12", "1.0", "1e2", "9223372036854775807", "9223372036854775808", "true", " true", "true ",
+        "\"a\"", "\"\\/\"", "\"\\u0001\"", "\"\\u001F\"", "\"\\u001f\"", "\"\\u000a\"", "\"\\n\"", "\"\\u00e9\"", "\"é\"", "\"\\ud83d\\ude00\"", "\"😀\"",
+        "{\"a\":1,\"b\":2}", "{\"b\":2,\"a\":1}", "{\"a\":1,\"a\":1}", "{\"a\" :1}", "{\"a\":1}\n", "[1,2,[3,{\"x\":null}]]", "[1, 2]",
+        "{\"€\":1,\"😀\":2}", "{\"😀\":2,\"€\":1}", "{\"\\n\":1,\"a\":2}", "{\"a\":2,\"\\n\":1}", "{\"\\u0001\":1,\"\\u0002\":2}",
+        "{\"a\":{\"b\":1,\"a\":2}}", "{\"a\":{\"a\":2,\"b\":1},\"b\":0}", "{\"\":0,\"a\":1}", "\"\\\"\\\\\"", "[\"\\t\",\"\\u0009\"]",
+        "{\"a\":1}x", "{\"a\":1,}", "", "\uFEFF{}", "[\"\u007f\"]",
+    ];
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Fast_check_agrees_with_reserialising(string json)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(json);
+        Assert.Equal(Oracle(bytes), CanonicalJson.IsCanonical(bytes));
+    }
+
+    [Fact]
+    public void Fast_check_agrees_on_random_documents_and_their_mutations()
+    {
+        var random = new Random(20260301);
+        string[] keys = ["a", "b", "B", "é", "€", "😀", "\n", "\"", "", "ab", "a b"];
+        string Value(int depth)
+        {
+            int kind = random.Next(depth > 3 ? 4 : 6);
+            return kind switch
+            {
+                0 => random.Next(-1000, 1000).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                1 => System.Text.Json.JsonSerializer.Serialize(keys[random.Next(keys.Length)] + (char)random.Next(0, 40)),
+                2 => random.Next(2) == 0 ? "true" : "null",
+                3 => "\"x\"",
+                4 => "[" + string.Join(",", Enumerable.Range(0, random.Next(3)).Select(_ => Value(depth + 1))) + "]",
+                _ => "{" + string.Join(",", keys.OrderBy(_ => random.Next()).Take(random.Next(4)).Select(k => System.Text.Json.JsonSerializer.Serialize(k) + ":" + Value(depth + 1))) + "}",
+            };
+        }
+        int canonicalSeen = 0;
+        for (int n = 0; n < 1500; n++)
+        {
+            var bytes = System.Text.Encoding.UTF8.GetBytes(Value(0));
+            var variants = new List<byte[]> { bytes };
+            if (Oracle(bytes) is false)
+            {
+                try
+                {
+                    variants.Add(CanonicalJson.Canonicalize(bytes));
+                }
+                catch (LogFormatException)
+                {
+                }
+            }
+            var mutated = (byte[])bytes.Clone();
+            if (mutated.Length > 0)
+            {
+                const string alphabet = "{}[],:\"\\ 0-1aé";
+                mutated[random.Next(mutated.Length)] = (byte)alphabet[random.Next(alphabet.Length)];
+                variants.Add(mutated);
+            }
+            foreach (var v in variants)
+            {
+                bool expected = Oracle(v);
+                canonicalSeen += expected ? 1 : 0;
+                Assert.True(expected == CanonicalJson.IsCanonical(v), System.Text.Encoding.UTF8.GetString(v));
+            }
+        }
+        Assert.True(canonicalSeen > 500, $"only {canonicalSeen} canonical samples");
+    }
+}
