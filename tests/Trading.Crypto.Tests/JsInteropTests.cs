@@ -93,3 +93,25 @@ public class JsInteropTests
         }
     }
 }
+
+public class GuardTests
+{
+    [Fact]
+    public void The_group_is_BouncyCastles_fast_custom_P256_not_the_generic_curve()
+    {
+        Assert.Equal("SecP256R1Curve", P256.Curve.GetType().Name);
+        Assert.Equal("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551", P256.N.ToString(16));
+    }
+
+    [Fact]
+    public void The_browser_module_imports_nothing_and_uses_no_Node_APIs()
+    {
+        var source = File.ReadAllText(Path.Combine(TestVectors.RepoRoot(), "src", "Trading.Crypto", "js", "envelope.mjs"));
+        Assert.DoesNotContain("import ", source);
+        Assert.DoesNotContain("require(", source);
+        Assert.DoesNotContain("node:", source);
+        Assert.DoesNotContain("Buffer.", source);
+        Assert.DoesNotContain("process.", source);
+        Assert.Contains("globalThis.crypto.subtle", source);
+    }
+}
