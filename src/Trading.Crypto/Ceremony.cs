@@ -76,7 +76,8 @@ public sealed record ShareCheck(bool Accepted, ShareComplaint? Complaint);
 
 /// <summary>
 /// One holder's side of the ceremony: its random polynomial of degree t-1, the public commitment and the shares
-/// it deals. Dispose it once shares are sent so the coefficients do not linger.
+/// it deals. Keep it only until the shares are sent: the coefficients are secret (and BouncyCastle's immutable
+/// BigInteger cannot be wiped, so dropping the reference is all that can be done).
 /// </summary>
 public sealed class HolderDealer
 {
