@@ -108,6 +108,8 @@ services.AddRazorPages(o =>
     .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, f) => f.Create(typeof(SharedResource)));
 services.AddAntiforgery(o => { o.HeaderName = "X-CSRF-TOKEN"; o.Cookie.Name = "trading.csrf"; });
 services.AddOpenApi();
+// Malformed JSON or form input on the API throws, so ApiErrors can answer with the rule in the user's language.
+services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 // Chinese text is written as characters, not numeric entities: readable source, smaller pages. Encoding still applies.
 services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
@@ -131,6 +133,7 @@ if (!app.Environment.IsDevelopment())
 // API callers get problem JSON; only pages get the friendly error page.
 app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/api"), b => b.UseStatusCodePagesWithReExecute("/Error", "?code={0}"));
 app.UseRequestLocalization();
+app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/api"), b => b.UseMiddleware<ApiErrors>());
 app.UseStaticFiles();
 app.UseRouting();
 app.UseRateLimiter();

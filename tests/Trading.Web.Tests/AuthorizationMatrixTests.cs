@@ -61,6 +61,7 @@ public class AuthorizationMatrixTests(PostgresServer pg) : WebTest(pg)
             new("GET", $"/api/firms/{firm2}", none, All(no, null, oversightOk)),
             new("POST", $"/api/firms/{firm2}/approve", none, All(no, null, ("centre", rule), ("supervisor", rule))),
             new("POST", $"/api/firms/{pendingFirm}/reject", Json(new { reason = "" }), All(no, null, ("centre", rule), ("supervisor", rule))),
+            new("POST", $"/api/firms/{firm2}/documents", () => { var f = TestApi.File("file", "q.pdf", TestApi.Pdf()); f.Add(new StringContent("QualificationCertificate"), "kind"); return f; }, All(no)),
             new("POST", $"/api/firms/{firm2}/suspend", Json(new { reason = "x", untilUtc = now.AddDays(-1) }), All(no, null, ("supervisor", rule))),
             // Pages: anonymous users are sent to sign in; signed-in users without the role get 403.
             new("GET", "/", none, All(ok, ok)),

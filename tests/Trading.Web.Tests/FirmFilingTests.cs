@@ -124,4 +124,39 @@ public class FirmFilingTests(PostgresServer pg) : WebTest(pg)
         var centre = await App.ApiAsync("centre");
         Assert.Equal(HttpStatusCode.Forbidden, (await centre.PostAsJsonAsync($"/api/firms/{firm}/suspend", new { reason = "x", untilUtc = App.Clock.GetUtcNow().AddDays(3) })).StatusCode);
     }
+
+    [Fact]
+    public async Task A_firm_adds_qualification_certificates_to_its_own_filing_only()
+    {
+        var bidder = await App.ApiAsync("bidder04");
+        var own = App.WithDb(db => db.Users.First(u => u.UserName == "bidder04").OrganisationId);
+        var other = App.WithDb(db => db.Users.First(u => u.UserName == "bidder05").OrganisationId);
+        MultipartFormDataContent Form(string kind, string name, byte[] bytes)
+        {
+            var f = TestApi.File("file", name, bytes);
+            f.Add(new StringContent(kind), "kind");
+            return f;
+        }
+        var ok = await bidder.PostAsync($"/api/firms/{own}/documents", Form("QualificationCertificate", "grade-1.pdf", TestApi.Pdf("grade 1")));
+        Assert.Equal(HttpStatusCode.Created, ok.StatusCode);
+        await (await bidder.PostAsync($"/api/firms/{other}/documents", Form("QualificationCertificate", "x.pdf", TestApi.Pdf())))
+            .AssertRefused(HttpStatusCode.Forbidden, "Rule.Auth.NotOwner");
+        await (await bidder.PostAsync($"/api/firms/{own}/documents", Form("BusinessLicence", "x.pdf", TestApi.Pdf())))
+            .AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Firm.DocumentKind");
+        await (await bidder.PostAsync($"/api/firms/{own}/documents", Form("QualificationCertificate", "cert.png", TestApi.Pdf())))
+            .AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.File.ContentMismatch");
+        var docs = App.WithDb(db => db.FirmDocuments.Where(d => d.OrganisationId == own).Select(d => d.Kind).ToList());
+        Assert.Equal([FirmDocumentKind.QualificationCertificate], docs);
+    }
+
+    [Fact]
+    public async Task Malformed_json_gets_a_clear_refusal_not_an_empty_400()
+    {
+        var owner = await App.ApiAsync("owner1", culture: "zh-CN");
+        var broken = new StringContent("{\"title\": \"x\", \"lots\": [", System.Text.Encoding.UTF8, "application/json");
+        var text = await (await owner.PostAsync("/api/tenders", broken)).AssertRefused(HttpStatusCode.BadRequest, "Rule.BadRequest");
+        Assert.Contains("JSON", text, StringComparison.Ordinal);
+        var wrongType = new StringContent("{\"title\": 5, \"bidDeadlineUtc\": \"not a date\"}", System.Text.Encoding.UTF8, "application/json");
+        await (await owner.PostAsync("/api/tenders", wrongType)).AssertRefused(HttpStatusCode.BadRequest, "Rule.BadRequest");
+    }
 }

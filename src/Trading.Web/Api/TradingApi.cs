@@ -109,6 +109,12 @@ public static class TradingApi
         authed.MapPost("/firms/{id:guid}/suspend", async (Guid id, SuspendRequest r, HttpContext http, FirmService s, CancellationToken ct) =>
             FirmDto.From(await s.SuspendAsync(Act(http), id, r.Reason, r.UntilUtc, ct)));
 
+        authed.MapPost("/firms/{id:guid}/documents", async (Guid id, [FromForm] FirmDocumentKind kind, IFormFile file, HttpContext http, FirmService s, CancellationToken ct) =>
+        {
+            var d = await s.AddDocumentAsync(Act(http), id, kind, file, ct);
+            return Results.Created($"/api/firms/{id}", new { d.Id, d.FileName, d.Length, d.Sha256, Kind = d.Kind.ToString() });
+        });
+
         // Registration of a new firm and its first user: anonymous, multipart (fields plus the licence file).
         api.MapPost("/firms", async ([FromForm] FirmRegistrationForm form, IFormFile? licence, HttpContext http, FirmService s, CancellationToken ct) =>
         {

@@ -27,6 +27,14 @@ public sealed class FirmDetailsModel(FirmService firms, CentreTime time) : Tradi
         Flash(f.Status == FirmStatus.Approved ? "Firm.ApprovedBoth" : "Firm.ApprovedOne");
     }, ct);
 
+    public Task<IActionResult> OnPostDocumentAsync(Guid id, FirmDocumentKind kind, IFormFile? file, CancellationToken ct) =>
+        Act(id, async a =>
+        {
+            if (file is null) throw new RuleViolationException(new RuleViolation(RuleCodes.FileEmpty, ""));
+            var d = await firms.AddDocumentAsync(a, id, kind, file, ct);
+            Flash("Firm.DocumentAdded", d.FileName);
+        }, ct);
+
     public Task<IActionResult> OnPostRejectAsync(Guid id, string? reason, CancellationToken ct) =>
         Act(id, async a => { await firms.RejectAsync(a, id, reason ?? "", ct); Flash("Firm.RejectedMsg"); }, ct);
 

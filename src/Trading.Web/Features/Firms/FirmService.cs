@@ -152,6 +152,36 @@ public sealed class FirmService(
         return firm;
     }
 
+    /// <summary>A firm's own users add qualification certificates and other documents to its filing.</summary>
+    public async Task<FirmDocument> AddDocumentAsync(Actor actor, Guid firmId, FirmDocumentKind kind, IFormFile file, CancellationToken ct)
+    {
+        if (!actor.IsIn(Roles.Bidder) || actor.OrganisationId != firmId) throw new ForbiddenException(RuleCodes.NotOwner);
+        if (kind is not (FirmDocumentKind.QualificationCertificate or FirmDocumentKind.Other))
+            throw new RuleViolationException(new RuleViolation("Rule.Firm.DocumentKind"));
+        var firm = await LoadFirmAsync(firmId, ct);
+        var (stored, contentType) = await uploads.AcceptAsync(file, DocumentTypes, options.Value.MaxFirmDocumentBytes, ct);
+        try
+        {
+            var doc = new FirmDocument
+            {
+                OrganisationId = firm.Id, Kind = kind, FileName = Uploads.SafeFileName(file.FileName), ContentType = contentType,
+                Length = stored.Length, Sha256 = stored.Sha256, StorageKey = stored.Key, UploadedAt = time.UtcNow,
+            };
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            db.FirmDocuments.Add(doc);
+            await log.AppendAsync("firm.document.added", null, new { firm = firm.Id, kind = kind.ToString(), sha256 = doc.Sha256, length = doc.Length }, ct);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            return doc;
+        }
+        catch
+        {
+            db.ChangeTracker.Clear();
+            uploads.Discard(stored.Key);
+            throw;
+        }
+    }
+
     /// <summary>A firm's own users, and the oversight offices, may read a firm's record; nobody else.</summary>
     public async Task<Organisation> GetAsync(Actor actor, Guid firmId, CancellationToken ct)
     {

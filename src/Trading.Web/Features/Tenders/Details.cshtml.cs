@@ -7,7 +7,7 @@ using Trading.Web.Infrastructure;
 
 namespace Trading.Web.Features.Tenders;
 
-public sealed class TenderDetailsModel(TenderService tenders, TradingDbContext db) : TradingPageModel
+public sealed class TenderDetailsModel(TenderService tenders, TradingDbContext db, CentreTime time) : TradingPageModel
 {
     public Tender? Tender { get; private set; }
     public List<DocumentDownload>? Downloads { get; private set; }
@@ -51,6 +51,14 @@ public sealed class TenderDetailsModel(TenderService tenders, TradingDbContext d
     {
         await tenders.ClarifyAsync(RequireActor(), id, question ?? "", answer ?? "", changesDocuments, ct);
         Flash("Tender.Clarified");
+        return RedirectToPage(new { id });
+    }, ct);
+
+    public Task<IActionResult> OnPostPostponeAsync(Guid id, DateTime? newDeadline, CancellationToken ct) => Act(id, async () =>
+    {
+        if (newDeadline is null) throw new RuleViolationException(new RuleViolation(RuleCodes.DeadlineInPast, time.UtcNow));
+        var t = await tenders.PostponeDeadlineAsync(RequireActor(), id, time.ToUtc(newDeadline.Value), ct);
+        Flash("Tender.Postponed", t.BidDeadline);
         return RedirectToPage(new { id });
     }, ct);
 
