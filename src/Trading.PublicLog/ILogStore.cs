@@ -109,10 +109,4 @@ public sealed class InMemoryLogStore : ILogStore
         }
         return ValueTask.FromResult<IReadOnlyList<byte[]>>(_entries.GetRange((int)start, count));
     }
-
-    /// <summary>
-    /// Overwrites a stored entry in place, bypassing the append-only rule. Exists only so tests can
-    /// play a database superuser tampering with a row.
-    /// </summary>
-    public void TamperEntryForTesting(long index, byte[] entry) => _entries[(int)index] = entry;
 }
