@@ -19,10 +19,7 @@ public sealed class PublicLog(TradingDbContext db, TimeProvider clock, Pseudonym
 
     public async Task<LogEntry> AppendAsync(string type, Guid? tenderId, object data, CancellationToken ct = default)
     {
-        if (db.Database.CurrentTransaction is null)
-            throw new InvalidOperationException("Log entries are appended inside the transaction of the change they record.");
-        if (db.Database.IsNpgsql())
-            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({AdvisoryLockId})", ct);
+        await LockAsync(ct);
 
         var pending = db.ChangeTracker.Entries<LogEntry>().Where(e => e.State == EntityState.Added).Select(e => e.Entity.Index).DefaultIfEmpty(-1).Max();
         var stored = await db.LogEntries.MaxAsync(e => (long?)e.Index, ct) ?? -1;
@@ -46,6 +43,18 @@ public sealed class PublicLog(TradingDbContext db, TimeProvider clock, Pseudonym
         };
         db.LogEntries.Add(entry);
         return entry;
+    }
+
+    /// <summary>
+    /// Takes the log's writer lock for the rest of the transaction. Callers that number something
+    /// themselves (tender codes) take it first so the number and the log entry agree under concurrency.
+    /// </summary>
+    public async Task LockAsync(CancellationToken ct = default)
+    {
+        if (db.Database.CurrentTransaction is null)
+            throw new InvalidOperationException("Log entries are appended inside the transaction of the change they record.");
+        if (db.Database.IsNpgsql())
+            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({AdvisoryLockId})", ct);
     }
 
     /// <summary>A keyed hash of a personal identifier: stable per deployment, meaningless outside it.</summary>

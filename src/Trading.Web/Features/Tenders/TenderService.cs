@@ -38,6 +38,7 @@ public sealed class TenderService(
         ThrowIfInvalid(TenderValidation.ValidateTerms(t, now, rules.Value));
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await log.LockAsync(ct);
         var year = time.ToLocal(now).Year;
         var prefix = $"ZB-{year}-";
         var count = await db.Tenders.CountAsync(x => x.Code.StartsWith(prefix), ct);
