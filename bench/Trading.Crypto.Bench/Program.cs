@@ -1,8 +1,9 @@
 using BenchmarkDotNet.Running;
 
-if (args is ["quick"])
+if (args is ["quick"] or ["quick", _])
 {
-    Trading.Crypto.Bench.Quick.Run();
+    // An optional round count: more rounds find more of the quiet moments on a shared machine.
+    Trading.Crypto.Bench.Quick.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 15);
     return;
 }
 

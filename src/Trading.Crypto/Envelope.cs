@@ -24,6 +24,9 @@ public sealed record EnvelopeSealOptions
 
     /// <summary>Hash the envelope bytes while writing, for the manifest (costs one SHA-256 pass).</summary>
     public bool ComputeEnvelopeHash { get; init; } = true;
+
+    /// <summary>Encrypt chunks on other threads while the next is read (off only to measure what that buys).</summary>
+    internal bool Pipelined { get; init; } = true;
 }
 
 /// <summary>The random inputs of one seal: the ephemeral key agreement, file key and salt. Fixed only by test vectors.</summary>
@@ -127,41 +130,65 @@ public static class Envelope
         await WriteAsync(headerBytes);
         await WriteAsync(wrapped);
 
-        // Two buffers of chunk + tag, swapped: the next chunk is read ahead to learn whether this one is final, and
-        // each chunk is encrypted in place so no bytes are copied beyond the stream reads and writes.
+        // A ring of three chunk buffers: while the calling flow reads chunk i+1 out of the stream (a memory copy that
+        // a Stream API cannot avoid), chunk i-1 is encrypted on another core, and chunk i waits for the read to say
+        // whether it is final. Output order is exact because slots are written in ring order, and memory stays at
+        // three chunks for any size. Each slot has its own AesGcm: an instance must not be used by two threads at
+        // once, and a slot never has more than one chunk in flight.
         var chunkSize = options.ChunkSize;
         var block = chunkSize + EnvelopeHeader.TagLength;
-        var cur = ArrayPool<byte>.Shared.Rent(block);
-        var next = ArrayPool<byte>.Shared.Rent(block);
+        var parallel = options.Pipelined && chunkSize >= ParallelMinChunk;
+        var buffers = new byte[PipelineSlots][];
+        var gcms = new AesGcm[PipelineSlots];
+        var work = new Task?[PipelineSlots];
+        var lengths = new int[PipelineSlots];
+        async ValueTask FlushAsync(int i)
+        {
+            if (work[i] is { } t)
+            {
+                work[i] = null;
+                await t;
+                await WriteAsync(buffers[i].AsMemory(0, lengths[i] + EnvelopeHeader.TagLength));
+            }
+        }
+
         try
         {
-            using var gcm = new AesGcm(payloadKey, EnvelopeHeader.TagLength);
-            var nonce = new byte[12];
-            var curLen = await plaintext.ReadAtLeastAsync(cur.AsMemory(0, chunkSize), chunkSize, false, ct);
+            for (var i = 0; i < PipelineSlots; i++)
+            {
+                buffers[i] = ArrayPool<byte>.Shared.Rent(block);
+                gcms[i] = new AesGcm(payloadKey, EnvelopeHeader.TagLength);
+            }
+
+            var idx = 0;
+            lengths[0] = await plaintext.ReadAtLeastAsync(buffers[0].AsMemory(0, chunkSize), chunkSize, false, ct);
             uint counter = 0;
             while (true)
             {
-                var nextLen = curLen == chunkSize ? await plaintext.ReadAtLeastAsync(next.AsMemory(0, chunkSize), chunkSize, false, ct) : 0;
+                var nextIdx = (idx + 1) % PipelineSlots;
+                await FlushAsync(nextIdx);
+                var nextLen = lengths[idx] == chunkSize ? await plaintext.ReadAtLeastAsync(buffers[nextIdx].AsMemory(0, chunkSize), chunkSize, false, ct) : 0;
                 var last = nextLen == 0;
-                EnvelopeKdf.Nonce(prefix, counter, last, nonce);
-                var text = cur.AsSpan(0, curLen);
-                gcm.Encrypt(nonce, text, text, cur.AsSpan(curLen, EnvelopeHeader.TagLength), headerHash);
-                await WriteAsync(cur.AsMemory(0, curLen + EnvelopeHeader.TagLength));
+                var (gcm, buf, len, n) = (gcms[idx], buffers[idx], lengths[idx], counter);
+                work[idx] = RunChunk(parallel, () => EncryptChunk(gcm, prefix, n, last, buf, len, headerHash));
                 if (last)
                 {
                     break;
                 }
 
-                (cur, next) = (next, cur);
-                curLen = nextLen;
+                lengths[nextIdx] = nextLen;
+                idx = nextIdx;
                 counter = checked(counter + 1);
+            }
+
+            for (var k = 1; k <= PipelineSlots; k++)
+            {
+                await FlushAsync((idx + k) % PipelineSlots);
             }
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(next);
-            ArrayPool<byte>.Shared.Return(cur);
-            ArrayPool<byte>.Shared.Return(next);
+            await ReleaseAsync(work, gcms, buffers);
             CryptographicOperations.ZeroMemory(payloadKey);
         }
 
@@ -175,7 +202,7 @@ public static class Envelope
     public static Task<EnvelopeHeader> DecryptAsync(Stream envelope, Stream output, JointKey key, Combination combination, BidContext? expected = null, CancellationToken cancellationToken = default) =>
         DecryptWithSharedSecretAsync(envelope, output, key.PublicKey, combination.R, combination.SharedSecret, expected, cancellationToken);
 
-    internal static async Task<EnvelopeHeader> DecryptWithSharedSecretAsync(Stream envelope, Stream output, byte[] jointPublicKey, byte[] expectedR, byte[] z, BidContext? expected, CancellationToken ct)
+    internal static async Task<EnvelopeHeader> DecryptWithSharedSecretAsync(Stream envelope, Stream output, byte[] jointPublicKey, byte[] expectedR, byte[] z, BidContext? expected, CancellationToken ct, bool pipelined = true)
     {
         var (header, headerBytes) = await EnvelopeHeader.ReadAsync(envelope, ct);
         header.CheckExpected(expected, JointKey.ComputeKeyId(jointPublicKey));
@@ -204,17 +231,40 @@ public static class Envelope
 
         var (payloadKey, prefix) = EnvelopeKdf.Payload(fileKey, header.Salt);
         CryptographicOperations.ZeroMemory(fileKey);
+        // The same ring as sealing: block i-1 is decrypted on another core while block i+1 is read. Each slot has
+        // a ciphertext and a plaintext buffer (decryption is not in place because AesGcm zeroes its output on
+        // failure and the truncation/extension retries need the ciphertext). A failure surfaces when its slot is
+        // flushed, in order, so everything before the failing chunk has been written and nothing after it.
         var chunkSize = header.ChunkSize;
         var block = chunkSize + EnvelopeHeader.TagLength;
-        var cur = ArrayPool<byte>.Shared.Rent(block);
-        var next = ArrayPool<byte>.Shared.Rent(block);
-        var spare = ArrayPool<byte>.Shared.Rent(block);
+        var parallel = pipelined && chunkSize >= ParallelMinChunk;
+        var blocks = new byte[PipelineSlots][];
+        var plains = new byte[PipelineSlots][];
+        var gcms = new AesGcm[PipelineSlots];
+        var work = new Task?[PipelineSlots];
+        var lengths = new int[PipelineSlots];
+        async ValueTask FlushAsync(int i)
+        {
+            if (work[i] is { } t)
+            {
+                work[i] = null;
+                await t;
+                await output.WriteAsync(plains[i].AsMemory(0, lengths[i] - EnvelopeHeader.TagLength), ct);
+            }
+        }
+
         try
         {
-            using var gcm = new AesGcm(payloadKey, EnvelopeHeader.TagLength);
-            var nonce = new byte[12];
-            var curLen = await envelope.ReadAtLeastAsync(cur.AsMemory(0, block), block, false, ct);
-            if (curLen == 0)
+            for (var i = 0; i < PipelineSlots; i++)
+            {
+                blocks[i] = ArrayPool<byte>.Shared.Rent(block);
+                plains[i] = ArrayPool<byte>.Shared.Rent(chunkSize);
+                gcms[i] = new AesGcm(payloadKey, EnvelopeHeader.TagLength);
+            }
+
+            var idx = 0;
+            lengths[0] = await envelope.ReadAtLeastAsync(blocks[0].AsMemory(0, block), block, false, ct);
+            if (lengths[0] == 0)
             {
                 throw new CryptoException(CryptoErrorCode.PayloadTruncated, "-1");
             }
@@ -222,58 +272,133 @@ public static class Envelope
             uint counter = 0;
             while (true)
             {
-                var nextLen = curLen == block ? await envelope.ReadAtLeastAsync(next.AsMemory(0, block), block, false, ct) : 0;
+                var nextIdx = (idx + 1) % PipelineSlots;
+                await FlushAsync(nextIdx);
+                var nextLen = lengths[idx] == block ? await envelope.ReadAtLeastAsync(blocks[nextIdx].AsMemory(0, block), block, false, ct) : 0;
                 var last = nextLen == 0;
-                if (curLen < EnvelopeHeader.TagLength)
+                if (lengths[idx] < EnvelopeHeader.TagLength)
                 {
+                    // Report an earlier chunk's failure first, as reading in order would.
+                    for (var k = 1; k <= PipelineSlots; k++)
+                    {
+                        await FlushAsync((idx + k) % PipelineSlots);
+                    }
+
                     throw new CryptoException(CryptoErrorCode.PayloadTruncated, ((long)counter - 1).ToString());
                 }
 
-                var textLen = curLen - EnvelopeHeader.TagLength;
-                if (!TryDecrypt(gcm, prefix, counter, last, cur, textLen, spare, headerHash, nonce))
-                {
-                    // Tell truncation and extension apart from tampering: the chunk is intact but its flag says otherwise.
-                    // Decryption is not in place because AesGcm zeroes its output on failure and the retries need the ciphertext.
-                    if (last && TryDecrypt(gcm, prefix, counter, false, cur, textLen, spare, headerHash, nonce))
-                    {
-                        throw new CryptoException(CryptoErrorCode.PayloadTruncated, counter.ToString());
-                    }
-
-                    if (!last && TryDecrypt(gcm, prefix, counter, true, cur, textLen, spare, headerHash, nonce))
-                    {
-                        throw new CryptoException(CryptoErrorCode.PayloadExtended, counter.ToString());
-                    }
-
-                    throw new CryptoException(CryptoErrorCode.ChunkAuthenticationFailed, counter.ToString());
-                }
-
-                await output.WriteAsync(spare.AsMemory(0, textLen), ct);
+                var (gcm, cipher, plain, textLen, n) = (gcms[idx], blocks[idx], plains[idx], lengths[idx] - EnvelopeHeader.TagLength, counter);
+                work[idx] = RunChunk(parallel, () => DecryptChunk(gcm, prefix, n, last, cipher, textLen, plain, headerHash));
                 if (last)
                 {
                     break;
                 }
 
-                (cur, next) = (next, cur);
-                curLen = nextLen;
+                lengths[nextIdx] = nextLen;
+                idx = nextIdx;
                 counter = checked(counter + 1);
+            }
+
+            for (var k = 1; k <= PipelineSlots; k++)
+            {
+                await FlushAsync((idx + k) % PipelineSlots);
             }
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(cur);
-            CryptographicOperations.ZeroMemory(next);
-            CryptographicOperations.ZeroMemory(spare);
-            ArrayPool<byte>.Shared.Return(cur);
-            ArrayPool<byte>.Shared.Return(next);
-            ArrayPool<byte>.Shared.Return(spare);
+            await ReleaseAsync(work, gcms, blocks, plains);
             CryptographicOperations.ZeroMemory(payloadKey);
         }
 
         return header;
     }
 
-    private static bool TryDecrypt(AesGcm gcm, byte[] prefix, uint counter, bool last, byte[] block, int textLen, byte[] plain, byte[] aad, byte[] nonce)
+    // Three slots: one being read, one waiting for the next read to learn whether it is final, one being encrypted.
+    private const int PipelineSlots = 3;
+
+    // Below this a chunk takes less time to encrypt than handing it to another thread, so small chunks run inline.
+    private const int ParallelMinChunk = 64 << 10;
+
+    private static Task RunChunk(bool parallel, Action chunk)
     {
+        if (parallel)
+        {
+            return Task.Run(chunk);
+        }
+
+        // Inline, but failures still surface when the slot is flushed, in chunk order.
+        try
+        {
+            chunk();
+            return Task.CompletedTask;
+        }
+        catch (Exception e)
+        {
+            return Task.FromException(e);
+        }
+    }
+
+    /// <summary>Waits for chunks still in flight (after an error or cancellation) before their buffers are wiped and pooled.</summary>
+    private static async Task ReleaseAsync(Task?[] work, AesGcm?[] gcms, params byte[]?[][] bufferSets)
+    {
+        foreach (var t in work)
+        {
+            if (t is not null)
+            {
+                await t.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+
+        foreach (var g in gcms)
+        {
+            g?.Dispose();
+        }
+
+        foreach (var set in bufferSets)
+        {
+            foreach (var b in set)
+            {
+                if (b is not null)
+                {
+                    CryptographicOperations.ZeroMemory(b);
+                    ArrayPool<byte>.Shared.Return(b);
+                }
+            }
+        }
+    }
+
+    private static void EncryptChunk(AesGcm gcm, byte[] prefix, uint counter, bool last, byte[] buffer, int length, byte[] aad)
+    {
+        Span<byte> nonce = stackalloc byte[12];
+        EnvelopeKdf.Nonce(prefix, counter, last, nonce);
+        var text = buffer.AsSpan(0, length);
+        gcm.Encrypt(nonce, text, text, buffer.AsSpan(length, EnvelopeHeader.TagLength), aad);
+    }
+
+    private static void DecryptChunk(AesGcm gcm, byte[] prefix, uint counter, bool last, byte[] block, int textLen, byte[] plain, byte[] aad)
+    {
+        if (TryDecrypt(gcm, prefix, counter, last, block, textLen, plain, aad))
+        {
+            return;
+        }
+
+        // Tell truncation and extension apart from tampering: the chunk is intact but its flag says otherwise.
+        if (last && TryDecrypt(gcm, prefix, counter, false, block, textLen, plain, aad))
+        {
+            throw new CryptoException(CryptoErrorCode.PayloadTruncated, counter.ToString());
+        }
+
+        if (!last && TryDecrypt(gcm, prefix, counter, true, block, textLen, plain, aad))
+        {
+            throw new CryptoException(CryptoErrorCode.PayloadExtended, counter.ToString());
+        }
+
+        throw new CryptoException(CryptoErrorCode.ChunkAuthenticationFailed, counter.ToString());
+    }
+
+    private static bool TryDecrypt(AesGcm gcm, byte[] prefix, uint counter, bool last, byte[] block, int textLen, byte[] plain, byte[] aad)
+    {
+        Span<byte> nonce = stackalloc byte[12];
         EnvelopeKdf.Nonce(prefix, counter, last, nonce);
         try
         {

@@ -70,14 +70,21 @@ public static class ThresholdOpening
 
     /// <summary>Verifies one partial against Y_i and the expected R; throws a refusal naming the holder.</summary>
     public static void VerifyPartial(JointKey key, ReadOnlySpan<byte> expectedR, PartialDecryption partial) =>
-        VerifyPartial(key, new KeyPoints(key), expectedR, null, partial);
+        VerifyPartial(key, KeyPoints.For(key), expectedR, null, partial);
 
     /// <summary>
     /// Decoded verification keys, kept for a batch so each Y_i's window table is computed once, not once per bid.
     /// </summary>
     internal sealed class KeyPoints(JointKey key)
     {
+        // Keyed by the JointKey instance (not record equality), so the decoded points live exactly as long as the
+        // key object. Reusing the same ECPoint lets BouncyCastle keep, and after a few uses widen, its window table
+        // (and use the fixed-point comb path for sG - cY_i), instead of rebuilding it for every single verification.
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<JointKey, KeyPoints> Cache = new();
+
         private readonly ECPoint?[] _points = new ECPoint?[key.Holders];
+
+        public static KeyPoints For(JointKey key) => Cache.GetValue(key, k => new KeyPoints(k));
 
         public ECPoint Get(int index)
         {
@@ -129,7 +136,7 @@ public static class ThresholdOpening
     /// index with Lagrange interpolation at zero. Refuses a repeated holder index outright and fewer than t valid.
     /// </summary>
     public static Combination Combine(JointKey key, ReadOnlySpan<byte> r, IReadOnlyCollection<PartialDecryption> partials) =>
-        Combine(key, new KeyPoints(key), r, partials);
+        Combine(key, KeyPoints.For(key), r, partials);
 
     /// <summary>
     /// Combines many bids with one joint key (an opening): the same rules as <see cref="Combine(JointKey, ReadOnlySpan{byte}, IReadOnlyCollection{PartialDecryption})"/>
@@ -137,7 +144,7 @@ public static class ThresholdOpening
     /// </summary>
     public static IReadOnlyList<CombinationOutcome> CombineMany(JointKey key, IEnumerable<(byte[] R, IReadOnlyCollection<PartialDecryption> Partials)> bids)
     {
-        var points = new KeyPoints(key);
+        var points = KeyPoints.For(key);
         var results = new List<CombinationOutcome>();
         foreach (var (r, partials) in bids)
         {

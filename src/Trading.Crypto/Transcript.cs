@@ -54,7 +54,7 @@ public static class OpeningVerifier
             return new OpeningReport(false, keyProblems, []);
         }
 
-        var points = new ThresholdOpening.KeyPoints(transcript.Key);
+        var points = ThresholdOpening.KeyPoints.For(transcript.Key);
         var verdicts = transcript.Bids.Select((b, i) => VerifyBid(transcript.Key, points, b, i)).ToList();
         return new OpeningReport(keyProblems.Count == 0 && verdicts.All(v => v.CombinationValid), keyProblems, verdicts);
     }

@@ -186,6 +186,88 @@ public class EnvelopeTests : IDisposable
         Assert.Equal(expected, e.Code);
     }
 
+    [Theory]
+    [MemberData(nameof(ChunkAttacks))]
+    public async Task Chunk_attacks_fail_the_same_way_when_chunks_are_decrypted_on_other_threads(string attack, CryptoErrorCode expected)
+    {
+        // 64 KiB chunks take the pipelined path (chunks handed to the thread pool); the classification must not change.
+        const int big = 64 << 10;
+        var (envelope, _) = await SealAsync(_c.Key, Plaintext(4 * big), big);
+        var start = PayloadOffset(envelope);
+        const int block = big + 16;
+        byte[] Block(int i) => envelope[(start + i * block)..(start + (i + 1) * block)];
+        var prefix = envelope[..start];
+        var bad = attack switch
+        {
+            "drop-last" => envelope[..^block],
+            "drop-middle" => Wire.Concat(prefix, Block(0), Block(2), Block(3)),
+            "swap" => Wire.Concat(prefix, Block(1), Block(0), Block(2), Block(3)),
+            "repeat" => Wire.Concat(prefix, Block(0), Block(0), Block(1), Block(2), Block(3)),
+            "repeat-last" => Wire.Concat(envelope, Block(3)),
+            "append-byte" => Wire.Concat(envelope, [0]),
+            "cut-byte" => envelope[..^1],
+            "cut-to-tag" => Wire.Concat(envelope[..^block], Block(3)[..10]),
+            "no-payload" => prefix,
+            "cut-wrapped-key" => prefix[..^5],
+            _ => Flip(envelope, start + 2 * block + 5),
+        };
+        var e = await Assert.ThrowsAsync<CryptoException>(() => OpenAsync(_c, bad));
+        Assert.Equal(expected, e.Code);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(64 << 10)]
+    [InlineData(5 * (64 << 10))]
+    [InlineData(7 * (64 << 10) + 123)]
+    public async Task Pipelined_chunks_match_a_chunk_by_chunk_reference_byte_for_byte(int length)
+    {
+        const int big = 64 << 10;
+        var plaintext = Plaintext(length);
+        var fileKey = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
+        var salt = Enumerable.Range(100, EnvelopeHeader.SaltLength).Select(i => (byte)i).ToArray();
+        using var output = new MemoryStream();
+        var secrets = SealSecrets.Fixed(new Org.BouncyCastle.Math.BigInteger("1234567890123456789"), fileKey, salt);
+        var result = await Envelope.SealAsync(new MemoryStream(plaintext), output, _c.Key.PublicKey, Bid, new EnvelopeSealOptions { ChunkSize = big }, secrets, TestContext.Current.CancellationToken);
+        var envelope = output.ToArray();
+
+        // Reference: the STREAM construction of section 3.4 written out, one chunk after another.
+        var (key, noncePrefix) = EnvelopeKdf.Payload(fileKey, salt);
+        using var gcm = new System.Security.Cryptography.AesGcm(key, 16);
+        var expected = new MemoryStream();
+        expected.Write(envelope, 0, PayloadOffset(envelope));
+        var chunks = Math.Max(1, (length + big - 1) / big);
+        for (var i = 0; i < chunks; i++)
+        {
+            var piece = plaintext.AsSpan(i * big, Math.Min(big, length - i * big));
+            var nonce = new byte[12];
+            EnvelopeKdf.Nonce(noncePrefix, (uint)i, i == chunks - 1, nonce);
+            var ct = new byte[piece.Length + 16];
+            gcm.Encrypt(nonce, piece, ct.AsSpan(0, piece.Length), ct.AsSpan(piece.Length), result.HeaderHash);
+            expected.Write(ct);
+        }
+
+        Assert.Equal(expected.ToArray(), envelope);
+        Assert.Equal(SHA256.HashData(envelope), result.EnvelopeSha256);
+        Assert.Equal(plaintext, await OpenAsync(_c, envelope));
+    }
+
+    [Fact]
+    public async Task A_failing_chunk_leaves_exactly_the_chunks_before_it_written()
+    {
+        const int big = 64 << 10;
+        var plaintext = Plaintext(6 * big);
+        var (envelope, _) = await SealAsync(_c.Key, plaintext, big);
+        var bad = Flip(envelope, PayloadOffset(envelope) + 3 * (big + 16) + 9);
+        var (header, _) = await EnvelopeHeader.ReadAsync(new MemoryStream(bad), TestContext.Current.CancellationToken);
+        var combination = _c.Open(header.EphemeralPoint, Enumerable.Range(1, _c.Key.Threshold).ToArray());
+        using var output = new MemoryStream();
+        var e = await Assert.ThrowsAsync<CryptoException>(() => Envelope.DecryptAsync(new MemoryStream(bad), output, _c.Key, combination, Bid, TestContext.Current.CancellationToken));
+        Assert.Equal(CryptoErrorCode.ChunkAuthenticationFailed, e.Code);
+        Assert.Equal(plaintext[..(3 * big)], output.ToArray());
+    }
+
     [Fact]
     public async Task Chunk_size_out_of_range_is_refused()
     {
