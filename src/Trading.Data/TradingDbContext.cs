@@ -20,6 +20,7 @@ public class TradingDbContext(DbContextOptions<TradingDbContext> options)
     public DbSet<Clarification> Clarifications => Set<Clarification>();
     public DbSet<StepTransition> StepTransitions => Set<StepTransition>();
     public DbSet<LogEntry> LogEntries => Set<LogEntry>();
+    public DbSet<LogNode> LogNodes => Set<LogNode>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
@@ -81,6 +82,12 @@ public class TradingDbContext(DbContextOptions<TradingDbContext> options)
             e.Property(x => x.Index).ValueGeneratedNever();
             e.Property(x => x.Type).HasMaxLength(100);
             e.HasIndex(x => x.TenderId);
+        });
+        b.Entity<LogNode>(e =>
+        {
+            e.HasKey(x => new { x.Level, x.Index });
+            e.Property(x => x.Index).ValueGeneratedNever();
+            e.Property(x => x.Level).ValueGeneratedNever();
         });
     }
 

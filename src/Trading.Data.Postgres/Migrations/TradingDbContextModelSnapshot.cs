@@ -284,6 +284,23 @@ namespace Trading.Data.Postgres.Migrations
                     b.ToTable("LogEntries");
                 });
 
+            modelBuilder.Entity("Trading.Data.LogNode", b =>
+                {
+                    b.Property<int>("Level")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Index")
+                        .HasColumnType("bigint");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("Level", "Index");
+
+                    b.ToTable("LogNodes");
+                });
+
             modelBuilder.Entity("Trading.Domain.Clarification", b =>
                 {
                     b.Property<Guid>("Id")

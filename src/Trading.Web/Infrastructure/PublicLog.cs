@@ -1,9 +1,13 @@
+extern alias publiclog;
+
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Trading.Data;
+using publiclog::Trading.PublicLog;
+using LogEntry = Trading.Data.LogEntry;
 
 namespace Trading.Web.Infrastructure;
 
@@ -11,6 +15,10 @@ namespace Trading.Web.Infrastructure;
 /// Appends events to the public log inside the caller's transaction, so an act and its record commit
 /// together or not at all. Index numbers are gapless: PostgreSQL serialises appenders with a
 /// transaction-scoped advisory lock; SQLite has a single writer anyway.
+/// Each append also stores the perfect-subtree nodes the new leaf completes (<see cref="LogNode"/>), in the
+/// same transaction, so roots and proofs are read from O(log n) stored nodes, never recomputed.
+/// The payload is the entry format of Trading.PublicLog (type, v, time, optional tender, data in its
+/// canonical JSON), so <c>trading verify-log</c> checks the same bytes the server hashed.
 /// Personal identifiers never enter the payload in the clear: callers pass them through <see cref="Pseudonym"/>.
 /// </summary>
 public sealed class PublicLog(TradingDbContext db, TimeProvider clock, PseudonymKey key)
@@ -21,27 +29,45 @@ public sealed class PublicLog(TradingDbContext db, TimeProvider clock, Pseudonym
     {
         await LockAsync(ct);
 
-        var pending = db.ChangeTracker.Entries<LogEntry>().Where(e => e.State == EntityState.Added).Select(e => e.Entity.Index).DefaultIfEmpty(-1).Max();
-        var stored = await db.LogEntries.MaxAsync(e => (long?)e.Index, ct) ?? -1;
-        var index = Math.Max(pending, stored) + 1;
+        var store = new EfLogStore(db);
+        var index = await store.GetSizeAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
+        // Sub-millisecond precision is dropped so RecordedAt equals the "time" the entry states.
+        now = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
 
+        // The index is not in the payload: the library's entry format forbids extra top-level fields,
+        // and the leaf's position in the tree already fixes it.
         var envelope = new JsonObject
         {
             ["type"] = type,
             ["v"] = 1,
-            ["index"] = index,
             ["time"] = now.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture),
-            ["tender"] = tenderId?.ToString(),
             ["data"] = JsonSerializer.SerializeToNode(data, JsonOptions),
         };
-        var payload = Canonical(envelope);
+        if (tenderId is { } t)
+            envelope["tender"] = t.ToString();
+        var bytes = CanonicalJson.Serialize(envelope);
+        var leaf = MerkleHash.Leaf(bytes);
         var entry = new LogEntry
         {
-            Index = index, Type = type, SchemaVersion = 1, TenderId = tenderId, Payload = payload,
-            LeafHash = LeafHash(Encoding.UTF8.GetBytes(payload)), RecordedAt = now,
+            Index = index, Type = type, SchemaVersion = 1, TenderId = tenderId, Payload = Encoding.UTF8.GetString(bytes),
+            LeafHash = leaf, RecordedAt = now,
         };
         db.LogEntries.Add(entry);
+
+        // Leaf n completes one node per trailing 1-bit of n, each the hash of its stored left sibling
+        // and the node just below it (the same arithmetic as MerkleLog.AppendAsync).
+        var siblings = new List<NodeAddress>();
+        for (var level = 0; ((index >> level) & 1) == 1; level++)
+            siblings.Add(new NodeAddress(level, (index >> level) - 1));
+        var siblingHashes = siblings.Count == 0 ? [] : await store.GetNodesAsync(siblings, ct);
+        var hash = leaf;
+        db.LogNodes.Add(new LogNode { Level = 0, Index = index, Hash = hash });
+        for (var level = 0; level < siblings.Count; level++)
+        {
+            hash = MerkleHash.Node(siblingHashes[level], hash);
+            db.LogNodes.Add(new LogNode { Level = level + 1, Index = index >> (level + 1), Hash = hash });
+        }
         return entry;
     }
 
@@ -60,49 +86,10 @@ public sealed class PublicLog(TradingDbContext db, TimeProvider clock, Pseudonym
     /// <summary>A keyed hash of a personal identifier: stable per deployment, meaningless outside it.</summary>
     public string Pseudonym(string kind, string value) => key.Pseudonym(kind, value);
 
-    public static byte[] LeafHash(byte[] entry)
-    {
-        // RFC 9162 leaf hash: SHA-256(0x00 || entry).
-        var buf = new byte[entry.Length + 1];
-        entry.CopyTo(buf, 1);
-        return SHA256.HashData(buf);
-    }
+    /// <summary>RFC 9162 leaf hash: SHA-256(0x00 || entry).</summary>
+    public static byte[] LeafHash(byte[] entry) => MerkleHash.Leaf(entry);
 
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
-
-    /// <summary>Canonical JSON: object keys sorted by ordinal, no whitespace, UTF-8.</summary>
-    public static string Canonical(JsonNode? node)
-    {
-        var sb = new StringBuilder();
-        Write(node, sb);
-        return sb.ToString();
-
-        static void Write(JsonNode? n, StringBuilder sb)
-        {
-            switch (n)
-            {
-                case null: sb.Append("null"); break;
-                case JsonObject o:
-                    sb.Append('{');
-                    var first = true;
-                    foreach (var (k, v) in o.OrderBy(p => p.Key, StringComparer.Ordinal))
-                    {
-                        if (!first) sb.Append(',');
-                        first = false;
-                        sb.Append(JsonSerializer.Serialize(k)).Append(':');
-                        Write(v, sb);
-                    }
-                    sb.Append('}');
-                    break;
-                case JsonArray a:
-                    sb.Append('[');
-                    for (var i = 0; i < a.Count; i++) { if (i > 0) sb.Append(','); Write(a[i], sb); }
-                    sb.Append(']');
-                    break;
-                default: sb.Append(n.ToJsonString()); break;
-            }
-        }
-    }
 }
 
 /// <summary>The per-deployment key for pseudonyms: configured, or generated once into the data folder.</summary>
