@@ -41,6 +41,8 @@ services.AddSingleton(PseudonymKey.LoadOrCreate(config["Platform:PseudonymKey"],
 services.AddSingleton<IFileStore>(new LocalFileStore(config["Storage:Root"] ?? Path.Combine(dataDir, "files")));
 services.AddScoped<Uploads>();
 services.AddScoped<PublicLog>();
+services.AddScoped<EfLogStore>();
+services.AddSingleton(LogSigningKey.LoadOrCreate(config, dataDir));
 services.AddScoped<CentreTime>();
 services.AddScoped<Texts>();
 services.AddScoped<FirmService>();
@@ -152,6 +154,7 @@ app.MapRazorPages();
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapHealthChecks("/health");
 app.MapTradingApi();
+app.MapPublicLogApi();
 app.Run();
 
 public partial class Program;

@@ -63,6 +63,11 @@ public class AuthorizationMatrixTests(PostgresServer pg) : WebTest(pg)
             new("POST", $"/api/firms/{pendingFirm}/reject", Json(new { reason = "" }), All(no, null, ("centre", rule), ("supervisor", rule))),
             new("POST", $"/api/firms/{firm2}/documents", () => { var f = TestApi.File("file", "q.pdf", TestApi.Pdf()); f.Add(new StringContent("QualificationCertificate"), "kind"); return f; }, All(no)),
             new("POST", $"/api/firms/{firm2}/suspend", Json(new { reason = "x", untilUtc = now.AddDays(-1) }), All(no, null, ("supervisor", rule))),
+            // The public log: anyone, signed in or not, may read and check it.
+            new("GET", "/api/log/checkpoint", none, All(ok, ok)),
+            new("GET", "/api/log/entries?start=0&count=10", none, All(ok, ok)),
+            new("GET", "/api/log/proof/inclusion?index=0&size=2", none, All(ok, ok)),
+            new("GET", "/api/log/proof/consistency?from=1&to=2", none, All(ok, ok)),
             // Pages: anonymous users are sent to sign in; signed-in users without the role get 403.
             new("GET", "/", none, All(ok, ok)),
             new("GET", "/Tenders", none, All(ok, ok)),
