@@ -105,6 +105,7 @@ services.AddRazorPages(o =>
         o.Conventions.AuthorizePage("/Firms/Index", Policies.Oversight);
         o.Conventions.AllowAnonymousToPage("/Firms/Register");
         o.Conventions.AuthorizePage("/Account/Security");
+        o.Conventions.AuthorizeFolder("/Audit", Policies.Oversight);
     })
     .AddViewLocalization()
     .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, f) => f.Create(typeof(SharedResource)));

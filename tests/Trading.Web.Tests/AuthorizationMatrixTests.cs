@@ -77,6 +77,7 @@ public class AuthorizationMatrixTests(PostgresServer pg) : WebTest(pg)
             new("GET", "/Firms", none, All(no, login, oversightOk)),
             new("GET", $"/Firms/Details/{firm2}", none, All(no, login, oversightOk)),
             new("GET", "/Account/Security", none, All(ok, login)),
+            new("GET", "/Audit", none, All(no, login, oversightOk)),
         ];
 
         var mismatches = new List<string>();
