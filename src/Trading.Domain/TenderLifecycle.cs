@@ -73,7 +73,6 @@ public static class TenderLifecycle
             return nowUtc < t.BidDeadline ? StepState.Running : StepState.Done;
         if (step < t.Step) return StepState.Done;
         if (step == t.Step) return t.LockedReason is null ? StepState.Current : StepState.Locked;
-        if (t.Step > LifecycleStep.NoticePublished && BiddingPeriodSteps.Contains(step)) return StepState.Done;
         return StepState.Ahead;
     }
 }

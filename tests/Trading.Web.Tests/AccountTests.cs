@@ -70,7 +70,7 @@ public class AccountTests(PostgresServer pg) : WebTest(pg)
         await noCode.AssertRefused(HttpStatusCode.Unauthorized, "Auth.TwoFactorRequired");
         var withCode = await api.PostAsJsonAsync("/api/auth/token", new { userName = "supervisor", password = Trading.Web.Demo.DemoSeeder.Password, twoFactorCode = Totp(key, DateTimeOffset.UtcNow) });
         Assert.Equal(HttpStatusCode.OK, withCode.StatusCode);
-        Assert.Equal(["account.2fa.enabled"], App.WithDb(db => db.LogEntries.Where(e => e.Type.StartsWith("account.")).Select(e => e.Type).ToList()));
+        Assert.Equal(["account.twofactor.enabled"], App.WithDb(db => db.LogEntries.Where(e => e.Type.StartsWith("account.")).Select(e => e.Type).ToList()));
     }
 
     [Fact]

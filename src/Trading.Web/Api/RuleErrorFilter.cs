@@ -33,6 +33,10 @@ public sealed class RuleErrorFilter(Texts texts) : IEndpointFilter
         {
             return Problem(StatusCodes.Status422UnprocessableEntity, "Identity." + e.Errors[0].Code, string.Join(" ", e.Errors.Select(x => x.Description)));
         }
+        catch (Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException)
+        {
+            return Problem(StatusCodes.Status409Conflict, "Rule.Concurrency", texts["Rule.Concurrency"]);
+        }
         catch (ForbiddenException e)
         {
             return Problem(StatusCodes.Status403Forbidden, e.RuleCode, texts[e.RuleCode]);

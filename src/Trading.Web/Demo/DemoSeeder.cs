@@ -12,7 +12,7 @@ namespace Trading.Web.Demo;
 /// firms, thirty experts and tenders at several steps. Seeded from a fixed seed so screenshots and
 /// walkthroughs match; every demo user shares <see cref="Password"/>, shown on the first page.
 /// </summary>
-public sealed class DemoSeeder(TradingDbContext db, UserManager<AppUser> users, IFileStore files, PublicLog log, TimeProvider clock)
+public sealed class DemoSeeder(TradingDbContext db, UserManager<AppUser> users, IFileStore files, PublicLog log, TimeProvider clock, CentreTime time)
 {
     public const string Password = "Demo-2026-pass";
 
@@ -24,8 +24,7 @@ public sealed class DemoSeeder(TradingDbContext db, UserManager<AppUser> users, 
         var f = new Faker("zh_CN");
         var now = clock.GetUtcNow().UtcDateTime;
         // Deadlines at 09:30 centre time, as real notices set them.
-        var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
-        DateTime At930(int days) => TimeZoneInfo.ConvertTimeToUtc(TimeZoneInfo.ConvertTimeFromUtc(now, zone).Date.AddDays(days).AddHours(9.5), zone);
+        DateTime At930(int days) => time.ToUtc(time.ToLocal(now).Date.AddDays(days).AddHours(9.5));
 
         var centre = Org(OrganisationKind.TradingCentre, "示范市公共资源交易中心", now);
         var supervision = Org(OrganisationKind.SupervisionOffice, "示范市公共资源交易监察室", now);

@@ -47,6 +47,9 @@ public sealed class PublicLog(TradingDbContext db, TimeProvider clock, Pseudonym
         if (tenderId is { } t)
             envelope["tender"] = t.ToString();
         var bytes = CanonicalJson.Serialize(envelope);
+        // Refuse here what an outside verifier would refuse later (for example a malformed type name):
+        // a bad entry must fail the act that makes it, not an audit years on.
+        publiclog::Trading.PublicLog.LogEntry.Validate(bytes);
         var leaf = MerkleHash.Leaf(bytes);
         var entry = new LogEntry
         {

@@ -36,6 +36,11 @@ public abstract class TradingPageModel : PageModel
         {
             foreach (var err in e.Errors) ModelState.AddModelError("", err.Description);
         }
+        catch (Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException)
+        {
+            // Someone else moved the same tender a moment earlier; nothing of this request was saved.
+            ModelState.AddModelError("", T["Rule.Concurrency"]);
+        }
         catch (ForbiddenException)
         {
             return StatusCode(StatusCodes.Status403Forbidden);

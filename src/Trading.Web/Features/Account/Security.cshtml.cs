@@ -35,7 +35,7 @@ public sealed class SecurityModel(UserManager<AppUser> users, SignInManager<AppU
         }
         await using var tx = await db.Database.BeginTransactionAsync();
         await users.SetTwoFactorEnabledAsync(user, true);
-        await log.AppendAsync("account.2fa.enabled", null, new { user = log.Pseudonym("user", user.Id.ToString()) });
+        await log.AppendAsync("account.twofactor.enabled", null, new { user = log.Pseudonym("user", user.Id.ToString()) });
         await db.SaveChangesAsync();
         await tx.CommitAsync();
         await signIn.RefreshSignInAsync(user);
@@ -50,7 +50,7 @@ public sealed class SecurityModel(UserManager<AppUser> users, SignInManager<AppU
         await using var tx = await db.Database.BeginTransactionAsync();
         await users.SetTwoFactorEnabledAsync(user, false);
         await users.ResetAuthenticatorKeyAsync(user);
-        await log.AppendAsync("account.2fa.disabled", null, new { user = log.Pseudonym("user", user.Id.ToString()) });
+        await log.AppendAsync("account.twofactor.disabled", null, new { user = log.Pseudonym("user", user.Id.ToString()) });
         await db.SaveChangesAsync();
         await tx.CommitAsync();
         await signIn.RefreshSignInAsync(user);
