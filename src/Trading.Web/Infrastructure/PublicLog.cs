@@ -75,6 +75,19 @@ public sealed class PublicLog(TradingDbContext db, TimeProvider clock, Pseudonym
     }
 
     /// <summary>
+    /// Saves the pending changes and their log entry in one transaction: both are stored, or neither.
+    /// The common case of every service; acts that must number something under the lock use
+    /// <see cref="LockAsync"/> and <see cref="AppendAsync"/> inside their own transaction instead.
+    /// </summary>
+    public async Task RecordAsync(string type, Guid? tenderId, object data, CancellationToken ct = default)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await AppendAsync(type, tenderId, data, ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>
     /// Takes the log's writer lock for the rest of the transaction. Callers that number something
     /// themselves (tender codes) take it first so the number and the log entry agree under concurrency.
     /// </summary>

@@ -1,9 +1,10 @@
+using Trading.Data;
 using Trading.Domain;
 
 namespace Trading.Web.Infrastructure;
 
 /// <summary>Checks an upload by size and by content (not by extension) and stores it, or refuses with the rule.</summary>
-public sealed class Uploads(IFileStore store)
+public sealed class Uploads(IFileStore store, TradingDbContext db)
 {
     public async Task<(StoredFile File, string ContentType)> AcceptAsync(IFormFile file, IReadOnlySet<SniffedType> allowed, long maxBytes, CancellationToken ct)
     {
@@ -30,6 +31,27 @@ public sealed class Uploads(IFileStore store)
         catch (FileTooLargeException)
         {
             throw new RuleViolationException(new RuleViolation(RuleCodes.FileTooLarge, file.FileName, maxBytes / (1024 * 1024)));
+        }
+    }
+
+    /// <summary>
+    /// Accepts and stores the file, then runs <paramref name="record"/> (which saves what refers to it).
+    /// If recording fails, the stored file is removed and the unsaved changes dropped: a refused or failed
+    /// step leaves neither a record without its file nor a file without its record.
+    /// </summary>
+    public async Task<T> StoreAsync<T>(IFormFile file, IReadOnlySet<SniffedType> allowed, long maxBytes,
+        Func<StoredFile, string, Task<T>> record, CancellationToken ct)
+    {
+        var (stored, contentType) = await AcceptAsync(file, allowed, maxBytes, ct);
+        try
+        {
+            return await record(stored, contentType);
+        }
+        catch
+        {
+            db.ChangeTracker.Clear();
+            Discard(stored.Key);
+            throw;
         }
     }
 

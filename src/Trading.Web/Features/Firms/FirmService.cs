@@ -46,9 +46,8 @@ public sealed class FirmService(
         };
 
         // The licence is checked and stored before the transaction: a refused file saves nothing, and a
-        // stored file whose transaction then fails is removed below.
-        var (stored, contentType) = await uploads.AcceptAsync(licence, DocumentTypes, options.Value.MaxFirmDocumentBytes, ct);
-        try
+        // stored file whose transaction then fails is removed again (Uploads.StoreAsync).
+        return await uploads.StoreAsync(licence, DocumentTypes, options.Value.MaxFirmDocumentBytes, async (stored, contentType) =>
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             firm.Documents.Add(new FirmDocument
@@ -79,13 +78,7 @@ public sealed class FirmService(
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
             return firm;
-        }
-        catch
-        {
-            db.ChangeTracker.Clear();
-            uploads.Discard(stored.Key);
-            throw;
-        }
+        }, ct);
     }
 
     /// <summary>One half of dual filing. The firm is approved when the centre and the supervision office both approve.</summary>
@@ -114,10 +107,7 @@ public sealed class FirmService(
         if (firm.CentreApprovedAt is not null && firm.SupervisionApprovedAt is not null)
             firm.Status = FirmStatus.Approved;
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await log.AppendAsync("firm.approved", null, new { firm = firm.Id, office, status = firm.Status.ToString(), by = log.Pseudonym("user", actor.UserId.ToString()) }, ct);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+        await log.RecordAsync("firm.approved", null, new { firm = firm.Id, office, status = firm.Status.ToString(), by = log.Pseudonym("user", actor.UserId.ToString()) }, ct);
         return firm;
     }
 
@@ -129,10 +119,7 @@ public sealed class FirmService(
         if (firm.Status != FirmStatus.Pending) throw new RuleViolationException(new RuleViolation(RuleCodes.FirmAlreadyApproved, firm.Name));
         firm.Status = FirmStatus.Rejected;
         firm.RejectionReason = reason.Trim();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await log.AppendAsync("firm.rejected", null, new { firm = firm.Id, reason = firm.RejectionReason, by = log.Pseudonym("user", actor.UserId.ToString()) }, ct);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+        await log.RecordAsync("firm.rejected", null, new { firm = firm.Id, reason = firm.RejectionReason, by = log.Pseudonym("user", actor.UserId.ToString()) }, ct);
         return firm;
     }
 
@@ -145,10 +132,7 @@ public sealed class FirmService(
         var firm = await LoadFirmAsync(firmId, ct);
         firm.SuspendedUntil = untilUtc;
         firm.SuspensionReason = reason.Trim();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await log.AppendAsync("firm.suspended", null, new { firm = firm.Id, reason = firm.SuspensionReason, until = untilUtc, by = log.Pseudonym("user", actor.UserId.ToString()) }, ct);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+        await log.RecordAsync("firm.suspended", null, new { firm = firm.Id, reason = firm.SuspensionReason, until = untilUtc, by = log.Pseudonym("user", actor.UserId.ToString()) }, ct);
         return firm;
     }
 
@@ -159,27 +143,17 @@ public sealed class FirmService(
         if (kind is not (FirmDocumentKind.QualificationCertificate or FirmDocumentKind.Other))
             throw new RuleViolationException(new RuleViolation("Rule.Firm.DocumentKind"));
         var firm = await LoadFirmAsync(firmId, ct);
-        var (stored, contentType) = await uploads.AcceptAsync(file, DocumentTypes, options.Value.MaxFirmDocumentBytes, ct);
-        try
+        return await uploads.StoreAsync(file, DocumentTypes, options.Value.MaxFirmDocumentBytes, async (stored, contentType) =>
         {
             var doc = new FirmDocument
             {
                 OrganisationId = firm.Id, Kind = kind, FileName = Uploads.SafeFileName(file.FileName), ContentType = contentType,
                 Length = stored.Length, Sha256 = stored.Sha256, StorageKey = stored.Key, UploadedAt = time.UtcNow,
             };
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
             db.FirmDocuments.Add(doc);
-            await log.AppendAsync("firm.document.added", null, new { firm = firm.Id, kind = kind.ToString(), sha256 = doc.Sha256, length = doc.Length }, ct);
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
+            await log.RecordAsync("firm.document.added", null, new { firm = firm.Id, kind = kind.ToString(), sha256 = doc.Sha256, length = doc.Length }, ct);
             return doc;
-        }
-        catch
-        {
-            db.ChangeTracker.Clear();
-            uploads.Discard(stored.Key);
-            throw;
-        }
+        }, ct);
     }
 
     /// <summary>A firm's own users, and the oversight offices, may read a firm's record; nobody else.</summary>

@@ -61,10 +61,7 @@ public sealed class TenderService(
         Apply(t, input);
         ThrowIfInvalid(TenderValidation.ValidateTerms(t, time.UtcNow, rules.Value));
         t.Version = Guid.NewGuid();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await log.AppendAsync("tender.changed", t.Id, new { title = t.Title, lots = t.Lots.Count, deadline = t.BidDeadline, by = log.Pseudonym("user", actor.UserId.ToString()) }, ct);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+        await log.RecordAsync("tender.changed", t.Id, new { title = t.Title, lots = t.Lots.Count, deadline = t.BidDeadline, by = log.Pseudonym("user", actor.UserId.ToString()) }, ct);
         return t;
     }
 
@@ -73,27 +70,17 @@ public sealed class TenderService(
         var t = await GetForEditAsync(actor, id, ct);
         if (t.Step > LifecycleStep.DocumentsFiled)
             throw new RuleViolationException(new RuleViolation(RuleCodes.WrongStep, (int)t.Step, (int)LifecycleStep.DocumentsFiled));
-        var (stored, contentType) = await uploads.AcceptAsync(file, DocumentTypes, options.Value.MaxTenderDocumentBytes, ct);
-        try
+        return await uploads.StoreAsync(file, DocumentTypes, options.Value.MaxTenderDocumentBytes, async (stored, contentType) =>
         {
             var doc = new TenderDocument
             {
                 TenderId = t.Id, FileName = Uploads.SafeFileName(file.FileName), ContentType = contentType,
                 Length = stored.Length, Sha256 = stored.Sha256, StorageKey = stored.Key, FiledAt = time.UtcNow,
             };
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
             db.TenderDocuments.Add(doc);
-            await log.AppendAsync("tender.document.added", t.Id, new { document = doc.Id, name = doc.FileName, sha256 = doc.Sha256, length = doc.Length }, ct);
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
+            await log.RecordAsync("tender.document.added", t.Id, new { document = doc.Id, name = doc.FileName, sha256 = doc.Sha256, length = doc.Length }, ct);
             return doc;
-        }
-        catch
-        {
-            db.ChangeTracker.Clear();
-            uploads.Discard(stored.Key);
-            throw;
-        }
+        }, ct);
     }
 
     /// <summary>Step 1 to 2: documents filed (备案) with the centre.</summary>
@@ -135,11 +122,8 @@ public sealed class TenderService(
         if (TenderValidation.CheckClarification(t, changesDocuments, time.UtcNow, rules.Value) is { } v)
             throw new RuleViolationException(v);
         var c = new Clarification { TenderId = t.Id, Question = question.Trim(), Answer = answer.Trim(), ChangesDocuments = changesDocuments, PublishedAt = time.UtcNow };
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.Clarifications.Add(c);
-        await log.AppendAsync("tender.clarification", t.Id, new { clarification = c.Id, changesDocuments }, ct);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+        await log.RecordAsync("tender.clarification", t.Id, new { clarification = c.Id, changesDocuments }, ct);
         return c;
     }
 
@@ -157,10 +141,7 @@ public sealed class TenderService(
         t.OpeningTime = newDeadlineUtc + gap;
         ThrowIfInvalid(TenderValidation.ValidateTerms(t, time.UtcNow, rules.Value));
         t.Version = Guid.NewGuid();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await log.AppendAsync("tender.deadline.postponed", t.Id, new { from = old, to = newDeadlineUtc }, ct);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+        await log.RecordAsync("tender.deadline.postponed", t.Id, new { from = old, to = newDeadlineUtc }, ct);
         return t;
     }
 
@@ -182,11 +163,8 @@ public sealed class TenderService(
         if (t.Step != LifecycleStep.NoticePublished || now >= t.BidDeadline)
             throw new RuleViolationException(new RuleViolation(RuleCodes.DeadlinePassed, t.BidDeadline));
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.DocumentDownloads.Add(new DocumentDownload { TenderId = t.Id, DocumentId = doc.Id, FirmId = firm.Id, UserId = actor.UserId, DownloadedAt = now, IpAddress = actor.IpAddress });
-        await log.AppendAsync("tender.document.obtained", t.Id, new { document = doc.Id, firm = firm.Id, user = log.Pseudonym("user", actor.UserId.ToString()) }, ct);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+        await log.RecordAsync("tender.document.obtained", t.Id, new { document = doc.Id, firm = firm.Id, user = log.Pseudonym("user", actor.UserId.ToString()) }, ct);
         return (doc, uploads.Open(doc.StorageKey));
     }
 
@@ -259,15 +237,12 @@ public sealed class TenderService(
         var from = t.Step;
         var transition = TenderLifecycle.Apply(t, to, Context(), actor.UserId, actor.Name, actor.IpAddress);
         db.StepTransitions.Add(transition);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await log.AppendAsync(logType, t.Id, new
+        await log.RecordAsync(logType, t.Id, new
         {
             from = (int)from, to = (int)to, code = t.Code, deadline = t.BidDeadline,
             documents = t.Documents.Where(d => !d.Superseded).Select(d => d.Sha256).ToArray(),
             by = log.Pseudonym("user", actor.UserId.ToString()), ip = actor.IpAddress is null ? null : log.Pseudonym("ip", actor.IpAddress),
         }, ct);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
         return t;
     }
 
