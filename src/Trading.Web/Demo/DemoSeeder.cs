@@ -82,7 +82,7 @@ public sealed class DemoSeeder(TradingDbContext db, UserManager<AppUser> users, 
             {
                 Code = $"ZB-{now.Year}-{db.Tenders.Local.Count + 1:0000}", Title = title, Category = cat, OwnerOrganisationId = owner.Id,
                 AgentOrganisationId = owner == owners[0] ? agency.Id : null,
-                Description = f.Lorem.Sentence(20), EvaluationMethod = cat == ProcurementCategory.ConstructionWorks ? EvaluationMethod.ComprehensiveScoring : EvaluationMethod.LowestEvaluatedPrice,
+                Description = $"{title}。资金来源为财政资金，已落实；项目已具备招标条件，现对该项目进行公开招标。", EvaluationMethod = cat == ProcurementCategory.ConstructionWorks ? EvaluationMethod.ComprehensiveScoring : EvaluationMethod.LowestEvaluatedPrice,
                 QualificationRequirements = "具备相应资质；近三年无重大质量安全事故；未被列入失信被执行人名单。",
                 BidDeadline = deadline, OpeningTime = deadline, OpeningPlace = "示范市公共资源交易中心 开标室一",
                 Step = (LifecycleStep)step, CreatedAt = (published ?? now).AddDays(-3), DocumentsFirstIssuedAt = published, PublishedAt = published,
