@@ -68,9 +68,13 @@ public class TradingDbContext(DbContextOptions<TradingDbContext> options)
         b.Entity<Lot>().HasIndex(l => new { l.TenderId, l.Number }).IsUnique();
         b.Entity<DocumentDownload>().HasIndex(d => new { d.TenderId, d.FirmId });
 
+        // Each feature keeps its mapping in its own IEntityTypeConfiguration class (a folder per feature
+        // under Trading.Data), so features grow without all editing this method.
+        b.ApplyConfigurationsFromAssembly(typeof(TradingDbContext).Assembly);
+
         // Domain objects make their own Guid ids. Telling EF so means a child added to a loaded parent's
         // collection (a new lot on an edited tender) is inserted, not mistaken for an existing row.
-        foreach (var et in b.Model.GetEntityTypes().Where(t => t.ClrType.Namespace == typeof(Tender).Namespace))
+        foreach (var et in b.Model.GetEntityTypes().Where(t => t.ClrType.Namespace?.StartsWith(typeof(Tender).Namespace!, StringComparison.Ordinal) == true))
         {
             if (et.FindPrimaryKey()?.Properties is [{ ClrType: var k } key] && k == typeof(Guid))
                 key.ValueGenerated = Microsoft.EntityFrameworkCore.Metadata.ValueGenerated.Never;

@@ -11,6 +11,7 @@ using Trading.Web.Api;
 using Trading.Web.Demo;
 using Trading.Web.Features.Firms;
 using Trading.Web.Features.Tenders;
+using Trading.Web.Features.Notifications;
 using Trading.Web.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -47,8 +48,26 @@ services.AddScoped<CentreTime>();
 services.AddScoped<Texts>();
 services.AddScoped<FirmService>();
 services.AddScoped<TenderService>();
-services.AddHostedService<DeadlineWatcher>();
+services.AddScheduledJob<DeadlineWatcher>();
 services.AddScoped<DemoSeeder>();
+
+// Feature modules: each registers its services, page authorization, background jobs and demo data in
+// its own folder's extension method. One line per feature, each under its own marker.
+// feature-services:notifications
+services.AddNotifications(config, dataDir);
+
+// feature-services:log
+
+// feature-services:submission
+
+// feature-services:draw
+
+// feature-services:checkin
+
+// feature-services:supervision
+
+// feature-services:integrity
+
 
 // Identity: Argon2id password hashes, lockout, TOTP two-factor; cookies for pages, bearer tokens for the API.
 services.AddSingleton<IPasswordHasher<AppUser>, Argon2PasswordHasher>();
@@ -156,6 +175,19 @@ app.MapOpenApi("/openapi/{documentName}.json");
 app.MapHealthChecks("/health");
 app.MapTradingApi();
 app.MapPublicLogApi();
+
+// feature-endpoints:log
+
+// feature-endpoints:submission
+
+// feature-endpoints:draw
+
+// feature-endpoints:checkin
+
+// feature-endpoints:supervision
+
+// feature-endpoints:integrity
+
 app.Run();
 
 public partial class Program;

@@ -12,7 +12,7 @@ namespace Trading.Web.Demo;
 /// firms, thirty experts and tenders at several steps. Seeded from a fixed seed so screenshots and
 /// walkthroughs match; every demo user shares <see cref="Password"/>, shown on the first page.
 /// </summary>
-public sealed class DemoSeeder(TradingDbContext db, UserManager<AppUser> users, IFileStore files, PublicLog log, TimeProvider clock, CentreTime time)
+public sealed class DemoSeeder(TradingDbContext db, UserManager<AppUser> users, IFileStore files, PublicLog log, TimeProvider clock, CentreTime time, IEnumerable<IDemoSeed> features)
 {
     public const string Password = "Demo-2026-pass";
 
@@ -67,6 +67,10 @@ public sealed class DemoSeeder(TradingDbContext db, UserManager<AppUser> users, 
         await Tender(owners[2], "示范市第三中学教学楼新建工程", ProcurementCategory.ConstructionWorks, 8, now.AddDays(-30), At930(-3), [("施工总承包", 26_500_000m)]);
         await Tender(owners[0], "示范市公交场站充电设施建设项目", ProcurementCategory.ConstructionWorks, 2, null, At930(35), [("充电设施施工", 9_200_000m)]);
         await Tender(owners[1], "示范市第一人民医院后勤物业服务采购", ProcurementCategory.GovernmentProcurement, 1, null, At930(40), [("物业服务", 3_600_000m)]);
+
+        // Features add their own demo data (expert profiles, bids, draws, time limits) after the core.
+        foreach (var feature in features.OrderBy(x => x.Order))
+            await feature.SeedAsync(ct);
 
         async Task User(string name, string display, Organisation org, string role)
         {
@@ -165,4 +169,12 @@ public sealed class DemoSeeder(TradingDbContext db, UserManager<AppUser> users, 
         sb.Append($"trailer\n<< /Size {objects.Length + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n");
         return Encoding.ASCII.GetBytes(sb.ToString());
     }
+}
+
+/// <summary>A feature's demo data, run after the core demo data (users, firms, tenders) exists. Register with AddScoped.</summary>
+public interface IDemoSeed
+{
+    /// <summary>Lower runs first; features that build on another's demo data run after it.</summary>
+    int Order { get; }
+    Task SeedAsync(CancellationToken ct);
 }

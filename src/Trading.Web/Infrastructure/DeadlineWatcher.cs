@@ -9,21 +9,14 @@ namespace Trading.Web.Infrastructure;
 /// Closes the bidding period of every tender whose deadline has passed on the server clock, so the
 /// deadline does not depend on somebody pressing a button.
 /// </summary>
-public sealed class DeadlineWatcher(IServiceScopeFactory scopes, TimeProvider clock, ILogger<DeadlineWatcher> logger) : BackgroundService
+public sealed class DeadlineWatcher(IServiceScopeFactory scopes, TimeProvider clock, IConfiguration config, ILogger<DeadlineWatcher> logger)
+    : ScheduledJob(config, logger)
 {
     public static readonly Guid SystemUserId = Guid.Empty;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(30), clock);
-        do
-        {
-            try { await RunOnceAsync(stoppingToken); }
-            catch (Exception e) when (e is not OperationCanceledException) { logger.LogError(e, "Deadline check failed"); }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override TimeSpan Period => TimeSpan.FromSeconds(30);
 
-    public async Task<int> RunOnceAsync(CancellationToken ct)
+    public override async Task<int> RunOnceAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TradingDbContext>();

@@ -37,15 +37,13 @@ public class TradingFactory : WebApplicationFactory<Program>
         builder.UseSetting("PasswordHash:MemoryKiB", "1024");
         builder.UseSetting("PasswordHash:Iterations", "1");
         builder.UseSetting("RateLimits:SignInPerMinute", SignInPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // Scheduled jobs run on demand in tests (RunJobAsync), after the test moves the clock.
+        builder.UseSetting("Jobs:Enabled", "false");
         builder.UseSetting("Platform:MaxFirmDocumentBytes", (1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.ConfigureServices(s =>
         {
             s.RemoveAll<TimeProvider>();
             s.AddSingleton<TimeProvider>(Clock);
-            // The deadline job runs on demand in tests (RunDeadlineJobAsync), not on a background timer.
-            var hosted = s.Where(d => d.ImplementationType == typeof(DeadlineWatcher)).ToList();
-            foreach (var d in hosted) s.Remove(d);
-            s.AddSingleton<DeadlineWatcher>();
             // Sign-ins follow the test clock; tests that jump weeks ahead keep their sessions.
             s.Configure<Microsoft.AspNetCore.Authentication.BearerToken.BearerTokenOptions>(Microsoft.AspNetCore.Identity.IdentityConstants.BearerScheme,
                 o => o.BearerTokenExpiration = TimeSpan.FromDays(400));
@@ -53,7 +51,9 @@ public class TradingFactory : WebApplicationFactory<Program>
         });
     }
 
-    public Task<int> RunDeadlineJobAsync() => Services.GetRequiredService<DeadlineWatcher>().RunOnceAsync(CancellationToken.None);
+    public Task<int> RunDeadlineJobAsync() => RunJobAsync<DeadlineWatcher>();
+
+    public Task<int> RunJobAsync<T>() where T : ScheduledJob => Services.GetRequiredService<T>().RunOnceAsync(CancellationToken.None);
 
     public T WithDb<T>(Func<TradingDbContext, T> f)
     {
