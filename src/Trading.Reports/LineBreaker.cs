@@ -163,16 +163,36 @@ public static class LineBreaker
             }
 
             // Wider than a whole line (a hash, a URL, a run of glued punctuation): break by characters.
+            var placed = 0;   // runes of this segment on the current line
+            var lastPlaced = -1;   // a hanging space may have been dropped in between
             for (var i = first; i < last; i++)
             {
                 if (lineWidth + widths[i] > maxWidth + Epsilon && line.Length > 0)
                 {
                     if (IsSpace(runes[i]))
                         continue;
+                    // Kinsoku still applies here: carry the previous character over rather than start the line
+                    // with a closing mark or end it with an opening one, when both lines still fit.
+                    var carry = placed >= 2 && lastPlaced == i - 1 && (IsNoLineStart(runes[i]) || IsNoLineEnd(runes[i - 1]))
+                        && widths[i - 1] + widths[i] <= maxWidth + Epsilon;
+                    if (carry)
+                    {
+                        line.Length -= runes[i - 1].Utf16SequenceLength;
+                        lineWidth -= widths[i - 1];
+                    }
                     Emit();
+                    placed = 0;
+                    if (carry)
+                    {
+                        line.Append(runes[i - 1].ToString());
+                        lineWidth += widths[i - 1];
+                        placed = 1;
+                    }
                 }
                 line.Append(runes[i].ToString());
                 lineWidth += widths[i];
+                placed++;
+                lastPlaced = i;
             }
         }
         if (line.Length > 0 || !wrapped)

@@ -47,6 +47,13 @@ public sealed class Report
         return this;
     }
 
+    /// <summary>Starts a new page, unless the current one is still empty.</summary>
+    public Report PageBreak()
+    {
+        blocks.Add(new PageBreakBlock());
+        return this;
+    }
+
     /// <summary>Adds a paragraph; line feeds start new lines.</summary>
     public Report Paragraph(string? text)
     {

@@ -121,8 +121,16 @@ public static class ReportFonts
     {
         if (fontData is not null)
             return;
+        fontData = Load(Candidates(), out var from);
+        loadedFrom = from;
+    }
+
+    /// <summary>Reads the first usable font among <paramref name="candidates"/>.</summary>
+    /// <exception cref="InvalidOperationException">None is usable; the message lists each and names the fix.</exception>
+    internal static byte[] Load(IEnumerable<string> candidates, out string loadedFrom)
+    {
         var tried = new List<string>();
-        foreach (var candidate in Candidates())
+        foreach (var candidate in candidates)
         {
             var file = candidate.Split('#')[0];
             if (!File.Exists(file))
@@ -132,9 +140,9 @@ public static class ReportFonts
             }
             try
             {
-                fontData = ReadFontFile(candidate);
+                var data = ReadFontFile(candidate);
                 loadedFrom = candidate;
-                return;
+                return data;
             }
             catch (Exception e) when (e is InvalidDataException or IOException or ArgumentOutOfRangeException or UnauthorizedAccessException)
             {

@@ -37,6 +37,7 @@ public enum ColumnAlign
 public sealed record ReportColumn(string Header, double Width = 1, ColumnAlign Align = ColumnAlign.Left);
 
 internal abstract record Block;
+internal sealed record PageBreakBlock : Block;
 internal sealed record HeadingBlock(string Text) : Block;
 internal sealed record ParagraphBlock(string Text) : Block;
 internal sealed record KeyValuesBlock(IReadOnlyList<(string Key, string Value)> Pairs) : Block;

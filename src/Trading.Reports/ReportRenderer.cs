@@ -89,6 +89,10 @@ internal sealed class ReportRenderer
         {
             switch (block)
             {
+                case PageBreakBlock:
+                    if (y > top + Epsilon)
+                        NewPage();
+                    break;
                 case HeadingBlock h:
                     LayoutHeading(h);
                     break;

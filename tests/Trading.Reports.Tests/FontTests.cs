@@ -44,6 +44,42 @@ public class FontTests
     }
 
     [Fact]
+    public void Missing_or_unusable_fonts_give_an_error_naming_the_fix()
+    {
+        var cff = Path.Combine(Path.GetTempPath(), $"reports-cff-{Guid.NewGuid():N}.otf");
+        var otf = new byte[12 + 16];
+        BinaryPrimitives.WriteUInt32BigEndian(otf, 0x4F54544F);
+        BinaryPrimitives.WriteUInt16BigEndian(otf.AsSpan(4), 1);
+        BinaryPrimitives.WriteUInt32BigEndian(otf.AsSpan(12), 0x43464620);
+        File.WriteAllBytes(cff, otf);
+        try
+        {
+            var e = Assert.Throws<InvalidOperationException>(() => ReportFonts.Load(["/nonexistent/a.ttf", cff], out _));
+
+            Assert.Contains("apt-get install fonts-wqy-microhei", e.Message);
+            Assert.Contains(ReportFonts.EnvironmentVariable, e.Message);
+            Assert.Contains("/nonexistent/a.ttf (absent)", e.Message);
+            Assert.Contains("CFF", e.Message);
+        }
+        finally
+        {
+            File.Delete(cff);
+        }
+    }
+
+    [Fact]
+    public void Second_face_of_a_collection_is_chosen_with_a_suffix()
+    {
+        var path = ReportFonts.Candidates().First(c => c.EndsWith("wqy-microhei.ttc", StringComparison.Ordinal));
+
+        var first = ReportFonts.Load([path], out _);
+        var second = ReportFonts.Load([path + "#1"], out var from);
+
+        Assert.Equal(path + "#1", from);
+        Assert.NotEqual(first, second);
+    }
+
+    [Fact]
     public void Font_is_found_and_reported()
     {
         new Report(new ReportOptions { Culture = "en" }).Paragraph("x").Render();

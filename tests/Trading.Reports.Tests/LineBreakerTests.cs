@@ -58,6 +58,13 @@ public class LineBreakerTests
     }
 
     [Fact]
+    public void Kinsoku_holds_when_an_over_long_token_is_broken_by_characters()
+    {
+        Assert.Equal(["abcde", "fghi", "j。"], Wrap("abcdefghij。", 5));
+        Assert.Equal(["abcd", "(efgh"], Wrap("abcd(efgh", 5));
+    }
+
+    [Fact]
     public void Line_feeds_and_empty_input_are_kept()
     {
         Assert.Equal(["a", "", "b"], Wrap("a\r\n\nb", 10));
@@ -76,7 +83,7 @@ public class LineBreakerTests
     {
         var rng = new Random(20261122);
         const string alphabet = "中文报价投标人。，、（）「」abcXYZ0123456789  -";
-        for (var round = 0; round < 300; round++)
+        for (var round = 0; round < 3000; round++)
         {
             var text = new string(Enumerable.Range(0, rng.Next(0, 120)).Select(_ => alphabet[rng.Next(alphabet.Length)]).ToArray());
             var max = rng.Next(2, 30);

@@ -22,6 +22,12 @@ internal static class Pdf
         return doc.GetPages().Select(p => (p.Width, p.Height, (IReadOnlyList<Letter>)p.Letters.ToList())).ToList();
     }
 
+    public static string? Title(byte[] pdf)
+    {
+        using var doc = PdfDocument.Open(pdf);
+        return doc.Information.Title;
+    }
+
     // Wrapping drops the spaces where lines break and draws lines as separate strings, so compare without spaces.
     public static string Squash(string s) => string.Concat(s.Where(c => !char.IsWhiteSpace(c)));
 

@@ -34,10 +34,12 @@ public class ReportTests
         r.Paragraph("The quick brown fox jumps over the lazy dog.");
         r.Table([new ReportColumn("Bidder", 3), new ReportColumn("Price", 1, ColumnAlign.Right)], [["Acme Ltd", "12.50"]]);
 
-        var page = Assert.Single(Pdf.Pages(r.Render()));
+        var pdf = r.Render();
+        var page = Assert.Single(Pdf.Pages(pdf));
 
         Assert.Contains("Page 1 of 1", page);
         Assert.DoesNotContain("页", page);
+        Assert.Equal("Bid opening record", Pdf.Title(pdf));
         Assert.Contains("Thequickbrownfoxjumpsoverthelazydog.", Pdf.Squash(page));
         Assert.Contains("Acme Ltd", page);
     }
@@ -135,6 +137,19 @@ public class ReportTests
 
         Assert.Contains("投标人", page);
         Assert.Contains(marker, page);
+    }
+
+    [Fact]
+    public void Page_break_starts_a_new_page_but_never_an_empty_one()
+    {
+        var r = new Report(new ReportOptions { Culture = "en" }).PageBreak().Paragraph("one").PageBreak().PageBreak().Paragraph("two");
+
+        var pages = Pdf.Pages(r.Render());
+
+        Assert.Equal(2, pages.Count);
+        Assert.Contains("one", pages[0]);
+        Assert.Contains("Page 2 of 2", pages[1]);
+        Assert.Contains("two", pages[1]);
     }
 
     [Fact]
