@@ -61,6 +61,7 @@ services.AddNotifications(config, dataDir);
 // feature-services:submission
 
 // feature-services:draw
+Trading.Web.Features.Draw.ExpertDrawModule.AddExpertDraw(services, config);
 
 // feature-services:checkin
 
@@ -181,6 +182,7 @@ app.MapPublicLogApi();
 // feature-endpoints:submission
 
 // feature-endpoints:draw
+Trading.Web.Features.Draw.ExpertDrawModule.MapExpertDraw(app);
 
 // feature-endpoints:checkin
 
