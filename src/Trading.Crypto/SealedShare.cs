@@ -86,6 +86,52 @@ public static class ShareSealing
         return new HolderSecret(sealedShare.KeyId, sealedShare.HolderIndex, scalar);
     }
 
+    /// <summary>
+    /// Seals a holder's ceremony transport key (the ECDH key its dealt shares are encrypted to) for one officer,
+    /// in the same record format as a share: the key id is SHA-256 of the transport point, so the record names
+    /// which published point it unlocks. The web ceremony keeps only this record and the public point; the
+    /// holder's secret is rebuilt from the dealt shares when the officer enters the passphrase at the opening.
+    /// </summary>
+    public static SealedShare SealTransportKey(ECDiffieHellman key, int holderIndex, string officerId, string passphrase, Argon2Settings? settings = null)
+    {
+        var point = ShareTransport.PublicPoint(key);
+        var d = key.ExportParameters(true).D!;
+        try
+        {
+            using var secret = new HolderSecret(SHA256.HashData(point), holderIndex, d.ToArray());
+            return Seal(secret, officerId, passphrase, settings);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(d);
+        }
+    }
+
+    /// <summary>Unseals a transport key and checks it is the one whose public point was published.</summary>
+    public static ECDiffieHellman UnsealTransportKey(SealedShare sealedShare, byte[] transportPoint, string passphrase)
+    {
+        P256.Decode(transportPoint, "transport key");
+        if (!CryptographicOperations.FixedTimeEquals(SHA256.HashData(transportPoint), sealedShare.KeyId))
+        {
+            throw new CryptoException(CryptoErrorCode.SealedShareInvalid, "transport key does not match the published point");
+        }
+
+        using var secret = Unseal(sealedShare, passphrase);
+        var d = secret.ScalarBytes.ToArray();
+        try
+        {
+            return ECDiffieHellman.Create(new ECParameters
+            {
+                Curve = ECCurve.NamedCurves.nistP256, D = d,
+                Q = new ECPoint { X = transportPoint[1..33], Y = transportPoint[33..65] },
+            });
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(d);
+        }
+    }
+
     private static byte[] AssociatedData(SealedShare s) => Wire.Concat(
         Wire.Label(Domain), Wire.LengthPrefixed(s.Suite), Wire.LengthPrefixed(s.Kdf),
         Wire.U16(s.Argon2.Parallelism), Wire.U32(s.Argon2.MemoryKiB), Wire.U32(s.Argon2.Iterations),

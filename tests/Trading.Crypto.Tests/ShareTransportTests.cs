@@ -50,3 +50,30 @@ public class ShareTransportTests
         Assert.Equal(CryptoErrorCode.InvalidPoint, Assert.Throws<CryptoException>(() => ShareTransport.Decrypt(p, sent with { EphemeralPoint = badPoint }, bob)).Code);
     }
 }
+
+public class SealedTransportKeyTests
+{
+    [Fact]
+    public void A_sealed_transport_key_unseals_with_its_passphrase_and_decrypts_shares_sent_to_its_point()
+    {
+        var p = new CeremonyParameters("sealed transport", 3, 3);
+        using var key = ShareTransport.CreateTransportKey();
+        var point = ShareTransport.PublicPoint(key);
+        var record = ShareSealing.SealTransportKey(key, 2, "officer-li", "口令 passphrase", SealedShareTests.Fast);
+        var dealer = HolderDealer.Create(p, 1);
+        var sent = ShareTransport.Encrypt(p, dealer.ShareFor(2), point);
+
+        using var back = ShareSealing.UnsealTransportKey(record, point, "口令 passphrase");
+        Assert.Equal(dealer.ShareFor(2).Value, ShareTransport.Decrypt(p, sent, back).Value);
+    }
+
+    [Fact]
+    public void A_wrong_passphrase_or_another_point_is_refused_by_rule()
+    {
+        using var key = ShareTransport.CreateTransportKey();
+        using var other = ShareTransport.CreateTransportKey();
+        var record = ShareSealing.SealTransportKey(key, 1, "officer", "right", SealedShareTests.Fast);
+        Assert.Equal(CryptoErrorCode.WrongPassphrase, Assert.Throws<CryptoException>(() => ShareSealing.UnsealTransportKey(record, ShareTransport.PublicPoint(key), "wrong")).Code);
+        Assert.Equal(CryptoErrorCode.SealedShareInvalid, Assert.Throws<CryptoException>(() => ShareSealing.UnsealTransportKey(record, ShareTransport.PublicPoint(other), "right")).Code);
+    }
+}
