@@ -61,6 +61,8 @@ public class Tender
     /// <summary>Set when a rule check fails during an automatic step; cleared by an authorised correction.</summary>
     public string? LockedReason { get; set; }
     public bool Failed { get; set; }
+    /// <summary>Why the tender failed (rule code and arguments separated by |), e.g. too few bids at the deadline.</summary>
+    public string? FailedReason { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime? DocumentsFirstIssuedAt { get; set; }
     public DateTime? PublishedAt { get; set; }

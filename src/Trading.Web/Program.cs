@@ -12,6 +12,7 @@ using Trading.Web.Demo;
 using Trading.Web.Features.Firms;
 using Trading.Web.Features.Tenders;
 using Trading.Web.Features.Notifications;
+using Trading.Web.Features.Submission;
 using Trading.Web.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -59,6 +60,7 @@ services.AddNotifications(config, dataDir);
 // feature-services:log
 
 // feature-services:submission
+services.AddSubmission(config);
 
 // feature-services:draw
 Trading.Web.Features.Draw.ExpertDrawModule.AddExpertDraw(services, config);
@@ -180,6 +182,7 @@ app.MapPublicLogApi();
 // feature-endpoints:log
 
 // feature-endpoints:submission
+app.MapSubmission();
 
 // feature-endpoints:draw
 Trading.Web.Features.Draw.ExpertDrawModule.MapExpertDraw(app);

@@ -28,7 +28,15 @@ public sealed class DeadlineWatcher(IServiceScopeFactory scopes, TimeProvider cl
         {
             await using var s = scopes.CreateAsyncScope();
             await s.ServiceProvider.GetRequiredService<TenderService>().CloseBiddingAsync(system, id, ct);
+            foreach (var step in s.ServiceProvider.GetServices<IDeadlineStep>())
+                await step.OnDeadlineAsync(id, ct);
         }
         return due.Count;
     }
+}
+
+/// <summary>Work a feature does when a tender's bidding period closes (freeze the bid list, checkpoint the log).</summary>
+public interface IDeadlineStep
+{
+    Task OnDeadlineAsync(Guid tenderId, CancellationToken ct);
 }

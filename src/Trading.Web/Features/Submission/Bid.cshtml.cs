@@ -1,0 +1,87 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using Trading.Domain;
+using Trading.Domain.Bidding;
+using Trading.Web.Infrastructure;
+
+namespace Trading.Web.Features.Submission;
+
+/// <summary>
+/// The bidder's page: the browser zips the opening form and attachments, seals them to the tender's joint key,
+/// signs the manifest and uploads the envelope in chunks. The handlers below only ever see ciphertext.
+/// </summary>
+public sealed class BidModel(BidService bids) : TradingPageModel
+{
+    [FromRoute] public Guid Id { get; set; }
+
+    public SealingDto Sealing { get; private set; } = null!;
+    public List<Bid> MyBids { get; private set; } = [];
+    public string? CannotBid { get; private set; }
+
+    public Task<IActionResult> OnGetAsync(CancellationToken ct) => RunAsync(async () => { await LoadAsync(ct); return Page(); });
+
+    public Task<IActionResult> OnPostStartAsync([FromBody] StartUploadRequest r, CancellationToken ct) =>
+        JsonAsync(async () => { var u = await bids.StartUploadAsync(RequireActor(), Id, r.LotId, r.Length, ct); return new { uploadId = u.Id, received = u.Received }; });
+
+    public Task<IActionResult> OnGetStatusAsync(Guid upload, CancellationToken ct) =>
+        JsonAsync(async () => { var u = await bids.GetUploadAsync(RequireActor(), upload, ct); return new { uploadId = u.Id, received = u.Received, expected = u.ExpectedLength }; });
+
+    public Task<IActionResult> OnPostChunkAsync(Guid upload, long offset, CancellationToken ct) =>
+        JsonAsync(async () => { var u = await bids.AppendAsync(RequireActor(), upload, offset, Request.Body, ct); return new { received = u.Received }; });
+
+    public Task<IActionResult> OnPostCompleteAsync(Guid upload, [FromBody] CompleteUploadRequest r, CancellationToken ct) =>
+        JsonAsync(async () => BidDto.From(await bids.CompleteAsync(RequireActor(), upload, r.SignedManifest.GetRawText(), Request.Headers.UserAgent.ToString(), ct)));
+
+    public async Task<IActionResult> OnPostWithdrawAsync(Guid bid, CancellationToken ct)
+    {
+        var result = await RunAsync(async () =>
+        {
+            await bids.WithdrawAsync(RequireActor(), bid, ct);
+            Flash("Bid.Withdrawn");
+            return RedirectToPage(new { id = Id });
+        });
+        if (result is Microsoft.AspNetCore.Mvc.RazorPages.PageResult) await LoadAsync(ct);
+        return result;
+    }
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
+        var actor = RequireActor();
+        var (t, firm, c) = await bids.PrepareAsync(actor, Id, ct);
+        Sealing = SealingDto.From(t, firm, c);
+        MyBids = await bids.MyBidsAsync(actor, Id, ct);
+        var now = HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+        if (t.Step != LifecycleStep.NoticePublished || now >= t.BidDeadline) CannotBid = T.Explain(new RuleViolation(RuleCodes.DeadlinePassed, t.BidDeadline));
+        else if (firm.CanTrade(now) is { } refusal) CannotBid = T.Explain(refusal);
+        else if (c is not { Status: CeremonyStatus.Complete }) CannotBid = T.Explain(new RuleViolation(BiddingRules.CeremonyNotComplete));
+    }
+
+    /// <summary>The page's script talks JSON: refusals come back as the rule and its explanation in the user's language.</summary>
+    private async Task<IActionResult> JsonAsync(Func<Task<object>> action)
+    {
+        try
+        {
+            return new JsonResult(await action());
+        }
+        catch (RuleViolationException e)
+        {
+            return new JsonResult(new { rule = e.Violation.Code, title = T.Explain(e.Violation) }) { StatusCode = StatusCodes.Status422UnprocessableEntity };
+        }
+        catch (NotFoundException)
+        {
+            return new JsonResult(new { rule = "NotFound", title = T["NotFound"] }) { StatusCode = StatusCodes.Status404NotFound };
+        }
+        catch (ForbiddenException e)
+        {
+            return new JsonResult(new { rule = e.RuleCode, title = T[e.RuleCode] }) { StatusCode = StatusCodes.Status403Forbidden };
+        }
+        catch (Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException)
+        {
+            return new JsonResult(new { rule = "Rule.Concurrency", title = T["Rule.Concurrency"] }) { StatusCode = StatusCodes.Status409Conflict };
+        }
+        catch (JsonException)
+        {
+            return new JsonResult(new { rule = "Rule.BadRequest", title = T["Rule.BadRequest"] }) { StatusCode = StatusCodes.Status400BadRequest };
+        }
+    }
+}

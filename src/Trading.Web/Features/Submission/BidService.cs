@@ -1,0 +1,256 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Trading.Crypto;
+using Trading.Data;
+using Trading.Domain;
+using Trading.Domain.Bidding;
+using Trading.Web.Infrastructure;
+using KeyCeremony = Trading.Domain.Bidding.KeyCeremony;
+
+namespace Trading.Web.Features.Submission;
+
+/// <summary>
+/// Sealed bids in: resumable chunked uploads into a temp file, then one check of the whole envelope (structure,
+/// tender/lot/bidder/joint key, manifest signature, firm, deadline) before it becomes a bid. Until that check
+/// passes nothing is a bid, so a crash or a dropped connection mid-upload can never leave a half-written one.
+/// </summary>
+public sealed class BidService(TradingDbContext db, PublicLog log, IFileStore files, CeremonyService ceremonies, TimeProvider clock,
+    IOptions<SubmissionOptions> options, IOptions<PlatformOptions> platform, IHostEnvironment env)
+{
+    private SubmissionOptions O => options.Value;
+
+    private string UploadDirectory
+    {
+        get
+        {
+            var root = platform.Value.DataDirectory;
+            var dir = Path.Combine(Path.IsPathRooted(root) ? root : Path.Combine(env.ContentRootPath, root), "uploads");
+            Directory.CreateDirectory(dir);
+            return dir;
+        }
+    }
+
+    /// <summary>The context bound into the envelope: tender code, lot number, firm credit code.</summary>
+    public static BidContext ContextOf(Tender t, Lot lot, Organisation firm) => new(t.Code, lot.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), firm.CreditCode ?? firm.Id.ToString("N"));
+
+    /// <summary>Everything a bidder needs to seal: the context strings and the joint key.</summary>
+    public async Task<(Tender Tender, Organisation Firm, KeyCeremony? Ceremony)> PrepareAsync(Actor actor, Guid tenderId, CancellationToken ct)
+    {
+        if (!actor.IsIn(Roles.Bidder)) throw new ForbiddenException(RuleCodes.NotOwner);
+        var t = await db.Tenders.Include(x => x.Lots).FirstOrDefaultAsync(x => x.Id == tenderId, ct) ?? throw new NotFoundException();
+        if (t.Step < LifecycleStep.NoticePublished) throw new NotFoundException();
+        var firm = await db.Organisations.FirstAsync(o => o.Id == actor.OrganisationId, ct);
+        return (t, firm, await ceremonies.GetOrCreateAsync(t, ct));
+    }
+
+    private async Task<(Tender, Lot, Organisation, KeyCeremony)> CheckMayBidAsync(Actor actor, Guid tenderId, Guid lotId, CancellationToken ct)
+    {
+        var (t, firm, c) = await PrepareAsync(actor, tenderId, ct);
+        var lot = t.Lots.FirstOrDefault(l => l.Id == lotId) ?? throw new NotFoundException();
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (t.Step != LifecycleStep.NoticePublished || now >= t.BidDeadline)
+            throw new RuleViolationException(new RuleViolation(RuleCodes.DeadlinePassed, t.BidDeadline));
+        if (firm.CanTrade(now) is { } refusal) throw new RuleViolationException(refusal);
+        if (!await db.DocumentDownloads.AnyAsync(d => d.TenderId == t.Id && d.FirmId == firm.Id, ct))
+            throw new RuleViolationException(new RuleViolation(BiddingRules.DocumentsNotObtained));
+        if (c is not { Status: CeremonyStatus.Complete }) throw new RuleViolationException(new RuleViolation(BiddingRules.CeremonyNotComplete));
+        return (t, lot, firm, c);
+    }
+
+    public async Task<BidUpload> StartUploadAsync(Actor actor, Guid tenderId, Guid lotId, long length, CancellationToken ct)
+    {
+        await CheckMayBidAsync(actor, tenderId, lotId, ct);
+        if (length <= 0 || length > O.MaxBidBytes) throw new RuleViolationException(new RuleViolation(BiddingRules.UploadTooLarge, O.MaxBidBytes / (1024 * 1024)));
+        var u = new BidUpload
+        {
+            TenderId = tenderId, LotId = lotId, FirmId = actor.OrganisationId, UserId = actor.UserId, ExpectedLength = length,
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+        };
+        u.TempPath = Path.Combine(UploadDirectory, u.Id.ToString("N") + ".part");
+        await using (File.Create(u.TempPath)) { }
+        db.Add(u);
+        await db.SaveChangesAsync(ct);
+        return u;
+    }
+
+    /// <summary>An upload of the actor's own firm; anyone else's does not exist for them.</summary>
+    public async Task<BidUpload> GetUploadAsync(Actor actor, Guid uploadId, CancellationToken ct)
+    {
+        var u = await db.Set<BidUpload>().FirstOrDefaultAsync(x => x.Id == uploadId, ct);
+        if (u is null || u.FirmId != actor.OrganisationId || !actor.IsIn(Roles.Bidder)) throw new RuleViolationException(new RuleViolation(BiddingRules.UploadUnknown));
+        return u;
+    }
+
+    /// <summary>
+    /// Writes one chunk at its offset. A chunk must start where the server's copy ends: a client that lost its
+    /// connection asks for the upload's state and resumes from there; a repeated chunk is refused with the offset.
+    /// </summary>
+    public async Task<BidUpload> AppendAsync(Actor actor, Guid uploadId, long offset, Stream body, CancellationToken ct)
+    {
+        var u = await GetUploadAsync(actor, uploadId, ct);
+        if (u.CompletedAt is not null) throw new RuleViolationException(new RuleViolation(BiddingRules.UploadUnknown));
+        var t = await db.Tenders.FirstAsync(x => x.Id == u.TenderId, ct);
+        if (clock.GetUtcNow().UtcDateTime >= t.BidDeadline) throw new RuleViolationException(new RuleViolation(RuleCodes.DeadlinePassed, t.BidDeadline));
+        if (offset != u.Received) throw new RuleViolationException(new RuleViolation(BiddingRules.UploadOffset, offset, u.Received));
+        long written = 0;
+        await using (var f = new FileStream(u.TempPath, FileMode.Open, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous))
+        {
+            f.Position = offset;
+            var buffer = new byte[81920];
+            int n;
+            while ((n = await body.ReadAsync(buffer, ct)) > 0)
+            {
+                written += n;
+                if (written > O.MaxChunkBytes || offset + written > u.ExpectedLength)
+                    throw new RuleViolationException(new RuleViolation(BiddingRules.UploadTooLarge, O.MaxBidBytes / (1024 * 1024)));
+                await f.WriteAsync(buffer.AsMemory(0, n), ct);
+            }
+            f.SetLength(offset + written);
+            await f.FlushAsync(ct);
+            f.Flush(flushToDisk: true);
+        }
+        // Only bytes safely on disk count as received; the conditional update makes a racing duplicate lose.
+        var updated = await db.Set<BidUpload>().Where(x => x.Id == u.Id && x.Received == offset)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Received, offset + written), ct);
+        if (updated == 0) throw new RuleViolationException(new RuleViolation(BiddingRules.UploadOffset, offset, u.Received));
+        u.Received = offset + written;
+        return u;
+    }
+
+    /// <summary>Checks the whole envelope and, if it passes, makes it the firm's bid for the lot and logs it.</summary>
+    public async Task<Bid> CompleteAsync(Actor actor, Guid uploadId, string signedManifestJson, string? userAgent, CancellationToken ct)
+    {
+        var u = await GetUploadAsync(actor, uploadId, ct);
+        if (u.CompletedAt is not null) throw new RuleViolationException(new RuleViolation(BiddingRules.UploadUnknown));
+        if (u.Received != u.ExpectedLength) throw new RuleViolationException(new RuleViolation(BiddingRules.UploadIncomplete, u.Received, u.ExpectedLength));
+        var (t, lot, firm, c) = await CheckMayBidAsync(actor, u.TenderId, u.LotId, ct);
+        var key = CryptoJson.Deserialize<JointKey>(c.JointKeyJson!);
+        var context = ContextOf(t, lot, firm);
+
+        SignedManifest manifest;
+        EnvelopeInfo info;
+        StoredFile stored;
+        try
+        {
+            manifest = CryptoJson.Deserialize<SignedManifest>(signedManifestJson);
+            await using var input = File.OpenRead(u.TempPath);
+            info = await Envelope.ValidateAsync(input, context, key.KeyId, O.MaxBidBytes, null, ct);
+            ManifestSigning.Verify(manifest);
+            manifest.Manifest.CheckDescribes(info);
+            input.Position = 0;
+            stored = await files.SaveAsync(input, O.MaxBidBytes + 1, ct);
+        }
+        catch (CryptoException e)
+        {
+            await log.RecordAsync("bid.refused", t.Id, new { reason = e.Code.ToString(), firm = log.Pseudonym("firm", firm.Id.ToString()), lot = lot.Number }, ct);
+            throw new RuleViolationException(new RuleViolation(BiddingRules.EnvelopeRefused, e.LocalizedMessage(System.Globalization.CultureInfo.CurrentUICulture.Name)));
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            throw new RuleViolationException(new RuleViolation(BiddingRules.EnvelopeRefused, "manifest JSON"));
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var bid = new Bid
+        {
+            TenderId = t.Id, LotId = lot.Id, FirmId = firm.Id, SubmittedByUserId = actor.UserId, StorageKey = stored.Key,
+            EnvelopeSha256 = stored.Sha256, Length = stored.Length, HeaderHash = Convert.ToHexStringLower(info.HeaderHash),
+            EphemeralPoint = info.Header.EphemeralPoint, SignedManifestJson = signedManifestJson, SubmittedAt = now,
+            IpAddress = actor.IpAddress, UserAgent = userAgent is { Length: > 500 } ? userAgent[..500] : userAgent,
+        };
+        try
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await log.LockAsync(ct);
+            var previous = await db.Set<Bid>().Where(b => b.TenderId == t.Id && b.LotId == lot.Id && b.FirmId == firm.Id && b.Status == BidStatus.Valid).ToListAsync(ct);
+            foreach (var p in previous) p.Status = BidStatus.Superseded;
+            db.Add(bid);
+            u.CompletedAt = now;
+            u.BidId = bid.Id;
+            var entry = await log.AppendAsync("bid.submitted", t.Id, new
+            {
+                bid = bid.Id, lot = lot.Number, firm = log.Pseudonym("firm", firm.Id.ToString()), envelopeSha256 = bid.EnvelopeSha256,
+                length = bid.Length, headerHash = bid.HeaderHash, supersedes = previous.Select(p => p.Id).ToArray(),
+            }, ct);
+            bid.LogIndex = entry.Index;
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        catch
+        {
+            files.Delete(stored.Key);
+            throw;
+        }
+        TryDelete(u.TempPath);
+        return bid;
+    }
+
+    public async Task<Bid> WithdrawAsync(Actor actor, Guid bidId, CancellationToken ct)
+    {
+        var bid = await GetOwnAsync(actor, bidId, ct);
+        var t = await db.Tenders.FirstAsync(x => x.Id == bid.TenderId, ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (t.Step != LifecycleStep.NoticePublished || now >= t.BidDeadline) throw new RuleViolationException(new RuleViolation(RuleCodes.DeadlinePassed, t.BidDeadline));
+        if (bid.Status != BidStatus.Valid) throw new RuleViolationException(new RuleViolation(BiddingRules.AlreadyWithdrawn));
+        bid.Status = BidStatus.Withdrawn;
+        bid.WithdrawnAt = now;
+        await log.RecordAsync("bid.withdrawn", t.Id, new { bid = bid.Id, envelopeSha256 = bid.EnvelopeSha256 }, ct);
+        return bid;
+    }
+
+    /// <summary>A bid of the actor's own firm; other firms' bids do not exist for a bidder.</summary>
+    public async Task<Bid> GetOwnAsync(Actor actor, Guid bidId, CancellationToken ct)
+    {
+        var bid = await db.Set<Bid>().FirstOrDefaultAsync(b => b.Id == bidId, ct);
+        if (bid is null || !actor.IsIn(Roles.Bidder) || bid.FirmId != actor.OrganisationId) throw new NotFoundException();
+        return bid;
+    }
+
+    public Task<List<Bid>> MyBidsAsync(Actor actor, Guid tenderId, CancellationToken ct) =>
+        db.Set<Bid>().AsNoTracking().Where(b => b.TenderId == tenderId && b.FirmId == actor.OrganisationId).OrderByDescending(b => b.SubmittedAt).ToListAsync(ct);
+
+    /// <summary>What the public sees after the deadline: how many bids and their envelope hashes, never who or how much.</summary>
+    public async Task<List<string>?> PublicHashesAsync(Tender t, CancellationToken ct)
+    {
+        if (t.Step < LifecycleStep.BidDeadline) return null;
+        return await db.Set<Bid>().Where(b => b.TenderId == t.Id && b.Status == BidStatus.Valid).OrderBy(b => b.EnvelopeSha256).Select(b => b.EnvelopeSha256).ToListAsync(ct);
+    }
+
+    /// <summary>
+    /// At the deadline: the list of valid bid hashes goes into the log (what the opening must open, no more and
+    /// no less), and a tender with too few bids is marked failed for re-tender, citing the rule.
+    /// </summary>
+    public async Task FreezeAsync(Guid tenderId, TenderRules rules, CancellationToken ct)
+    {
+        var t = await db.Tenders.FirstAsync(x => x.Id == tenderId, ct);
+        var bids = await db.Set<Bid>().Where(b => b.TenderId == tenderId && b.Status == BidStatus.Valid).OrderBy(b => b.LogIndex).ToListAsync(ct);
+        if (bids.Count < rules.MinBidsToOpen)
+        {
+            t.Failed = true;
+            t.FailedReason = $"{BiddingRules.NotEnoughBids}|{bids.Count}|{rules.MinBidsToOpen}";
+            t.Version = Guid.NewGuid();
+        }
+        await log.RecordAsync("bids.frozen", tenderId, new
+        {
+            count = bids.Count, bids = bids.Select(b => new { bid = b.Id, envelopeSha256 = b.EnvelopeSha256, logIndex = b.LogIndex }).ToArray(),
+            failed = t.Failed, minimum = rules.MinBidsToOpen,
+        }, ct);
+    }
+
+    /// <summary>Removes temp files of uploads that never completed and whose tender deadline has passed.</summary>
+    public async Task<int> SweepAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var stale = await (from u in db.Set<BidUpload>() join t in db.Tenders on u.TenderId equals t.Id
+                           where u.CompletedAt == null && t.BidDeadline < now select u).ToListAsync(ct);
+        foreach (var u in stale) TryDelete(u.TempPath);
+        db.RemoveRange(stale);
+        await db.SaveChangesAsync(ct);
+        return stale.Count;
+    }
+
+    private static void TryDelete(string path)
+    {
+        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}

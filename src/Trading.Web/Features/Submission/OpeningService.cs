@@ -1,0 +1,238 @@
+using System.IO.Compression;
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Trading.Crypto;
+using Trading.Data;
+using Trading.Domain;
+using Trading.Domain.Bidding;
+using Trading.Web.Infrastructure;
+using KeyCeremony = Trading.Domain.Bidding.KeyCeremony;
+
+namespace Trading.Web.Features.Submission;
+
+/// <summary>One row of the opening record (开标记录).</summary>
+public sealed record OpeningRow(Guid BidId, Guid FirmId, string Firm, int Lot, BidOpeningStatus? Status, long? PriceFen, int? DurationDays,
+    string? ProjectManager, string? Problem, string EnvelopeSha256, string? ReceiptHash, DateTime? ConfirmedAt);
+
+/// <summary>
+/// The three-key opening: each holder's officer enters the passphrase after the deadline; the server rebuilds that
+/// holder's secret in memory, computes partial decryptions with proofs for every frozen bid, and discards the
+/// secret. When all partials are in, every bid is decrypted and its opening form read; failures are classified.
+/// </summary>
+public sealed class OpeningService(TradingDbContext db, PublicLog log, CeremonyService ceremonies, IFileStore files, TimeProvider clock)
+{
+    public const int MaxFormBytes = 64 * 1024;
+
+    public async Task<(Tender Tender, KeyCeremony Ceremony)> LoadAsync(Guid tenderId, CancellationToken ct)
+    {
+        var t = await db.Tenders.Include(x => x.Lots).FirstOrDefaultAsync(x => x.Id == tenderId, ct) ?? throw new NotFoundException();
+        var c = await ceremonies.GetOrCreateAsync(t, ct) ?? throw new RuleViolationException(new RuleViolation(BiddingRules.NotPublished));
+        return (t, c);
+    }
+
+    private Task<List<Bid>> FrozenBidsAsync(Guid tenderId, CancellationToken ct) =>
+        db.Set<Bid>().Where(b => b.TenderId == tenderId && b.Status == BidStatus.Valid).OrderBy(b => b.LogIndex).ToListAsync(ct);
+
+    /// <summary>A holder's officer gives its partial decryptions by entering the passphrase.</summary>
+    public async Task GivePartialsAsync(Actor actor, ClaimsPrincipal user, Guid tenderId, string passphrase, CancellationToken ct)
+    {
+        var (t, c) = await LoadAsync(tenderId, ct);
+        var holder = ceremonies.HolderFor(actor, user, c);
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (t.Step < LifecycleStep.BidDeadline || now < t.BidDeadline)
+            throw new RuleViolationException(new RuleViolation(BiddingRules.OpeningBeforeDeadline, t.BidDeadline));
+        if (t.Failed) throw new RuleViolationException(new RuleViolation(BiddingRules.TenderFailed));
+        if (await db.Set<Bid>().AnyAsync(b => b.TenderId == tenderId && b.OpeningStatus != null, ct))
+            throw new RuleViolationException(new RuleViolation(BiddingRules.AlreadyOpened));
+        if (holder.PartialsJson is not null) throw new RuleViolationException(new RuleViolation(BiddingRules.PartialsAlreadyGiven));
+
+        var bids = await FrozenBidsAsync(tenderId, ct);
+        var key = CryptoJson.Deserialize<JointKey>(c.JointKeyJson!);
+        IReadOnlyList<PartialDecryption> partials;
+        using (var secret = await ceremonies.UnlockAsync(tenderId, c, holder, passphrase, ct))
+            partials = ThresholdOpening.PartialDecryptBatch(secret, key, bids.Select(b => b.EphemeralPoint));
+        holder.PartialsJson = CryptoJson.Serialize(partials);
+        holder.PartialsAt = now;
+        holder.PartialsVia = "server";
+        holder.Version = Guid.NewGuid();
+        c.Version = Guid.NewGuid();
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await log.AppendAsync("opening.partials", tenderId, new
+        {
+            ceremony = c.CeremonyId, holder = holder.HolderIndex, bids = bids.Count, via = holder.PartialsVia,
+            partialsSha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(holder.PartialsJson))),
+            officer = log.Pseudonym("user", actor.UserId.ToString()),
+        }, ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+
+        if (c.Holders.Count(h => h.PartialsJson is not null) >= c.Threshold)
+            await OpenAsync(t, c, bids, ct);
+    }
+
+    /// <summary>Combines the partials, decrypts every bid and records the opening; each failure keeps its evidence.</summary>
+    private async Task OpenAsync(Tender t, KeyCeremony c, List<Bid> bids, CancellationToken ct)
+    {
+        var key = CryptoJson.Deserialize<JointKey>(c.JointKeyJson!);
+        var byHolder = c.Holders.Where(h => h.PartialsJson is not null)
+            .ToDictionary(h => h.HolderIndex, h => CryptoJson.Deserialize<List<PartialDecryption>>(h.PartialsJson!));
+        var firms = await db.Organisations.Where(o => bids.Select(b => b.FirmId).Contains(o.Id)).ToDictionaryAsync(o => o.Id, ct);
+        var lots = t.Lots.ToDictionary(l => l.Id);
+        var transcript = new List<BidOpening>();
+        for (var i = 0; i < bids.Count; i++)
+        {
+            var bid = bids[i];
+            var partials = byHolder.Values.Select(list => list[i]).ToList();
+            try
+            {
+                var combination = ThresholdOpening.Combine(key, bid.EphemeralPoint, partials);
+                var context = BidService.ContextOf(t, lots[bid.LotId], firms[bid.FirmId]);
+                await using var envelope = files.OpenRead(bid.StorageKey);
+                var actualSha = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(envelope, ct));
+                if (actualSha != bid.EnvelopeSha256)
+                {
+                    // The stored file no longer matches the receipt: the platform's fault, not the bidder's.
+                    Fail(bid, BidOpeningStatus.EnvelopeCorrupt, $"stored envelope {actualSha} differs from receipt {bid.EnvelopeSha256}");
+                    continue;
+                }
+                envelope.Position = 0;
+                await using var plain = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose);
+                var header = await Envelope.DecryptAsync(envelope, plain, key, combination, context, ct);
+                transcript.Add(OpeningTranscript.Record(header, Convert.FromHexString(bid.EnvelopeSha256), partials, combination));
+                plain.Position = 0;
+                ReadForm(bid, plain);
+            }
+            catch (CryptoException e)
+            {
+                Fail(bid, BidOpeningStatus.EnvelopeCorrupt, $"{e.Code}: {e.LocalizedMessage("en")}");
+            }
+        }
+
+        var record = new OpeningTranscript(1, key, transcript);
+        var json = CryptoJson.Serialize(record);
+        await using var ms = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json));
+        var stored = await files.SaveAsync(ms, ms.Length + 1, ct);
+        c.TranscriptStorageKey = stored.Key;
+        c.TranscriptSha256 = stored.Sha256;
+        c.OpenedAt = clock.GetUtcNow().UtcDateTime;
+        c.Version = Guid.NewGuid();
+        await log.RecordAsync("opening.completed", t.Id, new
+        {
+            ceremony = c.CeremonyId, transcriptSha256 = stored.Sha256,
+            bids = bids.Select(b => new { bid = b.Id, firm = log.Pseudonym("firm", b.FirmId.ToString()), status = b.OpeningStatus.ToString(), priceFen = b.PriceFen, durationDays = b.DurationDays }).ToArray(),
+        }, ct);
+    }
+
+    private static void Fail(Bid bid, BidOpeningStatus status, string problem)
+    {
+        bid.OpeningStatus = status;
+        bid.OpeningProblem = problem.Length > 1000 ? problem[..1000] : problem;
+    }
+
+    /// <summary>Reads opening-form.json from the decrypted ZIP; a bid without a valid form is recorded as such.</summary>
+    private static void ReadForm(Bid bid, Stream zipStream)
+    {
+        try
+        {
+            using var zip = new ZipArchive(zipStream, ZipArchiveMode.Read, leaveOpen: true);
+            var entry = zip.GetEntry("opening-form.json");
+            if (entry is null || entry.Length > MaxFormBytes) { Fail(bid, BidOpeningStatus.FormInvalid, "opening-form.json missing or larger than 64 KiB"); return; }
+            using var s = entry.Open();
+            var form = JsonSerializer.Deserialize<OpeningForm>(s, new JsonSerializerOptions(JsonSerializerDefaults.Web));
+            if (form is null || form.PriceYuan <= 0 || form.DurationDays <= 0 || string.IsNullOrWhiteSpace(form.ProjectManager) || Money.Fen(form.PriceYuan) is not { } fen)
+            {
+                Fail(bid, BidOpeningStatus.FormInvalid, "opening form incomplete: price, duration and project manager are required");
+                return;
+            }
+            bid.OpeningStatus = BidOpeningStatus.Opened;
+            bid.PriceFen = fen;
+            bid.DurationDays = form.DurationDays;
+            bid.ProjectManager = Trim(form.ProjectManager, 100);
+            bid.ProjectManagerIdHash = string.IsNullOrEmpty(form.ProjectManagerId) ? null
+                : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(form.ProjectManagerId.Trim().ToUpperInvariant())));
+            bid.KeyStaff = Trim(form.KeyStaff, 1000);
+            bid.BondAccount = Trim(form.BondAccount, 100);
+            bid.AttachmentsJson = JsonSerializer.Serialize(zip.Entries.Where(e => e.FullName != "opening-form.json")
+                .Select(e => new { name = e.FullName, length = e.Length }).ToArray());
+        }
+        catch (Exception e) when (e is InvalidDataException or JsonException or NotSupportedException)
+        {
+            Fail(bid, BidOpeningStatus.FormInvalid, $"not a readable bid package: {e.Message}");
+        }
+    }
+
+    private static string? Trim(string? s, int max) => s is null ? null : s.Length > max ? s[..max] : s;
+
+    /// <summary>
+    /// The opening record. Bidders who bid in this tender see it (as at a live opening), with the owner side and
+    /// the oversight offices; nobody sees it before the opening.
+    /// </summary>
+    public async Task<(Tender Tender, KeyCeremony Ceremony, List<OpeningRow> Rows)> RecordAsync(Actor actor, Guid tenderId, CancellationToken ct)
+    {
+        var (t, c) = await LoadAsync(tenderId, ct);
+        var bids = await db.Set<Bid>().AsNoTracking().Where(b => b.TenderId == tenderId && b.Status == BidStatus.Valid).OrderBy(b => b.LogIndex).ToListAsync(ct);
+        var allowed = actor.IsOversight || TenderServiceAccess.IsOwnerSide(actor, t) || (actor.IsIn(Roles.Bidder) && bids.Any(b => b.FirmId == actor.OrganisationId));
+        if (!allowed) throw new ForbiddenException(RuleCodes.NotOwner);
+        if (c.OpenedAt is null) return (t, c, []);
+        var firms = await db.Organisations.Where(o => bids.Select(b => b.FirmId).Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
+        var lots = t.Lots.ToDictionary(l => l.Id, l => l.Number);
+        return (t, c, bids.Select(b => new OpeningRow(b.Id, b.FirmId, firms[b.FirmId], lots[b.LotId], b.OpeningStatus, b.PriceFen, b.DurationDays, b.ProjectManager,
+            b.OpeningProblem, b.EnvelopeSha256, b.ReceiptJson is null ? null : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(b.ReceiptJson))),
+            b.ConfirmedAt)).ToList());
+    }
+
+    public async Task ConfirmAsync(Actor actor, Guid tenderId, CancellationToken ct)
+    {
+        var bid = await db.Set<Bid>().FirstOrDefaultAsync(b => b.TenderId == tenderId && b.FirmId == actor.OrganisationId && b.Status == BidStatus.Valid && b.OpeningStatus != null, ct);
+        if (bid is null || !actor.IsIn(Roles.Bidder)) throw new NotFoundException();
+        bid.ConfirmedAt ??= clock.GetUtcNow().UtcDateTime;
+        await log.RecordAsync("opening.confirmed", tenderId, new { bid = bid.Id, firm = log.Pseudonym("firm", bid.FirmId.ToString()) }, ct);
+    }
+
+    public async Task<OpeningObjection> ObjectAsync(Actor actor, Guid tenderId, string text, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(text) || text.Length > 2000) throw new RuleViolationException(new RuleViolation(BiddingRules.ObjectionEmpty, 2000));
+        if (!actor.IsIn(Roles.Bidder) || !await db.Set<Bid>().AnyAsync(b => b.TenderId == tenderId && b.FirmId == actor.OrganisationId && b.OpeningStatus != null, ct))
+            throw new NotFoundException();
+        var o = new OpeningObjection { TenderId = tenderId, FirmId = actor.OrganisationId, RaisedByUserId = actor.UserId, Text = text.Trim(), RaisedAt = clock.GetUtcNow().UtcDateTime };
+        db.Add(o);
+        await log.RecordAsync("opening.objection", tenderId, new { objection = o.Id, firm = log.Pseudonym("firm", o.FirmId.ToString()) }, ct);
+        return o;
+    }
+
+    public async Task AnswerAsync(Actor actor, Guid tenderId, Guid objectionId, string answer, CancellationToken ct)
+    {
+        var (t, _) = await LoadAsync(tenderId, ct);
+        if (!actor.IsOversight && !TenderServiceAccess.IsOwnerSide(actor, t)) throw new ForbiddenException(RuleCodes.NotOwner);
+        if (string.IsNullOrWhiteSpace(answer) || answer.Length > 2000) throw new RuleViolationException(new RuleViolation(BiddingRules.ObjectionEmpty, 2000));
+        var o = await db.Set<OpeningObjection>().FirstOrDefaultAsync(x => x.Id == objectionId && x.TenderId == tenderId, ct) ?? throw new NotFoundException();
+        o.Answer = answer.Trim();
+        o.AnsweredByUserId = actor.UserId;
+        o.AnsweredAt = clock.GetUtcNow().UtcDateTime;
+        await log.RecordAsync("opening.objection.answered", tenderId, new { objection = o.Id }, ct);
+    }
+
+    public async Task<List<OpeningObjection>> ObjectionsAsync(Actor actor, Guid tenderId, CancellationToken ct)
+    {
+        var q = db.Set<OpeningObjection>().AsNoTracking().Where(o => o.TenderId == tenderId);
+        // A bidder sees its own objections only; the owner side and oversight see all.
+        if (actor.IsIn(Roles.Bidder)) q = q.Where(o => o.FirmId == actor.OrganisationId);
+        return await q.OrderBy(o => o.RaisedAt).ToListAsync(ct);
+    }
+
+    public async Task<(string Json, string Sha256)> TranscriptAsync(Actor actor, Guid tenderId, CancellationToken ct)
+    {
+        var (_, c, _) = await RecordAsync(actor, tenderId, ct);
+        if (c.TranscriptStorageKey is null) throw new NotFoundException();
+        await using var s = files.OpenRead(c.TranscriptStorageKey);
+        using var r = new StreamReader(s);
+        return (await r.ReadToEndAsync(ct), c.TranscriptSha256!);
+    }
+}
+
+internal static class TenderServiceAccess
+{
+    public static bool IsOwnerSide(Actor actor, Tender t) => Tenders.TenderService.IsOwnerSide(actor, t);
+}
