@@ -350,6 +350,316 @@ namespace Trading.Data.Sqlite.Migrations
                     b.ToTable("Notification");
                 });
 
+            modelBuilder.Entity("Trading.Domain.Bidding.Bid", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AttachmentsJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BondAccount")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ConfirmedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("DurationDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EnvelopeSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("EphemeralPoint")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<Guid>("FirmId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HeaderHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IpAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("KeyStaff")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Length")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LogIndex")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("LotId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OpeningProblem")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("OpeningStatus")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PriceFen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProjectManager")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProjectManagerIdHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReceiptJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SignedManifestJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StorageKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("SubmittedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SubmittedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TenderId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserAgent")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("WithdrawnAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FirmId");
+
+                    b.HasIndex("LotId");
+
+                    b.HasIndex("TenderId", "FirmId", "Status");
+
+                    b.ToTable("Bid");
+                });
+
+            modelBuilder.Entity("Trading.Domain.Bidding.BidUpload", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("BidId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpectedLength")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("FirmId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("LotId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Received")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TempPath")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TenderId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenderId", "FirmId");
+
+                    b.ToTable("BidUpload");
+                });
+
+            modelBuilder.Entity("Trading.Domain.Bidding.KeyCeremony", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CeremonyId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CommitmentsJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EncryptedSharesJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("JointKeyJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("KeyIdHex")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("OpenedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("TenderId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Threshold")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TranscriptSha256")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TranscriptStorageKey")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenderId")
+                        .IsUnique();
+
+                    b.ToTable("KeyCeremony");
+                });
+
+            modelBuilder.Entity("Trading.Domain.Bidding.KeyHolder", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FailedPassphraseAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("HolderIndex")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("JoinedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("KeyCeremonyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastHealthCheckAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("OfficerUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("PartialsAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PartialsJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PartialsVia")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Role")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SealedTransportKeyJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("TransportPoint")
+                        .HasColumnType("BLOB");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("KeyCeremonyId", "HolderIndex")
+                        .IsUnique();
+
+                    b.ToTable("KeyHolder");
+                });
+
+            modelBuilder.Entity("Trading.Domain.Bidding.OpeningObjection", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Answer")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("AnsweredAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("AnsweredByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("FirmId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("RaisedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RaisedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TenderId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenderId");
+
+                    b.ToTable("OpeningObjection");
+                });
+
             modelBuilder.Entity("Trading.Domain.Clarification", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1045,6 +1355,9 @@ namespace Trading.Data.Sqlite.Migrations
                     b.Property<bool>("Failed")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("FailedReason")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("LockedReason")
                         .HasColumnType("TEXT");
 
@@ -1196,6 +1509,45 @@ namespace Trading.Data.Sqlite.Migrations
                     b.HasOne("Trading.Data.AppUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Trading.Domain.Bidding.Bid", b =>
+                {
+                    b.HasOne("Trading.Domain.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("FirmId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Trading.Domain.Lot", null)
+                        .WithMany()
+                        .HasForeignKey("LotId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Trading.Domain.Tender", null)
+                        .WithMany()
+                        .HasForeignKey("TenderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Trading.Domain.Bidding.KeyCeremony", b =>
+                {
+                    b.HasOne("Trading.Domain.Tender", null)
+                        .WithMany()
+                        .HasForeignKey("TenderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Trading.Domain.Bidding.KeyHolder", b =>
+                {
+                    b.HasOne("Trading.Domain.Bidding.KeyCeremony", null)
+                        .WithMany("Holders")
+                        .HasForeignKey("KeyCeremonyId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -1359,6 +1711,11 @@ namespace Trading.Data.Sqlite.Migrations
                         .HasForeignKey("TenderId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Trading.Domain.Bidding.KeyCeremony", b =>
+                {
+                    b.Navigation("Holders");
                 });
 
             modelBuilder.Entity("Trading.Domain.Experts.EvaluationSession", b =>

@@ -24,6 +24,8 @@ public class TradingFactory : WebApplicationFactory<Program>
     public TestClock Clock { get; } = new(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero));
     public bool Demo { get; init; } = true;
     public int SignInPerMinute { get; init; } = 10_000;
+    /// <summary>Extra configuration a test class needs (keys as in appsettings, e.g. "Submission:Argon2MemoryKiB").</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 
     public TradingFactory(string connectionString) => _connectionString = connectionString;
 
@@ -36,10 +38,13 @@ public class TradingFactory : WebApplicationFactory<Program>
         builder.UseSetting("Platform:Demo", Demo ? "true" : "false");
         builder.UseSetting("PasswordHash:MemoryKiB", "1024");
         builder.UseSetting("PasswordHash:Iterations", "1");
+        builder.UseSetting("Submission:Argon2MemoryKiB", "1024");
+        builder.UseSetting("Submission:Argon2Iterations", "1");
         builder.UseSetting("RateLimits:SignInPerMinute", SignInPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
         // Scheduled jobs run on demand in tests (RunJobAsync), after the test moves the clock.
         builder.UseSetting("Jobs:Enabled", "false");
         builder.UseSetting("Platform:MaxFirmDocumentBytes", (1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var (k, v) in Settings) builder.UseSetting(k, v);
         builder.ConfigureServices(s =>
         {
             s.RemoveAll<TimeProvider>();
@@ -92,11 +97,12 @@ public abstract class WebTest(PostgresServer pg) : IAsyncLifetime
 {
     protected TradingFactory App { get; private set; } = null!;
     protected virtual bool Demo => true;
+    protected virtual IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>();
 
     public async ValueTask InitializeAsync()
     {
         var cs = await pg.CreateDatabaseAsync(GetType().Name);
-        App = new TradingFactory(cs) { Demo = Demo };
+        App = new TradingFactory(cs) { Demo = Demo, Settings = Settings };
         _ = App.Services; // builds the host: migrates and seeds
     }
 

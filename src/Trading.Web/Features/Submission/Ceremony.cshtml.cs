@@ -26,13 +26,13 @@ public sealed class CeremonyModel(OpeningService openings, CeremonyService cerem
 
     public Task<IActionResult> OnGetAsync(CancellationToken ct) => RunAsync(async () => { await LoadAsync(ct); return Page(); });
 
-    public Task<IActionResult> OnPostJoinAsync(CancellationToken ct) => Act(ct, () => ceremonies.JoinAsync(RequireActor(), User, Id, Passphrase, Confirm, ct), "Bid.Ceremony.JoinDone");
+    public Task<IActionResult> OnPostJoinAsync(CancellationToken ct) => Act(() => ceremonies.JoinAsync(RequireActor(), User, Id, Passphrase, Confirm, ct), "Bid.Ceremony.JoinDone", ct);
 
-    public Task<IActionResult> OnPostCheckAsync(CancellationToken ct) => Act(ct, () => ceremonies.HealthCheckAsync(RequireActor(), User, Id, Passphrase, ct), "Bid.Ceremony.CheckOk");
+    public Task<IActionResult> OnPostCheckAsync(CancellationToken ct) => Act(() => ceremonies.HealthCheckAsync(RequireActor(), User, Id, Passphrase, ct), "Bid.Ceremony.CheckOk", ct);
 
-    public Task<IActionResult> OnPostOpenAsync(CancellationToken ct) => Act(ct, () => openings.GivePartialsAsync(RequireActor(), User, Id, Passphrase, ct), "Bid.Ceremony.PartialsGiven");
+    public Task<IActionResult> OnPostOpenAsync(CancellationToken ct) => Act(() => openings.GivePartialsAsync(RequireActor(), User, Id, Passphrase, ct), "Bid.Ceremony.PartialsGiven", ct);
 
-    private async Task<IActionResult> Act(CancellationToken ct, Func<Task> action, string done)
+    private async Task<IActionResult> Act(Func<Task> action, string done, CancellationToken ct)
     {
         var result = await RunAsync(async () =>
         {

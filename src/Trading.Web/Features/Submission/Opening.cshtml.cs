@@ -8,7 +8,7 @@ using KeyCeremony = Trading.Domain.Bidding.KeyCeremony;
 namespace Trading.Web.Features.Submission;
 
 /// <summary>The opening record: read out as at a live opening, confirmed or objected to by each bidder, printable.</summary>
-public sealed class OpeningModel(OpeningService openings) : TradingPageModel
+public sealed class OpeningModel(OpeningService openings, CentreTime time) : TradingPageModel
 {
     [FromRoute] public Guid Id { get; set; }
     [BindProperty] public string Text { get; set; } = "";
@@ -42,9 +42,9 @@ public sealed class OpeningModel(OpeningService openings) : TradingPageModel
         var r = new Report(new ReportOptions
         {
             Culture = culture, Title = T["Bid.Opening.PdfTitle"], Subtitle = $"{Tender.Code} {Tender.Title}",
-            Footer = T["Bid.Opening.PdfFooter", Time.Format(Ceremony.OpenedAt.Value), Ceremony.TranscriptSha256 ?? ""],
+            Footer = T["Bid.Opening.PdfFooter", time.Format(Ceremony.OpenedAt.Value), Ceremony.TranscriptSha256 ?? ""],
         });
-        r.KeyValues((T["Tender.Deadline"], Time.Format(Tender.BidDeadline)), (T["Bid.Opening.OpenedAt"], Time.Format(Ceremony.OpenedAt.Value)),
+        r.KeyValues((T["Tender.Deadline"], time.Format(Tender.BidDeadline)), (T["Bid.Opening.OpenedAt"], time.Format(Ceremony.OpenedAt.Value)),
             (T["Bid.KeyId"], Ceremony.KeyIdHex), (T["Bid.Opening.Transcript"], Ceremony.TranscriptSha256));
         r.Table(
         [

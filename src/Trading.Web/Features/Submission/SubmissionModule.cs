@@ -20,6 +20,7 @@ public static class SubmissionModule
         services.AddScoped<BidService>();
         services.AddScoped<OpeningService>();
         services.AddScoped<IDeadlineStep, FreezeBidsAtDeadline>();
+        services.AddScoped<Demo.IDemoSeed, SubmissionDemo>();
         services.PostConfigure<RazorPagesOptions>(o =>
         {
             o.Conventions.AuthorizeFolder("/Submission");

@@ -1,0 +1,100 @@
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Trading.Crypto;
+
+namespace Trading.Web.Tests.Infrastructure;
+
+/// <summary>The bidder's and key holders' side of a tender, done the way real clients do it.</summary>
+public static class Bidding
+{
+    public const string Passphrase = "correct horse battery 口令";
+    public static readonly string[] Holders = ["supervisor", "centre", "owner1"];
+
+    public static Dictionary<string, string> FastSettings => new()
+    {
+        ["Submission:Argon2MemoryKiB"] = "1024", ["Submission:Argon2Iterations"] = "1", ["Submission:RequireTwoFactorForHolders"] = "false",
+    };
+
+    public static async Task<HttpResponseMessage> HolderPostAsync(TradingFactory app, string user, Guid tenderId, string handler, string passphrase = Passphrase)
+    {
+        var c = await Browser.SignInAsync(app, user);
+        return await Browser.PostFormAsync(c, $"/Submission/Ceremony/{tenderId}", $"/Submission/Ceremony/{tenderId}?handler={handler}",
+            new Dictionary<string, string> { ["Passphrase"] = passphrase, ["Confirm"] = passphrase });
+    }
+
+    public static async Task JoinAllAsync(TradingFactory app, Guid tenderId)
+    {
+        foreach (var u in Holders)
+        {
+            var r = await HolderPostAsync(app, u, tenderId, "Join");
+            Assert.True(r.StatusCode == HttpStatusCode.Redirect, $"{u} could not join: {await r.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    public static async Task ObtainDocumentsAsync(HttpClient bidder, Guid tenderId)
+    {
+        var t = await (await bidder.GetAsync($"/api/tenders/{tenderId}")).Json();
+        var doc = t.GetProperty("documents")[0].GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.OK, (await bidder.GetAsync($"/api/tenders/{tenderId}/documents/{doc}")).StatusCode);
+    }
+
+    public sealed record Sealed(byte[] Envelope, string SignedManifestJson, Guid LotId);
+
+    /// <summary>Zips an opening form (and one attachment), seals it to the tender's joint key and signs the manifest.</summary>
+    public static async Task<Sealed> SealAsync(HttpClient bidder, Guid tenderId, decimal priceYuan, int durationDays = 180, string pm = "张伟", string? jointKeyHex = null)
+    {
+        var s = await (await bidder.GetAsync($"/api/tenders/{tenderId}/sealing")).Json();
+        var lot = s.GetProperty("lots")[0];
+        var key = JointKeyFrom(jointKeyHex ?? s.GetProperty("jointKey").GetString()!);
+        var context = new BidContext(s.GetProperty("tender").GetString()!, lot.GetProperty("lotContext").GetString()!, s.GetProperty("bidder").GetString()!);
+        var zip = BidZip(priceYuan, durationDays, pm);
+        using var output = new MemoryStream();
+        var result = await Envelope.SealAsync(new MemoryStream(zip), output, key, context);
+        using var signer = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var signed = ManifestSigning.Sign(result.ToManifest(), signer);
+        return new Sealed(output.ToArray(), CryptoJson.Serialize(signed), lot.GetProperty("id").GetGuid());
+    }
+
+    /// <summary>A joint key object for sealing from the public point alone (what a bidder's browser has).</summary>
+    public static JointKey JointKeyFrom(string hex)
+    {
+        var y = Convert.FromHexString(hex);
+        return new JointKey(CryptoSuites.P256, "bidder-view", 3, 3, y, [], JointKey.ComputeKeyId(y));
+    }
+
+    public static byte[] BidZip(decimal priceYuan, int durationDays, string pm, string? form = null)
+    {
+        using var ms = new MemoryStream();
+        using (var zip = new ZipArchive(ms, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            using (var w = new StreamWriter(zip.CreateEntry("opening-form.json").Open(), Encoding.UTF8))
+                w.Write(form ?? JsonSerializer.Serialize(new { priceYuan, durationDays, projectManager = pm, projectManagerId = "110101199001011234", keyStaff = "李娜 技术负责人", bondAccount = "6222 0000 1111 2222" }));
+            using (var w = new StreamWriter(zip.CreateEntry("files/technical.txt").Open(), Encoding.UTF8))
+                w.Write("施工组织设计 technical proposal");
+        }
+        return ms.ToArray();
+    }
+
+    /// <summary>Uploads in chunks through the API and completes; returns the completion response.</summary>
+    public static async Task<HttpResponseMessage> UploadAsync(HttpClient bidder, Guid tenderId, Sealed bid, int chunk = 64 * 1024)
+    {
+        var start = await bidder.PostAsJsonAsync($"/api/tenders/{tenderId}/bids/uploads", new { lotId = bid.LotId, length = bid.Envelope.LongLength });
+        if (start.StatusCode != HttpStatusCode.Created) return start;
+        var uid = (await start.Json()).GetProperty("uploadId").GetGuid();
+        for (var offset = 0; offset < bid.Envelope.Length; offset += chunk)
+        {
+            var part = new ByteArrayContent(bid.Envelope, offset, Math.Min(chunk, bid.Envelope.Length - offset));
+            var r = await bidder.PutAsync($"/api/bids/uploads/{uid}?offset={offset}", part);
+            if (!r.IsSuccessStatusCode) return r;
+        }
+        return await CompleteAsync(bidder, uid, bid.SignedManifestJson);
+    }
+
+    public static Task<HttpResponseMessage> CompleteAsync(HttpClient bidder, Guid uploadId, string signedManifestJson) =>
+        bidder.PostAsync($"/api/bids/uploads/{uploadId}/complete",
+            new StringContent($"{{\"signedManifest\":{signedManifestJson}}}", Encoding.UTF8, "application/json"));
+}

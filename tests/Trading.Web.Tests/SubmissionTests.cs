@@ -1,0 +1,242 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Trading.Crypto;
+using Trading.Domain.Bidding;
+using Trading.Web.Tests.Infrastructure;
+using UglyToad.PdfPig;
+
+namespace Trading.Web.Tests;
+
+/// <summary>Sealed bids in and the three-key opening, through the API and the holders' pages, on real PostgreSQL.</summary>
+public class SubmissionTests(PostgresServer pg) : WebTest(pg)
+{
+    protected override IReadOnlyDictionary<string, string> Settings => Bidding.FastSettings;
+
+    private async Task<(Guid Tender, DateTime Deadline)> ReadyTenderAsync()
+    {
+        var deadline = App.Clock.GetUtcNow().UtcDateTime.AddDays(25);
+        var id = await TestApi.PublishedTenderAsync(await App.ApiAsync("owner1"), deadline);
+        await Bidding.JoinAllAsync(App, id);
+        return (id, deadline);
+    }
+
+    private async Task<HttpClient> BidderAsync(string user, Guid tender)
+    {
+        var c = await App.ApiAsync(user);
+        await Bidding.ObtainDocumentsAsync(c, tender);
+        return c;
+    }
+
+    private void PassDeadline(DateTime deadline) => App.Clock.Set(new DateTimeOffset(deadline.AddMinutes(1), TimeSpan.Zero));
+
+    [Fact]
+    public async Task Three_bids_sealed_uploaded_and_opened_by_the_three_holders_give_the_right_prices_transcript_and_pdf()
+    {
+        var (id, deadline) = await ReadyTenderAsync();
+        decimal[] prices = [1_234_567.89m, 1_100_000m, 999_999.50m];
+        for (var i = 0; i < 3; i++)
+        {
+            var bidder = await BidderAsync($"bidder0{i + 1}", id);
+            var r = await Bidding.UploadAsync(bidder, id, await Bidding.SealAsync(bidder, id, prices[i]));
+            Assert.True(r.StatusCode == HttpStatusCode.OK, await r.Content.ReadAsStringAsync());
+        }
+        // Before the deadline nobody, not even the holders, can open.
+        var early = await Bidding.HolderPostAsync(App, "supervisor", id, "Open");
+        Assert.Equal(HttpStatusCode.OK, early.StatusCode);
+        Assert.Contains("前不得开标", await early.Content.ReadAsStringAsync(), StringComparison.Ordinal); // holders prefer zh-CN
+        Assert.All(App.WithDb(db => db.Set<KeyHolder>().Where(h => db.Set<Trading.Domain.Bidding.KeyCeremony>().Any(c => c.Id == h.KeyCeremonyId && c.TenderId == id)).ToList()),
+            h => Assert.Null(h.PartialsJson));
+
+        PassDeadline(deadline);
+        await App.RunDeadlineJobAsync();
+        var frozen = App.WithDb(db => db.LogEntries.Single(e => e.TenderId == id && e.Type == "bids.frozen"));
+        Assert.Contains("\"count\":3", frozen.Payload, StringComparison.Ordinal);
+
+        // One holder alone opens nothing.
+        Assert.Equal(HttpStatusCode.Redirect, (await Bidding.HolderPostAsync(App, "supervisor", id, "Open")).StatusCode);
+        var supervisorApi = await App.ApiAsync("supervisor");
+        Assert.Null((await (await supervisorApi.GetAsync($"/api/tenders/{id}/opening")).Json()).GetProperty("openedAt").GetString());
+        Assert.Equal(HttpStatusCode.Redirect, (await Bidding.HolderPostAsync(App, "centre", id, "Open")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await Bidding.HolderPostAsync(App, "owner1", id, "Open")).StatusCode);
+
+        var record = await (await supervisorApi.GetAsync($"/api/tenders/{id}/opening")).Json();
+        var rows = record.GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal(3, rows.Count);
+        Assert.Equal(prices.Select(p => (long)(p * 100)).Order(), rows.Select(r => r.GetProperty("priceFen").GetInt64()).Order());
+        Assert.All(rows, r => Assert.Equal("Opened", r.GetProperty("status").GetString()));
+
+        // The transcript verifies from its own content: every proof, coefficient and combination.
+        var transcript = await (await supervisorApi.GetAsync($"/api/tenders/{id}/opening/transcript")).Content.ReadAsStringAsync();
+        var report = OpeningVerifier.Verify(CryptoJson.Deserialize<OpeningTranscript>(transcript));
+        Assert.True(report.Valid, string.Join("; ", report.Bids.SelectMany(b => b.Problems)));
+        Assert.Equal(3, report.Bids.Count);
+
+        // A bidder of the tender sees the record (as at a live opening) and prints it.
+        var bidderPage = await Browser.SignInAsync(App, "bidder02");
+        var pdf = await bidderPage.GetByteArrayAsync($"/Submission/Opening/{id}?handler=Pdf");
+        using var doc = PdfDocument.Open(pdf);
+        var text = string.Concat(doc.GetPages().Select(p => p.Text));
+        Assert.Contains("开标记录", text, StringComparison.Ordinal);
+        Assert.Contains("1,234,567.89", text, StringComparison.Ordinal);
+        Assert.Contains("第1页/共1页", text.Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
+
+        // A bidder that did not bid cannot see it; the public log has the opening.
+        var outsider = await App.ApiAsync("bidder05");
+        Assert.Equal(HttpStatusCode.Forbidden, (await outsider.GetAsync($"/api/tenders/{id}/opening")).StatusCode);
+        Assert.Single(App.WithDb(db => db.LogEntries.Where(e => e.TenderId == id && e.Type == "opening.completed").ToList()));
+    }
+
+    [Fact]
+    public async Task Late_unpublished_foreign_replayed_wrong_key_and_corrupt_uploads_are_refused_and_nothing_is_kept()
+    {
+        var (id, deadline) = await ReadyTenderAsync();
+        var bidder = await BidderAsync("bidder01", id);
+        var good = await Bidding.SealAsync(bidder, id, 1_000_000m);
+
+        // Sealed to another key: the header names a different joint key.
+        using var other = System.Security.Cryptography.ECDiffieHellman.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var q = other.ExportParameters(false).Q;
+        var wrongKey = await Bidding.SealAsync(bidder, id, 1_000_000m, jointKeyHex: Convert.ToHexString([0x04, .. q.X!, .. q.Y!]));
+        await (await Bidding.UploadAsync(bidder, id, wrongKey)).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Bid.EnvelopeRefused");
+
+        // Truncated: the last bytes never arrive; a corrupt envelope (one flipped header byte) is refused whole.
+        var truncated = good with { Envelope = good.Envelope[..^10] };
+        await (await Bidding.UploadAsync(bidder, id, truncated)).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Bid.EnvelopeRefused");
+        var corrupt = good.Envelope.ToArray();
+        corrupt[10] ^= 0xff;
+        await (await Bidding.UploadAsync(bidder, id, good with { Envelope = corrupt })).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Bid.EnvelopeRefused");
+        Assert.Empty(App.WithDb(db => db.Set<Bid>().Where(b => b.TenderId == id).ToList()));
+
+        // The good one is accepted; completing the same upload again (a replay) is refused.
+        var start = await bidder.PostAsJsonAsync($"/api/tenders/{id}/bids/uploads", new { lotId = good.LotId, length = good.Envelope.LongLength });
+        var uid = (await start.Json()).GetProperty("uploadId").GetGuid();
+        // A chunk at the wrong offset is refused with the server's count, so the client can resume.
+        await (await bidder.PutAsync($"/api/bids/uploads/{uid}?offset=5", new ByteArrayContent(good.Envelope[5..10]))).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Bid.UploadOffset");
+        Assert.True((await bidder.PutAsync($"/api/bids/uploads/{uid}?offset=0", new ByteArrayContent(good.Envelope))).IsSuccessStatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Bidding.CompleteAsync(bidder, uid, good.SignedManifestJson)).StatusCode);
+        await (await Bidding.CompleteAsync(bidder, uid, good.SignedManifestJson)).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Bid.UploadUnknown");
+
+        // Another firm can neither see nor continue this firm's upload.
+        var intruder = await BidderAsync("bidder02", id);
+        await (await intruder.GetAsync($"/api/bids/uploads/{uid}")).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Bid.UploadUnknown");
+        Assert.Empty((await (await intruder.GetAsync($"/api/tenders/{id}/bids/mine")).Json()).EnumerateArray());
+
+        // A firm that has not obtained the documents cannot bid; a suspended firm is told why.
+        var noDocs = await App.ApiAsync("bidder03");
+        await (await Bidding.UploadAsync(noDocs, id, await Bidding.SealAsync(noDocs, id, 1m))).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Bid.DocumentsNotObtained");
+        var suspended = await App.ApiAsync("bidder12");
+        await (await suspended.PostAsJsonAsync($"/api/tenders/{id}/bids/uploads", new { lotId = good.LotId, length = 100 })).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Firm.Suspended");
+
+        // Oversized: refused before a byte is stored.
+        await (await bidder.PostAsJsonAsync($"/api/tenders/{id}/bids/uploads", new { lotId = good.LotId, length = long.MaxValue })).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Bid.UploadTooLarge");
+
+        // One second late: refused on the server clock, even for an upload that started in time.
+        var late = await bidder.PostAsJsonAsync($"/api/tenders/{id}/bids/uploads", new { lotId = good.LotId, length = good.Envelope.LongLength });
+        var lateId = (await late.Json()).GetProperty("uploadId").GetGuid();
+        App.Clock.Set(new DateTimeOffset(deadline.AddSeconds(1), TimeSpan.Zero));
+        await (await bidder.PutAsync($"/api/bids/uploads/{lateId}?offset=0", new ByteArrayContent(good.Envelope))).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Lifecycle.DeadlinePassed");
+        await (await bidder.PostAsJsonAsync($"/api/tenders/{id}/bids/uploads", new { lotId = good.LotId, length = 10 })).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Lifecycle.DeadlinePassed");
+
+        // Exactly one valid bid remains, intact.
+        var bids = App.WithDb(db => db.Set<Bid>().Where(b => b.TenderId == id).ToList());
+        var kept = Assert.Single(bids);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(good.Envelope)), kept.EnvelopeSha256);
+    }
+
+    [Fact]
+    public async Task A_new_submission_supersedes_the_old_and_a_withdrawal_before_the_deadline_counts()
+    {
+        var (id, _) = await ReadyTenderAsync();
+        var bidder = await BidderAsync("bidder01", id);
+        var first = await (await Bidding.UploadAsync(bidder, id, await Bidding.SealAsync(bidder, id, 1m))).Json();
+        var second = await (await Bidding.UploadAsync(bidder, id, await Bidding.SealAsync(bidder, id, 2m))).Json();
+        var mine = (await (await bidder.GetAsync($"/api/tenders/{id}/bids/mine")).Json()).EnumerateArray().ToDictionary(b => b.GetProperty("id").GetGuid(), b => b.GetProperty("status").GetString());
+        Assert.Equal("Superseded", mine[first.GetProperty("id").GetGuid()]);
+        Assert.Equal("Valid", mine[second.GetProperty("id").GetGuid()]);
+        Assert.Equal(HttpStatusCode.OK, (await bidder.PostAsync($"/api/bids/{second.GetProperty("id").GetGuid()}/withdraw", null)).StatusCode);
+        await (await bidder.PostAsync($"/api/bids/{second.GetProperty("id").GetGuid()}/withdraw", null)).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Bid.AlreadyWithdrawn");
+        // Another firm cannot withdraw it: for them it does not exist.
+        var other = await App.ApiAsync("bidder02");
+        Assert.Equal(HttpStatusCode.NotFound, (await other.PostAsync($"/api/bids/{first.GetProperty("id").GetGuid()}/withdraw", null)).StatusCode);
+        Assert.Equal(3, App.WithDb(db => db.LogEntries.Count(e => e.TenderId == id && (e.Type == "bid.submitted" || e.Type == "bid.withdrawn"))));
+    }
+
+    [Fact]
+    public async Task Fewer_than_three_bids_at_the_deadline_fail_the_tender_citing_the_rule_and_nothing_opens()
+    {
+        var (id, deadline) = await ReadyTenderAsync();
+        for (var i = 1; i <= 2; i++)
+        {
+            var b = await BidderAsync($"bidder0{i}", id);
+            Assert.Equal(HttpStatusCode.OK, (await Bidding.UploadAsync(b, id, await Bidding.SealAsync(b, id, 10m * i))).StatusCode);
+        }
+        PassDeadline(deadline);
+        await App.RunDeadlineJobAsync();
+        var t = App.WithDb(db => db.Tenders.Single(x => x.Id == id));
+        Assert.True(t.Failed);
+        Assert.StartsWith("Rule.Bid.NotEnoughBids|2|3", t.FailedReason, StringComparison.Ordinal);
+        var r = await Bidding.HolderPostAsync(App, "supervisor", id, "Open");
+        Assert.Contains("本次招标已失败，不能开标", await r.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Wrong_passphrases_are_counted_logged_and_lock_the_share_after_three_alerting_supervisors()
+    {
+        var (id, _) = await ReadyTenderAsync();
+        // The pre-deadline health check proves the share works with the right passphrase...
+        Assert.Equal(HttpStatusCode.Redirect, (await Bidding.HolderPostAsync(App, "centre", id, "Check")).StatusCode);
+        Assert.Single(App.WithDb(db => db.LogEntries.Where(e => e.TenderId == id && e.Type == "ceremony.health.ok").ToList()));
+        // ...and counts wrong ones.
+        for (var i = 0; i < 3; i++)
+        {
+            var page = await (await Bidding.HolderPostAsync(App, "centre", id, "Check", "wrong passphrase 123")).Content.ReadAsStringAsync();
+            Assert.Contains($"口令错误。剩余尝试次数（用尽后将锁定并通知监察室）：{2 - i}。", page, StringComparison.Ordinal);
+        }
+        var locked = await (await Bidding.HolderPostAsync(App, "centre", id, "Check")).Content.ReadAsStringAsync();
+        Assert.Contains("该份额因口令错误 3 次已锁定", locked, StringComparison.Ordinal);
+        Assert.Equal(3, App.WithDb(db => db.LogEntries.Count(e => e.TenderId == id && e.Type == "ceremony.passphrase.failed")));
+        Assert.NotEmpty(App.WithDb(db => db.Set<Trading.Data.Notifications.Notification>().Where(n => n.Kind == "ceremony.passphrase.locked").ToList()));
+    }
+
+    [Fact]
+    public async Task Only_officers_of_the_three_holders_join_each_once_and_two_factor_is_required_by_default()
+    {
+        var deadline = App.Clock.GetUtcNow().UtcDateTime.AddDays(25);
+        var id = await TestApi.PublishedTenderAsync(await App.ApiAsync("owner1"), deadline);
+        // Owner 2 is not the owner of this tender; a bidder is nobody's key holder.
+        foreach (var user in new[] { "owner2", "bidder01", "agent" })
+        {
+            var c = await Browser.SignInAsync(App, user);
+            Assert.Equal(HttpStatusCode.Forbidden, (await c.GetAsync($"/Submission/Ceremony/{id}")).StatusCode);
+        }
+        // Posting without the page's anti-forgery token is refused too.
+        var forged = await Browser.PostFormAsync(await Browser.SignInAsync(App, "supervisor"), $"/Submission/Ceremony/{id}", $"/Submission/Ceremony/{id}?handler=Join",
+            new Dictionary<string, string> { ["Passphrase"] = Bidding.Passphrase, ["Confirm"] = Bidding.Passphrase }, withToken: false);
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        var first = await Bidding.HolderPostAsync(App, "supervisor", id, "Join");
+        Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
+        Assert.Contains("本单位已加入该密钥仪式", await (await Bidding.HolderPostAsync(App, "supervisor", id, "Join")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var shortPass = await Bidding.HolderPostAsync(App, "centre", id, "Join", "short");
+        Assert.Contains("口令至少需要 12 个字符", await shortPass.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // Bidders cannot seal before the ceremony completes.
+        var bidder = await BidderAsync("bidder01", id);
+        var lot = (await (await bidder.GetAsync($"/api/tenders/{id}/sealing")).Json()).GetProperty("lots")[0].GetProperty("id").GetGuid();
+        await (await bidder.PostAsJsonAsync($"/api/tenders/{id}/bids/uploads", new { lotId = lot, length = 10 })).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Bid.CeremonyNotComplete");
+        // The log holds each join with the holder's transport key, never a passphrase.
+        var joined = App.WithDb(db => db.LogEntries.Single(e => e.TenderId == id && e.Type == "ceremony.holder.joined"));
+        Assert.DoesNotContain(Bidding.Passphrase, joined.Payload, StringComparison.Ordinal);
+    }
+}
+
+public class SubmissionTwoFactorTests(PostgresServer pg) : WebTest(pg)
+{
+    [Fact]
+    public async Task A_key_holder_signed_in_without_two_factor_is_refused_by_rule()
+    {
+        var id = await TestApi.PublishedTenderAsync(await App.ApiAsync("owner1"), App.Clock.GetUtcNow().UtcDateTime.AddDays(25));
+        var page = await (await Bidding.HolderPostAsync(App, "supervisor", id, "Join")).Content.ReadAsStringAsync();
+        Assert.Contains("双因素认证", page, StringComparison.Ordinal); // the officer prefers zh-CN
+        Assert.Empty(App.WithDb(db => db.LogEntries.Where(e => e.TenderId == id && e.Type == "ceremony.holder.joined").ToList()));
+    }
+}
