@@ -87,6 +87,14 @@ services.AddIdentity<AppUser, IdentityRole<Guid>>(o =>
     .AddClaimsPrincipalFactory<AppClaimsFactory>()
     .AddErrorDescriber<LocalizedIdentityErrorDescriber>();
 services.AddAuthentication().AddBearerToken(IdentityConstants.BearerScheme);
+// The periodic security-stamp check rebuilds the sign-in principal; carry over how the user signed in ("amr" =
+// "mfa"), or a key holder who signed in with two-factor would silently lose that status after half an hour.
+services.Configure<SecurityStampValidatorOptions>(o => o.OnRefreshingPrincipal = ctx =>
+{
+    if (ctx.CurrentPrincipal?.FindFirst("amr") is { } amr && ctx.NewPrincipal?.Identity is System.Security.Claims.ClaimsIdentity id && !id.HasClaim("amr", amr.Value))
+        id.AddClaim(new System.Security.Claims.Claim("amr", amr.Value));
+    return Task.CompletedTask;
+});
 services.ConfigureApplicationCookie(o =>
 {
     o.LoginPath = "/Account/Login";

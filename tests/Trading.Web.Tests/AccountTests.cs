@@ -61,14 +61,14 @@ public class AccountTests(PostgresServer pg) : WebTest(pg)
 
         var wrong = await Browser.PostFormAsync(page, "/Account/Security", "/Account/Security?handler=Enable", new Dictionary<string, string> { ["Code"] = "000000" });
         Assert.Equal(HttpStatusCode.OK, wrong.StatusCode); // stays on the page with the refusal
-        var enable = await Browser.PostFormAsync(page, "/Account/Security", "/Account/Security?handler=Enable", new Dictionary<string, string> { ["Code"] = Totp(key, DateTimeOffset.UtcNow) });
+        var enable = await Browser.PostFormAsync(page, "/Account/Security", "/Account/Security?handler=Enable", new Dictionary<string, string> { ["Code"] = Totp.Code(key, DateTimeOffset.UtcNow) });
         Assert.Equal(HttpStatusCode.Redirect, enable.StatusCode);
         Assert.True(App.WithDb(db => db.Users.First(u => u.UserName == "supervisor").TwoFactorEnabled));
 
         var api = App.Anonymous();
         var noCode = await api.PostAsJsonAsync("/api/auth/token", new { userName = "supervisor", password = Trading.Web.Demo.DemoSeeder.Password });
         await noCode.AssertRefused(HttpStatusCode.Unauthorized, "Auth.TwoFactorRequired");
-        var withCode = await api.PostAsJsonAsync("/api/auth/token", new { userName = "supervisor", password = Trading.Web.Demo.DemoSeeder.Password, twoFactorCode = Totp(key, DateTimeOffset.UtcNow) });
+        var withCode = await api.PostAsJsonAsync("/api/auth/token", new { userName = "supervisor", password = Trading.Web.Demo.DemoSeeder.Password, twoFactorCode = Totp.Code(key, DateTimeOffset.UtcNow) });
         Assert.Equal(HttpStatusCode.OK, withCode.StatusCode);
         Assert.Equal(["account.twofactor.enabled"], App.WithDb(db => db.LogEntries.Where(e => e.Type.StartsWith("account.")).Select(e => e.Type).ToList()));
     }
@@ -102,34 +102,5 @@ public class AccountTests(PostgresServer pg) : WebTest(pg)
         Assert.Equal("Healthy", await c.GetStringAsync("/health"));
         var doc = await c.GetStringAsync("/openapi/v1.json");
         Assert.Contains("/api/tenders/{id}/publish", doc, StringComparison.Ordinal);
-    }
-
-    // Identity checks codes against the system clock, not the injected TimeProvider, so codes use real time.
-    /// <summary>RFC 6238 TOTP (SHA-1, 30 s, 6 digits), as an authenticator app computes it: independent of Identity's code.</summary>
-    private static string Totp(string base32Key, DateTimeOffset now)
-    {
-        var key = Base32(base32Key);
-        var counter = now.ToUnixTimeSeconds() / 30;
-        var msg = BitConverter.GetBytes(counter);
-        if (BitConverter.IsLittleEndian) Array.Reverse(msg);
-#pragma warning disable CA5350 // RFC 6238's default, which every authenticator app uses
-        var h = HMACSHA1.HashData(key, msg);
-#pragma warning restore CA5350
-        var o = h[^1] & 0x0f;
-        var bin = ((h[o] & 0x7f) << 24) | (h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3];
-        return (bin % 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static byte[] Base32(string s)
-    {
-        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-        var bits = 0; var value = 0; var output = new List<byte>();
-        foreach (var ch in s.TrimEnd('='))
-        {
-            value = (value << 5) | alphabet.IndexOf(ch, StringComparison.Ordinal);
-            bits += 5;
-            if (bits >= 8) { output.Add((byte)(value >> (bits - 8))); bits -= 8; }
-        }
-        return output.ToArray();
     }
 }

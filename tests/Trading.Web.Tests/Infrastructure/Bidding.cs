@@ -71,7 +71,7 @@ public static class Bidding
         using var ms = new MemoryStream();
         using (var zip = new ZipArchive(ms, ZipArchiveMode.Create, leaveOpen: true))
         {
-            using (var w = new StreamWriter(zip.CreateEntry("opening-form.json").Open(), Encoding.UTF8))
+            using (var w = new StreamWriter(zip.CreateEntry("bid-form.json").Open(), Encoding.UTF8))
                 w.Write(form ?? JsonSerializer.Serialize(new { priceYuan, durationDays, projectManager = pm, projectManagerId = "110101199001011234", keyStaff = "李娜 技术负责人", bondAccount = "6222 0000 1111 2222" }));
             using (var w = new StreamWriter(zip.CreateEntry("files/technical.txt").Open(), Encoding.UTF8))
                 w.Write("施工组织设计 technical proposal");

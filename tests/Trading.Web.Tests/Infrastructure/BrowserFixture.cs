@@ -24,6 +24,7 @@ public abstract class BrowserTest(PostgresServer pg) : IAsyncLifetime
         App.StartServer();
         BaseUrl = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
             .First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal);
+        App.ServerAddress = new Uri(BaseUrl);
         var exe = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium";
         if (!File.Exists(exe))
             throw new InvalidOperationException($"Chromium was not found at {exe}. Install Debian's package with 'apt-get install chromium' (.ci/run does) or set CHROMIUM_PATH.");

@@ -26,6 +26,8 @@ public class TradingFactory : WebApplicationFactory<Program>
     public int SignInPerMinute { get; init; } = 10_000;
     /// <summary>Extra configuration a test class needs (keys as in appsettings, e.g. "Submission:Argon2MemoryKiB").</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+    /// <summary>Set when the app listens on a real Kestrel port (browser tests), so API clients go there.</summary>
+    public Uri? ServerAddress { get; set; }
 
     public TradingFactory(string connectionString) => _connectionString = connectionString;
 
@@ -69,7 +71,7 @@ public class TradingFactory : WebApplicationFactory<Program>
     /// <summary>An API client signed in with a bearer token for a user.</summary>
     public async Task<HttpClient> ApiAsync(string userName, string password = DemoSeeder.Password, string culture = "en")
     {
-        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = ServerAddress ?? new Uri("http://localhost") });
         client.DefaultRequestHeaders.AcceptLanguage.Add(new StringWithQualityHeaderValue(culture));
         var r = await client.PostAsJsonAsync("/api/auth/token", new { userName, password });
         r.EnsureSuccessStatusCode();
@@ -80,7 +82,7 @@ public class TradingFactory : WebApplicationFactory<Program>
 
     public HttpClient Anonymous(string culture = "en")
     {
-        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = ServerAddress ?? new Uri("http://localhost") });
         client.DefaultRequestHeaders.AcceptLanguage.Add(new StringWithQualityHeaderValue(culture));
         return client;
     }

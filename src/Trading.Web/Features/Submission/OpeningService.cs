@@ -131,14 +131,14 @@ public sealed class OpeningService(TradingDbContext db, PublicLog log, CeremonyS
         bid.OpeningProblem = problem.Length > 1000 ? problem[..1000] : problem;
     }
 
-    /// <summary>Reads opening-form.json from the decrypted ZIP; a bid without a valid form is recorded as such.</summary>
+    /// <summary>Reads bid-form.json from the decrypted ZIP; a bid without a valid form is recorded as such.</summary>
     private static void ReadForm(Bid bid, Stream zipStream)
     {
         try
         {
             using var zip = new ZipArchive(zipStream, ZipArchiveMode.Read, leaveOpen: true);
-            var entry = zip.GetEntry("opening-form.json");
-            if (entry is null || entry.Length > MaxFormBytes) { Fail(bid, BidOpeningStatus.FormInvalid, "opening-form.json missing or larger than 64 KiB"); return; }
+            var entry = zip.GetEntry("bid-form.json");
+            if (entry is null || entry.Length > MaxFormBytes) { Fail(bid, BidOpeningStatus.FormInvalid, "bid-form.json missing or larger than 64 KiB"); return; }
             using var s = entry.Open();
             var form = JsonSerializer.Deserialize<OpeningForm>(s, new JsonSerializerOptions(JsonSerializerDefaults.Web));
             if (form is null || form.PriceYuan <= 0 || form.DurationDays <= 0 || string.IsNullOrWhiteSpace(form.ProjectManager) || Money.Fen(form.PriceYuan) is not { } fen)
@@ -154,7 +154,7 @@ public sealed class OpeningService(TradingDbContext db, PublicLog log, CeremonyS
                 : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(form.ProjectManagerId.Trim().ToUpperInvariant())));
             bid.KeyStaff = Trim(form.KeyStaff, 1000);
             bid.BondAccount = Trim(form.BondAccount, 100);
-            bid.AttachmentsJson = JsonSerializer.Serialize(zip.Entries.Where(e => e.FullName != "opening-form.json")
+            bid.AttachmentsJson = JsonSerializer.Serialize(zip.Entries.Where(e => e.FullName != "bid-form.json")
                 .Select(e => new { name = e.FullName, length = e.Length }).ToArray());
         }
         catch (Exception e) when (e is InvalidDataException or JsonException or NotSupportedException)

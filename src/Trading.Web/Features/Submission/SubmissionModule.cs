@@ -32,6 +32,13 @@ public static class SubmissionModule
     /// <summary>The bidder's API for `trading seal` envelopes and scripted clients (bearer tokens, like the rest of /api).</summary>
     public static void MapSubmission(this WebApplication app)
     {
+        // The joint key is part of the public notice: anyone may fetch it to seal with `trading seal`.
+        app.MapGroup("/api/public").AddEndpointFilter<RuleErrorFilter>().MapGet("/tenders/{id:guid}/joint-key", async (Guid id, OpeningService s, CancellationToken ct) =>
+        {
+            var (_, c) = await s.LoadAsync(id, ct);
+            return c.JointKeyJson is null ? Results.NotFound() : Results.Text(c.JointKeyJson, "application/json");
+        }).AllowAnonymous();
+
         var api = app.MapGroup("/api").AddEndpointFilter<RuleErrorFilter>().DisableAntiforgery().RequireAuthorization(Policies.Api);
         api.MapGet("/tenders/{id:guid}/sealing", async (Guid id, HttpContext http, BidService s, CancellationToken ct) =>
         {

@@ -48,6 +48,29 @@ async function upload(envelope, lotId) {
   return start.uploadId;
 }
 
+async function finish(uploadId, signed) {
+  const bid = await call(`${form.dataset.base}?handler=Complete&upload=${uploadId}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ signedManifest: signed }) });
+  progress(1);
+  show('status', form.dataset.msgDone);
+  show('receipt', `${form.dataset.msgDone} SHA-256 ${bid.envelopeSha256} · #${bid.logIndex}`);
+  setTimeout(() => location.reload(), 1500);
+}
+
+// An envelope sealed offline with `trading seal`: uploaded as it is, with its signed manifest.
+document.getElementById('upload-envelope')?.addEventListener('click', async () => {
+  show('error', ''); show('receipt', '');
+  const envelopeFile = form.querySelector('#envelope-file').files[0];
+  const manifestFile = form.querySelector('#manifest-file').files[0];
+  if (!envelopeFile || !manifestFile) { show('error', form.dataset.msgRequired); return; }
+  try {
+    const signed = JSON.parse(await manifestFile.text());
+    const uploadId = await upload(new Uint8Array(await envelopeFile.arrayBuffer()), form.querySelector('#lot').value);
+    await finish(uploadId, signed);
+  } catch (e) {
+    show('error', e.message);
+  }
+});
+
 form?.addEventListener('submit', async ev => {
   ev.preventDefault();
   show('error', ''); show('receipt', '');
@@ -57,7 +80,7 @@ form?.addEventListener('submit', async ev => {
   try {
     const v = id => form.querySelector('#' + id).value.trim();
     const openingForm = { priceYuan: Number(v('price')), durationDays: Number(v('duration')), projectManager: v('pm'), projectManagerId: v('pmid'), keyStaff: v('staff'), bondAccount: v('bond') };
-    const entries = { 'opening-form.json': strToU8(JSON.stringify(openingForm)) };
+    const entries = { 'bid-form.json': strToU8(JSON.stringify(openingForm)) };
     for (const f of form.querySelector('#files').files) entries['files/' + f.name] = new Uint8Array(await f.arrayBuffer());
     show('status', form.dataset.msgSealing);
     progress(0);
@@ -68,11 +91,7 @@ form?.addEventListener('submit', async ev => {
     const keyPair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
     const signed = await signManifest(manifest, keyPair);
     const uploadId = await upload(envelope, lotSelect.value);
-    const bid = await call(`${form.dataset.base}?handler=Complete&upload=${uploadId}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ signedManifest: signed }) });
-    progress(1);
-    show('status', form.dataset.msgDone);
-    show('receipt', `${form.dataset.msgDone} SHA-256 ${bid.envelopeSha256} · #${bid.logIndex}`);
-    setTimeout(() => location.reload(), 1500);
+    await finish(uploadId, signed);
   } catch (e) {
     show('error', e.message);
   } finally {

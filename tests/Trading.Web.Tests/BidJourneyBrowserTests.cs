@@ -1,0 +1,158 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Trading.Crypto;
+using Trading.Data;
+using Trading.Web.Tests.Infrastructure;
+using UglyToad.PdfPig;
+
+namespace Trading.Web.Tests;
+
+/// <summary>
+/// The journey the platform exists for, in Chromium: holders with two-factor set their passphrases, three bidders
+/// seal in the browser and one with the CLI, the deadline passes on the server clock, the three holders open,
+/// and the opening record, its PDF and its transcript come out right.
+/// </summary>
+public class BidJourneyBrowserTests(PostgresServer pg) : BrowserTest(pg)
+{
+    private async Task<string> EnableTwoFactorAsync(string user)
+    {
+        using var scope = App.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var u = (await users.FindByNameAsync(user))!;
+        await users.ResetAuthenticatorKeyAsync(u);
+        await users.SetTwoFactorEnabledAsync(u, true);
+        return (await users.GetAuthenticatorKeyAsync(u))!;
+    }
+
+    private async Task<IPage> HolderAsync(string user)
+    {
+        var key = await EnableTwoFactorAsync(user);
+        var page = await NewPageAsync();
+        await page.GotoAsync("/Account/Login");
+        await page.GetByLabel("User name").FillAsync(user);
+        await page.GetByLabel("Password").FillAsync(Trading.Web.Demo.DemoSeeder.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(u => u.Contains("LoginWith2fa", StringComparison.Ordinal));
+        await page.Locator("#Code").FillAsync(Totp.Code(key, DateTimeOffset.UtcNow));
+        await page.Locator("form button[type=submit]").ClickAsync();
+        await page.WaitForURLAsync(u => !u.Contains("/Account/", StringComparison.Ordinal));
+        await page.Locator("#culture-select").SelectOptionAsync("en");
+        await page.WaitForFunctionAsync("document.documentElement.lang === 'en'");
+        return page;
+    }
+
+    [Fact]
+    public async Task Owner_publishes_holders_join_bidders_seal_in_the_browser_and_with_the_cli_and_the_three_holders_open()
+    {
+        var deadline = App.Clock.GetUtcNow().UtcDateTime.AddDays(25);
+        var tender = await TestApi.PublishedTenderAsync(await App.ApiAsync("owner1"), deadline);
+
+        // Three holders, each signed in with two-factor, set their passphrases on the ceremony page.
+        var holders = new List<IPage>();
+        foreach (var user in Bidding.Holders)
+        {
+            var page = await HolderAsync(user);
+            await page.GotoAsync($"/Submission/Ceremony/{tender}");
+            await page.Locator("#Passphrase").FillAsync(Bidding.Passphrase);
+            await page.Locator("#Confirm").FillAsync(Bidding.Passphrase);
+            await page.GetByTestId("join").ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("has joined the key ceremony");
+            holders.Add(page);
+        }
+        await Assertions.Expect(holders[2].GetByTestId("ceremony-status")).ToContainTextAsync("complete");
+
+        // Three bidders seal and upload in the browser: the server receives only the envelope.
+        decimal[] prices = [3_456_789.12m, 3_300_000m, 3_512_000.5m];
+        var attachment = Path.Combine(App.DataDirectory, "technical-proposal.txt");
+        Directory.CreateDirectory(App.DataDirectory);
+        await File.WriteAllTextAsync(attachment, "施工组织设计：secret technical proposal 12345");
+        for (var i = 0; i < 3; i++)
+        {
+            var user = $"bidder0{i + 1}";
+            await Bidding.ObtainDocumentsAsync(await App.ApiAsync(user), tender);
+            var page = await NewPageAsync();
+            await SignInAsync(page, user);
+            await page.GotoAsync($"/Tenders/Details/{tender}");
+            await page.GetByTestId("to-bid").ClickAsync();
+            await page.Locator("#price").FillAsync(prices[i].ToString(System.Globalization.CultureInfo.InvariantCulture));
+            await page.Locator("#duration").FillAsync("365");
+            await page.Locator("#pm").FillAsync($"项目经理{i + 1}");
+            await page.Locator("#pmid").FillAsync("11010119800101123" + i);
+            await page.Locator("#bond").FillAsync("6222 0000 0000 000" + i);
+            await page.Locator("#files").SetInputFilesAsync(attachment);
+            await page.GetByTestId("seal-upload").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("receipt")).ToContainTextAsync("Bid received", new() { Timeout = 30_000 });
+            await Assertions.Expect(page.GetByTestId("my-bids")).ToContainTextAsync("valid", new() { Timeout = 30_000 });
+        }
+        // The plaintext never reached the server: no stored file contains the attachment's text.
+        foreach (var f in Directory.EnumerateFiles(App.DataDirectory, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".txt", StringComparison.Ordinal)))
+            Assert.DoesNotContain("secret technical proposal", await File.ReadAllTextAsync(f), StringComparison.Ordinal);
+
+        // A fourth bidder seals offline with the CLI and uploads the envelope on the same page.
+        var cliDir = Directory.CreateDirectory(Path.Combine(App.DataDirectory, "cli-bid"));
+        var bidFolder = Directory.CreateDirectory(Path.Combine(cliDir.FullName, "bid"));
+        await File.WriteAllTextAsync(Path.Combine(bidFolder.FullName, "bid-form.json"), JsonSerializer.Serialize(new { priceYuan = 3_399_999m, durationDays = 300, projectManager = "赵六", projectManagerId = "110101198001011239", keyStaff = "", bondAccount = "6222 9999" }));
+        var bidder4 = await App.ApiAsync("bidder04");
+        await Bidding.ObtainDocumentsAsync(bidder4, tender);
+        var sealing = await (await bidder4.GetAsync($"/api/tenders/{tender}/sealing")).Json();
+        await File.WriteAllTextAsync(Path.Combine(cliDir.FullName, "joint-key.json"), await App.Anonymous().GetStringAsync($"/api/public/tenders/{tender}/joint-key"));
+        string P(string n) => Path.Combine(cliDir.FullName, n);
+        Assert.Equal(0, TradingCli.Run("bidder-key", "--out", P("bidder-key.pem")).Code);
+        var seal = TradingCli.Run("seal", "--input", bidFolder.FullName, "--tender", sealing.GetProperty("tender").GetString()!, "--lot", sealing.GetProperty("lots")[0].GetProperty("lotContext").GetString()!,
+            "--bidder", sealing.GetProperty("bidder").GetString()!, "--joint-key", P("joint-key.json"), "--signing-key", P("bidder-key.pem"), "--out", P("bid.env"));
+        Assert.True(seal.Code == 0, seal.Err);
+        var page4 = await NewPageAsync();
+        await SignInAsync(page4, "bidder04");
+        await page4.GotoAsync($"/Submission/Bid/{tender}");
+        await page4.Locator("details summary").ClickAsync();
+        await page4.Locator("#envelope-file").SetInputFilesAsync(P("bid.env"));
+        await page4.Locator("#manifest-file").SetInputFilesAsync(P("bid.env.manifest.json"));
+        await page4.GetByTestId("upload-envelope").ClickAsync();
+        await Assertions.Expect(page4.GetByTestId("receipt")).ToContainTextAsync("Bid received", new() { Timeout = 30_000 });
+
+        // The deadline passes on the server clock; the public sees four hashes, never who or how much.
+        App.Clock.Set(new DateTimeOffset(deadline.AddMinutes(1), TimeSpan.Zero));
+        await App.RunDeadlineJobAsync();
+        var visitor = await NewPageAsync();
+        await visitor.GotoAsync($"/Tenders/Details/{tender}");
+        await Assertions.Expect(visitor.GetByTestId("bid-count")).ToContainTextAsync("4");
+        Assert.DoesNotContain("3,456,789.12", await visitor.ContentAsync(), StringComparison.Ordinal);
+
+        // The three holders open.
+        foreach (var page in holders)
+        {
+            await page.GotoAsync($"/Submission/Ceremony/{tender}");
+            await page.Locator("#Passphrase").FillAsync(Bidding.Passphrase);
+            await page.GetByTestId("open").ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("opening share has been given");
+        }
+
+        // The opening record shows the right prices to a bidder of the tender.
+        var reader = await NewPageAsync();
+        await SignInAsync(reader, "bidder01");
+        await reader.GotoAsync($"/Submission/Opening/{tender}");
+        var table = reader.GetByTestId("opening-record");
+        foreach (var p in new[] { "¥3,456,789.12", "¥3,300,000.00", "¥3,512,000.50", "¥3,399,999.00" })
+            await Assertions.Expect(table).ToContainTextAsync(p);
+        await reader.GetByTestId("confirm").ClickAsync();
+        await Assertions.Expect(reader.GetByRole(AriaRole.Status)).ToContainTextAsync("confirmation has been recorded");
+
+        // The PDF downloads and reads back; the transcript verifies with the CLI.
+        var download = await reader.RunAndWaitForDownloadAsync(() => reader.GetByTestId("pdf").ClickAsync());
+        var pdfPath = Path.Combine(App.DataDirectory, "opening.pdf");
+        await download.SaveAsAsync(pdfPath);
+        using (var pdf = PdfDocument.Open(pdfPath))
+        {
+            var text = string.Concat(pdf.GetPages().Select(p => p.Text));
+            Assert.Contains("Bid opening record", text, StringComparison.Ordinal);
+            Assert.Contains("3,399,999.00", text, StringComparison.Ordinal);
+        }
+        var transcriptDownload = await reader.RunAndWaitForDownloadAsync(() => reader.GetByTestId("transcript").ClickAsync());
+        var transcriptPath = Path.Combine(App.DataDirectory, "transcript.json");
+        await transcriptDownload.SaveAsAsync(transcriptPath);
+        var verify = TradingCli.Run("verify-opening", "--transcript", transcriptPath, "--joint-key", P("joint-key.json"));
+        Assert.True(verify.Code == 0, verify.Out + verify.Err);
+    }
+}
