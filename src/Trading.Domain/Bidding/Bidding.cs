@@ -127,7 +127,7 @@ public class OpeningObjection
     public DateTime? AnsweredAt { get; set; }
 }
 
-/// <summary>The structured opening form (开标一览表) inside every bid, as opening-form.json.</summary>
+/// <summary>The structured opening form (开标一览表) inside every bid, as bid-form.json.</summary>
 public sealed record OpeningForm(decimal PriceYuan, int DurationDays, string ProjectManager, string ProjectManagerId, string KeyStaff, string BondAccount);
 
 public static class BiddingRules
