@@ -8,6 +8,7 @@ Add(SealCommands.Build());
 Add(KeyHolderCommands.Build());
 Add(OpeningCommands.Build());
 Add(Trading.Cli.PublicLog.PublicLogCommands.Build());
+Add(Trading.Cli.ExpertPool.DrawCommands.Build());
 
 return await root.Parse(args).InvokeAsync();
 
