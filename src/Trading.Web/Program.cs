@@ -10,6 +10,7 @@ using Trading.Web;
 using Trading.Web.Api;
 using Trading.Web.Demo;
 using Trading.Web.Features.Firms;
+using Trading.Web.Features.Log;
 using Trading.Web.Features.Tenders;
 using Trading.Web.Features.Notifications;
 using Trading.Web.Features.Submission;
@@ -44,7 +45,6 @@ services.AddSingleton<IFileStore>(new LocalFileStore(config["Storage:Root"] ?? P
 services.AddScoped<Uploads>();
 services.AddScoped<PublicLog>();
 services.AddScoped<EfLogStore>();
-services.AddSingleton(LogSigningKey.LoadOrCreate(config, dataDir));
 services.AddScoped<CentreTime>();
 services.AddScoped<Texts>();
 services.AddScoped<FirmService>();
@@ -58,6 +58,7 @@ services.AddScoped<DemoSeeder>();
 services.AddNotifications(config, dataDir);
 
 // feature-services:log
+services.AddLog(config, dataDir);
 
 // feature-services:submission
 services.AddSubmission(config);
@@ -188,6 +189,7 @@ app.MapTradingApi();
 app.MapPublicLogApi();
 
 // feature-endpoints:log
+app.MapLog();
 
 // feature-endpoints:submission
 app.MapSubmission();

@@ -55,8 +55,15 @@ public sealed class EfLogStore(TradingDbContext db) : ILogStore
     public ValueTask AppendAsync(long index, ReadOnlyMemory<byte> entry, IReadOnlyList<StoredNode> nodes, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException("Append through Trading.Web.Infrastructure.PublicLog, inside the business transaction.");
 
-    public async ValueTask<IReadOnlyList<byte[]>> GetEntriesAsync(long start, int count, CancellationToken cancellationToken = default) =>
-        (await GetRowsAsync(start, count, cancellationToken)).Select(e => System.Text.Encoding.UTF8.GetBytes(e.Payload)).ToList();
+    public async ValueTask<IReadOnlyList<byte[]>> GetEntriesAsync(long start, int count, CancellationToken cancellationToken = default)
+    {
+        // Entries appended in this transaction but not yet saved count too (a receipt is built before the commit).
+        var end = start + count;
+        var pending = db.ChangeTracker.Entries<LogEntry>().Where(e => e.State == EntityState.Added && e.Entity.Index >= start && e.Entity.Index < end)
+            .Select(e => e.Entity).ToList();
+        var rows = await GetRowsAsync(start, count, cancellationToken);
+        return rows.Concat(pending).OrderBy(e => e.Index).Select(e => System.Text.Encoding.UTF8.GetBytes(e.Payload)).ToList();
+    }
 
     /// <summary>Entry rows [start, start + count), in index order.</summary>
     public async Task<List<LogEntry>> GetRowsAsync(long start, int count, CancellationToken cancellationToken = default)

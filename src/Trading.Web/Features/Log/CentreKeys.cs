@@ -1,0 +1,119 @@
+extern alias publiclog;
+
+using System.Security.Cryptography.X509Certificates;
+using publiclog::Trading.PublicLog;
+using Trading.Web.Infrastructure;
+
+namespace Trading.Web.Features.Log;
+
+/// <summary>
+/// The centre's certificates at run time: the log-signing key that signs checkpoints, the TSA that stamps
+/// receipts and checkpoints, the chain up to the root that verifiers pin, and (on a development deployment)
+/// the supervision office's witness key.
+/// A centre with its own CA sets <c>PublicLog:PkiDirectory</c> to a folder with the files certs/README.md
+/// lists (root-ca.crt, issuing-ca.crt, tsa.crt/.key, log-signing.crt/.key, optionally witness.crt); a missing
+/// configured folder stops the server rather than minting a new identity. Without it, a development PKI is
+/// generated once into the data directory's keys/pki folder (git-ignored) and reused on every start.
+/// </summary>
+public sealed class CentreKeys : IDisposable
+{
+    public const string WitnessName = "supervision/witness";
+
+    private CentreKeys(CentrePki pki, string origin, bool development, string directory)
+    {
+        Pki = pki;
+        Origin = origin;
+        IsDevelopment = development;
+        Directory = directory;
+        LogSigner = pki.LogSigner(origin);
+        Tsa = pki.TimeStampAuthority();
+        WitnessVerifier = pki.Witness is null ? null : NoteVerifier.FromCertificate(WitnessName, pki.Witness);
+        WitnessSigner = pki.Witness?.HasPrivateKey == true ? pki.WitnessSigner(WitnessName) : null;
+    }
+
+    public CentrePki Pki { get; }
+    public string Origin { get; }
+    public bool IsDevelopment { get; }
+    public string Directory { get; }
+    public NoteSigner LogSigner { get; }
+    public TimeStampAuthority Tsa { get; }
+    /// <summary>The witness's public key, when the PKI folder has witness.crt.</summary>
+    public NoteVerifier? WitnessVerifier { get; }
+    /// <summary>The witness's private key: only on a deployment that keeps it on the server (development).</summary>
+    public NoteSigner? WitnessSigner { get; }
+
+    /// <summary>Log signing certificate then the issuing CA: what a receipt carries so it chains to the root.</summary>
+    public IReadOnlyList<X509Certificate2> LogChain => [Pki.LogSigning, Pki.Issuing];
+
+    /// <summary>Public certificates by file name, for the download endpoint (never a key).</summary>
+    public string? PublicPem(string fileName) => fileName switch
+    {
+        CentrePki.Files.RootCertificate => Pki.Root.ExportCertificatePem() + "\n",
+        CentrePki.Files.IssuingCertificate => Pki.Issuing.ExportCertificatePem() + "\n",
+        CentrePki.Files.TsaCertificate => Pki.Tsa.ExportCertificatePem() + "\n",
+        CentrePki.Files.LogCertificate => Pki.LogSigning.ExportCertificatePem() + "\n",
+        CentrePki.Files.WitnessCertificate => Pki.Witness?.ExportCertificatePem() + "\n",
+        _ => null,
+    };
+
+    public static CentreKeys LoadOrCreate(IConfiguration config, string dataDirectory, TimeProvider clock)
+    {
+        var origin = config["PublicLog:Origin"] is { Length: > 0 } o ? o : LogSigningKey.DefaultOrigin;
+        var configured = config["PublicLog:PkiDirectory"];
+        if (!string.IsNullOrEmpty(configured))
+        {
+            if (!System.IO.Directory.Exists(configured))
+                throw new InvalidOperationException($"PublicLog:PkiDirectory '{configured}' does not exist.");
+            return new CentreKeys(CentrePki.FromPem(ReadPem(configured)), origin, development: false, configured);
+        }
+        var dir = Path.Combine(dataDirectory, "keys", "pki");
+        if (File.Exists(Path.Combine(dir, CentrePki.Files.RootCertificate)))
+            return new CentreKeys(CentrePki.FromPem(ReadPem(dir)), origin, development: true, dir);
+
+        System.IO.Directory.CreateDirectory(dir);
+        var name = config["Platform:CentreName"] is { Length: > 0 } n ? n : "Development Trading Centre";
+        // Valid from a day back: a test clock or a skewed server clock must not see its own certificates as not yet valid.
+        using var pki = CentrePki.CreateDevelopment(name, clock.GetUtcNow().AddDays(-1));
+        foreach (var (file, pem) in pki.ToPemFiles())
+        {
+            // The root and issuing CA keys would be offline in production; a dev PKI that cannot issue more needs neither.
+            if (file is CentrePki.Files.RootKey or CentrePki.Files.IssuingKey) continue;
+            var path = Path.Combine(dir, file);
+            File.WriteAllText(path, pem);
+            if (!OperatingSystem.IsWindows() && file.EndsWith(".key", StringComparison.Ordinal))
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        return new CentreKeys(CentrePki.FromPem(ReadPem(dir)), origin, development: true, dir);
+    }
+
+    private static Dictionary<string, string> ReadPem(string dir) =>
+        System.IO.Directory.GetFiles(dir).Where(f => f.EndsWith(".crt", StringComparison.Ordinal) || f.EndsWith(".key", StringComparison.Ordinal))
+            .ToDictionary(f => Path.GetFileName(f), File.ReadAllText);
+
+    public void Dispose() => Pki.Dispose();
+}
+
+/// <summary>
+/// RFC 3161 time-stamps for receipts and checkpoints: the centre's own TSA in process, or an external TSA
+/// over HTTP (<c>PublicLog:TsaUrl</c>, application/timestamp-query) whose answer is checked for status,
+/// imprint and nonce before use.
+/// </summary>
+public sealed class TimeStamper(CentreKeys keys, IConfiguration config, TimeProvider clock, IHttpClientFactory http)
+{
+    public const string HttpClientName = "tsa";
+
+    public string? ExternalUrl => config["PublicLog:TsaUrl"] is { Length: > 0 } u ? u : null;
+
+    public async Task<byte[]> StampAsync(byte[] imprint, CancellationToken ct)
+    {
+        if (ExternalUrl is not { } url)
+            return keys.Tsa.Stamp(imprint, clock.GetUtcNow());
+        var request = TimeStampRequests.Create(imprint, out _);
+        using var content = new ByteArrayContent(request);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/timestamp-query");
+        using var response = await http.CreateClient(HttpClientName).PostAsync(url, content, ct);
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadAsByteArrayAsync(ct);
+        return TimeStampRequests.ReadResponse(body, request);
+    }
+}

@@ -1,0 +1,146 @@
+extern alias publiclog;
+
+using System.Globalization;
+using System.Text;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using publiclog::Trading.PublicLog;
+using Trading.Data;
+using Trading.Data.Log;
+using Trading.Domain;
+using Trading.Web.Api;
+using Trading.Web.Infrastructure;
+
+namespace Trading.Web.Features.Log;
+
+public sealed record StoredCheckpointDto(Guid Id, long Size, string Root, DateTimeOffset Time, string Reason, string Note, string TimeStampToken, string? CosignedNote);
+public sealed record CosignedCheckpointDto(long Size, string Root, DateTimeOffset Time, string Note, string Witness, DateTimeOffset CosignedAt);
+
+/// <summary>
+/// Receipts, stored checkpoints, witness cosigning and the log downloads. Other features call
+/// <see cref="ReceiptIssuer"/> (bid receipts) and <see cref="Checkpoints.CheckpointNowAsync"/> (deadlines, openings).
+/// </summary>
+public static class LogModule
+{
+    /// <summary>Rows per database batch when streaming a download: memory stays flat whatever the range.</summary>
+    private const int StreamBatch = 2000;
+
+    public static IServiceCollection AddLog(this IServiceCollection services, IConfiguration config, string dataDir)
+    {
+        services.AddSingleton(sp => CentreKeys.LoadOrCreate(config, dataDir, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => { var k = sp.GetRequiredService<CentreKeys>(); return new LogSigningKey(k.Origin, k.LogSigner); });
+        services.AddHttpClient(TimeStamper.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(config.GetValue("PublicLog:TsaTimeoutSeconds", 10)));
+        services.AddScoped<TimeStamper>();
+        services.AddScoped<ReceiptIssuer>();
+        services.AddScoped<Checkpoints>();
+        services.AddScheduledJob<CheckpointJob>();
+        services.PostConfigure<RazorPagesOptions>(o =>
+        {
+            // Receipts: signed-in users; the service lets only the owning firm and supervisors read one.
+            o.Conventions.AuthorizeFolder("/Log");
+            o.Conventions.AuthorizePage("/Log/Witness", Policies.Supervisor);
+        });
+        return services;
+    }
+
+    public static void MapLog(this WebApplication app)
+    {
+        var pub = app.MapGroup("/api/log").AddEndpointFilter<RuleErrorFilter>().DisableAntiforgery().AllowAnonymous().WithTags("Public log");
+
+        pub.MapGet("/entries.jsonl", async (HttpContext http, long? start, long? end, Guid? tender, TradingDbContext db, EfLogStore store, CancellationToken ct) =>
+        {
+            var size = await store.GetSizeAsync(ct);
+            var s = start ?? 0;
+            var e = end ?? size;
+            if (s < 0 || e < s) throw Refuse(LogRules.RangeInvalid, s, e);
+            if (e > size) throw Refuse("Rule.Log.BeyondTree", "end", e, size);
+            http.Response.ContentType = "application/jsonl; charset=utf-8";
+            http.Response.Headers.ContentDisposition = $"attachment; filename=\"log-entries-{s}-{e}{(tender is null ? "" : "-" + tender)}.jsonl\"";
+            var body = http.Response.BodyWriter.AsStream();
+            // Keyset batches in index order: each query is short and memory stays flat for any range.
+            for (var from = s; from < e;)
+            {
+                var q = db.LogEntries.AsNoTracking().Where(x => x.Index >= from && x.Index < e);
+                if (tender is { } t) q = q.Where(x => x.TenderId == t);
+                var rows = await q.OrderBy(x => x.Index).Take(StreamBatch).Select(x => new { x.Index, x.Payload, x.LeafHash }).ToListAsync(ct);
+                if (rows.Count == 0) break;
+                var sb = new StringBuilder(rows.Count * 400);
+                foreach (var r in rows)
+                    sb.Append(new LogExportRecord(r.Index, Encoding.UTF8.GetBytes(r.Payload), r.LeafHash).ToJsonLine()).Append('\n');
+                await body.WriteAsync(Encoding.UTF8.GetBytes(sb.ToString()), ct);
+                await body.FlushAsync(ct);
+                from = rows[^1].Index + 1;
+            }
+            return Results.Empty;
+        })
+        .WithName("DownloadLogEntries")
+        .WithSummary("Log entries [start, end) as JSON Lines, streamed; optionally only one tender's")
+        .WithDescription("One canonical JSON object per line: {\"entry\":\"<entry JSON as a string>\",\"index\":N,\"leafHash\":\"<base64>\"}, the file trading verify-log reads. A whole-log download (no tender filter) verifies from index 0; a tender's entries are checked one by one with inclusion proofs.")
+        .Produces(StatusCodes.Status200OK, contentType: "application/jsonl").ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+        pub.MapGet("/checkpoints", async (HttpContext http, TradingDbContext db, CancellationToken ct) =>
+        {
+            // Cosigned form where there is one: the file then carries the witness's word too (verify-log --witness-cert).
+            var rows = await db.Set<LogCheckpoint>().AsNoTracking().OrderBy(c => c.Size).ThenBy(c => c.Time).Select(c => new { c.Id, c.Note }).ToListAsync(ct);
+            var cosigned = await db.Set<LogCosignature>().AsNoTracking().ToDictionaryAsync(w => w.CheckpointId, w => w.CosignedNote, ct);
+            http.Response.Headers.ContentDisposition = "attachment; filename=\"log-checkpoints.json\"";
+            return Results.Text(LogVerifier.WriteCheckpoints(rows.Select(r => cosigned.GetValueOrDefault(r.Id) ?? r.Note)), "application/json", Encoding.UTF8);
+        })
+        .WithName("DownloadLogCheckpoints")
+        .WithSummary("Every stored signed checkpoint as a JSON array of notes (cosigned where the witness cosigned)")
+        .WithDescription("The checkpoints file trading verify-log reads, in size order.")
+        .Produces<string[]>();
+
+        pub.MapGet("/checkpoints/stored", async (int? skip, int? count, TradingDbContext db, CancellationToken ct) =>
+        {
+            var k = skip ?? 0;
+            var c = count ?? 100;
+            if (k < 0) throw Refuse("Rule.Log.Negative", "skip", k);
+            if (c < 1 || c > 1000) throw Refuse("Rule.Log.CountRange", c, 1000);
+            var rows = await db.Set<LogCheckpoint>().AsNoTracking().OrderByDescending(x => x.Size).ThenByDescending(x => x.Time).Skip(k).Take(c).ToListAsync(ct);
+            var ids = rows.Select(r => r.Id).ToList();
+            var cosigned = await db.Set<LogCosignature>().AsNoTracking().Where(w => ids.Contains(w.CheckpointId)).ToDictionaryAsync(w => w.CheckpointId, w => w.CosignedNote, ct);
+            return rows.Select(x => new StoredCheckpointDto(x.Id, x.Size, Convert.ToHexStringLower(x.Root), new DateTimeOffset(x.Time, TimeSpan.Zero),
+                x.Reason, x.Note, Convert.ToBase64String(x.TimeStampToken), cosigned.GetValueOrDefault(x.Id))).ToList();
+        })
+        .WithName("GetStoredLogCheckpoints")
+        .WithSummary("Stored checkpoints, newest first, with their reason and RFC 3161 token")
+        .WithDescription("timeStampToken is base64 DER over SHA-256(\"trading/checkpoint/v1\\n\" || note).")
+        .Produces<List<StoredCheckpointDto>>().ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+        pub.MapGet("/checkpoint/cosigned", async (Checkpoints checkpoints, CancellationToken ct) =>
+        {
+            var w = await checkpoints.LatestCosignedAsync(ct);
+            if (w is null) return Results.Problem(statusCode: 404, title: "No checkpoint has been cosigned yet.", extensions: new Dictionary<string, object?> { ["rule"] = LogRules.NothingToCosign });
+            var cp = Checkpoint.ParseNoteText(SignedNote.Split(w.CosignedNote).Text);
+            return Results.Ok(new CosignedCheckpointDto(cp.Size, Convert.ToHexStringLower(cp.Root), cp.Time, w.CosignedNote, w.WitnessName, new DateTimeOffset(w.CosignedAt, TimeSpan.Zero)));
+        })
+        .WithName("GetCosignedLogCheckpoint")
+        .WithSummary("The latest checkpoint the supervision office cosigned")
+        .WithDescription("The note carries the log's signature and the witness's cosignature line (see docs/public-log.md).")
+        .Produces<CosignedCheckpointDto>().ProducesProblem(StatusCodes.Status404NotFound);
+
+        pub.MapGet("/certificates/{file}", (string file, CentreKeys keys) =>
+            keys.PublicPem(file) is { } pem ? Results.Text(pem, "application/x-pem-file") : Results.NotFound())
+        .WithName("GetLogCertificate")
+        .WithSummary("The centre's public certificates: root-ca.crt, issuing-ca.crt, log-signing.crt, tsa.crt, witness.crt")
+        .WithDescription("Check root-ca.crt's fingerprint against the one the centre publishes before trusting anything else.");
+
+        var receipts = app.MapGroup("/api/log/receipts").AddEndpointFilter<RuleErrorFilter>().RequireAuthorization(Policies.Api).WithTags("Public log");
+        receipts.MapGet("/{index:long}", async (long index, HttpContext http, ReceiptIssuer issuer, CancellationToken ct) =>
+        {
+            var actor = Actor.From(http) ?? throw new ForbiddenException(RuleCodes.NotOwner);
+            var json = await issuer.GetAsync(index, actor, ct);
+            http.Response.Headers.ContentDisposition = $"attachment; filename=\"receipt-{index}.json\"";
+            return Results.Text(json, "application/json", Encoding.UTF8);
+        })
+        .WithName("GetBidReceipt")
+        .WithSummary("A bid receipt (canonical JSON) for the bidder firm that owns it, or a supervisor")
+        .WithDescription("Verify offline with: trading verify-receipt receipt.json --root root-ca.crt")
+        .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    internal static RuleViolationException Refuse(string code, params object[] args) =>
+        new(new RuleViolation(code, args.Select(a => a is long or int ? Convert.ToString(a, CultureInfo.InvariantCulture)! : a).ToArray()));
+}

@@ -1,0 +1,116 @@
+extern alias publiclog;
+
+using Microsoft.EntityFrameworkCore;
+using publiclog::Trading.PublicLog;
+using Trading.Data;
+using Trading.Data.Log;
+using Trading.Domain;
+using Trading.Web.Infrastructure;
+using DataLogEntry = Trading.Data.LogEntry;
+
+namespace Trading.Web.Features.Log;
+
+/// <summary>What the bid-submission code passes: the index of the bid.submitted entry it appended, and the bidder firm that owns the receipt.</summary>
+public sealed record ReceiptRequest(long LogIndex, Guid BidderOrganisationId);
+
+/// <summary>
+/// Issues the receipt CRYPTO.md promises a bidder (tender, lot, bidder pseudonym, ciphertext hash and length,
+/// server time, log index, a signed checkpoint, the inclusion proof, the log certificate chain and an RFC 3161
+/// token over all of it) and keeps it, so the bidder can fetch the same bytes again and check them offline with
+/// <c>trading verify-receipt</c> against the centre's root certificate.
+/// </summary>
+/// <remarks>
+/// Call <see cref="IssueAsync"/> inside the submission's transaction, after <c>PublicLog.AppendAsync</c> of the
+/// bid.submitted entry and before saving: appending already staged the entry's tree nodes, so the checkpoint at
+/// size index + 1 can be signed and the inclusion proof built without waiting for the commit, and the receipt row
+/// commits (or rolls back) with the bid. The checkpoint is the tree as of the bid itself, so later appends never
+/// delay a receipt; the public consistency proofs connect it to every later checkpoint.
+/// It also works after the commit (any transaction or none). With an external TSA (<c>PublicLog:TsaUrl</c>) the
+/// HTTP round trip happens here: call it after the commit then, so the log lock is not held across the network.
+/// </remarks>
+public sealed class ReceiptIssuer(TradingDbContext db, EfLogStore store, CentreKeys keys, TimeStamper stamper, TimeProvider clock)
+{
+    public async Task<string> IssueAsync(ReceiptRequest request, CancellationToken ct)
+    {
+        var entry = db.ChangeTracker.Entries<DataLogEntry>().Select(e => e.Entity).FirstOrDefault(e => e.Index == request.LogIndex)
+            ?? await db.LogEntries.AsNoTracking().FirstOrDefaultAsync(e => e.Index == request.LogIndex, ct)
+            ?? throw new RuleViolationException(new RuleViolation(LogRules.EntryMissing, request.LogIndex));
+        if (entry.Type != LogEntryTypes.BidSubmitted)
+            throw new RuleViolationException(new RuleViolation(LogRules.NotABid, request.LogIndex, entry.Type));
+
+        var existing = db.ChangeTracker.Entries<LogReceipt>().Select(e => e.Entity).FirstOrDefault(r => r.LogIndex == request.LogIndex)
+            ?? await db.Set<LogReceipt>().AsNoTracking().FirstOrDefaultAsync(r => r.LogIndex == request.LogIndex, ct);
+        if (existing is not null)
+        {
+            // Issuing twice (a retried request) hands back the receipt already issued, never a second one.
+            if (existing.OrganisationId != request.BidderOrganisationId)
+                throw new RuleViolationException(new RuleViolation(LogRules.ReceiptOwned, request.LogIndex));
+            return existing.Json;
+        }
+
+        var size = request.LogIndex + 1;
+        var merkle = new MerkleLog(store);
+        var root = await merkle.GetRootAsync(size, ct);
+        var now = clock.GetUtcNow();
+        var time = new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+        var note = SignedNote.SignCheckpoint(new Checkpoint(keys.Origin, size, root, time), keys.LogSigner);
+        var receipt = await BidReceipt.CreateAsync(merkle, store, request.LogIndex, note, keys.LogSigner.Verifier, keys.LogChain, ct);
+        receipt = receipt with { TimeStampToken = Convert.ToBase64String(await stamper.StampAsync(receipt.Imprint(), ct)) };
+        var json = receipt.ToJson();
+
+        db.Add(new LogReceipt
+        {
+            LogIndex = request.LogIndex, TenderId = entry.TenderId, OrganisationId = request.BidderOrganisationId, Json = json,
+            IssuedAt = now.UtcDateTime,
+        });
+        // Inside the caller's transaction the caller saves (with the bid); on its own, the receipt is saved here.
+        if (db.Database.CurrentTransaction is null)
+            await db.SaveChangesAsync(ct);
+        return json;
+    }
+
+    /// <summary>The stored receipt, for the bidder firm that owns it or a supervisor; anyone else is refused.</summary>
+    public async Task<string> GetAsync(long logIndex, Actor actor, CancellationToken ct)
+    {
+        var r = await db.Set<LogReceipt>().AsNoTracking().FirstOrDefaultAsync(x => x.LogIndex == logIndex, ct);
+        // Same answer for "no such receipt" and "not yours", so bidders cannot probe which indexes hold bids they do not own.
+        if (r is null || !MayRead(r, actor))
+            throw new NotFoundException();
+        return r.Json;
+    }
+
+    /// <summary>Receipts the actor may read, newest first (a bidder's own; every one for a supervisor), optionally for one tender.</summary>
+    public async Task<List<(long LogIndex, Guid? TenderId, DateTime IssuedAt)>> ListAsync(Actor actor, Guid? tenderId, CancellationToken ct)
+    {
+        var q = db.Set<LogReceipt>().AsNoTracking();
+        if (!actor.IsIn(Roles.Supervisor))
+        {
+            if (!actor.IsIn(Roles.Bidder)) return [];
+            q = q.Where(r => r.OrganisationId == actor.OrganisationId);
+        }
+        if (tenderId is { } t) q = q.Where(r => r.TenderId == t);
+        var rows = await q.OrderByDescending(r => r.LogIndex).Take(500).Select(r => new { r.LogIndex, r.TenderId, r.IssuedAt }).ToListAsync(ct);
+        return rows.Select(r => (r.LogIndex, r.TenderId, r.IssuedAt)).ToList();
+    }
+
+    private static bool MayRead(LogReceipt r, Actor actor) =>
+        actor.IsIn(Roles.Supervisor) || (actor.IsIn(Roles.Bidder) && actor.OrganisationId == r.OrganisationId);
+}
+
+/// <summary>Rule codes of the log feature (messages in SharedResource under strings:log).</summary>
+public static class LogRules
+{
+    public const string EntryMissing = "Rule.Log.EntryMissing";
+    public const string NotABid = "Rule.Log.NotABid";
+    public const string ReceiptOwned = "Rule.Log.ReceiptOwned";
+    public const string NothingToCosign = "Rule.Log.NothingToCosign";
+    public const string AlreadyCosigned = "Rule.Log.AlreadyCosigned";
+    public const string WitnessKeyOffServer = "Rule.Log.WitnessKeyOffServer";
+    public const string NoWitnessCertificate = "Rule.Log.NoWitnessCertificate";
+    public const string WitnessRefused = "Rule.Log.WitnessRefused";
+    public const string CosignatureInvalid = "Rule.Log.CosignatureInvalid";
+    public const string CheckpointUnknown = "Rule.Log.CheckpointUnknown";
+    public const string OlderThanCosigned = "Rule.Log.OlderThanCosigned";
+    public const string RangeInvalid = "Rule.Log.RangeInvalid";
+    public const string NoteTooLarge = "Rule.Log.NoteTooLarge";
+}
