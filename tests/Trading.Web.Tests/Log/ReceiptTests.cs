@@ -196,6 +196,26 @@ public class ReceiptTests(PostgresServer pg) : WebTest(pg)
         Assert.Equal(1, App.WithDb(db => db.Set<LogReceipt>().Count(x => x.LogIndex == index)));
     }
 
+    [Theory]
+    [InlineData("{\"lot\":1,\"bidder\":\"b\",\"ciphertextSha256\":\"%H\",\"ciphertextLength\":5}", "lot")]
+    [InlineData("{\"lot\":\"1\",\"firm\":\"b\",\"envelopeSha256\":\"%H\",\"length\":5}", "bidder")]
+    [InlineData("{\"lot\":\"1\",\"bidder\":\"b\",\"ciphertextSha256\":\"%H\"}", "ciphertextLength")]
+    [InlineData("{\"lot\":\"1\",\"bidder\":\"b\",\"ciphertextSha256\":\"ABCD\",\"ciphertextLength\":5}", "ciphertextSha256")]
+    public async Task A_bid_entry_without_the_fields_a_receipt_repeats_is_refused_before_anything_is_signed(string data, string field)
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        var sp = scope.ServiceProvider;
+        var db = sp.GetRequiredService<TradingDbContext>();
+        var log = sp.GetRequiredService<WebPublicLog>();
+        await using var tx = await db.Database.BeginTransactionAsync();
+        await log.LockAsync();
+        var entry = await log.AppendAsync(LogEntryTypes.BidSubmitted, AnyTender(),
+            JsonNode.Parse(data.Replace("%H", new string('a', 64), StringComparison.Ordinal))!);
+        var e = await Assert.ThrowsAsync<RuleViolationException>(() => sp.GetRequiredService<ReceiptIssuer>().IssueAsync(new ReceiptRequest(entry.Index, Org("bidder09")), default));
+        Assert.Equal(LogRules.EntryNotReceiptable, e.Violation.Code);
+        Assert.Contains(field, (string)e.Violation.Args[1], StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_rolled_back_submission_leaves_neither_entry_nor_receipt_and_receipts_cannot_be_altered()
     {

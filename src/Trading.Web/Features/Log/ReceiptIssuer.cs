@@ -37,6 +37,7 @@ public sealed class ReceiptIssuer(TradingDbContext db, EfLogStore store, CentreK
             ?? throw new RuleViolationException(new RuleViolation(LogRules.EntryMissing, request.LogIndex));
         if (entry.Type != LogEntryTypes.BidSubmitted)
             throw new RuleViolationException(new RuleViolation(LogRules.NotABid, request.LogIndex, entry.Type));
+        RequireReceiptFields(request.LogIndex, entry.Payload);
 
         var existing = db.ChangeTracker.Entries<LogReceipt>().Select(e => e.Entity).FirstOrDefault(r => r.LogIndex == request.LogIndex)
             ?? await db.Set<LogReceipt>().AsNoTracking().FirstOrDefaultAsync(r => r.LogIndex == request.LogIndex, ct);
@@ -93,6 +94,25 @@ public sealed class ReceiptIssuer(TradingDbContext db, EfLogStore store, CentreK
         return rows.Select(r => (r.LogIndex, r.TenderId, r.IssuedAt)).ToList();
     }
 
+    /// <summary>
+    /// The fields a receipt repeats and <c>trading verify-receipt</c> compares with the entry (data.lot, data.bidder,
+    /// data.ciphertextSha256 as 64 lower-case hex digits, data.ciphertextLength as an integer). Other data fields may
+    /// follow. Checked before anything is signed, so a mismatch is a clear refusal, not a receipt nobody can verify.
+    /// </summary>
+    public static void RequireReceiptFields(long index, string payload)
+    {
+        var data = publiclog::Trading.PublicLog.LogEntry.Parse(System.Text.Encoding.UTF8.GetBytes(payload)).Data;
+        string? Str(string k) => data[k] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var x) ? x : null;
+        string? missing =
+            Str("lot") is null ? "lot (string)"
+            : Str("bidder") is null ? "bidder (string)"
+            : Str("ciphertextSha256") is not { Length: 64 } h || !h.All(char.IsAsciiHexDigitLower) ? "ciphertextSha256 (64 lower-case hex digits)"
+            : data["ciphertextLength"] is not System.Text.Json.Nodes.JsonValue len || !len.TryGetValue<long>(out var l) || l < 0 ? "ciphertextLength (integer)"
+            : null;
+        if (missing is not null)
+            throw new RuleViolationException(new RuleViolation(LogRules.EntryNotReceiptable, index, missing));
+    }
+
     private static bool MayRead(LogReceipt r, Actor actor) =>
         actor.IsIn(Roles.Supervisor) || (actor.IsIn(Roles.Bidder) && actor.OrganisationId == r.OrganisationId);
 }
@@ -102,6 +122,7 @@ public static class LogRules
 {
     public const string EntryMissing = "Rule.Log.EntryMissing";
     public const string NotABid = "Rule.Log.NotABid";
+    public const string EntryNotReceiptable = "Rule.Log.EntryNotReceiptable";
     public const string ReceiptOwned = "Rule.Log.ReceiptOwned";
     public const string NothingToCosign = "Rule.Log.NothingToCosign";
     public const string AlreadyCosigned = "Rule.Log.AlreadyCosigned";
