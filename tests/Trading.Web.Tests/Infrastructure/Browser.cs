@@ -11,7 +11,7 @@ public static partial class Browser
 {
     public static HttpClient Client(TradingFactory app, string culture = "en")
     {
-        var c = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var c = app.NewClient(cookies: true);
         c.DefaultRequestHeaders.AcceptLanguage.Add(new StringWithQualityHeaderValue(culture));
         return c;
     }

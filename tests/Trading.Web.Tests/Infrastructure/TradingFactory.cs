@@ -58,6 +58,14 @@ public class TradingFactory : WebApplicationFactory<Program>
         });
     }
 
+    /// <summary>A client that shows every response as it is (no redirects followed), in memory or on the real port.</summary>
+    public HttpClient NewClient(bool cookies = false)
+    {
+        if (ServerAddress is null) return CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = cookies });
+        // On a real port the factory's own client would follow redirects itself.
+        return new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = cookies }) { BaseAddress = ServerAddress };
+    }
+
     public Task<int> RunDeadlineJobAsync() => RunJobAsync<DeadlineWatcher>();
 
     public Task<int> RunJobAsync<T>() where T : ScheduledJob => Services.GetRequiredService<T>().RunOnceAsync(CancellationToken.None);
@@ -71,7 +79,7 @@ public class TradingFactory : WebApplicationFactory<Program>
     /// <summary>An API client signed in with a bearer token for a user.</summary>
     public async Task<HttpClient> ApiAsync(string userName, string password = DemoSeeder.Password, string culture = "en")
     {
-        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = ServerAddress ?? new Uri("http://localhost") });
+        var client = NewClient();
         client.DefaultRequestHeaders.AcceptLanguage.Add(new StringWithQualityHeaderValue(culture));
         var r = await client.PostAsJsonAsync("/api/auth/token", new { userName, password });
         r.EnsureSuccessStatusCode();
@@ -82,7 +90,7 @@ public class TradingFactory : WebApplicationFactory<Program>
 
     public HttpClient Anonymous(string culture = "en")
     {
-        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = ServerAddress ?? new Uri("http://localhost") });
+        var client = NewClient();
         client.DefaultRequestHeaders.AcceptLanguage.Add(new StringWithQualityHeaderValue(culture));
         return client;
     }

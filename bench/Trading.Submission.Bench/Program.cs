@@ -1,0 +1,256 @@
+// Load test of bid submission and opening, on the real app (Kestrel, PostgreSQL, files), driven like the web tests.
+//   dotnet run -c Release --project bench/Trading.Submission.Bench -- [bids] [sizeMiB] [results.md]
+// Defaults: 200 bids of 20 MiB. It reports accepted, lost, receipt latency p50/p99, peak memory, then opens the bids
+// with the three holders and compares with raw AES-GCM over the same bytes.
+using System.Buffers;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Trading.Crypto;
+using Trading.Data;
+using Trading.Domain;
+using Trading.Domain.Bidding;
+using Trading.Web.Tests.Infrastructure;
+
+namespace Trading.Submission.Bench;
+
+internal static class LoadTest
+{
+    public static async Task Main(string[] args)
+    {
+        var bids = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 200;
+        var sizeMiB = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20;
+        var resultsPath = args.Length > 2 ? args[2] : "bench/results/submission.md";
+        const int Chunk = 2 << 20;
+        var inv = CultureInfo.InvariantCulture;
+
+        // Outside a test project WebApplicationFactory cannot guess the app's content root; point it at the project.
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Trading.sln"))) root = root.Parent;
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_TRADING_WEB", Path.Combine(root!.FullName, "src", "Trading.Web"));
+        var pg = new PostgresServer();
+        await pg.InitializeAsync();
+        var work = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "trading-submission-bench-" + Guid.NewGuid().ToString("N")[..8]));
+        try
+        {
+            var app = new TradingFactory(await pg.CreateDatabaseAsync("submissionbench")) { Settings = Bidding.FastSettings };
+            app.UseKestrel(0);
+            app.StartServer();
+            app.ServerAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+            Console.WriteLine($"app at {app.ServerAddress}");
+
+            var deadline = app.Clock.GetUtcNow().UtcDateTime.AddDays(25);
+            var tenderId = await TestApi.PublishedTenderAsync(await app.ApiAsync("owner1"), deadline);
+            await Bidding.JoinAllAsync(app, tenderId);
+
+            // Bidder firms, approved and with the documents obtained, one user each.
+            var names = new List<string>();
+            await using (var scope = app.Services.CreateAsyncScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<TradingDbContext>();
+                var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+                var tender = await db.Tenders.Include(t => t.Documents).SingleAsync(t => t.Id == tenderId);
+                var now = app.Clock.GetUtcNow().UtcDateTime;
+                for (var i = 0; i < bids; i++)
+                {
+                    var firm = new Organisation
+                    {
+                        Kind = OrganisationKind.BidderFirm, Name = $"压测投标人{i:000}建设有限公司", CreditCode = UnifiedSocialCreditCode.Complete("91350100" + i.ToString("D9", inv)),
+                        Status = FirmStatus.Approved, RegisteredAt = now.AddDays(-30), CentreApprovedAt = now.AddDays(-29), SupervisionApprovedAt = now.AddDays(-28),
+                    };
+                    db.Organisations.Add(firm);
+                    await db.SaveChangesAsync();
+                    var u = new AppUser { UserName = $"load{i:000}", DisplayName = firm.Name, OrganisationId = firm.Id, PreferredCulture = "en" };
+                    (await users.CreateAsync(u, Trading.Web.Demo.DemoSeeder.Password)).Succeeded.ToString();
+                    await users.AddToRoleAsync(u, Roles.Bidder);
+                    db.DocumentDownloads.Add(new DocumentDownload { TenderId = tenderId, DocumentId = tender.Documents[0].Id, FirmId = firm.Id, UserId = u.Id, DownloadedAt = now });
+                    names.Add(u.UserName);
+                }
+                await db.SaveChangesAsync();
+            }
+
+            // Seal every bid to a file: a 20 MiB attachment of random bytes (incompressible) and the opening form.
+            var clients = new HttpClient[bids];
+            var sealedBids = new (string Path, string Manifest, Guid Lot, decimal Price)[bids];
+            var sealWatch = Stopwatch.StartNew();
+            var attachment = RandomNumberGenerator.GetBytes(sizeMiB << 20);
+            for (var i = 0; i < bids; i++)
+            {
+                clients[i] = await app.ApiAsync(names[i]);
+                var s = await (await clients[i].GetAsync($"/api/tenders/{tenderId}/sealing")).Json();
+                var lot = s.GetProperty("lots")[0];
+                var price = 1_000_000m + i;
+                var zipPath = Path.Combine(work.FullName, $"bid{i}.zip");
+                using (var zip = ZipFile.Open(zipPath, ZipArchiveMode.Create))
+                {
+                    await using (var w = zip.CreateEntry("bid-form.json").Open())
+                        await JsonSerializer.SerializeAsync(w, new { priceYuan = price, durationDays = 300, projectManager = $"经理{i}", projectManagerId = "110101198001011234", keyStaff = "", bondAccount = $"acct{i}" });
+                    await using (var a = zip.CreateEntry("files/attachment.bin", CompressionLevel.NoCompression).Open())
+                        await a.WriteAsync(attachment);
+                }
+                var envPath = Path.Combine(work.FullName, $"bid{i}.env");
+                EnvelopeSealResult result;
+                await using (var input = File.OpenRead(zipPath))
+                await using (var output = File.Create(envPath))
+                    result = await Envelope.SealAsync(input, output, Bidding.JointKeyFrom(s.GetProperty("jointKey").GetString()!),
+                        new BidContext(s.GetProperty("tender").GetString()!, lot.GetProperty("lotContext").GetString()!, s.GetProperty("bidder").GetString()!));
+                File.Delete(zipPath);
+                using var signer = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+                sealedBids[i] = (envPath, CryptoJson.Serialize(ManifestSigning.Sign(result.ToManifest(), signer)), lot.GetProperty("id").GetGuid(), price);
+            }
+            Console.WriteLine($"sealed {bids} bids in {sealWatch.Elapsed.TotalSeconds:F1} s");
+
+            // The last minute before the deadline: every bid at once.
+            app.Clock.Set(new DateTimeOffset(deadline.AddSeconds(-60), TimeSpan.Zero));
+            GC.Collect();
+            var rssBefore = Rss("VmRSS");
+            long peakRss = 0;
+            using var sampling = new CancellationTokenSource();
+            var sampler = Task.Run(async () =>
+            {
+                while (!sampling.IsCancellationRequested)
+                {
+                    peakRss = Math.Max(peakRss, Rss("VmRSS"));
+                    await Task.Delay(100);
+                }
+            });
+            var burst = Stopwatch.StartNew();
+            var outcomes = await Task.WhenAll(Enumerable.Range(0, bids).Select(i => Task.Run(() => UploadAsync(clients[i], tenderId, sealedBids[i], burst))));
+            var burstSeconds = burst.Elapsed.TotalSeconds;
+            await sampling.CancelAsync();
+            await sampler;
+
+            var accepted = outcomes.Count(o => o.Status == HttpStatusCode.OK);
+            var stored = app.WithDb(db => db.Set<Bid>().Count(b => b.TenderId == tenderId && b.Status == BidStatus.Valid));
+            var receipt = outcomes.Where(o => o.Status == HttpStatusCode.OK).Select(o => o.ReceiptMs).Order().ToArray();
+            var lateInRealTime = outcomes.Count(o => o.FinishedAtSeconds > 60);
+            Console.WriteLine($"accepted {accepted}/{bids}, stored {stored}, burst {burstSeconds:F1} s");
+            foreach (var g in outcomes.Where(o => o.Status != HttpStatusCode.OK).GroupBy(o => o.Error).Take(5)) Console.WriteLine($"  refused x{g.Count()}: {g.Key}");
+
+            // Opening: the deadline job freezes the list, then the three holders give their shares; the third opens all.
+            app.Clock.Set(new DateTimeOffset(deadline.AddMinutes(1), TimeSpan.Zero));
+            await app.RunDeadlineJobAsync();
+            var openWatch = Stopwatch.StartNew();
+            var lastHolder = TimeSpan.Zero;
+            foreach (var h in Bidding.Holders)
+            {
+                var t0 = openWatch.Elapsed;
+                var r = await Bidding.HolderPostAsync(app, h, tenderId, "Open");
+                if (r.StatusCode != HttpStatusCode.Redirect) throw new InvalidOperationException($"{h} could not open: {r.StatusCode}");
+                lastHolder = openWatch.Elapsed - t0;
+            }
+            var openSeconds = openWatch.Elapsed.TotalSeconds;
+            var opened = app.WithDb(db => db.Set<Bid>().Where(b => b.TenderId == tenderId && b.OpeningStatus == BidOpeningStatus.Opened).Select(b => b.PriceFen).ToList());
+            var pricesRight = opened.Order().SequenceEqual(sealedBids.Select(b => (long?)(long)(b.Price * 100)).Order());
+
+            // Baseline: AES-256-GCM over the same stored bytes, read from the same files (encryption costs what decryption does).
+            var keys = app.WithDb(db => db.Set<Bid>().Where(b => b.TenderId == tenderId && b.Status == BidStatus.Valid).Select(b => b.StorageKey).ToList());
+            var store = app.Services.GetRequiredService<Trading.Web.Infrastructure.IFileStore>();
+            var raw = Stopwatch.StartNew();
+            long rawBytes = 0;
+            using (var aes = new AesGcm(RandomNumberGenerator.GetBytes(32), 16))
+            {
+                var buf = new byte[1 << 20];
+                var outBuf = new byte[1 << 20];
+                var tag = new byte[16];
+                var nonce = new byte[12];
+                foreach (var k in keys)
+                {
+                    await using var f = store.OpenRead(k);
+                    int n;
+                    while ((n = await f.ReadAtLeastAsync(buf, buf.Length, throwOnEndOfStream: false)) > 0)
+                    {
+                        BitConverter.TryWriteBytes(nonce, rawBytes);
+                        aes.Encrypt(nonce, buf.AsSpan(0, n), outBuf.AsSpan(0, n), tag);
+                        rawBytes += n;
+                    }
+                }
+            }
+            var rawSeconds = raw.Elapsed.TotalSeconds;
+
+            var report = new StringBuilder();
+            report.AppendLine("# Bid submission and opening load test");
+            report.AppendLine();
+            var setting = "app on Kestrel in the same process as the clients, PostgreSQL from the installed binaries, files on local disk.";
+            report.AppendLine(inv, $"Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; {setting} `dotnet run -c Release --project bench/Trading.Submission.Bench -- {bids} {sizeMiB}`.");
+            report.AppendLine();
+            report.AppendLine("| Submission burst | value |");
+            report.AppendLine("|---|---|");
+            report.AppendLine(inv, $"| bids sent at once (server clock at deadline − 60 s) | {bids} × {sizeMiB} MiB (envelope {new FileInfo(sealedBids[0].Path).Length / 1048576.0:F1} MiB) |");
+            report.AppendLine(inv, $"| accepted | {accepted} |");
+            report.AppendLine(inv, $"| lost (sent, not refused, not stored) | {bids - stored - outcomes.Count(o => o.Status != HttpStatusCode.OK)} |");
+            report.AppendLine(inv, $"| refused | {outcomes.Count(o => o.Status != HttpStatusCode.OK)} |");
+            report.AppendLine(inv, $"| wall time of the burst | {burstSeconds:F1} s |");
+            report.AppendLine(inv, $"| uploads finishing more than 60 s after the burst began | {lateInRealTime} |");
+            report.AppendLine(inv, $"| receipt latency (last call: check whole envelope, store, log) p50 / p99 | {Pct(receipt, 50):F0} ms / {Pct(receipt, 99):F0} ms |");
+            report.AppendLine(inv, $"| process RSS before → peak during the burst | {rssBefore / 1024} MiB → {peakRss / 1024} MiB (clients' {Chunk >> 20} MiB chunk buffers included) |");
+            report.AppendLine();
+            report.AppendLine("| Opening (3 holders, all needed) | value |");
+            report.AppendLine("|---|---|");
+            report.AppendLine(inv, $"| bids opened, prices as sealed | {opened.Count} of {stored}, {(pricesRight ? "all right" : "MISMATCH")} |");
+            report.AppendLine(inv, $"| end to end (three passphrase posts; the third verifies, combines and decrypts all) | {openSeconds:F1} s (third holder {lastHolder.TotalSeconds:F1} s) |");
+            report.AppendLine(inv, $"| raw AES-256-GCM over the same {rawBytes / 1048576} MiB, read from the same files | {rawSeconds:F1} s |");
+            report.AppendLine(inv, $"| ratio | {openSeconds / rawSeconds:F1}× |");
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(resultsPath))!);
+            await File.WriteAllTextAsync(resultsPath, report.ToString());
+            Console.WriteLine(report);
+            await app.DisposeAsync();
+        }
+        finally
+        {
+            await pg.DisposeAsync();
+            work.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<Outcome> UploadAsync(HttpClient c, Guid tender, (string Path, string Manifest, Guid Lot, decimal Price) bid, Stopwatch burst)
+    {
+        var length = new FileInfo(bid.Path).Length;
+        var start = await c.PostAsJsonAsync($"/api/tenders/{tender}/bids/uploads", new { lotId = bid.Lot, length });
+        if (start.StatusCode != HttpStatusCode.Created) return new(start.StatusCode, await start.Content.ReadAsStringAsync(), 0, burst.Elapsed.TotalSeconds);
+        var uid = (await start.Json()).GetProperty("uploadId").GetGuid();
+        var buffer = ArrayPool<byte>.Shared.Rent(2 << 20);
+        try
+        {
+            await using var f = File.OpenRead(bid.Path);
+            long offset = 0;
+            int n;
+            while ((n = await f.ReadAtLeastAsync(buffer.AsMemory(0, 2 << 20), 2 << 20, throwOnEndOfStream: false)) > 0)
+            {
+                var r = await c.PutAsync($"/api/bids/uploads/{uid}?offset={offset}", new ByteArrayContent(buffer, 0, n));
+                if (!r.IsSuccessStatusCode) return new(r.StatusCode, await r.Content.ReadAsStringAsync(), 0, burst.Elapsed.TotalSeconds);
+                offset += n;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        var sw = Stopwatch.StartNew();
+        var done = await Bidding.CompleteAsync(c, uid, bid.Manifest);
+        var ms = sw.Elapsed.TotalMilliseconds;
+        return new(done.StatusCode, done.IsSuccessStatusCode ? "" : await done.Content.ReadAsStringAsync(), ms, burst.Elapsed.TotalSeconds);
+    }
+
+    private static double Pct(double[] sorted, int p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p / 100.0 * sorted.Length) - 1)];
+
+    private static long Rss(string field)
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+            if (line.StartsWith(field + ":", StringComparison.Ordinal))
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+        return 0;
+    }
+}
+
+internal sealed record Outcome(HttpStatusCode Status, string Error, double ReceiptMs, double FinishedAtSeconds);
