@@ -14,6 +14,7 @@ using Trading.Web.Features.Log;
 using Trading.Web.Features.Tenders;
 using Trading.Web.Features.Notifications;
 using Trading.Web.Features.Submission;
+using Trading.Web.Features.Supervision;
 using Trading.Web.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -69,6 +70,7 @@ Trading.Web.Features.Draw.ExpertDrawModule.AddExpertDraw(services, config);
 // feature-services:checkin
 
 // feature-services:supervision
+services.AddSupervision(config);
 
 // feature-services:integrity
 

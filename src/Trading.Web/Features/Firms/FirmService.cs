@@ -17,7 +17,7 @@ public sealed record ShareholderInput(string Name, decimal Percent);
 /// <summary>Bidder firm registration, dual filing (centre AND supervision office), suspension.</summary>
 public sealed class FirmService(
     TradingDbContext db, UserManager<AppUser> users, PublicLog log, CentreTime time, Uploads uploads,
-    Microsoft.Extensions.Options.IOptions<PlatformOptions> options)
+    Microsoft.Extensions.Options.IOptions<PlatformOptions> options, Supervision.Sanctions sanctions)
 {
     public static readonly IReadOnlySet<SniffedType> DocumentTypes = new HashSet<SniffedType> { SniffedType.Pdf, SniffedType.Png, SniffedType.Jpeg };
 
@@ -123,16 +123,19 @@ public sealed class FirmService(
         return firm;
     }
 
-    /// <summary>Suspension from trading (暂停进场交易资格), by the supervision office, with a reason and an end date.</summary>
+    /// <summary>
+    /// Suspension from trading (暂停进场交易资格), by the supervision office, with a reason and an end date, from now.
+    /// It is recorded as a bad-behaviour record (the reason as facts and rule), which is what the trading checks read.
+    /// </summary>
     public async Task<Organisation> SuspendAsync(Actor actor, Guid firmId, string reason, DateTime untilUtc, CancellationToken ct)
     {
         if (!actor.IsIn(Roles.Supervisor)) throw new ForbiddenException(RuleCodes.NotOwner);
         if (string.IsNullOrWhiteSpace(reason)) throw new RuleViolationException(new RuleViolation("Rule.ReasonRequired"));
         if (untilUtc <= time.UtcNow) throw new RuleViolationException(new RuleViolation("Rule.Firm.SuspensionEnd"));
         var firm = await LoadFirmAsync(firmId, ct);
-        firm.SuspendedUntil = untilUtc;
-        firm.SuspensionReason = reason.Trim();
-        await log.RecordAsync("firm.suspended", null, new { firm = firm.Id, reason = firm.SuspensionReason, until = untilUtc, by = log.Pseudonym("user", actor.UserId.ToString()) }, ct);
+        await sanctions.RecordAsync(actor, new Supervision.RecordInput(Domain.Supervision.SanctionSubjectKind.Firm, firm.Id, reason.Trim(), reason.Trim(), null, null,
+            Domain.Supervision.SanctionKind.Suspension, time.UtcNow, untilUtc, reason.Trim()), null, ct);
+        await db.Entry(firm).ReloadAsync(ct);
         return firm;
     }
 

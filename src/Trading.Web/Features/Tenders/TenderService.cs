@@ -20,7 +20,7 @@ public sealed record TenderInput(
 /// </summary>
 public sealed class TenderService(
     TradingDbContext db, PublicLog log, CentreTime time, Uploads uploads,
-    IOptions<PlatformOptions> options, IOptions<TenderRules> rules)
+    IOptions<PlatformOptions> options, IOptions<TenderRules> rules, Supervision.Sanctions sanctions)
 {
     public static readonly IReadOnlySet<SniffedType> DocumentTypes = new HashSet<SniffedType> { SniffedType.Pdf, SniffedType.Zip };
 
@@ -33,6 +33,8 @@ public sealed class TenderService(
     {
         var (owner, agent) = await ResolveOwnerAsync(actor, input.OwnerOrganisationId, ct);
         var now = time.UtcNow;
+        // A suspended tendering agent takes on no new tenders.
+        if (agent is { } ag) await sanctions.EnsureMayTradeAsync(ag, now, ct);
         var t = new Tender { OwnerOrganisationId = owner, AgentOrganisationId = agent, CreatedAt = now };
         Apply(t, input);
         ThrowIfInvalid(TenderValidation.ValidateTerms(t, now, rules.Value));
@@ -159,6 +161,8 @@ public sealed class TenderService(
         if (t.Step < LifecycleStep.NoticePublished) throw new NotFoundException();
         var firm = await db.Organisations.FirstAsync(o => o.Id == actor.OrganisationId, ct);
         var now = time.UtcNow;
+        // Suspensions come from bad-behaviour records, and the refusal names the record.
+        await sanctions.EnsureMayTradeAsync(firm.Id, now, ct);
         if (firm.CanTrade(now) is { } refusal) throw new RuleViolationException(refusal);
         if (t.Step != LifecycleStep.NoticePublished || now >= t.BidDeadline)
             throw new RuleViolationException(new RuleViolation(RuleCodes.DeadlinePassed, t.BidDeadline));
