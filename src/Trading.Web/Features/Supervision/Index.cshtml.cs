@@ -48,7 +48,7 @@ public sealed class SupervisionIndexModel(LimitMonitor monitor, TradingDbContext
         foreach (var r in Rows)
             Line(sb, r.Label, r.Step is { } s ? T.Step(s) : "", LimitNames.Display(T, r.Limit), time.Format(r.Status.Schedule.StartUtc),
                 time.Format(r.Status.Schedule.DueUtc), T["Supervision.Colour." + r.Status.Colour], r.OwnerName ?? "", r.AgentName ?? "", r.ResponsibleName);
-        sb.AppendLine();
+        sb.Append("\r\n");
         Line(sb, T["Supervision.Col.Organisation"], T["Supervision.Colour.Yellow"], T["Supervision.Colour.Red"]);
         foreach (var c in Counts) Line(sb, c.Name, c.Yellow.ToString(CultureInfo.InvariantCulture), c.Red.ToString(CultureInfo.InvariantCulture));
         var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(sb.ToString())).ToArray();

@@ -83,7 +83,7 @@ public sealed class SupervisionSettings(TradingDbContext db, IOptions<Supervisio
         await UpsertAsync(ThresholdsKey, JsonSerializer.Serialize(t), actor);
         await log.RecordAsync("supervision.thresholds.changed", null, new
         {
-            mode = t.Mode.ToString(), yellowFractionLeft = t.YellowFractionLeft, yellowDaysLate = t.YellowDaysLate, redDaysLate = t.RedDaysLate,
+            mode = t.Mode.ToString(), yellowFractionLeft = t.YellowFractionLeft.ToString(System.Globalization.CultureInfo.InvariantCulture), yellowDaysLate = t.YellowDaysLate, redDaysLate = t.RedDaysLate,
             by = log.Pseudonym("user", actor.UserId.ToString()),
         }, ct);
         return t;
