@@ -15,7 +15,7 @@ namespace Trading.Web.Features.Submission;
 /// passes nothing is a bid, so a crash or a dropped connection mid-upload can never leave a half-written one.
 /// </summary>
 public sealed class BidService(TradingDbContext db, PublicLog log, IFileStore files, CeremonyService ceremonies, TimeProvider clock,
-    IOptions<SubmissionOptions> options, IOptions<PlatformOptions> platform, IHostEnvironment env)
+    IOptions<SubmissionOptions> options, IOptions<PlatformOptions> platform, IHostEnvironment env, Supervision.Sanctions sanctions)
 {
     private SubmissionOptions O => options.Value;
 
@@ -50,6 +50,8 @@ public sealed class BidService(TradingDbContext db, PublicLog log, IFileStore fi
         var now = clock.GetUtcNow().UtcDateTime;
         if (t.Step != LifecycleStep.NoticePublished || now >= t.BidDeadline)
             throw new RuleViolationException(new RuleViolation(RuleCodes.DeadlinePassed, t.BidDeadline));
+        // Suspensions come from bad-behaviour records; the refusal names the record.
+        await sanctions.EnsureMayTradeAsync(firm.Id, now, ct);
         if (firm.CanTrade(now) is { } refusal) throw new RuleViolationException(refusal);
         if (!await db.DocumentDownloads.AnyAsync(d => d.TenderId == t.Id && d.FirmId == firm.Id, ct))
             throw new RuleViolationException(new RuleViolation(BiddingRules.DocumentsNotObtained));

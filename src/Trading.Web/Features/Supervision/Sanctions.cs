@@ -232,7 +232,7 @@ public sealed class Sanctions(
             && !db.Set<BadBehaviourRecord>().Any(r => r.SubjectId == o.Id)).ToListAsync(ct);
         foreach (var o in legacy)
             await AdoptAsync(o, nowUtc, ct);
-        var subjects = await db.Set<BadBehaviourRecord>().Where(r => r.SubjectKind != SanctionSubjectKind.Expert).Select(r => r.SubjectId).Distinct().ToListAsync(ct);
+        var subjects = await db.Set<BadBehaviourRecord>().Select(r => r.SubjectId).Distinct().ToListAsync(ct);
         foreach (var id in subjects) await SyncOrganisationAsync(id, nowUtc, ct);
         await db.SaveChangesAsync(ct);
     }
@@ -261,15 +261,53 @@ public sealed class Sanctions(
 
     private async Task SyncOrganisationAsync(Guid organisationId, DateTime nowUtc, CancellationToken ct)
     {
+        var records = await db.Set<BadBehaviourRecord>().Include(r => r.Appeals).Where(r => r.SubjectId == organisationId).ToListAsync(ct);
+        if (records.Count > 0 && records.All(r => r.SubjectKind == SanctionSubjectKind.Expert))
+        {
+            await SyncExpertAsync(organisationId, records, nowUtc, ct);
+            return;
+        }
         var org = await db.Organisations.FirstOrDefaultAsync(o => o.Id == organisationId, ct);
         if (org is null) return;
-        var records = await db.Set<BadBehaviourRecord>().Include(r => r.Appeals).Where(r => r.SubjectId == organisationId).ToListAsync(ct);
         Apply(org, records, nowUtc);
+    }
+
+    /// <summary>
+    /// The expert pool (PoolExpert, keyed by the expert's user id) keeps its own status, which the draw reads: a suspension
+    /// from a record sets it, and lifting one that a record set makes the expert active again. Statuses staff set by hand stay.
+    /// </summary>
+    private async Task SyncExpertAsync(Guid userId, IReadOnlyCollection<BadBehaviourRecord> records, DateTime nowUtc, CancellationToken ct)
+    {
+        var expert = await db.Set<Trading.Domain.Experts.PoolExpert>().FirstOrDefaultAsync(e => e.UserId == userId, ct);
+        if (expert is null) return;
+        var active = records.Where(r => r.SuspendsAt(nowUtc)).OrderByDescending(r => r.EffectiveEnd).FirstOrDefault();
+        if (active is not null)
+        {
+            var reason = $"{active.Number} {active.SuspensionReason}";
+            if (expert.Status == Trading.ExpertPool.ExpertStatus.Suspended && expert.SuspendedUntil == active.EffectiveEnd && expert.StatusReason == reason) return;
+            expert.Status = Trading.ExpertPool.ExpertStatus.Suspended;
+            expert.SuspendedUntil = active.EffectiveEnd;
+            expert.StatusReason = reason;
+        }
+        else if (expert.Status == Trading.ExpertPool.ExpertStatus.Suspended && records.Any(r => expert.StatusReason?.StartsWith(r.Number + " ", StringComparison.Ordinal) == true))
+        {
+            expert.Status = Trading.ExpertPool.ExpertStatus.Active;
+            expert.SuspendedUntil = null;
+            expert.StatusReason = null;
+        }
+        else return;
+        expert.UpdatedAt = nowUtc;
+        expert.Version = Guid.NewGuid();
     }
 
     private async Task SyncOrganisationAsync(BadBehaviourRecord changed, DateTime nowUtc, CancellationToken ct)
     {
-        if (changed.SubjectKind == SanctionSubjectKind.Expert) return;
+        if (changed.SubjectKind == SanctionSubjectKind.Expert)
+        {
+            var others = await db.Set<BadBehaviourRecord>().Include(r => r.Appeals).Where(r => r.SubjectId == changed.SubjectId && r.Id != changed.Id).ToListAsync(ct);
+            await SyncExpertAsync(changed.SubjectId, [.. others, changed], nowUtc, ct);
+            return;
+        }
         var org = await db.Organisations.FirstOrDefaultAsync(o => o.Id == changed.SubjectId, ct);
         if (org is null) return;
         var records = await db.Set<BadBehaviourRecord>().Include(r => r.Appeals).Where(r => r.SubjectId == changed.SubjectId && r.Id != changed.Id).ToListAsync(ct);
