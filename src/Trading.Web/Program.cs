@@ -68,6 +68,7 @@ services.AddSubmission(config);
 Trading.Web.Features.Draw.ExpertDrawModule.AddExpertDraw(services, config);
 
 // feature-services:checkin
+Trading.Web.Features.CheckIn.CheckInModule.AddCheckIn(services, config);
 
 // feature-services:supervision
 services.AddSupervision(config);
@@ -200,6 +201,7 @@ app.MapSubmission();
 Trading.Web.Features.Draw.ExpertDrawModule.MapExpertDraw(app);
 
 // feature-endpoints:checkin
+Trading.Web.Features.CheckIn.CheckInModule.MapCheckIn(app);
 
 // feature-endpoints:supervision
 

@@ -1,0 +1,393 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Trading.Biometrics;
+using Trading.Data;
+using Trading.Domain;
+using Trading.Domain.CheckIn;
+using Trading.Domain.Experts;
+using Trading.Web.Infrastructure;
+
+namespace Trading.Web.Features.CheckIn;
+
+/// <summary>A photo as received: the bytes are read by the service, never trusted by name.</summary>
+public sealed record PhotoUpload(string FileName, long Length, Func<Stream> Open);
+
+/// <summary>The outcome of one check-in: the stored attempt and its reason in the user's language.</summary>
+public sealed record CheckInOutcome(CheckInAttempt Attempt, PoolExpert Expert, string Message, string? SubstituteName);
+
+/// <summary>An accepted expert of a session in a room today, as the kiosk lists them.</summary>
+public sealed record KioskExpert(Guid ExpertId, string RegistrationNumber, string Name, Guid SessionId, bool Enrolled, bool CheckedIn);
+
+/// <summary>
+/// Enrolment (centre staff) and check-in (the kiosk) of experts by face. Face work runs on <see cref="FaceEngine"/>;
+/// the draw decides who may check in where and when; every enrolment and every attempt goes to the public log
+/// with pseudonyms and image hashes only, never a template, score vector or photo.
+/// </summary>
+public sealed class CheckInService(
+    TradingDbContext db, PublicLog log, FaceEngine engine, FaceTemplates templates, FaceGallery gallery,
+    IFileStore files, TimeProvider clock, CentreTime centre, Texts texts, IOptions<BiometricsOptions> options)
+{
+    private BiometricsOptions Options => options.Value;
+
+    public static bool MayEnrol(Actor actor) => actor.IsIn(Roles.CentreStaff);
+
+    public static bool MayRunKiosk(Actor actor) => actor.IsIn(Roles.CentreStaff, Roles.Supervisor);
+
+    // ---- enrolment ----
+
+    public async Task<FaceEnrolmentRecord> EnrolAsync(Actor actor, Guid expertId, IReadOnlyList<PhotoUpload> photos, CancellationToken ct)
+    {
+        if (!MayEnrol(actor)) throw new ForbiddenException(CheckInRules.NotSupervisor);
+        var expert = await db.Set<PoolExpert>().FirstOrDefaultAsync(e => e.Id == expertId, ct) ?? throw new NotFoundException();
+        // Staff who are themselves in the pool must not make their own template: the point is a second person's check.
+        if (expert.UserId == actor.UserId) throw new RuleViolationException(new RuleViolation(CheckInRules.SelfEnrolment));
+        if (photos.Count is < 1 or > 3)
+            throw Refused(new BiometricException(BiometricReason.EnrolmentPhotoCount, photos.Count));
+
+        var images = new List<byte[]>();
+        foreach (var p in photos)
+        {
+            if (p.Length > Options.MaxImageBytes)
+                throw Refused(new BiometricException(BiometricReason.ImageTooLarge, $"{p.Length} bytes", $"{Options.MaxImageBytes} bytes"));
+            images.Add(await ReadAllAsync(p, Options.MaxImageBytes, ct) ?? throw Refused(new BiometricException(BiometricReason.ImageTooLarge, $"> {Options.MaxImageBytes} bytes", $"{Options.MaxImageBytes} bytes")));
+        }
+
+        EnrolmentResult result;
+        try
+        {
+            result = await engine.RunAsync(v => FaceEnrolment.Enrol(v.Pipeline, images, v.Thresholds), ct);
+        }
+        catch (BiometricException e)
+        {
+            throw Refused(e);
+        }
+
+        var hashes = images.Select(i => Convert.ToHexStringLower(SHA256.HashData(i))).ToList();
+        var kept = new List<string>();
+        if (Options.KeepPhotos)
+        {
+            foreach (var i in images)
+            {
+                using var s = new MemoryStream(i, writable: false);
+                kept.Add((await files.SaveAsync(s, Options.MaxImageBytes, ct)).Key);
+            }
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var record = await db.Set<FaceEnrolmentRecord>().FirstOrDefaultAsync(e => e.ExpertId == expert.Id, ct);
+        var replacedPhotos = record?.PhotoKeys.ToList() ?? [];
+        if (record is null)
+        {
+            record = new FaceEnrolmentRecord { ExpertId = expert.Id };
+            db.Add(record);
+        }
+        else
+        {
+            record.Generation++;
+            record.Version = Guid.NewGuid();
+        }
+        record.ProtectedTemplate = templates.Protect(expert.Id, result.Template);
+        record.PhotoCount = images.Count;
+        record.PhotoSha256 = string.Join(',', hashes);
+        record.PhotoKeys = kept;
+        record.EnrolledAt = now;
+        record.EnrolledByUserId = actor.UserId;
+
+        try
+        {
+            await log.RecordAsync("checkin.enrolled", null, new
+            {
+                expert = log.Pseudonym("expert", expert.RegistrationNumber),
+                generation = record.Generation,
+                photos = hashes,
+                photosKept = Options.KeepPhotos,
+                lowestPairScore = Math.Round(result.LowestPairScore, 3),
+                by = log.Pseudonym("user", actor.UserId.ToString()),
+            }, ct);
+        }
+        catch
+        {
+            foreach (var k in kept) Discard(k);
+            throw;
+        }
+        foreach (var k in replacedPhotos) Discard(k);
+        return record;
+    }
+
+    public Task<FaceEnrolmentRecord?> EnrolmentAsync(Guid expertId, CancellationToken ct) =>
+        db.Set<FaceEnrolmentRecord>().AsNoTracking().FirstOrDefaultAsync(e => e.ExpertId == expertId, ct);
+
+    // ---- the kiosk ----
+
+    /// <summary>Today's (centre time) non-voided sessions, for choosing the kiosk's room.</summary>
+    public async Task<IReadOnlyList<EvaluationSession>> SessionsTodayAsync(CancellationToken ct)
+    {
+        var (dayStart, dayEnd) = TodayUtc();
+        return await db.Set<EvaluationSession>().AsNoTracking()
+            .Where(s => s.VoidedAt == null && s.EndsAt >= dayStart && s.StartsAt < dayEnd)
+            .OrderBy(s => s.EvaluationRoom).ThenBy(s => s.StartsAt).ToListAsync(ct);
+    }
+
+    /// <summary>Experts who accepted a seat on a session in <paramref name="room"/> today: who the kiosk expects.</summary>
+    public async Task<IReadOnlyList<KioskExpert>> ExpectedAsync(string room, CancellationToken ct)
+    {
+        var (dayStart, dayEnd) = TodayUtc();
+        var rows = await (from m in db.Set<CommitteeMember>().AsNoTracking()
+                          join s in db.Set<EvaluationSession>().AsNoTracking() on m.SessionId equals s.Id
+                          join e in db.Set<PoolExpert>().AsNoTracking() on m.ExpertId equals e.Id
+                          where s.EvaluationRoom == room && s.VoidedAt == null && s.EndsAt >= dayStart && s.StartsAt < dayEnd
+                                && m.Status == CommitteeMemberStatus.Accepted
+                          select new { e.Id, e.RegistrationNumber, e.Name, SessionId = s.Id, s.StartsAt }).ToListAsync(ct);
+        var ids = rows.Select(r => r.Id).ToList();
+        var enrolled = (await db.Set<FaceEnrolmentRecord>().AsNoTracking().Where(f => ids.Contains(f.ExpertId)).Select(f => f.ExpertId).ToListAsync(ct)).ToHashSet();
+        var inside = (await db.Set<CheckInAttempt>().AsNoTracking()
+            .Where(a => a.At >= dayStart && a.At < dayEnd && a.Room == room && a.Decision != CheckInDecision.Refused)
+            .Select(a => a.ClaimedExpertId).ToListAsync(ct)).ToHashSet();
+        return rows.OrderBy(r => r.StartsAt).ThenBy(r => r.RegistrationNumber, StringComparer.Ordinal)
+            .Select(r => new KioskExpert(r.Id, r.RegistrationNumber, r.Name, r.SessionId, enrolled.Contains(r.Id), inside.Contains(r.Id))).ToList();
+    }
+
+    /// <summary>Attempts made in <paramref name="room"/> today (or at every kiosk when null), newest first.</summary>
+    public async Task<IReadOnlyList<(CheckInAttempt Attempt, PoolExpert Expert, string? OtherName)>> AttemptsTodayAsync(string? room, CancellationToken ct)
+    {
+        var (dayStart, dayEnd) = TodayUtc();
+        var q = db.Set<CheckInAttempt>().AsNoTracking().Where(a => a.At >= dayStart && a.At < dayEnd);
+        if (!string.IsNullOrEmpty(room)) q = q.Where(a => a.Room == room);
+        var rows = await (from a in q join e in db.Set<PoolExpert>().AsNoTracking() on a.ClaimedExpertId equals e.Id
+                          orderby a.At descending select new { a, e }).Take(500).ToListAsync(ct);
+        var otherIds = rows.Where(r => r.a.SubstitutionFlagged && r.a.BestOtherExpertId != null).Select(r => r.a.BestOtherExpertId!.Value).Distinct().ToList();
+        var others = await db.Set<PoolExpert>().AsNoTracking().Where(e => otherIds.Contains(e.Id)).ToDictionaryAsync(e => e.Id, e => e.Name, ct);
+        return rows.Select(r => (r.a, r.e, r.a.SubstitutionFlagged && r.a.BestOtherExpertId is { } o ? others.GetValueOrDefault(o) : null)).ToList();
+    }
+
+    /// <summary>
+    /// One check-in attempt: the expert (registration number or pool id) claims a seat in <paramref name="room"/> with
+    /// a photo. The draw is checked first (drawn and accepted, today, this room, inside the window), then the face,
+    /// 1:1 against the claimed expert and 1:N against everyone else enrolled. Whatever the outcome, the attempt is
+    /// stored and logged with its scores, decision and image hash.
+    /// </summary>
+    public async Task<CheckInOutcome> CheckInAsync(Actor actor, string? room, string? expertKey, PhotoUpload? photo, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        if (!MayRunKiosk(actor)) throw new ForbiddenException(CheckInRules.NotSupervisor);
+        room = room?.Trim();
+        if (string.IsNullOrEmpty(room)) throw new RuleViolationException(new RuleViolation(CheckInRules.RoomMissing));
+        var key = expertKey?.Trim() ?? "";
+        var expert = Guid.TryParse(key, out var gid)
+            ? await db.Set<PoolExpert>().AsNoTracking().FirstOrDefaultAsync(e => e.Id == gid, ct)
+            : await db.Set<PoolExpert>().AsNoTracking().FirstOrDefaultAsync(e => e.RegistrationNumber == key, ct);
+        if (expert is null) throw new RuleViolationException(new RuleViolation(CheckInRules.UnknownExpert, key));
+        if (photo is null) throw new RuleViolationException(new RuleViolation(CheckInRules.PhotoMissing));
+
+        var attempt = new CheckInAttempt { Room = room, ClaimedExpertId = expert.Id, OperatorUserId = actor.UserId, ImageBytes = photo.Length };
+        var bytes = await ReadAllAsync(photo, Options.MaxImageBytes, ct);
+        if (bytes is null)
+        {
+            attempt.ImageSha256 = await HashAsync(photo, ct);
+            Refuse(attempt, BiometricReason.ImageTooLarge.ToString(), $"{photo.Length} bytes", $"{Options.MaxImageBytes} bytes");
+        }
+        else
+        {
+            attempt.ImageSha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
+            attempt.ImageBytes = bytes.Length;
+        }
+
+        var now = clock.GetUtcNow();
+        var offset = centre.Zone.GetUtcOffset(now.UtcDateTime);
+        var nowCentre = now.ToOffset(offset);
+        var seats = await SeatsAsync(expert.Id, offset, ct);
+        var eligibility = CheckInEligibility.Check(seats, expert.Id.ToString(), room, nowCentre);
+        if (Guid.TryParse(eligibility.Seat?.SessionId, out var seatSession)) attempt.SessionId = seatSession;
+        else attempt.SessionId = await KioskSessionAsync(room, ct);
+
+        if (bytes is not null && !eligibility.Eligible)
+        {
+            Refuse(attempt, eligibility.Reason.ToString(), [.. eligibility.Arguments]);
+        }
+        else if (bytes is not null)
+        {
+            var enrolment = await db.Set<FaceEnrolmentRecord>().AsNoTracking().FirstOrDefaultAsync(e => e.ExpertId == expert.Id, ct);
+            if (enrolment is null)
+            {
+                Refuse(attempt, CheckInRules.NoTemplateReason);
+            }
+            else
+            {
+                var all = await gallery.LoadAsync(db, templates, ct);
+                var claimed = all.TryGetValue(expert.Id, out var t) ? t : templates.Open(expert.Id, enrolment.ProtectedTemplate);
+                var others = all.Where(kv => kv.Key != expert.Id).Select(kv => new GalleryEntry(kv.Key.ToString(), kv.Value)).ToList();
+                var r = await engine.RunAsync(v => v.Verify(bytes, claimed, others), ct);
+                attempt.MatchScore = r.MatchScore;
+                attempt.LiveScore = r.LiveScore;
+                attempt.BestOtherExpertId = Guid.TryParse(r.BestOtherExpertId, out var other) ? other : null;
+                attempt.BestOtherScore = r.BestOtherScore;
+                attempt.SubstitutionFlagged = r.Reason == BiometricReason.PossibleSubstitution;
+                if (r.Accepted)
+                {
+                    attempt.Decision = CheckInDecision.Accepted;
+                    attempt.Reason = r.Reason.ToString();
+                }
+                else
+                {
+                    Refuse(attempt, r.Reason.ToString(), [.. r.Arguments]);
+                }
+            }
+        }
+
+        attempt.At = now.UtcDateTime;
+        attempt.ProcessingMs = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1);
+        var tenderId = attempt.SessionId is { } sid ? await db.Set<EvaluationSession>().Where(s => s.Id == sid).Select(s => (Guid?)s.TenderId).FirstOrDefaultAsync(ct) : null;
+        string? substitute = null;
+        string? substitutePseudonym = null;
+        if (attempt.SubstitutionFlagged && attempt.BestOtherExpertId is { } oid)
+        {
+            var o = await db.Set<PoolExpert>().AsNoTracking().FirstAsync(e => e.Id == oid, ct);
+            substitute = $"{o.Name} ({o.RegistrationNumber})";
+            substitutePseudonym = log.Pseudonym("expert", o.RegistrationNumber);
+        }
+        db.Add(attempt);
+        await log.RecordAsync("checkin.attempt", tenderId, new
+        {
+            attempt = attempt.Id,
+            session = attempt.SessionId,
+            room,
+            expert = log.Pseudonym("expert", expert.RegistrationNumber),
+            decision = attempt.Decision.ToString(),
+            reason = attempt.Reason,
+            match = Round(attempt.MatchScore),
+            live = Round(attempt.LiveScore),
+            bestOther = attempt.BestOtherExpertId is { } b ? log.Pseudonym("expert", await RegistrationAsync(b, ct)) : null,
+            bestOtherScore = Round(attempt.BestOtherScore),
+            substitution = substitutePseudonym,
+            image = attempt.ImageSha256,
+            imageBytes = attempt.ImageBytes,
+            thresholds = new { match = engine.Thresholds.Match, live = engine.Thresholds.Liveness },
+            by = log.Pseudonym("user", actor.UserId.ToString()),
+        }, ct);
+        return new CheckInOutcome(attempt, expert, Describe(attempt), substitute);
+    }
+
+    /// <summary>A supervisor admits an expert whose check-in was refused, with a written reason; logged beside the attempt.</summary>
+    public async Task<CheckInAttempt> OverrideAsync(Actor actor, Guid attemptId, string? reason, CancellationToken ct)
+    {
+        if (!actor.IsIn(Roles.Supervisor)) throw new ForbiddenException(CheckInRules.NotSupervisor);
+        var attempt = await db.Set<CheckInAttempt>().FirstOrDefaultAsync(a => a.Id == attemptId, ct) ?? throw new NotFoundException();
+        if (attempt.Decision != CheckInDecision.Refused) throw new RuleViolationException(new RuleViolation(CheckInRules.OverrideNotNeeded));
+        // The draw decides who sits on the committee; a supervisor may vouch for a face, not seat someone the draw did not.
+        if (attempt.Reason is nameof(BiometricReason.NotDrawnToday) or nameof(BiometricReason.WrongRoom))
+            throw new RuleViolationException(new RuleViolation(CheckInRules.OverrideNotAllowed, ReasonText(attempt)));
+        reason = reason?.Trim();
+        if (string.IsNullOrEmpty(reason)) throw new RuleViolationException(new RuleViolation(CheckInRules.OverrideReasonMissing));
+        if (reason.Length > 1000) reason = reason[..1000];
+        var expert = await db.Set<PoolExpert>().AsNoTracking().FirstAsync(e => e.Id == attempt.ClaimedExpertId, ct);
+        attempt.Decision = CheckInDecision.Overridden;
+        attempt.OverriddenAt = clock.GetUtcNow().UtcDateTime;
+        attempt.OverriddenByUserId = actor.UserId;
+        attempt.OverrideReason = reason;
+        attempt.Version = Guid.NewGuid();
+        var tenderId = attempt.SessionId is { } sid ? await db.Set<EvaluationSession>().Where(s => s.Id == sid).Select(s => (Guid?)s.TenderId).FirstOrDefaultAsync(ct) : null;
+        await log.RecordAsync("checkin.overridden", tenderId, new
+        {
+            attempt = attempt.Id,
+            session = attempt.SessionId,
+            room = attempt.Room,
+            expert = log.Pseudonym("expert", expert.RegistrationNumber),
+            overridden = attempt.Reason,
+            image = attempt.ImageSha256,
+            reason,
+            by = log.Pseudonym("user", actor.UserId.ToString()),
+        }, ct);
+        return attempt;
+    }
+
+    /// <summary>The attempt's reason in the current UI language: the library's own wording for face and draw reasons.</summary>
+    public string Describe(CheckInAttempt a) => a.Decision switch
+    {
+        CheckInDecision.Accepted => BiometricMessages.Format(BiometricReason.Accepted, CultureInfo.CurrentUICulture.Name),
+        _ => ReasonText(a),
+    };
+
+    private string ReasonText(CheckInAttempt a)
+    {
+        if (a.Reason == CheckInRules.NoTemplateReason) return texts["CheckIn.Reason.NoTemplate"];
+        object?[] args = a.ReasonArgs.Length == 0 ? [] : a.ReasonArgs.Split('\t');
+        return Enum.TryParse<BiometricReason>(a.Reason, out var r) ? BiometricMessages.Format(r, CultureInfo.CurrentUICulture.Name, args) : a.Reason;
+    }
+
+    private static void Refuse(CheckInAttempt a, string reason, params object?[] args)
+    {
+        a.Decision = CheckInDecision.Refused;
+        a.Reason = reason;
+        a.ReasonArgs = string.Join('\t', args.Select(x => Convert.ToString(x, CultureInfo.InvariantCulture)));
+    }
+
+    private static double? Round(float? v) => v is { } f ? Math.Round(f, 3) : null;
+
+    private async Task<string> RegistrationAsync(Guid expertId, CancellationToken ct) =>
+        await db.Set<PoolExpert>().Where(e => e.Id == expertId).Select(e => e.RegistrationNumber).FirstAsync(ct);
+
+    /// <summary>Accepted seats of the expert on non-voided sessions around today, as the library's eligibility check takes them.</summary>
+    private async Task<List<DrawnSeat>> SeatsAsync(Guid expertId, TimeSpan offset, CancellationToken ct)
+    {
+        var (dayStart, dayEnd) = TodayUtc();
+        var rows = await (from m in db.Set<CommitteeMember>().AsNoTracking()
+                          join s in db.Set<EvaluationSession>().AsNoTracking() on m.SessionId equals s.Id
+                          where m.ExpertId == expertId && m.Status == CommitteeMemberStatus.Accepted && s.VoidedAt == null
+                                && s.EndsAt >= dayStart.AddDays(-1) && s.StartsAt < dayEnd.AddDays(1)
+                          select new { s.Id, s.EvaluationRoom, s.StartsAt, s.EndsAt }).ToListAsync(ct);
+        var early = TimeSpan.FromMinutes(Options.OpensMinutesBeforeStart);
+        return rows.Select(r => new DrawnSeat(expertId.ToString(), r.Id.ToString(), r.EvaluationRoom,
+            new DateTimeOffset(DateTime.SpecifyKind(r.StartsAt, DateTimeKind.Utc) - early).ToOffset(offset),
+            new DateTimeOffset(DateTime.SpecifyKind(r.EndsAt, DateTimeKind.Utc)).ToOffset(offset))).ToList();
+    }
+
+    /// <summary>The room's session today nearest to now, so refused attempts of undrawn experts still belong to one.</summary>
+    private async Task<Guid?> KioskSessionAsync(string room, CancellationToken ct)
+    {
+        var (dayStart, dayEnd) = TodayUtc();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var sessions = await db.Set<EvaluationSession>().AsNoTracking()
+            .Where(s => s.EvaluationRoom == room && s.VoidedAt == null && s.EndsAt >= dayStart && s.StartsAt < dayEnd)
+            .Select(s => new { s.Id, s.StartsAt }).ToListAsync(ct);
+        return sessions.OrderBy(s => Math.Abs((s.StartsAt - now).Ticks)).Select(s => (Guid?)s.Id).FirstOrDefault();
+    }
+
+    private (DateTime From, DateTime To) TodayUtc()
+    {
+        var local = centre.ToLocal(clock.GetUtcNow().UtcDateTime).Date;
+        return (centre.ToUtc(local), centre.ToUtc(local.AddDays(1)));
+    }
+
+    private static RuleViolationException Refused(BiometricException e) =>
+        new(new RuleViolation(CheckInRules.EnrolmentRefused, e.LocalizedMessage(CultureInfo.CurrentUICulture.Name)));
+
+    /// <summary>The whole upload, or null when it exceeds <paramref name="max"/> (checked while reading, not from the declared length alone).</summary>
+    private static async Task<byte[]?> ReadAllAsync(PhotoUpload p, long max, CancellationToken ct)
+    {
+        if (p.Length > max) return null;
+        await using var s = p.Open();
+        using var ms = new MemoryStream((int)Math.Min(Math.Max(p.Length, 0), max));
+        var buffer = new byte[81920];
+        int n;
+        while ((n = await s.ReadAsync(buffer, ct)) > 0)
+        {
+            if (ms.Length + n > max) return null;
+            ms.Write(buffer, 0, n);
+        }
+        return ms.ToArray();
+    }
+
+    private static async Task<string> HashAsync(PhotoUpload p, CancellationToken ct)
+    {
+        await using var s = p.Open();
+        return Convert.ToHexStringLower(await SHA256.HashDataAsync(s, ct));
+    }
+
+    private void Discard(string key)
+    {
+        try { files.Delete(key); } catch (IOException) { /* an orphan photo file is harmless; the row is what counts */ }
+    }
+}
