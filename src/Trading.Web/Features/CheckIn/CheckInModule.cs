@@ -59,7 +59,7 @@ public static class CheckInModule
 
         api.MapPost("/enrolments/{expertId:guid}", async (Guid expertId, HttpRequest request, HttpContext http, CheckInService s, CancellationToken ct) =>
         {
-            var form = await request.ReadFormAsync(ct);
+            var form = await ReadFormAsync(request, ct);
             var photos = form.Files.Select(ToUpload).ToList();
             var r = await s.EnrolAsync(Act(http), expertId, photos, ct);
             return Results.Created($"/api/checkin/enrolments/{expertId}", new { r.ExpertId, r.PhotoCount, r.Generation, r.EnrolledAt, photoSha256 = r.PhotoSha256.Split(','), photosKept = r.PhotoKeys.Count });
@@ -67,7 +67,7 @@ public static class CheckInModule
 
         api.MapPost("/attempts", async (HttpRequest request, HttpContext http, CheckInService s, CancellationToken ct) =>
         {
-            var form = await request.ReadFormAsync(ct);
+            var form = await ReadFormAsync(request, ct);
             var photo = form.Files.GetFile("photo");
             var o = await s.CheckInAsync(Act(http), form["room"], form["expert"], photo is null ? null : ToUpload(photo), ct);
             return Results.Created($"/api/checkin/attempts/{o.Attempt.Id}", CheckInAttemptDto.From(o));
@@ -82,6 +82,20 @@ public static class CheckInModule
         api.MapGet("/attempts", async (string? room, CheckInService s, CancellationToken ct) =>
             (await s.AttemptsTodayAsync(room, ct)).Select(x => CheckInAttemptDto.From(x.Attempt, x.Expert.RegistrationNumber, x.Expert.Name, s.Describe(x.Attempt), x.OtherName)));
         return app;
+    }
+
+    /// <summary>The multipart form, or a 400 naming the rule when the body is not one (wrong type, truncated, malformed).</summary>
+    private static async Task<IFormCollection> ReadFormAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (!request.HasFormContentType) throw new BadHttpRequestException("A multipart form is expected.", StatusCodes.Status400BadRequest);
+        try
+        {
+            return await request.ReadFormAsync(ct);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            throw new BadHttpRequestException("The form could not be read.", StatusCodes.Status400BadRequest, e);
+        }
     }
 
     public static PhotoUpload ToUpload(IFormFile f) => new(f.FileName, f.Length, f.OpenReadStream);

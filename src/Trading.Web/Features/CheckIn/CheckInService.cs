@@ -104,7 +104,7 @@ public sealed class CheckInService(
                 generation = record.Generation,
                 photos = hashes,
                 photosKept = Options.KeepPhotos,
-                lowestPairScore = Math.Round(result.LowestPairScore, 3),
+                lowestPairScore = Score(result.LowestPairScore),
                 by = log.Pseudonym("user", actor.UserId.ToString()),
             }, ct);
         }
@@ -257,14 +257,14 @@ public sealed class CheckInService(
             expert = log.Pseudonym("expert", expert.RegistrationNumber),
             decision = attempt.Decision.ToString(),
             reason = attempt.Reason,
-            match = Round(attempt.MatchScore),
-            live = Round(attempt.LiveScore),
+            match = Score(attempt.MatchScore),
+            live = Score(attempt.LiveScore),
             bestOther = attempt.BestOtherExpertId is { } b ? log.Pseudonym("expert", await RegistrationAsync(b, ct)) : null,
-            bestOtherScore = Round(attempt.BestOtherScore),
+            bestOtherScore = Score(attempt.BestOtherScore),
             substitution = substitutePseudonym,
             image = attempt.ImageSha256,
             imageBytes = attempt.ImageBytes,
-            thresholds = new { match = engine.Thresholds.Match, live = engine.Thresholds.Liveness },
+            thresholds = new { match = Score(engine.Thresholds.Match), live = Score(engine.Thresholds.Liveness) },
             by = log.Pseudonym("user", actor.UserId.ToString()),
         }, ct);
         return new CheckInOutcome(attempt, expert, Describe(attempt), substitute);
@@ -324,7 +324,8 @@ public sealed class CheckInService(
         a.ReasonArgs = string.Join('\t', args.Select(x => Convert.ToString(x, CultureInfo.InvariantCulture)));
     }
 
-    private static double? Round(float? v) => v is { } f ? Math.Round(f, 3) : null;
+    // The log's canonical JSON has integers only, so scores are written as decimal strings with three places.
+    private static string? Score(float? v) => v?.ToString("F3", CultureInfo.InvariantCulture);
 
     private async Task<string> RegistrationAsync(Guid expertId, CancellationToken ct) =>
         await db.Set<PoolExpert>().Where(e => e.Id == expertId).Select(e => e.RegistrationNumber).FirstAsync(ct);

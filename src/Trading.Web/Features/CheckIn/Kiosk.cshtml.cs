@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Mvc;
+using Trading.Domain;
+using Trading.Domain.CheckIn;
+using Trading.Domain.Experts;
+using Trading.Web.Infrastructure;
+
+namespace Trading.Web.Features.CheckIn;
+
+/// <summary>
+/// The kiosk in one evaluation room: the expert picks their name (or types their number) and faces the camera; the
+/// page posts the frame (or an uploaded photo) and shows the decision. Script-driven posts get JSON; without script
+/// the same form posts the photo file and the page shows the result.
+/// </summary>
+[RequestSizeLimit(20 * 1024 * 1024)]
+[RequestFormLimits(MultipartBodyLengthLimit = 20 * 1024 * 1024)]
+public sealed class CheckInKioskModel(CheckInService checkIn) : TradingPageModel
+{
+    [BindProperty(SupportsGet = true)] public string? Room { get; set; }
+    public IReadOnlyList<string> Rooms { get; private set; } = [];
+    public IReadOnlyList<KioskExpert> Expected { get; private set; } = [];
+    public IReadOnlyList<(CheckInAttempt Attempt, PoolExpert Expert, string? OtherName)> Attempts { get; private set; } = [];
+    public CheckInAttemptDto? Result { get; private set; }
+    public CheckInService Service => checkIn;
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        await LoadAsync(ct);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAttemptAsync(string? expert, string? expertNumber, IFormFile? photo, CancellationToken ct)
+    {
+        var claimed = string.IsNullOrWhiteSpace(expertNumber) ? expert : expertNumber;
+        var wantsJson = Request.Headers.Accept.Any(a => a?.Contains("application/json", StringComparison.OrdinalIgnoreCase) == true);
+        if (wantsJson)
+        {
+            try
+            {
+                var o = await checkIn.CheckInAsync(RequireActor(), Room, claimed, photo is null ? null : CheckInModule.ToUpload(photo), ct);
+                return new JsonResult(CheckInAttemptDto.From(o)) { StatusCode = StatusCodes.Status201Created };
+            }
+            catch (RuleViolationException e)
+            {
+                return new JsonResult(new { rule = e.Violation.Code, title = T.Explain(e.Violation) }) { StatusCode = StatusCodes.Status422UnprocessableEntity };
+            }
+        }
+
+        var result = await RunAsync(async () =>
+        {
+            var o = await checkIn.CheckInAsync(RequireActor(), Room, claimed, photo is null ? null : CheckInModule.ToUpload(photo), ct);
+            Result = CheckInAttemptDto.From(o);
+            return Page();
+        });
+        await LoadAsync(ct);
+        return result;
+    }
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
+        Rooms = (await checkIn.SessionsTodayAsync(ct)).Select(s => s.EvaluationRoom).Distinct(StringComparer.Ordinal).ToList();
+        if (string.IsNullOrWhiteSpace(Room)) return;
+        Expected = await checkIn.ExpectedAsync(Room, ct);
+        Attempts = await checkIn.AttemptsTodayAsync(Room, ct);
+    }
+}

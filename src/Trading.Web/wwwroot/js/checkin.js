@@ -1,0 +1,104 @@
+// Face check-in: camera capture for the kiosk and for enrolment. Without a camera (or without script) the
+// file inputs post photos the ordinary way; with one, a frame from the video is sent instead.
+(function () {
+    'use strict';
+
+    async function startCamera(video, status, noCameraText) {
+        if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+            status.textContent = noCameraText;
+            return false;
+        }
+        try {
+            const stream = await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 1280 }, height: { ideal: 720 } }, audio: false });
+            video.srcObject = stream;
+            video.hidden = false;
+            await video.play();
+            status.textContent = '';
+            return true;
+        } catch (e) {
+            status.textContent = noCameraText;
+            return false;
+        }
+    }
+
+    function grab(video, canvas) {
+        canvas.width = video.videoWidth;
+        canvas.height = video.videoHeight;
+        canvas.getContext('2d').drawImage(video, 0, 0);
+        return new Promise(resolve => canvas.toBlob(resolve, 'image/jpeg', 0.92));
+    }
+
+    function cameraReady(video) {
+        return video.srcObject && video.videoWidth > 0;
+    }
+
+    const kiosk = document.getElementById('kiosk-form');
+    if (kiosk) {
+        const video = document.getElementById('camera');
+        const canvas = document.getElementById('frame');
+        const status = document.getElementById('camera-status');
+        const result = document.getElementById('kiosk-result');
+        const file = document.getElementById('photo');
+        document.getElementById('start-camera').addEventListener('click', () => startCamera(video, status, kiosk.dataset.noCamera));
+
+        kiosk.addEventListener('submit', async ev => {
+            ev.preventDefault();
+            const data = new FormData(kiosk);
+            if (file.files.length === 0 && cameraReady(video)) {
+                data.set('photo', await grab(video, canvas), 'camera.jpg');
+            }
+            const button = document.getElementById('check-in');
+            button.disabled = true;
+            result.textContent = kiosk.dataset.working;
+            try {
+                const response = await fetch(kiosk.action, { method: 'POST', body: data, headers: { 'Accept': 'application/json' }, credentials: 'same-origin' });
+                const body = await response.json().catch(() => ({ title: response.statusText }));
+                const box = document.createElement('div');
+                if (response.status === 201) {
+                    box.className = 'alert ' + (body.admitted ? 'alert-success' : 'alert-danger');
+                    box.dataset.decision = body.decision;
+                    const head = document.createElement('strong');
+                    head.textContent = body.expertName + ' (' + body.expert + '): ' + (body.admitted ? kiosk.dataset.admitted : kiosk.dataset.refused);
+                    box.append(head, document.createElement('br'), document.createTextNode(body.message));
+                    if (body.possibleSubstitute) {
+                        const sub = document.createElement('div');
+                        sub.className = 'fw-semibold';
+                        sub.textContent = '⚠ ' + body.possibleSubstitute;
+                        box.append(sub);
+                    }
+                    const row = document.querySelector('tr[data-expert="' + CSS.escape(body.expert) + '"] .status');
+                    if (row && body.admitted) row.textContent = kiosk.dataset.admitted;
+                } else {
+                    box.className = 'alert alert-warning';
+                    box.dataset.rule = body.rule || '';
+                    box.textContent = body.title || response.statusText;
+                }
+                result.replaceChildren(box);
+                file.value = '';
+            } finally {
+                button.disabled = false;
+            }
+        });
+    }
+
+    const enrol = document.getElementById('enrol-form');
+    if (enrol) {
+        const video = document.getElementById('camera');
+        const canvas = document.getElementById('frame');
+        const status = document.getElementById('camera-status');
+        const input = document.getElementById('photos');
+        const count = document.getElementById('captured');
+        const captured = [];
+        document.getElementById('start-camera').addEventListener('click', () => startCamera(video, status, enrol.dataset.noCamera));
+        document.getElementById('capture').addEventListener('click', async () => {
+            if (!cameraReady(video) || captured.length >= 3) return;
+            const blob = await grab(video, canvas);
+            captured.push(new File([blob], 'camera-' + (captured.length + 1) + '.jpg', { type: 'image/jpeg' }));
+            // Camera photos join the file input, so the form posts them like chosen files (no script-only path on the server).
+            const dt = new DataTransfer();
+            captured.forEach(f => dt.items.add(f));
+            input.files = dt.files;
+            count.textContent = enrol.dataset.captured.replace('{0}', String(captured.length));
+        });
+    }
+})();
