@@ -1,0 +1,133 @@
+﻿using System;
+using System.Collections.Generic;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Trading.Data.Postgres.Migrations
+{
+    /// <inheritdoc />
+    public partial class CheckInFaceEnrolmentsAttempts : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "CheckInAttempts",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    SessionId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Room = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    ClaimedExpertId = table.Column<Guid>(type: "uuid", nullable: false),
+                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    OperatorUserId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Decision = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Reason = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    ReasonArgs = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    ImageSha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ImageBytes = table.Column<long>(type: "bigint", nullable: false),
+                    MatchScore = table.Column<float>(type: "real", nullable: true),
+                    LiveScore = table.Column<float>(type: "real", nullable: true),
+                    BestOtherExpertId = table.Column<Guid>(type: "uuid", nullable: true),
+                    BestOtherScore = table.Column<float>(type: "real", nullable: true),
+                    SubstitutionFlagged = table.Column<bool>(type: "boolean", nullable: false),
+                    ProcessingMs = table.Column<double>(type: "double precision", nullable: false),
+                    OverriddenAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    OverriddenByUserId = table.Column<Guid>(type: "uuid", nullable: true),
+                    OverrideReason = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    Version = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CheckInAttempts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_CheckInAttempts_AspNetUsers_OperatorUserId",
+                        column: x => x.OperatorUserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_CheckInAttempts_EvaluationSession_SessionId",
+                        column: x => x.SessionId,
+                        principalTable: "EvaluationSession",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_CheckInAttempts_PoolExperts_ClaimedExpertId",
+                        column: x => x.ClaimedExpertId,
+                        principalTable: "PoolExperts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "FaceEnrolments",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    ExpertId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ProtectedTemplate = table.Column<string>(type: "character varying(8000)", maxLength: 8000, nullable: false),
+                    PhotoCount = table.Column<int>(type: "integer", nullable: false),
+                    PhotoSha256 = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    PhotoKeys = table.Column<List<string>>(type: "text[]", nullable: false),
+                    EnrolledAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    EnrolledByUserId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Generation = table.Column<int>(type: "integer", nullable: false),
+                    Version = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FaceEnrolments", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_FaceEnrolments_AspNetUsers_EnrolledByUserId",
+                        column: x => x.EnrolledByUserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_FaceEnrolments_PoolExperts_ExpertId",
+                        column: x => x.ExpertId,
+                        principalTable: "PoolExperts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CheckInAttempts_ClaimedExpertId_At",
+                table: "CheckInAttempts",
+                columns: new[] { "ClaimedExpertId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CheckInAttempts_OperatorUserId",
+                table: "CheckInAttempts",
+                column: "OperatorUserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CheckInAttempts_SessionId_At",
+                table: "CheckInAttempts",
+                columns: new[] { "SessionId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FaceEnrolments_EnrolledByUserId",
+                table: "FaceEnrolments",
+                column: "EnrolledByUserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FaceEnrolments_ExpertId",
+                table: "FaceEnrolments",
+                column: "ExpertId",
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "CheckInAttempts");
+
+            migrationBuilder.DropTable(
+                name: "FaceEnrolments");
+        }
+    }
+}
