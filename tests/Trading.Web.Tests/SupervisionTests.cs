@@ -394,6 +394,16 @@ public class SupervisionTests(PostgresServer pg) : WebTest(pg)
             Assert.Contains(expert, await s.SuspendedAsync(SanctionSubjectKind.Expert, Now));
             Assert.False(await s.IsSuspendedAsync(SanctionSubjectKind.Expert, expert, Now.AddDays(400)));
         }
+        // The expert pool's own status, which the draw reads, follows the record; overturning it restores the expert.
+        var pooled = App.WithDb(db => db.Set<Trading.Domain.Experts.PoolExpert>().AsNoTracking().Single(e => e.UserId == expert));
+        Assert.Equal(Trading.ExpertPool.ExpertStatus.Suspended, pooled.Status);
+        Assert.StartsWith(App.WithDb(db => db.Set<BadBehaviourRecord>().Single(x => x.SubjectId == expert).Number), pooled.StatusReason, StringComparison.Ordinal);
+        var expertRecord = App.WithDb(db => db.Set<BadBehaviourRecord>().Single(x => x.SubjectId == expert).Id);
+        var details = $"/Supervision/Records/Details/{expertRecord}";
+        r = await Browser.PostFormAsync(supervisor, details, details + "?handler=Appeal", new Dictionary<string, string>
+            { ["Appeal.Grounds"] = "评分有据", ["Appeal.Decision"] = "Overturned" });
+        Assert.Equal(HttpStatusCode.Redirect, r.StatusCode);
+        Assert.Equal(Trading.ExpertPool.ExpertStatus.Active, App.WithDb(db => db.Set<Trading.Domain.Experts.PoolExpert>().AsNoTracking().Single(e => e.UserId == expert)).Status);
     }
 
     [Fact]
