@@ -563,3 +563,57 @@ public class CheckInPageTests(PostgresServer pg) : CheckInTestBase(pg)
         Assert.Equal(HttpStatusCode.Forbidden, staffOverride.StatusCode);
     }
 }
+
+/// <summary>A deployment that keeps enrolment photos (Biometrics:KeepPhotos=true).</summary>
+public class CheckInKeepPhotosTests(PostgresServer pg) : IAsyncLifetime
+{
+    private sealed class KeepPhotosFactory(string cs) : TradingFactory(cs)
+    {
+        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting("Biometrics:KeepPhotos", "true");
+        }
+    }
+
+    private TradingFactory App { get; set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        App = new KeepPhotosFactory(await pg.CreateDatabaseAsync(GetType().Name));
+        _ = App.Services;
+    }
+
+    public async ValueTask DisposeAsync() => await App.DisposeAsync();
+
+    [Fact]
+    public async Task Photos_are_kept_when_configured_and_a_re_enrolment_deletes_the_old_ones()
+    {
+        var centre = await App.ApiAsync("centre");
+        var id = App.WithDb(db => (from e in db.Set<PoolExpert>() join u in db.Users on e.UserId equals u.Id where u.UserName == "expert01" select e.Id).Single());
+        MultipartFormDataContent Form(params byte[][] photos)
+        {
+            var f = new MultipartFormDataContent();
+            foreach (var p in photos) f.Add(new ByteArrayContent(p), "photos", "p.jpg");
+            return f;
+        }
+
+        var first = new[] { CheckInPhotos.Franck("01829"), CheckInPhotos.Franck("02045") };
+        Assert.Equal(HttpStatusCode.Created, (await centre.PostAsync($"/api/checkin/enrolments/{id}", Form(first))).StatusCode);
+        var store = App.Services.GetRequiredService<Trading.Web.Infrastructure.IFileStore>();
+        var keys = App.WithDb(db => db.Set<FaceEnrolmentRecord>().Single().PhotoKeys);
+        Assert.Equal(2, keys.Count);
+        for (var i = 0; i < 2; i++)
+        {
+            using var s = store.OpenRead(keys[i]);
+            Assert.Equal(CheckInPhotos.Sha(first[i]), Convert.ToHexStringLower(SHA256.HashData(s)));
+        }
+
+        Assert.Equal(HttpStatusCode.Created, (await centre.PostAsync($"/api/checkin/enrolments/{id}", Form(CheckInPhotos.Franck("02159")))).StatusCode);
+        var now = App.WithDb(db => db.Set<FaceEnrolmentRecord>().Single().PhotoKeys);
+        Assert.Single(now);
+        foreach (var old in keys) Assert.ThrowsAny<IOException>(() => store.OpenRead(old).Dispose());
+        var logged = App.WithDb(db => db.LogEntries.Where(e => e.Type == "checkin.enrolled").OrderBy(e => e.Index).Select(e => e.Payload).ToList());
+        Assert.All(logged, p => Assert.Contains("\"photosKept\":true", p, StringComparison.Ordinal));
+    }
+}
