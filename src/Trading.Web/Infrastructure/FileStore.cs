@@ -11,6 +11,11 @@ public interface IFileStore
     /// Throws <see cref="FileTooLargeException"/> past maxBytes, deleting what was written.
     /// </summary>
     Task<StoredFile> SaveAsync(Stream content, long maxBytes, CancellationToken ct);
+    /// <summary>
+    /// Takes over a complete local file whose length and SHA-256 the caller has just checked (a bid upload), so
+    /// a large file is not read and written a second time. The file is moved, never left half in place.
+    /// </summary>
+    Task<StoredFile> AdoptAsync(string path, long length, string sha256, CancellationToken ct);
     Stream OpenRead(string key);
     void Delete(string key);
 }
@@ -69,6 +74,16 @@ public sealed class LocalFileStore : IFileStore
             File.Delete(tmp);
             throw;
         }
+    }
+
+    public Task<StoredFile> AdoptAsync(string path, long length, string sha256, CancellationToken ct)
+    {
+        var key = $"{DateTime.UtcNow:yyyy/MM}/{Guid.NewGuid():N}";
+        var final = PathOf(key);
+        Directory.CreateDirectory(Path.GetDirectoryName(final)!);
+        // A rename on the same file system; across file systems File.Move copies and then deletes the source.
+        File.Move(path, final);
+        return Task.FromResult(new StoredFile(key, length, sha256));
     }
 
     public Stream OpenRead(string key) => new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous);

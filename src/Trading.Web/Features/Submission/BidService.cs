@@ -135,12 +135,12 @@ public sealed class BidService(TradingDbContext db, PublicLog log, IFileStore fi
         try
         {
             manifest = CryptoJson.Deserialize<SignedManifest>(signedManifestJson);
-            await using var input = File.OpenRead(u.TempPath);
-            info = await Envelope.ValidateAsync(input, context, key.KeyId, O.MaxBidBytes, null, ct);
+            await using (var input = new FileStream(u.TempPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.Asynchronous | FileOptions.SequentialScan))
+                info = await Envelope.ValidateAsync(input, context, key.KeyId, O.MaxBidBytes, null, ct);
             ManifestSigning.Verify(manifest);
             manifest.Manifest.CheckDescribes(info);
-            input.Position = 0;
-            stored = await files.SaveAsync(input, O.MaxBidBytes + 1, ct);
+            // One pass over the bytes: the checked temp file itself becomes the stored envelope.
+            stored = await files.AdoptAsync(u.TempPath, info.EnvelopeLength, Convert.ToHexStringLower(info.EnvelopeSha256), ct);
         }
         catch (CryptoException e)
         {
@@ -180,10 +180,13 @@ public sealed class BidService(TradingDbContext db, PublicLog log, IFileStore fi
         }
         catch
         {
+            // Nothing was recorded: put the envelope back where the upload was, so the bidder can complete again.
+            await using (var back = files.OpenRead(stored.Key))
+            await using (var temp = File.Create(u.TempPath))
+                await back.CopyToAsync(temp, CancellationToken.None);
             files.Delete(stored.Key);
             throw;
         }
-        TryDelete(u.TempPath);
         return bid;
     }
 
