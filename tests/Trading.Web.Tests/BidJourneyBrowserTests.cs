@@ -149,6 +149,25 @@ public class BidJourneyBrowserTests(PostgresServer pg) : BrowserTest(pg)
             Assert.Contains("Bid opening record", text, StringComparison.Ordinal);
             Assert.Contains("3,399,999.00", text, StringComparison.Ordinal);
         }
+        // The bidder's receipt, downloaded from the site, verifies offline against the centre's root certificate.
+        await reader.GotoAsync($"/Submission/Bid/{tender}");
+        await reader.GetByTestId("receipt-link").First.ClickAsync();
+        var receiptDownload = await reader.RunAndWaitForDownloadAsync(() => reader.GetByTestId("download-receipt").ClickAsync());
+        var receiptPath = Path.Combine(App.DataDirectory, "receipt.json");
+        await receiptDownload.SaveAsAsync(receiptPath);
+        await File.WriteAllTextAsync(P("root-ca.crt"), await App.Anonymous().GetStringAsync("/api/log/certificates/root-ca.crt"));
+        var receiptCheck = TradingCli.Run("verify-receipt", receiptPath, "--root", P("root-ca.crt"), "--lang", "en");
+        Assert.True(receiptCheck.Code == 0, receiptCheck.Out + receiptCheck.Err);
+        // Changing one byte of the receipt's ciphertext hash makes the same check fail.
+        var firm01 = App.WithDb(db => db.Users.Single(u => u.UserName == "bidder01").OrganisationId);
+        var hash01 = App.WithDb(db => db.Set<Trading.Domain.Bidding.Bid>().Single(b => b.TenderId == tender && b.FirmId == firm01).EnvelopeSha256);
+        var original = await File.ReadAllTextAsync(receiptPath);
+        Assert.Contains(hash01, original, StringComparison.Ordinal);
+        var forged = original.Replace(hash01, "00000000" + hash01[8..], StringComparison.Ordinal);
+        await File.WriteAllTextAsync(receiptPath + ".forged", forged);
+        Assert.NotEqual(0, TradingCli.Run("verify-receipt", receiptPath + ".forged", "--root", P("root-ca.crt"), "--lang", "en").Code);
+
+        await reader.GotoAsync($"/Submission/Opening/{tender}");
         var transcriptDownload = await reader.RunAndWaitForDownloadAsync(() => reader.GetByTestId("transcript").ClickAsync());
         var transcriptPath = Path.Combine(App.DataDirectory, "transcript.json");
         await transcriptDownload.SaveAsAsync(transcriptPath);

@@ -14,7 +14,7 @@ namespace Trading.Web.Features.Submission;
 /// tender/lot/bidder/joint key, manifest signature, firm, deadline) before it becomes a bid. Until that check
 /// passes nothing is a bid, so a crash or a dropped connection mid-upload can never leave a half-written one.
 /// </summary>
-public sealed class BidService(TradingDbContext db, PublicLog log, IFileStore files, CeremonyService ceremonies, TimeProvider clock,
+public sealed class BidService(TradingDbContext db, PublicLog log, IFileStore files, CeremonyService ceremonies, Log.ReceiptIssuer receipts, TimeProvider clock,
     IOptions<SubmissionOptions> options, IOptions<PlatformOptions> platform, IHostEnvironment env, Supervision.Sanctions sanctions)
 {
     private SubmissionOptions O => options.Value;
@@ -169,12 +169,15 @@ public sealed class BidService(TradingDbContext db, PublicLog log, IFileStore fi
             db.Add(bid);
             u.CompletedAt = now;
             u.BidId = bid.Id;
+            // Hashes only: who bid is a pseudonym until the opening, and the price is sealed.
             var entry = await log.AppendAsync("bid.submitted", t.Id, new
             {
-                bid = bid.Id, lot = lot.Number, firm = log.Pseudonym("firm", firm.Id.ToString()), envelopeSha256 = bid.EnvelopeSha256,
-                length = bid.Length, headerHash = bid.HeaderHash, supersedes = previous.Select(p => p.Id).ToArray(),
+                bid = bid.Id, lot = context.Lot, bidder = log.Pseudonym("firm", firm.Id.ToString()), ciphertextSha256 = bid.EnvelopeSha256,
+                ciphertextLength = bid.Length, headerHash = bid.HeaderHash, supersedes = previous.Select(p => p.Id).ToArray(),
             }, ct);
             bid.LogIndex = entry.Index;
+            // The receipt is signed over the tree as of this entry and commits (or not) with the bid.
+            bid.ReceiptJson = await receipts.IssueAsync(new Log.ReceiptRequest(entry.Index, firm.Id), ct);
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }

@@ -83,9 +83,14 @@ public static class SubmissionModule
 
     private static Actor Act(HttpContext http) => Actor.From(http) ?? throw new ForbiddenException(RuleCodes.NotOwner);
 
-    private sealed class FreezeBidsAtDeadline(BidService bids, Microsoft.Extensions.Options.IOptions<TenderRules> rules) : IDeadlineStep
+    /// <summary>At the deadline: freeze the list of bids in the log, then checkpoint and time-stamp the log.</summary>
+    private sealed class FreezeBidsAtDeadline(BidService bids, Log.Checkpoints checkpoints, Microsoft.Extensions.Options.IOptions<TenderRules> rules) : IDeadlineStep
     {
-        public Task OnDeadlineAsync(Guid tenderId, CancellationToken ct) => bids.FreezeAsync(tenderId, rules.Value, ct);
+        public async Task OnDeadlineAsync(Guid tenderId, CancellationToken ct)
+        {
+            await bids.FreezeAsync(tenderId, rules.Value, ct);
+            await checkpoints.CheckpointNowAsync("deadline", ct);
+        }
     }
 }
 
@@ -104,7 +109,7 @@ public sealed record SealingDto(Guid TenderId, string Tender, string Bidder, str
     }
 }
 
-public sealed record BidDto(Guid Id, Guid LotId, string Status, string EnvelopeSha256, long Length, DateTime SubmittedAt, long LogIndex)
+public sealed record BidDto(Guid Id, Guid LotId, string Status, string EnvelopeSha256, long Length, DateTime SubmittedAt, long LogIndex, string ReceiptUrl)
 {
-    public static BidDto From(Bid b) => new(b.Id, b.LotId, b.Status.ToString(), b.EnvelopeSha256, b.Length, b.SubmittedAt, b.LogIndex);
+    public static BidDto From(Bid b) => new(b.Id, b.LotId, b.Status.ToString(), b.EnvelopeSha256, b.Length, b.SubmittedAt, b.LogIndex, $"/api/log/receipts/{b.LogIndex}");
 }

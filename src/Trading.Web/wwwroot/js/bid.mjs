@@ -53,7 +53,11 @@ async function finish(uploadId, signed) {
   progress(1);
   show('status', form.dataset.msgDone);
   show('receipt', `${form.dataset.msgDone} SHA-256 ${bid.envelopeSha256} · #${bid.logIndex}`);
-  setTimeout(() => location.reload(), 1500);
+  const link = document.createElement('a');
+  link.href = `/Log/Receipt/${bid.logIndex}`;
+  link.textContent = ` ${form.dataset.msgReceipt}`;
+  document.getElementById('receipt').append(link);
+  setTimeout(() => location.reload(), 4000);
 }
 
 // An envelope sealed offline with `trading seal`: uploaded as it is, with its signed manifest.
