@@ -257,7 +257,7 @@ public class ExpertDrawTests(PostgresServer pg) : WebTest(pg)
         NormalisePool();
         var t = TenderByOwner("owner1"); // two lots: lot 1's committee then counts as recent service for lot 2
         var owner = t.OwnerOrganisationId;
-        var firms = App.WithDb(db => db.Organisations.Where(x => x.Kind == OrganisationKind.BidderFirm).OrderBy(x => x.Name).Select(x => x.Id).Take(3).ToList());
+        var firms = App.WithDb(db => db.Organisations.Where(x => x.Kind == OrganisationKind.BidderFirm).OrderBy(x => x.Name).Select(x => x.Id).Take(4).ToList());
         var today = new DateOnly(2026, 11, 22);
         App.WithDb(db =>
         {
@@ -277,12 +277,15 @@ public class ExpertDrawTests(PostgresServer pg) : WebTest(pg)
             ex[7].Title = ExpertTitle.Intermediate;
             ex[8].PracticeSince = today.AddYears(-3);
             ex[9].Unavailable.Add(new ExpertUnavailability { From = new DateOnly(2026, 11, 24), To = new DateOnly(2026, 11, 24) });
+            // A firm that bid on lot 2 without a logged download is a bidder too.
+            db.Add(new Trading.Domain.Bidding.Bid { TenderId = t.Id, LotId = t.Lots.OrderBy(l => l.Number).Last().Id, FirmId = firms[3], SubmittedByUserId = db.Users.First(u => u.OrganisationId == firms[3]).Id, SubmittedAt = DateTime.UtcNow });
+            ex[21].EmployerOrganisationId = firms[3]; ex[21].EmployerName = "bidding firm";
             ex[20].Employments.Add(new ExpertEmployment { OrganisationId = firms[0], EmployerName = "bidder", From = today.AddYears(-5), To = null }); // open-ended job at a bidder
             db.SaveChanges();
             return 0;
         });
         var planted = App.WithDb(db => db.Set<PoolExpert>().OrderBy(e => e.RegistrationNumber).Select(e => e.RegistrationNumber).ToList())
-            .Where((_, i) => i < 10 || i == 20).ToList();
+            .Where((_, i) => i < 10 || i is 20 or 21).ToList();
 
         var o = await OfficesAsync("owner1");
         var lot1 = await RequestAsync(o.Centre, t, t.Lots.OrderBy(l => l.Number).First());
@@ -298,6 +301,7 @@ public class ExpertDrawTests(PostgresServer pg) : WebTest(pg)
         for (var i = 0; i < expected.Length; i++)
             Assert.Contains(expected[i], codes[planted[i]]);
         Assert.Contains(ReasonCodes.CurrentEmployer, codes[planted[10]]); // an open-ended job counts as current
+        Assert.Contains(ReasonCodes.CurrentEmployer, codes[planted[11]]);
         // Everyone who served the same owner on lot 1 the same day is in the cool-down.
         var regByExpert = App.WithDb(db => db.Set<PoolExpert>().ToDictionary(e => e.Id, e => e.RegistrationNumber));
         Assert.All(lot1Served, e => Assert.Contains(ReasonCodes.OwnerTooRecent, codes[regByExpert[e]]));

@@ -61,19 +61,24 @@ public sealed class DrawPseudonymKey(byte[] key)
 }
 
 /// <summary>
-/// Who counts as a bidder of a lot for avoidance. Until bids exist as records, every firm that obtained
-/// the tender documents counts: a superset of the bidders, so avoidance errs on the safe side. The bid
-/// submission feature can register a sharper implementation.
+/// Who counts as a bidder of a lot for avoidance: every firm with a bid on the lot that it has not
+/// withdrawn, and every firm that obtained the tender documents (a draw may come before the deadline,
+/// and a firm that looked at the documents may still bid). A superset errs on the safe side.
 /// </summary>
 public interface ILotBidders
 {
     Task<IReadOnlyList<Guid>> BidderOrganisationsAsync(Guid tenderId, Guid lotId, CancellationToken ct);
 }
 
-public sealed class DocumentDownloadBidders(TradingDbContext db) : ILotBidders
+public sealed class LotBidders(TradingDbContext db) : ILotBidders
 {
-    public async Task<IReadOnlyList<Guid>> BidderOrganisationsAsync(Guid tenderId, Guid lotId, CancellationToken ct) =>
-        await db.DocumentDownloads.Where(d => d.TenderId == tenderId).Select(d => d.FirmId).Distinct().ToListAsync(ct);
+    public async Task<IReadOnlyList<Guid>> BidderOrganisationsAsync(Guid tenderId, Guid lotId, CancellationToken ct)
+    {
+        var bids = await db.Set<Trading.Domain.Bidding.Bid>().Where(b => b.TenderId == tenderId && b.LotId == lotId && b.Status != Trading.Domain.Bidding.BidStatus.Withdrawn)
+            .Select(b => b.FirmId).Distinct().ToListAsync(ct);
+        var downloads = await db.DocumentDownloads.Where(d => d.TenderId == tenderId).Select(d => d.FirmId).Distinct().ToListAsync(ct);
+        return bids.Union(downloads).ToList();
+    }
 }
 
 /// <summary>

@@ -24,7 +24,7 @@ public static class ExpertDrawModule
         services.AddScoped<ExpertIdNumbers>();
         services.AddScoped<ExpertPoolService>();
         services.AddScoped<DrawService>();
-        services.AddScoped<ILotBidders, DocumentDownloadBidders>();
+        services.AddScoped<ILotBidders, LotBidders>();
         services.AddScoped<BeaconSources>();
         services.AddScoped<DrawPdf>();
         services.AddScheduledJob<DrawResponseWatcher>();
