@@ -30,6 +30,10 @@ public class ExpertDrawTests(PostgresServer pg) : WebTest(pg)
     {
         App.WithDb(db =>
         {
+            // The demo draw (lot 1 of the tender past its deadline) would block a new one and put its experts in the owner's cool-down.
+            db.Set<EvaluationSession>().RemoveRange(db.Set<EvaluationSession>().ToList());
+            db.Set<Notification>().RemoveRange(db.Set<Notification>().Where(n => n.Kind.StartsWith("draw.")).ToList());
+            db.SaveChanges();
             var experts = db.Set<PoolExpert>().Include(e => e.Employments).Include(e => e.Relationships).Include(e => e.RegistryLinks).Include(e => e.Unavailable)
                 .OrderBy(e => e.RegistrationNumber).ToList();
             for (var i = 0; i < experts.Count; i++)
@@ -130,6 +134,7 @@ public class ExpertDrawTests(PostgresServer pg) : WebTest(pg)
         NormalisePool();
         var t = TenderByOwner("owner3");
         var o = await OfficesAsync("owner3");
+        var logBefore = App.WithDb(db => db.LogEntries.LongCount());
         var id = await RequestAsync(o.Centre, t, t.Lots[0]);
         Assert.Equal(DrawPhase.Committing, Record(id).Phase);
         await DrawThroughPagesAsync(id, o);
@@ -172,7 +177,7 @@ public class ExpertDrawTests(PostgresServer pg) : WebTest(pg)
         Assert.StartsWith("%PDF", System.Text.Encoding.ASCII.GetString(await pdf.Content.ReadAsByteArrayAsync())[..4], StringComparison.Ordinal);
 
         // Every step is in the public log, with hashes and pseudonyms only.
-        var types = App.WithDb(db => db.LogEntries.Where(e => e.TenderId == t.Id && e.Type.StartsWith("draw.")).OrderBy(e => e.Index).Select(e => e.Type).ToList());
+        var types = App.WithDb(db => db.LogEntries.Where(e => e.Index >= logBefore && e.Type.StartsWith("draw.")).OrderBy(e => e.Index).Select(e => e.Type).ToList());
         Assert.Equal(["draw.list-committed", "draw.commitment", "draw.commitment", "draw.commitment", "draw.commitments-closed", "draw.reveal", "draw.reveal", "draw.reveal", "draw.drawn"], types);
     }
 

@@ -74,3 +74,20 @@ public class ExpertSessionReadTests(PostgresServer pg) : WebTest(pg)
         Assert.Empty(await sessions.SessionsForExpertAsync(leftUserId, now.AddHours(4))); // declined: no seat
     }
 }
+
+public class ExpertDrawDemoTests(PostgresServer pg) : WebTest(pg)
+{
+    [Fact]
+    public async Task The_demo_has_a_drawn_session_for_tomorrow_that_verifies()
+    {
+        var s = App.WithDb(db => db.Set<EvaluationSession>().Include(x => x.Members).Single());
+        Assert.Equal(Trading.ExpertPool.DrawPhase.Drawn, s.Phase);
+        Assert.Equal(5, s.Members.Count(m => m.Serving));
+        Assert.Equal(2, s.Members.Count(m => m.Status == CommitteeMemberStatus.Accepted));
+        Assert.True(Trading.ExpertPool.DrawVerifier.Verify(Trading.ExpertPool.DrawRecordJson.Deserialize(s.RecordJson)).Ok);
+        using var scope = App.Services.CreateScope();
+        var sessions = scope.ServiceProvider.GetRequiredService<EvaluationSessions>();
+        var accepted = (await sessions.DrawnExpertsAsync(s.Id)).First(d => d.Status == CommitteeMemberStatus.Accepted);
+        Assert.Single(await sessions.SessionsForExpertAsync(accepted.UserId, s.StartsAt.AddMinutes(-30)));
+    }
+}

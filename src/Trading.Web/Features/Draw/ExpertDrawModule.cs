@@ -29,6 +29,7 @@ public static class ExpertDrawModule
         services.AddScoped<DrawPdf>();
         services.AddScheduledJob<DrawResponseWatcher>();
         services.AddScoped<IDemoSeed, ExpertPoolDemoSeed>();
+        services.AddScoped<IDemoSeed, DrawDemoSeed>();
         services.AddAuthorizationBuilder().AddPolicy(ExpertPolicy, p => p.RequireRole(Roles.Expert));
         services.PostConfigure<RazorPagesOptions>(o =>
         {
