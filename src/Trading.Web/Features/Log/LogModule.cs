@@ -35,6 +35,7 @@ public static class LogModule
         services.AddScoped<ReceiptIssuer>();
         services.AddScoped<Checkpoints>();
         services.AddScheduledJob<CheckpointJob>();
+        services.AddHostedService<LogDatabaseRole>();
         services.PostConfigure<RazorPagesOptions>(o =>
         {
             // Receipts: signed-in users; the service lets only the owning firm and supervisors read one.

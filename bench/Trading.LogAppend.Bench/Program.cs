@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Trading.Data;
+using Trading.Web.Infrastructure;
+
+// Appends per second to the public log on a throwaway PostgreSQL server (started from the installed binaries,
+// like the web tests do), through the web app's own PublicLog: one transaction per append (advisory lock, entry,
+// tree nodes, commit), with 1 and 8 concurrent writers, and batched (many appends per transaction).
+// Usage: dotnet run -c Release --project bench/Trading.LogAppend.Bench [-- seconds]
+var seconds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 10;
+await using var pg = await ThrowawayPostgres.StartAsync();
+var options = new DbContextOptionsBuilder<TradingDbContext>().UseNpgsql(pg.ConnectionString, n => n.MigrationsAssembly("Trading.Data.Postgres")).Options;
+await using (var db = new TradingDbContext(options)) await db.Database.MigrateAsync();
+var key = new PseudonymKey(new byte[32]);
+
+async Task<(long Appends, double Seconds)> RunAsync(int writers, int perTransaction, TimeSpan duration)
+{
+    long total = 0;
+    var sw = Stopwatch.StartNew();
+    var stopAt = sw.Elapsed + duration;
+    await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
+    {
+        long n = 0;
+        while (sw.Elapsed < stopAt)
+        {
+            await using var db = new TradingDbContext(options);
+            var log = new PublicLog(db, TimeProvider.System, key);
+            await using var tx = await db.Database.BeginTransactionAsync();
+            for (var i = 0; i < perTransaction; i++)
+                await log.AppendAsync("bid.submitted", null, new { lot = "1", bidder = log.Pseudonym("firm", $"w{w}"), ciphertextSha256 = new string('a', 64), ciphertextLength = 123456L, n });
+            await db.SaveChangesAsync();
+            await tx.CommitAsync();
+            n += perTransaction;
+        }
+        Interlocked.Add(ref total, n);
+    })));
+    return (total, sw.Elapsed.TotalSeconds);
+}
+
+Console.WriteLine($"# public log appends on PostgreSQL ({pg.Version}), {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+await RunAsync(2, 1, TimeSpan.FromSeconds(2)); // warm-up: JIT, connection pool, first pages
+foreach (var (writers, batch) in new[] { (1, 1), (8, 1), (1, 100), (8, 100) })
+{
+    var (appends, secs) = await RunAsync(writers, batch, TimeSpan.FromSeconds(seconds));
+    Console.WriteLine($"writers {writers,2}  appends/transaction {batch,3}  appends {appends,8}  {appends / secs,9:F0} appends/s");
+}
+await using (var db = new TradingDbContext(options))
+{
+    var size = await db.LogEntries.LongCountAsync();
+    var indexes = await db.LogEntries.OrderBy(e => e.Index).Select(e => e.Index).ToListAsync();
+    Console.WriteLine($"log size {size}, gapless: {indexes.Select((x, i) => x == i).All(b => b)}");
+}
+
+sealed class ThrowawayPostgres : IAsyncDisposable
+{
+    private string _dir = "", _bin = "";
+    private bool _asPostgres;
+    public string ConnectionString { get; private set; } = "";
+    public string Version => Path.GetFileName(Path.GetDirectoryName(_bin)!);
+
+    public static async Task<ThrowawayPostgres> StartAsync()
+    {
+        var p = new ThrowawayPostgres();
+        p._bin = Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).First(b => File.Exists(Path.Combine(b, "initdb")));
+        p._dir = Path.Combine(Path.GetTempPath(), "trading-bench-pg-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(p._dir);
+        p._asPostgres = Environment.UserName == "root";
+        if (p._asPostgres) await p.RunAsync("chown", ["-R", "postgres", p._dir], false);
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        var port = ((IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        await p.RunAsync(Path.Combine(p._bin, "initdb"), ["-D", Path.Combine(p._dir, "data"), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]);
+        // Durable commits (fsync on, synchronous_commit on): the numbers are for a real deployment, not a test setting.
+        await p.RunAsync(Path.Combine(p._bin, "pg_ctl"), ["-D", Path.Combine(p._dir, "data"), "-l", Path.Combine(p._dir, "log"), "-w", "-t", "60", "start",
+            "-o", $"-p {port} -k {p._dir} -c listen_addresses=127.0.0.1 -c max_connections=50"]);
+        p.ConnectionString = new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = port, Username = "postgres", Database = "postgres", MaxPoolSize = 20 }.ConnectionString;
+        return p;
+    }
+
+    private async Task RunAsync(string file, string[] args, bool? asPostgres = null)
+    {
+        var psi = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (asPostgres ?? _asPostgres) { psi.FileName = "runuser"; foreach (var a in (string[])["-u", "postgres", "--", file, .. args]) psi.ArgumentList.Add(a); }
+        else { psi.FileName = file; foreach (var a in args) psi.ArgumentList.Add(a); }
+        using var proc = Process.Start(psi)!;
+        var o = proc.StandardOutput.ReadToEndAsync();
+        var e = proc.StandardError.ReadToEndAsync();
+        await proc.WaitForExitAsync();
+        if (proc.ExitCode != 0) throw new InvalidOperationException($"{file} failed: {await e} {await o}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        try { await RunAsync(Path.Combine(_bin, "pg_ctl"), ["-D", Path.Combine(_dir, "data"), "-m", "fast", "-w", "stop"]); } catch (InvalidOperationException) { }
+        try { Directory.Delete(_dir, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
