@@ -92,7 +92,8 @@ public class LogTamperTests(PostgresServer pg) : WebTest(pg)
         var html = await (await Browser.PostFormAsync(c, "/Audit", "/Audit?handler=Verify", new Dictionary<string, string>())).Content.ReadAsStringAsync();
         var m = System.Text.RegularExpressions.Regex.Match(html, "data-bad-index=\"(\\d+)\"");
         if (m.Success) return long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-        Assert.Contains("alert-success", html, StringComparison.Ordinal);
+        var at = html.IndexOf("verify-result", StringComparison.Ordinal);
+        Assert.True(html.Contains("alert-success", StringComparison.Ordinal), at < 0 ? html[..Math.Min(html.Length, 3000)] : html.Substring(Math.Max(0, at - 200), Math.Min(600, html.Length - Math.Max(0, at - 200))));
         return null;
     }
 
@@ -125,16 +126,6 @@ public class LogTamperTests(PostgresServer pg) : WebTest(pg)
         var clean = await VerifyDownloadAsync();
         Assert.True(clean.Code == 0, clean.Output);
 
-        // A row deleted as superuser.
-        var row7 = App.WithDb(db => db.LogEntries.AsNoTracking().Single(e => e.Index == 7));
-        App.WithDb(db => db.Database.ExecuteSqlRaw(Off + "DELETE FROM \"LogEntries\" WHERE \"Index\" = 7;" + On));
-        Assert.Equal(7, await AuditBadIndexAsync(sup));
-        var deleted = await VerifyDownloadAsync();
-        Assert.Equal(1, deleted.Code);
-        Assert.Contains("first bad index: 7", deleted.Output, StringComparison.Ordinal);
-        App.WithDb(db => { db.LogEntries.Add(row7); return db.SaveChanges(); });
-        Assert.Null(await AuditBadIndexAsync(sup));
-
         // Two rows swapped (their contents exchanged; indexes kept).
         Swap(3, 4);
         Assert.Equal(3, await AuditBadIndexAsync(sup));
@@ -143,13 +134,12 @@ public class LogTamperTests(PostgresServer pg) : WebTest(pg)
         Swap(3, 4);
         Assert.Null(await AuditBadIndexAsync(sup));
 
-        // One byte changed, leaf hash recomputed to match: the stored tree (and the signed checkpoint) still catch it.
+        // One byte changed, leaf hash column recomputed to match: the stored tree's leaf node still names it.
         App.WithDb(db => db.Database.ExecuteSqlRaw(Off + "UPDATE \"LogEntries\" SET \"Payload\" = replace(\"Payload\", '\"v\":1', '\"v\":2'), \"LeafHash\" = sha256(E'\\\\x00'::bytea || convert_to(replace(\"Payload\", '\"v\":1', '\"v\":2'), 'UTF8')) WHERE \"Index\" = 9;" + On));
-        var page = await (await Browser.PostFormAsync(sup, "/Audit", "/Audit?handler=Verify", new Dictionary<string, string>())).Content.ReadAsStringAsync();
-        Assert.Contains("alert-danger", page, StringComparison.Ordinal);
+        Assert.Equal(9, await AuditBadIndexAsync(sup));
         var changed = await VerifyDownloadAsync();
         Assert.Equal(1, changed.Code);
-        Assert.Contains("first bad index: 0", changed.Output, StringComparison.Ordinal); // one checkpoint: the whole range [0, size) is suspect
+        Assert.Contains("first bad index: 9", changed.Output, StringComparison.Ordinal);
         App.WithDb(db => db.Database.ExecuteSqlRaw(Off + "UPDATE \"LogEntries\" SET \"Payload\" = replace(\"Payload\", '\"v\":2', '\"v\":1'), \"LeafHash\" = sha256(E'\\\\x00'::bytea || convert_to(replace(\"Payload\", '\"v\":2', '\"v\":1'), 'UTF8')) WHERE \"Index\" = 9;" + On));
         Assert.Null(await AuditBadIndexAsync(sup));
 
@@ -166,10 +156,22 @@ public class LogTamperTests(PostgresServer pg) : WebTest(pg)
         var altered = notes[0].Replace(text.Split('\n')[2], Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), StringComparison.Ordinal);
         forged = await VerifyDownloadAsync(LogVerifier.WriteCheckpoints([altered]));
         Assert.Contains("bad checkpoint: 0", forged.Output, StringComparison.Ordinal);
+
+        // Last, as nothing restores it: a row deleted as superuser.
+        App.WithDb(db => db.Database.ExecuteSqlRaw(Off + "DELETE FROM \"LogEntries\" WHERE \"Index\" = 7;" + On));
+        Assert.Equal(7, await AuditBadIndexAsync(sup));
+        var deleted = await VerifyDownloadAsync();
+        Assert.Equal(1, deleted.Code);
+        Assert.Contains("first bad index: 7", deleted.Output, StringComparison.Ordinal);
+
     }
 
-    private void Swap(long a, long b) => App.WithDb(db => db.Database.ExecuteSqlRaw(Off + $"""
-        UPDATE "LogEntries" x SET "Payload" = y."Payload", "Type" = y."Type", "TenderId" = y."TenderId", "LeafHash" = y."LeafHash", "RecordedAt" = y."RecordedAt"
-        FROM "LogEntries" y WHERE (x."Index", y."Index") IN (({a}, {b}), ({b}, {a}));
-        """ + On));
+    private void Swap(long a, long b)
+    {
+        var sql = Off + $"""
+            UPDATE "LogEntries" x SET "Payload" = y."Payload", "Type" = y."Type", "TenderId" = y."TenderId", "LeafHash" = y."LeafHash", "RecordedAt" = y."RecordedAt"
+            FROM "LogEntries" y WHERE (x."Index", y."Index") IN (({a}, {b}), ({b}, {a}));
+            """ + On;
+        App.WithDb(db => db.Database.ExecuteSqlRaw(sql));
+    }
 }

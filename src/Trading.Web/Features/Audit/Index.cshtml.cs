@@ -61,11 +61,13 @@ public sealed class AuditIndexModel(TradingDbContext db, EfLogStore store) : Tra
         var range = new CompactRange();
         long expected = 0;
         await foreach (var e in db.LogEntries.AsNoTracking().Where(e => e.Index < size).OrderBy(e => e.Index)
-                           .Select(e => new { e.Index, e.Payload, e.LeafHash }).AsAsyncEnumerable().WithCancellation(ct))
+                           .Select(e => new { e.Index, e.Payload, e.LeafHash, Node = db.LogNodes.Where(n => n.Level == 0 && n.Index == e.Index).Select(n => n.Hash).FirstOrDefault() })
+                           .AsAsyncEnumerable().WithCancellation(ct))
         {
-            // A missing index, or content that no longer hashes to the recorded leaf, is the first bad entry.
+            // A missing index, or content that no longer hashes to the recorded leaf or to the stored tree's leaf node
+            // (an entry rewritten together with its hash column), is the first bad entry.
             var leaf = MerkleHash.Leaf(System.Text.Encoding.UTF8.GetBytes(e.Payload));
-            if (e.Index != expected || !MerkleHash.Equal(leaf, e.LeafHash))
+            if (e.Index != expected || !MerkleHash.Equal(leaf, e.LeafHash) || e.Node is null || !MerkleHash.Equal(leaf, e.Node))
                 return new VerifyResult(size, null, expected, null, null);
             range.Append(leaf);
             expected++;

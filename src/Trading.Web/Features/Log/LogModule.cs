@@ -64,7 +64,11 @@ public static class LogModule
             {
                 var q = db.LogEntries.AsNoTracking().Where(x => x.Index >= from && x.Index < e);
                 if (tender is { } t) q = q.Where(x => x.TenderId == t);
-                var rows = await q.OrderBy(x => x.Index).Take(StreamBatch).Select(x => new { x.Index, x.Payload, x.LeafHash }).ToListAsync(ct);
+                // leafHash is the stored level-0 tree node (what proofs are built from), not the row's own column:
+                // an entry rewritten together with its column still disagrees with the tree, at its own index.
+                var rows = await q.OrderBy(x => x.Index).Take(StreamBatch)
+                    .Select(x => new { x.Index, x.Payload, LeafHash = db.LogNodes.Where(n => n.Level == 0 && n.Index == x.Index).Select(n => n.Hash).FirstOrDefault() ?? x.LeafHash })
+                    .ToListAsync(ct);
                 if (rows.Count == 0) break;
                 var sb = new StringBuilder(rows.Count * 400);
                 foreach (var r in rows)
