@@ -227,6 +227,45 @@ public class SubmissionTests(PostgresServer pg) : WebTest(pg)
         var joined = App.WithDb(db => db.LogEntries.Single(e => e.TenderId == id && e.Type == "ceremony.holder.joined"));
         Assert.DoesNotContain(Bidding.Passphrase, joined.Payload, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_tender_not_yet_published_takes_no_bids_and_does_not_exist_for_bidders()
+    {
+        var owner = await App.ApiAsync("owner1");
+        var created = await owner.PostAsJsonAsync("/api/tenders", TestApi.TenderBody(App.Clock.GetUtcNow().UtcDateTime.AddDays(25)));
+        var id = (await created.Json()).GetProperty("id").GetGuid();
+        var bidder = await App.ApiAsync("bidder01");
+        Assert.Equal(HttpStatusCode.NotFound, (await bidder.GetAsync($"/api/tenders/{id}/sealing")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await bidder.PostAsJsonAsync($"/api/tenders/{id}/bids/uploads", new { lotId = Guid.NewGuid(), length = 10 })).StatusCode);
+        Assert.Empty(App.WithDb(db => db.Set<BidUpload>().Where(u => u.TenderId == id).ToList()));
+    }
+
+    [Fact]
+    public async Task Two_holders_giving_the_last_shares_at_the_same_moment_open_the_bids_once()
+    {
+        var (id, deadline) = await ReadyTenderAsync();
+        for (var i = 1; i <= 3; i++)
+        {
+            var b = await BidderAsync($"bidder0{i}", id);
+            Assert.Equal(HttpStatusCode.OK, (await Bidding.UploadAsync(b, id, await Bidding.SealAsync(b, id, 100m * i))).StatusCode);
+        }
+        PassDeadline(deadline);
+        await App.RunDeadlineJobAsync();
+        Assert.Equal(HttpStatusCode.Redirect, (await Bidding.HolderPostAsync(App, "supervisor", id, "Open")).StatusCode);
+
+        var race = await Task.WhenAll(Bidding.HolderPostAsync(App, "centre", id, "Open"), Bidding.HolderPostAsync(App, "owner1", id, "Open"));
+        // Either both get through one after the other, or the loser is told someone else acted a moment ago and tries again.
+        foreach (var (r, user) in race.Zip(Bidding.Holders[1..]))
+        {
+            if (r.StatusCode != HttpStatusCode.Redirect)
+                Assert.Equal(HttpStatusCode.Redirect, (await Bidding.HolderPostAsync(App, user, id, "Open")).StatusCode);
+        }
+        Assert.Single(App.WithDb(db => db.LogEntries.Where(e => e.TenderId == id && e.Type == "opening.completed").ToList()));
+        Assert.Equal(3, App.WithDb(db => db.Set<Bid>().Count(b => b.TenderId == id && b.OpeningStatus == BidOpeningStatus.Opened)));
+        // Once opened, nobody can give shares again.
+        var again = await Bidding.HolderPostAsync(App, "supervisor", id, "Open");
+        Assert.NotEqual(HttpStatusCode.Redirect, again.StatusCode);
+    }
 }
 
 public class SubmissionTwoFactorTests(PostgresServer pg) : WebTest(pg)
