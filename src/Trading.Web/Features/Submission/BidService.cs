@@ -244,21 +244,4 @@ public sealed class BidService(TradingDbContext db, PublicLog log, IFileStore fi
             failed = t.Failed, minimum = rules.MinBidsToOpen,
         }, ct);
     }
-
-    /// <summary>Removes temp files of uploads that never completed and whose tender deadline has passed.</summary>
-    public async Task<int> SweepAsync(CancellationToken ct)
-    {
-        var now = clock.GetUtcNow().UtcDateTime;
-        var stale = await (from u in db.Set<BidUpload>() join t in db.Tenders on u.TenderId equals t.Id
-                           where u.CompletedAt == null && t.BidDeadline < now select u).ToListAsync(ct);
-        foreach (var u in stale) TryDelete(u.TempPath);
-        db.RemoveRange(stale);
-        await db.SaveChangesAsync(ct);
-        return stale.Count;
-    }
-
-    private static void TryDelete(string path)
-    {
-        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
 }
