@@ -17,66 +17,24 @@ namespace Trading.Web.Tests;
 /// <c>--use-file-for-fake-video-capture</c> plays a Y4M file made at test time from a calibration photo, and
 /// <c>--use-fake-ui-for-media-stream</c> grants the permission prompt.
 /// </summary>
-public abstract class FakeCameraBrowserTest(PostgresServer pg) : IAsyncLifetime
+public abstract class FakeCameraBrowserTest(PostgresServer pg) : BrowserTest(pg)
 {
-    protected TradingFactory App { get; private set; } = null!;
-    protected string BaseUrl { get; private set; } = "";
     protected string CameraFile { get; private set; } = "";
-    private IPlaywright? _playwright;
-    protected IBrowser Chromium { get; private set; } = null!;
 
     /// <summary>The JPEG the fake camera shows.</summary>
     protected abstract byte[] CameraImage { get; }
 
-    public async ValueTask InitializeAsync()
+    protected override async Task BeforeLaunchAsync()
     {
-        var cs = await pg.CreateDatabaseAsync(GetType().Name);
-        App = new TradingFactory(cs);
-        App.UseKestrel(0);
-        App.StartServer();
-        BaseUrl = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
-            .First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal);
         Directory.CreateDirectory(App.DataDirectory);
         CameraFile = Path.Combine(App.DataDirectory, "camera.y4m");
         await File.WriteAllBytesAsync(CameraFile, Y4m.FromJpeg(CameraImage, frames: 2));
-        var exe = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium";
-        if (!File.Exists(exe))
-            throw new InvalidOperationException($"Chromium was not found at {exe}. Install Debian's package with 'apt-get install chromium' (.ci/run does) or set CHROMIUM_PATH.");
-        _playwright = await Playwright.CreateAsync();
-        Chromium = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = exe, Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-                    "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", $"--use-file-for-fake-video-capture={CameraFile}"],
-        });
     }
 
-    protected async Task<IPage> NewPageAsync(string locale = "en-US")
-    {
-        var context = await Chromium.NewContextAsync(new BrowserNewContextOptions { Locale = locale, BaseURL = BaseUrl, Permissions = ["camera"] });
-        return await context.NewPageAsync();
-    }
+    protected override IEnumerable<string> ExtraChromiumArgs =>
+        ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", $"--use-file-for-fake-video-capture={CameraFile}"];
 
-    protected static async Task SignInAsync(IPage page, string user, string password = Trading.Web.Demo.DemoSeeder.Password)
-    {
-        await page.GotoAsync("/Account/Login");
-        await page.GetByLabel("User name").FillAsync(user);
-        await page.GetByLabel("Password").FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(u => !u.Contains("/Account/Login", StringComparison.Ordinal));
-        if (await page.Locator("html").GetAttributeAsync("lang") != "en")
-        {
-            await page.Locator("#culture-select").SelectOptionAsync("en");
-            await page.WaitForFunctionAsync("document.documentElement.lang === 'en'");
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (Chromium is not null) await Chromium.DisposeAsync();
-        _playwright?.Dispose();
-        await App.DisposeAsync();
-    }
+    protected override IEnumerable<string> Permissions => ["camera"];
 }
 
 /// <summary>Writes YUV4MPEG2 (4:2:0, BT.601 full range as Chromium's reader takes it) from a decoded photo.</summary>

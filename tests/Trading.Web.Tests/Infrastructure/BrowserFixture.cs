@@ -25,6 +25,7 @@ public abstract class BrowserTest(PostgresServer pg) : IAsyncLifetime
         BaseUrl = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
             .First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal);
         App.ServerAddress = new Uri(BaseUrl);
+        await BeforeLaunchAsync();
         var exe = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium";
         if (!File.Exists(exe))
             throw new InvalidOperationException($"Chromium was not found at {exe}. Install Debian's package with 'apt-get install chromium' (.ci/run does) or set CHROMIUM_PATH.");
@@ -32,13 +33,26 @@ public abstract class BrowserTest(PostgresServer pg) : IAsyncLifetime
         Chromium = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = exe, Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+                    .. ExtraChromiumArgs],
         });
     }
 
+    /// <summary>Runs once the server is up and before Chromium starts (files the browser flags point at).</summary>
+    protected virtual Task BeforeLaunchAsync() => Task.CompletedTask;
+
+    /// <summary>Chromium flags a test class needs on top of the common ones.</summary>
+    protected virtual IEnumerable<string> ExtraChromiumArgs => [];
+
+    /// <summary>Permissions every page of this class is granted.</summary>
+    protected virtual IEnumerable<string> Permissions => [];
+
     protected async Task<IPage> NewPageAsync(string locale = "en-US")
     {
-        var context = await Chromium.NewContextAsync(new BrowserNewContextOptions { Locale = locale, AcceptDownloads = true, BaseURL = BaseUrl });
+        var context = await Chromium.NewContextAsync(new BrowserNewContextOptions
+        {
+            Locale = locale, AcceptDownloads = true, BaseURL = BaseUrl, Permissions = Permissions.ToList(),
+        });
         return await context.NewPageAsync();
     }
 
