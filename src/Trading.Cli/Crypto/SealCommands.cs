@@ -99,11 +99,7 @@ public static class SealCommands
                 return CliSupport.BadInput;
             }
 
-            await File.WriteAllTextAsync(path, ecdsa.ExportPkcs8PrivateKeyPem(), ct);
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
+            SecretFile.WriteAllText(path, ecdsa.ExportPkcs8PrivateKeyPem());
 
             await File.WriteAllTextAsync(path + ".pub.pem", ecdsa.ExportSubjectPublicKeyInfoPem(), ct);
             await stdout.WriteLineAsync($"wrote {path} and {path}.pub.pem");

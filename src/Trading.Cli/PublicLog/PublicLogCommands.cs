@@ -49,10 +49,13 @@ public static class PublicLogCommands
             foreach (var (name, content) in files)
             {
                 var path = Path.Combine(dir.FullName, name);
-                File.WriteAllText(path, content);
-                if (!OperatingSystem.IsWindows() && (name.EndsWith(".key", StringComparison.Ordinal)))
+                if (name.EndsWith(".key", StringComparison.Ordinal))
                 {
-                    File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                    Trading.Crypto.SecretFile.WriteAllText(path, content);
+                }
+                else
+                {
+                    File.WriteAllText(path, content);
                 }
             }
             Console.WriteLine($"wrote {files.Count} files to {dir.FullName}");

@@ -53,9 +53,7 @@ public sealed class DrawPseudonymKey(byte[] key)
             return new DrawPseudonymKey(Convert.FromBase64String(File.ReadAllText(path).Trim()));
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var k = RandomNumberGenerator.GetBytes(32);
-        File.WriteAllText(path, Convert.ToBase64String(k));
-        if (!OperatingSystem.IsWindows())
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        Trading.Crypto.SecretFile.WriteAllText(path, Convert.ToBase64String(k));
         return new DrawPseudonymKey(k);
     }
 }

@@ -79,9 +79,8 @@ public sealed class CentreKeys : IDisposable
             // The root and issuing CA keys would be offline in production; a dev PKI that cannot issue more needs neither.
             if (file is CentrePki.Files.RootKey or CentrePki.Files.IssuingKey) continue;
             var path = Path.Combine(dir, file);
-            File.WriteAllText(path, pem);
-            if (!OperatingSystem.IsWindows() && file.EndsWith(".key", StringComparison.Ordinal))
-                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            if (file.EndsWith(".key", StringComparison.Ordinal)) Trading.Crypto.SecretFile.WriteAllText(path, pem);
+            else File.WriteAllText(path, pem);
         }
         return new CentreKeys(CentrePki.FromPem(ReadPem(dir)), origin, development: true, dir);
     }
