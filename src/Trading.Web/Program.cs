@@ -74,6 +74,7 @@ Trading.Web.Features.CheckIn.CheckInModule.AddCheckIn(services, config);
 services.AddSupervision(config);
 
 // feature-services:integrity
+Trading.Web.Features.Integrity.IntegrityModule.AddIntegrity(services, config);
 
 
 // Identity: Argon2id password hashes, lockout, TOTP two-factor; cookies for pages, bearer tokens for the API.

@@ -43,6 +43,7 @@ internal sealed class BidConfiguration : IEntityTypeConfiguration<Bid>
         e.Property(x => x.ProjectManagerIdHash).HasMaxLength(64);
         e.Property(x => x.BondAccount).HasMaxLength(100);
         e.Property(x => x.OpeningProblem).HasMaxLength(1000);
+        e.Property(x => x.PackageStorageKey).HasMaxLength(200);
         e.HasOne<Tender>().WithMany().HasForeignKey(x => x.TenderId).OnDelete(DeleteBehavior.Restrict);
         e.HasOne<Lot>().WithMany().HasForeignKey(x => x.LotId).OnDelete(DeleteBehavior.Restrict);
         e.HasOne<Organisation>().WithMany().HasForeignKey(x => x.FirmId).OnDelete(DeleteBehavior.Restrict);

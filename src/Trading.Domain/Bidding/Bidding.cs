@@ -92,6 +92,8 @@ public class Bid
     public string? BondAccount { get; set; }
     public string? KeyStaff { get; set; }
     public string? AttachmentsJson { get; set; }
+    /// <summary>The decrypted bid package (ZIP) kept after a successful decryption, for the committee and the collusion screens.</summary>
+    public string? PackageStorageKey { get; set; }
     public DateTime? ConfirmedAt { get; set; }
 }
 

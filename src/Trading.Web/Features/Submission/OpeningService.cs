@@ -103,6 +103,7 @@ public sealed class OpeningService(TradingDbContext db, PublicLog log, CeremonyS
                 transcript.Add(OpeningTranscript.Record(header, Convert.FromHexString(bid.EnvelopeSha256), partials, combination));
                 plain.Position = 0;
                 ReadForm(bid, plain);
+                await KeepPackageAsync(bid, plain, ct);
             }
             catch (CryptoException e)
             {
@@ -123,6 +124,22 @@ public sealed class OpeningService(TradingDbContext db, PublicLog log, CeremonyS
             ceremony = c.CeremonyId, transcriptSha256 = stored.Sha256,
             bids = bids.Select(b => new { bid = b.Id, firm = log.Pseudonym("firm", b.FirmId.ToString()), status = b.OpeningStatus.ToString(), priceFen = b.PriceFen, durationDays = b.DurationDays }).ToArray(),
         }, ct);
+    }
+
+    /// <summary>
+    /// Keeps the decrypted package in the file store: the centre and the committee need the documents after the opening,
+    /// and the collusion screens (Features/Integrity) read the attachments from it after the opening has committed. Kept
+    /// whole rather than extracted here, so the opening does no parsing beyond the form. A store failure leaves the key
+    /// empty (the screens then say the attachments are missing) and never fails the opening.
+    /// </summary>
+    private async Task KeepPackageAsync(Bid bid, Stream plain, CancellationToken ct)
+    {
+        try
+        {
+            plain.Position = 0;
+            bid.PackageStorageKey = (await files.SaveAsync(plain, long.MaxValue, ct)).Key;
+        }
+        catch (IOException) { bid.PackageStorageKey = null; }
     }
 
     private static void Fail(Bid bid, BidOpeningStatus status, string problem)

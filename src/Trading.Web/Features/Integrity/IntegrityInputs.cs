@@ -1,0 +1,234 @@
+using System.IO.Compression;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Trading.Data;
+using Trading.Domain;
+using Trading.Domain.Bidding;
+using Trading.Integrity;
+using Trading.Integrity.Documents;
+using Trading.Integrity.Model;
+using Trading.Integrity.Screens;
+using Trading.Web.Infrastructure;
+using DomainBid = Trading.Domain.Bidding.Bid;
+using DomainBidStatus = Trading.Domain.Bidding.BidStatus;
+using DomainLot = Trading.Domain.Lot;
+using ScreenBid = Trading.Integrity.Model.Bid;
+using ScreenFirm = Trading.Integrity.Model.Firm;
+using ScreenLot = Trading.Integrity.Model.Lot;
+
+namespace Trading.Web.Features.Integrity;
+
+public sealed class IntegrityOptions
+{
+    /// <summary>Largest attachment read into the screens; bigger ones are skipped with a note (their hash is not taken either).</summary>
+    public long MaxAttachmentBytes { get; set; } = 32L * 1024 * 1024;
+    /// <summary>Largest total of attachments read per bid.</summary>
+    public long MaxBidAttachmentBytes { get; set; } = 128L * 1024 * 1024;
+    /// <summary>How many past bids with kept packages feed the document baseline (most recent first).</summary>
+    public int DocumentBaselineBids { get; set; } = 300;
+    /// <summary>How often the screening job looks for opened tenders without a screen run.</summary>
+    public TimeSpan JobPeriod { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>A note of the web app on input it could not hand to the screens (a package missing or not a ZIP, a file too large).</summary>
+public sealed record WebNote(Guid BidId, string? FileName, string Key, IReadOnlyList<string> Args);
+
+/// <summary>One lot as the screens see it, with the platform's ids to map findings back.</summary>
+public sealed record LotInput(DomainLot Lot, ScreenLot Screen, IReadOnlyList<WebNote> Notes, IReadOnlyList<(Guid FirmId, long PriceFen)> Prices);
+
+/// <summary>
+/// Fills Trading.Integrity's input model from what the platform holds. Only what identifies is compared: ID numbers
+/// (hashed as the opening stored them), accounts, registered phones and e-mails, credit codes. Names alone are never
+/// treated as the same person (common names recur), so key staff given only by name and shareholders who are persons
+/// (the registry keeps their names, not ID numbers) are not compared; shareholders that are registered firms are.
+/// </summary>
+public sealed class IntegrityInputs(TradingDbContext db, IFileStore files, IOptions<IntegrityOptions> options)
+{
+    private IntegrityOptions O => options.Value;
+
+    public async Task<List<LotInput>> LotsAsync(Tender tender, DateTime? openedAt, CancellationToken ct)
+    {
+        var bids = await db.Set<DomainBid>().AsNoTracking()
+            .Where(b => b.TenderId == tender.Id && b.Status == DomainBidStatus.Valid && b.OpeningStatus != null).ToListAsync(ct);
+        var firmIds = bids.Select(b => b.FirmId).Distinct().ToList();
+        var orgs = await db.Organisations.AsNoTracking().Include(o => o.Shareholders).Where(o => firmIds.Contains(o.Id)).ToListAsync(ct);
+        var byName = await FirmsByNameAsync(orgs.SelectMany(o => o.Shareholders).Select(s => s.Name.Trim()).Distinct().ToList(), ct);
+        var firms = orgs.Select(o => ToFirm(o, byName)).ToList();
+        var templates = await TemplatesAsync(tender.Id, ct);
+        var result = new List<LotInput>();
+        foreach (var lot in tender.Lots.OrderBy(l => l.Number))
+        {
+            var notes = new List<WebNote>();
+            var screenBids = new List<ScreenBid>();
+            var prices = new List<(Guid, long)>();
+            foreach (var b in bids.Where(b => b.LotId == lot.Id).OrderBy(b => b.LogIndex))
+            {
+                // A bid whose envelope or form failed at the opening has no price to screen; the opening record says why.
+                if (b.OpeningStatus != BidOpeningStatus.Opened || b.PriceFen is not > 0)
+                {
+                    notes.Add(new WebNote(b.Id, null, "Integrity.Note.NotOpened", [b.OpeningStatus?.ToString() ?? ""]));
+                    continue;
+                }
+                prices.Add((b.FirmId, b.PriceFen.Value));
+                screenBids.Add(new ScreenBid
+                {
+                    BidId = b.Id.ToString(), FirmId = b.FirmId.ToString(), Price = b.PriceFen.Value / 100m,
+                    // Users belong to one organisation, so a shared account means a shared login handed between firms.
+                    Agent = new BidAgent(PlatformAccount: b.SubmittedByUserId.ToString()),
+                    ProjectManagerIdNumber = b.ProjectManagerIdHash,
+                    Uploads = string.IsNullOrWhiteSpace(b.IpAddress) ? [] : [new UploadEvent(b.IpAddress, new DateTimeOffset(b.SubmittedAt, TimeSpan.Zero), b.UserAgent)],
+                    BondPayments = Account(b.BondAccount) is { } acct ? [new BondPayment(acct, lot.BidBondFen / 100m, new DateTimeOffset(b.SubmittedAt, TimeSpan.Zero))] : [],
+                    Attachments = await AttachmentsAsync(b, notes, ct),
+                });
+            }
+            var screen = new ScreenLot
+            {
+                LotId = lot.Id.ToString(), TenderId = tender.Id.ToString(), Category = tender.Category.ToString(),
+                OpenedAt = openedAt is { } at ? new DateTimeOffset(at, TimeSpan.Zero) : null,
+                Bids = screenBids, Firms = firms, TenderTemplates = templates,
+            };
+            result.Add(new LotInput(lot, screen, notes, prices));
+        }
+        return result;
+    }
+
+    private static string? Account(string? a)
+    {
+        if (string.IsNullOrWhiteSpace(a)) return null;
+        var digits = new string(a.Where(char.IsLetterOrDigit).ToArray()).ToUpperInvariant();
+        return digits.Length == 0 ? null : digits;
+    }
+
+    private async Task<Dictionary<string, Guid>> FirmsByNameAsync(List<string> names, CancellationToken ct) =>
+        names.Count == 0 ? [] : (await db.Organisations.AsNoTracking().Where(o => o.Kind == OrganisationKind.BidderFirm && names.Contains(o.Name))
+            .Select(o => new { o.Name, o.Id }).ToListAsync(ct)).GroupBy(x => x.Name).Where(g => g.Count() == 1).ToDictionary(g => g.Key, g => g.Single().Id);
+
+    private static ScreenFirm ToFirm(Organisation o, Dictionary<string, Guid> firmsByName) => new()
+    {
+        FirmId = o.Id.ToString(), Name = o.Name, CreditCode = Blank(o.CreditCode),
+        LegalRepresentativeIdNumber = Blank(o.LegalRepresentativeIdNumber)?.ToUpperInvariant(), LegalRepresentativeName = o.LegalRepresentative,
+        Shareholders = o.Shareholders.Where(s => firmsByName.ContainsKey(s.Name.Trim()))
+            .Select(s => new Trading.Integrity.Model.Shareholder(firmsByName[s.Name.Trim()].ToString(), s.Name, s.ShareBasisPoints / 100m)).ToList(),
+        Phones = Blank(o.ContactPhone) is { } p ? [p] : [],
+        Emails = Blank(o.ContactEmail) is { } e ? [e] : [],
+    };
+
+    private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+
+    /// <summary>The tender's current documents: a copy of a form the tender hands out is not evidence of anything.</summary>
+    private async Task<List<BidAttachment>> TemplatesAsync(Guid tenderId, CancellationToken ct)
+    {
+        var docs = await db.Set<TenderDocument>().AsNoTracking().Where(d => d.TenderId == tenderId && !d.Superseded && d.Length <= O.MaxAttachmentBytes).ToListAsync(ct);
+        var list = new List<BidAttachment>();
+        foreach (var d in docs)
+        {
+            try
+            {
+                await using var s = files.OpenRead(d.StorageKey);
+                list.Add(BidAttachment.FromStream(d.FileName, s));
+                // A ZIP of forms: its entries are templates too.
+                if (d.FileName.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
+                {
+                    s.Position = 0;
+                    list.AddRange(ReadZip(s, null, O.MaxAttachmentBytes, O.MaxBidAttachmentBytes, null));
+                }
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException) { /* a missing template only weakens the template filter */ }
+        }
+        return list;
+    }
+
+    private async Task<List<BidAttachment>> AttachmentsAsync(DomainBid b, List<WebNote> notes, CancellationToken ct)
+    {
+        if (b.PackageStorageKey is null)
+        {
+            notes.Add(new WebNote(b.Id, null, "Integrity.Note.NoPackage", []));
+            return [];
+        }
+        try
+        {
+            await using var s = files.OpenRead(b.PackageStorageKey);
+            await Task.Yield();
+            ct.ThrowIfCancellationRequested();
+            return ReadZip(s, b.Id, O.MaxAttachmentBytes, O.MaxBidAttachmentBytes, notes);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            notes.Add(new WebNote(b.Id, null, "Integrity.Note.PackageUnreadable", [e.GetType().Name]));
+            return [];
+        }
+    }
+
+    private static List<BidAttachment> ReadZip(Stream s, Guid? bidId, long maxEntry, long maxTotal, List<WebNote>? notes)
+    {
+        var list = new List<BidAttachment>();
+        using var zip = new ZipArchive(s, ZipArchiveMode.Read, leaveOpen: true);
+        long total = 0;
+        foreach (var entry in zip.Entries)
+        {
+            if (entry.FullName == "bid-form.json" || entry.FullName.EndsWith('/')) continue;
+            if (entry.Length > maxEntry || total + entry.Length > maxTotal)
+            {
+                if (bidId is { } id) notes?.Add(new WebNote(id, entry.FullName, "Integrity.Note.TooLarge", [entry.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)]));
+                continue;
+            }
+            try
+            {
+                using var es = entry.Open();
+                var a = BidAttachment.FromStream(entry.FullName, es);
+                // Length in the ZIP directory can lie; the bytes read are what counts.
+                total += a.Content.Length;
+                list.Add(a);
+            }
+            catch (InvalidDataException e)
+            {
+                if (bidId is { } id) notes?.Add(new WebNote(id, entry.FullName, "Integrity.Note.EntryUnreadable", [e.Message]));
+            }
+        }
+        return list;
+    }
+
+    /// <summary>
+    /// The centre's history: every other tender's opened lots (price, firm, withdrawals after the deadline). The platform
+    /// does not yet record awards or subcontracts, so winners are unknown and the rotation and cover screens (H1, H2, H4)
+    /// report what they can; the co-bidding network (H3) and the price baselines need only bids.
+    /// </summary>
+    public async Task<MarketHistory> HistoryAsync(Guid exceptTenderId, CancellationToken ct)
+    {
+        var rows = await (from b in db.Set<DomainBid>().AsNoTracking()
+                          join t in db.Tenders.AsNoTracking() on b.TenderId equals t.Id
+                          where b.TenderId != exceptTenderId && b.OpeningStatus == BidOpeningStatus.Opened && b.PriceFen > 0
+                          select new { b.LotId, b.FirmId, b.PriceFen, b.Status, b.WithdrawnAt, t.Category, t.OpeningTime, t.BidDeadline }).ToListAsync(ct);
+        var lots = rows.GroupBy(r => r.LotId).Select(g =>
+        {
+            var first = g.First();
+            var bids = g.Select(r => new HistoricBid(r.FirmId.ToString(), r.PriceFen!.Value / 100m,
+                r.Status == DomainBidStatus.Withdrawn && r.WithdrawnAt > r.BidDeadline ? Trading.Integrity.Model.BidStatus.WithdrawnAfterDeadline
+                : r.Status == DomainBidStatus.Withdrawn ? Trading.Integrity.Model.BidStatus.WithdrawnBeforeDeadline : Trading.Integrity.Model.BidStatus.Valid)).ToList();
+            return new HistoricLot(g.Key.ToString(), first.Category.ToString(), new DateTimeOffset(first.OpeningTime, TimeSpan.Zero), bids, null);
+        }).OrderBy(l => l.OpenedAt).ToList();
+        return new MarketHistory(lots);
+    }
+
+    /// <summary>What is normal here: price-screen distributions of past lots, and passages and document properties of recent past bids.</summary>
+    public async Task<ScreeningBaseline> BaselineAsync(MarketHistory history, Guid exceptTenderId, CancellationToken ct)
+    {
+        var prices = history.Lots.Count == 0 ? null : PriceBaseline.Build(history);
+        var past = await db.Set<DomainBid>().AsNoTracking()
+            .Where(b => b.TenderId != exceptTenderId && b.PackageStorageKey != null && b.OpeningStatus == BidOpeningStatus.Opened)
+            .OrderByDescending(b => b.SubmittedAt).Take(O.DocumentBaselineBids).Select(b => new { b.Id, b.FirmId, b.PackageStorageKey }).ToListAsync(ct);
+        DocumentBaseline? documents = null;
+        foreach (var b in past)
+        {
+            try
+            {
+                await using var s = files.OpenRead(b.PackageStorageKey!);
+                var attachments = ReadZip(s, null, O.MaxAttachmentBytes, O.MaxBidAttachmentBytes, null);
+                (documents ??= new DocumentBaseline()).AddBid(b.FirmId.ToString(), attachments);
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException) { /* one unreadable past bid only thins the baseline */ }
+            ct.ThrowIfCancellationRequested();
+        }
+        return new ScreeningBaseline(prices, documents);
+    }
+}
