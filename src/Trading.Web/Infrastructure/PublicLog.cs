@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Trading.Data;
 using publiclog::Trading.PublicLog;
 using LogEntry = Trading.Data.LogEntry;
@@ -20,17 +21,29 @@ namespace Trading.Web.Infrastructure;
 /// The payload is the entry format of Trading.PublicLog (type, v, time, optional tender, data in its
 /// canonical JSON), so <c>trading verify-log</c> checks the same bytes the server hashed.
 /// Personal identifiers never enter the payload in the clear: callers pass them through <see cref="Pseudonym"/>.
+/// <para>
+/// Speed: the tree's head (size and right edge, at most 63 hashes) is read from the stored rows once per
+/// transaction, in the same round trip that takes the lock, and then kept here; every further append in that
+/// transaction is hashing in memory plus rows handed to EF, which inserts them in one batch at SaveChanges.
+/// The head is not kept in a table of its own: it would be a second, updatable copy of what the insert-only
+/// rows already say, and the lock has to be taken anyway.
+/// </para>
 /// </summary>
 public sealed class PublicLog(TradingDbContext db, TimeProvider clock, PseudonymKey key)
 {
     private const long AdvisoryLockId = 0x7472616469_6E67; // "trading"
 
+    // The head belongs to one transaction: a new (or retried) transaction reads it again under its own lock.
+    private IDbContextTransaction? _headTransaction;
+    private long _size;
+    // _edge[l] is the hash of node (l, (size >> l) - 1) when bit l of size is set: the right edge of the tree.
+    private readonly byte[]?[] _edge = new byte[]?[64];
+
     public async Task<LogEntry> AppendAsync(string type, Guid? tenderId, object data, CancellationToken ct = default)
     {
         await LockAsync(ct);
 
-        var store = new EfLogStore(db);
-        var index = await store.GetSizeAsync(ct);
+        var index = _size;
         var now = clock.GetUtcNow().UtcDateTime;
         // Sub-millisecond precision is dropped so RecordedAt equals the "time" the entry states.
         now = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
@@ -58,19 +71,19 @@ public sealed class PublicLog(TradingDbContext db, TimeProvider clock, Pseudonym
         };
         db.LogEntries.Add(entry);
 
-        // Leaf n completes one node per trailing 1-bit of n, each the hash of its stored left sibling
-        // and the node just below it (the same arithmetic as MerkleLog.AppendAsync).
-        var siblings = new List<NodeAddress>();
-        for (var level = 0; ((index >> level) & 1) == 1; level++)
-            siblings.Add(new NodeAddress(level, (index >> level) - 1));
-        var siblingHashes = siblings.Count == 0 ? [] : await store.GetNodesAsync(siblings, ct);
+        // Leaf n completes one node per trailing 1-bit of n, each the hash of the right-edge node at that
+        // level (its left sibling) and the node just below it (the same arithmetic as MerkleLog.AppendAsync).
         var hash = leaf;
         db.LogNodes.Add(new LogNode { Level = 0, Index = index, Hash = hash });
-        for (var level = 0; level < siblings.Count; level++)
+        var level = 0;
+        for (; ((index >> level) & 1) == 1; level++)
         {
-            hash = MerkleHash.Node(siblingHashes[level], hash);
+            hash = MerkleHash.Node(_edge[level]!, hash);
+            _edge[level] = null;
             db.LogNodes.Add(new LogNode { Level = level + 1, Index = index >> (level + 1), Hash = hash });
         }
+        _edge[level] = hash;
+        _size = index + 1;
         return entry;
     }
 
@@ -88,16 +101,77 @@ public sealed class PublicLog(TradingDbContext db, TimeProvider clock, Pseudonym
     }
 
     /// <summary>
-    /// Takes the log's writer lock for the rest of the transaction. Callers that number something
-    /// themselves (tender codes) take it first so the number and the log entry agree under concurrency.
+    /// Takes the log's writer lock for the rest of the transaction and reads the tree's head under it.
+    /// Callers that number something themselves (tender codes) take it first so the number and the log entry
+    /// agree under concurrency.
     /// </summary>
     public async Task LockAsync(CancellationToken ct = default)
     {
-        if (db.Database.CurrentTransaction is null)
-            throw new InvalidOperationException("Log entries are appended inside the transaction of the change they record.");
+        var tx = db.Database.CurrentTransaction
+            ?? throw new InvalidOperationException("Log entries are appended inside the transaction of the change they record.");
+        if (ReferenceEquals(tx, _headTransaction))
+            return;
+        _headTransaction = null;
+        Array.Clear(_edge);
+        // Log rows this context tracks from an earlier transaction belong to it: committed ones are in the database
+        // (and in the head about to be read), rolled-back ones must not come back under the same index.
+        foreach (var e in db.ChangeTracker.Entries().Where(e => e.Entity is LogEntry or LogNode).ToList())
+            e.State = EntityState.Detached;
         if (db.Database.IsNpgsql())
-            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({AdvisoryLockId})", ct);
+            await LoadHeadNpgsqlAsync(tx, ct);
+        else
+            await LoadHeadAsync(ct);
+        _headTransaction = tx;
     }
+
+    private async Task LoadHeadNpgsqlAsync(IDbContextTransaction tx, CancellationToken ct)
+    {
+        // One round trip: the lock, then (a new statement, so a new snapshot under READ COMMITTED that sees every
+        // append committed before the lock was granted) the size and the right-edge nodes it implies.
+        var conn = db.Database.GetDbConnection();
+        await using var cmd = conn.CreateCommand();
+        cmd.Transaction = tx.GetDbTransaction();
+        cmd.CommandText = $"""
+            SELECT pg_advisory_xact_lock({AdvisoryLockId});
+            SELECT s.n, g.l, nd."Hash"
+            FROM (SELECT COALESCE(MAX("Index"), -1) + 1 AS n FROM "LogEntries") s
+            LEFT JOIN LATERAL (SELECT l FROM generate_series(0, 62) l WHERE ((s.n >> l) & 1) = 1) g ON true
+            LEFT JOIN "LogNodes" nd ON nd."Level" = g.l AND nd."Index" = (s.n >> g.l) - 1;
+            """;
+        await using var rd = await cmd.ExecuteReaderAsync(ct);
+        await rd.NextResultAsync(ct);
+        while (await rd.ReadAsync(ct))
+        {
+            _size = rd.GetInt64(0);
+            if (rd.IsDBNull(1)) continue; // empty tree
+            var level = rd.GetInt32(1);
+            _edge[level] = rd.IsDBNull(2) ? throw MissingNode(level) : (byte[])rd.GetValue(2);
+        }
+        CheckEdge();
+    }
+
+    private async Task LoadHeadAsync(CancellationToken ct)
+    {
+        var store = new EfLogStore(db);
+        _size = await store.GetSizeAsync(ct);
+        var addresses = new List<NodeAddress>();
+        for (var level = 0; level < 63; level++)
+            if (((_size >> level) & 1) == 1)
+                addresses.Add(new NodeAddress(level, (_size >> level) - 1));
+        var hashes = addresses.Count == 0 ? [] : await store.GetNodesAsync(addresses, ct);
+        for (var i = 0; i < addresses.Count; i++)
+            _edge[addresses[i].Level] = hashes[i];
+    }
+
+    private void CheckEdge()
+    {
+        for (var level = 0; level < 63; level++)
+            if (((_size >> level) & 1) == 1 && _edge[level] is null)
+                throw MissingNode(level);
+    }
+
+    private LogRangeException MissingNode(int level) =>
+        new("store.node-missing", new Dictionary<string, object?> { ["level"] = level, ["index"] = (_size >> level) - 1 });
 
     /// <summary>A keyed hash of a personal identifier: stable per deployment, meaningless outside it.</summary>
     public string Pseudonym(string kind, string value) => key.Pseudonym(kind, value);
@@ -108,14 +182,17 @@ public sealed class PublicLog(TradingDbContext db, TimeProvider clock, Pseudonym
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 }
 
-/// <summary>The per-deployment key for pseudonyms: configured, or generated once into the data folder.</summary>
+/// <summary>
+/// The per-deployment key for pseudonyms: configured, or generated once into the data folder. The pseudonyms
+/// themselves are Trading.PublicLog's <see cref="Pseudonymizer"/> (one definition, the one docs/public-log.md
+/// states), so an auditor holding the key recomputes them with the library alone.
+/// </summary>
 public sealed class PseudonymKey(byte[] key)
 {
-    public string Pseudonym(string kind, string value)
-    {
-        var mac = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"trading/pseudonym/v1\n{kind}\n{value}"));
-        return Convert.ToHexStringLower(mac.AsSpan(0, 16));
-    }
+    private readonly Pseudonymizer _pseudonymizer = new(key);
+
+    /// <summary><c>kind:</c> + 32 hex digits of HMAC-SHA256(key, "trading/pseudonym/v1" 0x00 kind 0x00 NFC(value)).</summary>
+    public string Pseudonym(string kind, string value) => _pseudonymizer.Pseudonym(kind, value);
 
     public static PseudonymKey LoadOrCreate(string? configured, string dataDirectory)
     {
