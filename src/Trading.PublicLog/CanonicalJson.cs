@@ -77,6 +77,16 @@ public static class CanonicalJson
     /// </summary>
     public static bool IsCanonical(ReadOnlySpan<byte> utf8Json)
     {
+        var none = default(EntryFields);
+        return Scan(utf8Json, ref none);
+    }
+
+    /// <summary>
+    /// The canonical-form pass, also noting the top-level fields of a log entry when <paramref name="fields"/>
+    /// is enabled, so <see cref="LogEntry.Validate(ReadOnlySpan{byte})"/> needs no second parse.
+    /// </summary>
+    internal static bool Scan(ReadOnlySpan<byte> utf8Json, ref EntryFields fields)
+    {
         if (utf8Json.IsEmpty || utf8Json[0] == 0xEF || !System.Text.Unicode.Utf8.IsValid(utf8Json) || HasWhitespaceOutsideStrings(utf8Json))
         {
             return false;
@@ -88,6 +98,10 @@ public static class CanonicalJson
         {
             while (reader.Read())
             {
+                if (fields.Enabled && reader.CurrentDepth <= 1)
+                {
+                    fields.Observe(ref reader);
+                }
                 switch (reader.TokenType)
                 {
                     case JsonTokenType.StartObject:

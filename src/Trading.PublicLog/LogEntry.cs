@@ -75,13 +75,113 @@ public sealed partial record LogEntry(string Type, int SchemaVersion, DateTimeOf
     }
 
     /// <summary>
-    /// Checks stored entry bytes are a canonical, well-formed entry without building the object:
-    /// one parse, for verifying millions of entries.
+    /// Checks stored entry bytes are a canonical, well-formed entry without building anything: the
+    /// canonical-form pass notes the top-level fields as it goes, so verifying millions of entries costs one
+    /// forward read each (no document tree). Refuses exactly what <see cref="Parse"/> refuses, with the same codes.
     /// </summary>
     public static void Validate(ReadOnlySpan<byte> canonicalBytes)
     {
-        using var doc = ParseDocument(canonicalBytes);
-        Fields(doc.RootElement);
+        var f = new EntryFields { Enabled = true };
+        if (!CanonicalJson.Scan(canonicalBytes, ref f))
+        {
+            throw new LogFormatException("json.not-canonical");
+        }
+        // Reported in the order Fields() checks them, so both paths name the same problem first.
+        if (!f.RootIsObject)
+        {
+            throw new LogFormatException("entry.bad-field", Args.Of(("field", "(root)"), ("reason", "not an object")));
+        }
+        RequireFound(f.Type, "type");
+        RequireFound(f.Version, "v");
+        if (f.Version != FieldState.Valid)
+        {
+            throw new LogFormatException("entry.bad-field", Args.Of(("field", "v"), ("reason", "not an integer")));
+        }
+        if (!f.TypePatternOk)
+        {
+            throw new LogFormatException("entry.bad-field", Args.Of(("field", "type"), ("reason", "expected dotted lower-case words such as bid.submitted")));
+        }
+        if (f.VersionValue < 1)
+        {
+            throw new LogFormatException("entry.bad-field", Args.Of(("field", "v"), ("reason", "schema version starts at 1")));
+        }
+        RequireFound(f.Time, "time");
+        if (!f.TimeOk)
+        {
+            throw new LogFormatException("entry.bad-field", Args.Of(("field", "time"), ("reason", "expected yyyy-MM-ddTHH:mm:ss.fffZ")));
+        }
+        if (f.Tender == FieldState.WrongKind)
+        {
+            throw new LogFormatException("entry.bad-field", Args.Of(("field", "tender"), ("reason", "not a string")));
+        }
+        if (f.Data == FieldState.Missing)
+        {
+            throw new LogFormatException("entry.missing-field", Args.Of(("field", "data")));
+        }
+        if (f.Data == FieldState.WrongKind)
+        {
+            throw new LogFormatException("entry.bad-field", Args.Of(("field", "data"), ("reason", "not an object")));
+        }
+        if (f.Unknown is not null)
+        {
+            throw new LogFormatException("entry.bad-field", Args.Of(("field", f.Unknown), ("reason", "unknown top-level field")));
+        }
+    }
+
+    private static void RequireFound(FieldState state, string name)
+    {
+        if (state == FieldState.Missing)
+        {
+            throw new LogFormatException("entry.missing-field", Args.Of(("field", name)));
+        }
+        if (state == FieldState.WrongKind && name != "v")
+        {
+            throw new LogFormatException("entry.bad-field", Args.Of(("field", name), ("reason", "not a string")));
+        }
+    }
+
+    /// <summary>The same test as the type pattern, on the raw bytes: dotted lower-case words, at least two.</summary>
+    internal static bool IsTypeName(ReadOnlySpan<byte> s)
+    {
+        int i = 0, words = 0;
+        while (true)
+        {
+            if (i >= s.Length || s[i] is < (byte)'a' or > (byte)'z')
+            {
+                return false;
+            }
+            for (i++; i < s.Length && s[i] is >= (byte)'a' and <= (byte)'z' or >= (byte)'0' and <= (byte)'9' or (byte)'-'; i++)
+            {
+            }
+            words++;
+            if (i == s.Length)
+            {
+                return words >= 2;
+            }
+            if (s[i] != (byte)'.')
+            {
+                return false;
+            }
+            i++;
+        }
+    }
+
+    internal static bool IsEntryTime(ReadOnlySpan<byte> s)
+    {
+        if (s.Length != TimeFormat.Length - 4) // the four quote characters of the format are not in the text
+        {
+            return false;
+        }
+        Span<char> chars = stackalloc char[s.Length];
+        for (int i = 0; i < s.Length; i++)
+        {
+            if (s[i] >= 0x80)
+            {
+                return false;
+            }
+            chars[i] = (char)s[i];
+        }
+        return DateTimeOffset.TryParseExact(chars, TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out _);
     }
 
     private static JsonDocument ParseDocument(ReadOnlySpan<byte> bytes)
@@ -187,5 +287,80 @@ public sealed partial record LogEntry(string Type, int SchemaVersion, DateTimeOf
             throw new LogFormatException("entry.bad-field", Args.Of(("field", name), ("reason", "not a string")));
         }
         return p.GetString()!;
+    }
+}
+
+internal enum FieldState : byte { Missing, WrongKind, Valid }
+
+/// <summary>What the canonical pass saw of an entry's top-level fields (see <see cref="LogEntry.Validate(ReadOnlySpan{byte})"/>).</summary>
+internal struct EntryFields
+{
+    private enum Field : byte { None, Data, Tender, Time, Type, Version, Unknown }
+
+    public bool Enabled;
+    public bool RootIsObject;
+    public FieldState Type, Version, Time, Tender, Data;
+    public bool TypePatternOk, TimeOk;
+    public int VersionValue;
+    public string? Unknown;
+    private bool _rootSeen;
+    private Field _pending;
+
+    /// <summary>Called for every token at depth 0 or 1, before the canonical checks of that token.</summary>
+    public void Observe(ref Utf8JsonReader reader)
+    {
+        var token = reader.TokenType;
+        if (reader.CurrentDepth == 0)
+        {
+            if (!_rootSeen)
+            {
+                _rootSeen = true;
+                RootIsObject = token == JsonTokenType.StartObject;
+            }
+            return;
+        }
+        if (!RootIsObject || token is JsonTokenType.EndObject or JsonTokenType.EndArray)
+        {
+            return;
+        }
+        if (token == JsonTokenType.PropertyName)
+        {
+            _pending = reader.ValueTextEquals("data"u8) ? Field.Data
+                : reader.ValueTextEquals("tender"u8) ? Field.Tender
+                : reader.ValueTextEquals("time"u8) ? Field.Time
+                : reader.ValueTextEquals("type"u8) ? Field.Type
+                : reader.ValueTextEquals("v"u8) ? Field.Version
+                : Field.Unknown;
+            if (_pending == Field.Unknown)
+            {
+                Unknown ??= reader.GetString();
+            }
+            return;
+        }
+        var isString = token == JsonTokenType.String;
+        // Canonical strings escape only quotes, backslashes and control characters, none of which a type name or
+        // a time may contain, so an escaped value there is simply wrong.
+        var plain = isString && !reader.ValueIsEscaped && !reader.HasValueSequence;
+        switch (_pending)
+        {
+            case Field.Data:
+                Data = token == JsonTokenType.StartObject ? FieldState.Valid : FieldState.WrongKind;
+                break;
+            case Field.Tender:
+                Tender = isString ? FieldState.Valid : FieldState.WrongKind;
+                break;
+            case Field.Time:
+                Time = isString ? FieldState.Valid : FieldState.WrongKind;
+                TimeOk = plain && LogEntry.IsEntryTime(reader.ValueSpan);
+                break;
+            case Field.Type:
+                Type = isString ? FieldState.Valid : FieldState.WrongKind;
+                TypePatternOk = plain && LogEntry.IsTypeName(reader.ValueSpan);
+                break;
+            case Field.Version:
+                Version = token == JsonTokenType.Number && reader.TryGetInt32(out VersionValue) ? FieldState.Valid : FieldState.WrongKind;
+                break;
+        }
+        _pending = Field.None;
     }
 }
