@@ -7,21 +7,21 @@ using Trading.PublicLog;
 namespace Trading.Cli.PublicLog;
 
 /// <summary>
-/// <c>trading pki init</c>, <c>trading verify-receipt</c> and <c>trading verify-log</c>. Exit codes:
+/// <c>trading pki init</c>, <c>trading verify-receipt</c>, <c>trading verify-log</c> and <c>trading cosign</c>. Exit codes:
 /// 0 verified or created, 1 verification failed (the reason is printed), 2 unusable input.
 /// </summary>
 public static class PublicLogCommands
 {
     /// <summary>The commands to add to the root command.</summary>
-    public static IEnumerable<Command> Build() => [BuildPki(), BuildVerifyReceipt(), BuildVerifyLog()];
+    public static IEnumerable<Command> Build() => [BuildPki(), BuildVerifyReceipt(), BuildVerifyLog(), CosignCommand.Build()];
 
-    private static Option<string> LanguageOption() => new("--lang")
+    internal static Option<string> LanguageOption() => new("--lang")
     {
         Description = "Language of messages: en or zh-CN (default: from the system culture)",
         DefaultValueFactory = _ => CultureInfo.CurrentUICulture.Name.StartsWith("zh", StringComparison.OrdinalIgnoreCase) ? LogMessages.Chinese : LogMessages.English,
     };
 
-    private static bool Zh(string lang) => lang.StartsWith("zh", StringComparison.OrdinalIgnoreCase);
+    internal static bool Zh(string lang) => lang.StartsWith("zh", StringComparison.OrdinalIgnoreCase);
 
     private static Command BuildPki()
     {
@@ -176,7 +176,7 @@ public static class PublicLogCommands
         return cmd;
     }
 
-    private static List<X509Certificate2> LoadPemCertificates(string path)
+    internal static List<X509Certificate2> LoadPemCertificates(string path)
     {
         var collection = new X509Certificate2Collection();
         collection.ImportFromPemFile(path);
@@ -189,7 +189,7 @@ public static class PublicLogCommands
 
     private static Dictionary<string, object?> Args(params (string Key, object? Value)[] pairs) => pairs.ToDictionary(p => p.Key, p => p.Value);
 
-    private static int Run(string language, Func<int> body)
+    internal static int Run(string language, Func<int> body)
     {
         try
         {
