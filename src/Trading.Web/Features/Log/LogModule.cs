@@ -26,6 +26,9 @@ public static class LogModule
     /// <summary>Rows per database batch when streaming a download: memory stays flat whatever the range.</summary>
     private const int StreamBatch = 2000;
 
+    /// <summary>Most checkpoints one response of /api/log/checkpoints carries.</summary>
+    public const int MaxCheckpointsPage = 1000;
+
     public static IServiceCollection AddLog(this IServiceCollection services, IConfiguration config, string dataDir)
     {
         services.AddSingleton(sp => CentreKeys.LoadOrCreate(config, dataDir, sp.GetRequiredService<TimeProvider>()));
@@ -84,18 +87,57 @@ public static class LogModule
         .WithDescription("One canonical JSON object per line: {\"entry\":\"<entry JSON as a string>\",\"index\":N,\"leafHash\":\"<base64>\"}, the file trading verify-log reads. A whole-log download (no tender filter) verifies from index 0; a tender's entries are checked one by one with inclusion proofs.")
         .Produces(StatusCodes.Status200OK, contentType: "application/jsonl").ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
-        pub.MapGet("/checkpoints", async (HttpContext http, TradingDbContext db, CancellationToken ct) =>
+        pub.MapGet("/checkpoints", async (HttpContext http, string? limit, string? from, string? after, TradingDbContext db, CancellationToken ct) =>
         {
+            // Parameters are bound as text and parsed here, so a malformed one is refused with a rule and a reason
+            // (problem+json) like every other refusal, not an empty 400.
+            var take = (int)Math.Clamp(ParseParam(limit, "limit", MaxCheckpointsPage), int.MinValue, int.MaxValue);
+            if (take < 1 || take > MaxCheckpointsPage) throw Refuse(LogRules.LimitRange, take, MaxCheckpointsPage);
+            var minSize = ParseParam(from, "from", 0);
+            if (minSize < 0) throw Refuse("Rule.Log.Negative", "from", minSize);
+            Guid? cursor = null;
+            if (after is not null)
+                cursor = after.Length <= 36 && Guid.TryParseExact(after, "D", out var g) ? g : throw Refuse(LogRules.ParamMalformed, "after", Clip(after));
+
+            // Keyset paging in (Size, Time, Id) order. The cursor is the id of the last checkpoint already received;
+            // rows that tie with it on (Size, Time) are all fetched and cut in memory at the cursor, in the order the
+            // database returned them, so no provider's Guid ordering has to match .NET's.
+            var q = db.Set<LogCheckpoint>().AsNoTracking().Where(c => c.Size >= minSize);
+            var skipTies = 0;
+            if (cursor is { } id)
+            {
+                var at = await db.Set<LogCheckpoint>().AsNoTracking().Where(c => c.Id == id).Select(c => new { c.Size, c.Time }).FirstOrDefaultAsync(ct)
+                    ?? throw Refuse(LogRules.CursorUnknown, id.ToString());
+                q = q.Where(c => c.Size > at.Size || (c.Size == at.Size && c.Time >= at.Time));
+                skipTies = await db.Set<LogCheckpoint>().CountAsync(c => c.Size == at.Size && c.Time == at.Time, ct);
+            }
+            var rows = await q.OrderBy(c => c.Size).ThenBy(c => c.Time).ThenBy(c => c.Id)
+                .Select(c => new { c.Id, c.Size, c.Time, c.Note }).Take(take + skipTies + 1).ToListAsync(ct);
+            if (cursor is { } cut)
+            {
+                var i = rows.FindIndex(r => r.Id == cut);
+                rows = rows.Skip(i + 1).ToList();
+            }
+            var more = rows.Count > take;
+            if (more) rows = rows.Take(take).ToList();
+            var ids = rows.Select(r => r.Id).ToList();
             // Cosigned form where there is one: the file then carries the witness's word too (verify-log --witness-cert).
-            var rows = await db.Set<LogCheckpoint>().AsNoTracking().OrderBy(c => c.Size).ThenBy(c => c.Time).Select(c => new { c.Id, c.Note }).ToListAsync(ct);
-            var cosigned = await db.Set<LogCosignature>().AsNoTracking().ToDictionaryAsync(w => w.CheckpointId, w => w.CosignedNote, ct);
+            var cosigned = await db.Set<LogCosignature>().AsNoTracking().Where(w => ids.Contains(w.CheckpointId)).ToDictionaryAsync(w => w.CheckpointId, w => w.CosignedNote, ct);
+            if (more)
+            {
+                var next = $"/api/log/checkpoints?limit={take}&after={rows[^1].Id}" + (minSize > 0 ? $"&from={minSize}" : "");
+                http.Response.Headers.Link = $"<{next}>; rel=\"next\"";
+                http.Response.Headers["X-Next-After"] = rows[^1].Id.ToString();
+            }
             http.Response.Headers.ContentDisposition = "attachment; filename=\"log-checkpoints.json\"";
             return Results.Text(LogVerifier.WriteCheckpoints(rows.Select(r => cosigned.GetValueOrDefault(r.Id) ?? r.Note)), "application/json", Encoding.UTF8);
         })
         .WithName("DownloadLogCheckpoints")
-        .WithSummary("Every stored signed checkpoint as a JSON array of notes (cosigned where the witness cosigned)")
-        .WithDescription("The checkpoints file trading verify-log reads, in size order.")
-        .Produces<string[]>();
+        .WithSummary("Stored signed checkpoints as a JSON array of notes (cosigned where the witness cosigned), in pages")
+        .WithDescription("The checkpoints file trading verify-log reads, in size order. At most `limit` (1-1000, default 1000) per response, "
+            + "from size `from` (default 0) on. When more follow, a Link header (rel=\"next\") gives the next page and X-Next-After the cursor "
+            + "(`after` = id of the last checkpoint received); concatenating the pages' arrays gives the whole file.")
+        .Produces<string[]>().ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
         pub.MapGet("/checkpoints/stored", async (int? skip, int? count, TradingDbContext db, CancellationToken ct) =>
         {
@@ -145,6 +187,17 @@ public static class LogModule
         .WithDescription("Verify offline with: trading verify-receipt receipt.json --root root-ca.crt")
         .ProducesProblem(StatusCodes.Status404NotFound);
     }
+
+    /// <summary>An optional integer query parameter: absent gives the default; anything but a plain integer is refused.</summary>
+    private static long ParseParam(string? text, string name, long fallback)
+    {
+        if (text is null) return fallback;
+        return text.Length <= 20 && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v)
+            ? v : throw Refuse(LogRules.ParamMalformed, name, Clip(text));
+    }
+
+    /// <summary>Echoes at most a little of a bad value back: enough to recognise it, never a wall of text.</summary>
+    private static string Clip(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
     internal static RuleViolationException Refuse(string code, params object[] args) =>
         new(new RuleViolation(code, args.Select(a => a is long or int ? Convert.ToString(a, CultureInfo.InvariantCulture)! : a).ToArray()));

@@ -134,4 +134,7 @@ public static class LogRules
     public const string OlderThanCosigned = "Rule.Log.OlderThanCosigned";
     public const string RangeInvalid = "Rule.Log.RangeInvalid";
     public const string NoteTooLarge = "Rule.Log.NoteTooLarge";
+    public const string LimitRange = "Rule.Log.LimitRange";
+    public const string ParamMalformed = "Rule.Log.ParamMalformed";
+    public const string CursorUnknown = "Rule.Log.CursorUnknown";
 }
