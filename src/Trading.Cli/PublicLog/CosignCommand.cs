@@ -31,7 +31,7 @@ internal static class CosignCommand
         var last = new Option<FileInfo?>("--last") { Description = "The cosigned note this office wrote last time (the output of the previous cosign)" };
         var first = new Option<bool>("--first") { Description = "Nothing was cosigned before: cosign without a consistency check (only ever once)" };
         var proof = new Option<FileInfo?>("--proof") { Description = "Consistency proof JSON from /api/log/proof/consistency?from=<last size>&to=<size>" };
-        var server = new Option<Uri?>("--server") { Description = "Fetch the consistency proof from this site's public endpoint instead of --proof" };
+        var server = new Option<string?>("--server") { Description = "Fetch the consistency proof from this site's public endpoint instead of --proof" };
         var key = new Option<FileInfo>("--witness-key") { Description = "The office's witness private key (PEM)", Required = true };
         var witnessName = new Option<string>("--witness-name") { Description = "Witness key name", DefaultValueFactory = _ => "supervision/witness" };
         var logCert = new Option<FileInfo>("--log-cert") { Description = "Log signing certificate (PEM; may be followed by the issuing CA)", DefaultValueFactory = _ => new FileInfo(Path.Combine("certs", "dev", CentrePki.Files.LogCertificate)) };
@@ -85,7 +85,20 @@ internal static class CosignCommand
                 return 2;
             }
             var proofFile = parse.GetValue(proof);
-            var serverUri = parse.GetValue(server);
+            Uri? serverUri = null;
+            if (parse.GetValue(server) is { } serverText)
+            {
+                if (!Uri.TryCreate(serverText, UriKind.Absolute, out serverUri) || serverUri.Scheme is not ("https" or "http"))
+                {
+                    Console.Error.WriteLine($"--server must be an http(s) address, not '{Truncate(serverText, 100)}'");
+                    return 2;
+                }
+                // A site under a path ("https://host/trading") keeps it when the endpoint is resolved against it.
+                if (!serverUri.AbsolutePath.EndsWith('/'))
+                {
+                    serverUri = new Uri(serverUri.GetLeftPart(UriPartial.Path) + "/");
+                }
+            }
             if (proofFile is not null && serverUri is not null)
             {
                 Console.Error.WriteLine("give --proof or --server, not both");

@@ -125,6 +125,10 @@ public class CosignCliTests(PostgresServer pg) : IAsyncLifetime
         (code, output) = await Cosign(cp2, "--last", F("c1.txt"), "--proof", F("proof.json"), "--out", F("c2.txt"));
         Assert.True(code == 0, output);
         Assert.Contains($"consistent with the last cosigned size {size1}", output, StringComparison.Ordinal);
+        (code, output) = await Cosign(cp2, "--last", F("c1.txt"), "--server", "file:///etc/passwd", "--out", F("x.txt"));
+        Assert.True(code == 2, output);
+        (code, output) = await Cosign(cp2, "--last", F("c1.txt"), "--out", F("x.txt")); // no proof at all
+        Assert.True(code == 2, output);
         (code, output) = await Cosign(cp2, "--last", F("c1.txt"), "--server", App.ServerAddress!.ToString(), "--out", F("c2-fetched.txt"));
         Assert.True(code == 0, output);
         Assert.Equal("ok", await UploadAsync(sup, id2, await File.ReadAllTextAsync(F("c2.txt"))));
