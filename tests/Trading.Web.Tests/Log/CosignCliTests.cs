@@ -82,6 +82,20 @@ public class CosignCliTests(PostgresServer pg) : IAsyncLifetime
         return r.StatusCode == HttpStatusCode.Redirect ? "ok" : r.StatusCode + " " + await r.Content.ReadAsStringAsync();
     }
 
+    /// <summary>What the browser sends when the office chooses the file instead of pasting it.</summary>
+    private async Task<string> UploadFileAsync(HttpClient sup, Guid id, byte[] file, string? pasted = null)
+    {
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(await Browser.TokenAsync(sup, "/Log/Witness")), "__RequestVerificationToken" },
+            { new StringContent(id.ToString()), "CheckpointId" },
+            { new StringContent(pasted ?? ""), "CosignedNote" },
+            { new ByteArrayContent(file), "CosignedFile", "cosigned.txt" },
+        };
+        var r = await sup.PostAsync("/Log/Witness?handler=Upload", form);
+        return r.StatusCode == HttpStatusCode.Redirect ? "ok" : r.StatusCode + " " + await r.Content.ReadAsStringAsync();
+    }
+
     private int Cosignatures() => App.WithDb(db => db.Set<LogCosignature>().Count());
 
     [Fact]
@@ -131,7 +145,14 @@ public class CosignCliTests(PostgresServer pg) : IAsyncLifetime
         Assert.True(code == 2, output);
         (code, output) = await Cosign(cp2, "--last", F("c1.txt"), "--server", App.ServerAddress!.ToString(), "--out", F("c2-fetched.txt"));
         Assert.True(code == 0, output);
-        Assert.Equal("ok", await UploadAsync(sup, id2, await File.ReadAllTextAsync(F("c2.txt"))));
+        // This time the file itself is chosen in the form; a file and a pasted note together, a file too large or not
+        // UTF-8, are refused.
+        var c2 = await File.ReadAllBytesAsync(F("c2.txt"));
+        Assert.Contains("not both", await UploadFileAsync(sup, id2, c2, pasted: "x"), StringComparison.Ordinal);
+        Assert.Contains("at most 8192", await UploadFileAsync(sup, id2, new byte[9000]), StringComparison.Ordinal);
+        Assert.Contains("not UTF-8", await UploadFileAsync(sup, id2, [0x7b, 0xc3, 0x28, 0x80]), StringComparison.Ordinal);
+        Assert.Equal(1, Cosignatures());
+        Assert.Equal("ok", await UploadFileAsync(sup, id2, c2));
         Assert.Equal(2, Cosignatures());
 
         // Going back: the office's last is size2, so the older checkpoint is refused.

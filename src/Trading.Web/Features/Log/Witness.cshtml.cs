@@ -25,6 +25,8 @@ public sealed class LogWitnessModel(Checkpoints checkpoints, CentreKeys keys, Ef
 
     [BindProperty] public Guid CheckpointId { get; set; }
     [BindProperty, StringLength(8192)] public string? CosignedNote { get; set; }
+    /// <summary>The file <c>trading cosign</c> wrote, as an alternative to pasting its text.</summary>
+    [BindProperty] public IFormFile? CosignedFile { get; set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
@@ -40,6 +42,21 @@ public sealed class LogWitnessModel(Checkpoints checkpoints, CentreKeys keys, Ef
 
     public Task<IActionResult> OnPostUploadAsync(CancellationToken ct) => PostAsync(async () =>
     {
+        if (CosignedFile is { Length: > 0 } file)
+        {
+            if (!string.IsNullOrWhiteSpace(CosignedNote))
+                throw LogModule.Refuse(LogRules.CosignatureInvalid, "give the note or the file, not both");
+            if (file.Length > 8192) throw LogModule.Refuse(LogRules.NoteTooLarge, 8192);
+            using var reader = new StreamReader(file.OpenReadStream(), new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true));
+            try
+            {
+                CosignedNote = await reader.ReadToEndAsync(ct);
+            }
+            catch (System.Text.DecoderFallbackException)
+            {
+                throw LogModule.Refuse(LogRules.CosignatureInvalid, "the file is not UTF-8 text");
+            }
+        }
         if (!ModelState.IsValid || string.IsNullOrWhiteSpace(CosignedNote))
             throw LogModule.Refuse(LogRules.CosignatureInvalid, "empty or too long");
         var w = await checkpoints.UploadCosignatureAsync(CheckpointId, CosignedNote, RequireActor(), ct);
