@@ -138,6 +138,10 @@ public class IntegrityTests(PostgresServer pg) : WebTest(pg)
         Assert.DoesNotContain("0002", entry.Payload, StringComparison.Ordinal);
         Assert.DoesNotContain(Firm("bidder02").ToString(), entry.Payload, StringComparison.Ordinal);
 
+        // Every supervisor is told, in the transaction that stored the findings.
+        var supervisorId = App.WithDb(db => db.Users.Single(u => u.UserName == "supervisor").Id);
+        Assert.Single(App.WithDb(db => db.Set<Trading.Data.Notifications.Notification>().Where(n => n.UserId == supervisorId && n.Kind == "integrity.findings" && n.TenderId == id).ToList()));
+
         // The next pass finds nothing new to queue: one run per opening.
         Assert.Equal(0, await App.RunJobAsync<IntegrityScreenJob>());
         Assert.Single(App.WithDb(db => db.Set<ScreenRun>().Where(r => r.TenderId == id).ToList()));
@@ -269,6 +273,19 @@ public class IntegrityTests(PostgresServer pg) : WebTest(pg)
         Assert.Equal(FindingDecision.Confirmed, kept.Decision);
         Assert.NotEqual(kept.FirstRunId, kept.LastRunId);
 
+        // A decision stands for its evidence: when a run brings other evidence than the decision was made on, the finding
+        // opens again and the earlier decision stays in its history. (Simulated by dating the decision to other evidence.)
+        var l3Page = $"/Integrity/Finding/{l3.Id}";
+        Assert.Equal(HttpStatusCode.Redirect, (await Browser.PostFormAsync(supervisor, l3Page, $"{l3Page}?handler=Decide", Form(("Decide.Decision", "Dismissed"), ("Decide.Reason", "同名同号系录入错误")))).StatusCode);
+        App.WithDb(db => db.Set<IntegrityFinding>().Where(f => f.Id == l3.Id).ExecuteUpdate(u => u.SetProperty(f => f.DecidedEvidenceSha256, new string('0', 64))));
+        Assert.Equal(HttpStatusCode.Redirect, (await Browser.PostFormAsync(supervisor, $"/Integrity/Tender/{tender}", $"/Integrity/Tender/{tender}?handler=Run", Form())).StatusCode);
+        Assert.Equal(1, await App.RunJobAsync<IntegrityScreenJob>());
+        Assert.Null(App.WithDb(db => db.Set<IntegrityFinding>().Single(f => f.Id == l3.Id).Decision));
+        Assert.Single(App.WithDb(db => db.Set<IntegrityDecision>().Where(d => d.FindingId == l3.Id).ToList()));
+        Assert.Contains("\"reopened\":1", App.WithDb(db => db.LogEntries.Where(e => e.Type == "integrity.screened" && e.TenderId == tender).OrderByDescending(e => e.Index).First().Payload), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await Browser.PostFormAsync(supervisor, l3Page, $"{l3Page}?handler=Decide", Form(("Decide.Decision", "Confirmed"), ("Decide.Reason", "复核后确认")))).StatusCode);
+        Assert.Contains("Earlier decisions on this finding", await supervisor.GetStringAsync(l3Page), StringComparison.Ordinal);
+
         // A confirmed finding becomes a bad-behaviour record for one of its firms, linked to the finding; an undecided one cannot.
         var firm = l6.Firms[0];
         var record = await Browser.PostFormAsync(supervisor, page, $"{page}?handler=Record", Form(("Record.FirmId", firm.ToString()), ("Record.Facts", "同一账户缴纳保证金"),
@@ -283,7 +300,8 @@ public class IntegrityTests(PostgresServer pg) : WebTest(pg)
         var outsider = await Browser.PostFormAsync(supervisor, $"/Integrity/Tender/{tender}", $"{page}?handler=Record", Form(("Record.FirmId", Firm("bidder09").ToString()), ("Record.Facts", "x"),
             ("Record.RuleBroken", "x"), ("Record.Sanction", "Warning")));
         Assert.Contains("Choose one of the finding", await outsider.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        var undecided = await Browser.PostFormAsync(supervisor, $"/Integrity/Tender/{tender}", $"/Integrity/Finding/{l3.Id}?handler=Record", Form(("Record.FirmId", l3.Firms[0].ToString()),
+        var lead = App.WithDb(db => db.Set<IntegrityFinding>().First(f => f.TenderId == tender && f.Grade == FindingGrade.Lead));
+        var undecided = await Browser.PostFormAsync(supervisor, $"/Integrity/Tender/{tender}", $"/Integrity/Finding/{lead.Id}?handler=Record", Form(("Record.FirmId", lead.Firms[0].ToString()),
             ("Record.Facts", "x"), ("Record.RuleBroken", "x"), ("Record.Sanction", "Warning")));
         Assert.Contains("Only a confirmed finding", await undecided.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Single(App.WithDb(db => db.Set<BadBehaviourRecord>().Where(r => r.CollusionFindingRef != null && r.CollusionFindingRef.StartsWith(IntegrityService.FindingRefPrefix)).ToList()));

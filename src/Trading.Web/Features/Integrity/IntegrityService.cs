@@ -51,7 +51,7 @@ public sealed record FindingView(Tender Tender, Domain.Lot Lot, IntegrityAccess 
 /// evaluation committee, checking role and ownership on every call. Owners and bidders never get anything here.
 /// </summary>
 public sealed class IntegrityService(
-    TradingDbContext db, PublicLog log, IntegrityInputs inputs, TimeProvider clock, Sanctions sanctions, ILogger<IntegrityService> logger)
+    TradingDbContext db, PublicLog log, IntegrityInputs inputs, TimeProvider clock, Sanctions sanctions, Notifications.Notifier notifier, ILogger<IntegrityService> logger)
 {
     public const string FindingRefPrefix = "integrity:";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -210,6 +210,14 @@ public sealed class IntegrityService(
                 .GroupBy(o => o.Indicator).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
             notes = details.Sum(d => d.Notes.Count), reopened,
         }, ct);
+        // The supervision office hears of findings in the same transaction that stores them.
+        if (found.Count > 0)
+        {
+            var conclusive = found.Count(x => x.Finding.Grade == Grade.Conclusive).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var leads = found.Count(x => x.Finding.Grade == Grade.Lead).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await notifier.RaiseToRoleAsync(Roles.Supervisor, u => new Notifications.Notice(u, "integrity.findings", "Integrity.Notice.Subject", "Integrity.Notice.Body",
+                [tender.Code, conclusive, leads], $"/Integrity/Tender/{tender.Id}", tender.Id), ct);
+        }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
     }
