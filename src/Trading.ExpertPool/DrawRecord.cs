@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -169,7 +170,128 @@ public static class DrawRecordJson
             UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         };
         o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        o.Converters.Add(new EligibleEntryConverter());
         o.MakeReadOnly(populateMissingResolver: true);
         return o;
+    }
+}
+
+/// <summary>
+/// Reads and writes eligible entries by hand: a record carries tens of thousands of them, and the
+/// general constructor-based path is most of the time of verifying a record from its JSON. Equal
+/// strata lists are read into one shared list (tens of thousands of entries name a handful of
+/// combinations), which also lets the verifier compare ids by reference. The JSON is the same as
+/// the general path writes: {"pseudonym":"…","strata":["…",…]}; anything else is refused.
+/// </summary>
+internal sealed class EligibleEntryConverter : JsonConverter<EligibleEntry>
+{
+    private const int MaxSharedLists = 64;
+
+    [ThreadStatic]
+    private static List<IReadOnlyList<string>>? t_shared;
+
+    public override EligibleEntry Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException("An eligible entry must be an object.");
+        }
+        string? pseudonym = null;
+        IReadOnlyList<string>? strata = null;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            if (reader.ValueTextEquals("pseudonym"u8))
+            {
+                reader.Read();
+                pseudonym = reader.TokenType == JsonTokenType.String ? reader.GetString() : throw new JsonException("An eligible entry's pseudonym must be a string.");
+            }
+            else if (reader.ValueTextEquals("strata"u8))
+            {
+                reader.Read();
+                strata = ReadStrata(ref reader);
+            }
+            else
+            {
+                throw new JsonException($"An eligible entry has an unknown property '{reader.GetString()}'.");
+            }
+        }
+        if (pseudonym is null || strata is null)
+        {
+            throw new JsonException("An eligible entry needs 'pseudonym' and 'strata'.");
+        }
+        return new EligibleEntry(pseudonym, strata);
+    }
+
+    private static IReadOnlyList<string> ReadStrata(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw new JsonException("An eligible entry's strata must be an array.");
+        }
+        // Match the ids against the lists already seen while reading, so the common case allocates nothing.
+        var shared = t_shared ??= [];
+        var candidates = shared.Count == 64 ? ulong.MaxValue : (1UL << shared.Count) - 1;
+        List<string>? ids = null;
+        var k = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                throw new JsonException("A stratum id must be a string.");
+            }
+            if (ids is null)
+            {
+                ulong still = 0;
+                for (var c = 0; c < shared.Count; c++)
+                {
+                    if ((candidates & (1UL << c)) != 0 && shared[c].Count > k && reader.ValueTextEquals(shared[c][k]))
+                    {
+                        still |= 1UL << c;
+                    }
+                }
+                if (still != 0)
+                {
+                    candidates = still;
+                    k++;
+                    continue;
+                }
+                // No list seen so far goes on like this one: the ids read so far are any remaining candidate's first k.
+                ids = candidates == 0 ? [] : [.. shared[BitOperations.TrailingZeroCount(candidates)].Take(k)];
+                candidates = 0;
+            }
+            ids.Add(reader.GetString()!);
+            k++;
+        }
+        if (ids is null)
+        {
+            for (var c = 0; c < shared.Count; c++)
+            {
+                if ((candidates & (1UL << c)) != 0 && shared[c].Count == k)
+                {
+                    return shared[c];
+                }
+            }
+            ids = candidates == 0 ? [] : [.. shared[BitOperations.TrailingZeroCount(candidates)].Take(k)];
+        }
+        IReadOnlyList<string> made = Array.AsReadOnly(ids.ToArray());
+        if (shared.Count < MaxSharedLists)
+        {
+            shared.Add(made);
+        }
+        return made;
+    }
+
+    public override void Write(Utf8JsonWriter writer, EligibleEntry value, JsonSerializerOptions options)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("pseudonym"u8, value.Pseudonym);
+        writer.WritePropertyName("strata"u8);
+        writer.WriteStartArray();
+        foreach (var id in value.Strata)
+        {
+            writer.WriteStringValue(id);
+        }
+        writer.WriteEndArray();
+        writer.WriteEndObject();
     }
 }

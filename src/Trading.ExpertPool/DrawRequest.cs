@@ -24,7 +24,12 @@ public sealed record RegionRule(RegionRuleMode Mode, IReadOnlyList<string> Regio
     /// <summary>True when an expert from <paramref name="region"/> satisfies the rule.</summary>
     public bool Allows(string region)
     {
-        var inside = Regions.Any(r => RegionContains(r, region));
+        var inside = false;
+        // A plain loop: this runs for every expert of a large pool.
+        for (var i = 0; i < Regions.Count && !inside; i++)
+        {
+            inside = RegionContains(Regions[i], region);
+        }
         return Mode == RegionRuleMode.Within ? inside : !inside;
     }
 

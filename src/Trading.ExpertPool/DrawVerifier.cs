@@ -168,7 +168,7 @@ public static class DrawVerifier
 
     private static VerificationStep? CheckListOrder(DrawRecord r)
     {
-        var ids = r.Request.Strata.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+        var ids = new StratumIndex(r.Request.Strata.Select(s => s.Id));
         for (var i = 0; i < r.Eligible.Count; i++)
         {
             var e = r.Eligible[i];
@@ -193,7 +193,7 @@ public static class DrawVerifier
         return null;
     }
 
-    private static bool StrataWellFormed(IReadOnlyList<string> strata, HashSet<string> ids, out string problem)
+    private static bool StrataWellFormed(IReadOnlyList<string> strata, StratumIndex ids, out string problem)
     {
         problem = "";
         if (strata.Count == 0)
@@ -203,7 +203,7 @@ public static class DrawVerifier
         }
         for (var k = 0; k < strata.Count; k++)
         {
-            if (!ids.Contains(strata[k]))
+            if (ids.IndexOf(strata[k]) < 0)
             {
                 problem = $"stratum '{strata[k]}' is not named in the request";
                 return false;
@@ -360,21 +360,10 @@ public static class DrawVerifier
     private static VerificationStep? Compare(string step, string code, string? recorded, string computed) =>
         recorded == computed ? null : Fail(step, code, ("recorded", recorded), ("computed", computed));
 
-    private static bool IsHash(string? s)
-    {
-        if (s is not { Length: 64 })
-        {
-            return false;
-        }
-        foreach (var c in s)
-        {
-            if (c is not ((>= '0' and <= '9') or (>= 'a' and <= 'f')))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
+    private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
+
+    // Vectorized: the list check runs this for every entry.
+    private static bool IsHash(string? s) => s is { Length: 64 } && !s.AsSpan().ContainsAnyExcept(LowerHex);
 
     private static VerificationStep Fail(string step, string code, params (string, object?)[] args) => new(step, false, Reason.Of(code, args));
 }

@@ -18,7 +18,9 @@ public static class Eligibility
     private static readonly Reason NoSpecialty = new(ReasonCodes.SpecialtyNotRequested, new Dictionary<string, string>());
     private static readonly Reason Suspended = new(ReasonCodes.StatusSuspended, new Dictionary<string, string>());
     private static readonly Reason Retired = new(ReasonCodes.StatusRetired, new Dictionary<string, string>());
-    private static readonly IReadOnlyList<Reason> OnlyNoSpecialty = Array.AsReadOnly([NoSpecialty]);
+
+    [ThreadStatic]
+    private static HashSet<string>? t_seen;
 
     /// <summary>Screens <paramref name="pool"/>. The request is validated first.</summary>
     public static EligibilityResult Screen(DrawRequest request, IEnumerable<Expert> pool)
@@ -37,49 +39,64 @@ public static class Eligibility
         parties[request.OwnerId] = "owner";
         var formerCutoff = day.AddYears(-rules.FormerEmployerWindowYears);
 
-        var matchers = strata.Select(s => new SpecialtyMatcher(s.Specialties)).ToArray();
-        var eligible = new List<EligibleExpert>();
-        var excluded = new List<ExpertExclusion>();
+        var specialties = new SpecialtyIndex(strata);
         var counts = new int[strata.Length];
-        var matched = new List<string>(strata.Length);
         var regionFailed = new List<string>(strata.Length);
         var matchedIndex = new List<int>(strata.Length);
-        var seen = new HashSet<string>(pool.TryGetNonEnumeratedCount(out var poolCount) ? poolCount : 0, StringComparer.Ordinal);
-        var ageReasons = new Dictionary<int, Reason>();
-        var titleReasons = new Dictionary<int, Reason>();
-        var yearsReasons = new Dictionary<int, Reason>();
-        List<Reason>? reasons = null;
-        void Add(Reason r) => (reasons ??= []).Add(r);
+        // The duplicate check's set is as large as the pool; it is kept per thread between screenings
+        // because allocating it anew (a few MB on the large-object heap) costs more than filling it,
+        // and drives full collections over the whole pool.
+        var seen = t_seen ?? new HashSet<string>(StringComparer.Ordinal);
+        t_seen = null;
+        seen.EnsureCapacity(pool.TryGetNonEnumeratedCount(out var poolCount) ? poolCount : 0);
+        // Reasons are immutable, and equal ones are shared: a reason depends on a few values (a title,
+        // an age, a party and role, a date range), so a large pool repeats them. Then most exclusions'
+        // reason lists are equal sequences of shared reasons too, and those lists are shared in turn,
+        // as are the eligible experts' strata lists: screening allocates little beyond one object per expert.
+        // (No lambdas here: one capturing a loop variable would allocate a closure per expert.)
+        var reasonCache = new Dictionary<(string Code, string? A, string? B, long C, long D), Reason>();
+        Reason? cached;
+        var sharedLists = new SharedReasonLists();
+        var strataLists = new Dictionary<ulong, IReadOnlyList<string>>();
+        var reasons = new List<Reason>(8);
+        var poolSize = pool.TryGetNonEnumeratedCount(out var n) ? n : 0;
+        var eligible = new List<EligibleExpert>(poolSize);
+        var excluded = new List<ExpertExclusion>(poolSize);
+        Reason Keep((string, string?, string?, long, long) key, Reason r)
+        {
+            reasonCache.Add(key, r);
+            return r;
+        }
         foreach (var e in pool)
         {
             if (!seen.Add(e.Id))
             {
                 throw new ArgumentException($"Expert id '{e.Id}' appears twice in the pool.", nameof(pool));
             }
-            reasons = null;
+            reasons.Clear();
 
             if (e.Status == ExpertStatus.Suspended)
             {
-                Add(Suspended);
+                reasons.Add(Suspended);
             }
             if (e.Status == ExpertStatus.Retired)
             {
-                Add(Retired);
+                reasons.Add(Retired);
             }
-            // These reasons depend on one small number each, so equal ones are shared (reasons are immutable).
             var age = Expert.WholeYears(e.BirthDate, day);
             if (age >= rules.RetirementAge)
             {
-                Add(Cached(ageReasons, age, a => Reason.Of(ReasonCodes.RetirementAge, ("age", a), ("retirementAge", rules.RetirementAge))));
+                reasons.Add(reasonCache.TryGetValue((ReasonCodes.RetirementAge, null, null, age, 0), out cached) ? cached : Keep((ReasonCodes.RetirementAge, null, null, age, 0), Reason.Of(ReasonCodes.RetirementAge, ("age", age), ("retirementAge", rules.RetirementAge))));
             }
             if (e.Title < rules.MinTitle)
             {
-                Add(Cached(titleReasons, (int)e.Title, t => Reason.Of(ReasonCodes.TitleTooLow, ("title", DrawAlgorithm.EnumName((ExpertTitle)t)), ("minTitle", DrawAlgorithm.EnumName(rules.MinTitle)))));
+                var title = e.Title;
+                reasons.Add(reasonCache.TryGetValue((ReasonCodes.TitleTooLow, null, null, (long)title, 0), out cached) ? cached : Keep((ReasonCodes.TitleTooLow, null, null, (long)title, 0), Reason.Of(ReasonCodes.TitleTooLow, ("title", DrawAlgorithm.EnumName(title)), ("minTitle", DrawAlgorithm.EnumName(rules.MinTitle)))));
             }
             var years = Expert.WholeYears(e.PracticeSince, day);
             if (years < rules.MinYearsOfExperience)
             {
-                Add(Cached(yearsReasons, years, y => Reason.Of(ReasonCodes.ExperienceTooShort, ("years", y), ("minYears", rules.MinYearsOfExperience))));
+                reasons.Add(reasonCache.TryGetValue((ReasonCodes.ExperienceTooShort, null, null, years, 0), out cached) ? cached : Keep((ReasonCodes.ExperienceTooShort, null, null, years, 0), Reason.Of(ReasonCodes.ExperienceTooShort, ("years", years), ("minYears", rules.MinYearsOfExperience))));
             }
             var unavailable = e.Unavailable;
             for (var k = 0; k < unavailable.Count; k++)
@@ -87,98 +104,115 @@ public static class Eligibility
                 var u = unavailable[k];
                 if (u.Contains(day))
                 {
-                    Add(Reason.Of(ReasonCodes.Unavailable, ("from", u.From), ("to", u.To)));
+                    reasons.Add(reasonCache.TryGetValue((ReasonCodes.Unavailable, null, null, u.From.DayNumber, u.To.DayNumber), out cached) ? cached : Keep((ReasonCodes.Unavailable, null, null, u.From.DayNumber, u.To.DayNumber), Reason.Of(ReasonCodes.Unavailable, ("from", u.From), ("to", u.To))));
                 }
             }
-            if (e.EmployerId is not null && parties.TryGetValue(e.EmployerId, out var role))
+            if (e.EmployerId is { } employer && parties.TryGetValue(employer, out var role))
             {
-                Add(Reason.Of(ReasonCodes.CurrentEmployer, ("party", e.EmployerId), ("role", role)));
+                var r = role;
+                reasons.Add(reasonCache.TryGetValue((ReasonCodes.CurrentEmployer, employer, r, 0, 0), out cached) ? cached : Keep((ReasonCodes.CurrentEmployer, employer, r, 0, 0), Reason.Of(ReasonCodes.CurrentEmployer, ("party", employer), ("role", r))));
             }
             var history = e.EmploymentHistory;
             for (var k = 0; k < history.Count; k++)
             {
                 var job = history[k];
-                if (!parties.TryGetValue(job.EmployerId, out role))
+                if (!parties.TryGetValue(job.EmployerId, out var r))
                 {
                     continue;
                 }
-                if (job.To is null)
+                if (job.To is not { } until)
                 {
                     // An open-ended history entry is current employment even if EmployerId was not updated.
                     if (job.EmployerId != e.EmployerId)
                     {
-                        Add(Reason.Of(ReasonCodes.CurrentEmployer, ("party", job.EmployerId), ("role", role)));
+                        reasons.Add(reasonCache.TryGetValue((ReasonCodes.CurrentEmployer, job.EmployerId, r, 0, 0), out cached) ? cached : Keep((ReasonCodes.CurrentEmployer, job.EmployerId, r, 0, 0), Reason.Of(ReasonCodes.CurrentEmployer, ("party", job.EmployerId), ("role", r))));
                     }
                 }
-                else if (job.To.Value >= formerCutoff)
+                else if (until >= formerCutoff)
                 {
-                    Add(Reason.Of(ReasonCodes.FormerEmployer, ("party", job.EmployerId), ("role", role), ("until", job.To.Value), ("windowYears", rules.FormerEmployerWindowYears)));
+                    reasons.Add(reasonCache.TryGetValue((ReasonCodes.FormerEmployer, job.EmployerId, r, until.DayNumber, 0), out cached) ? cached : Keep((ReasonCodes.FormerEmployer, job.EmployerId, r, until.DayNumber, 0), Reason.Of(ReasonCodes.FormerEmployer, ("party", job.EmployerId), ("role", r), ("until", until), ("windowYears", rules.FormerEmployerWindowYears))));
                 }
             }
             var relationships = e.Relationships;
             for (var k = 0; k < relationships.Count; k++)
             {
                 var rel = relationships[k];
-                if (parties.TryGetValue(rel.PartyId, out role))
+                if (parties.TryGetValue(rel.PartyId, out var r))
                 {
-                    Add(Reason.Of(ReasonCodes.DeclaredRelationship, ("party", rel.PartyId), ("role", role), ("kind", DrawAlgorithm.EnumName(rel.Kind))));
+                    reasons.Add(reasonCache.TryGetValue((ReasonCodes.DeclaredRelationship, rel.PartyId, r, (long)rel.Kind, 0), out cached) ? cached : Keep((ReasonCodes.DeclaredRelationship, rel.PartyId, r, (long)rel.Kind, 0), Reason.Of(ReasonCodes.DeclaredRelationship, ("party", rel.PartyId), ("role", r), ("kind", DrawAlgorithm.EnumName(rel.Kind)))));
                 }
             }
             var links = e.RegistryLinks;
             for (var k = 0; k < links.Count; k++)
             {
                 var link = links[k];
-                if (parties.TryGetValue(link.PartyId, out role))
+                if (parties.TryGetValue(link.PartyId, out var r))
                 {
-                    Add(Reason.Of(ReasonCodes.RegistryLink, ("party", link.PartyId), ("role", role), ("kind", DrawAlgorithm.EnumName(link.Kind))));
+                    reasons.Add(reasonCache.TryGetValue((ReasonCodes.RegistryLink, link.PartyId, r, (long)link.Kind, 0), out cached) ? cached : Keep((ReasonCodes.RegistryLink, link.PartyId, r, (long)link.Kind, 0), Reason.Of(ReasonCodes.RegistryLink, ("party", link.PartyId), ("role", r), ("kind", DrawAlgorithm.EnumName(link.Kind)))));
                 }
             }
-            if (e.LastDrawnForOwner.TryGetValue(request.OwnerId, out var last) && Math.Abs(day.DayNumber - last.DayNumber) < rules.OwnerCooldownDays)
+            if (e.LastDrawnForOwner.Count > 0 && e.LastDrawnForOwner.TryGetValue(request.OwnerId, out var last) && Math.Abs(day.DayNumber - last.DayNumber) < rules.OwnerCooldownDays)
             {
-                Add(Reason.Of(ReasonCodes.OwnerTooRecent, ("owner", request.OwnerId), ("lastDrawn", last), ("cooldownDays", rules.OwnerCooldownDays)));
+                reasons.Add(reasonCache.TryGetValue((ReasonCodes.OwnerTooRecent, null, null, last.DayNumber, 0), out cached) ? cached : Keep((ReasonCodes.OwnerTooRecent, null, null, last.DayNumber, 0), Reason.Of(ReasonCodes.OwnerTooRecent, ("owner", request.OwnerId), ("lastDrawn", last), ("cooldownDays", rules.OwnerCooldownDays))));
             }
 
-            matched.Clear();
-            matchedIndex.Clear();
+            // Strata are in ordinal id order, so walking their indices upwards keeps the lists in that order.
+            ulong matchedMask = 0;
             regionFailed.Clear();
-            for (var i = 0; i < strata.Length; i++)
+            matchedIndex.Clear();
+            var qualified = specialties.Qualified(e.Specialties);
+            if (qualified is not null)
             {
-                var s = strata[i];
-                if (!matchers[i].Qualifies(e.Specialties))
+                for (var i = 0; i < strata.Length; i++)
                 {
-                    continue;
-                }
-                if (s.Region is not null && !s.Region.Allows(e.Region))
-                {
-                    regionFailed.Add(s.Id);
-                }
-                else
-                {
-                    matched.Add(s.Id);
-                    matchedIndex.Add(i);
+                    if (!qualified.Get(i))
+                    {
+                        continue;
+                    }
+                    var region = strata[i].Region;
+                    if (region is not null && !region.Allows(e.Region))
+                    {
+                        regionFailed.Add(strata[i].Id);
+                    }
+                    else
+                    {
+                        matchedIndex.Add(i);
+                        if (i < 64)
+                        {
+                            matchedMask |= 1UL << i;
+                        }
+                    }
                 }
             }
-            if (matched.Count == 0)
+            if (matchedIndex.Count == 0)
             {
                 if (regionFailed.Count > 0)
                 {
-                    Add(Reason.Of(ReasonCodes.RegionRuleNotMet, ("strata", string.Join(",", regionFailed)), ("region", e.Region)));
-                }
-                else if (reasons is null)
-                {
-                    // Most of a large pool is simply outside the requested specialties; one shared list keeps that cheap.
-                    excluded.Add(new ExpertExclusion(e.Id, OnlyNoSpecialty));
-                    continue;
+                    var failed = string.Join(",", regionFailed);
+                    reasons.Add(reasonCache.TryGetValue((ReasonCodes.RegionRuleNotMet, failed, e.Region, 0, 0), out cached) ? cached : Keep((ReasonCodes.RegionRuleNotMet, failed, e.Region, 0, 0), Reason.Of(ReasonCodes.RegionRuleNotMet, ("strata", failed), ("region", e.Region))));
                 }
                 else
                 {
-                    Add(NoSpecialty);
+                    reasons.Add(NoSpecialty);
                 }
             }
 
-            if (reasons is null)
+            if (reasons.Count == 0)
             {
-                eligible.Add(new EligibleExpert(e.Id, matched.ToArray()));
+                IReadOnlyList<string> list;
+                if (strata.Length <= 64)
+                {
+                    if (!strataLists.TryGetValue(matchedMask, out list!))
+                    {
+                        list = Array.AsReadOnly(StrataIds(strata, matchedIndex));
+                        strataLists.Add(matchedMask, list);
+                    }
+                }
+                else
+                {
+                    list = StrataIds(strata, matchedIndex);
+                }
+                eligible.Add(new EligibleExpert(e.Id, list));
                 foreach (var i in matchedIndex)
                 {
                     counts[i]++;
@@ -186,57 +220,120 @@ public static class Eligibility
             }
             else
             {
-                excluded.Add(new ExpertExclusion(e.Id, reasons));
+                excluded.Add(new ExpertExclusion(e.Id, sharedLists.For(reasons)));
             }
         }
+        seen.Clear();
+        t_seen = seen;
         var countList = strata.Select((s, i) => new StratumCount(s.Id, s.Count, counts[i])).ToArray();
         return new EligibilityResult(eligible, excluded, countList);
     }
 
-    private static Reason Cached(Dictionary<int, Reason> cache, int key, Func<int, Reason> make)
+    /// <summary>One list per distinct sequence of shared (immutable, reused) reasons, found by walking a small trie keyed by reference.</summary>
+    private sealed class SharedReasonLists
     {
-        if (!cache.TryGetValue(key, out var r))
+        private readonly Dictionary<Reason, SharedReasonLists> _next = new(ReferenceEqualityComparer.Instance);
+        private IReadOnlyList<Reason>? _list;
+
+        public IReadOnlyList<Reason> For(List<Reason> reasons)
         {
-            r = make(key);
-            cache.Add(key, r);
+            var node = this;
+            foreach (var r in reasons)
+            {
+                if (!node._next.TryGetValue(r, out var child))
+                {
+                    child = new SharedReasonLists();
+                    node._next.Add(r, child);
+                }
+                node = child;
+            }
+            return node._list ??= Array.AsReadOnly(reasons.ToArray());
         }
-        return r;
     }
 
-    /// <summary>A stratum's specialty patterns as lookup sets, so screening a large pool stays linear and cheap.</summary>
-    private sealed class SpecialtyMatcher
+    private static string[] StrataIds(StratumQuota[] strata, List<int> indices)
     {
-        private readonly HashSet<string> _wholeCategories = new(StringComparer.Ordinal);
-        private readonly HashSet<(string, string)> _fields = [];
-
-        public SpecialtyMatcher(IReadOnlyList<string> patterns)
+        var ids = new string[indices.Count];
+        for (var k = 0; k < ids.Length; k++)
         {
-            foreach (var p in patterns)
+            ids[k] = strata[indices[k]].Id;
+        }
+        return ids;
+    }
+
+    /// <summary>
+    /// Which strata each specialty qualifies for, precomputed once per request: screening a large
+    /// pool then costs one or two ordinal lookups per specialty of an expert, whatever the number
+    /// of strata and patterns.
+    /// </summary>
+    private sealed class SpecialtyIndex
+    {
+        private readonly int _strata;
+        // Category to the strata that take the whole category ("category/*"), and per field the strata that name that field.
+        private readonly Dictionary<string, (System.Collections.BitArray Whole, Dictionary<string, System.Collections.BitArray> Fields)> _categories = new(StringComparer.Ordinal);
+        private readonly System.Collections.BitArray _scratch;
+
+        public SpecialtyIndex(StratumQuota[] strata)
+        {
+            _strata = strata.Length;
+            _scratch = new System.Collections.BitArray(_strata);
+            for (var i = 0; i < strata.Length; i++)
             {
-                var slash = p.IndexOf('/', StringComparison.Ordinal);
-                var field = p[(slash + 1)..];
-                if (field == "*")
+                foreach (var p in strata[i].Specialties)
                 {
-                    _wholeCategories.Add(p[..slash]);
-                }
-                else
-                {
-                    _fields.Add((p[..slash], field));
+                    var slash = p.IndexOf('/', StringComparison.Ordinal);
+                    var category = Category(p[..slash]);
+                    var field = p[(slash + 1)..];
+                    if (field == "*")
+                    {
+                        category.Whole.Set(i, true);
+                    }
+                    else
+                    {
+                        if (!category.Fields.TryGetValue(field, out var bits))
+                        {
+                            bits = new System.Collections.BitArray(_strata);
+                            category.Fields.Add(field, bits);
+                        }
+                        bits.Set(i, true);
+                    }
                 }
             }
         }
 
-        public bool Qualifies(IReadOnlyList<Specialty> specialties)
+        private (System.Collections.BitArray Whole, Dictionary<string, System.Collections.BitArray> Fields) Category(string name)
         {
+            if (!_categories.TryGetValue(name, out var c))
+            {
+                c = (new System.Collections.BitArray(_strata), new Dictionary<string, System.Collections.BitArray>(StringComparer.Ordinal));
+                _categories.Add(name, c);
+            }
+            return c;
+        }
+
+        /// <summary>The strata any of <paramref name="specialties"/> qualifies for (a shared scratch set, valid until the next call), or null for none.</summary>
+        public System.Collections.BitArray? Qualified(IReadOnlyList<Specialty> specialties)
+        {
+            var any = false;
             for (var k = 0; k < specialties.Count; k++)
             {
                 var sp = specialties[k];
-                if (_wholeCategories.Contains(sp.Category) || _fields.Contains((sp.Category, sp.Field)))
+                if (sp.Category is null || !_categories.TryGetValue(sp.Category, out var c))
                 {
-                    return true;
+                    continue;
+                }
+                if (!any)
+                {
+                    _scratch.SetAll(false);
+                    any = true;
+                }
+                _scratch.Or(c.Whole);
+                if (sp.Field is not null && c.Fields.TryGetValue(sp.Field, out var bits))
+                {
+                    _scratch.Or(bits);
                 }
             }
-            return false;
+            return any ? _scratch : null;
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Security.Cryptography;
 
 namespace Trading.ExpertPool;
@@ -133,7 +134,7 @@ public static class ExpertDraw
     internal static List<StratumShortfall> Feasibility(IReadOnlyList<StratumQuota> strata, IReadOnlyList<EligibleEntry> entries)
     {
         var ordered = strata.OrderBy(s => s.Id, StringComparer.Ordinal).ToArray();
-        var position = ordered.Select((s, i) => (s.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);
+        var position = new StratumIndex(ordered.Select(s => s.Id));
         var eligible = new int[ordered.Length];
         var shared = new int[ordered.Length];
         foreach (var e in entries)
@@ -142,14 +143,16 @@ public static class ExpertDraw
             var es = e.Strata;
             for (var k = 0; k < es.Count; k++)
             {
-                if (position.TryGetValue(es[k], out var p))
+                var p = position.IndexOf(es[k]);
+                if (p >= 0)
                 {
                     first = Math.Min(first, p);
                 }
             }
             for (var k = 0; k < es.Count; k++)
             {
-                if (position.TryGetValue(es[k], out var p))
+                var p = position.IndexOf(es[k]);
+                if (p >= 0)
                 {
                     eligible[p]++;
                     if (p > first)
@@ -191,34 +194,7 @@ public static class ExpertDraw
             throw new DrawInfeasibleException(shortByCount.Select(c => new StratumShortfall(c.Stratum, c.Needed, c.Eligible, 0)).ToList());
         }
 
-        var entries = new EligibleEntry[screening.Eligible.Count];
-        var map = new Dictionary<string, string>(entries.Length, StringComparer.Ordinal);
-        // Same bytes as DrawAlgorithm.Pseudonym, with the constant prefix encoded once and one HMAC reused.
-        using (var hmac = System.Security.Cryptography.IncrementalHash.CreateHMAC(System.Security.Cryptography.HashAlgorithmName.SHA256, pseudonymKey))
-        {
-            var prefix = Encode(DrawAlgorithm.PseudonymDomain).Concat(Encode(request.DrawId)).ToArray();
-            var message = new byte[prefix.Length + 4 + 256];
-            prefix.CopyTo(message, 0);
-            Span<byte> mac = stackalloc byte[32];
-            for (var i = 0; i < entries.Length; i++)
-            {
-                var ex = screening.Eligible[i];
-                var id = ex.ExpertId;
-                if (System.Text.Encoding.UTF8.GetMaxByteCount(id.Length) > 256)
-                {
-                    throw new ArgumentException($"Expert id '{id[..32]}...' is too long.", nameof(pool));
-                }
-                var n = System.Text.Encoding.UTF8.GetBytes(id, message.AsSpan(prefix.Length + 4));
-                System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(message.AsSpan(prefix.Length), (uint)n);
-                hmac.AppendData(message, 0, prefix.Length + 4 + n);
-                hmac.GetHashAndReset(mac);
-                var p = Convert.ToHexStringLower(mac);
-                entries[i] = new EligibleEntry(p, ex.Strata);
-                map.Add(p, id);
-            }
-        }
-        // Lowercase hex sorts ordinally in the same order as the pseudonym bytes.
-        Array.Sort(entries, (a, b) => string.CompareOrdinal(a.Pseudonym, b.Pseudonym));
+        var (entries, map) = Pseudonymize(request.DrawId, screening.Eligible, pseudonymKey);
         EnsureFeasible(request.Strata, entries);
 
         var pub = new PublicRequest
@@ -250,6 +226,71 @@ public static class ExpertDraw
         var ev = new DrawEvent(record.DrawId, record.Phase,
             Reason.Of(ReasonCodes.EventListCommitted, ("count", entries.Length), ("listHash", record.ListHash), ("requestHash", record.RequestHash)), at);
         return new DrawPreparation(record, screening, map, ev);
+    }
+
+    /// <summary>
+    /// Gives each eligible expert the draw's pseudonym and puts the list in canonical order
+    /// (ascending pseudonym bytes). Same bytes as <see cref="DrawAlgorithm.Pseudonym"/>, with the
+    /// constant prefix encoded once and one HMAC reused; the sort is on the first 8 bytes as an
+    /// unsigned number, with ties (practically never) settled on all 32.
+    /// </summary>
+    internal static (EligibleEntry[] Entries, Dictionary<string, string> Map) Pseudonymize(string drawId, IReadOnlyList<EligibleExpert> eligible, byte[] pseudonymKey)
+    {
+        var n = eligible.Count;
+        // Scratch only, and large: rented, so a draw does not make the collector run over the pool for them.
+        var macs = System.Buffers.ArrayPool<byte>.Shared.Rent(n * 32);
+        var keys = System.Buffers.ArrayPool<ulong>.Shared.Rent(n);
+        var order = System.Buffers.ArrayPool<int>.Shared.Rent(n);
+        using (var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, pseudonymKey))
+        {
+            var prefix = Encode(DrawAlgorithm.PseudonymDomain).Concat(Encode(drawId)).ToArray();
+            var message = new byte[prefix.Length + 4 + 256];
+            prefix.CopyTo(message, 0);
+            for (var i = 0; i < n; i++)
+            {
+                var id = eligible[i].ExpertId;
+                if (System.Text.Encoding.UTF8.GetMaxByteCount(id.Length) > 256)
+                {
+                    throw new ArgumentException($"Expert id '{id[..32]}...' is too long.", nameof(eligible));
+                }
+                var len = System.Text.Encoding.UTF8.GetBytes(id, message.AsSpan(prefix.Length + 4));
+                BinaryPrimitives.WriteUInt32BigEndian(message.AsSpan(prefix.Length), (uint)len);
+                hmac.AppendData(message, 0, prefix.Length + 4 + len);
+                var mac = macs.AsSpan(i * 32, 32);
+                hmac.GetHashAndReset(mac);
+                keys[i] = BinaryPrimitives.ReadUInt64BigEndian(mac);
+                order[i] = i;
+            }
+        }
+        Array.Sort(keys, order, 0, n);
+        for (var i = 1; i < n; i++)
+        {
+            if (keys[i] != keys[i - 1])
+            {
+                continue;
+            }
+            var end = i + 1;
+            while (end < n && keys[end] == keys[i - 1])
+            {
+                end++;
+            }
+            order.AsSpan(i - 1, end - i + 1).Sort((a, b) => macs.AsSpan(a * 32, 32).SequenceCompareTo(macs.AsSpan(b * 32, 32)));
+            i = end - 1;
+        }
+        var entries = new EligibleEntry[n];
+        var map = new Dictionary<string, string>(n, StringComparer.Ordinal);
+        for (var i = 0; i < n; i++)
+        {
+            var ex = eligible[order[i]];
+            var p = Convert.ToHexStringLower(macs.AsSpan(order[i] * 32, 32));
+            entries[i] = new EligibleEntry(p, ex.Strata);
+            // Throws on a repeated pseudonym, which only a repeated expert id can cause.
+            map.Add(p, ex.ExpertId);
+        }
+        System.Buffers.ArrayPool<byte>.Shared.Return(macs);
+        System.Buffers.ArrayPool<ulong>.Shared.Return(keys);
+        System.Buffers.ArrayPool<int>.Shared.Return(order);
+        return (entries, map);
     }
 
     private static byte[] Encode(string s)

@@ -132,19 +132,75 @@ public static class DrawOrdering
     /// <summary>Each stratum's eligible entries (indices into the canonical list, ascending).</summary>
     internal static Dictionary<string, List<int>> StratumMembers(IReadOnlyList<StratumQuota> strata, IReadOnlyList<EligibleEntry> entries)
     {
-        var members = strata.ToDictionary(s => s.Id, _ => new List<int>(), StringComparer.Ordinal);
+        var index = new StratumIndex(strata.Select(s => s.Id));
+        var lists = new List<int>[index.Count];
+        for (var p = 0; p < lists.Length; p++)
+        {
+            lists[p] = [];
+        }
         for (var i = 0; i < entries.Count; i++)
         {
             var es = entries[i].Strata;
             for (var k = 0; k < es.Count; k++)
             {
-                if (members.TryGetValue(es[k], out var l))
+                var p = index.IndexOf(es[k]);
+                if (p >= 0)
                 {
-                    l.Add(i);
+                    lists[p].Add(i);
                 }
             }
         }
+        var members = new Dictionary<string, List<int>>(lists.Length, StringComparer.Ordinal);
+        for (var p = 0; p < lists.Length; p++)
+        {
+            members[index[p]] = lists[p];
+        }
         return members;
+    }
+}
+
+/// <summary>
+/// Position of a stratum id among a request's few strata. Every entry of the eligible list names
+/// its strata, so this runs tens of thousands of times per draw: a linear scan that tries
+/// reference equality first (entries made by screening share the request's id strings) beats
+/// hashing the id each time.
+/// </summary>
+internal sealed class StratumIndex
+{
+    private readonly string[] _ids;
+
+    public StratumIndex(IEnumerable<string> ids)
+    {
+        _ids = ids.ToArray();
+        if (_ids.Distinct(StringComparer.Ordinal).Count() != _ids.Length)
+        {
+            throw new ArgumentException("A stratum id is named twice.", nameof(ids));
+        }
+    }
+
+    public int Count => _ids.Length;
+
+    public string this[int position] => _ids[position];
+
+    /// <summary>The position of <paramref name="id"/> (the first, if named twice), or -1.</summary>
+    public int IndexOf(string id)
+    {
+        var ids = _ids;
+        for (var i = 0; i < ids.Length; i++)
+        {
+            if (ReferenceEquals(ids[i], id))
+            {
+                return i;
+            }
+        }
+        for (var i = 0; i < ids.Length; i++)
+        {
+            if (string.Equals(ids[i], id, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+        return -1;
     }
 }
 
