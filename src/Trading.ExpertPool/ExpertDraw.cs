@@ -241,26 +241,73 @@ public static class ExpertDraw
         var macs = System.Buffers.ArrayPool<byte>.Shared.Rent(n * 32);
         var keys = System.Buffers.ArrayPool<ulong>.Shared.Rent(n);
         var order = System.Buffers.ArrayPool<int>.Shared.Rent(n);
-        using (var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, pseudonymKey))
+        for (var i = 0; i < n; i++)
         {
-            var prefix = Encode(DrawAlgorithm.PseudonymDomain).Concat(Encode(drawId)).ToArray();
-            var message = new byte[prefix.Length + 4 + 256];
-            prefix.CopyTo(message, 0);
-            for (var i = 0; i < n; i++)
+            var id = eligible[i].ExpertId;
+            if (System.Text.Encoding.UTF8.GetMaxByteCount(id.Length) > 256)
             {
-                var id = eligible[i].ExpertId;
-                if (System.Text.Encoding.UTF8.GetMaxByteCount(id.Length) > 256)
-                {
-                    throw new ArgumentException($"Expert id '{id[..32]}...' is too long.", nameof(eligible));
-                }
-                var len = System.Text.Encoding.UTF8.GetBytes(id, message.AsSpan(prefix.Length + 4));
-                BinaryPrimitives.WriteUInt32BigEndian(message.AsSpan(prefix.Length), (uint)len);
-                hmac.AppendData(message, 0, prefix.Length + 4 + len);
-                var mac = macs.AsSpan(i * 32, 32);
-                hmac.GetHashAndReset(mac);
-                keys[i] = BinaryPrimitives.ReadUInt64BigEndian(mac);
-                order[i] = i;
+                throw new ArgumentException($"Expert id '{id[..32]}...' is too long.", nameof(eligible));
             }
+        }
+        var prefix = Encode(DrawAlgorithm.PseudonymDomain).Concat(Encode(drawId)).ToArray();
+        // Each HMAC is a native call with a fixed cost of about a microsecond, which no buffering
+        // removes; for a large list they are spread over the cores in fixed slices (each writes only
+        // its own MACs, so the result does not depend on scheduling).
+        var slices = n >= ParallelPseudonymsFrom ? Math.Min(Environment.ProcessorCount, n / (ParallelPseudonymsFrom / 2)) : 1;
+        if (slices > 1)
+        {
+            Parallel.For(0, slices, s => MacSlice(eligible, pseudonymKey, prefix, macs, (int)((long)n * s / slices), (int)((long)n * (s + 1) / slices)));
+        }
+        else
+        {
+            MacSlice(eligible, pseudonymKey, prefix, macs, 0, n);
+        }
+        SortByMac(macs, keys, order, n);
+        var entries = new EligibleEntry[n];
+        var map = new Dictionary<string, string>(n, StringComparer.Ordinal);
+        for (var i = 0; i < n; i++)
+        {
+            var ex = eligible[order[i]];
+            var p = Convert.ToHexStringLower(macs.AsSpan(order[i] * 32, 32));
+            entries[i] = new EligibleEntry(p, ex.Strata);
+            // Throws on a repeated pseudonym, which only a repeated expert id can cause.
+            map.Add(p, ex.ExpertId);
+        }
+        System.Buffers.ArrayPool<byte>.Shared.Return(macs);
+        System.Buffers.ArrayPool<ulong>.Shared.Return(keys);
+        System.Buffers.ArrayPool<int>.Shared.Return(order);
+        return (entries, map);
+    }
+
+    /// <summary>Lists at least this long have their pseudonyms computed on several cores.</summary>
+    internal const int ParallelPseudonymsFrom = 8192;
+
+    private static void MacSlice(IReadOnlyList<EligibleExpert> eligible, byte[] pseudonymKey, byte[] prefix, byte[] macs, int from, int to)
+    {
+        using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, pseudonymKey);
+        var message = new byte[prefix.Length + 4 + 256];
+        prefix.CopyTo(message, 0);
+        for (var i = from; i < to; i++)
+        {
+            var id = eligible[i].ExpertId;
+            var len = System.Text.Encoding.UTF8.GetBytes(id, message.AsSpan(prefix.Length + 4));
+            BinaryPrimitives.WriteUInt32BigEndian(message.AsSpan(prefix.Length), (uint)len);
+            hmac.AppendData(message, 0, prefix.Length + 4 + len);
+            hmac.GetHashAndReset(macs.AsSpan(i * 32, 32));
+        }
+    }
+
+    /// <summary>
+    /// Puts <c>order[0..n)</c> in ascending order of the 32-byte MACs <c>macs[32 i ..]</c> compared as
+    /// big-endian numbers: a sort of 64-bit keys (their first 8 bytes), then runs of equal keys
+    /// settled on all 32 bytes. <paramref name="keys"/> is scratch of at least n.
+    /// </summary>
+    internal static void SortByMac(byte[] macs, ulong[] keys, int[] order, int n)
+    {
+        for (var i = 0; i < n; i++)
+        {
+            keys[i] = BinaryPrimitives.ReadUInt64BigEndian(macs.AsSpan(i * 32, 8));
+            order[i] = i;
         }
         Array.Sort(keys, order, 0, n);
         for (var i = 1; i < n; i++)
@@ -277,20 +324,6 @@ public static class ExpertDraw
             order.AsSpan(i - 1, end - i + 1).Sort((a, b) => macs.AsSpan(a * 32, 32).SequenceCompareTo(macs.AsSpan(b * 32, 32)));
             i = end - 1;
         }
-        var entries = new EligibleEntry[n];
-        var map = new Dictionary<string, string>(n, StringComparer.Ordinal);
-        for (var i = 0; i < n; i++)
-        {
-            var ex = eligible[order[i]];
-            var p = Convert.ToHexStringLower(macs.AsSpan(order[i] * 32, 32));
-            entries[i] = new EligibleEntry(p, ex.Strata);
-            // Throws on a repeated pseudonym, which only a repeated expert id can cause.
-            map.Add(p, ex.ExpertId);
-        }
-        System.Buffers.ArrayPool<byte>.Shared.Return(macs);
-        System.Buffers.ArrayPool<ulong>.Shared.Return(keys);
-        System.Buffers.ArrayPool<int>.Shared.Return(order);
-        return (entries, map);
     }
 
     private static byte[] Encode(string s)
