@@ -82,6 +82,29 @@ public static class DrawMessages
         [VerifyCodes.Replacement] = ("Replacement {seq}: {problem} (recorded {recorded}, computed {computed}).", "第{seq}次替补：{problem}（记录为{recorded}，计算得{computed}）。"),
     };
 
+    // Argument values that are codes (party roles, relationship and link kinds, titles) read as words.
+    private static readonly Dictionary<string, (string En, string Zh)> Values = new(StringComparer.Ordinal)
+    {
+        ["owner"] = ("owner", "招标人"),
+        ["agent"] = ("tendering agent", "招标代理机构"),
+        ["bidder"] = ("bidder", "投标人"),
+        ["financialInterest"] = ("financial interest", "经济利益"),
+        ["relative"] = ("family", "近亲属"),
+        ["consultant"] = ("consultancy", "顾问"),
+        ["other"] = ("other", "其他"),
+        ["shareholder"] = ("shareholder", "股东"),
+        ["legalRepresentative"] = ("legal representative", "法定代表人"),
+        ["officer"] = ("director or officer", "董事、监事或高级管理人员"),
+        ["sharedContact"] = ("shared contact details", "共用联系方式"),
+        ["none"] = ("none", "无职称"),
+        ["junior"] = ("junior", "初级"),
+        ["intermediate"] = ("intermediate", "中级"),
+        ["senior"] = ("deputy senior", "副高级"),
+        ["fullSenior"] = ("full senior", "正高级"),
+    };
+
+    private static readonly HashSet<string> CodedArguments = new(StringComparer.Ordinal) { "role", "kind", "title", "minTitle" };
+
     /// <summary>The codes that have texts.</summary>
     public static IEnumerable<string> KnownCodes => Templates.Keys;
 
@@ -94,7 +117,8 @@ public static class DrawMessages
         {
             return reason.Code + (reason.Args.Count == 0 ? "" : " " + string.Join(", ", reason.Args.Select(a => $"{a.Key}={a.Value}")));
         }
-        var template = culture.StartsWith("zh", StringComparison.OrdinalIgnoreCase) ? t.Zh : t.En;
+        var zh = culture.StartsWith("zh", StringComparison.OrdinalIgnoreCase);
+        var template = zh ? t.Zh : t.En;
         var sb = new StringBuilder(template.Length + 32);
         var i = 0;
         while (i < template.Length)
@@ -108,7 +132,12 @@ public static class DrawMessages
             var close = template.IndexOf('}', open);
             sb.Append(template, i, open - i);
             var name = template[(open + 1)..close];
-            sb.Append(reason.Args.TryGetValue(name, out var v) ? v : "");
+            var value = reason.Args.TryGetValue(name, out var v) ? v : "";
+            if (CodedArguments.Contains(name) && Values.TryGetValue(value, out var word))
+            {
+                value = zh ? word.Zh : word.En;
+            }
+            sb.Append(value);
             i = close + 1;
         }
         return sb.ToString();

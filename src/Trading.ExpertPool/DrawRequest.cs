@@ -83,6 +83,14 @@ public sealed record DrawRequest
     public required string OwnerId { get; init; }
     /// <summary>Party ids of every bidder of the lot (confidential).</summary>
     public required IReadOnlyList<string> BidderIds { get; init; }
+    /// <summary>
+    /// The tendering agent's party id (招标代理机构), when the owner engaged one. The agent acts for
+    /// the owner, so avoidance treats it as the owner does: its staff, former staff within the
+    /// window, declared relationships and registry links exclude an expert (role "agent"). Not part
+    /// of the request hash (the v1 format has no field for it); the agent is named in the public
+    /// tender notice, and each exclusion keeps the party and role for auditors.
+    /// </summary>
+    public string? AgentId { get; init; }
     /// <summary>Day of the evaluation.</summary>
     public required DateOnly EvaluationDate { get; init; }
     /// <summary>Place of the evaluation (room or site code).</summary>

@@ -35,7 +35,11 @@ public static class Eligibility
         {
             parties[b] = "bidder";
         }
-        // The owner role wins if a party is somehow both.
+        // The owner side wins if a party is somehow both: the owner, then its agent.
+        if (!string.IsNullOrEmpty(request.AgentId))
+        {
+            parties[request.AgentId] = "agent";
+        }
         parties[request.OwnerId] = "owner";
         var formerCutoff = day.AddYears(-rules.FormerEmployerWindowYears);
 

@@ -6,6 +6,7 @@ public class EligibilityTests
 {
     private const string Owner = "owner-city-works";
     private const string Bidder = "bidder-b";
+    private const string Agent = "agency-zhongxin";
 
     /// <summary>One planted expert per kind of exclusion, each otherwise eligible in the tech stratum.</summary>
     private static readonly string[] PlantKinds = Plants().Select(row => row.Data.Item1).ToArray();
@@ -25,6 +26,11 @@ public class EligibilityTests
         { "registry-legal-rep", ReasonCodes.RegistryLink },
         { "registry-officer", ReasonCodes.RegistryLink },
         { "registry-shared-contact", ReasonCodes.RegistryLink },
+        { "employer-agent", ReasonCodes.CurrentEmployer },
+        { "history-open-ended-agent", ReasonCodes.CurrentEmployer },
+        { "former-employer-agent", ReasonCodes.FormerEmployer },
+        { "declared-agent", ReasonCodes.DeclaredRelationship },
+        { "registry-agent", ReasonCodes.RegistryLink },
         { "owner-recent", ReasonCodes.OwnerTooRecent },
         { "suspended", ReasonCodes.StatusSuspended },
         { "retired", ReasonCodes.StatusRetired },
@@ -55,6 +61,11 @@ public class EligibilityTests
             "registry-legal-rep" => e with { RegistryLinks = [new RegistryLink(Owner, RegistryLinkKind.LegalRepresentative)] },
             "registry-officer" => e with { RegistryLinks = [new RegistryLink("bidder-a", RegistryLinkKind.Officer)] },
             "registry-shared-contact" => e with { RegistryLinks = [new RegistryLink("bidder-c", RegistryLinkKind.SharedContact)] },
+            "employer-agent" => e with { EmployerId = Agent },
+            "history-open-ended-agent" => e with { EmploymentHistory = [new Employment(Agent, new DateOnly(2021, 1, 1), null)] },
+            "former-employer-agent" => e with { EmploymentHistory = [new Employment(Agent, new DateOnly(2015, 1, 1), day.AddYears(-3))] },
+            "declared-agent" => e with { Relationships = [new DeclaredRelationship(Agent, RelationshipKind.Relative)] },
+            "registry-agent" => e with { RegistryLinks = [new RegistryLink(Agent, RegistryLinkKind.LegalRepresentative)] },
             "owner-recent" => e with { LastDrawnForOwner = new Dictionary<string, DateOnly> { [Owner] = day.AddDays(-29) } },
             "suspended" => e with { Status = ExpertStatus.Suspended },
             "retired" => e with { Status = ExpertStatus.Retired },
@@ -70,6 +81,7 @@ public class EligibilityTests
 
     private static DrawRequest RequestWithRegionRule() => Fixtures.Request() with
     {
+        AgentId = Agent,
         // The tech stratum takes only experts from outside Hangzhou, so the "region" plant fails it.
         Strata =
         [
@@ -145,6 +157,48 @@ public class EligibilityTests
         var employer = screening.Excluded[0].Reasons[2];
         Assert.Equal("bidder", employer.Args["role"]);
         Assert.Contains(Bidder, DrawMessages.Format(employer, "zh-CN"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_tendering_agent_is_avoided_like_the_owner_and_named_in_both_languages()
+    {
+        var e = Fixtures.Clean("A", "construction/roads") with { EmployerId = Agent };
+        Assert.Single(Eligibility.Screen(Fixtures.Request(), [e]).Eligible); // no agent engaged: the firm is nobody's
+
+        var screening = Eligibility.Screen(Fixtures.Request() with { AgentId = Agent }, [e]);
+        var reason = Assert.Single(Assert.Single(screening.Excluded).Reasons);
+        Assert.Equal((ReasonCodes.CurrentEmployer, "agent", Agent), (reason.Code, reason.Args["role"], reason.Args["party"]));
+        Assert.Equal($"受雇于本标段的招标代理机构{Agent}。", DrawMessages.Format(reason, "zh-CN"));
+        Assert.Equal($"Employed by {Agent}, the tendering agent of this lot.", DrawMessages.Format(reason, "en"));
+
+        // A party named both owner and agent is the owner.
+        var both = Eligibility.Screen(Fixtures.Request() with { AgentId = Owner }, [e with { EmployerId = Owner }]);
+        Assert.Equal("owner", Assert.Single(Assert.Single(both.Excluded).Reasons).Args["role"]);
+
+        // The agent is not part of the v1 request hash, so the record format is unchanged.
+        var plain = ExpertDraw.Prepare(Fixtures.Request(), Fixtures.Pool(200), Fixtures.Key, Fixtures.T0).Record;
+        var withAgent = ExpertDraw.Prepare(Fixtures.Request() with { AgentId = Agent }, Fixtures.Pool(200), Fixtures.Key, Fixtures.T0).Record;
+        Assert.Equal(plain.RequestHash, withAgent.RequestHash);
+        Assert.Equal(DrawRecordJson.Serialize(plain), DrawRecordJson.Serialize(withAgent));
+    }
+
+    [Fact]
+    public void Relationship_kinds_and_titles_read_as_words()
+    {
+        var e = Fixtures.Clean("K", "construction/roads") with
+        {
+            Title = ExpertTitle.Intermediate,
+            Relationships = [new DeclaredRelationship(Bidder, RelationshipKind.FinancialInterest)],
+            RegistryLinks = [new RegistryLink(Owner, RegistryLinkKind.SharedContact)],
+        };
+        var reasons = Assert.Single(Eligibility.Screen(Fixtures.Request(), [e]).Excluded).Reasons;
+        var zh = string.Join(" ", reasons.Select(r => DrawMessages.Format(r, "zh-CN")));
+        var en = string.Join(" ", reasons.Select(r => DrawMessages.Format(r, "en")));
+        Assert.Contains("职称中级低于要求的副高级", zh, StringComparison.Ordinal);
+        Assert.Contains("申报了与本标段投标人bidder-b的经济利益关系", zh, StringComparison.Ordinal);
+        Assert.Contains("招标人owner-city-works存在共用联系方式关联", zh, StringComparison.Ordinal);
+        Assert.Contains("Declared a financial interest relationship with bidder-b, the bidder of this lot.", en, StringComparison.Ordinal);
+        Assert.Contains("Registry shows a shared contact details link with owner-city-works, the owner of this lot.", en, StringComparison.Ordinal);
     }
 
     [Fact]

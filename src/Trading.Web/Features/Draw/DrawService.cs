@@ -205,6 +205,7 @@ public sealed class DrawService(
             TenderId = t.Code,
             LotId = lot.Number.ToString(CultureInfo.InvariantCulture),
             OwnerId = t.OwnerOrganisationId.ToString(),
+            AgentId = t.AgentOrganisationId?.ToString(),
             BidderIds = (await bidders.BidderOrganisationsAsync(t.Id, lot.Id, ct)).Select(b => b.ToString()).ToList(),
             EvaluationDate = day,
             EvaluationPlace = input.EvaluationRoom.Trim(),
