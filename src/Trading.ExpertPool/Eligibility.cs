@@ -22,6 +22,9 @@ public static class Eligibility
     [ThreadStatic]
     private static HashSet<string>? t_seen;
 
+    /// <summary>Whole years from <paramref name="from"/> to <paramref name="on"/>, as screening counts ages and years of practice.</summary>
+    public static int WholeYears(DateOnly from, DateOnly on) => Expert.WholeYears(from, on);
+
     /// <summary>Screens <paramref name="pool"/>. The request is validated first.</summary>
     public static EligibilityResult Screen(DrawRequest request, IEnumerable<Expert> pool)
     {

@@ -23,6 +23,7 @@ public static class ExpertDrawModule
         services.AddScoped<EvaluationSessions>();
         services.AddScoped<ExpertIdNumbers>();
         services.AddScoped<ExpertPoolService>();
+        services.AddScoped<ExpertStandings>();
         services.AddScoped<DrawService>();
         services.AddScoped<ILotBidders, LotBidders>();
         services.AddScoped<BeaconSources>();
