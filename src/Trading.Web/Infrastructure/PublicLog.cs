@@ -194,18 +194,6 @@ public sealed class PseudonymKey(byte[] key)
     /// <summary><c>kind:</c> + 32 hex digits of HMAC-SHA256(key, "trading/pseudonym/v1" 0x00 kind 0x00 NFC(value)).</summary>
     public string Pseudonym(string kind, string value) => _pseudonymizer.Pseudonym(kind, value);
 
-    public static PseudonymKey LoadOrCreate(string? configured, string dataDirectory)
-    {
-        if (!string.IsNullOrEmpty(configured))
-            return new PseudonymKey(Convert.FromBase64String(configured));
-        var path = Path.Combine(dataDirectory, "keys", "pseudonym.key");
-        if (File.Exists(path))
-            return new PseudonymKey(Convert.FromBase64String(File.ReadAllText(path).Trim()));
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var k = RandomNumberGenerator.GetBytes(32);
-        File.WriteAllText(path, Convert.ToBase64String(k));
-        if (!OperatingSystem.IsWindows())
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        return new PseudonymKey(k);
-    }
+    public static PseudonymKey LoadOrCreate(string? configured, string dataDirectory) =>
+        new(DeploymentKey.LoadOrCreate(configured, dataDirectory, "pseudonym.key"));
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Trading.Data;
 using Trading.Domain;
@@ -44,18 +43,8 @@ public sealed class DrawPseudonymKey(byte[] key)
 {
     public byte[] Bytes => (byte[])key.Clone();
 
-    public static DrawPseudonymKey LoadOrCreate(string? configured, string dataDirectory)
-    {
-        if (!string.IsNullOrEmpty(configured))
-            return new DrawPseudonymKey(Convert.FromBase64String(configured));
-        var path = Path.Combine(dataDirectory, "keys", "draw-pseudonym.key");
-        if (File.Exists(path))
-            return new DrawPseudonymKey(Convert.FromBase64String(File.ReadAllText(path).Trim()));
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var k = RandomNumberGenerator.GetBytes(32);
-        Trading.Crypto.SecretFile.WriteAllText(path, Convert.ToBase64String(k));
-        return new DrawPseudonymKey(k);
-    }
+    public static DrawPseudonymKey LoadOrCreate(string? configured, string dataDirectory) =>
+        new(Infrastructure.DeploymentKey.LoadOrCreate(configured, dataDirectory, "draw-pseudonym.key"));
 }
 
 /// <summary>
