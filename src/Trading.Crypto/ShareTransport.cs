@@ -24,6 +24,9 @@ public static class ShareTransport
         return [0x04, .. q.X!, .. q.Y!];
     }
 
+    /// <summary>Refuses a transport point that is not a valid uncompressed P-256 point (what a holder registers to keep its share off the server).</summary>
+    public static void CheckPoint(byte[] point) => P256.Decode(point, "transport key");
+
     /// <summary>Encrypts a dealt share to the recipient's published transport point.</summary>
     public static EncryptedShare Encrypt(CeremonyParameters parameters, DealtShare share, byte[] recipientTransportPoint)
     {

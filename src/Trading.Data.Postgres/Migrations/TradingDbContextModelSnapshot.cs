@@ -606,6 +606,9 @@ namespace Trading.Data.Postgres.Migrations
                     b.Property<Guid>("FirmId")
                         .HasColumnType("uuid");
 
+                    b.Property<DateTime?>("LastActivityAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<Guid>("LotId")
                         .HasColumnType("uuid");
 

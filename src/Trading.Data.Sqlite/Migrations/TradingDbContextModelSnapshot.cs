@@ -594,6 +594,9 @@ namespace Trading.Data.Sqlite.Migrations
                     b.Property<Guid>("FirmId")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("LastActivityAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("LotId")
                         .HasColumnType("TEXT");
 

@@ -45,8 +45,13 @@ public class KeyHolder
     /// <summary>The officer who set the passphrase; null until the holder has joined.</summary>
     public Guid? OfficerUserId { get; set; }
     public byte[]? TransportPoint { get; set; }
-    /// <summary>The transport key sealed under the officer's passphrase (Argon2id + AES-GCM), JSON.</summary>
+    /// <summary>The transport key sealed under the officer's passphrase (Argon2id + AES-GCM), JSON; null for a holder that keeps its share off the server.</summary>
     public string? SealedTransportKeyJson { get; set; }
+    /// <summary>
+    /// The holder made its transport key with the CLI and gave only the public point: the server can never rebuild
+    /// its share, so it gives partials by uploading them (not mapped: follows from the two columns above).
+    /// </summary>
+    public bool KeepsShareOffServer => TransportPoint is not null && SealedTransportKeyJson is null;
     public DateTime? JoinedAt { get; set; }
     public DateTime? LastHealthCheckAt { get; set; }
     public int FailedPassphraseAttempts { get; set; }
@@ -111,6 +116,8 @@ public class BidUpload
     public long Received { get; set; }
     public string TempPath { get; set; } = "";
     public DateTime CreatedAt { get; set; }
+    /// <summary>When a chunk last arrived (or completion was tried): the sweep removes only uploads idle for longer than its age.</summary>
+    public DateTime? LastActivityAt { get; set; }
     public DateTime? CompletedAt { get; set; }
     public Guid? BidId { get; set; }
 }
@@ -158,4 +165,16 @@ public static class BiddingRules
     public const string NotEnoughBids = "Rule.Bid.NotEnoughBids";
     public const string ObjectionEmpty = "Rule.Bid.ObjectionEmpty";
     public const string TenderFailed = "Rule.Bid.TenderFailed";
+    public const string TransportKeyInvalid = "Rule.Bid.TransportKeyInvalid";
+    public const string HolderOffServer = "Rule.Bid.HolderOffServer";
+    public const string HolderOnServer = "Rule.Bid.HolderOnServer";
+    public const string PartialsMalformed = "Rule.Bid.PartialsMalformed";
+    public const string PartialsTooLarge = "Rule.Bid.PartialsTooLarge";
+    public const string PartialsOtherHolder = "Rule.Bid.PartialsOtherHolder";
+    public const string PartialsWrongBids = "Rule.Bid.PartialsWrongBids";
+    public const string PartialsProofInvalid = "Rule.Bid.PartialsProofInvalid";
+    public const string UnlockOnlySupervisor = "Rule.Bid.UnlockOnlySupervisor";
+    public const string UnlockOwnHolder = "Rule.Bid.UnlockOwnHolder";
+    public const string UnlockReasonRequired = "Rule.Bid.UnlockReasonRequired";
+    public const string HolderNotLocked = "Rule.Bid.HolderNotLocked";
 }

@@ -53,4 +53,36 @@ public abstract class TradingPageModel : PageModel
     }
 
     protected void Flash(string key, params object[] args) => TempData["Message"] = T[key, args];
+
+    /// <summary>
+    /// A form post: done, it flashes <paramref name="doneKey"/> and redirects to the page (<paramref name="routeValues"/>);
+    /// refused, it shows the page again with the reason, reloaded from what is stored, not from what the refused
+    /// attempt had changed in memory.
+    /// </summary>
+    protected async Task<IActionResult> PostAsync(Func<Task> action, string doneKey, object? routeValues, Func<Task> reload)
+    {
+        var result = await RunAsync(async () =>
+        {
+            await action();
+            Flash(doneKey);
+            return RedirectToPage(routeValues);
+        });
+        if (result is not PageResult) return result;
+        HttpContext.RequestServices.GetRequiredService<Trading.Data.TradingDbContext>().ChangeTracker.Clear();
+        // Reloading can itself be refused (the reader may not see this page at all): answered the same way.
+        return await RunAsync(async () => { await reload(); return Page(); });
+    }
+
+    /// <summary>For handlers a page's script calls: the result as JSON, or the refusal as the rule and its explanation, as the API gives them.</summary>
+    protected async Task<IActionResult> JsonAsync(Func<Task<object>> action)
+    {
+        try
+        {
+            return new JsonResult(await action());
+        }
+        catch (Exception e) when (Api.RuleErrorFilter.Describe(e, T) is { } refusal)
+        {
+            return new JsonResult(new { rule = refusal.Rule, title = refusal.Title }) { StatusCode = refusal.Status };
+        }
+    }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Trading.Domain;
 using Trading.Domain.Bidding;
@@ -32,17 +31,8 @@ public sealed class BidModel(BidService bids) : TradingPageModel
     public Task<IActionResult> OnPostCompleteAsync(Guid upload, [FromBody] CompleteUploadRequest r, CancellationToken ct) =>
         JsonAsync(async () => BidDto.From(await bids.CompleteAsync(RequireActor(), upload, r.SignedManifest.GetRawText(), Request.Headers.UserAgent.ToString(), ct)));
 
-    public async Task<IActionResult> OnPostWithdrawAsync(Guid bid, CancellationToken ct)
-    {
-        var result = await RunAsync(async () =>
-        {
-            await bids.WithdrawAsync(RequireActor(), bid, ct);
-            Flash("Bid.Withdrawn");
-            return RedirectToPage(new { id = Id });
-        });
-        if (result is Microsoft.AspNetCore.Mvc.RazorPages.PageResult) await LoadAsync(ct);
-        return result;
-    }
+    public Task<IActionResult> OnPostWithdrawAsync(Guid bid, CancellationToken ct) =>
+        PostAsync(() => bids.WithdrawAsync(RequireActor(), bid, ct), "Bid.Withdrawn", new { id = Id }, () => LoadAsync(ct));
 
     private async Task LoadAsync(CancellationToken ct)
     {
@@ -54,34 +44,5 @@ public sealed class BidModel(BidService bids) : TradingPageModel
         if (t.Step != LifecycleStep.NoticePublished || now >= t.BidDeadline) CannotBid = T.Explain(new RuleViolation(RuleCodes.DeadlinePassed, t.BidDeadline));
         else if (firm.CanTrade(now) is { } refusal) CannotBid = T.Explain(refusal);
         else if (c is not { Status: CeremonyStatus.Complete }) CannotBid = T.Explain(new RuleViolation(BiddingRules.CeremonyNotComplete));
-    }
-
-    /// <summary>The page's script talks JSON: refusals come back as the rule and its explanation in the user's language.</summary>
-    private async Task<IActionResult> JsonAsync(Func<Task<object>> action)
-    {
-        try
-        {
-            return new JsonResult(await action());
-        }
-        catch (RuleViolationException e)
-        {
-            return new JsonResult(new { rule = e.Violation.Code, title = T.Explain(e.Violation) }) { StatusCode = StatusCodes.Status422UnprocessableEntity };
-        }
-        catch (NotFoundException)
-        {
-            return new JsonResult(new { rule = "NotFound", title = T["NotFound"] }) { StatusCode = StatusCodes.Status404NotFound };
-        }
-        catch (ForbiddenException e)
-        {
-            return new JsonResult(new { rule = e.RuleCode, title = T[e.RuleCode] }) { StatusCode = StatusCodes.Status403Forbidden };
-        }
-        catch (Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException)
-        {
-            return new JsonResult(new { rule = "Rule.Concurrency", title = T["Rule.Concurrency"] }) { StatusCode = StatusCodes.Status409Conflict };
-        }
-        catch (JsonException)
-        {
-            return new JsonResult(new { rule = "Rule.BadRequest", title = T["Rule.BadRequest"] }) { StatusCode = StatusCodes.Status400BadRequest };
-        }
     }
 }

@@ -40,7 +40,7 @@ public sealed class BidService(TradingDbContext db, PublicLog log, IFileStore fi
         var t = await db.Tenders.Include(x => x.Lots).FirstOrDefaultAsync(x => x.Id == tenderId, ct) ?? throw new NotFoundException();
         if (t.Step < LifecycleStep.NoticePublished) throw new NotFoundException();
         var firm = await db.Organisations.FirstAsync(o => o.Id == actor.OrganisationId, ct);
-        return (t, firm, await ceremonies.GetOrCreateAsync(t, ct));
+        return (t, firm, await ceremonies.FindAsync(t.Id, ct));
     }
 
     private async Task<(Tender, Lot, Organisation, KeyCeremony)> CheckMayBidAsync(Actor actor, Guid tenderId, Guid lotId, CancellationToken ct)
@@ -112,8 +112,9 @@ public sealed class BidService(TradingDbContext db, PublicLog log, IFileStore fi
             f.Flush(flushToDisk: true);
         }
         // Only bytes safely on disk count as received; the conditional update makes a racing duplicate lose.
+        var now = clock.GetUtcNow().UtcDateTime;
         var updated = await db.Set<BidUpload>().Where(x => x.Id == u.Id && x.Received == offset)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Received, offset + written), ct);
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Received, offset + written).SetProperty(x => x.LastActivityAt, now), ct);
         if (updated == 0) throw new RuleViolationException(new RuleViolation(BiddingRules.UploadOffset, offset, u.Received));
         u.Received = offset + written;
         return u;
@@ -125,6 +126,8 @@ public sealed class BidService(TradingDbContext db, PublicLog log, IFileStore fi
         var u = await GetUploadAsync(actor, uploadId, ct);
         if (u.CompletedAt is not null) throw new RuleViolationException(new RuleViolation(BiddingRules.UploadUnknown));
         if (u.Received != u.ExpectedLength) throw new RuleViolationException(new RuleViolation(BiddingRules.UploadIncomplete, u.Received, u.ExpectedLength));
+        // Marks the upload active before its file is read, so the sweep never takes it away mid-check.
+        await TouchAsync(u.Id, ct);
         var (t, lot, firm, c) = await CheckMayBidAsync(actor, u.TenderId, u.LotId, ct);
         var key = CryptoJson.Deserialize<JointKey>(c.JointKeyJson!);
         var context = ContextOf(t, lot, firm);
@@ -243,5 +246,47 @@ public sealed class BidService(TradingDbContext db, PublicLog log, IFileStore fi
             count = bids.Count, bids = bids.Select(b => new { bid = b.Id, envelopeSha256 = b.EnvelopeSha256, logIndex = b.LogIndex }).ToArray(),
             failed = t.Failed, minimum = rules.MinBidsToOpen,
         }, ct);
+    }
+
+    private Task TouchAsync(Guid uploadId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        return db.Set<BidUpload>().Where(x => x.Id == uploadId && x.CompletedAt == null).ExecuteUpdateAsync(s => s.SetProperty(x => x.LastActivityAt, now), ct);
+    }
+
+    /// <summary>
+    /// Removes uploads abandoned for longer than <paramref name="maxIdle"/>: never completed and no chunk since.
+    /// An accepted upload (completed, its file now the stored envelope) and one still receiving chunks are kept.
+    /// Stray temp files with no upload row (a crash between creating the file and saving the row) go too, once as old.
+    /// </summary>
+    public async Task<int> SweepAbandonedUploadsAsync(TimeSpan maxIdle, CancellationToken ct)
+    {
+        var cutoff = clock.GetUtcNow().UtcDateTime - maxIdle;
+        var stale = await db.Set<BidUpload>().AsNoTracking()
+            .Where(u => u.CompletedAt == null && (u.LastActivityAt ?? u.CreatedAt) < cutoff).Select(u => new { u.Id, u.TempPath }).ToListAsync(ct);
+        var removed = 0;
+        foreach (var u in stale)
+        {
+            // The same condition again in the delete: a chunk or a completion that arrived meanwhile keeps the upload.
+            if (await db.Set<BidUpload>().Where(x => x.Id == u.Id && x.CompletedAt == null && (x.LastActivityAt ?? x.CreatedAt) < cutoff).ExecuteDeleteAsync(ct) == 0) continue;
+            TryDelete(u.TempPath);
+            removed++;
+        }
+        var known = (await db.Set<BidUpload>().Where(x => x.CompletedAt == null).Select(x => x.TempPath).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        foreach (var path in Directory.EnumerateFiles(UploadDirectory, "*.part"))
+        {
+            if (!known.Contains(path) && File.GetLastWriteTimeUtc(path) < cutoff && !await db.Set<BidUpload>().AnyAsync(x => x.TempPath == path, ct))
+            {
+                TryDelete(path);
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    private static void TryDelete(string path)
+    {
+        // Best effort: a file that cannot go now is tried again at the next sweep (its row is gone, its age remains).
+        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }

@@ -11,11 +11,15 @@ namespace Trading.Web.Features.Submission;
 /// The key holders' page for one tender: join the ceremony by setting the passphrase, check it before the
 /// deadline, and give the partial decryptions after it. Everyone signed in who works on the tender sees the status.
 /// </summary>
-public sealed class CeremonyModel(OpeningService openings, CeremonyService ceremonies, Trading.Data.TradingDbContext db) : TradingPageModel
+public sealed class CeremonyModel(OpeningService openings, CeremonyService ceremonies, TimeProvider clock, Microsoft.Extensions.Options.IOptions<SubmissionOptions> options)
+    : TradingPageModel
 {
     [FromRoute] public Guid Id { get; set; }
     [BindProperty] public string Passphrase { get; set; } = "";
     [BindProperty] public string Confirm { get; set; } = "";
+    [BindProperty] public string TransportKey { get; set; } = "";
+    [BindProperty] public int Holder { get; set; }
+    [BindProperty] public string Reason { get; set; } = "";
 
     public Tender Tender { get; private set; } = null!;
     public KeyCeremony Ceremony { get; private set; } = null!;
@@ -23,42 +27,43 @@ public sealed class CeremonyModel(OpeningService openings, CeremonyService cerem
     public KeyHolder? MyHolder { get; private set; }
     public string? MyHolderRefusal { get; private set; }
     public DateTime Now { get; private set; }
+    public int MaxFailures => options.Value.MaxPassphraseFailures;
 
     public Task<IActionResult> OnGetAsync(CancellationToken ct) => RunAsync(async () => { await LoadAsync(ct); return Page(); });
 
     public Task<IActionResult> OnPostJoinAsync(CancellationToken ct) => Act(() => ceremonies.JoinAsync(RequireActor(), User, Id, Passphrase, Confirm, ct), "Bid.Ceremony.JoinDone", ct);
 
+    public Task<IActionResult> OnPostJoinOffServerAsync(CancellationToken ct) =>
+        Act(() => ceremonies.JoinOffServerAsync(RequireActor(), User, Id, TransportKey, ct), "Bid.Ceremony.JoinDone", ct);
+
     public Task<IActionResult> OnPostCheckAsync(CancellationToken ct) => Act(() => ceremonies.HealthCheckAsync(RequireActor(), User, Id, Passphrase, ct), "Bid.Ceremony.CheckOk", ct);
 
     public Task<IActionResult> OnPostOpenAsync(CancellationToken ct) => Act(() => openings.GivePartialsAsync(RequireActor(), User, Id, Passphrase, ct), "Bid.Ceremony.PartialsGiven", ct);
 
-    private async Task<IActionResult> Act(Func<Task> action, string done, CancellationToken ct)
+    public Task<IActionResult> OnPostUnlockAsync(CancellationToken ct) =>
+        Act(() => ceremonies.SupervisedUnlockAsync(RequireActor(), Id, Holder, Reason, ct), "Bid.Ceremony.Unlocked", ct);
+
+    /// <summary>The off-server holder's encrypted shares and the public records, for <c>trading keyholder receive</c>.</summary>
+    public Task<IActionResult> OnGetSharePackageAsync(CancellationToken ct) => RunAsync(async () =>
     {
-        var result = await RunAsync(async () =>
-        {
-            await action();
-            TempData["Message"] = T[done];
-            return RedirectToPage(new { id = Id });
-        });
-        if (result is Microsoft.AspNetCore.Mvc.RazorPages.PageResult)
-        {
-            // Show what is stored, not what the refused attempt had changed in memory.
-            db.ChangeTracker.Clear();
-            await LoadAsync(ct);
-        }
-        return result;
-    }
+        // Loaded first so a refusal shows the page with its reason.
+        await LoadAsync(ct);
+        var package = await ceremonies.SharePackageAsync(RequireActor(), User, Id, ct);
+        return File(System.Text.Encoding.UTF8.GetBytes(CryptoJson.Serialize(package)), "application/json", $"share-package-holder{package.HolderIndex}.json");
+    });
+
+    private Task<IActionResult> Act(Func<Task> action, string done, CancellationToken ct) => PostAsync(action, done, new { id = Id }, () => LoadAsync(ct));
 
     private async Task LoadAsync(CancellationToken ct)
     {
-        Passphrase = Confirm = "";
+        Passphrase = Confirm = Reason = "";
         var actor = RequireActor();
         var (t, c) = await openings.LoadAsync(Id, ct);
         if (!actor.IsOversight && !Tenders.TenderService.IsOwnerSide(actor, t)) throw new ForbiddenException(RuleCodes.NotOwner);
         Tender = t;
         Ceremony = c;
         Key = c.JointKeyJson is null ? null : CryptoJson.Deserialize<JointKey>(c.JointKeyJson);
-        Now = HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+        Now = clock.GetUtcNow().UtcDateTime;
         try { MyHolder = ceremonies.HolderFor(actor, User, c); }
         catch (RuleViolationException e) { MyHolderRefusal = T.Explain(e.Violation); }
     }

@@ -25,6 +25,9 @@ public sealed class SubmissionOptions
     public int Argon2Iterations { get; set; } = 3;
     /// <summary>Key holders must have signed in with two-factor.</summary>
     public bool RequireTwoFactorForHolders { get; set; } = true;
+    /// <summary>An upload with no chunk for this long is abandoned: the sweep removes its row and temp file.</summary>
+    public TimeSpan AbandonedUploadAge { get; set; } = TimeSpan.FromDays(2);
+    public TimeSpan UploadSweepPeriod { get; set; } = TimeSpan.FromHours(1);
 }
 
 /// <summary>
@@ -42,14 +45,23 @@ public sealed class CeremonyService(TradingDbContext db, PublicLog log, Notifier
     public static readonly (HolderRole Role, string UserRole)[] HolderRoles =
         [(HolderRole.SupervisionOffice, Roles.Supervisor), (HolderRole.TradingCentre, Roles.CentreStaff), (HolderRole.Owner, Roles.Owner)];
 
-    /// <summary>The tender's ceremony, created the first time anyone looks once the notice is published.</summary>
-    public async Task<KeyCeremony?> GetOrCreateAsync(Tender t, CancellationToken ct)
+    /// <summary>The tender's ceremony, or null before the notice is published (it is started by publication).</summary>
+    public Task<KeyCeremony?> FindAsync(Guid tenderId, CancellationToken ct) =>
+        db.Set<KeyCeremony>().Include(x => x.Holders).FirstOrDefaultAsync(x => x.TenderId == tenderId, ct);
+
+    /// <summary>The tender's ceremony; refused with the rule when there is none (notice not yet published).</summary>
+    public async Task<KeyCeremony> GetAsync(Guid tenderId, CancellationToken ct) =>
+        await FindAsync(tenderId, ct) ?? throw new RuleViolationException(new RuleViolation(BiddingRules.NotPublished));
+
+    /// <summary>
+    /// Starts the ceremony as part of publishing the notice, inside the publication's transaction: the notice and
+    /// its ceremony (with its log entry) are stored together or not at all.
+    /// </summary>
+    public async Task<KeyCeremony> StartAsync(Tender t, CancellationToken ct)
     {
-        var c = await db.Set<KeyCeremony>().Include(x => x.Holders).FirstOrDefaultAsync(x => x.TenderId == t.Id, ct);
-        if (c is not null || t.Step < LifecycleStep.NoticePublished) return c;
         var supervision = await db.Organisations.Where(o => o.Kind == OrganisationKind.SupervisionOffice).Select(o => o.Id).FirstAsync(ct);
         var centre = await db.Organisations.Where(o => o.Kind == OrganisationKind.TradingCentre).Select(o => o.Id).FirstAsync(ct);
-        c = new KeyCeremony { TenderId = t.Id, CeremonyId = $"{t.Code}/{t.Id:N}", Status = CeremonyStatus.AwaitingHolders, CreatedAt = clock.GetUtcNow().UtcDateTime };
+        var c = new KeyCeremony { TenderId = t.Id, CeremonyId = $"{t.Code}/{t.Id:N}", Status = CeremonyStatus.AwaitingHolders, CreatedAt = clock.GetUtcNow().UtcDateTime };
         c.Holders =
         [
             new KeyHolder { KeyCeremonyId = c.Id, HolderIndex = 1, Role = HolderRole.SupervisionOffice, OrganisationId = supervision },
@@ -57,16 +69,7 @@ public sealed class CeremonyService(TradingDbContext db, PublicLog log, Notifier
             new KeyHolder { KeyCeremonyId = c.Id, HolderIndex = 3, Role = HolderRole.Owner, OrganisationId = t.OwnerOrganisationId },
         ];
         db.Add(c);
-        try
-        {
-            await log.RecordAsync("ceremony.started", t.Id, new { ceremony = c.CeremonyId, holders = 3, threshold = c.Threshold }, ct);
-        }
-        catch (DbUpdateException)
-        {
-            // Two first visits at once: the unique index lets one create it; read that one.
-            db.ChangeTracker.Clear();
-            return await db.Set<KeyCeremony>().Include(x => x.Holders).FirstAsync(x => x.TenderId == t.Id, ct);
-        }
+        await log.AppendAsync("ceremony.started", t.Id, new { ceremony = c.CeremonyId, holders = 3, threshold = c.Threshold }, ct);
         return c;
     }
 
@@ -81,22 +84,52 @@ public sealed class CeremonyService(TradingDbContext db, PublicLog log, Notifier
         return holder;
     }
 
-    public async Task<KeyCeremony> JoinAsync(Actor actor, ClaimsPrincipal user, Guid tenderId, string passphrase, string confirm, CancellationToken ct)
-    {
-        var t = await db.Tenders.FirstOrDefaultAsync(x => x.Id == tenderId, ct) ?? throw new NotFoundException();
-        var c = await GetOrCreateAsync(t, ct) ?? throw new RuleViolationException(new RuleViolation(BiddingRules.NotPublished));
-        var holder = HolderFor(actor, user, c);
-        if (holder.OfficerUserId is not null) throw new RuleViolationException(new RuleViolation(BiddingRules.HolderAlreadyJoined));
-        if (passphrase.Length < O.MinPassphraseLength) throw new RuleViolationException(new RuleViolation(BiddingRules.PassphraseTooShort, O.MinPassphraseLength));
-        if (!string.Equals(passphrase, confirm, StringComparison.Ordinal)) throw new RuleViolationException(new RuleViolation(BiddingRules.PassphraseMismatch));
-
-        var now = clock.GetUtcNow().UtcDateTime;
-        using (var transport = ShareTransport.CreateTransportKey())
+    /// <summary>Joins with a passphrase: the server makes the holder's transport key and keeps it only sealed under it.</summary>
+    public Task<KeyCeremony> JoinAsync(Actor actor, ClaimsPrincipal user, Guid tenderId, string passphrase, string confirm, CancellationToken ct) =>
+        JoinCoreAsync(actor, user, tenderId, (holder, _) =>
         {
+            if (passphrase.Length < O.MinPassphraseLength) throw new RuleViolationException(new RuleViolation(BiddingRules.PassphraseTooShort, O.MinPassphraseLength));
+            if (!string.Equals(passphrase, confirm, StringComparison.Ordinal)) throw new RuleViolationException(new RuleViolation(BiddingRules.PassphraseMismatch));
+            using var transport = ShareTransport.CreateTransportKey();
             holder.TransportPoint = ShareTransport.PublicPoint(transport);
             holder.SealedTransportKeyJson = CryptoJson.Serialize(ShareSealing.SealTransportKey(transport, holder.HolderIndex, actor.UserId.ToString(), passphrase,
                 new Argon2Settings(O.Argon2MemoryKiB, O.Argon2Iterations)));
-        }
+        }, ct);
+
+    /// <summary>
+    /// Joins keeping the share off the server: the officer made the transport key with <c>trading keyholder
+    /// transport-key</c> and gives only its public point. The dealt shares are encrypted to it, and the server never
+    /// holds anything that rebuilds this holder's share.
+    /// </summary>
+    public Task<KeyCeremony> JoinOffServerAsync(Actor actor, ClaimsPrincipal user, Guid tenderId, string transportKeyHex, CancellationToken ct) =>
+        JoinCoreAsync(actor, user, tenderId, (holder, c) =>
+        {
+            byte[] point;
+            try
+            {
+                point = Convert.FromHexString((transportKeyHex ?? "").Trim());
+                ShareTransport.CheckPoint(point);
+            }
+            catch (Exception e) when (e is FormatException or CryptoException)
+            {
+                throw new RuleViolationException(new RuleViolation(BiddingRules.TransportKeyInvalid));
+            }
+            // Every holder's transport key must be its own: a copied key would send two holders' shares to one party.
+            if (c.Holders.Any(h => h != holder && h.TransportPoint is { } p && p.AsSpan().SequenceEqual(point)))
+                throw new RuleViolationException(new RuleViolation(BiddingRules.TransportKeyInvalid));
+            holder.TransportPoint = point;
+            holder.SealedTransportKeyJson = null;
+        }, ct);
+
+    private async Task<KeyCeremony> JoinCoreAsync(Actor actor, ClaimsPrincipal user, Guid tenderId, Action<KeyHolder, KeyCeremony> setTransportKey, CancellationToken ct)
+    {
+        var t = await db.Tenders.FirstOrDefaultAsync(x => x.Id == tenderId, ct) ?? throw new NotFoundException();
+        var c = await GetAsync(tenderId, ct);
+        var holder = HolderFor(actor, user, c);
+        if (holder.OfficerUserId is not null) throw new RuleViolationException(new RuleViolation(BiddingRules.HolderAlreadyJoined));
+        setTransportKey(holder, c);
+
+        var now = clock.GetUtcNow().UtcDateTime;
         holder.OfficerUserId = actor.UserId;
         holder.JoinedAt = now;
         holder.Version = Guid.NewGuid();
@@ -107,13 +140,28 @@ public sealed class CeremonyService(TradingDbContext db, PublicLog log, Notifier
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await log.AppendAsync("ceremony.holder.joined", t.Id, new
         {
-            ceremony = c.CeremonyId, holder = holder.HolderIndex, role = holder.Role.ToString(),
-            transportKey = Convert.ToHexStringLower(holder.TransportPoint), officer = log.Pseudonym("user", actor.UserId.ToString()),
+            ceremony = c.CeremonyId, holder = holder.HolderIndex, role = holder.Role.ToString(), offServer = holder.KeepsShareOffServer,
+            transportKey = Convert.ToHexStringLower(holder.TransportPoint!), officer = log.Pseudonym("user", actor.UserId.ToString()),
         }, ct);
         if (c.Holders.All(h => h.TransportPoint is not null)) await CompleteAsync(t, c, now, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return c;
+    }
+
+    /// <summary>
+    /// What an off-server holder downloads after the ceremony: the public records and the shares dealt to it,
+    /// encrypted to its own transport key. Only its officers get it; an on-server holder has no use for it.
+    /// </summary>
+    public async Task<HolderSharePackage> SharePackageAsync(Actor actor, ClaimsPrincipal user, Guid tenderId, CancellationToken ct)
+    {
+        var c = await GetAsync(tenderId, ct);
+        var holder = HolderFor(actor, user, c);
+        if (c.Status != CeremonyStatus.Complete) throw new RuleViolationException(new RuleViolation(BiddingRules.CeremonyNotComplete));
+        if (!holder.KeepsShareOffServer) throw new RuleViolationException(new RuleViolation(BiddingRules.HolderOnServer));
+        return new HolderSharePackage(1, c.CeremonyId, holder.HolderIndex, c.Holders.Count, c.Threshold, CryptoJson.Deserialize<JointKey>(c.JointKeyJson!),
+            CryptoJson.Deserialize<List<DealerCommitment>>(c.CommitmentsJson!),
+            CryptoJson.Deserialize<List<EncryptedShare>>(c.EncryptedSharesJson!).Where(s => s.RecipientIndex == holder.HolderIndex).ToList(), holder.TransportPoint!);
     }
 
     private async Task CompleteAsync(Tender t, KeyCeremony c, DateTime now, CancellationToken ct)
@@ -150,6 +198,7 @@ public sealed class CeremonyService(TradingDbContext db, PublicLog log, Notifier
     public async Task<HolderSecret> UnlockAsync(Guid tenderId, KeyCeremony c, KeyHolder holder, string passphrase, CancellationToken ct)
     {
         if (c.Status != CeremonyStatus.Complete) throw new RuleViolationException(new RuleViolation(BiddingRules.CeremonyNotComplete));
+        if (holder.KeepsShareOffServer) throw new RuleViolationException(new RuleViolation(BiddingRules.HolderOffServer));
         if (holder.FailedPassphraseAttempts >= O.MaxPassphraseFailures)
             throw new RuleViolationException(new RuleViolation(BiddingRules.PassphraseLocked, O.MaxPassphraseFailures));
         var sealedKey = CryptoJson.Deserialize<SealedShare>(holder.SealedTransportKeyJson!);
@@ -192,13 +241,40 @@ public sealed class CeremonyService(TradingDbContext db, PublicLog log, Notifier
     /// <summary>The pre-deadline health check: the holder proves its passphrase still rebuilds a share of this key.</summary>
     public async Task HealthCheckAsync(Actor actor, ClaimsPrincipal user, Guid tenderId, string passphrase, CancellationToken ct)
     {
-        var t = await db.Tenders.FirstOrDefaultAsync(x => x.Id == tenderId, ct) ?? throw new NotFoundException();
-        var c = await GetOrCreateAsync(t, ct) ?? throw new RuleViolationException(new RuleViolation(BiddingRules.NotPublished));
+        var c = await GetAsync(tenderId, ct);
         var holder = HolderFor(actor, user, c);
         using var secret = await UnlockAsync(tenderId, c, holder, passphrase, ct);
         secret.CheckBelongsTo(CryptoJson.Deserialize<JointKey>(c.JointKeyJson!));
         holder.LastHealthCheckAt = clock.GetUtcNow().UtcDateTime;
         holder.Version = Guid.NewGuid();
         await log.RecordAsync("ceremony.health.ok", tenderId, new { ceremony = c.CeremonyId, holder = holder.HolderIndex }, ct);
+    }
+
+    /// <summary>
+    /// A supervisor unlocks a holder locked after too many wrong passphrases, giving a reason: the reason goes into
+    /// the public log and to every officer of the ceremony. Nobody else can unlock, and a supervisor cannot unlock a
+    /// holder it is the officer of (the one who locked it would otherwise free itself).
+    /// </summary>
+    public async Task SupervisedUnlockAsync(Actor actor, Guid tenderId, int holderIndex, string reason, CancellationToken ct)
+    {
+        if (!actor.IsIn(Roles.Supervisor)) throw new RuleViolationException(new RuleViolation(BiddingRules.UnlockOnlySupervisor));
+        reason = (reason ?? "").Trim();
+        if (reason.Length is < 10 or > 500) throw new RuleViolationException(new RuleViolation(BiddingRules.UnlockReasonRequired, 10, 500));
+        var c = await GetAsync(tenderId, ct);
+        var holder = c.Holders.FirstOrDefault(h => h.HolderIndex == holderIndex) ?? throw new NotFoundException();
+        if (holder.FailedPassphraseAttempts < O.MaxPassphraseFailures) throw new RuleViolationException(new RuleViolation(BiddingRules.HolderNotLocked, holderIndex));
+        if (holder.OfficerUserId == actor.UserId) throw new RuleViolationException(new RuleViolation(BiddingRules.UnlockOwnHolder));
+        var attempts = holder.FailedPassphraseAttempts;
+        holder.FailedPassphraseAttempts = 0;
+        holder.Version = Guid.NewGuid();
+        var index = holderIndex.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var officer in c.Holders.Where(h => h.OfficerUserId is not null).Select(h => h.OfficerUserId!.Value).Distinct())
+            notifier.Raise(new Notice(officer, "ceremony.holder.unlocked", "Bid.Alert.UnlockedSubject", "Bid.Alert.UnlockedBody", [index, c.CeremonyId, reason],
+                $"/Submission/Ceremony/{tenderId}", tenderId));
+        // The reason is public on purpose (the form says so): an unlock is an exception the bidders may question.
+        await log.RecordAsync("ceremony.holder.unlocked", tenderId, new
+        {
+            ceremony = c.CeremonyId, holder = holderIndex, failedAttempts = attempts, reason, by = log.Pseudonym("user", actor.UserId.ToString()),
+        }, ct);
     }
 }

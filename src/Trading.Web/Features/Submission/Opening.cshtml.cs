@@ -8,7 +8,7 @@ using KeyCeremony = Trading.Domain.Bidding.KeyCeremony;
 namespace Trading.Web.Features.Submission;
 
 /// <summary>The opening record: read out as at a live opening, confirmed or objected to by each bidder, printable.</summary>
-public sealed class OpeningModel(OpeningService openings, CentreTime time) : TradingPageModel
+public sealed class OpeningModel(OpeningService openings, CeremonyService ceremonies, CentreTime time, TimeProvider clock) : TradingPageModel
 {
     [FromRoute] public Guid Id { get; set; }
     [BindProperty] public string Text { get; set; } = "";
@@ -18,10 +18,29 @@ public sealed class OpeningModel(OpeningService openings, CentreTime time) : Tra
     public KeyCeremony Ceremony { get; private set; } = null!;
     public List<OpeningRow> Rows { get; private set; } = [];
     public List<OpeningObjection> Objections { get; private set; } = [];
+    /// <summary>The key holder the reader acts for, if any: it may give partials made with the CLI here.</summary>
+    public KeyHolder? MyHolder { get; private set; }
+    public bool AfterDeadline { get; private set; }
 
     public Task<IActionResult> OnGetAsync(CancellationToken ct) => RunAsync(async () => { await LoadAsync(ct); return Page(); });
 
     public Task<IActionResult> OnPostConfirmAsync(CancellationToken ct) => Act(() => openings.ConfirmAsync(RequireActor(), Id, ct), "Bid.Opening.Confirmed", ct);
+
+    /// <summary>The frozen bids for <c>trading keyholder partial-decrypt</c> (holders only, after the deadline).</summary>
+    public Task<IActionResult> OnGetBatchAsync(CancellationToken ct) => RunAsync(async () =>
+    {
+        await LoadAsync(ct);
+        var batch = await openings.BatchAsync(RequireActor(), User, Id, ct);
+        return File(System.Text.Encoding.UTF8.GetBytes(Trading.Crypto.CryptoJson.Serialize(batch)), "application/json", $"opening-batch-{Tender.Code}.json");
+    });
+
+    /// <summary>Partials made with the CLI, checked in full before anything is kept.</summary>
+    public Task<IActionResult> OnPostPartialsAsync(IFormFile? partials, CancellationToken ct) => Act(async () =>
+    {
+        if (partials is null || partials.Length == 0) throw new RuleViolationException(new RuleViolation(BiddingRules.PartialsMalformed));
+        await using var s = partials.OpenReadStream();
+        await openings.UploadPartialsAsync(RequireActor(), User, Id, s, ct);
+    }, "Bid.Ceremony.PartialsGiven", ct);
 
     public Task<IActionResult> OnPostObjectAsync(CancellationToken ct) => Act(() => openings.ObjectAsync(RequireActor(), Id, Text, ct), "Bid.Opening.ObjectionRecorded", ct);
 
@@ -60,17 +79,15 @@ public sealed class OpeningModel(OpeningService openings, CentreTime time) : Tra
         return File(r.Render(), "application/pdf", $"opening-record-{Tender.Code}.pdf");
     });
 
-    private async Task<IActionResult> Act(Func<Task> action, string done, CancellationToken ct)
-    {
-        var result = await RunAsync(async () => { await action(); Flash(done); return RedirectToPage(new { id = Id }); });
-        if (result is Microsoft.AspNetCore.Mvc.RazorPages.PageResult) await LoadAsync(ct);
-        return result;
-    }
+    private Task<IActionResult> Act(Func<Task> action, string done, CancellationToken ct) => PostAsync(action, done, new { id = Id }, () => LoadAsync(ct));
 
     private async Task LoadAsync(CancellationToken ct)
     {
         var actor = RequireActor();
         (Tender, Ceremony, Rows) = await openings.RecordAsync(actor, Id, ct);
         Objections = await openings.ObjectionsAsync(actor, Id, ct);
+        AfterDeadline = Tender.Step >= LifecycleStep.BidDeadline && clock.GetUtcNow().UtcDateTime >= Tender.BidDeadline;
+        try { MyHolder = ceremonies.HolderFor(actor, User, Ceremony); }
+        catch (RuleViolationException) { MyHolder = null; }
     }
 }

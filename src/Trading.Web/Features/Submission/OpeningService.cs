@@ -27,8 +27,7 @@ public sealed class OpeningService(TradingDbContext db, PublicLog log, CeremonyS
     public async Task<(Tender Tender, KeyCeremony Ceremony)> LoadAsync(Guid tenderId, CancellationToken ct)
     {
         var t = await db.Tenders.Include(x => x.Lots).FirstOrDefaultAsync(x => x.Id == tenderId, ct) ?? throw new NotFoundException();
-        var c = await ceremonies.GetOrCreateAsync(t, ct) ?? throw new RuleViolationException(new RuleViolation(BiddingRules.NotPublished));
-        return (t, c);
+        return (t, await ceremonies.GetAsync(tenderId, ct));
     }
 
     private Task<List<Bid>> FrozenBidsAsync(Guid tenderId, CancellationToken ct) =>
@@ -37,29 +36,139 @@ public sealed class OpeningService(TradingDbContext db, PublicLog log, CeremonyS
     /// <summary>A holder's officer gives its partial decryptions by entering the passphrase.</summary>
     public async Task GivePartialsAsync(Actor actor, ClaimsPrincipal user, Guid tenderId, string passphrase, CancellationToken ct)
     {
+        var (t, c, holder, bids) = await ReadyToGiveAsync(actor, user, tenderId, ct);
+        var key = CryptoJson.Deserialize<JointKey>(c.JointKeyJson!);
+        IReadOnlyList<PartialDecryption> partials;
+        using (var secret = await ceremonies.UnlockAsync(tenderId, c, holder, passphrase, ct))
+            partials = ThresholdOpening.PartialDecryptBatch(secret, key, bids.Select(b => b.EphemeralPoint));
+        await AcceptPartialsAsync(actor, t, c, holder, bids, partials, "server", ct);
+    }
+
+    /// <summary>
+    /// What a holder keeping its share off the server needs to compute its partials with <c>trading keyholder
+    /// partial-decrypt</c>: every frozen bid's R (never arbitrary points: threshold ECIES must not decrypt chosen
+    /// ciphertexts) and the joint key. Only after the deadline, only to the tender's holders.
+    /// </summary>
+    public async Task<PartialDecryptionBatch> BatchAsync(Actor actor, ClaimsPrincipal user, Guid tenderId, CancellationToken ct)
+    {
+        var (t, c, _, bids) = await ReadyToGiveAsync(actor, user, tenderId, ct, allowGiven: true);
+        var frozen = await db.LogEntries.Where(e => e.TenderId == tenderId && e.Type == "bids.frozen").OrderByDescending(e => e.Index).Select(e => (long?)e.Index).FirstOrDefaultAsync(ct);
+        return new PartialDecryptionBatch(
+            bids.Select(b => new BatchItem(Convert.FromHexString(b.EnvelopeSha256), b.EphemeralPoint, b.Id, b.LogIndex)).ToList(),
+            CryptoJson.Deserialize<JointKey>(c.JointKeyJson!), t.Code, c.CeremonyId, frozen);
+    }
+
+    /// <summary>
+    /// A holder keeping its share off the server uploads the partials made with the CLI. Every partial must be this
+    /// holder's, for exactly the frozen bids, each with a valid proof; otherwise the whole file is refused, the
+    /// holder named in the log, and nothing is kept. Accepted, it goes on exactly as the on-server path.
+    /// </summary>
+    public async Task UploadPartialsAsync(Actor actor, ClaimsPrincipal user, Guid tenderId, Stream body, CancellationToken ct)
+    {
+        var (t, c, holder, bids) = await ReadyToGiveAsync(actor, user, tenderId, ct);
+        var limit = MaxPartialsBytes(bids.Count);
+        var json = await ReadLimitedAsync(body, limit, ct) ?? throw new RuleViolationException(new RuleViolation(BiddingRules.PartialsTooLarge, limit / 1024));
+        List<PartialDecryption> uploaded;
+        try
+        {
+            uploaded = CryptoJson.Deserialize<List<PartialDecryption>>(json);
+        }
+        catch (CryptoException)
+        {
+            throw new RuleViolationException(new RuleViolation(BiddingRules.PartialsMalformed));
+        }
+
+        var key = CryptoJson.Deserialize<JointKey>(c.JointKeyJson!);
+        RuleViolation? refusal = null;
+        var ordered = new List<PartialDecryption>();
+        if (uploaded.FirstOrDefault(p => p.HolderIndex != holder.HolderIndex) is { } foreign)
+            refusal = new RuleViolation(BiddingRules.PartialsOtherHolder, foreign.HolderIndex, holder.HolderIndex);
+        else
+        {
+            // One partial per frozen bid, matched by R, stored in the bids' order (which the combination relies on).
+            var byR = uploaded.GroupBy(p => Convert.ToHexStringLower(p.R)).ToDictionary(g => g.Key, g => g.ToList());
+            var missing = bids.Count(b => !byR.TryGetValue(Convert.ToHexStringLower(b.EphemeralPoint), out var l) || l.Count != 1);
+            if (missing > 0 || uploaded.Count != bids.Count)
+                refusal = new RuleViolation(BiddingRules.PartialsWrongBids, bids.Count, uploaded.Count, missing);
+            else
+            {
+                for (var i = 0; i < bids.Count && refusal is null; i++)
+                {
+                    var p = byR[Convert.ToHexStringLower(bids[i].EphemeralPoint)][0];
+                    try
+                    {
+                        ThresholdOpening.VerifyPartial(key, bids[i].EphemeralPoint, p);
+                        ordered.Add(p);
+                    }
+                    catch (CryptoException)
+                    {
+                        refusal = new RuleViolation(BiddingRules.PartialsProofInvalid, i + 1, bids[i].EnvelopeSha256[..16]);
+                    }
+                }
+            }
+        }
+        if (refusal is not null)
+        {
+            // A bad share is rejected and its holder named (CRYPTO.md); the refusal itself changes nothing else.
+            await log.RecordAsync("opening.partials.refused", tenderId, new
+            {
+                ceremony = c.CeremonyId, holder = holder.HolderIndex, reason = refusal.Code, officer = log.Pseudonym("user", actor.UserId.ToString()),
+            }, ct);
+            throw new RuleViolationException(refusal);
+        }
+        await AcceptPartialsAsync(actor, t, c, holder, bids, ordered, "cli", ct);
+    }
+
+    /// <summary>Room for the bids' partials (about 500 bytes each as JSON) and formatting, and no more.</summary>
+    public static int MaxPartialsBytes(int bids) => 64 * 1024 + bids * 2048;
+
+    private static async Task<string?> ReadLimitedAsync(Stream body, int limit, CancellationToken ct)
+    {
+        using var ms = new MemoryStream();
+        var buffer = new byte[16 * 1024];
+        int n;
+        while ((n = await body.ReadAsync(buffer, ct)) > 0)
+        {
+            if (ms.Length + n > limit) return null;
+            ms.Write(buffer, 0, n);
+        }
+        try
+        {
+            return new System.Text.UTF8Encoding(false, true).GetString(ms.GetBuffer(), 0, (int)ms.Length);
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            throw new RuleViolationException(new RuleViolation(BiddingRules.PartialsMalformed));
+        }
+    }
+
+    /// <summary>The checks every way of giving partials shares: the holder, after the deadline, not failed, not opened, not given yet.</summary>
+    private async Task<(Tender, KeyCeremony, KeyHolder, List<Bid>)> ReadyToGiveAsync(Actor actor, ClaimsPrincipal user, Guid tenderId, CancellationToken ct, bool allowGiven = false)
+    {
         var (t, c) = await LoadAsync(tenderId, ct);
         var holder = ceremonies.HolderFor(actor, user, c);
         var now = clock.GetUtcNow().UtcDateTime;
         if (t.Step < LifecycleStep.BidDeadline || now < t.BidDeadline)
             throw new RuleViolationException(new RuleViolation(BiddingRules.OpeningBeforeDeadline, t.BidDeadline));
         if (t.Failed) throw new RuleViolationException(new RuleViolation(BiddingRules.TenderFailed));
+        if (c.Status != CeremonyStatus.Complete) throw new RuleViolationException(new RuleViolation(BiddingRules.CeremonyNotComplete));
         if (await db.Set<Bid>().AnyAsync(b => b.TenderId == tenderId && b.OpeningStatus != null, ct))
             throw new RuleViolationException(new RuleViolation(BiddingRules.AlreadyOpened));
-        if (holder.PartialsJson is not null) throw new RuleViolationException(new RuleViolation(BiddingRules.PartialsAlreadyGiven));
+        if (!allowGiven && holder.PartialsJson is not null) throw new RuleViolationException(new RuleViolation(BiddingRules.PartialsAlreadyGiven));
+        return (t, c, holder, await FrozenBidsAsync(tenderId, ct));
+    }
 
-        var bids = await FrozenBidsAsync(tenderId, ct);
-        var key = CryptoJson.Deserialize<JointKey>(c.JointKeyJson!);
-        IReadOnlyList<PartialDecryption> partials;
-        using (var secret = await ceremonies.UnlockAsync(tenderId, c, holder, passphrase, ct))
-            partials = ThresholdOpening.PartialDecryptBatch(secret, key, bids.Select(b => b.EphemeralPoint));
+    /// <summary>Stores one holder's partials with their log entry, and opens the bids once enough holders have given theirs.</summary>
+    private async Task AcceptPartialsAsync(Actor actor, Tender t, KeyCeremony c, KeyHolder holder, List<Bid> bids, IReadOnlyList<PartialDecryption> partials, string via, CancellationToken ct)
+    {
         holder.PartialsJson = CryptoJson.Serialize(partials);
-        holder.PartialsAt = now;
-        holder.PartialsVia = "server";
+        holder.PartialsAt = clock.GetUtcNow().UtcDateTime;
+        holder.PartialsVia = via;
         holder.Version = Guid.NewGuid();
         c.Version = Guid.NewGuid();
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await log.AppendAsync("opening.partials", tenderId, new
+        await log.AppendAsync("opening.partials", t.Id, new
         {
             ceremony = c.CeremonyId, holder = holder.HolderIndex, bids = bids.Count, via = holder.PartialsVia,
             partialsSha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(holder.PartialsJson))),

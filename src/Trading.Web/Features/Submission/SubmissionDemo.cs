@@ -8,7 +8,7 @@ using Trading.Web.Infrastructure;
 namespace Trading.Web.Features.Submission;
 
 /// <summary>
-/// Demo key ceremonies: every published demo tender's three holders have joined with <see cref="Passphrase"/>,
+/// Demo key ceremonies: every published demo tender has its ceremony, and its three holders have joined with <see cref="Passphrase"/>,
 /// so a first look can go straight to sealing a bid and, after the deadline, to the opening.
 /// </summary>
 public sealed class SubmissionDemo(TradingDbContext db, CeremonyService ceremonies) : IDemoSeed
@@ -22,6 +22,14 @@ public sealed class SubmissionDemo(TradingDbContext db, CeremonyService ceremoni
         var holders = new Dictionary<string, string> { ["supervisor"] = Roles.Supervisor, ["centre"] = Roles.CentreStaff };
         foreach (var t in await db.Tenders.Where(t => t.Step >= LifecycleStep.NoticePublished).ToListAsync(ct))
         {
+            // The demo writes its tenders' steps directly, not through publication, so it starts their ceremonies itself.
+            if (await ceremonies.FindAsync(t.Id, ct) is null)
+            {
+                await using var tx = await db.Database.BeginTransactionAsync(ct);
+                await ceremonies.StartAsync(t, ct);
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+            }
             var owner = await db.Users.Where(u => u.OrganisationId == t.OwnerOrganisationId).OrderBy(u => u.UserName).FirstAsync(ct);
             foreach (var (name, role) in holders.Append(new(owner.UserName!, Roles.Owner)))
             {

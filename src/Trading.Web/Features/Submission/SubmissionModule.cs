@@ -20,6 +20,8 @@ public static class SubmissionModule
         services.AddScoped<BidService>();
         services.AddScoped<OpeningService>();
         services.AddScoped<IDeadlineStep, FreezeBidsAtDeadline>();
+        services.AddScoped<IPublicationStep, StartCeremonyAtPublication>();
+        services.AddScheduledJob<UploadSweep>();
         services.AddScoped<Demo.IDemoSeed, SubmissionDemo>();
         services.PostConfigure<RazorPagesOptions>(o =>
         {
@@ -33,11 +35,8 @@ public static class SubmissionModule
     public static void MapSubmission(this WebApplication app)
     {
         // The joint key is part of the public notice: anyone may fetch it to seal with `trading seal`.
-        app.MapGroup("/api/public").AddEndpointFilter<RuleErrorFilter>().MapGet("/tenders/{id:guid}/joint-key", async (Guid id, OpeningService s, CancellationToken ct) =>
-        {
-            var (_, c) = await s.LoadAsync(id, ct);
-            return c.JointKeyJson is null ? Results.NotFound() : Results.Text(c.JointKeyJson, "application/json");
-        }).AllowAnonymous();
+        app.MapGroup("/api/public").AddEndpointFilter<RuleErrorFilter>().MapGet("/tenders/{id:guid}/joint-key", async (Guid id, CeremonyService s, CancellationToken ct) =>
+            await s.FindAsync(id, ct) is { JointKeyJson: { } key } ? Results.Text(key, "application/json") : Results.NotFound()).AllowAnonymous();
 
         var api = app.MapGroup("/api").AddEndpointFilter<RuleErrorFilter>().DisableAntiforgery().RequireAuthorization(Policies.Api);
         api.MapGet("/tenders/{id:guid}/sealing", async (Guid id, HttpContext http, BidService s, CancellationToken ct) =>
@@ -74,6 +73,18 @@ public static class SubmissionModule
             var (_, c, rows) = await s.RecordAsync(Act(http), id, ct);
             return new { openedAt = c.OpenedAt, transcriptSha256 = c.TranscriptSha256, rows };
         });
+        // A key holder that keeps its share off the server: its share package after the ceremony, the frozen bids
+        // after the deadline, and the upload of the partials made from them with the CLI.
+        api.MapGet("/tenders/{id:guid}/ceremony/share-package", async (Guid id, HttpContext http, CeremonyService s, CancellationToken ct) =>
+            Results.Text(CryptoJson.Serialize(await s.SharePackageAsync(Act(http), http.User, id, ct)), "application/json"));
+        api.MapGet("/tenders/{id:guid}/opening/batch", async (Guid id, HttpContext http, OpeningService s, CancellationToken ct) =>
+            Results.Text(CryptoJson.Serialize(await s.BatchAsync(Act(http), http.User, id, ct)), "application/json"));
+        api.MapPost("/tenders/{id:guid}/opening/partials", async (Guid id, HttpContext http, OpeningService s, CancellationToken ct) =>
+        {
+            await s.UploadPartialsAsync(Act(http), http.User, id, http.Request.Body, ct);
+            var (_, c, _) = await s.RecordAsync(Act(http), id, ct);
+            return new { accepted = true, openedAt = c.OpenedAt };
+        });
         api.MapGet("/tenders/{id:guid}/opening/transcript", async (Guid id, HttpContext http, OpeningService s, CancellationToken ct) =>
         {
             var (json, _) = await s.TranscriptAsync(Act(http), id, ct);
@@ -82,6 +93,27 @@ public static class SubmissionModule
     }
 
     private static Actor Act(HttpContext http) => Actor.From(http) ?? throw new ForbiddenException(RuleCodes.NotOwner);
+
+    /// <summary>The ceremony starts with the notice, in its transaction, so a published tender always has one (and no GET creates it).</summary>
+    private sealed class StartCeremonyAtPublication(CeremonyService ceremonies) : IPublicationStep
+    {
+        public Task OnPublishingAsync(Tender tender, CancellationToken ct) => ceremonies.StartAsync(tender, ct);
+    }
+
+    /// <summary>Removes uploads abandoned longer than <see cref="SubmissionOptions.AbandonedUploadAge"/> (never an active or accepted one).</summary>
+    public sealed class UploadSweep(IServiceScopeFactory scopes, IConfiguration config, ILogger<UploadSweep> logger, Microsoft.Extensions.Options.IOptions<SubmissionOptions> options)
+        : ScheduledJob(config, logger)
+    {
+        protected override TimeSpan Period => options.Value.UploadSweepPeriod;
+
+        public override async Task<int> RunOnceAsync(CancellationToken ct)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var removed = await scope.ServiceProvider.GetRequiredService<BidService>().SweepAbandonedUploadsAsync(options.Value.AbandonedUploadAge, ct);
+            if (removed > 0) logger.LogInformation("Removed {Count} abandoned bid uploads", removed);
+            return removed;
+        }
+    }
 
     /// <summary>At the deadline: freeze the list of bids in the log, then checkpoint and time-stamp the log.</summary>
     private sealed class FreezeBidsAtDeadline(BidService bids, Log.Checkpoints checkpoints, Microsoft.Extensions.Options.IOptions<TenderRules> rules) : IDeadlineStep

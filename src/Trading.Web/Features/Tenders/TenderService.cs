@@ -20,7 +20,7 @@ public sealed record TenderInput(
 /// </summary>
 public sealed class TenderService(
     TradingDbContext db, PublicLog log, CentreTime time, Uploads uploads,
-    IOptions<PlatformOptions> options, IOptions<TenderRules> rules, Supervision.Sanctions sanctions)
+    IOptions<PlatformOptions> options, IOptions<TenderRules> rules, Supervision.Sanctions sanctions, IEnumerable<IPublicationStep> publicationSteps)
 {
     public static readonly IReadOnlySet<SniffedType> DocumentTypes = new HashSet<SniffedType> { SniffedType.Pdf, SniffedType.Zip };
 
@@ -103,7 +103,10 @@ public sealed class TenderService(
             throw new RuleViolationException(errors[0]);
         }
         t.PublishedAt = now;
-        return await CommitMoveAsync(actor, t, LifecycleStep.NoticePublished, "tender.published", ct);
+        return await CommitMoveAsync(actor, t, LifecycleStep.NoticePublished, "tender.published", ct, async () =>
+        {
+            foreach (var step in publicationSteps) await step.OnPublishingAsync(t, ct);
+        });
     }
 
     /// <summary>Step 3 to 8 once the deadline has passed on the server clock: no more bids.</summary>
@@ -236,17 +239,22 @@ public sealed class TenderService(
         return await CommitMoveAsync(actor, t, to, logType, ct);
     }
 
-    private async Task<Tender> CommitMoveAsync(Actor actor, Tender t, LifecycleStep to, string logType, CancellationToken ct)
+    /// <summary>Moves the tender a step and logs it; <paramref name="alsoInTransaction"/> is what the step starts, stored with it or not at all.</summary>
+    private async Task<Tender> CommitMoveAsync(Actor actor, Tender t, LifecycleStep to, string logType, CancellationToken ct, Func<Task>? alsoInTransaction = null)
     {
         var from = t.Step;
         var transition = TenderLifecycle.Apply(t, to, Context(), actor.UserId, actor.Name, actor.IpAddress);
         db.StepTransitions.Add(transition);
-        await log.RecordAsync(logType, t.Id, new
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await log.AppendAsync(logType, t.Id, new
         {
             from = (int)from, to = (int)to, code = t.Code, deadline = t.BidDeadline,
             documents = t.Documents.Where(d => !d.Superseded).Select(d => d.Sha256).ToArray(),
             by = log.Pseudonym("user", actor.UserId.ToString()), ip = actor.IpAddress is null ? null : log.Pseudonym("ip", actor.IpAddress),
         }, ct);
+        if (alsoInTransaction is not null) await alsoInTransaction();
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return t;
     }
 

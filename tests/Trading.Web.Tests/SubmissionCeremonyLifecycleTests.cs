@@ -1,0 +1,176 @@
+using Microsoft.Extensions.DependencyInjection;
+using System.Net;
+using System.Net.Http.Json;
+using Trading.Domain.Bidding;
+using Trading.Web.Features.Submission;
+using Trading.Web.Tests.Infrastructure;
+
+namespace Trading.Web.Tests;
+
+/// <summary>
+/// The ceremony's life around the bids: started by publication (never by a page view), a locked holder unlocked
+/// only by a supervisor with a public reason, and abandoned uploads swept after their age on the test clock.
+/// </summary>
+public sealed class SubmissionCeremonyLifecycleTests(PostgresServer pg) : WebTest(pg)
+{
+    protected override IReadOnlyDictionary<string, string> Settings => Bidding.FastSettings;
+
+    private KeyCeremony? CeremonyOf(Guid tenderId) => App.WithDb(db => db.Set<KeyCeremony>().SingleOrDefault(c => c.TenderId == tenderId));
+
+    private KeyHolder HolderOf(Guid tenderId, int index) => App.WithDb(db => db.Set<KeyHolder>()
+        .Single(h => h.HolderIndex == index && db.Set<KeyCeremony>().Any(c => c.Id == h.KeyCeremonyId && c.TenderId == tenderId)));
+
+    private long LogSize() => App.WithDb(db => db.LogEntries.LongCount());
+
+    [Fact]
+    public async Task Publishing_the_notice_starts_the_ceremony_in_the_same_transaction_and_looking_at_pages_creates_nothing()
+    {
+        var owner = await App.ApiAsync("owner1");
+        var deadline = App.Clock.GetUtcNow().UtcDateTime.AddDays(25);
+        // A refused publication (no documents filed) starts nothing.
+        var created = await owner.PostAsJsonAsync("/api/tenders", TestApi.TenderBody(deadline));
+        var draft = (await created.Json()).GetProperty("id").GetGuid();
+        Assert.False((await owner.PostAsync($"/api/tenders/{draft}/publish", null)).IsSuccessStatusCode);
+        Assert.Null(CeremonyOf(draft));
+        Assert.Equal(HttpStatusCode.OK, (await (await Browser.SignInAsync(App, "owner1")).GetAsync($"/Tenders/Details/{draft}")).StatusCode);
+        Assert.Null(CeremonyOf(draft));
+        Assert.Empty(App.WithDb(db => db.LogEntries.Where(e => e.TenderId == draft && e.Type == "ceremony.started").ToList()));
+
+        var id = await TestApi.PublishedTenderAsync(owner, deadline);
+        var c = CeremonyOf(id);
+        Assert.NotNull(c);
+        Assert.Equal(CeremonyStatus.AwaitingHolders, c.Status);
+        var entries = App.WithDb(db => db.LogEntries.Where(e => e.TenderId == id).OrderBy(e => e.Index).Select(e => new { e.Index, e.Type }).ToList());
+        var published = entries.Single(e => e.Type == "tender.published");
+        var started = entries.Single(e => e.Type == "ceremony.started");
+        Assert.Equal(published.Index + 1, started.Index);
+
+        // Reading the notice, the ceremony, the bid page and the public key writes nothing.
+        var visits = new List<(HttpClient Client, string Url)>();
+        foreach (var (user, url) in new[] { ("supervisor", $"/Tenders/Details/{id}"), ("centre", $"/Submission/Ceremony/{id}"), ("owner1", $"/Tenders/Details/{id}"), ("bidder01", $"/Submission/Bid/{id}") })
+            visits.Add((await Browser.SignInAsync(App, user), url));
+        var before = LogSize();
+        foreach (var (client, url) in visits)
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(url)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await App.Anonymous().GetAsync($"/api/public/tenders/{id}/joint-key")).StatusCode);
+        Assert.Equal(before, LogSize());
+        Assert.Single(App.WithDb(db => db.Set<KeyCeremony>().Where(x => x.TenderId == id).ToList()));
+    }
+
+    private async Task<HttpResponseMessage> UnlockAsync(string user, Guid id, int holder, string reason)
+    {
+        var c = await Browser.SignInAsync(App, user);
+        return await Browser.PostFormAsync(c, $"/Submission/Ceremony/{id}", $"/Submission/Ceremony/{id}?handler=Unlock",
+            new Dictionary<string, string> { ["Holder"] = holder.ToString(System.Globalization.CultureInfo.InvariantCulture), ["Reason"] = reason });
+    }
+
+    private async Task LockAsync(string user, Guid id)
+    {
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.OK, (await Bidding.HolderPostAsync(App, user, id, "Check", "wrong passphrase 123")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_locked_holder_is_unlocked_only_by_a_supervisor_with_a_reason_that_is_logged_and_sent_to_the_officers()
+    {
+        var id = await TestApi.PublishedTenderAsync(await App.ApiAsync("owner1"), App.Clock.GetUtcNow().UtcDateTime.AddDays(25));
+        await Bidding.JoinAllAsync(App, id);
+        await LockAsync("owner1", id);
+        Assert.Equal(3, HolderOf(id, 3).FailedPassphraseAttempts);
+        // Locked: even the right passphrase does nothing now.
+        Assert.Equal(HttpStatusCode.OK, (await Bidding.HolderPostAsync(App, "owner1", id, "Check")).StatusCode);
+        Assert.Empty(App.WithDb(db => db.LogEntries.Where(e => e.TenderId == id && e.Type == "ceremony.health.ok").ToList()));
+
+        // Not by the centre, not by the locked holder itself, not by a supervisor without a reason, and nothing for an unlocked holder.
+        const string reason = "Officer identity re-checked in person at the centre, 2026-11-22";
+        Assert.Equal(HttpStatusCode.OK, (await UnlockAsync("centre", id, 3, reason)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await UnlockAsync("owner1", id, 3, reason)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await UnlockAsync("supervisor", id, 3, "  ")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await UnlockAsync("supervisor", id, 2, reason)).StatusCode);
+        Assert.Equal(3, HolderOf(id, 3).FailedPassphraseAttempts);
+        Assert.Empty(App.WithDb(db => db.LogEntries.Where(e => e.TenderId == id && e.Type == "ceremony.holder.unlocked").ToList()));
+
+        var unlocked = await UnlockAsync("supervisor", id, 3, reason);
+        Assert.Equal(HttpStatusCode.Redirect, unlocked.StatusCode);
+        Assert.Equal(0, HolderOf(id, 3).FailedPassphraseAttempts);
+        var entry = App.WithDb(db => db.LogEntries.Single(e => e.TenderId == id && e.Type == "ceremony.holder.unlocked"));
+        Assert.Contains(reason, entry.Payload, StringComparison.Ordinal);
+        Assert.Contains("\"failedAttempts\":3", entry.Payload, StringComparison.Ordinal);
+        // Every officer of the ceremony hears of it.
+        var officers = App.WithDb(db => db.Set<KeyHolder>().Where(h => db.Set<KeyCeremony>().Any(c => c.Id == h.KeyCeremonyId && c.TenderId == id)).Select(h => h.OfficerUserId!.Value).ToList());
+        var told = App.WithDb(db => db.Set<Trading.Data.Notifications.Notification>().Where(n => n.TenderId == id && n.Kind == "ceremony.holder.unlocked").Select(n => n.UserId).ToList());
+        Assert.Equal(officers.Order(), told.Order());
+        // The holder works again with its passphrase.
+        Assert.Equal(HttpStatusCode.Redirect, (await Bidding.HolderPostAsync(App, "owner1", id, "Check")).StatusCode);
+
+        // A supervisor cannot unlock the holder it is the officer of.
+        await LockAsync("supervisor", id);
+        Assert.Equal(HttpStatusCode.OK, (await UnlockAsync("supervisor", id, 1, reason)).StatusCode);
+        Assert.Equal(3, HolderOf(id, 1).FailedPassphraseAttempts);
+    }
+
+    [Fact]
+    public async Task The_sweep_removes_only_uploads_abandoned_longer_than_its_age_never_active_or_accepted_ones()
+    {
+        var start = App.Clock.GetUtcNow();
+        var id = await TestApi.PublishedTenderAsync(await App.ApiAsync("owner1"), start.UtcDateTime.AddDays(25));
+        await Bidding.JoinAllAsync(App, id);
+        var bidder = await App.ApiAsync("bidder01");
+        await Bidding.ObtainDocumentsAsync(bidder, id);
+        var sealedBid = await Bidding.SealAsync(bidder, id, 1_000_000m);
+
+        async Task<Guid> StartAsync()
+        {
+            var r = await bidder.PostAsJsonAsync($"/api/tenders/{id}/bids/uploads", new { lotId = sealedBid.LotId, length = sealedBid.Envelope.LongLength });
+            return (await r.Json()).GetProperty("uploadId").GetGuid();
+        }
+        var abandoned = await StartAsync();
+        var active = await StartAsync();
+        Assert.True((await bidder.PutAsync($"/api/bids/uploads/{active}?offset=0", new ByteArrayContent(sealedBid.Envelope[..100]))).IsSuccessStatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Bidding.UploadAsync(bidder, id, sealedBid)).StatusCode);
+        var accepted = App.WithDb(db => db.Set<BidUpload>().Single(u => u.TenderId == id && u.CompletedAt != null));
+        var bid = App.WithDb(db => db.Set<Bid>().Single(b => b.TenderId == id));
+        string PathOf(Guid upload) => App.WithDb(db => db.Set<BidUpload>().Single(u => u.Id == upload).TempPath);
+        var abandonedPath = PathOf(abandoned);
+        var activePath = PathOf(active);
+        var uploads = Path.GetDirectoryName(abandonedPath)!;
+        // A temp file left by a crash before its row was saved, and a fresh stray one.
+        var oldStray = Path.Combine(uploads, Guid.NewGuid().ToString("N") + ".part");
+        var newStray = Path.Combine(uploads, Guid.NewGuid().ToString("N") + ".part");
+        await File.WriteAllBytesAsync(oldStray, [1, 2, 3]);
+        await File.WriteAllBytesAsync(newStray, [1, 2, 3]);
+
+        // Within the age (2 days by default) nothing goes.
+        App.Clock.Set(start.AddDays(1));
+        Assert.Equal(0, await App.RunJobAsync<SubmissionModule.UploadSweep>());
+        // The active one gets another chunk a day in.
+        Assert.True((await bidder.PutAsync($"/api/bids/uploads/{active}?offset=100", new ByteArrayContent(sealedBid.Envelope[100..200]))).IsSuccessStatusCode);
+        File.SetLastWriteTimeUtc(oldStray, start.AddDays(-1).UtcDateTime);
+        File.SetLastWriteTimeUtc(newStray, start.AddDays(2).UtcDateTime);
+
+        App.Clock.Set(start.AddDays(2.5));
+        Assert.Equal(2, await App.RunJobAsync<SubmissionModule.UploadSweep>());
+        Assert.False(File.Exists(abandonedPath));
+        Assert.False(File.Exists(oldStray));
+        Assert.True(File.Exists(newStray));
+        Assert.True(File.Exists(activePath));
+        Assert.Null(App.WithDb(db => db.Set<BidUpload>().SingleOrDefault(u => u.Id == abandoned)));
+        Assert.NotNull(App.WithDb(db => db.Set<BidUpload>().SingleOrDefault(u => u.Id == active)));
+        Assert.NotNull(App.WithDb(db => db.Set<BidUpload>().SingleOrDefault(u => u.Id == accepted.Id)));
+        // The accepted bid is intact: still valid, its stored envelope still there with its hash.
+        Assert.Equal(BidStatus.Valid, App.WithDb(db => db.Set<Bid>().Single(b => b.Id == bid.Id)).Status);
+        var stored = App.Services.GetRequiredService<Trading.Web.Infrastructure.IFileStore>();
+        await using (var s = stored.OpenRead(bid.StorageKey))
+            Assert.Equal(bid.EnvelopeSha256, Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(s)));
+
+        // The bidder coming back to the swept upload is told it is gone, and can start again.
+        await (await bidder.PutAsync($"/api/bids/uploads/{abandoned}?offset=0", new ByteArrayContent(sealedBid.Envelope))).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Bid.UploadUnknown");
+        Assert.NotEqual(Guid.Empty, await StartAsync());
+
+        // Once the active one is idle past the age, it goes too.
+        App.Clock.Set(start.AddDays(3.5));
+        Assert.True(await App.RunJobAsync<SubmissionModule.UploadSweep>() >= 1);
+        Assert.False(File.Exists(activePath));
+        Assert.NotNull(App.WithDb(db => db.Set<BidUpload>().SingleOrDefault(u => u.Id == accepted.Id)));
+    }
+}
