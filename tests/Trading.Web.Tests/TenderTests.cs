@@ -26,7 +26,8 @@ public class TenderTests(PostgresServer pg) : WebTest(pg)
 
         var entries = App.WithDb(db => db.LogEntries.OrderBy(e => e.Index).ToList());
         Assert.Equal(Enumerable.Range(0, entries.Count).Select(i => (long)i), entries.Select(e => e.Index)); // gapless
-        Assert.Equal(["tender.registered", "tender.document.added", "tender.documents.filed", "tender.published"], entries.Skip(logBefore).Select(e => e.Type));
+        // Publication starts the key ceremony in the same transaction (docs/bidding.md).
+        Assert.Equal(["tender.registered", "tender.document.added", "tender.documents.filed", "tender.published", "ceremony.started"], entries.Skip(logBefore).Select(e => e.Type));
         foreach (var e in entries)
             Assert.Equal(Trading.Web.Infrastructure.PublicLog.LeafHash(System.Text.Encoding.UTF8.GetBytes(e.Payload)), e.LeafHash);
 

@@ -31,12 +31,12 @@ public sealed class SubmissionOptions
 }
 
 /// <summary>
-/// The tender's key ceremony in the web app. Each holder's officer (supervision office, centre, owner) joins by
-/// setting a passphrase: the server makes the holder's transport key and keeps it only sealed under that
-/// passphrase. When the third holder joins, the three dealings run, every share is encrypted to its holder's
-/// transport key and checked, the joint key is published, and the dealings are dropped. Honest limit: at that
-/// moment the server process holds all three dealings in memory; a holder that wants no such moment deals in
-/// its own browser or with the CLI, which the records (commitments + encrypted shares) already allow.
+/// The tender's key ceremony in the web app, started by publication. Each holder's officer (supervision office,
+/// centre, owner) joins by setting a passphrase (the server makes the holder's transport key and keeps it only
+/// sealed under it) or with a transport key made by the CLI (the server keeps only its public point). When the third
+/// holder joins, the three dealings run, every share is encrypted to its holder's transport key and checked, the
+/// joint key is published, and the dealings are dropped. Honest limit: at that moment the server process holds all
+/// three dealings in memory, off-server holders' shares included (docs/bidding.md, "What the server sees").
 /// </summary>
 public sealed class CeremonyService(TradingDbContext db, PublicLog log, Notifier notifier, TimeProvider clock, IOptions<SubmissionOptions> options)
 {
