@@ -92,6 +92,7 @@ public class UploadCrashTests(PostgresServer pg) : IAsyncLifetime
         return c;
     }
 
+    // Counts are per tender: the demo data has bids of its own (the integrity demo's opened tender).
     private async Task<long> CountAsync(string sql)
     {
         await using var conn = new NpgsqlConnection(_cs);
@@ -119,7 +120,7 @@ public class UploadCrashTests(PostgresServer pg) : IAsyncLifetime
         Assert.True((await bidder.PutAsync($"/api/bids/uploads/{uid}?offset=0", new ByteArrayContent(sealedBid.Envelope, 0, half))).IsSuccessStatusCode);
 
         Kill();
-        Assert.Equal(0, await CountAsync("SELECT count(*) FROM \"Bid\""));
+        Assert.Equal(0, await CountAsync($"SELECT count(*) FROM \"Bid\" WHERE \"TenderId\" = '{tender}'"));
 
         http = await StartAsync();
         bidder = await SignInAsync(http, "bidder01");
@@ -127,14 +128,14 @@ public class UploadCrashTests(PostgresServer pg) : IAsyncLifetime
         Assert.Equal(half, status.GetProperty("received").GetInt64());
         // Completing now is refused: only half is there, and nothing becomes a bid.
         await (await Bidding.CompleteAsync(bidder, uid, sealedBid.SignedManifestJson)).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Bid.UploadIncomplete");
-        Assert.Equal(0, await CountAsync("SELECT count(*) FROM \"Bid\""));
+        Assert.Equal(0, await CountAsync($"SELECT count(*) FROM \"Bid\" WHERE \"TenderId\" = '{tender}'"));
 
         Assert.True((await bidder.PutAsync($"/api/bids/uploads/{uid}?offset={half}", new ByteArrayContent(sealedBid.Envelope, half, sealedBid.Envelope.Length - half))).IsSuccessStatusCode);
         var done = await Bidding.CompleteAsync(bidder, uid, sealedBid.SignedManifestJson);
         Assert.True(done.StatusCode == HttpStatusCode.OK, await done.Content.ReadAsStringAsync());
         var sha = (await done.Json()).GetProperty("envelopeSha256").GetString();
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(sealedBid.Envelope)), sha);
-        Assert.Equal(1, await CountAsync("SELECT count(*) FROM \"Bid\" WHERE \"Status\" = 1"));
+        Assert.Equal(1, await CountAsync($"SELECT count(*) FROM \"Bid\" WHERE \"Status\" = 1 AND \"TenderId\" = '{tender}'"));
     }
 
     public async ValueTask DisposeAsync()
