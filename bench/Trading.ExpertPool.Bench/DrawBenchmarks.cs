@@ -105,6 +105,33 @@ public class DrawBenchmarks
         return DrawProcess.Draw(r, At).Record;
     }
 
+    private DrawRecord _revealed = null!;
+    private EligibilityResult _screened = null!;
+
+    /// <summary>Only the pseudonyms and canonical order of the eligible experts (part of <see cref="PrepareAndDraw"/>).</summary>
+    public object Pseudonyms() => ExpertDraw.Pseudonymize(_request.DrawId, (_screened ??= Screen()).Eligible, Key);
+
+    /// <summary>Only the last step: seed, permutations and selection from a record with all reveals in.</summary>
+    public DrawRecord DrawOnly()
+    {
+        if (_revealed is null)
+        {
+            var r = ExpertDraw.Prepare(_request, _pool, Key, At).Record;
+            byte b = 1;
+            foreach (var office in DrawAlgorithm.Offices)
+            {
+                r = DrawProcess.Commit(r, office, DrawAlgorithm.Commitment(r.DrawId, office, Enumerable.Repeat(b++, 32).ToArray()), At).Record;
+            }
+            b = 1;
+            foreach (var office in DrawAlgorithm.Offices)
+            {
+                r = DrawProcess.Reveal(r, office, Enumerable.Repeat(b++, 32).ToArray(), At).Record;
+            }
+            _revealed = r;
+        }
+        return DrawProcess.Draw(_revealed, At).Record;
+    }
+
     [Benchmark(Description = "verify (record object)")]
     public bool Verify() => DrawVerifier.Verify(_drawn).Ok;
 
