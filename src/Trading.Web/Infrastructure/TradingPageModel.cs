@@ -59,26 +59,34 @@ public abstract class TradingPageModel : PageModel
     /// refused, it shows the page again with the reason, reloaded from what is stored, not from what the refused
     /// attempt had changed in memory.
     /// </summary>
-    protected async Task<IActionResult> PostAsync(Func<Task> action, string doneKey, object? routeValues, Func<Task> reload)
-    {
-        var result = await RunAsync(async () =>
+    protected Task<IActionResult> PostAsync(Func<Task> action, string doneKey, object? routeValues, Func<Task> reload) =>
+        RunOrReloadAsync(async () =>
         {
             await action();
             Flash(doneKey);
             return RedirectToPage(routeValues);
-        });
-        if (result is not PageResult) return result;
+        }, reload);
+
+    /// <summary>
+    /// Runs <paramref name="action"/>; if a rule refuses it, shows the page again with the reason, reloaded by
+    /// <paramref name="reload"/> from what is stored, not from what the refused attempt had changed in memory.
+    /// </summary>
+    protected async Task<IActionResult> RunOrReloadAsync(Func<Task<IActionResult>> action, Func<Task> reload)
+    {
+        var refused = false;
+        var result = await RunAsync(action, () => { refused = true; return Page(); });
+        if (!refused) return result;
         HttpContext.RequestServices.GetRequiredService<Trading.Data.TradingDbContext>().ChangeTracker.Clear();
         // Reloading can itself be refused (the reader may not see this page at all): answered the same way.
         return await RunAsync(async () => { await reload(); return Page(); });
     }
 
     /// <summary>For handlers a page's script calls: the result as JSON, or the refusal as the rule and its explanation, as the API gives them.</summary>
-    protected async Task<IActionResult> JsonAsync(Func<Task<object>> action)
+    protected async Task<IActionResult> JsonAsync(Func<Task<object>> action, int status = StatusCodes.Status200OK)
     {
         try
         {
-            return new JsonResult(await action());
+            return new JsonResult(await action()) { StatusCode = status };
         }
         catch (Exception e) when (Api.RuleErrorFilter.Describe(e, T) is { } refusal)
         {

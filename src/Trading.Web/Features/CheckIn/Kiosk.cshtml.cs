@@ -34,15 +34,9 @@ public sealed class CheckInKioskModel(CheckInService checkIn) : TradingPageModel
         var wantsJson = Request.Headers.Accept.Any(a => a?.Contains("application/json", StringComparison.OrdinalIgnoreCase) == true);
         if (wantsJson)
         {
-            try
-            {
-                var o = await checkIn.CheckInAsync(RequireActor(), Room, claimed, photo is null ? null : CheckInModule.ToUpload(photo), ct);
-                return new JsonResult(CheckInAttemptDto.From(o)) { StatusCode = StatusCodes.Status201Created };
-            }
-            catch (RuleViolationException e)
-            {
-                return new JsonResult(new { rule = e.Violation.Code, title = T.Explain(e.Violation) }) { StatusCode = StatusCodes.Status422UnprocessableEntity };
-            }
+            return await JsonAsync(async () =>
+                CheckInAttemptDto.From(await checkIn.CheckInAsync(RequireActor(), Room, claimed, photo is null ? null : CheckInModule.ToUpload(photo), ct)),
+                StatusCodes.Status201Created);
         }
 
         var result = await RunAsync(async () =>

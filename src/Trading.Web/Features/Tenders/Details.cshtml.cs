@@ -62,17 +62,8 @@ public sealed class TenderDetailsModel(TenderService tenders, TradingDbContext d
         return RedirectToPage(new { id });
     }, ct);
 
-    private async Task<IActionResult> Act(Guid id, Func<Task<IActionResult>> action, CancellationToken ct)
-    {
-        var result = await RunAsync(action);
-        if (result is PageResult)
-        {
-            // A refused step changes nothing: reload the tender as stored and show why.
-            db.ChangeTracker.Clear();
-            await LoadAsync(id, ct);
-        }
-        return result;
-    }
+    private Task<IActionResult> Act(Guid id, Func<Task<IActionResult>> action, CancellationToken ct) =>
+        RunOrReloadAsync(action, () => LoadAsync(id, ct));
 
     private async Task LoadAsync(Guid id, CancellationToken ct)
     {
