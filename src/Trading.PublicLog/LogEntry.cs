@@ -45,7 +45,7 @@ public sealed partial record LogEntry(string Type, int SchemaVersion, DateTimeOf
 {
     private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
 
-    [GeneratedRegex("^[a-z][a-z0-9-]*(\\.[a-z][a-z0-9-]*)+$")]
+    [GeneratedRegex("^[a-z][a-z0-9-]*(\\.[a-z][a-z0-9-]*)+\\z")] // \z, not $: $ also matches before a final newline
     private static partial Regex TypePattern();
 
     /// <summary>The canonical bytes that are hashed into the tree.</summary>

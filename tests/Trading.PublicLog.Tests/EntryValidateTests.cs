@@ -68,10 +68,6 @@ public sealed class EntryValidateTests
         var parse = Record.Exception(() => LogEntry.Parse(bytes)) as PublicLogException;
         var validate = Record.Exception(() => LogEntry.Validate(bytes)) as PublicLogException;
         var text = Encoding.UTF8.GetString(bytes);
-        // One deliberate difference: a type with a trailing newline ("a.b\n") passed the old regex, whose $ also matches
-        // before a final newline; the byte check refuses it, and so must the reference here.
-        if (parse is null && validate is not null && text.Contains("\\n\",\"v\"", StringComparison.Ordinal))
-            return;
         Assert.True((parse is null) == (validate is null), $"{text}: parse {parse?.Code ?? "ok"}, validate {validate?.Code ?? "ok"}");
         if (parse is null) return;
         Assert.Equal(parse.Code, validate!.Code);
