@@ -83,6 +83,38 @@ public class DrawBenchmarks
             throw new InvalidOperationException("The benchmark record does not verify: " + report.FirstFailure);
         }
         Console.WriteLine($"// eligible {_drawn.Eligible.Count} of {PoolSize}; per stratum {string.Join(", ", _drawn.Strata.Select(s => $"{s.Stratum}={s.Order.Count}"))}; record JSON {_json.Length / 1024} KiB");
+        // Fingerprints of the full outcome, so a faster implementation can show it gives the same results
+        // (second round, 2026-11-22: screening 8a684d59..., record 38355666...).
+        Console.WriteLine($"// fingerprints: screening {ScreeningFingerprint(Screen())}, record {Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(_json))}");
+    }
+
+    /// <summary>SHA-256 over every eligible expert with its strata and every exclusion with all its reasons and arguments, in pool order.</summary>
+    public static string ScreeningFingerprint(EligibilityResult s)
+    {
+        var sb = new StringBuilder();
+        foreach (var e in s.Eligible)
+        {
+            sb.Append(e.ExpertId).Append(':').AppendJoin(',', e.Strata).Append('\n');
+        }
+        foreach (var x in s.Excluded)
+        {
+            sb.Append(x.ExpertId).Append('!');
+            foreach (var r in x.Reasons)
+            {
+                sb.Append(r.Code).Append('(');
+                foreach (var kv in r.Args)
+                {
+                    sb.Append(kv.Key).Append('=').Append(kv.Value).Append(';');
+                }
+                sb.Append(')');
+            }
+            sb.Append('\n');
+        }
+        foreach (var c in s.Counts)
+        {
+            sb.Append(c).Append('\n');
+        }
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
     }
 
     [Benchmark(Description = "screen only")]

@@ -1,3 +1,6 @@
+// A shared reason is found by its code and the few values its arguments come from.
+using ReasonKey = (string Code, string? A, string? B, long C, long D);
+
 namespace Trading.ExpertPool;
 
 /// <summary>An expert who passed every rule, and the strata (ordinal order) the expert qualifies for.</summary>
@@ -61,7 +64,7 @@ public static class Eligibility
         // reason lists are equal sequences of shared reasons too, and those lists are shared in turn,
         // as are the eligible experts' strata lists: screening allocates little beyond one object per expert.
         // (No lambdas here: one capturing a loop variable would allocate a closure per expert.)
-        var reasonCache = new Dictionary<(string Code, string? A, string? B, long C, long D), Reason>();
+        var reasonCache = new Dictionary<ReasonKey, Reason>();
         Reason? cached;
         var sharedLists = new SharedReasonLists();
         var strataLists = new Dictionary<ulong, IReadOnlyList<string>>();
@@ -69,7 +72,7 @@ public static class Eligibility
         var poolSize = pool.TryGetNonEnumeratedCount(out var n) ? n : 0;
         var eligible = new List<EligibleExpert>(poolSize);
         var excluded = new List<ExpertExclusion>(poolSize);
-        Reason Keep((string, string?, string?, long, long) key, Reason r)
+        Reason Keep(ReasonKey key, Reason r)
         {
             reasonCache.Add(key, r);
             return r;
@@ -93,17 +96,20 @@ public static class Eligibility
             var age = Expert.WholeYears(e.BirthDate, day);
             if (age >= rules.RetirementAge)
             {
-                reasons.Add(reasonCache.TryGetValue((ReasonCodes.RetirementAge, null, null, age, 0), out cached) ? cached : Keep((ReasonCodes.RetirementAge, null, null, age, 0), Reason.Of(ReasonCodes.RetirementAge, ("age", age), ("retirementAge", rules.RetirementAge))));
+                ReasonKey key = (ReasonCodes.RetirementAge, null, null, age, 0);
+                reasons.Add(reasonCache.TryGetValue(key, out cached) ? cached : Keep(key, Reason.Of(ReasonCodes.RetirementAge, ("age", age), ("retirementAge", rules.RetirementAge))));
             }
             if (e.Title < rules.MinTitle)
             {
                 var title = e.Title;
-                reasons.Add(reasonCache.TryGetValue((ReasonCodes.TitleTooLow, null, null, (long)title, 0), out cached) ? cached : Keep((ReasonCodes.TitleTooLow, null, null, (long)title, 0), Reason.Of(ReasonCodes.TitleTooLow, ("title", DrawAlgorithm.EnumName(title)), ("minTitle", DrawAlgorithm.EnumName(rules.MinTitle)))));
+                ReasonKey key = (ReasonCodes.TitleTooLow, null, null, (long)title, 0);
+                reasons.Add(reasonCache.TryGetValue(key, out cached) ? cached : Keep(key, Reason.Of(ReasonCodes.TitleTooLow, ("title", DrawAlgorithm.EnumName(title)), ("minTitle", DrawAlgorithm.EnumName(rules.MinTitle)))));
             }
             var years = Expert.WholeYears(e.PracticeSince, day);
             if (years < rules.MinYearsOfExperience)
             {
-                reasons.Add(reasonCache.TryGetValue((ReasonCodes.ExperienceTooShort, null, null, years, 0), out cached) ? cached : Keep((ReasonCodes.ExperienceTooShort, null, null, years, 0), Reason.Of(ReasonCodes.ExperienceTooShort, ("years", years), ("minYears", rules.MinYearsOfExperience))));
+                ReasonKey key = (ReasonCodes.ExperienceTooShort, null, null, years, 0);
+                reasons.Add(reasonCache.TryGetValue(key, out cached) ? cached : Keep(key, Reason.Of(ReasonCodes.ExperienceTooShort, ("years", years), ("minYears", rules.MinYearsOfExperience))));
             }
             var unavailable = e.Unavailable;
             for (var k = 0; k < unavailable.Count; k++)
@@ -111,13 +117,15 @@ public static class Eligibility
                 var u = unavailable[k];
                 if (u.Contains(day))
                 {
-                    reasons.Add(reasonCache.TryGetValue((ReasonCodes.Unavailable, null, null, u.From.DayNumber, u.To.DayNumber), out cached) ? cached : Keep((ReasonCodes.Unavailable, null, null, u.From.DayNumber, u.To.DayNumber), Reason.Of(ReasonCodes.Unavailable, ("from", u.From), ("to", u.To))));
+                    ReasonKey key = (ReasonCodes.Unavailable, null, null, u.From.DayNumber, u.To.DayNumber);
+                    reasons.Add(reasonCache.TryGetValue(key, out cached) ? cached : Keep(key, Reason.Of(ReasonCodes.Unavailable, ("from", u.From), ("to", u.To))));
                 }
             }
             if (e.EmployerId is { } employer && parties.TryGetValue(employer, out var role))
             {
                 var r = role;
-                reasons.Add(reasonCache.TryGetValue((ReasonCodes.CurrentEmployer, employer, r, 0, 0), out cached) ? cached : Keep((ReasonCodes.CurrentEmployer, employer, r, 0, 0), Reason.Of(ReasonCodes.CurrentEmployer, ("party", employer), ("role", r))));
+                ReasonKey key = (ReasonCodes.CurrentEmployer, employer, r, 0, 0);
+                reasons.Add(reasonCache.TryGetValue(key, out cached) ? cached : Keep(key, Reason.Of(ReasonCodes.CurrentEmployer, ("party", employer), ("role", r))));
             }
             var history = e.EmploymentHistory;
             for (var k = 0; k < history.Count; k++)
@@ -132,12 +140,14 @@ public static class Eligibility
                     // An open-ended history entry is current employment even if EmployerId was not updated.
                     if (job.EmployerId != e.EmployerId)
                     {
-                        reasons.Add(reasonCache.TryGetValue((ReasonCodes.CurrentEmployer, job.EmployerId, r, 0, 0), out cached) ? cached : Keep((ReasonCodes.CurrentEmployer, job.EmployerId, r, 0, 0), Reason.Of(ReasonCodes.CurrentEmployer, ("party", job.EmployerId), ("role", r))));
+                        ReasonKey key = (ReasonCodes.CurrentEmployer, job.EmployerId, r, 0, 0);
+                        reasons.Add(reasonCache.TryGetValue(key, out cached) ? cached : Keep(key, Reason.Of(ReasonCodes.CurrentEmployer, ("party", job.EmployerId), ("role", r))));
                     }
                 }
                 else if (until >= formerCutoff)
                 {
-                    reasons.Add(reasonCache.TryGetValue((ReasonCodes.FormerEmployer, job.EmployerId, r, until.DayNumber, 0), out cached) ? cached : Keep((ReasonCodes.FormerEmployer, job.EmployerId, r, until.DayNumber, 0), Reason.Of(ReasonCodes.FormerEmployer, ("party", job.EmployerId), ("role", r), ("until", until), ("windowYears", rules.FormerEmployerWindowYears))));
+                    ReasonKey key = (ReasonCodes.FormerEmployer, job.EmployerId, r, until.DayNumber, 0);
+                    reasons.Add(reasonCache.TryGetValue(key, out cached) ? cached : Keep(key, Reason.Of(ReasonCodes.FormerEmployer, ("party", job.EmployerId), ("role", r), ("until", until), ("windowYears", rules.FormerEmployerWindowYears))));
                 }
             }
             var relationships = e.Relationships;
@@ -146,7 +156,8 @@ public static class Eligibility
                 var rel = relationships[k];
                 if (parties.TryGetValue(rel.PartyId, out var r))
                 {
-                    reasons.Add(reasonCache.TryGetValue((ReasonCodes.DeclaredRelationship, rel.PartyId, r, (long)rel.Kind, 0), out cached) ? cached : Keep((ReasonCodes.DeclaredRelationship, rel.PartyId, r, (long)rel.Kind, 0), Reason.Of(ReasonCodes.DeclaredRelationship, ("party", rel.PartyId), ("role", r), ("kind", DrawAlgorithm.EnumName(rel.Kind)))));
+                    ReasonKey key = (ReasonCodes.DeclaredRelationship, rel.PartyId, r, (long)rel.Kind, 0);
+                    reasons.Add(reasonCache.TryGetValue(key, out cached) ? cached : Keep(key, Reason.Of(ReasonCodes.DeclaredRelationship, ("party", rel.PartyId), ("role", r), ("kind", DrawAlgorithm.EnumName(rel.Kind)))));
                 }
             }
             var links = e.RegistryLinks;
@@ -155,12 +166,14 @@ public static class Eligibility
                 var link = links[k];
                 if (parties.TryGetValue(link.PartyId, out var r))
                 {
-                    reasons.Add(reasonCache.TryGetValue((ReasonCodes.RegistryLink, link.PartyId, r, (long)link.Kind, 0), out cached) ? cached : Keep((ReasonCodes.RegistryLink, link.PartyId, r, (long)link.Kind, 0), Reason.Of(ReasonCodes.RegistryLink, ("party", link.PartyId), ("role", r), ("kind", DrawAlgorithm.EnumName(link.Kind)))));
+                    ReasonKey key = (ReasonCodes.RegistryLink, link.PartyId, r, (long)link.Kind, 0);
+                    reasons.Add(reasonCache.TryGetValue(key, out cached) ? cached : Keep(key, Reason.Of(ReasonCodes.RegistryLink, ("party", link.PartyId), ("role", r), ("kind", DrawAlgorithm.EnumName(link.Kind)))));
                 }
             }
             if (e.LastDrawnForOwner.Count > 0 && e.LastDrawnForOwner.TryGetValue(request.OwnerId, out var last) && Math.Abs(day.DayNumber - last.DayNumber) < rules.OwnerCooldownDays)
             {
-                reasons.Add(reasonCache.TryGetValue((ReasonCodes.OwnerTooRecent, null, null, last.DayNumber, 0), out cached) ? cached : Keep((ReasonCodes.OwnerTooRecent, null, null, last.DayNumber, 0), Reason.Of(ReasonCodes.OwnerTooRecent, ("owner", request.OwnerId), ("lastDrawn", last), ("cooldownDays", rules.OwnerCooldownDays))));
+                ReasonKey key = (ReasonCodes.OwnerTooRecent, null, null, last.DayNumber, 0);
+                reasons.Add(reasonCache.TryGetValue(key, out cached) ? cached : Keep(key, Reason.Of(ReasonCodes.OwnerTooRecent, ("owner", request.OwnerId), ("lastDrawn", last), ("cooldownDays", rules.OwnerCooldownDays))));
             }
 
             // Strata are in ordinal id order, so walking their indices upwards keeps the lists in that order.
@@ -196,7 +209,8 @@ public static class Eligibility
                 if (regionFailed.Count > 0)
                 {
                     var failed = string.Join(",", regionFailed);
-                    reasons.Add(reasonCache.TryGetValue((ReasonCodes.RegionRuleNotMet, failed, e.Region, 0, 0), out cached) ? cached : Keep((ReasonCodes.RegionRuleNotMet, failed, e.Region, 0, 0), Reason.Of(ReasonCodes.RegionRuleNotMet, ("strata", failed), ("region", e.Region))));
+                    ReasonKey key = (ReasonCodes.RegionRuleNotMet, failed, e.Region, 0, 0);
+                    reasons.Add(reasonCache.TryGetValue(key, out cached) ? cached : Keep(key, Reason.Of(ReasonCodes.RegionRuleNotMet, ("strata", failed), ("region", e.Region))));
                 }
                 else
                 {
