@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Running;
+using Trading.PublicLog.Bench;
 
 // "--stopwatch [runs]": the full-verification cases timed directly, wall and CPU time per run. On a shared
 // machine CPU time says what the code costs while wall time says what the load did to it.
