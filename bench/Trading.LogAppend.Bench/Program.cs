@@ -40,6 +40,41 @@ async Task<(long Appends, double Seconds)> RunAsync(int writers, int perTransact
     return (total, sw.Elapsed.TotalSeconds);
 }
 
+if (Environment.GetEnvironmentVariable("LOG_BENCH_PHASES") is "1")
+{
+    // Where the time of a one-append transaction goes (wall and app CPU per phase), one writer.
+    var phases = new double[5];
+    var cpus = new double[5];
+    const int n = 300;
+    for (var k = 0; k < n + 50; k++)
+    {
+        var marks = new List<(long Ticks, TimeSpan Cpu)>();
+        void Mark() => marks.Add((Stopwatch.GetTimestamp(), Process.GetCurrentProcess().TotalProcessorTime));
+        Mark();
+        await using var db = new TradingDbContext(options);
+        var log = new PublicLog(db, TimeProvider.System, key);
+        await using var tx = await db.Database.BeginTransactionAsync();
+        Mark();
+        await log.LockAsync();
+        Mark();
+        await log.AppendAsync("bid.submitted", null, new { lot = "1", bidder = log.Pseudonym("firm", "w"), ciphertextSha256 = new string('a', 64), ciphertextLength = 123456L, k });
+        Mark();
+        await db.SaveChangesAsync();
+        Mark();
+        await tx.CommitAsync();
+        Mark();
+        if (k < 50) continue;
+        for (var i = 0; i < 5; i++)
+        {
+            phases[i] += Stopwatch.GetElapsedTime(marks[i].Ticks, marks[i + 1].Ticks).TotalMicroseconds / n;
+            cpus[i] += (marks[i + 1].Cpu - marks[i].Cpu).TotalMicroseconds / n;
+        }
+    }
+    string[] names = ["context+begin", "lock+head", "append (memory)", "SaveChanges", "commit"];
+    for (var i = 0; i < 5; i++) Console.WriteLine($"{names[i],-16} wall {phases[i],8:F0} µs  app cpu {cpus[i],8:F0} µs");
+    return;
+}
+
 Console.WriteLine($"# public log appends on PostgreSQL ({pg.Version}), {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
 await RunAsync(2, 1, TimeSpan.FromSeconds(2)); // warm-up: JIT, connection pool, first pages
 foreach (var (writers, batch) in new[] { (1, 1), (8, 1), (1, 10), (8, 10), (1, 100), (8, 100), (1, 1000), (8, 1000) })
