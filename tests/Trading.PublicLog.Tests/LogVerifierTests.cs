@@ -55,6 +55,48 @@ public sealed class LogVerifierTests
         Assert.Equal(3, report.Checkpoints);
     }
 
+    /// <summary>
+    /// Verification runs in chunks of rows (parsing one while a worker hashes and checks the previous); problems on
+    /// either side of a chunk boundary, and a row that does not parse after an earlier bad one, are still named in
+    /// file order.
+    /// </summary>
+    [Theory]
+    [InlineData(4095)]
+    [InlineData(4096)]
+    [InlineData(9000)]
+    public void Across_chunk_boundaries_the_first_problem_in_file_order_is_named(int bad)
+    {
+        using var f = new Fixture(5000, 10_000);
+        var lines = f.Records.Select(r => r.ToJsonLine()).ToList();
+
+        // A non-canonical entry whose stored leaf hash matches it: only the format check catches it.
+        var tampered = f.Records.ToList();
+        var text = System.Text.Encoding.UTF8.GetString(tampered[bad].Entry).Replace("{\"bidder\"", "{ \"bidder\"", StringComparison.Ordinal);
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        tampered[bad] = new LogExportRecord(bad, bytes, MerkleHash.Leaf(bytes));
+        var report = f.Verify(tampered);
+        Assert.False(report.Ok);
+        Assert.Equal(bad, report.FirstBadIndex);
+        Assert.Equal("verify.entry-invalid", report.Problem!.Code);
+
+        // That row, and then a row that does not parse later on: the earlier one is named.
+        var withGarbage = lines.Select((l, i) => i == bad ? tampered[bad].ToJsonLine() : i == bad + 3000 ? "{garbage" : l);
+        report = f.Verify(withGarbage.Select((l, i) => LogExportRecord.ParseJsonLine(l, i)));
+        Assert.Equal(bad, report.FirstBadIndex);
+
+        // Only the unparsable row: it is named, after every row before it was checked.
+        var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', lines.Select((l, i) => i == bad ? "{garbage" : l))));
+        report = f.Verify(LogVerifier.ReadJsonLines(stream));
+        Assert.False(report.Ok);
+        Assert.Equal(bad, report.FirstBadIndex);
+        Assert.Equal(bad < 5000 ? 0 : 5000, report.VerifiedSize);
+
+        // Untouched, through both checkpoints.
+        report = f.Verify(LogVerifier.ReadJsonLines(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', lines)))));
+        Assert.True(report.Ok, report.Problem?.Message);
+        Assert.Equal(10_000, report.VerifiedSize);
+    }
+
     [Fact]
     public void One_changed_byte_in_a_stored_entry_names_that_entry()
     {
