@@ -264,6 +264,7 @@ public static class LogVerifier
         int next = 0;
         long verified = 0;
         long position = 0;
+        Span<byte> leaf = stackalloc byte[MerkleHash.Size];
         // Checkpoints of size 0 carry the empty root.
         while (next < checkpoints.Count && checkpoints[next].Value.Size == 0)
         {
@@ -273,85 +274,61 @@ public static class LogVerifier
             }
             next++;
         }
-
-        // A pipeline over chunks of rows: while this thread parses chunk k+1 (the enumerator reads the download),
-        // a worker hashes the leaves of chunk k and checks its entries' format; then this thread walks chunk k in
-        // order exactly as a one-row-at-a-time loop would (index, stored leaf hash, format, roots at checkpoints),
-        // so the first problem reported is the same. Hashing and the format check are independent per row; only
-        // the tree walk is sequential, and it is the cheap part.
         using var enumerator = records.GetEnumerator();
-        PublicLogException? readError = null;
-        Chunk? ReadChunk()
+        while (true)
         {
-            if (readError is not null)
-            {
-                return null;
-            }
-            var chunk = new Chunk(ChunkSize);
             try
             {
-                while (chunk.Count < ChunkSize && enumerator.MoveNext())
+                if (!enumerator.MoveNext())
                 {
-                    chunk.Records[chunk.Count++] = enumerator.Current;
+                    break;
                 }
             }
             catch (PublicLogException e)
             {
-                // Rows before the bad one are still checked first: one of them may be the first bad entry.
-                readError = e;
-            }
-            return chunk.Count > 0 || readError is not null ? chunk : null;
-        }
-        var checkFormat = options.CheckEntryFormat;
-        var current = ReadChunk();
-        while (current is not null)
-        {
-            var chunk = current;
-            var work = Task.Run(() => chunk.Prepare(checkFormat));
-            var following = ReadChunk();
-            work.GetAwaiter().GetResult();
-            for (int i = 0; i < chunk.Count; i++)
-            {
-                var record = chunk.Records[i];
-                if (record.Index != position)
-                {
-                    return Fail(position, checkpoints.Count, cosigned, verified, position, null,
-                        new LogVerificationException("verify.index-mismatch", Args.Of(("position", position), ("index", record.Index))));
-                }
-                var leaf = chunk.Leaf(i);
-                if (record.LeafHash is not null && !MerkleHash.Equal(leaf, record.LeafHash))
-                {
-                    return Fail(position, checkpoints.Count, cosigned, verified, position, null,
-                        new LogVerificationException("verify.leaf-hash-mismatch", Args.Of(("index", position))));
-                }
-                if (chunk.FormatErrors?[i] is { } formatError)
-                {
-                    return Fail(position, checkpoints.Count, cosigned, verified, position, null,
-                        new LogVerificationException("verify.entry-invalid", Args.Of(("index", position), ("reason", formatError.Message)), formatError));
-                }
-                range.Append(leaf);
-                position++;
-                if (next < checkpoints.Count && checkpoints[next].Value.Size == position)
-                {
-                    var root = range.Root();
-                    while (next < checkpoints.Count && checkpoints[next].Value.Size == position)
-                    {
-                        if (!MerkleHash.Equal(root, checkpoints[next].Value.Root))
-                        {
-                            return Fail(position, checkpoints.Count, cosigned, verified, verified, checkpoints[next].Position, RootMismatch(checkpoints[next], verified));
-                        }
-                        next++;
-                    }
-                    verified = position;
-                }
-            }
-            if (chunk.Count < ChunkSize && readError is not null)
-            {
                 // A row that does not even parse is the first bad entry.
                 return Fail(position, checkpoints.Count, cosigned, verified, position, null,
-                    readError.Code == "verify.entry-invalid" ? readError : new LogVerificationException("verify.entry-invalid", Args.Of(("index", position), ("reason", readError.Message)), readError));
+                    e.Code == "verify.entry-invalid" ? e : new LogVerificationException("verify.entry-invalid", Args.Of(("index", position), ("reason", e.Message)), e));
             }
-            current = following;
+            var record = enumerator.Current;
+            if (record.Index != position)
+            {
+                return Fail(position, checkpoints.Count, cosigned, verified, position, null,
+                    new LogVerificationException("verify.index-mismatch", Args.Of(("position", position), ("index", record.Index))));
+            }
+            MerkleHash.Leaf(record.Entry, leaf);
+            if (record.LeafHash is not null && !MerkleHash.Equal(leaf, record.LeafHash))
+            {
+                return Fail(position, checkpoints.Count, cosigned, verified, position, null,
+                    new LogVerificationException("verify.leaf-hash-mismatch", Args.Of(("index", position))));
+            }
+            if (options.CheckEntryFormat)
+            {
+                try
+                {
+                    LogEntry.Validate(record.Entry);
+                }
+                catch (PublicLogException e)
+                {
+                    return Fail(position, checkpoints.Count, cosigned, verified, position, null,
+                        new LogVerificationException("verify.entry-invalid", Args.Of(("index", position), ("reason", e.Message)), e));
+                }
+            }
+            range.Append(leaf);
+            position++;
+            if (next < checkpoints.Count && checkpoints[next].Value.Size == position)
+            {
+                var root = range.Root();
+                while (next < checkpoints.Count && checkpoints[next].Value.Size == position)
+                {
+                    if (!MerkleHash.Equal(root, checkpoints[next].Value.Root))
+                    {
+                        return Fail(position, checkpoints.Count, cosigned, verified, verified, checkpoints[next].Position, RootMismatch(checkpoints[next], verified));
+                    }
+                    next++;
+                }
+                verified = position;
+            }
         }
         if (next < checkpoints.Count)
         {
@@ -360,39 +337,6 @@ public static class LogVerifier
                 new LogVerificationException("verify.checkpoint-beyond-log", Args.Of(("checkpoint", c.Position), ("size", c.Value.Size), ("entries", position))));
         }
         return new LogVerificationReport(true, position, checkpoints.Count, cosigned, verified, null, null, null);
-    }
-
-    /// <summary>Rows per pipeline chunk: large enough that handing a chunk to a worker costs nothing, small enough to stay in cache.</summary>
-    private const int ChunkSize = 4096;
-
-    private sealed class Chunk(int capacity)
-    {
-        public readonly LogExportRecord[] Records = new LogExportRecord[capacity];
-        public int Count;
-        private readonly byte[] _leaves = new byte[capacity * MerkleHash.Size];
-        public PublicLogException?[]? FormatErrors;
-
-        public ReadOnlySpan<byte> Leaf(int i) => _leaves.AsSpan(i * MerkleHash.Size, MerkleHash.Size);
-
-        public void Prepare(bool checkFormat)
-        {
-            for (int i = 0; i < Count; i++)
-            {
-                var entry = Records[i].Entry;
-                MerkleHash.Leaf(entry, _leaves.AsSpan(i * MerkleHash.Size, MerkleHash.Size));
-                if (checkFormat)
-                {
-                    try
-                    {
-                        LogEntry.Validate(entry);
-                    }
-                    catch (PublicLogException e)
-                    {
-                        (FormatErrors ??= new PublicLogException?[Count])[i] = e;
-                    }
-                }
-            }
-        }
     }
 
     private static LogVerificationException RootMismatch((int Position, Checkpoint Value) c, long from) =>
