@@ -56,9 +56,9 @@ public sealed class LogVerifierTests
     }
 
     /// <summary>
-    /// Verification runs in chunks of rows (parsing one while a worker hashes and checks the previous); problems on
-    /// either side of a chunk boundary, and a row that does not parse after an earlier bad one, are still named in
-    /// file order.
+    /// Deep in a long log (around 4096-row boundaries a chunked or parallel verifier would have), a bad entry, and a
+    /// row that does not parse after an earlier bad one, are named in file order, and the verified size stops at the
+    /// last good checkpoint.
     /// </summary>
     [Theory]
     [InlineData(4095)]
