@@ -213,6 +213,33 @@ public static class ThresholdOpening
         return new Combination(r.ToArray(), P256.Encode(sum), terms, rejected);
     }
 
+    /// <summary>
+    /// A health-check challenge point derived from <paramref name="context"/> by try-and-increment, so nobody knows
+    /// its discrete log: a partial over it proves the holder can use its share today, yet decrypts no bid and helps
+    /// decrypt none (it is no ciphertext anyone made).
+    /// </summary>
+    public static byte[] CanaryPoint(string context)
+    {
+        var p = P256.Curve.Field.Characteristic;
+        for (var counter = 0; ; counter++)
+        {
+            var x = System.Security.Cryptography.SHA256.HashData(Wire.Concat(Wire.Label("trading/health/v1/canary"), Wire.LengthPrefixed(context), Wire.U32(counter)));
+            if (new BigInteger(1, x).CompareTo(p) >= 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                return P256.Encode(P256.Curve.DecodePoint([0x02, .. x]));
+            }
+            catch (ArgumentException)
+            {
+                // x is not the abscissa of a curve point (about half of all x): try the next counter.
+            }
+        }
+    }
+
     /// <summary>The shared secret computed directly from a full private key (tests and single-key tools only).</summary>
     internal static byte[] SharedSecretFromPrivateKey(BigInteger x, ReadOnlySpan<byte> r) =>
         P256.Encode(P256.Multiply(P256.Decode(r, "ephemeral point R"), x)).AsSpan(1, 32).ToArray();

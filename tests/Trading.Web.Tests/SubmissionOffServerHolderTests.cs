@@ -246,6 +246,45 @@ public sealed class SubmissionOffServerHolderTests(PostgresServer pg) : WebTest(
         Shows(await check.Content.ReadAsStringAsync(), "不能在此输入口令操作", "cannot act with a passphrase here");
     }
 
+    [Fact]
+    public async Task The_off_server_health_check_proves_the_share_on_todays_challenge_and_an_old_proof_is_refused()
+    {
+        var (id, _, owner) = await TenderWithOffServerOwnerAsync();
+        var page = $"/Submission/Ceremony/{id}";
+        string Canary(string html) => Regex.Match(html, "data-testid=\"canary\">([0-9a-f]{130})<").Groups[1].Value;
+        var canary = Canary(await owner.GetStringAsync(page));
+        Assert.Equal(130, canary.Length);
+        var (code, _, err) = Cli("keyholder", "check", "--share", P("share.json"), "--joint-key", P("key.json"), "--canary", canary, "--out", P("health.json"));
+        Assert.True(code == 0, err);
+        var proof = await File.ReadAllBytesAsync(P("health.json"));
+
+        async Task<HttpResponseMessage> UploadAsync(byte[] file)
+        {
+            var form = new MultipartFormDataContent { { new StringContent(await Browser.TokenAsync(owner, page)), "__RequestVerificationToken" } };
+            form.Add(new ByteArrayContent(file), "canary", "health.json");
+            return await owner.PostAsync(page + "?handler=CheckOffServer", form);
+        }
+        // A proof over another point (the joint key, the CLI's default canary) or a malformed file proves nothing today.
+        (code, _, err) = Cli("keyholder", "check", "--share", P("share.json"), "--joint-key", P("key.json"), "--out", P("other.json"));
+        Assert.True(code == 0, err);
+        Shows(await (await UploadAsync(await File.ReadAllBytesAsync(P("other.json")))).Content.ReadAsStringAsync(), "不是针对今天的挑战值", "not over today");
+        var tampered = CryptoJson.Deserialize<PartialDecryption>(Encoding.UTF8.GetString(proof));
+        tampered = tampered with { Proof = tampered.Proof with { Challenge = Flip(tampered.Proof.Challenge) } };
+        Shows(await (await UploadAsync(Encoding.UTF8.GetBytes(CryptoJson.Serialize(tampered)))).Content.ReadAsStringAsync(), "不是本持有方有效的健康检查证明", "not a valid health-check proof");
+        Shows(await (await UploadAsync("{}"u8.ToArray())).Content.ReadAsStringAsync(), "不是本持有方有效的健康检查证明", "not a valid health-check proof");
+        Assert.Null(HolderOf(id, 3).LastHealthCheckAt);
+
+        Assert.Equal(HttpStatusCode.Redirect, (await UploadAsync(proof)).StatusCode);
+        Assert.Equal(App.Clock.GetUtcNow().UtcDateTime, HolderOf(id, 3).LastHealthCheckAt);
+        Assert.Contains("\"via\":\"cli\"", App.WithDb(db => db.LogEntries.Single(e => e.TenderId == id && e.Type == "ceremony.health.ok")).Payload, StringComparison.Ordinal);
+
+        // The next day the challenge is new and yesterday's proof is refused.
+        App.Clock.Set(App.Clock.GetUtcNow().AddDays(1));
+        Assert.NotEqual(canary, Canary(await owner.GetStringAsync(page)));
+        Shows(await (await UploadAsync(proof)).Content.ReadAsStringAsync(), "不是针对今天的挑战值", "not over today");
+        Assert.Single(App.WithDb(db => db.LogEntries.Where(e => e.TenderId == id && e.Type == "ceremony.health.ok").ToList()));
+    }
+
     /// <summary>The refusal's explanation, in whichever of the two languages the user reads.</summary>
     private static void Shows(string html, string zh, string en) =>
         Assert.True(html.Contains(zh, StringComparison.Ordinal) || html.Contains(en, StringComparison.Ordinal), $"neither \"{zh}\" nor \"{en}\" in the response");

@@ -131,15 +131,23 @@ public static class KeyHolderCommands
         var share = Share();
         var passEnv = PassphraseEnv();
         var key = CliSupport.JointKey();
-        var command = new Command("check", "Health check: unseal the share, check it belongs to the joint key and prove it works on a canary") { share, passEnv, key, lang };
+        var canary = new Option<string?>("--canary") { Description = "The ceremony page's health-check challenge (hex point); with --out, writes the proof to upload there" };
+        var output = new Option<FileInfo?>("--out") { Description = "Where to write the partial over the challenge (JSON), for the ceremony page" };
+        var command = new Command("check", "Health check: unseal the share, check it belongs to the joint key and prove it works on a canary") { share, passEnv, key, canary, output, lang };
         command.SetAction((parse, ct) => CliSupport.RunAsync(parse, lang, async stdout =>
         {
             var jointKey = CliSupport.ReadJointKey(parse.GetValue(key)!);
             var sealedShare = CryptoJson.Deserialize<SealedShare>(await File.ReadAllTextAsync(parse.GetValue(share)!.FullName, ct));
             using var secret = ShareSealing.Unseal(sealedShare, CliSupport.ReadPassphrase(parse.GetValue(passEnv)!));
-            // The joint key itself serves as a canary point: a proof over it shows the share is usable without decrypting any bid.
-            var canary = ThresholdOpening.PartialDecryptBatch(secret, jointKey, [jointKey.PublicKey])[0];
-            ThresholdOpening.VerifyPartial(jointKey, jointKey.PublicKey, canary);
+            // Without a challenge the joint key itself serves as the canary: a proof over it shows the share is usable without decrypting any bid.
+            var point = parse.GetValue(canary) is { } hex ? Convert.FromHexString(hex.Trim()) : jointKey.PublicKey;
+            var proof = ThresholdOpening.PartialDecryptBatch(secret, jointKey, [point])[0];
+            ThresholdOpening.VerifyPartial(jointKey, point, proof);
+            if (parse.GetValue(output) is { } file)
+            {
+                await CliSupport.WriteAtomicallyAsync(file.FullName, s => s.WriteAsync(System.Text.Encoding.UTF8.GetBytes(CryptoJson.Serialize(proof)), ct).AsTask());
+            }
+
             await stdout.WriteLineAsync($"holder {secret.HolderIndex} of key {jointKey.KeyIdHex}: share unseals and produces valid proofs");
             return CliSupport.Ok;
         }));

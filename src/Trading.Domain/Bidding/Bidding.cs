@@ -177,4 +177,6 @@ public static class BiddingRules
     public const string UnlockOwnHolder = "Rule.Bid.UnlockOwnHolder";
     public const string UnlockReasonRequired = "Rule.Bid.UnlockReasonRequired";
     public const string HolderNotLocked = "Rule.Bid.HolderNotLocked";
+    public const string CanaryStale = "Rule.Bid.CanaryStale";
+    public const string CanaryInvalid = "Rule.Bid.CanaryInvalid";
 }

@@ -38,6 +38,16 @@ public sealed class CeremonyModel(OpeningService openings, CeremonyService cerem
 
     public Task<IActionResult> OnPostCheckAsync(CancellationToken ct) => Act(() => ceremonies.HealthCheckAsync(RequireActor(), User, Id, Passphrase, ct), "Bid.Ceremony.CheckOk", ct);
 
+    public Task<IActionResult> OnPostCheckOffServerAsync(IFormFile? canary, CancellationToken ct) => Act(async () =>
+    {
+        if (canary is null || canary.Length == 0) throw new RuleViolationException(new RuleViolation(BiddingRules.CanaryInvalid));
+        await using var s = canary.OpenReadStream();
+        await ceremonies.HealthCheckOffServerAsync(RequireActor(), User, Id, s, ct);
+    }, "Bid.Ceremony.CheckOk", ct);
+
+    /// <summary>Today's health-check challenge for an off-server holder, shown for the CLI.</summary>
+    public string? Canary => MyHolder is { KeepsShareOffServer: true } h && Ceremony.Status == CeremonyStatus.Complete ? Convert.ToHexStringLower(ceremonies.CanaryFor(Ceremony, h)) : null;
+
     public Task<IActionResult> OnPostOpenAsync(CancellationToken ct) => Act(() => openings.GivePartialsAsync(RequireActor(), User, Id, Passphrase, ct), "Bid.Ceremony.PartialsGiven", ct);
 
     public Task<IActionResult> OnPostUnlockAsync(CancellationToken ct) =>

@@ -238,6 +238,47 @@ public sealed class CeremonyService(TradingDbContext db, PublicLog log, Notifier
         }
     }
 
+    /// <summary>Today's health-check challenge for a holder (UTC day): a proof over it cannot be made in advance or reused.</summary>
+    public byte[] CanaryFor(KeyCeremony c, KeyHolder holder) => ThresholdOpening.CanaryPoint(
+        $"{c.CeremonyId}|{holder.HolderIndex}|{clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}");
+
+    /// <summary>
+    /// The health check of a holder keeping its share off the server: a partial with proof over today's challenge,
+    /// made by <c>trading keyholder check --canary … --out …</c>. The server learns nothing of the share.
+    /// </summary>
+    public async Task HealthCheckOffServerAsync(Actor actor, ClaimsPrincipal user, Guid tenderId, Stream proofJson, CancellationToken ct)
+    {
+        var c = await GetAsync(tenderId, ct);
+        var holder = HolderFor(actor, user, c);
+        if (c.Status != CeremonyStatus.Complete) throw new RuleViolationException(new RuleViolation(BiddingRules.CeremonyNotComplete));
+        if (!holder.KeepsShareOffServer) throw new RuleViolationException(new RuleViolation(BiddingRules.HolderOnServer));
+        // A proof is a few hundred bytes.
+        var json = await OpeningService.ReadLimitedAsync(proofJson, 8 * 1024, ct) ?? throw new RuleViolationException(new RuleViolation(BiddingRules.CanaryInvalid));
+        PartialDecryption proof;
+        try
+        {
+            proof = CryptoJson.Deserialize<PartialDecryption>(json);
+        }
+        catch (CryptoException)
+        {
+            throw new RuleViolationException(new RuleViolation(BiddingRules.CanaryInvalid));
+        }
+        if (proof.HolderIndex != holder.HolderIndex) throw new RuleViolationException(new RuleViolation(BiddingRules.PartialsOtherHolder, proof.HolderIndex, holder.HolderIndex));
+        var canary = CanaryFor(c, holder);
+        if (!proof.R.AsSpan().SequenceEqual(canary)) throw new RuleViolationException(new RuleViolation(BiddingRules.CanaryStale));
+        try
+        {
+            ThresholdOpening.VerifyPartial(CryptoJson.Deserialize<JointKey>(c.JointKeyJson!), canary, proof);
+        }
+        catch (CryptoException)
+        {
+            throw new RuleViolationException(new RuleViolation(BiddingRules.CanaryInvalid));
+        }
+        holder.LastHealthCheckAt = clock.GetUtcNow().UtcDateTime;
+        holder.Version = Guid.NewGuid();
+        await log.RecordAsync("ceremony.health.ok", tenderId, new { ceremony = c.CeremonyId, holder = holder.HolderIndex, via = "cli", canary = Convert.ToHexStringLower(canary) }, ct);
+    }
+
     /// <summary>The pre-deadline health check: the holder proves its passphrase still rebuilds a share of this key.</summary>
     public async Task HealthCheckAsync(Actor actor, ClaimsPrincipal user, Guid tenderId, string passphrase, CancellationToken ct)
     {

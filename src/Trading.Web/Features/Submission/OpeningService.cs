@@ -122,7 +122,8 @@ public sealed class OpeningService(TradingDbContext db, PublicLog log, CeremonyS
     /// <summary>Room for the bids' partials (about 500 bytes each as JSON) and formatting, and no more.</summary>
     public static int MaxPartialsBytes(int bids) => 64 * 1024 + bids * 2048;
 
-    private static async Task<string?> ReadLimitedAsync(Stream body, int limit, CancellationToken ct)
+    /// <summary>A small uploaded text file, or null when over the limit; not UTF-8 is malformed.</summary>
+    internal static async Task<string?> ReadLimitedAsync(Stream body, int limit, CancellationToken ct)
     {
         using var ms = new MemoryStream();
         var buffer = new byte[16 * 1024];
