@@ -1882,6 +1882,9 @@ namespace Trading.Data.Postgres.Migrations
                     b.HasIndex("Number")
                         .IsUnique();
 
+                    b.HasIndex("CollusionFindingRef", "SubjectId")
+                        .IsUnique();
+
                     b.HasIndex("SubjectKind", "SubjectId");
 
                     b.HasIndex("Year", "Sequence")

@@ -1870,6 +1870,9 @@ namespace Trading.Data.Sqlite.Migrations
                     b.HasIndex("Number")
                         .IsUnique();
 
+                    b.HasIndex("CollusionFindingRef", "SubjectId")
+                        .IsUnique();
+
                     b.HasIndex("SubjectKind", "SubjectId");
 
                     b.HasIndex("Year", "Sequence")

@@ -13,6 +13,9 @@ internal sealed class BadBehaviourRecordConfiguration : IEntityTypeConfiguration
         e.HasIndex(x => x.Number).IsUnique();
         e.HasIndex(x => new { x.Year, x.Sequence }).IsUnique();
         e.HasIndex(x => new { x.SubjectKind, x.SubjectId });
+        // One record per finding and subject, even when two supervisors click at once (rows without a finding
+        // have a NULL reference, which never collides).
+        e.HasIndex(x => new { x.CollusionFindingRef, x.SubjectId }).IsUnique();
         e.Property(x => x.SubjectName).HasMaxLength(300);
         e.Property(x => x.Facts).HasMaxLength(BadBehaviourRecord.MaxText);
         e.Property(x => x.RuleBroken).HasMaxLength(500);

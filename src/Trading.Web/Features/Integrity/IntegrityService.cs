@@ -388,6 +388,17 @@ public sealed class IntegrityService(
         var reference = FindingRefPrefix + f.Id;
         if (await db.Set<BadBehaviourRecord>().AnyAsync(r => r.CollusionFindingRef == reference && r.SubjectId == firmId, ct))
             throw new RuleViolationException(new RuleViolation(IntegrityRules.AlreadyRecorded));
-        return await sanctions.RecordAsync(actor, input with { SubjectKind = SanctionSubjectKind.Firm, SubjectId = firmId, CollusionFindingRef = reference }, null, ct);
+        try
+        {
+            return await sanctions.RecordAsync(actor, input with { SubjectKind = SanctionSubjectKind.Firm, SubjectId = firmId, CollusionFindingRef = reference }, null, ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Another supervisor recorded the same finding against the same firm a moment earlier (unique index).
+            db.ChangeTracker.Clear();
+            if (await db.Set<BadBehaviourRecord>().AnyAsync(r => r.CollusionFindingRef == reference && r.SubjectId == firmId, ct))
+                throw new RuleViolationException(new RuleViolation(IntegrityRules.AlreadyRecorded));
+            throw;
+        }
     }
 }
