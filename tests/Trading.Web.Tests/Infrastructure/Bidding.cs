@@ -66,15 +66,20 @@ public static class Bidding
         return new JointKey(CryptoSuites.P256, "bidder-view", 3, 3, y, [], JointKey.ComputeKeyId(y));
     }
 
+    /// <summary>
+    /// A bid package whose project manager's ID number, bond account and proposal follow from <paramref name="pm"/>, so
+    /// bids with different project managers share nothing the collusion screens would call collusion.
+    /// </summary>
     public static byte[] BidZip(decimal priceYuan, int durationDays, string pm, string? form = null)
     {
+        var n = BitConverter.ToUInt32(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(pm))) % 10_000;
         using var ms = new MemoryStream();
         using (var zip = new ZipArchive(ms, ZipArchiveMode.Create, leaveOpen: true))
         {
             using (var w = new StreamWriter(zip.CreateEntry("bid-form.json").Open(), Encoding.UTF8))
-                w.Write(form ?? JsonSerializer.Serialize(new { priceYuan, durationDays, projectManager = pm, projectManagerId = "110101199001011234", keyStaff = "李娜 技术负责人", bondAccount = "6222 0000 1111 2222" }));
+                w.Write(form ?? JsonSerializer.Serialize(new { priceYuan, durationDays, projectManager = pm, projectManagerId = $"11010119900101{n:D4}", keyStaff = "李娜 技术负责人", bondAccount = $"6222 0000 1111 {n:D4}" }));
             using (var w = new StreamWriter(zip.CreateEntry("files/technical.txt").Open(), Encoding.UTF8))
-                w.Write("施工组织设计 technical proposal");
+                w.Write($"施工组织设计 technical proposal of {pm}, number {n}");
         }
         return ms.ToArray();
     }
