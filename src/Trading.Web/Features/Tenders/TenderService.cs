@@ -252,8 +252,14 @@ public sealed class TenderService(
             documents = t.Documents.Where(d => !d.Superseded).Select(d => d.Sha256).ToArray(),
             by = log.Pseudonym("user", actor.UserId.ToString()), ip = actor.IpAddress is null ? null : log.Pseudonym("ip", actor.IpAddress),
         }, ct);
-        if (alsoInTransaction is not null) await alsoInTransaction();
+        // The move is saved first: when another request moved the same tender a moment earlier, this fails here as a
+        // concurrency conflict (a clear answer), before what the step starts could collide with what the other one started.
         await db.SaveChangesAsync(ct);
+        if (alsoInTransaction is not null)
+        {
+            await alsoInTransaction();
+            await db.SaveChangesAsync(ct);
+        }
         await tx.CommitAsync(ct);
         return t;
     }
