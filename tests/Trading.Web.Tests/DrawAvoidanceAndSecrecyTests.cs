@@ -161,6 +161,10 @@ public class DrawAvoidanceAndSecrecyTests(PostgresServer pg) : WebTest(pg)
         Assert.Contains(exclusionsEn!, x => x.RegistrationNumber == regs[3] && x.Reasons.Any(r => r.Contains("director or officer link with", StringComparison.Ordinal) && r.Contains("the tendering agent of this lot", StringComparison.Ordinal)));
         var page = await (await Browser.SignInAsync(App, "supervisor")).GetStringAsync($"/Draw/Details/{id}");
         Assert.Contains("受雇于本标段的招标代理机构", page, StringComparison.Ordinal);
+        // Staff read the party by its name; its id stays in the record for the verifier, not in the sentence.
+        var agentName = App.WithDb(db => db.Organisations.Single(o => o.Id == agent).Name);
+        Assert.Contains(exclusions!, x => x.RegistrationNumber == regs[0] && x.Reasons.Any(r => r.Contains("招标代理机构" + agentName, StringComparison.Ordinal)));
+        Assert.DoesNotContain(exclusions!.SelectMany(x => x.Reasons), r => r.Contains(agent.ToString(), StringComparison.OrdinalIgnoreCase));
         var pageEn = await (await Browser.SignInAsync(App, "supervisor")).GetStringAsync($"/Draw/Details/{id}?culture=en");
         Assert.Contains("the tendering agent of this lot", pageEn, StringComparison.Ordinal);
 

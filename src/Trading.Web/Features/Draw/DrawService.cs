@@ -131,8 +131,9 @@ public sealed class DrawService(
             if (screeningAllowed)
             {
                 var byReg = experts.ToDictionary(e => e.RegistrationNumber);
+                var parties = await PartyNamesAsync(screening, ct);
                 exclusions = screening.Excluded.Select(x => new ExclusionView(x.ExpertId, byReg.TryGetValue(x.ExpertId, out var e) ? e.Name : "",
-                    x.Reasons.Select(r => DrawMessages.Format(ToReason(r), DrawCulture.Current)).ToList(), x.Reasons.Select(r => r.Code).ToList())).ToList();
+                    x.Reasons.Select(r => DrawMessages.Format(ToReason(Named(r, parties)), DrawCulture.Current)).ToList(), x.Reasons.Select(r => r.Code).ToList())).ToList();
             }
         }
         return new DrawView(s, t, lot, record, OfficeOf(actor, t), identities, screeningAllowed, seats, exclusions, counts);
@@ -144,6 +145,22 @@ public sealed class DrawService(
         var s = await db.Set<EvaluationSession>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == sessionId, ct) ?? throw new NotFoundException();
         return (s.RecordJson, s);
     }
+
+    /// <summary>
+    /// The record keeps parties by organisation id (what the verifier needs); staff reading an exclusion want the name.
+    /// </summary>
+    private async Task<Dictionary<string, string>> PartyNamesAsync(StoredScreening screening, CancellationToken ct)
+    {
+        var ids = screening.Excluded.SelectMany(x => x.Reasons).Select(r => r.Args.GetValueOrDefault("party"))
+            .Select(v => Guid.TryParse(v, out var g) ? g : (Guid?)null).OfType<Guid>().Distinct().ToList();
+        if (ids.Count == 0) return [];
+        return await db.Organisations.AsNoTracking().Where(o => ids.Contains(o.Id)).ToDictionaryAsync(o => o.Id.ToString(), o => o.Name, ct);
+    }
+
+    private static StoredReason Named(StoredReason r, Dictionary<string, string> parties) =>
+        r.Args.TryGetValue("party", out var id) && parties.TryGetValue(id, out var name)
+            ? r with { Args = new Dictionary<string, string>(r.Args) { ["party"] = name } }
+            : r;
 
     private static Reason ToReason(StoredReason r) => Reason.Of(r.Code, r.Args.Select(kv => (kv.Key, (object?)kv.Value)).ToArray());
 
