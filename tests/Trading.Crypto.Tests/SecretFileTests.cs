@@ -10,9 +10,9 @@ public sealed class SecretFileTests : IDisposable
     public void A_new_key_file_is_owner_only_and_holds_exactly_what_was_written()
     {
         var path = Path.Combine(_dir, "signing.key");
-        SecretFile.WriteAllText(path, "-----BEGIN PRIVATE KEY-----\nabc\n");
+        SecretFile.WriteAllText(path, "dev signing key material\nabc\n");
 
-        Assert.Equal("-----BEGIN PRIVATE KEY-----\nabc\n", File.ReadAllText(path));
+        Assert.Equal("dev signing key material\nabc\n", File.ReadAllText(path));
         if (!OperatingSystem.IsWindows())
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
         Assert.Equal(["signing.key"], Directory.GetFiles(_dir).Select(Path.GetFileName));
