@@ -23,35 +23,9 @@ namespace Trading.Web.Tests;
 public class DrawAvoidanceAndSecrecyTests(PostgresServer pg) : WebTest(pg)
 {
     /// <summary>Experts 1-20 technical, 21-30 economic, all clean, so each test plants only what it checks.</summary>
-    private void NormalisePool()
-    {
-        App.WithDb(db =>
-        {
-            db.Set<EvaluationSession>().RemoveRange(db.Set<EvaluationSession>().ToList());
-            db.Set<Notification>().RemoveRange(db.Set<Notification>().Where(n => n.Kind.StartsWith("draw.")).ToList());
-            db.SaveChanges();
-            var experts = db.Set<PoolExpert>().Include(e => e.Employments).Include(e => e.Relationships).Include(e => e.RegistryLinks).Include(e => e.Unavailable)
-                .OrderBy(e => e.RegistrationNumber).ToList();
-            for (var i = 0; i < experts.Count; i++)
-            {
-                var e = experts[i];
-                e.Specialties = [i < 20 ? "construction/civil-works" : "economics/cost"];
-                e.Status = ExpertStatus.Active; e.SuspendedUntil = null; e.StatusReason = null;
-                e.Title = ExpertTitle.Senior; e.PracticeSince = new DateOnly(2000, 7, 1); e.BirthDate = new DateOnly(1975, 3, 1);
-                e.EmployerOrganisationId = null; e.EmployerName = "示范大学";
-                e.Employments.Clear(); e.Relationships.Clear(); e.RegistryLinks.Clear(); e.Unavailable.Clear();
-                e.Region = "sf/gulou";
-            }
-            db.SaveChanges();
-            return 0;
-        });
-    }
+    private void NormalisePool() => DrawPages.NormalisePool(App);
 
-    private Tender TenderByOwner(string ownerUser) => App.WithDb(db =>
-    {
-        var org = db.Users.Single(u => u.UserName == ownerUser).OrganisationId;
-        return db.Tenders.Include(t => t.Lots).AsNoTracking().OrderBy(t => t.Code).First(t => t.OwnerOrganisationId == org && t.Step >= LifecycleStep.NoticePublished);
-    });
+    private Tender TenderByOwner(string ownerUser) => DrawPages.TenderByOwner(App, ownerUser);
 
     private static Dictionary<string, string> RequestForm(Tender t, Lot lot, string? techRegionsWithin = null)
     {
@@ -71,8 +45,7 @@ public class DrawAvoidanceAndSecrecyTests(PostgresServer pg) : WebTest(pg)
         return f;
     }
 
-    private static string Errors(string html) =>
-        string.Join(" | ", System.Text.RegularExpressions.Regex.Matches(html, "<li>(.*?)</li>").Select(m => WebUtility.HtmlDecode(m.Groups[1].Value)));
+    private static string Errors(string html) => DrawPages.Errors(html);
 
     private async Task<Guid> RequestAsync(HttpClient c, Tender t, Dictionary<string, string> form)
     {
@@ -82,9 +55,9 @@ public class DrawAvoidanceAndSecrecyTests(PostgresServer pg) : WebTest(pg)
     }
 
     private static Task<HttpResponseMessage> ActAsync(HttpClient c, Guid id, string handler, Dictionary<string, string>? fields = null) =>
-        Browser.PostFormAsync(c, $"/Draw/Details/{id}", $"/Draw/Details/{id}?handler={handler}", fields ?? []);
+        DrawPages.ActAsync(c, id, handler, fields);
 
-    private EvaluationSession Session(Guid id) => App.WithDb(db => db.Set<EvaluationSession>().Include(s => s.Members).AsNoTracking().First(s => s.Id == id));
+    private EvaluationSession Session(Guid id) => DrawPages.Session(App, id);
 
     /// <summary>The three offices commit and reveal on the page, then the centre draws.</summary>
     private async Task DrawAsync(Guid id, string ownerUser)

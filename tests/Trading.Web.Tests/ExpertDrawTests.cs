@@ -19,43 +19,16 @@ namespace Trading.Web.Tests;
 /// </summary>
 public class ExpertDrawTests(PostgresServer pg) : WebTest(pg)
 {
-    private const string TechSpecialty = "construction/civil-works";
-    private const string EconSpecialty = "economics/cost";
+    private const string TechSpecialty = DrawPages.TechSpecialty;
+    private const string EconSpecialty = DrawPages.EconSpecialty;
 
     /// <summary>
     /// A known pool instead of the random demo one: experts 1-20 technical, 21-30 economic, all active,
     /// senior, experienced, available and free of conflicts, unless a test plants something.
     /// </summary>
-    private void NormalisePool()
-    {
-        App.WithDb(db =>
-        {
-            // The demo draw (lot 1 of the tender past its deadline) would block a new one and put its experts in the owner's cool-down.
-            db.Set<EvaluationSession>().RemoveRange(db.Set<EvaluationSession>().ToList());
-            db.Set<Notification>().RemoveRange(db.Set<Notification>().Where(n => n.Kind.StartsWith("draw.")).ToList());
-            db.SaveChanges();
-            var experts = db.Set<PoolExpert>().Include(e => e.Employments).Include(e => e.Relationships).Include(e => e.RegistryLinks).Include(e => e.Unavailable)
-                .OrderBy(e => e.RegistrationNumber).ToList();
-            for (var i = 0; i < experts.Count; i++)
-            {
-                var e = experts[i];
-                e.Specialties = [i < 20 ? TechSpecialty : EconSpecialty];
-                e.Status = ExpertStatus.Active; e.SuspendedUntil = null; e.StatusReason = null;
-                e.Title = ExpertTitle.Senior; e.PracticeSince = new DateOnly(2000, 7, 1); e.BirthDate = new DateOnly(1975, 3, 1);
-                e.EmployerOrganisationId = null; e.EmployerName = "示范大学";
-                e.Employments.Clear(); e.Relationships.Clear(); e.RegistryLinks.Clear(); e.Unavailable.Clear();
-                e.Region = "sf/gulou";
-            }
-            db.SaveChanges();
-            return 0;
-        });
-    }
+    private void NormalisePool() => DrawPages.NormalisePool(App);
 
-    private Tender TenderByOwner(string ownerUser) => App.WithDb(db =>
-    {
-        var org = db.Users.Single(u => u.UserName == ownerUser).OrganisationId;
-        return db.Tenders.Include(t => t.Lots).AsNoTracking().OrderBy(t => t.Code).First(t => t.OwnerOrganisationId == org && t.Step >= LifecycleStep.NoticePublished);
-    });
+    private Tender TenderByOwner(string ownerUser) => DrawPages.TenderByOwner(App, ownerUser);
 
     private static Dictionary<string, string> RequestForm(Tender t, Lot lot, int techSeats = 3, int econSeats = 2, string techSpecialty = "construction/*", int size = 5) => new()
     {
@@ -76,13 +49,12 @@ public class ExpertDrawTests(PostgresServer pg) : WebTest(pg)
         return Guid.Parse(r.Headers.Location!.OriginalString.Split('/')[^1]);
     }
 
-    private static string Errors(string html) =>
-        string.Join(" | ", System.Text.RegularExpressions.Regex.Matches(html, "<li>(.*?)</li>").Select(m => WebUtility.HtmlDecode(m.Groups[1].Value)));
+    private static string Errors(string html) => DrawPages.Errors(html);
 
     private static Task<HttpResponseMessage> ActAsync(HttpClient c, Guid id, string handler, Dictionary<string, string>? fields = null) =>
-        Browser.PostFormAsync(c, $"/Draw/Details/{id}", $"/Draw/Details/{id}?handler={handler}", fields ?? []);
+        DrawPages.ActAsync(c, id, handler, fields);
 
-    private EvaluationSession Session(Guid id) => App.WithDb(db => db.Set<EvaluationSession>().Include(s => s.Members).AsNoTracking().First(s => s.Id == id));
+    private EvaluationSession Session(Guid id) => DrawPages.Session(App, id);
     private DrawRecord Record(Guid id) => DrawRecordJson.Deserialize(Session(id).RecordJson);
 
     private sealed record Offices(HttpClient Supervision, HttpClient Centre, HttpClient Owner);
