@@ -96,7 +96,9 @@ public sealed class Sanctions(
             db.Set<BadBehaviourRecord>().Add(record);
             await log.AppendAsync("supervision.record.created", null, new
             {
-                record = record.Id, number = record.Number, subject = record.SubjectKind.ToString(), id = record.SubjectId,
+                record = record.Id, number = record.Number, subject = record.SubjectKind.ToString(),
+                // An expert is a person: the log carries the same pseudonym as every other entry about that user; firms and agencies are public.
+                id = record.SubjectKind == SanctionSubjectKind.Expert ? log.Pseudonym("user", record.SubjectId.ToString()) : record.SubjectId.ToString(),
                 rule = record.RuleBroken, sanction = record.Sanction.ToString(), start = record.SuspensionStart, end = record.SuspensionEnd,
                 evidenceSha256 = record.EvidenceSha256, finding = record.CollusionFindingRef,
                 by = log.Pseudonym("user", actor.UserId.ToString()),
