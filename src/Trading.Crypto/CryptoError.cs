@@ -75,6 +75,14 @@ public enum CryptoErrorCode
     ManifestMismatch,
     /// <summary>A JSON record (transcript, key, share) is malformed.</summary>
     RecordInvalid,
+    /// <summary>An acknowledgement's signature does not verify for this ceremony, dealing and officer.</summary>
+    AcknowledgementInvalid,
+    /// <summary>A complaint's evidence is false: its proof fails, or the share it opens does match the commitments.</summary>
+    ComplaintEvidenceFalse,
+    /// <summary>A point asked to be partially decrypted is not in the tender's frozen bid list.</summary>
+    NotInFrozenList,
+    /// <summary>The frozen bid list does not check out against the log (inclusion proof, checkpoint or its signatures).</summary>
+    FrozenListUnverified,
 }
 
 /// <summary>
@@ -151,6 +159,10 @@ public static class CryptoMessages
         [CryptoErrorCode.ManifestSignatureInvalid] = ("the bid manifest signature does not verify", "投标清单签名验证失败"),
         [CryptoErrorCode.ManifestMismatch] = ("the manifest does not describe this envelope: {0} differs", "投标清单与加密投标文件不符：{0} 不同"),
         [CryptoErrorCode.RecordInvalid] = ("the {0} record is malformed: {1}", "{0} 记录格式错误：{1}"),
+        [CryptoErrorCode.AcknowledgementInvalid] = ("the acknowledgement of holder {1} for holder {0}'s dealing does not verify (another ceremony, dealing or officer?)", "持有方 {1} 对持有方 {0} 分发的确认签名验证失败（来自其他密钥仪式、其他分发或其他经办人？）"),
+        [CryptoErrorCode.ComplaintEvidenceFalse] = ("the complaint of holder {1} against holder {0} is not borne out by its evidence: {2}", "持有方 {1} 对持有方 {0} 的投诉与其证据不符：{2}"),
+        [CryptoErrorCode.NotInFrozenList] = ("point {0} is not in the tender's frozen bid list: a holder decrypts only frozen bids", "点 {0} 不在本项目冻结的投标清单中：持有方只对冻结的投标做部分解密"),
+        [CryptoErrorCode.FrozenListUnverified] = ("the frozen bid list does not check out against the public log: {0}", "冻结的投标清单未能通过公开日志核验：{0}"),
     };
 
     /// <summary>Formats the message for a code in "zh-CN" (or any "zh" culture) or English (anything else).</summary>

@@ -34,12 +34,14 @@ public static class ShareSealing
     private const string KdfName = "argon2id-v19";
 
     /// <summary>Seals the secret for one officer. Seal it once per authorised officer so losing one loses nothing.</summary>
-    public static SealedShare Seal(HolderSecret secret, string officerId, string passphrase, Argon2Settings? settings = null)
+    public static SealedShare Seal(HolderSecret secret, string officerId, string passphrase, Argon2Settings? settings = null) =>
+        Seal(secret, officerId, passphrase, settings, RandomNumberGenerator.GetBytes(16), RandomNumberGenerator.GetBytes(12));
+
+    /// <summary>With a given salt and nonce: test vectors only.</summary>
+    internal static SealedShare Seal(HolderSecret secret, string officerId, string passphrase, Argon2Settings? settings, byte[] salt, byte[] nonce)
     {
         settings ??= Argon2Settings.Default;
         settings.Validate();
-        var salt = RandomNumberGenerator.GetBytes(16);
-        var nonce = RandomNumberGenerator.GetBytes(12);
         var record = new SealedShare(1, CryptoSuites.P256, KdfName, settings, officerId, secret.HolderIndex, secret.KeyId, salt, nonce, []);
         var key = DeriveKey(passphrase, record);
         var ciphertext = new byte[32 + 16];
@@ -92,14 +94,18 @@ public static class ShareSealing
     /// which published point it unlocks. The web ceremony keeps only this record and the public point; the
     /// holder's secret is rebuilt from the dealt shares when the officer enters the passphrase at the opening.
     /// </summary>
-    public static SealedShare SealTransportKey(ECDiffieHellman key, int holderIndex, string officerId, string passphrase, Argon2Settings? settings = null)
+    public static SealedShare SealTransportKey(ECDiffieHellman key, int holderIndex, string officerId, string passphrase, Argon2Settings? settings = null) =>
+        SealTransportKey(key, holderIndex, officerId, passphrase, settings, RandomNumberGenerator.GetBytes(16), RandomNumberGenerator.GetBytes(12));
+
+    /// <summary>With a given salt and nonce: test vectors only.</summary>
+    internal static SealedShare SealTransportKey(ECDiffieHellman key, int holderIndex, string officerId, string passphrase, Argon2Settings? settings, byte[] salt, byte[] nonce)
     {
         var point = ShareTransport.PublicPoint(key);
         var d = key.ExportParameters(true).D!;
         try
         {
             using var secret = new HolderSecret(SHA256.HashData(point), holderIndex, d.ToArray());
-            return Seal(secret, officerId, passphrase, settings);
+            return Seal(secret, officerId, passphrase, settings, salt, nonce);
         }
         finally
         {

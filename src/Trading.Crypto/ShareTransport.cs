@@ -30,10 +30,16 @@ public static class ShareTransport
     /// <summary>Encrypts a dealt share to the recipient's published transport point.</summary>
     public static EncryptedShare Encrypt(CeremonyParameters parameters, DealtShare share, byte[] recipientTransportPoint)
     {
+        using var ephemeral = CreateTransportKey();
+        return Encrypt(parameters, share, recipientTransportPoint, ephemeral);
+    }
+
+    /// <summary>With a given ephemeral key: test vectors only.</summary>
+    internal static EncryptedShare Encrypt(CeremonyParameters parameters, DealtShare share, byte[] recipientTransportPoint, ECDiffieHellman ephemeral)
+    {
         parameters.CheckIndex(share.DealerIndex);
         parameters.CheckIndex(share.RecipientIndex);
         P256.Decode(recipientTransportPoint, "recipient transport key");
-        using var ephemeral = CreateTransportKey();
         using var recipient = Import(recipientTransportPoint);
         var r = PublicPoint(ephemeral);
         var z = ephemeral.DeriveRawSecretAgreement(recipient.PublicKey);
@@ -54,6 +60,21 @@ public static class ShareTransport
     /// <summary>Decrypts a share addressed to this holder; then check it with <see cref="KeyCeremony.VerifyShare"/>.</summary>
     public static DealtShare Decrypt(CeremonyParameters parameters, EncryptedShare encrypted, ECDiffieHellman recipientKey)
     {
+        CheckShape(parameters, encrypted);
+        using var ephemeral = Import(encrypted.EphemeralPoint);
+        var z = recipientKey.DeriveRawSecretAgreement(ephemeral.PublicKey);
+        try
+        {
+            return DecryptWithSecret(parameters, encrypted, z, PublicPoint(recipientKey));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(z);
+        }
+    }
+
+    private static void CheckShape(CeremonyParameters parameters, EncryptedShare encrypted)
+    {
         parameters.CheckIndex(encrypted.DealerIndex);
         parameters.CheckIndex(encrypted.RecipientIndex);
         if (encrypted.CeremonyId != parameters.CeremonyId || encrypted.Ciphertext.Length != 48)
@@ -62,10 +83,17 @@ public static class ShareTransport
         }
 
         P256.Decode(encrypted.EphemeralPoint, "share transport ephemeral point");
-        using var ephemeral = Import(encrypted.EphemeralPoint);
-        var z = recipientKey.DeriveRawSecretAgreement(ephemeral.PublicKey);
+    }
+
+    /// <summary>
+    /// Decrypts with the ECDH secret z (the x-coordinate of x_officer * R_e). A complaint reveals that point with a
+    /// proof, so anyone can run this and see what the dealer really sent.
+    /// </summary>
+    internal static DealtShare DecryptWithSecret(CeremonyParameters parameters, EncryptedShare encrypted, byte[] z, byte[] recipientTransportPoint)
+    {
+        CheckShape(parameters, encrypted);
         var info = Info(parameters, encrypted.DealerIndex, encrypted.RecipientIndex);
-        var key = HKDF.DeriveKey(HashAlgorithmName.SHA256, z, 32, Wire.Concat(encrypted.EphemeralPoint, PublicPoint(recipientKey)), info);
+        var key = HKDF.DeriveKey(HashAlgorithmName.SHA256, z, 32, Wire.Concat(encrypted.EphemeralPoint, recipientTransportPoint), info);
         var value = new byte[32];
         try
         {
@@ -79,7 +107,6 @@ public static class ShareTransport
         finally
         {
             CryptographicOperations.ZeroMemory(key);
-            CryptographicOperations.ZeroMemory(z);
         }
 
         return new DealtShare(encrypted.DealerIndex, encrypted.RecipientIndex, value);
@@ -88,7 +115,7 @@ public static class ShareTransport
     private static byte[] Info(CeremonyParameters p, int dealer, int recipient) =>
         Wire.Concat(Wire.Label(Domain), Wire.LengthPrefixed(p.Suite), Wire.LengthPrefixed(p.CeremonyId), Wire.U16(dealer), Wire.U16(recipient));
 
-    private static ECDiffieHellman Import(byte[] point) => ECDiffieHellman.Create(new ECParameters
+    internal static ECDiffieHellman Import(byte[] point) => ECDiffieHellman.Create(new ECParameters
     {
         Curve = ECCurve.NamedCurves.nistP256,
         Q = new System.Security.Cryptography.ECPoint { X = point[1..33], Y = point[33..] },

@@ -1,0 +1,232 @@
+using System.Security.Cryptography;
+using Org.BouncyCastle.Math;
+
+namespace Trading.Crypto;
+
+/// <summary>A dealt share encrypted to one officer of the recipient holder (one per officer, so any one can act).</summary>
+public sealed record OfficerShare(byte[] OfficerPoint, EncryptedShare Share);
+
+/// <summary>
+/// What a holder's officer posts when it deals (in its browser or with the CLI): the Feldman commitments with the
+/// Schnorr proof, and every share encrypted to every officer of every holder. The server stores and relays it.
+/// </summary>
+public sealed record HolderDealing(DealerCommitment Commitment, IReadOnlyList<OfficerShare> Shares);
+
+/// <summary>
+/// An officer of holder <see cref="RecipientIndex"/> says the share dealt by <see cref="DealerIndex"/> matches the
+/// commitments whose hash it names, signed (Schnorr) with the officer's transport key: it cannot be replayed into
+/// another ceremony, onto another dealing or in another officer's name.
+/// </summary>
+public sealed record ShareAcknowledgement(string CeremonyId, int DealerIndex, int RecipientIndex, byte[] CommitmentHash, byte[] OfficerPoint, SchnorrProof Signature);
+
+/// <summary>
+/// A complaint with evidence: the officer reveals the ECDH point K = x_officer * E of one encrypted share, with a
+/// Chaum-Pedersen proof that it used its published transport key, so anyone can decrypt that one share and see
+/// whether it matches the dealer's commitments. Nothing else of the officer's key is revealed.
+/// </summary>
+public sealed record ComplaintEvidence(string CeremonyId, int DealerIndex, int RecipientIndex, byte[] OfficerPoint, byte[] EphemeralPoint, byte[] SharedPoint, DleqProof Proof);
+
+/// <summary>The public side of the holder-side ceremony: what the relaying server (and anyone) checks.</summary>
+public static class HolderProtocol
+{
+    private const string CommitmentDomain = "trading/ceremony/v1/commitment";
+    private const string AckDomain = "trading/ceremony/v1/ack";
+    private const string ComplaintDomain = "trading/ceremony/v1/complaint";
+
+    /// <summary>SHA-256 over the whole commitment (points and proof), bound to the ceremony: what an acknowledgement names.</summary>
+    public static byte[] CommitmentHash(CeremonyParameters p, DealerCommitment c) => SHA256.HashData(Wire.Concat(
+        [Wire.Label(CommitmentDomain), Wire.LengthPrefixed(p.Suite), Wire.LengthPrefixed(p.CeremonyId), Wire.U16(p.Holders), Wire.U16(p.Threshold),
+         Wire.U16(c.DealerIndex), .. c.Coefficients, c.Proof.Challenge, c.Proof.Response]));
+
+    /// <summary>
+    /// The relay's check of a posted dealing: a valid commitment and proof, and exactly one encrypted share for every
+    /// officer of every holder (<paramref name="officers"/>: holder index to its officers' transport points), each
+    /// well formed and labelled with this ceremony, dealer and recipient. Whether a share matches the commitments only
+    /// its recipient can tell: that is what acknowledgements and complaints are for.
+    /// </summary>
+    public static void VerifyDealing(CeremonyParameters p, HolderDealing dealing, IReadOnlyDictionary<int, IReadOnlyList<byte[]>> officers)
+    {
+        KeyCeremony.VerifyCommitment(p, dealing.Commitment);
+        var dealer = dealing.Commitment.DealerIndex;
+        var expected = officers.SelectMany(h => h.Value.Select(o => (Holder: h.Key, Point: Convert.ToHexStringLower(o)))).ToHashSet();
+        var seen = new HashSet<(int, string)>();
+        foreach (var s in dealing.Shares)
+        {
+            var key = (s.Share.RecipientIndex, Convert.ToHexStringLower(s.OfficerPoint));
+            if (s.Share.CeremonyId != p.CeremonyId || s.Share.DealerIndex != dealer || !expected.Contains(key) || !seen.Add(key)
+                || s.Share.Ciphertext.Length != 48)
+            {
+                throw new CryptoException(CryptoErrorCode.CeremonyInvalid, $"holder {dealer}'s dealing has a share for no listed officer, a repeated one, or one of the wrong shape");
+            }
+
+            P256.Decode(s.Share.EphemeralPoint, "share transport ephemeral point");
+        }
+
+        if (seen.Count != expected.Count)
+        {
+            throw new CryptoException(CryptoErrorCode.CeremonyInvalid, $"holder {dealer}'s dealing encrypts {seen.Count} shares, expected one for each of the {expected.Count} officers");
+        }
+    }
+
+    /// <summary>Signs an acknowledgement with the officer's transport key (after the share was checked).</summary>
+    public static ShareAcknowledgement Acknowledge(CeremonyParameters p, DealerCommitment commitment, int recipientIndex, ECDiffieHellman officerKey) =>
+        Acknowledge(p, commitment, recipientIndex, officerKey, P256.RandomScalar());
+
+    internal static ShareAcknowledgement Acknowledge(CeremonyParameters p, DealerCommitment commitment, int recipientIndex, ECDiffieHellman officerKey, BigInteger nonce)
+    {
+        p.CheckIndex(recipientIndex);
+        var point = ShareTransport.PublicPoint(officerKey);
+        var d = officerKey.ExportParameters(true).D!;
+        try
+        {
+            var x = new BigInteger(1, d);
+            var hash = CommitmentHash(p, commitment);
+            var a = P256.MultiplyG(nonce);
+            var c = AckChallenge(p, commitment.DealerIndex, recipientIndex, hash, point, P256.Encode(a));
+            var s = nonce.Add(c.Multiply(x)).Mod(P256.N);
+            return new ShareAcknowledgement(p.CeremonyId, commitment.DealerIndex, recipientIndex, hash, point, new SchnorrProof(P256.EncodeScalar(c), P256.EncodeScalar(s)));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(d);
+        }
+    }
+
+    /// <summary>Refuses an acknowledgement that is not for this ceremony and this very commitment, or whose signature fails.</summary>
+    public static void VerifyAcknowledgement(CeremonyParameters p, DealerCommitment commitment, ShareAcknowledgement ack)
+    {
+        p.CheckIndex(ack.RecipientIndex);
+        var refusal = new CryptoException(CryptoErrorCode.AcknowledgementInvalid, ack.RecipientIndex, commitment.DealerIndex.ToString(), ack.RecipientIndex.ToString());
+        if (ack.CeremonyId != p.CeremonyId || ack.DealerIndex != commitment.DealerIndex
+            || !CryptographicOperations.FixedTimeEquals(ack.CommitmentHash, CommitmentHash(p, commitment)))
+        {
+            throw refusal;
+        }
+
+        try
+        {
+            var officer = P256.Decode(ack.OfficerPoint, "officer transport key");
+            var c = P256.DecodeScalar(ack.Signature.Challenge, "ack challenge", allowZero: true);
+            var s = P256.DecodeScalar(ack.Signature.Response, "ack response", allowZero: true);
+            var a = P256.SumOfTwoMultiplies(P256.G, s, officer, P256.N.Subtract(c));
+            if (a.IsInfinity || !AckChallenge(p, ack.DealerIndex, ack.RecipientIndex, ack.CommitmentHash, ack.OfficerPoint, P256.Encode(a)).Equals(c))
+            {
+                throw refusal;
+            }
+        }
+        catch (CryptoException e) when (e.Code != CryptoErrorCode.AcknowledgementInvalid)
+        {
+            throw refusal;
+        }
+    }
+
+    private static BigInteger AckChallenge(CeremonyParameters p, int dealer, int recipient, byte[] commitmentHash, byte[] officerPoint, byte[] a) =>
+        P256.Challenge(AckDomain, Wire.LengthPrefixed(p.Suite), Wire.LengthPrefixed(p.CeremonyId), Wire.U16(p.Holders), Wire.U16(p.Threshold),
+            Wire.U16(dealer), Wire.U16(recipient), commitmentHash, P256.GEncoded, officerPoint, a);
+
+    /// <summary>Builds the evidence for a complaint about one encrypted share this officer received.</summary>
+    public static ComplaintEvidence Complain(CeremonyParameters p, EncryptedShare share, ECDiffieHellman officerKey) =>
+        Complain(p, share, officerKey, P256.RandomScalar());
+
+    internal static ComplaintEvidence Complain(CeremonyParameters p, EncryptedShare share, ECDiffieHellman officerKey, BigInteger nonce)
+    {
+        p.CheckIndex(share.DealerIndex);
+        p.CheckIndex(share.RecipientIndex);
+        var point = ShareTransport.PublicPoint(officerKey);
+        var d = officerKey.ExportParameters(true).D!;
+        try
+        {
+            var x = new BigInteger(1, d);
+            var e = P256.Decode(share.EphemeralPoint, "share transport ephemeral point");
+            var k = P256.Multiply(e, x);
+            var a = P256.MultiplyG(nonce);
+            var b = P256.Multiply(e, nonce);
+            var kBytes = P256.Encode(k);
+            var c = ComplaintChallenge(p, share.DealerIndex, share.RecipientIndex, point, share.EphemeralPoint, kBytes, P256.Encode(a), P256.Encode(b));
+            var s = nonce.Add(c.Multiply(x)).Mod(P256.N);
+            return new ComplaintEvidence(p.CeremonyId, share.DealerIndex, share.RecipientIndex, point, share.EphemeralPoint, kBytes,
+                new DleqProof(P256.EncodeScalar(c), P256.EncodeScalar(s)));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(d);
+        }
+    }
+
+    /// <summary>
+    /// Judges a complaint against the dealer's commitment and the encrypted share as relayed: true (justified) when the
+    /// proven ECDH point opens a share that fails the commitments, or opens nothing. A complaint whose proof fails, that
+    /// names another share, or whose share does match is false evidence and is refused.
+    /// </summary>
+    public static bool JudgeComplaint(CeremonyParameters p, DealerCommitment commitment, OfficerShare relayed, ComplaintEvidence evidence)
+    {
+        var dealer = commitment.DealerIndex;
+        CryptoException False(string why) =>
+            new(CryptoErrorCode.ComplaintEvidenceFalse, evidence.RecipientIndex, dealer.ToString(), evidence.RecipientIndex.ToString(), why);
+        if (evidence.CeremonyId != p.CeremonyId || evidence.DealerIndex != dealer || relayed.Share.DealerIndex != dealer
+            || evidence.RecipientIndex != relayed.Share.RecipientIndex
+            || !evidence.OfficerPoint.AsSpan().SequenceEqual(relayed.OfficerPoint) || !evidence.EphemeralPoint.AsSpan().SequenceEqual(relayed.Share.EphemeralPoint))
+        {
+            throw False("it names another share than the one relayed");
+        }
+
+        try
+        {
+            var officer = P256.Decode(evidence.OfficerPoint, "officer transport key");
+            var e = P256.Decode(evidence.EphemeralPoint, "share transport ephemeral point");
+            var k = P256.Decode(evidence.SharedPoint, "shared point");
+            var c = P256.DecodeScalar(evidence.Proof.Challenge, "complaint challenge", allowZero: true);
+            var s = P256.DecodeScalar(evidence.Proof.Response, "complaint response", allowZero: true);
+            var negC = P256.N.Subtract(c);
+            var a = P256.SumOfTwoMultiplies(P256.G, s, officer, negC);
+            var b = P256.SumOfTwoMultiplies(e, s, k, negC);
+            if (a.IsInfinity || b.IsInfinity
+                || !ComplaintChallenge(p, dealer, evidence.RecipientIndex, evidence.OfficerPoint, evidence.EphemeralPoint, evidence.SharedPoint, P256.Encode(a), P256.Encode(b)).Equals(c))
+            {
+                throw False("the proof that the officer's own key was used does not verify");
+            }
+        }
+        catch (CryptoException ex) when (ex.Code != CryptoErrorCode.ComplaintEvidenceFalse)
+        {
+            throw False(ex.Message);
+        }
+
+        DealtShare share;
+        try
+        {
+            share = ShareTransport.DecryptWithSecret(p, relayed.Share, evidence.SharedPoint[1..33], evidence.OfficerPoint);
+        }
+        catch (CryptoException)
+        {
+            return true; // the dealer sent something that does not even decrypt for this officer
+        }
+
+        if (KeyCeremony.VerifyShare(p, commitment, share).Accepted)
+        {
+            throw False("the share it opens matches the dealer's commitments");
+        }
+
+        return true;
+    }
+
+    private static BigInteger ComplaintChallenge(CeremonyParameters p, int dealer, int recipient, byte[] officer, byte[] e, byte[] k, byte[] a, byte[] b) =>
+        P256.Challenge(ComplaintDomain, Wire.LengthPrefixed(p.Suite), Wire.LengthPrefixed(p.CeremonyId), Wire.U16(dealer), Wire.U16(recipient),
+            P256.GEncoded, officer, e, k, a, b);
+
+    /// <summary>
+    /// Before any partial: every point asked for must be an R of the frozen bid list (threshold ECIES must never
+    /// decrypt chosen points). Refuses naming the first point that is not.
+    /// </summary>
+    public static void CheckInFrozenList(IEnumerable<byte[]> frozenRs, IEnumerable<byte[]> requested)
+    {
+        var frozen = frozenRs.Select(Convert.ToHexStringLower).ToHashSet(StringComparer.Ordinal);
+        foreach (var r in requested)
+        {
+            var hex = Convert.ToHexStringLower(r);
+            if (!frozen.Contains(hex))
+            {
+                throw new CryptoException(CryptoErrorCode.NotInFrozenList, hex.Length > 20 ? hex[..20] + "…" : hex);
+            }
+        }
+    }
+}
