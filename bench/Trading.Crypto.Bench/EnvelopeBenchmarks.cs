@@ -37,8 +37,8 @@ public class EnvelopeBenchmarks
         var p = new CeremonyParameters("bench", 3, 3);
         var dealers = Enumerable.Range(1, 3).Select(i => HolderDealer.Create(p, i)).ToList();
         var commitments = dealers.Select(d => d.Commitment).ToList();
-        _key = KeyCeremony.ComputeJointKey(p, commitments);
-        var secrets = Enumerable.Range(1, 3).Select(j => KeyCeremony.CombineShares(p, _key, commitments, j, dealers.Select(d => d.ShareFor(j)).ToList())).ToList();
+        _key = CeremonyVerifier.ComputeJointKey(p, commitments);
+        var secrets = Enumerable.Range(1, 3).Select(j => CeremonyVerifier.CombineShares(p, _key, commitments, j, dealers.Select(d => d.ShareFor(j)).ToList())).ToList();
         _sink = new MemoryStream(Size + (1 << 20));
         var result = Envelope.SealAsync(new MemoryStream(_plaintext), _sink, _key, Bid, new EnvelopeSealOptions { ComputeEnvelopeHash = false }).GetAwaiter().GetResult();
         _envelope = _sink.ToArray();

@@ -20,8 +20,8 @@ public class OpeningBenchmarks
         var p = new CeremonyParameters("bench", 3, 3);
         var dealers = Enumerable.Range(1, 3).Select(i => HolderDealer.Create(p, i)).ToList();
         var commitments = dealers.Select(d => d.Commitment).ToList();
-        _key = KeyCeremony.ComputeJointKey(p, commitments);
-        _secrets = Enumerable.Range(1, 3).Select(j => KeyCeremony.CombineShares(p, _key, commitments, j, dealers.Select(d => d.ShareFor(j)).ToList())).ToList();
+        _key = CeremonyVerifier.ComputeJointKey(p, commitments);
+        _secrets = Enumerable.Range(1, 3).Select(j => CeremonyVerifier.CombineShares(p, _key, commitments, j, dealers.Select(d => d.ShareFor(j)).ToList())).ToList();
         // Any valid points serve as the bids' R values: the cost does not depend on the payload.
         _rs = Enumerable.Range(0, Bids).Select(i => HolderDealer.Create(new CeremonyParameters($"r{i}", 2, 2), 1).Commitment.Coefficients[0]).ToList();
         _partials = Partials();

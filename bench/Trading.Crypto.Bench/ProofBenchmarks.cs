@@ -17,8 +17,8 @@ public class ProofBenchmarks
         var p = new CeremonyParameters("bench", 3, 3);
         var dealers = Enumerable.Range(1, 3).Select(i => HolderDealer.Create(p, i)).ToList();
         var commitments = dealers.Select(d => d.Commitment).ToList();
-        _key = KeyCeremony.ComputeJointKey(p, commitments);
-        _secret = KeyCeremony.CombineShares(p, _key, commitments, 2, dealers.Select(d => d.ShareFor(2)).ToList());
+        _key = CeremonyVerifier.ComputeJointKey(p, commitments);
+        _secret = CeremonyVerifier.CombineShares(p, _key, commitments, 2, dealers.Select(d => d.ShareFor(2)).ToList());
         _r = _key.VerificationKeys[0];
         _partial = ThresholdOpening.PartialDecrypt(_secret, _key, _r);
     }

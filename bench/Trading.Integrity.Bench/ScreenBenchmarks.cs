@@ -11,17 +11,17 @@ namespace Trading.Integrity.Bench;
 [MemoryDiagnoser]
 public class LotScreensBenchmark
 {
-    private Lot lot = null!;
+    private OpenedLot lot = null!;
     private ScreeningBaseline baseline = null!;
 
     /// <summary>300 bids of 300 different firms, taken from a simulated market with their documents.</summary>
-    internal static (Lot Lot, ScreeningBaseline Baseline) Build()
+    internal static (OpenedLot Lot, ScreeningBaseline Baseline) Build()
     {
         var market = MarketSimulator.Generate(new MarketOptions { Seed = 42, Years = 1, LotsPerYear = 400, HonestFirms = 420 });
         var byFirm = market.Firms.ToDictionary(f => f.FirmId);
         var picked = market.Lots.SelectMany(l => l.Bids.Select(b => (Lot: l, Bid: b))).DistinctBy(x => x.Bid.FirmId).Take(300).ToList();
         var bids = picked.Select((x, i) => x.Bid with { BidId = $"BIG-B{i + 1:D3}" }).ToList();
-        var lot = new Lot
+        var lot = new OpenedLot
         {
             LotId = "BIG",
             Category = "works/roads",

@@ -7,7 +7,7 @@ using Trading.Data;
 using Trading.Web.Infrastructure;
 
 // Appends per second to the public log on a throwaway PostgreSQL server (started from the installed binaries,
-// like the web tests do), through the web app's own PublicLog: one transaction per append (advisory lock, entry,
+// like the web tests do), through the web app's own PublicLogWriter: one transaction per append (advisory lock, entry,
 // tree nodes, commit), with 1 and 8 concurrent writers, and batched (many appends per transaction).
 // Usage: dotnet run -c Release --project bench/Trading.LogAppend.Bench [-- seconds]
 var seconds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 10;
@@ -27,7 +27,7 @@ async Task<(long Appends, double Seconds)> RunAsync(int writers, int perTransact
         while (sw.Elapsed < stopAt)
         {
             await using var db = new TradingDbContext(options);
-            var log = new PublicLog(db, TimeProvider.System, key);
+            var log = new PublicLogWriter(db, TimeProvider.System, key);
             await using var tx = await db.Database.BeginTransactionAsync();
             for (var i = 0; i < perTransaction; i++)
                 await log.AppendAsync("bid.submitted", null, new { lot = "1", bidder = log.Pseudonym("firm", $"w{w}"), ciphertextSha256 = new string('a', 64), ciphertextLength = 123456L, n });
@@ -52,7 +52,7 @@ if (Environment.GetEnvironmentVariable("LOG_BENCH_PHASES") is "1")
         void Mark() => marks.Add((Stopwatch.GetTimestamp(), Process.GetCurrentProcess().TotalProcessorTime));
         Mark();
         await using var db = new TradingDbContext(options);
-        var log = new PublicLog(db, TimeProvider.System, key);
+        var log = new PublicLogWriter(db, TimeProvider.System, key);
         await using var tx = await db.Database.BeginTransactionAsync();
         Mark();
         await log.LockAsync();

@@ -93,7 +93,7 @@ public sealed class HolderDealer
         Commitment = new DealerCommitment(
             index,
             commitments.Select(P256.Encode).ToArray(),
-            KeyCeremony.ProveConstantTerm(parameters, index, coefficients[0], commitments[0], proofNonce));
+            CeremonyVerifier.ProveConstantTerm(parameters, index, coefficients[0], commitments[0], proofNonce));
     }
 
     /// <summary>This holder's index, 1..n.</summary>
@@ -123,13 +123,13 @@ public sealed class HolderDealer
     public DealtShare ShareFor(int recipientIndex)
     {
         _parameters.CheckIndex(recipientIndex);
-        var value = KeyCeremony.EvaluatePolynomial(_coefficients, recipientIndex);
+        var value = CeremonyVerifier.EvaluatePolynomial(_coefficients, recipientIndex);
         return new DealtShare(HolderIndex, recipientIndex, P256.EncodeScalar(value));
     }
 }
 
 /// <summary>The public verification side of the ceremony: proofs, share checks, complaints, joint key, secrets.</summary>
-public static class KeyCeremony
+public static class CeremonyVerifier
 {
     private const string SchnorrDomain = "trading/ceremony/v1/schnorr";
 

@@ -34,6 +34,6 @@ public sealed record HolderSharePackage(int Version, string CeremonyId, int Hold
         }
 
         var mine = Shares.Where(s => s.RecipientIndex == HolderIndex).Select(s => ShareTransport.Decrypt(p, s, transportKey)).ToList();
-        return KeyCeremony.CombineShares(p, Key, Commitments, HolderIndex, mine);
+        return CeremonyVerifier.CombineShares(p, Key, Commitments, HolderIndex, mine);
     }
 }

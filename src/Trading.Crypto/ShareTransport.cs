@@ -57,7 +57,7 @@ public static class ShareTransport
         return new EncryptedShare(parameters.CeremonyId, share.DealerIndex, share.RecipientIndex, r, ciphertext);
     }
 
-    /// <summary>Decrypts a share addressed to this holder; then check it with <see cref="KeyCeremony.VerifyShare"/>.</summary>
+    /// <summary>Decrypts a share addressed to this holder; then check it with <see cref="CeremonyVerifier.VerifyShare"/>.</summary>
     public static DealtShare Decrypt(CeremonyParameters parameters, EncryptedShare encrypted, ECDiffieHellman recipientKey)
     {
         CheckShape(parameters, encrypted);

@@ -19,7 +19,7 @@ public class TradingDbContext(DbContextOptions<TradingDbContext> options)
     public DbSet<DocumentDownload> DocumentDownloads => Set<DocumentDownload>();
     public DbSet<Clarification> Clarifications => Set<Clarification>();
     public DbSet<StepTransition> StepTransitions => Set<StepTransition>();
-    public DbSet<LogEntry> LogEntries => Set<LogEntry>();
+    public DbSet<LogRecord> LogEntries => Set<LogRecord>();
     public DbSet<LogNode> LogNodes => Set<LogNode>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -80,7 +80,7 @@ public class TradingDbContext(DbContextOptions<TradingDbContext> options)
                 key.ValueGenerated = Microsoft.EntityFrameworkCore.Metadata.ValueGenerated.Never;
         }
 
-        b.Entity<LogEntry>(e =>
+        b.Entity<LogRecord>(e =>
         {
             e.HasKey(x => x.Index);
             e.Property(x => x.Index).ValueGeneratedNever();

@@ -25,7 +25,7 @@ public static class IntegrityScreens
 {
     /// <summary>Runs every lot screen (L1-L7, PS, H5) on one opened lot.</summary>
     /// <exception cref="IntegrityInputException">An id is empty, a bid id repeats, or a price is not positive.</exception>
-    public static LotScreenReport ScreenLot(Lot lot, ScreeningBaseline? baseline = null, ScreenOptions? options = null)
+    public static LotScreenReport ScreenLot(OpenedLot lot, ScreeningBaseline? baseline = null, ScreenOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(lot);
         Validate(lot);
@@ -56,7 +56,7 @@ public static class IntegrityScreens
         return History.HistoryScreens.Run(history, options ?? HistoryOptions.Default);
     }
 
-    private static void Validate(Lot lot)
+    private static void Validate(OpenedLot lot)
     {
         if (string.IsNullOrWhiteSpace(lot.LotId))
         {

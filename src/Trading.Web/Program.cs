@@ -44,7 +44,7 @@ services.AddSingleton(TimeProvider.System);
 services.AddSingleton(PseudonymKey.LoadOrCreate(config["Platform:PseudonymKey"], dataDir));
 services.AddSingleton<IFileStore>(new LocalFileStore(config["Storage:Root"] ?? Path.Combine(dataDir, "files")));
 services.AddScoped<Uploads>();
-services.AddScoped<PublicLog>();
+services.AddScoped<PublicLogWriter>();
 services.AddScoped<EfLogStore>();
 services.AddScoped<CentreTime>();
 services.AddScoped<Texts>();

@@ -76,7 +76,7 @@ public class CeremonyTests
         var p = new CeremonyParameters("c-1", 3, 2);
         var dealer = HolderDealer.Create(p, 2);
         var good = dealer.Commitment;
-        KeyCeremony.VerifyCommitment(p, good);
+        CeremonyVerifier.VerifyCommitment(p, good);
         var other = HolderDealer.Create(p, 2).Commitment;
         var (bad, parameters) = what switch
         {
@@ -90,11 +90,11 @@ public class CeremonyTests
         if (what == "c1")
         {
             var forged = good with { Coefficients = [good.Coefficients[0], other.Coefficients[1]] };
-            Assert.False(KeyCeremony.VerifyShare(p, forged, dealer.ShareFor(1)).Accepted);
+            Assert.False(CeremonyVerifier.VerifyShare(p, forged, dealer.ShareFor(1)).Accepted);
             return;
         }
 
-        var e = Assert.Throws<CryptoException>(() => KeyCeremony.VerifyCommitment(parameters, bad));
+        var e = Assert.Throws<CryptoException>(() => CeremonyVerifier.VerifyCommitment(parameters, bad));
         Assert.True(e.Code is CryptoErrorCode.SchnorrProofInvalid or CryptoErrorCode.InvalidScalar, e.Message);
         Assert.Equal(CryptoErrorCode.SchnorrProofInvalid, e.Code);
     }
@@ -106,7 +106,7 @@ public class CeremonyTests
         var p = new CeremonyParameters("c", 2, 2);
         var honest = HolderDealer.Create(p, 1).Commitment;
         var forged = honest with { DealerIndex = 2 };
-        Assert.Equal(CryptoErrorCode.SchnorrProofInvalid, Assert.Throws<CryptoException>(() => KeyCeremony.VerifyCommitment(p, forged)).Code);
+        Assert.Equal(CryptoErrorCode.SchnorrProofInvalid, Assert.Throws<CryptoException>(() => CeremonyVerifier.VerifyCommitment(p, forged)).Code);
     }
 
     [Fact]
@@ -115,17 +115,17 @@ public class CeremonyTests
         var p = new CeremonyParameters("c", 3, 2);
         var dealer = HolderDealer.Create(p, 1);
         var share = dealer.ShareFor(3);
-        Assert.True(KeyCeremony.VerifyShare(p, dealer.Commitment, share).Accepted);
+        Assert.True(CeremonyVerifier.VerifyShare(p, dealer.Commitment, share).Accepted);
         var bad = share with { Value = Flip(share.Value) };
-        var check = KeyCeremony.VerifyShare(p, dealer.Commitment, bad);
+        var check = CeremonyVerifier.VerifyShare(p, dealer.Commitment, bad);
         Assert.False(check.Accepted);
         Assert.NotNull(check.Complaint);
         Assert.Equal(1, check.Complaint.DealerIndex);
         Assert.Equal(3, check.Complaint.RecipientIndex);
         Assert.Equal(bad.Value, check.Complaint.RevealedShare);
-        Assert.True(KeyCeremony.IsComplaintJustified(p, dealer.Commitment, check.Complaint));
+        Assert.True(CeremonyVerifier.IsComplaintJustified(p, dealer.Commitment, check.Complaint));
         var slander = check.Complaint with { RevealedShare = share.Value };
-        Assert.False(KeyCeremony.IsComplaintJustified(p, dealer.Commitment, slander));
+        Assert.False(CeremonyVerifier.IsComplaintJustified(p, dealer.Commitment, slander));
     }
 
     [Fact]
@@ -135,7 +135,7 @@ public class CeremonyTests
         using var b = new TestCeremony(3, 2, "ceremony-b");
         var shares = a.Dealers.Select(d => d.ShareFor(1)).ToList();
         shares[1] = b.Dealers[1].ShareFor(1);
-        var e = Assert.Throws<CryptoException>(() => KeyCeremony.CombineShares(a.Parameters, a.Key, a.Commitments, 1, shares));
+        var e = Assert.Throws<CryptoException>(() => CeremonyVerifier.CombineShares(a.Parameters, a.Key, a.Commitments, 1, shares));
         Assert.Equal(CryptoErrorCode.ShareVerificationFailed, e.Code);
         Assert.Equal(2, e.HolderIndex);
 
@@ -150,10 +150,10 @@ public class CeremonyTests
         var p = new CeremonyParameters("c", 3, 2);
         var c1 = HolderDealer.Create(p, 1).Commitment;
         var c2 = HolderDealer.Create(p, 2).Commitment;
-        Assert.Equal(CryptoErrorCode.CeremonyInvalid, Assert.Throws<CryptoException>(() => KeyCeremony.ComputeJointKey(p, [c1, c2])).Code);
-        Assert.Equal(CryptoErrorCode.DuplicateHolderIndex, Assert.Throws<CryptoException>(() => KeyCeremony.ComputeJointKey(p, [c1, c2, c2])).Code);
+        Assert.Equal(CryptoErrorCode.CeremonyInvalid, Assert.Throws<CryptoException>(() => CeremonyVerifier.ComputeJointKey(p, [c1, c2])).Code);
+        Assert.Equal(CryptoErrorCode.DuplicateHolderIndex, Assert.Throws<CryptoException>(() => CeremonyVerifier.ComputeJointKey(p, [c1, c2, c2])).Code);
         var tooShort = c1 with { Coefficients = [c1.Coefficients[0]] };
-        Assert.Equal(CryptoErrorCode.CeremonyInvalid, Assert.Throws<CryptoException>(() => KeyCeremony.VerifyCommitment(p, tooShort)).Code);
+        Assert.Equal(CryptoErrorCode.CeremonyInvalid, Assert.Throws<CryptoException>(() => CeremonyVerifier.VerifyCommitment(p, tooShort)).Code);
     }
 
     internal static byte[] Flip(byte[] b, int index = -1)

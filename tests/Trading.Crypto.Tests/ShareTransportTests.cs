@@ -12,11 +12,11 @@ public class ShareTransportTests
         var points = transport.Select(ShareTransport.PublicPoint).ToList();
         var dealers = Enumerable.Range(1, 3).Select(i => HolderDealer.Create(p, i)).ToList();
         var commitments = dealers.Select(d => d.Commitment).ToList();
-        var key = KeyCeremony.ComputeJointKey(p, commitments);
+        var key = CeremonyVerifier.ComputeJointKey(p, commitments);
         for (var j = 1; j <= 3; j++)
         {
             var received = dealers.Select(d => ShareTransport.Decrypt(p, ShareTransport.Encrypt(p, d.ShareFor(j), points[j - 1]), transport[j - 1])).ToList();
-            using var secret = KeyCeremony.CombineShares(p, key, commitments, j, received);
+            using var secret = CeremonyVerifier.CombineShares(p, key, commitments, j, received);
             secret.CheckBelongsTo(key);
         }
 

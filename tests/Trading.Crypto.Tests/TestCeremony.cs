@@ -10,9 +10,9 @@ internal sealed class TestCeremony : IDisposable
         Parameters = new CeremonyParameters(id, holders, threshold);
         Dealers = Enumerable.Range(1, holders).Select(i => HolderDealer.Create(Parameters, i)).ToList();
         Commitments = Dealers.Select(d => d.Commitment).ToList();
-        Key = KeyCeremony.ComputeJointKey(Parameters, Commitments);
+        Key = CeremonyVerifier.ComputeJointKey(Parameters, Commitments);
         Secrets = Enumerable.Range(1, holders)
-            .Select(j => KeyCeremony.CombineShares(Parameters, Key, Commitments, j, Dealers.Select(d => d.ShareFor(j)).ToList()))
+            .Select(j => CeremonyVerifier.CombineShares(Parameters, Key, Commitments, j, Dealers.Select(d => d.ShareFor(j)).ToList()))
             .ToList();
     }
 

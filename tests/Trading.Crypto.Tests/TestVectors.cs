@@ -78,8 +78,8 @@ internal static class TestVectors
             Enumerable.Range(0, c.Threshold).Select(k => Scalar($"{p.CeremonyId} dealer {i} coefficient {k}")).ToArray(),
             Scalar($"{p.CeremonyId} dealer {i} schnorr nonce"))).ToList();
         var commitments = dealers.Select(d => d.Commitment).ToList();
-        var key = KeyCeremony.ComputeJointKey(p, commitments);
-        var secrets = Enumerable.Range(1, c.Holders).Select(j => KeyCeremony.CombineShares(p, key, commitments, j, dealers.Select(d => d.ShareFor(j)).ToList())).ToList();
+        var key = CeremonyVerifier.ComputeJointKey(p, commitments);
+        var secrets = Enumerable.Range(1, c.Holders).Select(j => CeremonyVerifier.CombineShares(p, key, commitments, j, dealers.Select(d => d.ShareFor(j)).ToList())).ToList();
         var jointSecret = Enumerable.Range(1, c.Holders).Select(i => Scalar($"{p.CeremonyId} dealer {i} coefficient 0")).Aggregate(BigInteger.Zero, (a, b) => a.Add(b)).Mod(P256.N);
 
         var bid = new BidContext(c.Tender, c.Lot, c.Bidder);

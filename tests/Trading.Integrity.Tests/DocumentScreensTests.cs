@@ -7,7 +7,7 @@ namespace Trading.Integrity.Tests;
 
 public class DocumentScreensTests
 {
-    private static Lot WithFiles(int n, Func<int, IReadOnlyList<BidAttachment>> files, IReadOnlyList<BidAttachment>? templates = null) =>
+    private static OpenedLot WithFiles(int n, Func<int, IReadOnlyList<BidAttachment>> files, IReadOnlyList<BidAttachment>? templates = null) =>
         TestLots.Lot(n, (i, b) => b with { Attachments = files(i) }) with { TenderTemplates = templates ?? [] };
 
     private static IReadOnlyList<Finding> L4a(LotScreenReport r) => r.Findings.Where(f => f.IndicatorId == "L4a").ToList();

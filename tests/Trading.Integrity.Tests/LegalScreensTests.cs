@@ -7,7 +7,7 @@ public class LegalScreensTests
     private static readonly string[] LegalIds = ["L1", "L1b", "L2", "L3", "L6", "L7"];
     private static readonly string[] ThinIds = ["L1", "L1b", "L2", "L3", "L4a", "L5", "L6", "L7", "L4b", "H5"];
 
-    private static IReadOnlyList<Finding> Findings(Lot lot, string indicator) =>
+    private static IReadOnlyList<Finding> Findings(OpenedLot lot, string indicator) =>
         IntegrityScreens.ScreenLot(lot).Findings.Where(f => f.IndicatorId == indicator).ToList();
 
     [Fact]
@@ -119,9 +119,9 @@ public class LegalScreensTests
         var lot = TestLots.Lot(5, firm: (i, f) => i switch
         {
             2 => f with { LegalRepresentativeIdNumber = "330100198001010001" },
-            3 => f with { Shareholders = [new Shareholder("91330100MA00000004", "测试第4号建设工程有限公司", 60m)] },
-            5 => f with { Shareholders = [new Shareholder("P-X", "某控股人", 80m)] },
-            _ => i == 1 ? f with { Shareholders = [new Shareholder("P-X", "某控股人", 51m)] } : f,
+            3 => f with { Shareholders = [new RegisteredShareholder("91330100MA00000004", "测试第4号建设工程有限公司", 60m)] },
+            5 => f with { Shareholders = [new RegisteredShareholder("P-X", "某控股人", 80m)] },
+            _ => i == 1 ? f with { Shareholders = [new RegisteredShareholder("P-X", "某控股人", 51m)] } : f,
         });
         var found = Findings(lot, "L7");
         Assert.Contains(found, f => f.Basis == "legal-representative" && f.FirmIds.SequenceEqual(["F1", "F2"]) && f.Grade == Grade.Conclusive);
@@ -142,10 +142,10 @@ public class LegalScreensTests
     [Fact]
     public void Missing_data_gives_not_enough_data_and_no_finding()
     {
-        var lot = new Lot
+        var lot = new OpenedLot
         {
             LotId = "THIN",
-            Bids = [new Bid { BidId = "a", FirmId = "A", Price = 100 }, new Bid { BidId = "b", FirmId = "B", Price = 100 }],
+            Bids = [new OpenedBid { BidId = "a", FirmId = "A", Price = 100 }, new OpenedBid { BidId = "b", FirmId = "B", Price = 100 }],
         };
         var report = IntegrityScreens.ScreenLot(lot);
         foreach (var id in ThinIds)

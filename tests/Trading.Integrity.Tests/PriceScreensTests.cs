@@ -5,7 +5,7 @@ namespace Trading.Integrity.Tests;
 
 public class PriceScreensTests
 {
-    private static Lot Priced(params decimal[] prices) => TestLots.Lot(prices.Length, (i, b) => b with { Price = prices[i - 1] });
+    private static OpenedLot Priced(params decimal[] prices) => TestLots.Lot(prices.Length, (i, b) => b with { Price = prices[i - 1] });
 
     [Fact]
     public void Screens_follow_their_definitions()

@@ -6,20 +6,20 @@ namespace Trading.Integrity.Tests;
 /// <summary>Hand-built lots whose bidders share nothing unless a test says so.</summary>
 internal static class TestLots
 {
-    public static Firm Firm(int i) => new()
+    public static RegisteredFirm Firm(int i) => new()
     {
         FirmId = $"F{i}",
         Name = $"测试第{i}号建设工程有限公司",
         CreditCode = $"91330100MA{i:D8}",
         LegalRepresentativeIdNumber = $"33010019800101{i:D4}",
-        Shareholders = [new Shareholder($"P-{i}", $"股东{i}", 100m)],
+        Shareholders = [new RegisteredShareholder($"P-{i}", $"股东{i}", 100m)],
         ManagerIdNumbers = [$"M-{i}"],
         Phones = [$"0571-8800{i:D4}"],
         Emails = [$"office{i}@firm{i}.cn"],
         BasicAccount = $"6222 0000 {i:D4} 0001",
     };
 
-    public static Bid Bid(int i, decimal price) => new()
+    public static OpenedBid Bid(int i, decimal price) => new()
     {
         BidId = $"B{i}",
         FirmId = $"F{i}",
@@ -32,7 +32,7 @@ internal static class TestLots
     };
 
     /// <summary>A lot of <paramref name="n"/> unrelated bidders with spread-out prices.</summary>
-    public static Lot Lot(int n, Func<int, Bid, Bid>? bid = null, Func<int, Firm, Firm>? firm = null) => new()
+    public static OpenedLot Lot(int n, Func<int, OpenedBid, OpenedBid>? bid = null, Func<int, RegisteredFirm, RegisteredFirm>? firm = null) => new()
     {
         LotId = "LOT-1",
         Category = "works/roads",

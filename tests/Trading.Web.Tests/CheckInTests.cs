@@ -156,7 +156,7 @@ public abstract class CheckInTestBase(PostgresServer pg) : WebTest(pg)
     protected string Pseudonym(string kind, string value)
     {
         using var scope = App.Services.CreateScope();
-        return scope.ServiceProvider.GetRequiredService<Trading.Web.Infrastructure.PublicLog>().Pseudonym(kind, value);
+        return scope.ServiceProvider.GetRequiredService<Trading.Web.Infrastructure.PublicLogWriter>().Pseudonym(kind, value);
     }
 }
 

@@ -6,7 +6,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Trading.Data;
 using Trading.Domain;
 using Trading.Domain.Bidding;
-using KeyCeremony = Trading.Domain.Bidding.KeyCeremony;
 using Trading.Domain.Integrity;
 using Trading.Web.Features.Integrity;
 using Trading.Web.Infrastructure;

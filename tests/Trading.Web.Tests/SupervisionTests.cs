@@ -47,7 +47,7 @@ public class SupervisionTests(PostgresServer pg) : WebTest(pg)
     private List<LimitColourChange> Changes(Guid subject, string code) =>
         App.WithDb(db => db.Set<LimitColourChange>().AsNoTracking().Where(c => c.SubjectId == subject && c.LimitCode == code).OrderBy(c => c.CrossedAt).ToList());
 
-    private List<LogEntry> Log(string type, Guid? tender = null) =>
+    private List<LogRecord> Log(string type, Guid? tender = null) =>
         App.WithDb(db => db.LogEntries.AsNoTracking().Where(e => e.Type == type && (tender == null || e.TenderId == tender)).ToList());
 
     private List<Notification> Notices(string user, string kind, Guid? tender) => App.WithDb(db =>

@@ -360,7 +360,7 @@ namespace Trading.Data.Postgres.Migrations
                     b.ToTable("LogReceipts", (string)null);
                 });
 
-            modelBuilder.Entity("Trading.Data.LogEntry", b =>
+            modelBuilder.Entity("Trading.Data.LogRecord", b =>
                 {
                     b.Property<long>("Index")
                         .HasColumnType("bigint");

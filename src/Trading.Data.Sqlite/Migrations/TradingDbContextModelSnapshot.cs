@@ -348,7 +348,7 @@ namespace Trading.Data.Sqlite.Migrations
                     b.ToTable("LogReceipts", (string)null);
                 });
 
-            modelBuilder.Entity("Trading.Data.LogEntry", b =>
+            modelBuilder.Entity("Trading.Data.LogRecord", b =>
                 {
                     b.Property<long>("Index")
                         .HasColumnType("INTEGER");

@@ -27,7 +27,7 @@ public sealed class DocumentBaseline
     public int BidsAdded { get; private set; }
 
     /// <summary>Adds every bid of a past lot.</summary>
-    public void AddLot(Lot lot)
+    public void AddLot(OpenedLot lot)
     {
         ArgumentNullException.ThrowIfNull(lot);
         foreach (var bid in lot.Bids)

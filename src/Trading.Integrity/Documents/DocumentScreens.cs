@@ -21,7 +21,7 @@ internal static class DocumentScreens
 
     private sealed class PreparedBid
     {
-        public required Bid Bid { get; init; }
+        public required OpenedBid Bid { get; init; }
         public required List<AttachmentContent> Contents { get; init; }
         public required List<TokenizedDocument> Docs { get; init; }
         public HashSet<ulong> Shingles { get; } = [];
@@ -30,7 +30,7 @@ internal static class DocumentScreens
 
     internal static string NormalizeMeta(string value) => value.Trim().ToLowerInvariant();
 
-    public static void Run(Lot lot, DocumentBaseline? baseline, ScreenOptions options,
+    public static void Run(OpenedLot lot, DocumentBaseline? baseline, ScreenOptions options,
         List<Finding> findings, List<ScreenOutcome> outcomes, List<InputNote> notes)
     {
         var k = baseline?.ShingleSize ?? options.ShingleSize;
@@ -105,7 +105,7 @@ internal static class DocumentScreens
         }
     }
 
-    private static void IdenticalAttachments(Lot lot, List<PreparedBid> bids, HashSet<string> templateHashes,
+    private static void IdenticalAttachments(OpenedLot lot, List<PreparedBid> bids, HashSet<string> templateHashes,
         ScreenOptions options, List<Finding> findings)
     {
         var lotFirms = bids.Select(b => b.Bid.FirmId).Distinct(StringComparer.Ordinal).Count();
@@ -143,7 +143,7 @@ internal static class DocumentScreens
         }
     }
 
-    private static void RarePassages(Lot lot, List<PreparedBid> bids, DocumentBaseline? baseline, ScreenOptions options,
+    private static void RarePassages(OpenedLot lot, List<PreparedBid> bids, DocumentBaseline? baseline, ScreenOptions options,
         List<Finding> findings)
     {
         var lotFirms = bids.Select(b => b.Bid.FirmId).Distinct(StringComparer.Ordinal).Count();
@@ -260,7 +260,7 @@ internal static class DocumentScreens
         return map;
     }
 
-    private static void NearDuplicates(Lot lot, List<PreparedBid> bids, ScreenOptions options, List<Finding> findings)
+    private static void NearDuplicates(OpenedLot lot, List<PreparedBid> bids, ScreenOptions options, List<Finding> findings)
     {
         var buckets = new Dictionary<(int Band, ulong Hash), List<int>>();
         for (var i = 0; i < bids.Count; i++)
@@ -319,7 +319,7 @@ internal static class DocumentScreens
         }
     }
 
-    private static void EqualMetadata(Lot lot, List<PreparedBid> bids, DocumentBaseline? baseline, ScreenOptions options,
+    private static void EqualMetadata(OpenedLot lot, List<PreparedBid> bids, DocumentBaseline? baseline, ScreenOptions options,
         List<Finding> findings)
     {
         // The PDF /Creator and /Producer name the application (Word, WPS), shared by half the market, so only
@@ -365,7 +365,7 @@ internal static class DocumentScreens
         }
     }
 
-    private static void MixedDocuments(Lot lot, List<PreparedBid> bids, List<Finding> findings)
+    private static void MixedDocuments(OpenedLot lot, List<PreparedBid> bids, List<Finding> findings)
     {
         var needles = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var f in lot.Firms)

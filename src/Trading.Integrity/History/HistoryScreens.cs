@@ -38,7 +38,7 @@ internal static class HistoryScreens
         var winners = new int[lots.Count];
         for (var l = 0; l < lots.Count; l++)
         {
-            participants[l] = lots[l].Bids.Where(b => b.Status != BidStatus.WithdrawnBeforeDeadline)
+            participants[l] = lots[l].Bids.Where(b => b.Status != HistoricBidStatus.WithdrawnBeforeDeadline)
                 .Select(b => Index(b.FirmId)).Distinct().Order().ToArray();
             winners[l] = lots[l].WinnerFirmId is { } w ? Index(w) : -1;
         }
@@ -247,7 +247,7 @@ internal static class HistoryScreens
             {
                 continue;
             }
-            var valid = lots[l].Bids.Count(b => b.Status == BidStatus.Valid);
+            var valid = lots[l].Bids.Count(b => b.Status == HistoricBidStatus.Valid);
             foreach (var i in participants[l])
             {
                 bids[i]++;
@@ -318,7 +318,7 @@ internal static class HistoryScreens
             {
                 continue;
             }
-            foreach (var b in lot.Bids.Where(b => b.Status is BidStatus.WithdrawnAfterDeadline or BidStatus.WithdrawnAfterOpening && b.FirmId != winner))
+            foreach (var b in lot.Bids.Where(b => b.Status is HistoricBidStatus.WithdrawnAfterDeadline or HistoricBidStatus.WithdrawnAfterOpening && b.FirmId != winner))
             {
                 var key = (b.FirmId, winner);
                 if (!withdrawals.TryGetValue(key, out var list))

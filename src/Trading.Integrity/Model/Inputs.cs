@@ -1,7 +1,7 @@
 namespace Trading.Integrity.Model;
 
 /// <summary>A firm as registered with the centre and the supervision office (投标人登记信息).</summary>
-public sealed record Firm
+public sealed record RegisteredFirm
 {
     /// <summary>Platform id of the firm.</summary>
     public required string FirmId { get; init; }
@@ -14,7 +14,7 @@ public sealed record Firm
     /// <summary>Name of the legal representative, for display only.</summary>
     public string? LegalRepresentativeName { get; init; }
     /// <summary>Shareholders from the business registry.</summary>
-    public IReadOnlyList<Shareholder> Shareholders { get; init; } = [];
+    public IReadOnlyList<RegisteredShareholder> Shareholders { get; init; } = [];
     /// <summary>ID numbers of directors and managers (董事、高管) from the business registry.</summary>
     public IReadOnlyList<string> ManagerIdNumbers { get; init; } = [];
     /// <summary>Registered contact phones.</summary>
@@ -26,7 +26,7 @@ public sealed record Firm
 }
 
 /// <summary>A registered shareholder; <see cref="HolderId"/> is a person's ID number or a firm's id or credit code.</summary>
-public sealed record Shareholder(string HolderId, string Name, decimal SharePercent);
+public sealed record RegisteredShareholder(string HolderId, string Name, decimal SharePercent);
 
 /// <summary>The authorised representative (授权委托人) and the accounts that handled a bid.</summary>
 public sealed record BidAgent(
@@ -86,7 +86,7 @@ public sealed record BidAttachment(string FileName, ReadOnlyMemory<byte> Content
 }
 
 /// <summary>A bid (投标文件) as the platform holds it after opening.</summary>
-public sealed record Bid
+public sealed record OpenedBid
 {
     /// <summary>Platform id of the bid.</summary>
     public required string BidId { get; init; }
@@ -113,7 +113,7 @@ public sealed record Bid
 }
 
 /// <summary>One lot (标段) after opening, with its bids and the registration data of its bidders.</summary>
-public sealed record Lot
+public sealed record OpenedLot
 {
     /// <summary>Platform id of the lot.</summary>
     public required string LotId { get; init; }
@@ -124,9 +124,9 @@ public sealed record Lot
     /// <summary>Opening time.</summary>
     public DateTimeOffset? OpenedAt { get; init; }
     /// <summary>The bids.</summary>
-    public IReadOnlyList<Bid> Bids { get; init; } = [];
+    public IReadOnlyList<OpenedBid> Bids { get; init; } = [];
     /// <summary>Registration data of the bidders (at least those that bid).</summary>
-    public IReadOnlyList<Firm> Firms { get; init; } = [];
+    public IReadOnlyList<RegisteredFirm> Firms { get; init; } = [];
     /// <summary>The fingerprint components the tender documents name for "the same machine" (L1).</summary>
     public MachineComponents NamedMachineComponents { get; init; } = MachineComponents.MacAddress | MachineComponents.DiskSerial;
     /// <summary>Files the tender documents hand out (forms, bills); equal copies of these are not evidence.</summary>
@@ -136,7 +136,7 @@ public sealed record Lot
 }
 
 /// <summary>Status of a bid in the centre's history.</summary>
-public enum BidStatus
+public enum HistoricBidStatus
 {
     /// <summary>Evaluated.</summary>
     Valid,
@@ -151,7 +151,7 @@ public enum BidStatus
 }
 
 /// <summary>A bid in the centre's history.</summary>
-public sealed record HistoricBid(string FirmId, decimal Price, BidStatus Status = BidStatus.Valid);
+public sealed record HistoricBid(string FirmId, decimal Price, HistoricBidStatus Status = HistoricBidStatus.Valid);
 
 /// <summary>A subcontract reported after award.</summary>
 public sealed record Subcontract(string FromFirmId, string ToFirmId, decimal? Amount = null);

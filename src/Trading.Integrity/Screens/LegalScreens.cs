@@ -32,7 +32,7 @@ internal static class LegalScreens
 
     private static string Serial(string s) => new string(s.Where(char.IsLetterOrDigit).ToArray()).ToUpperInvariant();
 
-    public static void MachineScreen(Lot lot, List<Finding> findings, List<ScreenOutcome> outcomes)
+    public static void MachineScreen(OpenedLot lot, List<Finding> findings, List<ScreenOutcome> outcomes)
     {
         var bids = lot.Bids.Where(b => b.Machine is not null).ToList();
         if (bids.Select(b => b.FirmId).Distinct(StringComparer.Ordinal).Count() < 2)
@@ -42,7 +42,7 @@ internal static class LegalScreens
         }
         outcomes.Add(new ScreenOutcome("L1", ScreenStatus.Ran));
         var named = lot.NamedMachineComponents;
-        var parts = new List<(Bid Bid, MachineComponents Component, string Value)>();
+        var parts = new List<(OpenedBid Bid, MachineComponents Component, string Value)>();
         foreach (var b in bids)
         {
             var m = b.Machine!;
@@ -51,7 +51,7 @@ internal static class LegalScreens
             Add(b, MachineComponents.CpuSerial, m.CpuSerial);
             Add(b, MachineComponents.DongleSerial, m.DongleSerial);
         }
-        void Add(Bid b, MachineComponents c, string? value)
+        void Add(OpenedBid b, MachineComponents c, string? value)
         {
             if (value is null)
             {
@@ -64,7 +64,7 @@ internal static class LegalScreens
             }
         }
         // Which components each pair of bids shares.
-        var shared = new Dictionary<(Bid, Bid), MachineComponents>();
+        var shared = new Dictionary<(OpenedBid, OpenedBid), MachineComponents>();
         foreach (var g in parts.GroupBy(p => (p.Component, p.Value)))
         {
             var list = g.ToList();
@@ -109,7 +109,7 @@ internal static class LegalScreens
         return list;
     }
 
-    public static void UploadScreen(Lot lot, ScreenOptions options, List<Finding> findings, List<ScreenOutcome> outcomes)
+    public static void UploadScreen(OpenedLot lot, ScreenOptions options, List<Finding> findings, List<ScreenOutcome> outcomes)
     {
         var sharedNets = lot.SharedNetworkAddresses.Select(a => a.Trim()).ToHashSet(StringComparer.Ordinal);
         var uploads = lot.Bids.SelectMany(b => b.Uploads.Select(u => (Bid: b, Ip: u.IpAddress.Trim(), u.At)))
@@ -177,7 +177,7 @@ internal static class LegalScreens
         return null;
     }
 
-    public static void AgentScreen(Lot lot, List<Finding> findings, List<ScreenOutcome> outcomes)
+    public static void AgentScreen(OpenedLot lot, List<Finding> findings, List<ScreenOutcome> outcomes)
     {
         var firms = lot.Firms.ToDictionary(f => f.FirmId, StringComparer.Ordinal);
         var keyed = new List<Keyed>();
@@ -203,7 +203,7 @@ internal static class LegalScreens
                 }
             }
         }
-        void AddKey(Bid b, string kind, string? raw, Func<string, string> norm, string basis)
+        void AddKey(OpenedBid b, string kind, string? raw, Func<string, string> norm, string basis)
         {
             if (string.IsNullOrWhiteSpace(raw))
             {
@@ -231,7 +231,7 @@ internal static class LegalScreens
         }
     }
 
-    public static void PersonScreen(Lot lot, List<Finding> findings, List<ScreenOutcome> outcomes)
+    public static void PersonScreen(OpenedLot lot, List<Finding> findings, List<ScreenOutcome> outcomes)
     {
         var keyed = new List<Keyed>();
         foreach (var b in lot.Bids)
@@ -264,7 +264,7 @@ internal static class LegalScreens
         }
     }
 
-    public static void BondScreen(Lot lot, List<Finding> findings, List<ScreenOutcome> outcomes)
+    public static void BondScreen(OpenedLot lot, List<Finding> findings, List<ScreenOutcome> outcomes)
     {
         var firms = lot.Firms.ToDictionary(f => f.FirmId, StringComparer.Ordinal);
         var payments = lot.Bids.SelectMany(b => b.BondPayments.Select(p => (Bid: b, Payment: p, Account: Digits(p.PayerAccount))))
@@ -295,7 +295,7 @@ internal static class LegalScreens
         }
     }
 
-    public static void RelationScreen(Lot lot, ScreenOptions options, List<Finding> findings, List<ScreenOutcome> outcomes)
+    public static void RelationScreen(OpenedLot lot, ScreenOptions options, List<Finding> findings, List<ScreenOutcome> outcomes)
     {
         var bidders = lot.Bids.Select(b => b.FirmId).ToHashSet(StringComparer.Ordinal);
         var firms = lot.Firms.Where(f => bidders.Contains(f.FirmId)).DistinctBy(f => f.FirmId).ToList();
@@ -314,7 +314,7 @@ internal static class LegalScreens
                 LocalizedText.Of("l7.legalrep", Finding.JoinFirms(ids), g[0].Value), ids.Count));
         }
         // A holder may be named by platform id or by credit code.
-        var byRef = new Dictionary<string, Firm>(StringComparer.OrdinalIgnoreCase);
+        var byRef = new Dictionary<string, RegisteredFirm>(StringComparer.OrdinalIgnoreCase);
         foreach (var f in firms)
         {
             byRef.TryAdd(f.FirmId, f);

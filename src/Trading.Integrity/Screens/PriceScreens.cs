@@ -81,7 +81,7 @@ public sealed class PriceBaseline
         var perAll = new Dictionary<(int, string), List<double>>();
         foreach (var lot in history.Lots)
         {
-            var prices = lot.Bids.Where(b => b.Status == BidStatus.Valid && b.Price > 0).Select(b => b.Price).ToList();
+            var prices = lot.Bids.Where(b => b.Status == HistoricBidStatus.Valid && b.Price > 0).Select(b => b.Price).ToList();
             if (prices.Count < 2)
             {
                 continue;
@@ -154,7 +154,7 @@ internal static class PriceScreens
 {
     private static string F(double v, string format = "0.####") => v.ToString(format, CultureInfo.InvariantCulture);
 
-    public static List<PriceScreenValue> Run(Lot lot, PriceBaseline? baseline, ScreenOptions options,
+    public static List<PriceScreenValue> Run(OpenedLot lot, PriceBaseline? baseline, ScreenOptions options,
         List<Finding> findings, List<ScreenOutcome> outcomes)
     {
         var bids = lot.Bids.OrderBy(b => b.Price).ToList();
@@ -228,7 +228,7 @@ internal static class PriceScreens
         return values;
     }
 
-    private static void RegularSteps(Lot lot, List<Bid> bids, ScreenOptions options, List<Finding> findings, List<ScreenOutcome> outcomes)
+    private static void RegularSteps(OpenedLot lot, List<OpenedBid> bids, ScreenOptions options, List<Finding> findings, List<ScreenOutcome> outcomes)
     {
         var minRun = options.RegularStepMinBids;
         if (bids.Count < minRun)
@@ -282,7 +282,7 @@ internal static class PriceScreens
         }
     }
 
-    private static void LinearPriceLists(Lot lot, ScreenOptions options, List<Finding> findings, List<ScreenOutcome> outcomes)
+    private static void LinearPriceLists(OpenedLot lot, ScreenOptions options, List<Finding> findings, List<ScreenOutcome> outcomes)
     {
         var priced = lot.Bids.Where(b => b.PriceItems.Count >= options.LinearPriceListMinItems).ToList();
         if (priced.Count < 2)
@@ -365,7 +365,7 @@ internal static class PriceScreens
         }
     }
 
-    private static void CloseToWinner(Lot lot, List<Bid> bids, PriceStatistics stats, PriceBaseline? baseline, ScreenOptions options,
+    private static void CloseToWinner(OpenedLot lot, List<OpenedBid> bids, PriceStatistics stats, PriceBaseline? baseline, ScreenOptions options,
         List<Finding> findings, List<ScreenOutcome> outcomes)
     {
         if (bids.Count < options.CloseToWinnerMinBids)

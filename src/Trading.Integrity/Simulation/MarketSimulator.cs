@@ -38,8 +38,8 @@ public sealed record MarketOptions
 /// <summary>A generated market: firms, lots with bids and documents, the history, and the planted cases.</summary>
 public sealed record SimulatedMarket(
     MarketOptions Options,
-    IReadOnlyList<Firm> Firms,
-    IReadOnlyList<Lot> Lots,
+    IReadOnlyList<RegisteredFirm> Firms,
+    IReadOnlyList<OpenedLot> Lots,
     MarketHistory History,
     IReadOnlyList<PlantedCase> Cases);
 
@@ -58,7 +58,7 @@ public static class MarketSimulator
 
     private sealed class FirmProfile
     {
-        public required Firm Firm { get; set; }
+        public required RegisteredFirm Firm { get; set; }
         public required int Index { get; init; }
         public required string[] Categories { get; init; }
         public double Activity { get; init; }
@@ -78,7 +78,7 @@ public static class MarketSimulator
     {
         public required FirmProfile Firm { get; init; }
         public decimal Price { get; set; }
-        public BidStatus Status { get; set; } = BidStatus.Valid;
+        public HistoricBidStatus Status { get; set; } = HistoricBidStatus.Valid;
         public BidAgent Agent { get; set; } = new();
         public string ProjectManager { get; set; } = "";
         public MachineFingerprint Machine { get; set; } = new();
@@ -132,14 +132,14 @@ public static class MarketSimulator
             usedNames.Add(name);
             var id = $"F{index + 1:D4}";
             var personal = f.Random.Double() < 0.6;
-            var firm = new Firm
+            var firm = new RegisteredFirm
             {
                 FirmId = id,
                 Name = name,
                 CreditCode = "91" + Unique("", 6) + f.Random.Replace("#######"),
                 LegalRepresentativeIdNumber = Unique("LR", 8),
                 LegalRepresentativeName = f.Name.FullName(),
-                Shareholders = [new Shareholder(Unique("SH", 8), f.Name.FullName(), 70m), new Shareholder(Unique("SH", 8), f.Name.FullName(), 30m)],
+                Shareholders = [new RegisteredShareholder(Unique("SH", 8), f.Name.FullName(), 70m), new RegisteredShareholder(Unique("SH", 8), f.Name.FullName(), 30m)],
                 ManagerIdNumbers = [Unique("MG", 8)],
                 Phones = ["0" + Unique("", 9)],
                 Emails = [$"office{index + 1}@{f.Random.Replace("????").ToLowerInvariant()}.cn"],
@@ -275,7 +275,7 @@ public static class MarketSimulator
                 lot.Bids.First(b => b.Firm == partner).Price = Math.Round(lot.Bids.Min(b => b.Price) * 0.98m, 0);
                 var w = HonestBid(f, withdrawer, lot, cgnat);
                 w.Price = Math.Round(lot.Bids.Min(b => b.Price) * 0.95m, 0);
-                w.Status = f.Random.Bool() ? BidStatus.WithdrawnAfterDeadline : BidStatus.WithdrawnAfterOpening;
+                w.Status = f.Random.Bool() ? HistoricBidStatus.WithdrawnAfterDeadline : HistoricBidStatus.WithdrawnAfterOpening;
                 lot.Bids.Add(w);
             }
             Case(CartelKind.LateWithdrawal, "H4", Grade.Lead, null, [withdrawer.Firm.FirmId, partner.Firm.FirmId]);
@@ -291,7 +291,7 @@ public static class MarketSimulator
             b.Firm = (g % 4) switch
             {
                 0 => b.Firm with { LegalRepresentativeIdNumber = a.Firm.LegalRepresentativeIdNumber, LegalRepresentativeName = a.Firm.LegalRepresentativeName },
-                1 => b.Firm with { Shareholders = [new Shareholder(a.Firm.CreditCode!, a.Firm.Name, 60m), b.Firm.Shareholders[1]] },
+                1 => b.Firm with { Shareholders = [new RegisteredShareholder(a.Firm.CreditCode!, a.Firm.Name, 60m), b.Firm.Shareholders[1]] },
                 2 => b.Firm with { ManagerIdNumbers = [a.Firm.LegalRepresentativeIdNumber!] },
                 _ => b.Firm with { Shareholders = [a.Firm.Shareholders[0], b.Firm.Shareholders[1]] },
             };
@@ -434,11 +434,11 @@ public static class MarketSimulator
         // Honest noise that happens in real markets: late withdrawals at random, subcontracts to outsiders.
         foreach (var lot in lots)
         {
-            foreach (var bid in lot.Bids.Where(b => b.Firm.Honest && b.Status == BidStatus.Valid))
+            foreach (var bid in lot.Bids.Where(b => b.Firm.Honest && b.Status == HistoricBidStatus.Valid))
             {
                 if (f.Random.Double() < 0.01)
                 {
-                    bid.Status = BidStatus.WithdrawnAfterDeadline;
+                    bid.Status = HistoricBidStatus.WithdrawnAfterDeadline;
                 }
             }
             if (f.Random.Double() < 0.05)
@@ -474,7 +474,7 @@ public static class MarketSimulator
     private static BidDraft? WinnerOf(LotDraft lot) =>
         lot.ForcedWinner is { } forced
             ? lot.Bids.First(b => b.Firm.Firm.FirmId == forced)
-            : lot.Bids.Where(b => b.Status == BidStatus.Valid).MinBy(b => b.Price);
+            : lot.Bids.Where(b => b.Status == HistoricBidStatus.Valid).MinBy(b => b.Price);
 
     private static string Pick(Faker f, ImmutableArray<string> items) => items[f.Random.Int(0, items.Length - 1)];
 
@@ -513,7 +513,7 @@ public static class MarketSimulator
         return bid;
     }
 
-    private static Lot Build(LotDraft lot, MarketOptions options, Faker lorem, string[] boilerplate)
+    private static OpenedLot Build(LotDraft lot, MarketOptions options, Faker lorem, string[] boilerplate)
     {
         var templates = new List<BidAttachment>();
         if (options.WithDocuments)
@@ -530,7 +530,7 @@ public static class MarketSimulator
                 b.Proposal = RenderProposal(lot, b, boilerplate);
             }
         }
-        var bids = lot.Bids.Select((b, i) => new Bid
+        var bids = lot.Bids.Select((b, i) => new OpenedBid
         {
             BidId = $"{lot.LotId}-B{i + 1:D2}",
             FirmId = b.Firm.Firm.FirmId,
@@ -545,7 +545,7 @@ public static class MarketSimulator
                 ? new[] { templates[0], b.Proposal! }.Concat(b.CarriesFileOf?.Proposal is { } copy ? [copy] : []).ToList()
                 : [],
         }).ToList();
-        return new Lot
+        return new OpenedLot
         {
             LotId = lot.LotId,
             TenderId = "T-" + lot.LotId,

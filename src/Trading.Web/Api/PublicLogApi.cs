@@ -1,7 +1,5 @@
-extern alias publiclog;
-
 using System.Globalization;
-using publiclog::Trading.PublicLog;
+using Trading.PublicLog;
 using Trading.Domain;
 using Trading.Web.Infrastructure;
 

@@ -12,7 +12,7 @@ namespace Trading.Web.Demo;
 /// firms, thirty experts and tenders at several steps. Seeded from a fixed seed so screenshots and
 /// walkthroughs match; every demo user shares <see cref="Password"/>, shown on the first page.
 /// </summary>
-public sealed class DemoSeeder(TradingDbContext db, UserManager<AppUser> users, IFileStore files, PublicLog log, TimeProvider clock, CentreTime time, IEnumerable<IDemoSeed> features)
+public sealed class DemoSeeder(TradingDbContext db, UserManager<AppUser> users, IFileStore files, PublicLogWriter log, TimeProvider clock, CentreTime time, IEnumerable<IDemoSeed> features)
 {
     public const string Password = "Demo-2026-pass";
 

@@ -1,16 +1,13 @@
-extern alias publiclog;
-
 using Microsoft.EntityFrameworkCore;
 using Trading.Data;
-using publiclog::Trading.PublicLog;
-using LogEntry = Trading.Data.LogEntry;
+using Trading.PublicLog;
 
 namespace Trading.Web.Infrastructure;
 
 /// <summary>
 /// Trading.PublicLog's <see cref="ILogStore"/> over the LogEntries and LogNodes tables, so
 /// <see cref="MerkleLog"/> assembles roots and proofs from stored nodes. Appends go through
-/// <see cref="PublicLog.AppendAsync"/>, which writes the same rows inside the business transaction
+/// <see cref="PublicLogWriter.AppendAsync"/>, which writes the same rows inside the business transaction
 /// and knows the entry's type and tender; this store is the read side.
 /// Rows added but not yet saved in the same context count: several appends in one transaction need
 /// each other's nodes before SaveChanges.
@@ -19,7 +16,7 @@ public sealed class EfLogStore(TradingDbContext db) : ILogStore
 {
     public async ValueTask<long> GetSizeAsync(CancellationToken cancellationToken = default)
     {
-        var pending = db.ChangeTracker.Entries<LogEntry>().Where(e => e.State == EntityState.Added).Select(e => e.Entity.Index).DefaultIfEmpty(-1).Max();
+        var pending = db.ChangeTracker.Entries<LogRecord>().Where(e => e.State == EntityState.Added).Select(e => e.Entity.Index).DefaultIfEmpty(-1).Max();
         var stored = await db.LogEntries.MaxAsync(e => (long?)e.Index, cancellationToken) ?? -1;
         return Math.Max(pending, stored) + 1;
     }
@@ -51,22 +48,22 @@ public sealed class EfLogStore(TradingDbContext db) : ILogStore
         return result;
     }
 
-    /// <summary>Not used: the app appends through <see cref="PublicLog.AppendAsync"/>, which also records the entry's type and tender.</summary>
+    /// <summary>Not used: the app appends through <see cref="PublicLogWriter.AppendAsync"/>, which also records the entry's type and tender.</summary>
     public ValueTask AppendAsync(long index, ReadOnlyMemory<byte> entry, IReadOnlyList<StoredNode> nodes, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("Append through Trading.Web.Infrastructure.PublicLog, inside the business transaction.");
+        throw new NotSupportedException("Append through Trading.Web.Infrastructure.PublicLogWriter, inside the business transaction.");
 
     public async ValueTask<IReadOnlyList<byte[]>> GetEntriesAsync(long start, int count, CancellationToken cancellationToken = default)
     {
         // Entries appended in this transaction but not yet saved count too (a receipt is built before the commit).
         var end = start + count;
-        var pending = db.ChangeTracker.Entries<LogEntry>().Where(e => e.State == EntityState.Added && e.Entity.Index >= start && e.Entity.Index < end)
+        var pending = db.ChangeTracker.Entries<LogRecord>().Where(e => e.State == EntityState.Added && e.Entity.Index >= start && e.Entity.Index < end)
             .Select(e => e.Entity).ToList();
         var rows = await GetRowsAsync(start, count, cancellationToken);
         return rows.Concat(pending).OrderBy(e => e.Index).Select(e => System.Text.Encoding.UTF8.GetBytes(e.Payload)).ToList();
     }
 
     /// <summary>Entry rows [start, start + count), in index order.</summary>
-    public async Task<List<LogEntry>> GetRowsAsync(long start, int count, CancellationToken cancellationToken = default)
+    public async Task<List<LogRecord>> GetRowsAsync(long start, int count, CancellationToken cancellationToken = default)
     {
         var end = start + count;
         return await db.LogEntries.AsNoTracking().Where(e => e.Index >= start && e.Index < end).OrderBy(e => e.Index).ToListAsync(cancellationToken);

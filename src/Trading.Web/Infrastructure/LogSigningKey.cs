@@ -1,6 +1,4 @@
-extern alias publiclog;
-
-using publiclog::Trading.PublicLog;
+using Trading.PublicLog;
 
 namespace Trading.Web.Infrastructure;
 

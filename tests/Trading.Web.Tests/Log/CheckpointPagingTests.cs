@@ -7,8 +7,8 @@ using Trading.Web.Tests.Infrastructure;
 
 namespace Trading.Web.Tests.Log;
 
-using Checkpoints = Trading.Web.Features.Log.Checkpoints;
-using LogCheckpoint = Trading.Data.Log.LogCheckpoint;
+using Trading.Web.Features.Log;
+using Trading.Data.Log;
 
 /// <summary>
 /// /api/log/checkpoints in pages: following the Link header gives every stored checkpoint exactly once, in order,

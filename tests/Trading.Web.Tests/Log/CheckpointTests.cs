@@ -11,11 +11,9 @@ using Trading.Web.Tests.Infrastructure;
 
 namespace Trading.Web.Tests.Log;
 
-using Checkpoints = Trading.Web.Features.Log.Checkpoints;
-using CheckpointJob = Trading.Web.Features.Log.CheckpointJob;
-using LogCheckpoint = Trading.Data.Log.LogCheckpoint;
-using LogCosignature = Trading.Data.Log.LogCosignature;
-using WebPublicLog = Trading.Web.Infrastructure.PublicLog;
+using Trading.Web.Features.Log;
+using Trading.Data.Log;
+using Trading.Web.Infrastructure;
 
 /// <summary>
 /// Stored checkpoints (timer and on demand), the supervision office's cosigning on the witness page (server-held
@@ -88,7 +86,7 @@ public class CheckpointTests(PostgresServer pg) : WebTest(pg)
             var sp = scope.ServiceProvider;
             var db = sp.GetRequiredService<TradingDbContext>();
             await using var tx = await db.Database.BeginTransactionAsync();
-            await sp.GetRequiredService<WebPublicLog>().AppendAsync("deadline.checkpoint", null, new { bids = "aa" });
+            await sp.GetRequiredService<PublicLogWriter>().AppendAsync("deadline.checkpoint", null, new { bids = "aa" });
             var cp = await sp.GetRequiredService<Checkpoints>().CheckpointNowAsync("deadline:test", default);
             Assert.Equal(before + 1, cp.Size);
             await db.SaveChangesAsync();

@@ -10,9 +10,8 @@ using Trading.Web.Tests.Infrastructure;
 
 namespace Trading.Web.Tests.Log;
 
-using CheckpointJob = Trading.Web.Features.Log.CheckpointJob;
-using LogCheckpoint = Trading.Data.Log.LogCheckpoint;
-using LogCosignature = Trading.Data.Log.LogCosignature;
+using Trading.Web.Features.Log;
+using Trading.Data.Log;
 
 /// <summary>
 /// The supervision office cosigning off the server with <c>trading cosign</c>: the stored checkpoint and the

@@ -8,8 +8,7 @@ using Trading.Web.Tests.Infrastructure;
 
 namespace Trading.Web.Tests.Log;
 
-using PseudonymKey = Trading.Web.Infrastructure.PseudonymKey;
-using WebPublicLog = Trading.Web.Infrastructure.PublicLog;
+using Trading.Web.Infrastructure;
 
 /// <summary>
 /// The append path keeps the tree's head (size and right edge) in memory for a transaction and writes entry and node
@@ -24,7 +23,7 @@ public class LogAppendTests(PostgresServer pg) : WebTest(pg)
     {
         await using var scope = App.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TradingDbContext>();
-        var log = scope.ServiceProvider.GetRequiredService<WebPublicLog>();
+        var log = scope.ServiceProvider.GetRequiredService<PublicLogWriter>();
         await using var tx = await db.Database.BeginTransactionAsync();
         for (var i = 0; i < count; i++)
             await log.AppendAsync("test.appended", null, new { writer, i, rolledBack = !commit });
@@ -78,7 +77,7 @@ public class LogAppendTests(PostgresServer pg) : WebTest(pg)
     {
         await using var scope = App.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TradingDbContext>();
-        var log = scope.ServiceProvider.GetRequiredService<WebPublicLog>();
+        var log = scope.ServiceProvider.GetRequiredService<PublicLogWriter>();
         var size = await db.LogEntries.LongCountAsync();
 
         await using (var tx = await db.Database.BeginTransactionAsync())
@@ -113,7 +112,7 @@ public class LogAppendTests(PostgresServer pg) : WebTest(pg)
     public async Task Appends_outside_a_transaction_are_refused()
     {
         await using var scope = App.Services.CreateAsyncScope();
-        var log = scope.ServiceProvider.GetRequiredService<WebPublicLog>();
+        var log = scope.ServiceProvider.GetRequiredService<PublicLogWriter>();
         await Assert.ThrowsAsync<InvalidOperationException>(() => log.AppendAsync("test.appended", null, new { n = 1 }));
     }
 
@@ -130,7 +129,7 @@ public class LogAppendTests(PostgresServer pg) : WebTest(pg)
             foreach (var count in new[] { 1, 6, 9, 1, 15 })
             {
                 await using var db = new TradingDbContext(options);
-                var log = new WebPublicLog(db, TimeProvider.System, key);
+                var log = new PublicLogWriter(db, TimeProvider.System, key);
                 await using var tx = await db.Database.BeginTransactionAsync();
                 for (var i = 0; i < count; i++) await log.AppendAsync("test.appended", null, new { count, i });
                 await db.SaveChangesAsync();

@@ -8,8 +8,7 @@ using Trading.Web.Tests.Infrastructure;
 
 namespace Trading.Web.Tests.Log;
 
-using LogDatabaseRole = Trading.Web.Features.Log.LogDatabaseRole;
-using CheckpointJob = Trading.Web.Features.Log.CheckpointJob;
+using Trading.Web.Features.Log;
 
 /// <summary>
 /// The application's own database role: it runs the whole app, but PostgreSQL itself refuses it UPDATE, DELETE and

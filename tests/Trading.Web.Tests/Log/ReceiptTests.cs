@@ -12,11 +12,9 @@ using Trading.Web.Tests.Infrastructure;
 
 namespace Trading.Web.Tests.Log;
 
-using ReceiptIssuer = Trading.Web.Features.Log.ReceiptIssuer;
-using ReceiptRequest = Trading.Web.Features.Log.ReceiptRequest;
-using LogRules = Trading.Web.Features.Log.LogRules;
-using WebPublicLog = Trading.Web.Infrastructure.PublicLog;
-using LogReceipt = Trading.Data.Log.LogReceipt;
+using Trading.Web.Features.Log;
+using Trading.Web.Infrastructure;
+using Trading.Data.Log;
 
 /// <summary>
 /// Bid receipts as the submission code will issue them: in the submission's transaction, right after the
@@ -34,7 +32,7 @@ public class ReceiptTests(PostgresServer pg) : WebTest(pg)
         await using var scope = App.Services.CreateAsyncScope();
         var sp = scope.ServiceProvider;
         var db = sp.GetRequiredService<TradingDbContext>();
-        var log = sp.GetRequiredService<WebPublicLog>();
+        var log = sp.GetRequiredService<PublicLogWriter>();
         await using var tx = await db.Database.BeginTransactionAsync();
         await log.LockAsync();
         var entry = await log.AppendAsync(LogEntryTypes.BidSubmitted, tender, new
@@ -206,7 +204,7 @@ public class ReceiptTests(PostgresServer pg) : WebTest(pg)
         await using var scope = App.Services.CreateAsyncScope();
         var sp = scope.ServiceProvider;
         var db = sp.GetRequiredService<TradingDbContext>();
-        var log = sp.GetRequiredService<WebPublicLog>();
+        var log = sp.GetRequiredService<PublicLogWriter>();
         await using var tx = await db.Database.BeginTransactionAsync();
         await log.LockAsync();
         var entry = await log.AppendAsync(LogEntryTypes.BidSubmitted, AnyTender(),

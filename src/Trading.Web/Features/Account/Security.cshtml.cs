@@ -7,7 +7,7 @@ using Trading.Web.Infrastructure;
 namespace Trading.Web.Features.Account;
 
 /// <summary>TOTP two-factor set-up with any authenticator app (RFC 6238, Identity's built-in provider).</summary>
-public sealed class SecurityModel(UserManager<AppUser> users, SignInManager<AppUser> signIn, PublicLog log, Trading.Data.TradingDbContext db) : TradingPageModel
+public sealed class SecurityModel(UserManager<AppUser> users, SignInManager<AppUser> signIn, PublicLogWriter log, Trading.Data.TradingDbContext db) : TradingPageModel
 {
     public bool Enabled { get; private set; }
     public string SharedKey { get; private set; } = "";

@@ -1,11 +1,8 @@
-extern alias publiclog;
-
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
-using publiclog::Trading.PublicLog;
+using Trading.PublicLog;
 using Trading.Data;
 using Trading.Web.Infrastructure;
-using LogEntry = Trading.Data.LogEntry;
 
 namespace Trading.Web.Features.Audit;
 
@@ -21,7 +18,7 @@ public sealed class AuditIndexModel(TradingDbContext db, EfLogStore store) : Tra
     [BindProperty(SupportsGet = true)] public Guid? Tender { get; set; }
     [BindProperty(SupportsGet = true, Name = "p")] public int PageNumber { get; set; } = 1;
 
-    public List<LogEntry> Entries { get; private set; } = [];
+    public List<LogRecord> Entries { get; private set; } = [];
     public long Total { get; private set; }
     public List<(Guid Id, string Code, string Title)> Tenders { get; private set; } = [];
     public VerifyResult? Verification { get; private set; }

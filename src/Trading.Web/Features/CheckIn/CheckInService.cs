@@ -27,7 +27,7 @@ public sealed record KioskExpert(Guid ExpertId, string RegistrationNumber, strin
 /// with pseudonyms and image hashes only, never a template, score vector or photo.
 /// </summary>
 public sealed class CheckInService(
-    TradingDbContext db, PublicLog log, FaceEngine engine, FaceTemplates templates, FaceGallery gallery,
+    TradingDbContext db, PublicLogWriter log, FaceEngine engine, FaceTemplates templates, FaceGallery gallery,
     IFileStore files, TimeProvider clock, CentreTime centre, Texts texts, IOptions<BiometricsOptions> options)
 {
     private BiometricsOptions Options => options.Value;

@@ -63,7 +63,7 @@ public sealed record StoredCount(string Stratum, int Needed, int Eligible);
 /// office, and to everyone once the tender has reached the award notice (Bidding Law art. 37).
 /// </summary>
 public sealed class DrawService(
-    TradingDbContext db, PublicLog log, Notifier notifier, TimeProvider clock, CentreTime time, ILotBidders bidders,
+    TradingDbContext db, PublicLogWriter log, Notifier notifier, TimeProvider clock, CentreTime time, ILotBidders bidders,
     DrawPseudonymKey key, IOptions<ExpertDrawOptions> options, BeaconSources beacons, Texts texts)
 {
     public const string Supervision = "supervision";

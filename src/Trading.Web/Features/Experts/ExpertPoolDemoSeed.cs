@@ -15,7 +15,7 @@ namespace Trading.Web.Features.Experts;
 /// days. A few are planted to show avoidance: employed by a bidder firm or an owner, a relative at a firm,
 /// a registry link, one suspended, one past the retirement age, one with too junior a title.
 /// </summary>
-public sealed class ExpertPoolDemoSeed(TradingDbContext db, ExpertIdNumbers ids, PublicLog log, TimeProvider clock) : IDemoSeed
+public sealed class ExpertPoolDemoSeed(TradingDbContext db, ExpertIdNumbers ids, PublicLogWriter log, TimeProvider clock) : IDemoSeed
 {
     public int Order => 100;
 

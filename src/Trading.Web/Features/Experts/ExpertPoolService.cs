@@ -6,7 +6,6 @@ using Trading.Domain.Experts;
 using Trading.ExpertPool;
 using Trading.Web.Features.Draw;
 using Trading.Web.Infrastructure;
-using LibExpert = Trading.ExpertPool.Expert;
 
 namespace Trading.Web.Features.Experts;
 
@@ -40,7 +39,7 @@ public sealed class ExpertProfileInput
 /// staff own: status, title, practice start, registry links). Every change is logged with the expert as a
 /// pseudonym and only the names of the fields that changed.
 /// </summary>
-public sealed class ExpertPoolService(TradingDbContext db, PublicLog log, ExpertIdNumbers ids, TimeProvider clock)
+public sealed class ExpertPoolService(TradingDbContext db, PublicLogWriter log, ExpertIdNumbers ids, TimeProvider clock)
 {
     public static bool IsStaff(Actor a) => a.IsIn(Roles.CentreStaff, Roles.Admin);
 
@@ -294,7 +293,7 @@ public sealed class ExpertPoolService(TradingDbContext db, PublicLog log, Expert
     public static string PartyId(Guid? organisationId, string name) => organisationId?.ToString() ?? "name:" + name;
 
     /// <summary>The library's view of a profile, as of <paramref name="nowUtc"/> (a lapsed suspension counts as active).</summary>
-    public static LibExpert ToLibrary(PoolExpert e, DateTime nowUtc, IReadOnlyDictionary<string, DateOnly>? lastDrawnForOwner = null) => new()
+    public static Expert ToLibrary(PoolExpert e, DateTime nowUtc, IReadOnlyDictionary<string, DateOnly>? lastDrawnForOwner = null) => new()
     {
         Id = e.RegistrationNumber,
         Name = e.Name,

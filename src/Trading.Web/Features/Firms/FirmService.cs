@@ -16,7 +16,7 @@ public sealed record ShareholderInput(string Name, decimal Percent);
 
 /// <summary>Bidder firm registration, dual filing (centre AND supervision office), suspension.</summary>
 public sealed class FirmService(
-    TradingDbContext db, UserManager<AppUser> users, PublicLog log, CentreTime time, Uploads uploads,
+    TradingDbContext db, UserManager<AppUser> users, PublicLogWriter log, CentreTime time, Uploads uploads,
     Microsoft.Extensions.Options.IOptions<PlatformOptions> options, Supervision.Sanctions sanctions)
 {
     public static readonly IReadOnlySet<SniffedType> DocumentTypes = new HashSet<SniffedType> { SniffedType.Pdf, SniffedType.Png, SniffedType.Jpeg };

@@ -9,7 +9,6 @@ using Trading.Domain.Bidding;
 using Trading.Domain.Integrity;
 using Trading.Web.Demo;
 using Trading.Web.Infrastructure;
-using KeyCeremony = Trading.Domain.Bidding.KeyCeremony;
 
 namespace Trading.Web.Features.Integrity;
 
@@ -19,7 +18,7 @@ namespace Trading.Web.Features.Integrity;
 /// supervision office has findings to look at. The opening itself is written as its outcome (prices and packages), not
 /// re-enacted: a full key ceremony would make every demo start (and every web test) seconds slower.
 /// </summary>
-public sealed class IntegrityDemoSeed(TradingDbContext db, IFileStore files, PublicLog log, IntegrityService service, CentreTime time) : IDemoSeed
+public sealed class IntegrityDemoSeed(TradingDbContext db, IFileStore files, PublicLogWriter log, IntegrityService service, CentreTime time) : IDemoSeed
 {
     public int Order => 120;
 

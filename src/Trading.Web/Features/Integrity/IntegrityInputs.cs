@@ -9,12 +9,6 @@ using Trading.Integrity.Documents;
 using Trading.Integrity.Model;
 using Trading.Integrity.Screens;
 using Trading.Web.Infrastructure;
-using DomainBid = Trading.Domain.Bidding.Bid;
-using DomainBidStatus = Trading.Domain.Bidding.BidStatus;
-using DomainLot = Trading.Domain.Lot;
-using ScreenBid = Trading.Integrity.Model.Bid;
-using ScreenFirm = Trading.Integrity.Model.Firm;
-using ScreenLot = Trading.Integrity.Model.Lot;
 
 namespace Trading.Web.Features.Integrity;
 
@@ -34,7 +28,7 @@ public sealed class IntegrityOptions
 public sealed record WebNote(Guid BidId, string? FileName, string Key, IReadOnlyList<string> Args);
 
 /// <summary>One lot as the screens see it, with the platform's ids to map findings back.</summary>
-public sealed record LotInput(DomainLot Lot, ScreenLot Screen, IReadOnlyList<WebNote> Notes, IReadOnlyList<(Guid FirmId, long PriceFen)> Prices);
+public sealed record LotInput(Lot Lot, OpenedLot Screen, IReadOnlyList<WebNote> Notes, IReadOnlyList<(Guid FirmId, long PriceFen)> Prices);
 
 /// <summary>
 /// Fills Trading.Integrity's input model from what the platform holds. Only what identifies is compared: ID numbers
@@ -48,8 +42,8 @@ public sealed class IntegrityInputs(TradingDbContext db, IFileStore files, IOpti
 
     public async Task<List<LotInput>> LotsAsync(Tender tender, DateTime? openedAt, CancellationToken ct)
     {
-        var bids = await db.Set<DomainBid>().AsNoTracking()
-            .Where(b => b.TenderId == tender.Id && b.Status == DomainBidStatus.Valid && b.OpeningStatus != null).ToListAsync(ct);
+        var bids = await db.Set<Bid>().AsNoTracking()
+            .Where(b => b.TenderId == tender.Id && b.Status == BidStatus.Valid && b.OpeningStatus != null).ToListAsync(ct);
         var firmIds = bids.Select(b => b.FirmId).Distinct().ToList();
         var orgs = await db.Organisations.AsNoTracking().Include(o => o.Shareholders).Where(o => firmIds.Contains(o.Id)).ToListAsync(ct);
         var byName = await FirmsByNameAsync(orgs.SelectMany(o => o.Shareholders).Select(s => s.Name.Trim()).Distinct().ToList(), ct);
@@ -59,7 +53,7 @@ public sealed class IntegrityInputs(TradingDbContext db, IFileStore files, IOpti
         foreach (var lot in tender.Lots.OrderBy(l => l.Number))
         {
             var notes = new List<WebNote>();
-            var screenBids = new List<ScreenBid>();
+            var screenBids = new List<OpenedBid>();
             var prices = new List<(Guid, long)>();
             foreach (var b in bids.Where(b => b.LotId == lot.Id).OrderBy(b => b.LogIndex))
             {
@@ -70,7 +64,7 @@ public sealed class IntegrityInputs(TradingDbContext db, IFileStore files, IOpti
                     continue;
                 }
                 prices.Add((b.FirmId, b.PriceFen.Value));
-                screenBids.Add(new ScreenBid
+                screenBids.Add(new OpenedBid
                 {
                     BidId = b.Id.ToString(), FirmId = b.FirmId.ToString(), Price = b.PriceFen.Value / 100m,
                     // Users belong to one organisation, so a shared account means a shared login handed between firms.
@@ -81,7 +75,7 @@ public sealed class IntegrityInputs(TradingDbContext db, IFileStore files, IOpti
                     Attachments = await AttachmentsAsync(b, notes, ct),
                 });
             }
-            var screen = new ScreenLot
+            var screen = new OpenedLot
             {
                 LotId = lot.Id.ToString(), TenderId = tender.Id.ToString(), Category = tender.Category.ToString(),
                 OpenedAt = openedAt is { } at ? new DateTimeOffset(at, TimeSpan.Zero) : null,
@@ -103,12 +97,12 @@ public sealed class IntegrityInputs(TradingDbContext db, IFileStore files, IOpti
         names.Count == 0 ? [] : (await db.Organisations.AsNoTracking().Where(o => o.Kind == OrganisationKind.BidderFirm && names.Contains(o.Name))
             .Select(o => new { o.Name, o.Id }).ToListAsync(ct)).GroupBy(x => x.Name).Where(g => g.Count() == 1).ToDictionary(g => g.Key, g => g.Single().Id);
 
-    private static ScreenFirm ToFirm(Organisation o, Dictionary<string, Guid> firmsByName) => new()
+    private static RegisteredFirm ToFirm(Organisation o, Dictionary<string, Guid> firmsByName) => new()
     {
         FirmId = o.Id.ToString(), Name = o.Name, CreditCode = Blank(o.CreditCode),
         LegalRepresentativeIdNumber = Blank(o.LegalRepresentativeIdNumber)?.ToUpperInvariant(), LegalRepresentativeName = o.LegalRepresentative,
         Shareholders = o.Shareholders.Where(s => firmsByName.ContainsKey(s.Name.Trim()))
-            .Select(s => new Trading.Integrity.Model.Shareholder(firmsByName[s.Name.Trim()].ToString(), s.Name, s.ShareBasisPoints / 100m)).ToList(),
+            .Select(s => new RegisteredShareholder(firmsByName[s.Name.Trim()].ToString(), s.Name, s.ShareBasisPoints / 100m)).ToList(),
         Phones = Blank(o.ContactPhone) is { } p ? [p] : [],
         Emails = Blank(o.ContactEmail) is { } e ? [e] : [],
     };
@@ -138,7 +132,7 @@ public sealed class IntegrityInputs(TradingDbContext db, IFileStore files, IOpti
         return list;
     }
 
-    private async Task<List<BidAttachment>> AttachmentsAsync(DomainBid b, List<WebNote> notes, CancellationToken ct)
+    private async Task<List<BidAttachment>> AttachmentsAsync(Bid b, List<WebNote> notes, CancellationToken ct)
     {
         if (b.PackageStorageKey is null)
         {
@@ -195,7 +189,7 @@ public sealed class IntegrityInputs(TradingDbContext db, IFileStore files, IOpti
     /// </summary>
     public async Task<MarketHistory> HistoryAsync(Guid exceptTenderId, CancellationToken ct)
     {
-        var rows = await (from b in db.Set<DomainBid>().AsNoTracking()
+        var rows = await (from b in db.Set<Bid>().AsNoTracking()
                           join t in db.Tenders.AsNoTracking() on b.TenderId equals t.Id
                           where b.TenderId != exceptTenderId && b.OpeningStatus == BidOpeningStatus.Opened && b.PriceFen > 0
                           select new { b.LotId, b.FirmId, b.PriceFen, b.Status, b.WithdrawnAt, t.Category, t.OpeningTime, t.BidDeadline }).ToListAsync(ct);
@@ -203,8 +197,8 @@ public sealed class IntegrityInputs(TradingDbContext db, IFileStore files, IOpti
         {
             var first = g.First();
             var bids = g.Select(r => new HistoricBid(r.FirmId.ToString(), r.PriceFen!.Value / 100m,
-                r.Status == DomainBidStatus.Withdrawn && r.WithdrawnAt > r.BidDeadline ? Trading.Integrity.Model.BidStatus.WithdrawnAfterDeadline
-                : r.Status == DomainBidStatus.Withdrawn ? Trading.Integrity.Model.BidStatus.WithdrawnBeforeDeadline : Trading.Integrity.Model.BidStatus.Valid)).ToList();
+                r.Status == BidStatus.Withdrawn && r.WithdrawnAt > r.BidDeadline ? HistoricBidStatus.WithdrawnAfterDeadline
+                : r.Status == BidStatus.Withdrawn ? HistoricBidStatus.WithdrawnBeforeDeadline : HistoricBidStatus.Valid)).ToList();
             return new HistoricLot(g.Key.ToString(), first.Category.ToString(), new DateTimeOffset(first.OpeningTime, TimeSpan.Zero), bids, null);
         }).OrderBy(l => l.OpenedAt).ToList();
         return new MarketHistory(lots);
@@ -214,7 +208,7 @@ public sealed class IntegrityInputs(TradingDbContext db, IFileStore files, IOpti
     public async Task<ScreeningBaseline> BaselineAsync(MarketHistory history, Guid exceptTenderId, CancellationToken ct)
     {
         var prices = history.Lots.Count == 0 ? null : PriceBaseline.Build(history);
-        var past = await db.Set<DomainBid>().AsNoTracking()
+        var past = await db.Set<Bid>().AsNoTracking()
             .Where(b => b.TenderId != exceptTenderId && b.PackageStorageKey != null && b.OpeningStatus == BidOpeningStatus.Opened)
             .OrderByDescending(b => b.SubmittedAt).Take(O.DocumentBaselineBids).Select(b => new { b.Id, b.FirmId, b.PackageStorageKey }).ToListAsync(ct);
         DocumentBaseline? documents = null;

@@ -11,7 +11,7 @@ using Trading.Domain.Supervision;
 using Trading.Integrity;
 using Trading.Web.Features.Supervision;
 using Trading.Web.Infrastructure;
-using KeyCeremony = Trading.Domain.Bidding.KeyCeremony;
+using Trading.Domain.Bidding;
 
 namespace Trading.Web.Features.Integrity;
 
@@ -42,7 +42,7 @@ public sealed record TenderFindings(
     Tender Tender, IntegrityAccess Access, ScreenRun? LastRun, ScreenRun? LastCompleted, RunDetails? Details,
     IReadOnlyList<IntegrityFinding> Findings, IReadOnlyDictionary<Guid, string> FirmNames, IReadOnlyDictionary<Guid, List<BadBehaviourRecord>> Records);
 
-public sealed record FindingView(Tender Tender, Domain.Lot Lot, IntegrityAccess Access, IntegrityFinding Finding, IReadOnlyList<EvidenceDto> Evidence,
+public sealed record FindingView(Tender Tender, Lot Lot, IntegrityAccess Access, IntegrityFinding Finding, IReadOnlyList<EvidenceDto> Evidence,
     IReadOnlyDictionary<Guid, string> FirmNames, IReadOnlyList<IntegrityDecision> Decisions, IReadOnlyList<BadBehaviourRecord> Records, bool InLastRun);
 
 /// <summary>
@@ -51,7 +51,7 @@ public sealed record FindingView(Tender Tender, Domain.Lot Lot, IntegrityAccess 
 /// evaluation committee, checking role and ownership on every call. Owners and bidders never get anything here.
 /// </summary>
 public sealed class IntegrityService(
-    TradingDbContext db, PublicLog log, IntegrityInputs inputs, TimeProvider clock, Sanctions sanctions, Notifications.Notifier notifier, ILogger<IntegrityService> logger)
+    TradingDbContext db, PublicLogWriter log, IntegrityInputs inputs, TimeProvider clock, Sanctions sanctions, Notifications.Notifier notifier, ILogger<IntegrityService> logger)
 {
     public const string FindingRefPrefix = "integrity:";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -132,7 +132,7 @@ public sealed class IntegrityService(
 
         var lotInputs = await inputs.LotsAsync(tender, openedAt, ct);
         var details = new List<LotDetails>();
-        var found = new List<(Domain.Lot Lot, Finding Finding)>();
+        var found = new List<(Lot Lot, Finding Finding)>();
         var done = 0;
         foreach (var input in lotInputs)
         {
@@ -241,7 +241,7 @@ public sealed class IntegrityService(
     /// </summary>
     public async Task<IntegrityAccess> AccessAsync(Actor actor, Guid tenderId, CancellationToken ct)
     {
-        if (actor.IsIn(Roles.Supervisor)) return new IntegrityAccess(true, (await db.Set<Domain.Lot>().Where(l => l.TenderId == tenderId).Select(l => l.Id).ToListAsync(ct)).ToHashSet());
+        if (actor.IsIn(Roles.Supervisor)) return new IntegrityAccess(true, (await db.Set<Lot>().Where(l => l.TenderId == tenderId).Select(l => l.Id).ToListAsync(ct)).ToHashSet());
         if (actor.IsIn(Roles.Expert))
         {
             var lots = await CommitteeLotsAsync(actor.UserId, tenderId, ct);

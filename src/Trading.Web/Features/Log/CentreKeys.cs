@@ -1,7 +1,5 @@
-extern alias publiclog;
-
 using System.Security.Cryptography.X509Certificates;
-using publiclog::Trading.PublicLog;
+using Trading.PublicLog;
 using Trading.Web.Infrastructure;
 
 namespace Trading.Web.Features.Log;

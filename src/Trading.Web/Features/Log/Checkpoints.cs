@@ -1,9 +1,7 @@
-extern alias publiclog;
-
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
-using publiclog::Trading.PublicLog;
+using Trading.PublicLog;
 using Trading.Data;
 using Trading.Data.Log;
 using Trading.Domain;
@@ -17,7 +15,7 @@ namespace Trading.Web.Features.Log;
 /// only after checking it extends the last one it cosigned, so the centre cannot show a rewritten history
 /// without the witness refusing.
 /// </summary>
-public sealed class Checkpoints(TradingDbContext db, EfLogStore store, PublicLog log, CentreKeys keys, TimeStamper stamper, TimeProvider clock)
+public sealed class Checkpoints(TradingDbContext db, EfLogStore store, PublicLogWriter log, CentreKeys keys, TimeStamper stamper, TimeProvider clock)
 {
     /// <summary>The RFC 3161 imprint of a stored checkpoint: SHA-256 of a domain prefix and the signed note.</summary>
     public static byte[] Imprint(string note) => SHA256.HashData([.. "trading/checkpoint/v1\n"u8, .. Encoding.UTF8.GetBytes(note)]);

@@ -1,11 +1,9 @@
-extern alias publiclog;
-
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
-using publiclog::Trading.PublicLog;
+using Trading.PublicLog;
 using Trading.Data;
 using Trading.Data.Log;
 using Trading.Domain;

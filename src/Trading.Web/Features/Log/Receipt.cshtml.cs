@@ -1,10 +1,8 @@
-extern alias publiclog;
-
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
-using publiclog::Trading.PublicLog;
+using Trading.PublicLog;
 using Trading.Data;
 using Trading.Web.Infrastructure;
 

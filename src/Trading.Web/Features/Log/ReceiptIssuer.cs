@@ -1,12 +1,9 @@
-extern alias publiclog;
-
 using Microsoft.EntityFrameworkCore;
-using publiclog::Trading.PublicLog;
+using Trading.PublicLog;
 using Trading.Data;
 using Trading.Data.Log;
 using Trading.Domain;
 using Trading.Web.Infrastructure;
-using DataLogEntry = Trading.Data.LogEntry;
 
 namespace Trading.Web.Features.Log;
 
@@ -20,7 +17,7 @@ public sealed record ReceiptRequest(long LogIndex, Guid BidderOrganisationId);
 /// <c>trading verify-receipt</c> against the centre's root certificate.
 /// </summary>
 /// <remarks>
-/// Call <see cref="IssueAsync"/> inside the submission's transaction, after <c>PublicLog.AppendAsync</c> of the
+/// Call <see cref="IssueAsync"/> inside the submission's transaction, after <c>PublicLogWriter.AppendAsync</c> of the
 /// bid.submitted entry and before saving: appending already staged the entry's tree nodes, so the checkpoint at
 /// size index + 1 can be signed and the inclusion proof built without waiting for the commit, and the receipt row
 /// commits (or rolls back) with the bid. The checkpoint is the tree as of the bid itself, so later appends never
@@ -32,7 +29,7 @@ public sealed class ReceiptIssuer(TradingDbContext db, EfLogStore store, CentreK
 {
     public async Task<string> IssueAsync(ReceiptRequest request, CancellationToken ct)
     {
-        var entry = db.ChangeTracker.Entries<DataLogEntry>().Select(e => e.Entity).FirstOrDefault(e => e.Index == request.LogIndex)
+        var entry = db.ChangeTracker.Entries<LogRecord>().Select(e => e.Entity).FirstOrDefault(e => e.Index == request.LogIndex)
             ?? await db.LogEntries.AsNoTracking().FirstOrDefaultAsync(e => e.Index == request.LogIndex, ct)
             ?? throw new RuleViolationException(new RuleViolation(LogRules.EntryMissing, request.LogIndex));
         if (entry.Type != LogEntryTypes.BidSubmitted)
@@ -101,7 +98,7 @@ public sealed class ReceiptIssuer(TradingDbContext db, EfLogStore store, CentreK
     /// </summary>
     public static void RequireReceiptFields(long index, string payload)
     {
-        var data = publiclog::Trading.PublicLog.LogEntry.Parse(System.Text.Encoding.UTF8.GetBytes(payload)).Data;
+        var data = Trading.PublicLog.LogEntry.Parse(System.Text.Encoding.UTF8.GetBytes(payload)).Data;
         string? Str(string k) => data[k] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var x) ? x : null;
         string? missing =
             Str("lot") is null ? "lot (string)"

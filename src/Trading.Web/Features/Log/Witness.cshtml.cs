@@ -1,8 +1,6 @@
-extern alias publiclog;
-
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Mvc;
-using publiclog::Trading.PublicLog;
+using Trading.PublicLog;
 using Trading.Data.Log;
 using Trading.Web.Infrastructure;
 

@@ -5,7 +5,6 @@ using Trading.Data;
 using Trading.Domain;
 using Trading.Domain.Bidding;
 using Trading.Web.Infrastructure;
-using KeyCeremony = Trading.Domain.Bidding.KeyCeremony;
 
 namespace Trading.Web.Features.Submission;
 
@@ -14,7 +13,7 @@ namespace Trading.Web.Features.Submission;
 /// tender/lot/bidder/joint key, manifest signature, firm, deadline) before it becomes a bid. Until that check
 /// passes nothing is a bid, so a crash or a dropped connection mid-upload can never leave a half-written one.
 /// </summary>
-public sealed class BidService(TradingDbContext db, PublicLog log, IFileStore files, CeremonyService ceremonies, Log.ReceiptIssuer receipts, TimeProvider clock,
+public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileStore files, CeremonyService ceremonies, Log.ReceiptIssuer receipts, TimeProvider clock,
     IOptions<SubmissionOptions> options, IOptions<PlatformOptions> platform, IHostEnvironment env, Supervision.Sanctions sanctions)
 {
     private SubmissionOptions O => options.Value;

@@ -7,7 +7,6 @@ using Trading.Domain;
 using Trading.Domain.Bidding;
 using Trading.Web.Features.Notifications;
 using Trading.Web.Infrastructure;
-using KeyCeremony = Trading.Domain.Bidding.KeyCeremony;
 
 namespace Trading.Web.Features.Submission;
 
@@ -38,7 +37,7 @@ public sealed class SubmissionOptions
 /// joint key is published, and the dealings are dropped. Honest limit: at that moment the server process holds all
 /// three dealings in memory, off-server holders' shares included (docs/bidding.md, "What the server sees").
 /// </summary>
-public sealed class CeremonyService(TradingDbContext db, PublicLog log, Notifier notifier, TimeProvider clock, IOptions<SubmissionOptions> options)
+public sealed class CeremonyService(TradingDbContext db, PublicLogWriter log, Notifier notifier, TimeProvider clock, IOptions<SubmissionOptions> options)
 {
     private SubmissionOptions O => options.Value;
 
@@ -169,8 +168,8 @@ public sealed class CeremonyService(TradingDbContext db, PublicLog log, Notifier
         var p = new CeremonyParameters(c.CeremonyId, c.Holders.Count, c.Threshold);
         var dealers = c.Holders.OrderBy(h => h.HolderIndex).Select(h => HolderDealer.Create(p, h.HolderIndex)).ToList();
         var commitments = dealers.Select(d => d.Commitment).ToList();
-        foreach (var cm in commitments) Trading.Crypto.KeyCeremony.VerifyCommitment(p, cm);
-        var key = Trading.Crypto.KeyCeremony.ComputeJointKey(p, commitments);
+        foreach (var cm in commitments) Trading.Crypto.CeremonyVerifier.VerifyCommitment(p, cm);
+        var key = Trading.Crypto.CeremonyVerifier.ComputeJointKey(p, commitments);
         var shares = new List<EncryptedShare>();
         foreach (var d in dealers)
         {
@@ -228,7 +227,7 @@ public sealed class CeremonyService(TradingDbContext db, PublicLog log, Notifier
             var commitments = CryptoJson.Deserialize<List<DealerCommitment>>(c.CommitmentsJson!);
             var mine = CryptoJson.Deserialize<List<EncryptedShare>>(c.EncryptedSharesJson!).Where(s => s.RecipientIndex == holder.HolderIndex)
                 .Select(s => ShareTransport.Decrypt(p, s, transport)).ToList();
-            var secret = Trading.Crypto.KeyCeremony.CombineShares(p, key, commitments, holder.HolderIndex, mine);
+            var secret = Trading.Crypto.CeremonyVerifier.CombineShares(p, key, commitments, holder.HolderIndex, mine);
             if (holder.FailedPassphraseAttempts > 0)
             {
                 holder.FailedPassphraseAttempts = 0;

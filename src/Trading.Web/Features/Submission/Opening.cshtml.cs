@@ -3,7 +3,6 @@ using Trading.Domain;
 using Trading.Domain.Bidding;
 using Trading.Reports;
 using Trading.Web.Infrastructure;
-using KeyCeremony = Trading.Domain.Bidding.KeyCeremony;
 
 namespace Trading.Web.Features.Submission;
 

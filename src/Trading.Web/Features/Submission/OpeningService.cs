@@ -7,7 +7,6 @@ using Trading.Data;
 using Trading.Domain;
 using Trading.Domain.Bidding;
 using Trading.Web.Infrastructure;
-using KeyCeremony = Trading.Domain.Bidding.KeyCeremony;
 
 namespace Trading.Web.Features.Submission;
 
@@ -20,7 +19,7 @@ public sealed record OpeningRow(Guid BidId, Guid FirmId, string Firm, int Lot, B
 /// holder's secret in memory, computes partial decryptions with proofs for every frozen bid, and discards the
 /// secret. When all partials are in, every bid is decrypted and its opening form read; failures are classified.
 /// </summary>
-public sealed class OpeningService(TradingDbContext db, PublicLog log, CeremonyService ceremonies, IFileStore files, TimeProvider clock)
+public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, CeremonyService ceremonies, IFileStore files, TimeProvider clock)
 {
     public const int MaxFormBytes = 64 * 1024;
 

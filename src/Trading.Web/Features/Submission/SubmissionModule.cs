@@ -4,7 +4,6 @@ using Trading.Domain;
 using Trading.Domain.Bidding;
 using Trading.Web.Api;
 using Trading.Web.Infrastructure;
-using KeyCeremony = Trading.Domain.Bidding.KeyCeremony;
 
 namespace Trading.Web.Features.Submission;
 

@@ -22,7 +22,7 @@ public sealed record AppealInput(DateTime LodgedAtUtc, string Grounds, AppealDec
 /// that show a firm keep working; suspensions entered there before records existed are adopted as records.
 /// </summary>
 public sealed class Sanctions(
-    TradingDbContext db, PublicLog log, CentreTime time, Uploads uploads, Texts texts, IOptions<SupervisionOptions> options)
+    TradingDbContext db, PublicLogWriter log, CentreTime time, Uploads uploads, Texts texts, IOptions<SupervisionOptions> options)
 {
     public static readonly IReadOnlySet<SniffedType> EvidenceTypes = new HashSet<SniffedType> { SniffedType.Pdf, SniffedType.Png, SniffedType.Jpeg, SniffedType.Zip };
 

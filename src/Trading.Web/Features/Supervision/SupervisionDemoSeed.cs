@@ -11,7 +11,7 @@ namespace Trading.Web.Features.Supervision;
 /// Demo supervision data: two warnings and the suspension of bidder12 as records 2026-001 to -003 (the
 /// suspension the core demo data names), and two later-step tenders whose limits show yellow and red on the dashboard.
 /// </summary>
-public sealed class SupervisionDemoSeed(TradingDbContext db, Sanctions sanctions, PublicLog log, CentreTime time) : IDemoSeed
+public sealed class SupervisionDemoSeed(TradingDbContext db, Sanctions sanctions, PublicLogWriter log, CentreTime time) : IDemoSeed
 {
     public int Order => 50;
 

@@ -25,7 +25,7 @@ public sealed class SupervisionJob(IServiceScopeFactory scopes, TimeProvider clo
         await using var scope = scopes.CreateAsyncScope();
         var sp = scope.ServiceProvider;
         var db = sp.GetRequiredService<TradingDbContext>();
-        var log = sp.GetRequiredService<PublicLog>();
+        var log = sp.GetRequiredService<PublicLogWriter>();
         var notifier = sp.GetRequiredService<Notifier>();
         var time = sp.GetRequiredService<CentreTime>();
         var now = clock.GetUtcNow().UtcDateTime;

@@ -26,7 +26,7 @@ public sealed class SupervisionOptions
 /// The calendar and thresholds in force: the centre's edited copies in the database when there are any,
 /// otherwise the shipped holiday file and the thresholds from configuration. Every edit is checked and logged.
 /// </summary>
-public sealed class SupervisionSettings(TradingDbContext db, IOptions<SupervisionConfig> config, CentreTime time, PublicLog log)
+public sealed class SupervisionSettings(TradingDbContext db, IOptions<SupervisionConfig> config, CentreTime time, PublicLogWriter log)
 {
     public const string CalendarKey = "calendar";
     public const string ThresholdsKey = "thresholds";

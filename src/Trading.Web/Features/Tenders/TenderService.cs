@@ -19,7 +19,7 @@ public sealed record TenderInput(
 /// JSON API both come through here, so every rule and every ownership check is written once.
 /// </summary>
 public sealed class TenderService(
-    TradingDbContext db, PublicLog log, CentreTime time, Uploads uploads,
+    TradingDbContext db, PublicLogWriter log, CentreTime time, Uploads uploads,
     IOptions<PlatformOptions> options, IOptions<TenderRules> rules, Supervision.Sanctions sanctions, IEnumerable<IPublicationStep> publicationSteps)
 {
     public static readonly IReadOnlySet<SniffedType> DocumentTypes = new HashSet<SniffedType> { SniffedType.Pdf, SniffedType.Zip };

@@ -5,7 +5,7 @@ namespace Trading.Data;
 /// (type, schema version, data) and LeafHash is SHA-256(0x00 || payload) as RFC 9162 prescribes, so a
 /// Merkle tree over the table can be built and proven without re-reading payloads.
 /// </summary>
-public class LogEntry
+public class LogRecord
 {
     public long Index { get; set; }
     public string Type { get; set; } = "";

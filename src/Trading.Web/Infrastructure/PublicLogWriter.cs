@@ -1,5 +1,3 @@
-extern alias publiclog;
-
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -7,8 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Trading.Data;
-using publiclog::Trading.PublicLog;
-using LogEntry = Trading.Data.LogEntry;
+using Trading.PublicLog;
 
 namespace Trading.Web.Infrastructure;
 
@@ -29,7 +26,7 @@ namespace Trading.Web.Infrastructure;
 /// rows already say, and the lock has to be taken anyway.
 /// </para>
 /// </summary>
-public sealed class PublicLog(TradingDbContext db, TimeProvider clock, PseudonymKey key)
+public sealed class PublicLogWriter(TradingDbContext db, TimeProvider clock, PseudonymKey key)
 {
     private const long AdvisoryLockId = 0x7472616469_6E67; // "trading"
 
@@ -39,7 +36,7 @@ public sealed class PublicLog(TradingDbContext db, TimeProvider clock, Pseudonym
     // _edge[l] is the hash of node (l, (size >> l) - 1) when bit l of size is set: the right edge of the tree.
     private readonly byte[]?[] _edge = new byte[]?[64];
 
-    public async Task<LogEntry> AppendAsync(string type, Guid? tenderId, object data, CancellationToken ct = default)
+    public async Task<LogRecord> AppendAsync(string type, Guid? tenderId, object data, CancellationToken ct = default)
     {
         await LockAsync(ct);
 
@@ -62,9 +59,9 @@ public sealed class PublicLog(TradingDbContext db, TimeProvider clock, Pseudonym
         var bytes = CanonicalJson.Serialize(envelope);
         // Refuse here what an outside verifier would refuse later (for example a malformed type name):
         // a bad entry must fail the act that makes it, not an audit years on.
-        publiclog::Trading.PublicLog.LogEntry.Validate(bytes);
+        Trading.PublicLog.LogEntry.Validate(bytes);
         var leaf = MerkleHash.Leaf(bytes);
-        var entry = new LogEntry
+        var entry = new LogRecord
         {
             Index = index, Type = type, SchemaVersion = 1, TenderId = tenderId, Payload = Encoding.UTF8.GetString(bytes),
             LeafHash = leaf, RecordedAt = now,
@@ -115,7 +112,7 @@ public sealed class PublicLog(TradingDbContext db, TimeProvider clock, Pseudonym
         Array.Clear(_edge);
         // Log rows this context tracks from an earlier transaction belong to it: committed ones are in the database
         // (and in the head about to be read), rolled-back ones must not come back under the same index.
-        foreach (var e in db.ChangeTracker.Entries().Where(e => e.Entity is LogEntry or LogNode).ToList())
+        foreach (var e in db.ChangeTracker.Entries().Where(e => e.Entity is LogRecord or LogNode).ToList())
             e.State = EntityState.Detached;
         if (db.Database.IsNpgsql())
             await LoadHeadNpgsqlAsync(tx, ct);
