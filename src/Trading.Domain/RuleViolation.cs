@@ -50,5 +50,26 @@ public static class RuleCodes
     public const string FileTypeNotAllowed = "Rule.File.TypeNotAllowed";
     public const string FileContentMismatch = "Rule.File.ContentMismatch";
 
+    // Refusals of access, each naming the real reason (who may act), so a refused user knows whom to ask.
+    /// <summary>The record belongs to another organisation.</summary>
     public const string NotOwner = "Rule.Auth.NotOwner";
+    /// <summary>Only the tender's own side (its owner unit or the agency acting for it) may do this.</summary>
+    public const string NotOwnerSide = "Rule.Auth.NotOwnerSide";
+    /// <summary>Only owner units and tendering agents create tenders.</summary>
+    public const string OwnerOrAgentOnly = "Rule.Auth.OwnerOrAgentOnly";
+    /// <summary>No one is signed in.</summary>
+    public const string SignInRequired = "Rule.Auth.SignInRequired";
+    public const string SupervisorOnly = "Rule.Auth.SupervisorOnly";
+    public const string CentreStaffOnly = "Rule.Auth.CentreStaffOnly";
+    /// <summary>The trading centre or the supervision office.</summary>
+    public const string CentreOrSupervisionOnly = "Rule.Auth.CentreOrSupervisionOnly";
+    /// <summary>The trading centre or an administrator.</summary>
+    public const string CentreOrAdminOnly = "Rule.Auth.CentreOrAdminOnly";
+    /// <summary>The oversight offices: the trading centre, the supervision office, administrators.</summary>
+    public const string OversightOnly = "Rule.Auth.OversightOnly";
+    public const string BidderOnly = "Rule.Auth.BidderOnly";
+    /// <summary>The record is another expert's.</summary>
+    public const string OtherExpert = "Rule.Auth.OtherExpert";
+    /// <summary>Only the supervision office and the lot's checked-in committee see collusion findings.</summary>
+    public const string NotOnCommittee = "Rule.Auth.NotOnCommittee";
 }

@@ -107,8 +107,8 @@ public class FirmFilingTests(PostgresServer pg) : WebTest(pg)
     {
         var bidder = await App.ApiAsync("bidder01");
         var other = App.WithDb(db => db.Users.Include(u => u.Organisation).First(u => u.UserName == "bidder02").OrganisationId);
-        await (await bidder.GetAsync($"/api/firms/{other}")).AssertRefused(HttpStatusCode.Forbidden, "Rule.Auth.NotOwner");
-        await (await bidder.PostAsync($"/api/firms/{other}/approve", null)).AssertRefused(HttpStatusCode.Forbidden, "Rule.Auth.NotOwner");
+        await (await bidder.GetAsync($"/api/firms/{other}")).AssertRefused(HttpStatusCode.Forbidden, RuleCodes.NotOwner);
+        await (await bidder.PostAsync($"/api/firms/{other}/approve", null)).AssertRefused(HttpStatusCode.Forbidden, RuleCodes.CentreOrSupervisionOnly);
         Assert.Equal(HttpStatusCode.Forbidden, (await bidder.GetAsync("/api/firms")).StatusCode);
     }
 
@@ -140,7 +140,7 @@ public class FirmFilingTests(PostgresServer pg) : WebTest(pg)
         var ok = await bidder.PostAsync($"/api/firms/{own}/documents", Form("QualificationCertificate", "grade-1.pdf", TestApi.Pdf("grade 1")));
         Assert.Equal(HttpStatusCode.Created, ok.StatusCode);
         await (await bidder.PostAsync($"/api/firms/{other}/documents", Form("QualificationCertificate", "x.pdf", TestApi.Pdf())))
-            .AssertRefused(HttpStatusCode.Forbidden, "Rule.Auth.NotOwner");
+            .AssertRefused(HttpStatusCode.Forbidden, RuleCodes.NotOwner);
         await (await bidder.PostAsync($"/api/firms/{own}/documents", Form("BusinessLicence", "x.pdf", TestApi.Pdf())))
             .AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Firm.DocumentKind");
         await (await bidder.PostAsync($"/api/firms/{own}/documents", Form("QualificationCertificate", "cert.png", TestApi.Pdf())))

@@ -29,7 +29,7 @@ public class TenderTests(PostgresServer pg) : WebTest(pg)
         // Publication starts the key ceremony in the same transaction (docs/bidding.md).
         Assert.Equal(["tender.registered", "tender.document.added", "tender.documents.filed", "tender.published", "ceremony.started"], entries.Skip(logBefore).Select(e => e.Type));
         foreach (var e in entries)
-            Assert.Equal(Trading.Web.Infrastructure.PublicLog.LeafHash(System.Text.Encoding.UTF8.GetBytes(e.Payload)), e.LeafHash);
+            Assert.Equal(Trading.Web.Infrastructure.PublicLogWriter.LeafHash(System.Text.Encoding.UTF8.GetBytes(e.Payload)), e.LeafHash);
 
         // Now public: anyone can read it without signing in.
         var pub = await App.Anonymous().GetAsync($"/api/public/tenders/{id}");
@@ -89,7 +89,7 @@ public class TenderTests(PostgresServer pg) : WebTest(pg)
         await owner1.PostAsync($"/api/tenders/{id}/file-documents", null);
         await owner1.PostAsync($"/api/tenders/{id}/publish", null);
         await (await owner2.PostAsJsonAsync($"/api/tenders/{id}/clarifications", new { question = "q", answer = "a", changesDocuments = false }))
-            .AssertRefused(HttpStatusCode.Forbidden, "Rule.Auth.NotOwner");
+            .AssertRefused(HttpStatusCode.Forbidden, RuleCodes.NotOwnerSide);
         var bidder = await App.ApiAsync("bidder01");
         Assert.Equal(HttpStatusCode.Forbidden, (await bidder.PostAsJsonAsync("/api/tenders", TestApi.TenderBody(Now.AddDays(25)))).StatusCode);
     }

@@ -123,7 +123,7 @@ public static class TradingApi
         }).AllowAnonymous();
     }
 
-    private static Actor Act(HttpContext http) => Actor.From(http) ?? throw new ForbiddenException(RuleCodes.NotOwner);
+    private static Actor Act(HttpContext http) => Actor.From(http) ?? throw new ForbiddenException(RuleCodes.SignInRequired);
 }
 
 public sealed class FirmRegistrationForm

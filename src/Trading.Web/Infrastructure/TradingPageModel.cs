@@ -16,7 +16,7 @@ public abstract class TradingPageModel : PageModel
 
     public Actor? CurrentActor => Actor.From(HttpContext);
 
-    protected Actor RequireActor() => CurrentActor ?? throw new ForbiddenException(RuleCodes.NotOwner);
+    protected Actor RequireActor() => CurrentActor ?? throw new ForbiddenException(RuleCodes.SignInRequired);
 
     protected async Task<IActionResult> RunAsync(Func<Task<IActionResult>> action, Func<IActionResult>? onRefused = null)
     {

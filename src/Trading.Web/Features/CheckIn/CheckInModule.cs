@@ -100,5 +100,5 @@ public static class CheckInModule
 
     public static PhotoUpload ToUpload(IFormFile f) => new(f.FileName, f.Length, f.OpenReadStream);
 
-    private static Actor Act(HttpContext http) => Actor.From(http) ?? throw new ForbiddenException(RuleCodes.NotOwner);
+    private static Actor Act(HttpContext http) => Actor.From(http) ?? throw new ForbiddenException(RuleCodes.SignInRequired);
 }

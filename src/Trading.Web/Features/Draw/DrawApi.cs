@@ -41,7 +41,7 @@ public static class DrawApi
         authed.MapGet("/{id:guid}/exclusions", async (Guid id, HttpContext http, DrawService s, CancellationToken ct) =>
         {
             var v = await s.GetAsync(Act(http), id, ct);
-            if (v.Exclusions is null) throw new ForbiddenException(Trading.Domain.RuleCodes.NotOwner);
+            if (v.Exclusions is null) throw new ForbiddenException(Trading.Domain.RuleCodes.CentreOrSupervisionOnly);
             return v.Exclusions.Select(x => new ExclusionDto(x.RegistrationNumber, x.Name, x.Codes, x.Reasons));
         });
         authed.MapPost("/{id:guid}/commitments", async (Guid id, DrawValueRequest r, HttpContext http, DrawService s, CancellationToken ct) =>
@@ -56,5 +56,5 @@ public static class DrawApi
         });
     }
 
-    private static Actor Act(HttpContext http) => Actor.From(http) ?? throw new ForbiddenException(Trading.Domain.RuleCodes.NotOwner);
+    private static Actor Act(HttpContext http) => Actor.From(http) ?? throw new ForbiddenException(Trading.Domain.RuleCodes.SignInRequired);
 }

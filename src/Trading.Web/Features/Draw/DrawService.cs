@@ -179,14 +179,14 @@ public sealed class DrawService(
     public async Task<Tender> TenderForRequestAsync(Actor actor, Guid tenderId, CancellationToken ct)
     {
         var t = await db.Tenders.AsNoTracking().Include(x => x.Lots).FirstOrDefaultAsync(x => x.Id == tenderId, ct) ?? throw new NotFoundException();
-        if (!IsStaff(actor) && !IsOwnerSide(actor, t)) throw new ForbiddenException(RuleCodes.NotOwner);
+        if (!IsStaff(actor) && !IsOwnerSide(actor, t)) throw new ForbiddenException(RuleCodes.NotOwnerSide);
         return t;
     }
 
     public async Task<EvaluationSession> RequestAsync(Actor actor, DrawRequestInput input, CancellationToken ct)
     {
         var t = await db.Tenders.Include(x => x.Lots).FirstOrDefaultAsync(x => x.Id == input.TenderId, ct) ?? throw new NotFoundException();
-        if (!IsStaff(actor) && !IsOwnerSide(actor, t)) throw new ForbiddenException(RuleCodes.NotOwner);
+        if (!IsStaff(actor) && !IsOwnerSide(actor, t)) throw new ForbiddenException(RuleCodes.NotOwnerSide);
         var lot = t.Lots.FirstOrDefault(l => l.Id == input.LotId) ?? throw new NotFoundException();
         if (t.Failed || t.Step < LifecycleStep.NoticePublished || t.Step >= LifecycleStep.Evaluation)
             throw new RuleViolationException(new RuleViolation(DrawRules.TenderNotReady, (int)t.Step));
@@ -307,7 +307,7 @@ public sealed class DrawService(
     public Task CloseCommitmentsAsync(Actor actor, Guid sessionId, CancellationToken ct) =>
         StepAsync(actor, sessionId, (s, t, r) =>
         {
-            if (!actor.IsIn(Roles.CentreStaff)) throw new ForbiddenException(RuleCodes.NotOwner);
+            if (!actor.IsIn(Roles.CentreStaff)) throw new ForbiddenException(RuleCodes.CentreStaffOnly);
             return DrawProcess.CloseCommitments(r, Now);
         }, ct);
 
@@ -322,7 +322,7 @@ public sealed class DrawService(
     /// <summary>Sets the beacon value from a registered source (by name) or typed in by staff (source null).</summary>
     public async Task SetBeaconAsync(Actor actor, Guid sessionId, string? sourceName, string? round, string? valueHex, CancellationToken ct)
     {
-        if (!actor.IsIn(Roles.CentreStaff, Roles.Supervisor)) throw new ForbiddenException(RuleCodes.NotOwner);
+        if (!actor.IsIn(Roles.CentreStaff, Roles.Supervisor)) throw new ForbiddenException(RuleCodes.CentreOrSupervisionOnly);
         var s = await db.Set<EvaluationSession>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == sessionId, ct) ?? throw new NotFoundException();
         var expected = s.BeaconRound ?? "";
         var source = sourceName is null
@@ -343,14 +343,14 @@ public sealed class DrawService(
     public Task DrawAsync(Actor actor, Guid sessionId, CancellationToken ct) =>
         StepAsync(actor, sessionId, (s, t, r) =>
         {
-            if (!actor.IsIn(Roles.CentreStaff)) throw new ForbiddenException(RuleCodes.NotOwner);
+            if (!actor.IsIn(Roles.CentreStaff)) throw new ForbiddenException(RuleCodes.CentreStaffOnly);
             return DrawProcess.Draw(r, Now);
         }, ct);
 
     public Task VoidAsync(Actor actor, Guid sessionId, string reason, CancellationToken ct) =>
         StepAsync(actor, sessionId, (s, t, r) =>
         {
-            if (!actor.IsIn(Roles.Supervisor)) throw new ForbiddenException(RuleCodes.NotOwner);
+            if (!actor.IsIn(Roles.Supervisor)) throw new ForbiddenException(RuleCodes.SupervisorOnly);
             if ((reason ?? "").Length > 1000) throw new RuleViolationException(new RuleViolation(DrawRules.InputInvalid, "reason"));
             var next = DrawProcess.Void(r, "supervisor:" + log.Pseudonym("user", actor.UserId.ToString()), (reason ?? "").Trim(), Now);
             s.VoidedAt = NowUtc;
@@ -380,7 +380,7 @@ public sealed class DrawService(
     {
         var m = await db.Set<CommitteeMember>().FirstOrDefaultAsync(x => x.Id == memberId, ct) ?? throw new NotFoundException();
         var expert = await db.Set<PoolExpert>().AsNoTracking().FirstAsync(x => x.Id == m.ExpertId, ct);
-        if (expert.UserId != actor.UserId) throw new ForbiddenException(RuleCodes.NotOwner);
+        if (expert.UserId != actor.UserId) throw new ForbiddenException(RuleCodes.OtherExpert);
         if (!m.Serving) throw new RuleViolationException(new RuleViolation(DrawRules.NotServing));
         if (m.Status == CommitteeMemberStatus.Invited && m.RespondBy <= NowUtc)
             throw new RuleViolationException(new RuleViolation(DrawRules.ResponseWindowClosed, m.RespondBy));
@@ -403,7 +403,7 @@ public sealed class DrawService(
     /// <summary>A conflict of interest found after the draw (centre or supervision): the seat goes to the next reserve.</summary>
     public Task ReportConflictAsync(Actor actor, Guid memberId, CancellationToken ct)
     {
-        if (!actor.IsIn(Roles.CentreStaff, Roles.Supervisor)) throw new ForbiddenException(RuleCodes.NotOwner);
+        if (!actor.IsIn(Roles.CentreStaff, Roles.Supervisor)) throw new ForbiddenException(RuleCodes.CentreOrSupervisionOnly);
         return ReplaceAsync(actor, memberId, ReplacementReason.ConflictFound, CommitteeMemberStatus.Conflict, null, ct);
     }
 
@@ -473,7 +473,7 @@ public sealed class DrawService(
         var s = await db.Set<EvaluationSession>().Include(x => x.Members).FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException();
         var t = await db.Tenders.AsNoTracking().FirstAsync(x => x.Id == s.TenderId, ct);
         if (actor is not null && OfficeOf(actor, t) is null && !actor.IsIn(Roles.Admin, Roles.Expert))
-            throw new ForbiddenException(RuleCodes.NotOwner);
+            throw new ForbiddenException(RuleCodes.NotOwnerSide);
         _expertsByRegistration = await db.Set<PoolExpert>().AsNoTracking().ToDictionaryAsync(e => e.RegistrationNumber, ct);
         var before = DrawRecordJson.Deserialize(s.RecordJson);
         DrawTransition next;

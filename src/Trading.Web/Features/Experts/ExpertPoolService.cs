@@ -48,7 +48,7 @@ public sealed class ExpertPoolService(TradingDbContext db, PublicLogWriter log, 
 
     public async Task<IReadOnlyList<PoolExpert>> ListAsync(Actor actor, string? query, CancellationToken ct)
     {
-        if (!actor.IsOversight) throw new ForbiddenException(RuleCodes.NotOwner);
+        if (!actor.IsOversight) throw new ForbiddenException(RuleCodes.OversightOnly);
         var q = db.Set<PoolExpert>().AsNoTracking();
         if (!string.IsNullOrWhiteSpace(query))
         {
@@ -62,7 +62,7 @@ public sealed class ExpertPoolService(TradingDbContext db, PublicLogWriter log, 
     public async Task<PoolExpert> GetAsync(Actor actor, Guid id, CancellationToken ct)
     {
         var e = await Full.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException();
-        if (!actor.IsOversight && e.UserId != actor.UserId) throw new ForbiddenException(RuleCodes.NotOwner);
+        if (!actor.IsOversight && e.UserId != actor.UserId) throw new ForbiddenException(RuleCodes.OtherExpert);
         return e;
     }
 
@@ -73,7 +73,7 @@ public sealed class ExpertPoolService(TradingDbContext db, PublicLogWriter log, 
     /// <summary>The ID number in the clear, for staff only (never on lists).</summary>
     public string RevealIdNumber(Actor actor, PoolExpert e)
     {
-        if (!IsStaff(actor) && e.UserId != actor.UserId) throw new ForbiddenException(RuleCodes.NotOwner);
+        if (!IsStaff(actor) && e.UserId != actor.UserId) throw new ForbiddenException(RuleCodes.OtherExpert);
         return ids.Unprotect(e.ProtectedIdNumber);
     }
 
@@ -90,7 +90,7 @@ public sealed class ExpertPoolService(TradingDbContext db, PublicLogWriter log, 
 
     public async Task<PoolExpert> CreateAsync(Actor actor, Guid userId, ExpertProfileInput input, CancellationToken ct)
     {
-        if (!IsStaff(actor)) throw new ForbiddenException(RuleCodes.NotOwner);
+        if (!IsStaff(actor)) throw new ForbiddenException(RuleCodes.CentreOrAdminOnly);
         var candidates = await UsersWithoutProfileAsync(ct);
         var user = candidates.FirstOrDefault(u => u.Id == userId) ?? throw new RuleViolationException(new RuleViolation(DrawRules.ProfileInvalid, "user"));
         if (string.IsNullOrWhiteSpace(input.IdNumber)) throw Invalid("idNumber");
@@ -109,7 +109,7 @@ public sealed class ExpertPoolService(TradingDbContext db, PublicLogWriter log, 
     {
         var e = await Full.FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException();
         var self = e.UserId == actor.UserId;
-        if (!IsStaff(actor) && !self) throw new ForbiddenException(RuleCodes.NotOwner);
+        if (!IsStaff(actor) && !self) throw new ForbiddenException(RuleCodes.OtherExpert);
         if (version is { } v && v != e.Version) throw new DbUpdateConcurrencyException();
         var now = clock.GetUtcNow().UtcDateTime;
         var before = ToLibrary(e, now);
@@ -139,7 +139,7 @@ public sealed class ExpertPoolService(TradingDbContext db, PublicLogWriter log, 
     /// <summary>Suspends (until a day), retires or reactivates an expert; staff only, with a reason.</summary>
     public async Task SetStatusAsync(Actor actor, Guid id, ExpertStatus status, DateTime? untilUtc, string? reason, CancellationToken ct)
     {
-        if (!IsStaff(actor) && !actor.IsIn(Roles.Supervisor)) throw new ForbiddenException(RuleCodes.NotOwner);
+        if (!IsStaff(actor) && !actor.IsIn(Roles.Supervisor)) throw new ForbiddenException(RuleCodes.OversightOnly);
         var e = await db.Set<PoolExpert>().FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException();
         var now = clock.GetUtcNow().UtcDateTime;
         if (status != ExpertStatus.Active && string.IsNullOrWhiteSpace(reason)) throw Invalid("reason");

@@ -84,7 +84,7 @@ public sealed class FirmService(
     /// <summary>One half of dual filing. The firm is approved when the centre and the supervision office both approve.</summary>
     public async Task<Organisation> ApproveAsync(Actor actor, Guid firmId, CancellationToken ct)
     {
-        if (!actor.IsIn(Roles.CentreStaff, Roles.Supervisor)) throw new ForbiddenException(RuleCodes.NotOwner);
+        if (!actor.IsIn(Roles.CentreStaff, Roles.Supervisor)) throw new ForbiddenException(RuleCodes.CentreOrSupervisionOnly);
         var firm = await LoadFirmAsync(firmId, ct);
         if (firm.Status == FirmStatus.Approved)
             throw new RuleViolationException(new RuleViolation(RuleCodes.FirmAlreadyApproved, firm.Name));
@@ -102,7 +102,7 @@ public sealed class FirmService(
             if (firm.SupervisionApprovedAt is not null) throw new RuleViolationException(new RuleViolation("Rule.Firm.AlreadyApprovedByOffice", "supervision"));
             firm.SupervisionApprovedAt = now; firm.SupervisionApprovedBy = actor.Name; office = "supervision";
         }
-        else throw new ForbiddenException(RuleCodes.NotOwner);
+        else throw new ForbiddenException(RuleCodes.CentreOrSupervisionOnly);
 
         if (firm.CentreApprovedAt is not null && firm.SupervisionApprovedAt is not null)
             firm.Status = FirmStatus.Approved;
@@ -113,7 +113,7 @@ public sealed class FirmService(
 
     public async Task<Organisation> RejectAsync(Actor actor, Guid firmId, string reason, CancellationToken ct)
     {
-        if (!actor.IsIn(Roles.CentreStaff, Roles.Supervisor)) throw new ForbiddenException(RuleCodes.NotOwner);
+        if (!actor.IsIn(Roles.CentreStaff, Roles.Supervisor)) throw new ForbiddenException(RuleCodes.CentreOrSupervisionOnly);
         if (string.IsNullOrWhiteSpace(reason)) throw new RuleViolationException(new RuleViolation("Rule.ReasonRequired"));
         var firm = await LoadFirmAsync(firmId, ct);
         if (firm.Status != FirmStatus.Pending) throw new RuleViolationException(new RuleViolation(RuleCodes.FirmAlreadyApproved, firm.Name));
@@ -129,7 +129,7 @@ public sealed class FirmService(
     /// </summary>
     public async Task<Organisation> SuspendAsync(Actor actor, Guid firmId, string reason, DateTime untilUtc, CancellationToken ct)
     {
-        if (!actor.IsIn(Roles.Supervisor)) throw new ForbiddenException(RuleCodes.NotOwner);
+        if (!actor.IsIn(Roles.Supervisor)) throw new ForbiddenException(RuleCodes.SupervisorOnly);
         if (string.IsNullOrWhiteSpace(reason)) throw new RuleViolationException(new RuleViolation("Rule.ReasonRequired"));
         if (untilUtc <= time.UtcNow) throw new RuleViolationException(new RuleViolation("Rule.Firm.SuspensionEnd"));
         var firm = await LoadFirmAsync(firmId, ct);
@@ -169,7 +169,7 @@ public sealed class FirmService(
 
     public async Task<List<Organisation>> ListAsync(Actor actor, FirmStatus? status, CancellationToken ct)
     {
-        if (!actor.IsOversight) throw new ForbiddenException(RuleCodes.NotOwner);
+        if (!actor.IsOversight) throw new ForbiddenException(RuleCodes.OversightOnly);
         var q = db.Organisations.Where(o => o.Kind == OrganisationKind.BidderFirm);
         if (status is { } s) q = q.Where(o => o.Status == s);
         return await q.OrderBy(o => o.Name).ToListAsync(ct);

@@ -73,7 +73,7 @@ public sealed class IntegrityService(
     /// <summary>A supervisor asks for the screens to run again (new history, a corrected registry record).</summary>
     public async Task<ScreenRun> RequestAsync(Actor actor, Guid tenderId, CancellationToken ct)
     {
-        if (!actor.IsIn(Roles.Supervisor)) throw new ForbiddenException(RuleCodes.NotOwner);
+        if (!actor.IsIn(Roles.Supervisor)) throw new ForbiddenException(RuleCodes.SupervisorOnly);
         if (!await db.Tenders.AnyAsync(t => t.Id == tenderId, ct)) throw new NotFoundException();
         if (!await db.Set<KeyCeremony>().AnyAsync(c => c.TenderId == tenderId && c.OpenedAt != null, ct))
             throw new RuleViolationException(new RuleViolation(IntegrityRules.NotOpened));
@@ -247,7 +247,7 @@ public sealed class IntegrityService(
             var lots = await CommitteeLotsAsync(actor.UserId, tenderId, ct);
             if (lots.Count > 0) return new IntegrityAccess(false, lots);
         }
-        throw new ForbiddenException(RuleCodes.NotOwner);
+        throw new ForbiddenException(RuleCodes.NotOnCommittee);
     }
 
     private async Task<HashSet<Guid>> CommitteeLotsAsync(Guid userId, Guid? tenderId, CancellationToken ct)
@@ -269,7 +269,7 @@ public sealed class IntegrityService(
         HashSet<Guid>? lots = null;
         if (!actor.IsIn(Roles.Supervisor))
         {
-            if (!actor.IsIn(Roles.Expert)) throw new ForbiddenException(RuleCodes.NotOwner);
+            if (!actor.IsIn(Roles.Expert)) throw new ForbiddenException(RuleCodes.NotOnCommittee);
             lots = await CommitteeLotsAsync(actor.UserId, null, ct);
         }
         var opened = await db.Set<KeyCeremony>().AsNoTracking().Where(c => c.OpenedAt != null).Select(c => new { c.TenderId, c.OpenedAt }).ToListAsync(ct);
@@ -313,7 +313,7 @@ public sealed class IntegrityService(
     {
         var f = await db.Set<IntegrityFinding>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == findingId, ct) ?? throw new NotFoundException();
         var access = await AccessAsync(actor, f.TenderId, ct);
-        if (!access.Lots.Contains(f.LotId)) throw new ForbiddenException(RuleCodes.NotOwner);
+        if (!access.Lots.Contains(f.LotId)) throw new ForbiddenException(RuleCodes.NotOnCommittee);
         var tender = await db.Tenders.AsNoTracking().Include(t => t.Lots).SingleAsync(t => t.Id == f.TenderId, ct);
         var evidence = JsonSerializer.Deserialize<List<EvidenceDto>>(f.EvidenceJson, Json) ?? [];
         var ids = f.Firms.Concat(evidence.Select(e => e.FirmId).OfType<Guid>()).Distinct().ToList();
@@ -347,7 +347,7 @@ public sealed class IntegrityService(
     /// </summary>
     public async Task<IntegrityFinding> DecideAsync(Actor actor, Guid findingId, FindingDecision decision, string? reason, CancellationToken ct)
     {
-        if (!actor.IsIn(Roles.Supervisor)) throw new ForbiddenException(RuleCodes.NotOwner);
+        if (!actor.IsIn(Roles.Supervisor)) throw new ForbiddenException(RuleCodes.SupervisorOnly);
         var f = await db.Set<IntegrityFinding>().FirstOrDefaultAsync(x => x.Id == findingId, ct) ?? throw new NotFoundException();
         if (!Enum.IsDefined(decision)) throw new RuleViolationException(new RuleViolation(IntegrityRules.DecisionUnknown));
         var text = reason?.Trim() ?? "";
@@ -381,7 +381,7 @@ public sealed class IntegrityService(
     /// </summary>
     public async Task<BadBehaviourRecord> RecordAsync(Actor actor, Guid findingId, Guid firmId, RecordInput input, CancellationToken ct)
     {
-        if (!actor.IsIn(Roles.Supervisor)) throw new ForbiddenException(RuleCodes.NotOwner);
+        if (!actor.IsIn(Roles.Supervisor)) throw new ForbiddenException(RuleCodes.SupervisorOnly);
         var f = await db.Set<IntegrityFinding>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == findingId, ct) ?? throw new NotFoundException();
         if (f.Decision != FindingDecision.Confirmed) throw new RuleViolationException(new RuleViolation(IntegrityRules.NotConfirmed));
         if (!f.Firms.Contains(firmId)) throw new RuleViolationException(new RuleViolation(IntegrityRules.FirmNotInFinding));

@@ -159,7 +159,7 @@ public sealed class Checkpoints(TradingDbContext db, EfLogStore store, PublicLog
 
     private static void RequireSupervisor(Actor actor)
     {
-        if (!actor.IsIn(Roles.Supervisor)) throw new ForbiddenException(RuleCodes.NotOwner);
+        if (!actor.IsIn(Roles.Supervisor)) throw new ForbiddenException(RuleCodes.SupervisorOnly);
     }
 
     private static RuleViolationException Refuse(string code, params object[] args) =>

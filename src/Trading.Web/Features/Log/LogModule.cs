@@ -175,7 +175,7 @@ public static class LogModule
         var receipts = app.MapGroup("/api/log/receipts").AddEndpointFilter<RuleErrorFilter>().RequireAuthorization(Policies.Api).WithTags("Public log");
         receipts.MapGet("/{index:long}", async (long index, HttpContext http, ReceiptIssuer issuer, CancellationToken ct) =>
         {
-            var actor = Actor.From(http) ?? throw new ForbiddenException(RuleCodes.NotOwner);
+            var actor = Actor.From(http) ?? throw new ForbiddenException(RuleCodes.SignInRequired);
             var json = await issuer.GetAsync(index, actor, ct);
             http.Response.Headers.ContentDisposition = $"attachment; filename=\"receipt-{index}.json\"";
             return Results.Text(json, "application/json", Encoding.UTF8);

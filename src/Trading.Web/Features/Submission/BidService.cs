@@ -35,7 +35,7 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
     /// <summary>Everything a bidder needs to seal: the context strings and the joint key.</summary>
     public async Task<(Tender Tender, Organisation Firm, KeyCeremony? Ceremony)> PrepareAsync(Actor actor, Guid tenderId, CancellationToken ct)
     {
-        if (!actor.IsIn(Roles.Bidder)) throw new ForbiddenException(RuleCodes.NotOwner);
+        if (!actor.IsIn(Roles.Bidder)) throw new ForbiddenException(RuleCodes.BidderOnly);
         var t = await db.Tenders.Include(x => x.Lots).FirstOrDefaultAsync(x => x.Id == tenderId, ct) ?? throw new NotFoundException();
         if (t.Step < LifecycleStep.NoticePublished) throw new NotFoundException();
         var firm = await db.Organisations.FirstAsync(o => o.Id == actor.OrganisationId, ct);

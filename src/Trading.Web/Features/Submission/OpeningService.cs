@@ -331,7 +331,7 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
     public async Task AnswerAsync(Actor actor, Guid tenderId, Guid objectionId, string answer, CancellationToken ct)
     {
         var (t, _) = await LoadAsync(tenderId, ct);
-        if (!actor.IsOversight && !Tenders.TenderService.IsOwnerSide(actor, t)) throw new ForbiddenException(RuleCodes.NotOwner);
+        if (!actor.IsOversight && !Tenders.TenderService.IsOwnerSide(actor, t)) throw new ForbiddenException(RuleCodes.NotOwnerSide);
         if (string.IsNullOrWhiteSpace(answer) || answer.Length > 2000) throw new RuleViolationException(new RuleViolation(BiddingRules.ObjectionEmpty, 2000));
         var o = await db.Set<OpeningObjection>().FirstOrDefaultAsync(x => x.Id == objectionId && x.TenderId == tenderId, ct) ?? throw new NotFoundException();
         o.Answer = answer.Trim();

@@ -91,7 +91,7 @@ public static class SubmissionModule
         });
     }
 
-    private static Actor Act(HttpContext http) => Actor.From(http) ?? throw new ForbiddenException(RuleCodes.NotOwner);
+    private static Actor Act(HttpContext http) => Actor.From(http) ?? throw new ForbiddenException(RuleCodes.SignInRequired);
 
     /// <summary>The ceremony starts with the notice, in its transaction, so a published tender always has one (and no GET creates it).</summary>
     private sealed class StartCeremonyAtPublication(CeremonyService ceremonies) : IPublicationStep

@@ -69,7 +69,7 @@ public sealed class Sanctions(
     /// <summary>A supervisor records bad behaviour, with an optional evidence file; numbered, logged, and the subject told.</summary>
     public async Task<BadBehaviourRecord> RecordAsync(Actor actor, RecordInput input, IFormFile? evidence, CancellationToken ct)
     {
-        if (!actor.IsIn(Roles.Supervisor)) throw new ForbiddenException(RuleCodes.NotOwner);
+        if (!actor.IsIn(Roles.Supervisor)) throw new ForbiddenException(RuleCodes.SupervisorOnly);
         var now = time.UtcNow;
         var record = new BadBehaviourRecord
         {
@@ -125,7 +125,7 @@ public sealed class Sanctions(
     /// <summary>Records an appeal and, when known, its outcome. Overturned lifts the suspension; reduced shortens it.</summary>
     public async Task<SanctionAppeal> AppealAsync(Actor actor, Guid recordId, AppealInput input, CancellationToken ct)
     {
-        if (!actor.IsIn(Roles.Supervisor)) throw new ForbiddenException(RuleCodes.NotOwner);
+        if (!actor.IsIn(Roles.Supervisor)) throw new ForbiddenException(RuleCodes.SupervisorOnly);
         var record = await db.Set<BadBehaviourRecord>().Include(r => r.Appeals).FirstOrDefaultAsync(r => r.Id == recordId, ct) ?? throw new NotFoundException();
         var now = time.UtcNow;
         if (string.IsNullOrWhiteSpace(input.Grounds) || input.Grounds.Length > BadBehaviourRecord.MaxText)
@@ -158,7 +158,7 @@ public sealed class Sanctions(
     /// <summary>Decides an appeal recorded earlier without an outcome.</summary>
     public async Task<SanctionAppeal> DecideAsync(Actor actor, Guid recordId, Guid appealId, AppealDecision decision, string? reason, DateTime? reducedEndUtc, CancellationToken ct)
     {
-        if (!actor.IsIn(Roles.Supervisor)) throw new ForbiddenException(RuleCodes.NotOwner);
+        if (!actor.IsIn(Roles.Supervisor)) throw new ForbiddenException(RuleCodes.SupervisorOnly);
         var record = await db.Set<BadBehaviourRecord>().Include(r => r.Appeals).FirstOrDefaultAsync(r => r.Id == recordId, ct) ?? throw new NotFoundException();
         var appeal = record.Appeals.FirstOrDefault(a => a.Id == appealId) ?? throw new NotFoundException();
         if (appeal.Decision is not null) throw new RuleViolationException(new RuleViolation(SupervisionRules.AppealAlreadyDecided));

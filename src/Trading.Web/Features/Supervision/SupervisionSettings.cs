@@ -100,6 +100,6 @@ public sealed class SupervisionSettings(TradingDbContext db, IOptions<Supervisio
 
     private static void EnsureCentre(Actor actor)
     {
-        if (!actor.IsIn(Roles.CentreStaff, Roles.Admin)) throw new ForbiddenException(RuleCodes.NotOwner);
+        if (!actor.IsIn(Roles.CentreStaff, Roles.Admin)) throw new ForbiddenException(RuleCodes.CentreOrAdminOnly);
     }
 }

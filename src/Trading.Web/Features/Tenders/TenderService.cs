@@ -112,7 +112,7 @@ public sealed class TenderService(
     /// <summary>Step 3 to 8 once the deadline has passed on the server clock: no more bids.</summary>
     public async Task<Tender> CloseBiddingAsync(Actor actor, Guid id, CancellationToken ct)
     {
-        if (!actor.IsOversight && !await IsOwnerSideAsync(actor, id, ct)) throw new ForbiddenException(RuleCodes.NotOwner);
+        if (!actor.IsOversight && !await IsOwnerSideAsync(actor, id, ct)) throw new ForbiddenException(RuleCodes.NotOwnerSide);
         var t = await LoadAsync(id, ct);
         return await CommitMoveAsync(actor, t, LifecycleStep.BidDeadline, "tender.deadline", ct);
     }
@@ -160,7 +160,7 @@ public sealed class TenderService(
         var doc = t.Documents.FirstOrDefault(d => d.Id == docId) ?? throw new NotFoundException();
         if (actor.IsOversight || await IsOwnerSideAsync(actor, tenderId, ct))
             return (doc, uploads.Open(doc.StorageKey));
-        if (!actor.IsIn(Roles.Bidder)) throw new ForbiddenException(RuleCodes.NotOwner);
+        if (!actor.IsIn(Roles.Bidder)) throw new ForbiddenException(RuleCodes.BidderOnly);
         if (t.Step < LifecycleStep.NoticePublished) throw new NotFoundException();
         var firm = await db.Organisations.FirstAsync(o => o.Id == actor.OrganisationId, ct);
         var now = time.UtcNow;
@@ -222,7 +222,7 @@ public sealed class TenderService(
         {
             // Hide unpublished tenders from other organisations entirely; refuse published ones by rule.
             if (t.Step < LifecycleStep.NoticePublished && !actor.IsOversight) throw new NotFoundException();
-            throw new ForbiddenException(RuleCodes.NotOwner);
+            throw new ForbiddenException(RuleCodes.NotOwnerSide);
         }
         return t;
     }
@@ -274,7 +274,7 @@ public sealed class TenderService(
                 throw new RuleViolationException(new RuleViolation("Rule.Tender.OwnerRequired"));
             return (o, actor.OrganisationId);
         }
-        throw new ForbiddenException(RuleCodes.NotOwner);
+        throw new ForbiddenException(RuleCodes.OwnerOrAgentOnly);
     }
 
     private static void Apply(Tender t, TenderInput input)
