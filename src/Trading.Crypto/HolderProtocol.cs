@@ -46,7 +46,7 @@ public static class HolderProtocol
     /// </summary>
     public static void VerifyDealing(CeremonyParameters p, HolderDealing dealing, IReadOnlyDictionary<int, IReadOnlyList<byte[]>> officers)
     {
-        KeyCeremony.VerifyCommitment(p, dealing.Commitment);
+        CeremonyVerifier.VerifyCommitment(p, dealing.Commitment);
         var dealer = dealing.Commitment.DealerIndex;
         var expected = officers.SelectMany(h => h.Value.Select(o => (Holder: h.Key, Point: Convert.ToHexStringLower(o)))).ToHashSet();
         var seen = new HashSet<(int, string)>();
@@ -201,7 +201,7 @@ public static class HolderProtocol
             return true; // the dealer sent something that does not even decrypt for this officer
         }
 
-        if (KeyCeremony.VerifyShare(p, commitment, share).Accepted)
+        if (CeremonyVerifier.VerifyShare(p, commitment, share).Accepted)
         {
             throw False("the share it opens matches the dealer's commitments");
         }

@@ -88,7 +88,7 @@ public class HolderModuleTests
             }
 
             // The joint key is recomputed here from the public commitments alone and equals the module's.
-            var key = KeyCeremony.ComputeJointKey(p, dealings.Select(d => d.Commitment).ToList());
+            var key = CeremonyVerifier.ComputeJointKey(p, dealings.Select(d => d.Commitment).ToList());
             Assert.Equal(CryptoJson.Serialize(key), CryptoJson.Serialize(CryptoJson.Deserialize<JointKey>(result["jointKey"]!.ToJsonString())));
 
             // Officer 1b's sealed transport key (sealed in JS) unseals in C# and rebuilds holder 1's share, as 1a's does.
@@ -97,7 +97,7 @@ public class HolderModuleTests
                 var o = officers.Single(x => x.Officer == officer);
                 using var transport = ShareSealing.UnsealTransportKey(sealedKeys[officer].Sealed, sealedKeys[officer].Point, o.Passphrase);
                 var mine = dealings.Select(d => ShareTransport.Decrypt(p, d.Shares.Single(s => s.OfficerPoint.AsSpan().SequenceEqual(sealedKeys[officer].Point)).Share, transport)).ToList();
-                using var secret = KeyCeremony.CombineShares(p, key, dealings.Select(d => d.Commitment).ToList(), 1, mine);
+                using var secret = CeremonyVerifier.CombineShares(p, key, dealings.Select(d => d.Commitment).ToList(), 1, mine);
                 Assert.Equal(CryptoErrorCode.WrongPassphrase,
                     Assert.Throws<CryptoException>(() => ShareSealing.UnsealTransportKey(sealedKeys[officer].Sealed, sealedKeys[officer].Point, o.Passphrase + "!")).Code);
             }
@@ -210,7 +210,7 @@ internal sealed class HolderSideCeremony : IDisposable
             var shares = OfficerPoints.SelectMany(h => h.Value.Select(pt => new OfficerShare(pt, ShareTransport.Encrypt(parameters, dealer.ShareFor(h.Key), pt)))).ToList();
             return new HolderDealing(dealer.Commitment, shares);
         }).ToList();
-        Key = KeyCeremony.ComputeJointKey(parameters, Dealings.Select(d => d.Commitment).ToList());
+        Key = CeremonyVerifier.ComputeJointKey(parameters, Dealings.Select(d => d.Commitment).ToList());
     }
 
     public CeremonyParameters Parameters { get; }
@@ -228,7 +228,7 @@ internal sealed class HolderSideCeremony : IDisposable
         var key = OfficerKey(holder, officer);
         var point = ShareTransport.PublicPoint(key);
         var mine = Dealings.Select(d => ShareTransport.Decrypt(Parameters, d.Shares.Single(s => s.OfficerPoint.AsSpan().SequenceEqual(point)).Share, key)).ToList();
-        using var secret = KeyCeremony.CombineShares(Parameters, Key, Dealings.Select(d => d.Commitment).ToList(), holder, mine);
+        using var secret = CeremonyVerifier.CombineShares(Parameters, Key, Dealings.Select(d => d.Commitment).ToList(), holder, mine);
         return ThresholdOpening.PartialDecrypt(secret, Key, r);
     }
 

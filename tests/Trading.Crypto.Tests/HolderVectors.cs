@@ -107,8 +107,8 @@ internal static class HolderVectors
             throw new InvalidOperationException("the vector complaint must be justified");
         }
 
-        var key = KeyCeremony.ComputeJointKey(p, dealings.Select(d => d.Commitment).ToList());
-        using var secret1 = KeyCeremony.CombineShares(p, key, dealings.Select(d => d.Commitment).ToList(), 1,
+        var key = CeremonyVerifier.ComputeJointKey(p, dealings.Select(d => d.Commitment).ToList());
+        using var secret1 = CeremonyVerifier.CombineShares(p, key, dealings.Select(d => d.Commitment).ToList(), 1,
             Enumerable.Range(1, p.Holders).Select(i => new DealtShare(i, 1, shareValues[(i, 1)])).ToList());
         var canary = ThresholdOpening.CanaryPoint(CanaryContext);
         var dleqNonce = TestVectors.Scalar("dleq nonce");
