@@ -581,7 +581,7 @@ public static class MarketSimulator
     }
 
     /// <summary>A minimal DOCX: the parts a reader needs (document body and core properties), with a fixed timestamp.</summary>
-    internal static byte[] Docx(IEnumerable<string> paragraphs, string author)
+    public static byte[] Docx(IEnumerable<string> paragraphs, string author)
     {
         using var ms = new MemoryStream();
         using (var zip = new ZipArchive(ms, ZipArchiveMode.Create, true))
@@ -617,7 +617,7 @@ public static class MarketSimulator
     /// Written by hand because PdfPig's builder measures every glyph and took most of the simulator's time;
     /// the reader side still goes through PdfPig. Latin text only: the standard fonts have no CJK glyphs.
     /// </summary>
-    internal static byte[] Pdf(IEnumerable<string> paragraphs, string author)
+    public static byte[] Pdf(IEnumerable<string> paragraphs, string author)
     {
         var lines = new List<string>();
         foreach (var p in paragraphs)
