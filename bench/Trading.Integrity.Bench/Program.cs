@@ -64,7 +64,7 @@ if (args.Length > 0 && args[0] == "sizes")
     void T(string name, Action a) { var c = System.Diagnostics.Stopwatch.StartNew(); a(); Console.WriteLine($"{name}: {c.Elapsed.TotalMilliseconds:0} ms"); }
     T("machine", () => Trading.Integrity.Screens.LegalScreens.MachineScreen(lot, fl, ol));
     T("upload", () => Trading.Integrity.Screens.LegalScreens.UploadScreen(lot, Trading.Integrity.ScreenOptions.Default, fl, ol));
-    T("agent", () => Trading.Integrity.Screens.LegalScreens.AgentScreen(lot, fl, ol));
+    T("agent", () => Trading.Integrity.Screens.LegalScreens.AgentScreen(lot, null, Trading.Integrity.ScreenOptions.Default, fl, ol));
     T("person", () => Trading.Integrity.Screens.LegalScreens.PersonScreen(lot, fl, ol));
     T("bond", () => Trading.Integrity.Screens.LegalScreens.BondScreen(lot, fl, ol));
     T("relation", () => Trading.Integrity.Screens.LegalScreens.RelationScreen(lot, Trading.Integrity.ScreenOptions.Default, fl, ol));

@@ -13,8 +13,9 @@ public sealed class IntegrityInputException(string rule, string message) : Argum
 
 /// <summary>What the centre knows from its past lots, built once and reused for every lot screened.</summary>
 /// <param name="Prices">Price-screen distributions (PS, H5); null when there is no history.</param>
-/// <param name="Documents">Passage and document-property frequencies (L4a); null when there is none.</param>
-public sealed record ScreeningBaseline(PriceBaseline? Prices, DocumentBaseline? Documents)
+/// <param name="Documents">Passage, document-property and file frequencies (L4a); null when there is none.</param>
+/// <param name="Registry">How many registered firms share each contact (L2); null when not known.</param>
+public sealed record ScreeningBaseline(PriceBaseline? Prices, DocumentBaseline? Documents, RegistryBaseline? Registry = null)
 {
     /// <summary>No history at all.</summary>
     public static ScreeningBaseline None { get; } = new(null, null);
@@ -37,7 +38,7 @@ public static class IntegrityScreens
 
         LegalScreens.MachineScreen(lot, findings, outcomes);
         LegalScreens.UploadScreen(lot, options, findings, outcomes);
-        LegalScreens.AgentScreen(lot, findings, outcomes);
+        LegalScreens.AgentScreen(lot, baseline.Registry, options, findings, outcomes);
         LegalScreens.PersonScreen(lot, findings, outcomes);
         DocumentScreens.Run(lot, baseline.Documents, options, findings, outcomes, notes);
         var prices = PriceScreens.Run(lot, baseline.Prices, options, findings, outcomes);

@@ -10,16 +10,24 @@ public sealed record ScreenOptions
     public int SubnetWindowMinutes { get; init; } = 5;
     /// <summary>L4a: words per shingle.</summary>
     public int ShingleSize { get; init; } = 8;
-    /// <summary>L4a: a shingle is rare when at most this many firms of past lots used it.</summary>
-    public int RareInHistoryMaxFirms { get; init; } = 2;
+    /// <summary>L4a: a shingle is rare when at most this many firms of earlier lots, other than the two bidders compared, used it
+    /// (the pair's own earlier bids never make their text common).</summary>
+    public int RareInHistoryMaxFirms { get; init; } = 0;
     /// <summary>L4a: shared rare passages of at least this many words in total make a lead.</summary>
     public int MinSharedRareWords { get; init; } = 40;
     /// <summary>L4a: exact Jaccard similarity of shingle sets at or above this is a near-duplicate lead.</summary>
     public double NearDuplicateJaccard { get; init; } = 0.5;
     /// <summary>L4a: identical attachments shared by at least this share of the lot's bidders (and 3 or more) are treated as undeclared templates (lead, not conclusive).</summary>
     public double TemplateLikeShare { get; init; } = 0.5;
-    /// <summary>L4a: metadata values used by at least this many firms (lot or history) are generic, not evidence.</summary>
+    /// <summary>L4a: metadata values used by at least this many firms of the lot are generic, not evidence.</summary>
     public int GenericMetadataMinFirms { get; init; } = 3;
+    /// <summary>L4a: metadata values used by at least this many firms of earlier lots other than the suspects are generic (software defaults).</summary>
+    public int GenericMetadataMinOtherFirms { get; init; } = 2;
+    /// <summary>L4a: an identical file that this many firms other than the suspects submitted in earlier lots is common in the market
+    /// (a template vendor's file, a maker's brochure) and is not evidence at all.</summary>
+    public int CommonFileMinOtherFirms { get; init; } = 1;
+    /// <summary>L2: a phone or e-mail that this many registered firms (or bidders of the lot) give is an agency's or a group's address, not evidence.</summary>
+    public int CommonContactMinFirms { get; init; } = 3;
     /// <summary>L4b: sorted adjacent differences (or ratios) whose coefficient of variation is at most this are regular.</summary>
     public double RegularStepMaxCv { get; init; } = 0.005;
     /// <summary>L4b: bids needed for the step screen (3 bids give only two steps, which agree by chance too often).</summary>
@@ -73,6 +81,16 @@ public sealed record HistoryOptions
     public double CoverMaxPValue { get; init; } = 0.01;
     /// <summary>H2: share of the firm's lots in which one other firm, which has won, also bid (a cover follows its beneficiary).</summary>
     public double CoverMinShadowShare { get; init; } = 0.8;
+    /// <summary>H6: lots two firms must have bid in together (with a known estimate or control price) to be compared.</summary>
+    public int MarkupMinTogether { get; init; } = 5;
+    /// <summary>H6: how much higher (log ratio to the estimate, relative to the lot's other bidders) members must price together than apart.</summary>
+    public double MarkupMinDifference { get; init; } = 0.02;
+    /// <summary>H6: Welch t a pair needs to become a candidate.</summary>
+    public double MarkupPairMinT { get; init; } = 3.0;
+    /// <summary>H6: Welch t the confirmed group needs (members together against members apart).</summary>
+    public double MarkupGroupMinT { get; init; } = 4.0;
+    /// <summary>H6: bids of members apart (without another member) needed as the comparison.</summary>
+    public int MarkupMinApart { get; init; } = 8;
     /// <summary>H4: late withdrawals in favour of the same winner needed.</summary>
     public int WithdrawalMinLots { get; init; } = 2;
 }

@@ -33,6 +33,13 @@ public sealed record MarketOptions
     public int WithdrawalPairs { get; init; } = 3;
     /// <summary>Generate attachments (text, DOCX, PDF). Off for large history benchmarks.</summary>
     public bool WithDocuments { get; init; } = true;
+    /// <summary>Regional rotation rings (4 regional firms in a closed market, cover bids 3-8 % above the designated winner).</summary>
+    public int RegionalRings { get; init; } = 1;
+    /// <summary>Cartels that add about 5 % to their prices whenever two or more members meet in a lot.</summary>
+    public int MarkupCartels { get; init; } = 1;
+    /// <summary>Build the honest look-alikes (template vendors, makers' brochures, registration agencies, consultants,
+    /// sister companies, staff who move, software defaults, reference lines naming competitors).</summary>
+    public bool LookAlikes { get; init; } = true;
 }
 
 /// <summary>A generated market: firms, lots with bids and documents, the history, and the planted cases.</summary>
@@ -55,6 +62,22 @@ public static class MarketSimulator
     private static readonly ImmutableArray<string> Syllables = ["华", "建", "宏", "盛", "恒", "泰", "鑫", "达", "源", "信", "诚", "安", "隆", "中", "天", "正", "德", "科", "捷", "远", "通", "利", "祥", "瑞"];
     private static readonly ImmutableArray<string> Words = [.. new Faker("en") { Random = new Randomizer(7) }.Lorem.Words(400).Distinct()];
     private static readonly ImmutableArray<string> GenericAuthors = ["Administrator", "微软用户", "User", "Microsoft Office User"];
+    /// <summary>Defaults of installed systems that no built-in list knows; only their frequency among unrelated firms tells.</summary>
+    private static readonly ImmutableArray<string> SoftwareDefaults = ["Lenovo User", "PC-20230101", "YlmF-PC", "MC SYSTEM", "Windows 用户", "HP Inc.", "WPS_1590000000"];
+    private static readonly ImmutableArray<string> Regions = ["R01", "R02", "R03", "R04", "R05", "R06"];
+
+    /// <summary>What honest bids draw on besides the firm itself: carrier networks, the other firms, who won recently.</summary>
+    private sealed class World
+    {
+        public required string[] Cgnat { get; init; }
+        public required List<FirmProfile> Firms { get; init; }
+        public Dictionary<FirmProfile, List<DateTimeOffset>> Wins { get; } = [];
+        public bool LookAlikes { get; init; }
+
+        /// <summary>Jobs won in the 120 days before a date: the firm's backlog, which raises its costs (capacity).</summary>
+        public int Backlog(FirmProfile firm, DateTimeOffset at) =>
+            Wins.TryGetValue(firm, out var list) ? list.Count(d => d < at && d > at.AddDays(-120)) : 0;
+    }
 
     private sealed class FirmProfile
     {
@@ -72,6 +95,14 @@ public static class MarketSimulator
         public required int[] Boilerplate { get; init; }
         public int Format { get; init; } // 0 txt, 1 docx, 2 pdf
         public bool Honest { get; init; } = true;
+        public required string Region { get; init; }
+        /// <summary>Bids outside its home region too (at a distance cost); regional firms do not.</summary>
+        public bool National { get; init; }
+        /// <summary>Jobs it can carry at once; with a full backlog it does not bid (an honest abstention).</summary>
+        public int Capacity { get; init; } = 4;
+        public BidAttachment? VendorFile { get; set; }
+        public BidAttachment? Brochure { get; set; }
+        public string? ConsultantText { get; set; }
     }
 
     private sealed class BidDraft
@@ -99,6 +130,9 @@ public static class MarketSimulator
         public required decimal Estimate { get; init; }
         public required DateTimeOffset OpenedAt { get; init; }
         public required double[] ItemBase { get; init; }
+        public required string Region { get; init; }
+        public required string Buyer { get; init; }
+        public required decimal ControlPrice { get; init; }
         public List<BidDraft> Bids { get; } = [];
         public bool Reserved { get; set; }
         public string TemplateText { get; set; } = "";
@@ -120,8 +154,9 @@ public static class MarketSimulator
         var boilerplate = Enumerable.Range(0, 40).Select(_ => string.Join(' ', lorem.Lorem.Words(14))).ToArray();
         var cgnat = Enumerable.Range(0, 8).Select(_ => $"100.{f.Random.Int(64, 127)}.{f.Random.Int(0, 255)}").ToArray();
 
-        FirmProfile NewFirm(bool honest, string[]? cats = null)
+        FirmProfile NewFirm(bool honest, string[]? cats = null, string? region = null, bool? national = null)
         {
+            var home = region ?? Regions[f.Random.Int(0, Regions.Length - 1)];
             var index = usedNames.Count;
             string name;
             do
@@ -144,6 +179,7 @@ public static class MarketSimulator
                 Phones = ["0" + Unique("", 9)],
                 Emails = [$"office{index + 1}@{f.Random.Replace("????").ToLowerInvariant()}.cn"],
                 BasicAccount = "6222" + Unique("", 10),
+                Region = home,
             };
             return new FirmProfile
             {
@@ -166,10 +202,19 @@ public static class MarketSimulator
                 Boilerplate = f.Random.Shuffle(Enumerable.Range(0, boilerplate.Length)).Take(5).ToArray(),
                 // Most bids are Word files; PDFs are fewer here because they are the slowest to build and read.
                 Format = f.Random.Double() switch { < 0.35 => 0, < 0.85 => 1, _ => 2 },
+                Region = home,
+                National = national ?? f.Random.Double() < 0.35,
+                Capacity = f.Random.Int(2, 6),
             };
         }
 
         var firms = Enumerable.Range(0, options.HonestFirms).Select(_ => NewFirm(true)).ToList();
+        var world = new World { Cgnat = cgnat, Firms = firms, LookAlikes = options.LookAlikes };
+        var movers = new List<(FirmProfile From, FirmProfile To)>();
+        if (options.LookAlikes)
+        {
+            AddLookAlikes(f, lorem, firms, movers);
+        }
 
         // Lots with honest bidders.
         var lots = new List<LotDraft>();
@@ -178,19 +223,39 @@ public static class MarketSimulator
         for (var l = 0; l < totalLots; l++)
         {
             var category = Pick(f, Categories);
+            var region = Regions[f.Random.Int(0, Regions.Length - 1)];
+            var estimate = Math.Round((decimal)Math.Exp(f.Random.Double(Math.Log(1e6), Math.Log(5e7))) / 1000m, 0) * 1000m;
+            if (l == totalLots / 2)
+            {
+                // Staff move half-way: the person's name stays in the old firm's files and now fills the new firm's too.
+                foreach (var (from, to) in movers) to.Author = from.Author;
+            }
             var lot = new LotDraft
             {
+                Region = region,
+                Buyer = $"BUY-{region}-{f.Random.Int(1, 5)}",
+                ControlPrice = Math.Round(estimate * (decimal)f.Random.Double(1.0, 1.08), 0),
                 LotId = $"Y{l / options.LotsPerYear + 1}-L{l % options.LotsPerYear + 1:D4}",
                 Category = category,
-                Estimate = Math.Round((decimal)Math.Exp(f.Random.Double(Math.Log(1e6), Math.Log(5e7))) / 1000m, 0) * 1000m,
+                Estimate = estimate,
                 OpenedAt = start.AddDays(365.0 * options.Years * l / totalLots).AddHours(f.Random.Int(0, 6)),
                 ItemBase = Enumerable.Range(0, 10).Select(_ => Math.Exp(Math.Log(500) + Gauss(f) * 1.2)).ToArray(),
             };
             var n = f.Random.Double() < options.ThinLotShare ? f.Random.Int(3, 4) : f.Random.Double() < 0.85 ? f.Random.Int(5, 10) : f.Random.Int(11, 18);
-            var pool = firms.Where(x => x.Categories.Contains(category)).ToList();
+            // Regional firms bid at home; national ones anywhere; a firm whose backlog is full abstains.
+            var pool = firms.Where(x => x.Categories.Contains(category) && (x.National || x.Region == region) &&
+                                        world.Backlog(x, lot.OpenedAt) < x.Capacity).ToList();
             foreach (var firm in WeightedSample(f, pool, Math.Min(n, pool.Count)))
             {
-                lot.Bids.Add(HonestBid(f, firm, lot, cgnat));
+                lot.Bids.Add(HonestBid(f, firm, lot, world));
+            }
+            if (lot.Bids.MinBy(b => b.Price) is { } provisional)
+            {
+                if (!world.Wins.TryGetValue(provisional.Firm, out var won))
+                {
+                    world.Wins[provisional.Firm] = won = [];
+                }
+                won.Add(lot.OpenedAt);
             }
             lots.Add(lot);
         }
@@ -216,7 +281,7 @@ public static class MarketSimulator
                 var honestMin = lot.Bids.Min(b => b.Price);
                 foreach (var m in present)
                 {
-                    var bid = HonestBid(f, m, lot, cgnat);
+                    var bid = HonestBid(f, m, lot, world);
                     bid.Price = m == winner ? Math.Round(honestMin * (decimal)f.Random.Double(0.975, 0.99), 0)
                                             : Math.Round(lot.Estimate * (decimal)f.Random.Double(1.03, 1.09), 0);
                     lot.Bids.Add(bid);
@@ -239,11 +304,11 @@ public static class MarketSimulator
             foreach (var lot in lots.Where(x => x.Category == cat && !x.Reserved && x.Bids.Count >= 3).OrderBy(_ => f.Random.Double()).Take(45))
             {
                 lot.Reserved = true;
-                var fav = HonestBid(f, favoured, lot, cgnat);
+                var fav = HonestBid(f, favoured, lot, world);
                 lot.Bids.Add(fav);
                 foreach (var c in covers)
                 {
-                    var bid = HonestBid(f, c, lot, cgnat);
+                    var bid = HonestBid(f, c, lot, world);
                     bid.Price = Math.Round(Math.Max(fav.Price, lot.Bids.Max(b => b.Price)) * (decimal)f.Random.Double(1.01, 1.05), 0);
                     lot.Bids.Add(bid);
                 }
@@ -254,6 +319,72 @@ public static class MarketSimulator
                 Case(CartelKind.CoverBidding, "H2", Grade.Lead, null, [c.Firm.FirmId, favoured.Firm.FirmId]);
             }
             Case(CartelKind.CoverBidding, "H3", Grade.Lead, null, covers.Append(favoured).Select(m => m.Firm.FirmId));
+        }
+
+        // A rotation ring in a closed regional market: four regional firms take turns, covers 3-8 % above the designated
+        // winner; outsiders still bid and win some lots, and the members also bid apart, honestly, in other lots.
+        for (var g = 0; g < options.RegionalRings; g++)
+        {
+            var cat = Categories[(g + 2) % Categories.Length];
+            var region = Regions[g % Regions.Length];
+            var members = Enumerable.Range(0, 4).Select(_ => NewFirm(false, [cat], region, false)).ToList();
+            firms.AddRange(members);
+            var ringLots = lots.Where(x => x.Category == cat && x.Region == region && !x.Reserved && x.Bids.Count >= 3)
+                .OrderBy(_ => f.Random.Double()).Take(30).ToList();
+            var turn = 0;
+            foreach (var lot in ringLots)
+            {
+                lot.Reserved = true;
+                var present = members.Where(_ => f.Random.Double() < 0.8).ToList();
+                if (present.Count < 2) present = members.OrderBy(_ => f.Random.Double()).Take(2).ToList();
+                var winner = present[turn++ % present.Count];
+                var designated = HonestBid(f, winner, lot, world);
+                lot.Bids.Add(designated);
+                foreach (var m in present.Where(m => m != winner))
+                {
+                    var bid = HonestBid(f, m, lot, world);
+                    bid.Price = Math.Round(designated.Price * (decimal)f.Random.Double(1.03, 1.08), 0);
+                    lot.Bids.Add(bid);
+                }
+                Case(CartelKind.RegionalRing, "", Grade.Lead, lot.LotId, present.Select(m => m.Firm.FirmId));
+            }
+            foreach (var m in members)
+            {
+                foreach (var lot in lots.Where(x => x.Category == cat && !x.Reserved && x.Bids.Count >= 3 && x.Bids.All(b => !members.Contains(b.Firm)))
+                             .OrderBy(_ => f.Random.Double()).Take(10))
+                {
+                    lot.Bids.Add(HonestBid(f, m, lot, world));
+                    Case(CartelKind.RegionalRing, "", Grade.Lead, lot.LotId, [m.Firm.FirmId]);
+                }
+            }
+            var ids = members.Select(m => m.Firm.FirmId).ToList();
+            Case(CartelKind.RegionalRing, "H1", Grade.Lead, null, ids);
+            Case(CartelKind.RegionalRing, "H6", Grade.Lead, null, ids);
+        }
+
+        // A cartel that only adds about 5 % when members meet: each member bids honestly alone, and with a mark-up together.
+        for (var g = 0; g < options.MarkupCartels; g++)
+        {
+            var cat = Categories[(g + 3) % Categories.Length];
+            var region = Regions[(g + 1) % Regions.Length];
+            var members = Enumerable.Range(0, 4).Select(_ => NewFirm(false, [cat], region, false)).ToList();
+            firms.AddRange(members);
+            foreach (var lot in lots.Where(x => x.Category == cat && !x.Reserved && x.Bids.Count >= 3).OrderBy(_ => f.Random.Double()).Take(50))
+            {
+                lot.Reserved = true;
+                var present = f.Random.Double() < 0.4 ? [members[f.Random.Int(0, 3)]] : members.OrderBy(_ => f.Random.Double()).Take(f.Random.Int(2, 3)).ToList();
+                foreach (var m in present)
+                {
+                    var bid = HonestBid(f, m, lot, world);
+                    if (present.Count >= 2)
+                    {
+                        bid.Price = Math.Round(bid.Price * (decimal)f.Random.Double(1.04, 1.06), 0);
+                    }
+                    lot.Bids.Add(bid);
+                }
+                Case(CartelKind.MeetingMarkup, "", Grade.Lead, lot.LotId, present.Select(m => m.Firm.FirmId));
+            }
+            Case(CartelKind.MeetingMarkup, "H6", Grade.Lead, null, members.Select(m => m.Firm.FirmId));
         }
 
         // Late withdrawals: a firm withdraws after the deadline in lots that the same partner wins.
@@ -269,11 +400,11 @@ public static class MarketSimulator
                 if (!lot.Bids.Any(b => b.Firm == partner))
                 {
                     lot.Bids.RemoveAt(0);
-                    lot.Bids.Add(HonestBid(f, partner, lot, cgnat));
+                    lot.Bids.Add(HonestBid(f, partner, lot, world));
                 }
                 lot.ForcedWinner = partner.Firm.FirmId;
                 lot.Bids.First(b => b.Firm == partner).Price = Math.Round(lot.Bids.Min(b => b.Price) * 0.98m, 0);
-                var w = HonestBid(f, withdrawer, lot, cgnat);
+                var w = HonestBid(f, withdrawer, lot, world);
                 w.Price = Math.Round(lot.Bids.Min(b => b.Price) * 0.95m, 0);
                 w.Status = f.Random.Bool() ? HistoricBidStatus.WithdrawnAfterDeadline : HistoricBidStatus.WithdrawnAfterOpening;
                 lot.Bids.Add(w);
@@ -303,9 +434,9 @@ public static class MarketSimulator
                 lot.Reserved = true;
                 if (!lot.Bids.Any(x => x.Firm == a))
                 {
-                    lot.Bids[0] = HonestBid(f, a, lot, cgnat);
+                    lot.Bids[0] = HonestBid(f, a, lot, world);
                 }
-                lot.Bids.Add(HonestBid(f, b, lot, cgnat));
+                lot.Bids.Add(HonestBid(f, b, lot, world));
             }
         }
 
@@ -356,8 +487,10 @@ public static class MarketSimulator
                     Case(kind, "L1b", Grade.Lead, lot.LotId, pair);
                     break;
                 case CartelKind.SameAgent:
-                    b.Agent = f.Random.Bool() ? a.Agent : b.Agent with { Phone = a.Agent.Phone };
-                    Case(kind, "L2", Grade.Conclusive, lot.LotId, pair);
+                    // The same authorised representative is the art. 40 fact; a shared phone alone is only a lead.
+                    var whole = f.Random.Bool();
+                    b.Agent = whole ? a.Agent : b.Agent with { Phone = a.Agent.Phone };
+                    Case(kind, "L2", whole ? Grade.Conclusive : Grade.Lead, lot.LotId, pair);
                     break;
                 case CartelKind.SharedProjectManager:
                     b.ProjectManager = a.ProjectManager;
@@ -467,8 +600,77 @@ public static class MarketSimulator
         var built = lots.Select(lot => Build(lot, options, lorem, boilerplate)).ToList();
         var history = new MarketHistory(lots.Select(lot => new HistoricLot(lot.LotId, lot.Category, lot.OpenedAt,
             lot.Bids.Select(b => new HistoricBid(b.Firm.Firm.FirmId, b.Price, b.Status)).ToList(),
-            WinnerOf(lot)?.Firm.Firm.FirmId, lot.Subcontracts.ToList())).ToList());
+            WinnerOf(lot)?.Firm.Firm.FirmId, lot.Subcontracts.ToList())
+        {
+            ControlPrice = lot.ControlPrice, Estimate = lot.Estimate, Region = lot.Region, Buyer = lot.Buyer,
+        }).ToList())
+        {
+            FirmRegions = firms.ToDictionary(x => x.Firm.FirmId, x => x.Region, StringComparer.Ordinal),
+        };
         return new SimulatedMarket(options, firmRecords, built, history, cases);
+    }
+
+    /// <summary>
+    /// Honest structure real markets are full of, each of which an identity-matching screen mistakes for collusion:
+    /// template vendors' unedited files used by several clients, makers' brochures attached by their distributors,
+    /// registration agencies whose phone and e-mail are their clients' registered contacts, consultants who write
+    /// proposals (their text and name) for several clients, sister companies under one parent sharing a switchboard,
+    /// staff who move between firms (their name in both firms' files), and installed-system defaults as document authors.
+    /// </summary>
+    private static void AddLookAlikes(Faker f, Faker lorem, List<FirmProfile> firms, List<(FirmProfile, FirmProfile)> movers)
+    {
+        var honest = firms.ToList();
+        for (var v = 0; v < 3; v++)
+        {
+            var file = new BidAttachment($"safety-rules-{v + 1}.docx",
+                Docx(Enumerable.Range(0, 8).Select(_ => string.Join(' ', lorem.Lorem.Words(25))), $"模板{v + 1}号工作室"));
+            foreach (var c in honest.Where(_ => f.Random.Double() < 0.1)) c.VendorFile = file;
+        }
+        for (var m = 0; m < 3; m++)
+        {
+            var brochure = new BidAttachment($"maker-{m + 1}-brochure.pdf",
+                Pdf(Enumerable.Range(0, 6).Select(_ => string.Join(' ', lorem.Lorem.Words(30))), $"Maker {m + 1} Marketing"));
+            foreach (var d in honest.Where(x => x.Categories.Contains("goods/equipment") && f.Random.Double() < 0.25)) d.Brochure = brochure;
+        }
+        for (var a = 0; a < 3; a++)
+        {
+            var phone = "0" + f.Random.Replace("2########");
+            var email = $"service@agency{a + 1}.cn";
+            foreach (var c in honest.Where(_ => f.Random.Double() < 0.08))
+            {
+                c.Firm = c.Firm with { Phones = [phone], Emails = [email] };
+            }
+        }
+        for (var k = 0; k < 3; k++)
+        {
+            var text = string.Join(' ', lorem.Lorem.Words(60));
+            var author = f.Name.FullName();
+            foreach (var c in honest.Where(_ => f.Random.Double() < 0.05))
+            {
+                c.ConsultantText = text;
+                c.Author = author;
+            }
+        }
+        for (var p = 0; p < 4; p++)
+        {
+            var (a, b) = (honest[f.Random.Int(0, honest.Count - 1)], honest[f.Random.Int(0, honest.Count - 1)]);
+            if (a == b) continue;
+            var parent = new Shareholder("SH-PARENT-" + (p + 1), "集团" + (p + 1), 65m);
+            a.Firm = a.Firm with { Shareholders = [parent, a.Firm.Shareholders[1]], Phones = ["0" + f.Random.Replace("1########")] };
+            b.Firm = b.Firm with { Shareholders = [parent with { SharePercent = 70m }, b.Firm.Shareholders[1]], Phones = a.Firm.Phones };
+        }
+        foreach (var c in honest.Where(_ => f.Random.Double() < 0.2))
+        {
+            c.Author = SoftwareDefaults[f.Random.Int(0, SoftwareDefaults.Length - 1)];
+        }
+        for (var m = 0; m < 6; m++)
+        {
+            var (from, to) = (honest[f.Random.Int(0, honest.Count - 1)], honest[f.Random.Int(0, honest.Count - 1)]);
+            if (from != to && from.Categories.Intersect(to.Categories).Any())
+            {
+                movers.Add((from, to));
+            }
+        }
     }
 
     private static BidDraft? WinnerOf(LotDraft lot) =>
@@ -493,13 +695,16 @@ public static class MarketSimulator
             .Take(count).Select(x => x.p).ToList();
     }
 
-    private static BidDraft HonestBid(Faker f, FirmProfile firm, LotDraft lot, string[] cgnat)
+    private static BidDraft HonestBid(Faker f, FirmProfile firm, LotDraft lot, World world)
     {
+        var cgnat = world.Cgnat;
+        // Cost covariates (Bajari-Ye): distance (3 % outside the home region) and backlog (1.5 % per job in hand).
+        var cost = (firm.Region == lot.Region ? 1.0 : 1.03) * (1 + 0.015 * world.Backlog(firm, lot.OpenedAt));
         // Each bid's own words come from the same seeded generator, in creation order, so copies planted later are real.
         var bid = new BidDraft
         {
             Firm = firm,
-            Price = Math.Round(lot.Estimate * (decimal)(firm.Efficiency * (1 + Gauss(f) * 0.035)), 0),
+            Price = Math.Round(lot.Estimate * (decimal)(firm.Efficiency * cost * (1 + Gauss(f) * 0.035)), 0),
             Agent = firm.Agent,
             ProjectManager = f.PickRandom(firm.ProjectManagers),
             Machine = f.PickRandom(firm.Machines),
@@ -510,6 +715,18 @@ public static class MarketSimulator
         bid.Bonds.Add(new BondPayment(firm.Firm.BasicAccount!, Math.Round(lot.Estimate * 0.02m, 0), lot.OpenedAt.AddDays(-f.Random.Int(2, 10)), firm.Firm.Name));
         bid.Items = lot.ItemBase.Select((p, i) => new PriceItem($"I{i + 1:D2}", Math.Round((decimal)(p * firm.Efficiency * (1 + Gauss(f) * 0.04)), 2))).ToList();
         bid.OwnWords = Enumerable.Range(0, 120).Select(_ => Words[f.Random.Int(0, Words.Length - 1)]).ToList();
+        if (world.LookAlikes && f.Random.Double() < 0.2)
+        {
+            // A reference line naming a competitor as the employer of a past subcontract: honest, and often a rival in this lot.
+            var rivals = world.Firms.Where(x => x != firm && x.Categories.Intersect(firm.Categories).Any()).ToList();
+            if (rivals.Count > 0)
+            {
+                var employer = rivals[f.Random.Int(0, rivals.Count - 1)].Firm;
+                bid.ExtraText.Add(firm.Format == 2
+                    ? $"Past project 2022: subcontract works, employer credit code {employer.CreditCode}, completed and accepted."
+                    : $"项目业绩：2022年承接的分包工程，发包人：{employer.Name}，已竣工验收。");
+            }
+        }
         return bid;
     }
 
@@ -542,7 +759,9 @@ public static class MarketSimulator
             BondPayments = b.Bonds.ToList(),
             PriceItems = b.Items,
             Attachments = options.WithDocuments
-                ? new[] { templates[0], b.Proposal! }.Concat(b.CarriesFileOf?.Proposal is { } copy ? [copy] : []).ToList()
+                ? new[] { templates[0], b.Proposal! }.Concat(b.CarriesFileOf?.Proposal is { } copy ? [copy] : [])
+                    .Concat(b.Firm.VendorFile is { } vendor ? [vendor] : [])
+                    .Concat(b.Firm.Brochure is { } brochure && lot.Category == "goods/equipment" ? [brochure] : []).ToList()
                 : [],
         }).ToList();
         return new OpenedLot
@@ -554,6 +773,11 @@ public static class MarketSimulator
             Bids = bids,
             Firms = lot.Bids.Select(b => b.Firm.Firm).DistinctBy(x => x.FirmId).ToList(),
             TenderTemplates = templates,
+            ProjectReferences = [lot.LotId],
+            ControlPrice = lot.ControlPrice,
+            Estimate = lot.Estimate,
+            Region = lot.Region,
+            Buyer = lot.Buyer,
         };
     }
 
@@ -566,6 +790,10 @@ public static class MarketSimulator
             lot.TemplateText,
             firm.Format == 2 ? firm.Profile[(firm.Firm.Name.Length + 1)..] : firm.Profile,
         };
+        if (firm.ConsultantText is { } consultant)
+        {
+            paragraphs.Add(consultant);
+        }
         paragraphs.AddRange(firm.Boilerplate.Select(i => boilerplate[i]));
         for (var i = 0; i < bid.OwnWords.Count; i += 20)
         {

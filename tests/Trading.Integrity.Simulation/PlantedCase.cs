@@ -45,6 +45,10 @@ public enum CartelKind
     LateWithdrawal,
     /// <summary>The winner subcontracts to a firm that bid against it (H4).</summary>
     SubcontractToLoser,
+    /// <summary>Four regional firms in a closed market take turns, covers 3-8 % above the designated winner (H1, H6).</summary>
+    RegionalRing,
+    /// <summary>Firms that add about 5 % to their prices whenever two or more of them meet in a lot (H6).</summary>
+    MeetingMarkup,
 }
 
 /// <summary>A planted case: the ground truth the screens are measured against.</summary>

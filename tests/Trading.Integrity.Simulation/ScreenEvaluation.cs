@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Trading.Integrity.Documents;
+using Trading.Integrity.Model;
 using Trading.Integrity.Screens;
 
 namespace Trading.Integrity.Simulation;
@@ -48,7 +49,7 @@ public sealed record EvaluationResult(
     {
         static string P(double? v) => v is { } x ? x.ToString("0.000", CultureInfo.InvariantCulture) : "–";
         var sb = new StringBuilder();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"Market: seed {Market.Seed}, {Market.Years} years × {Market.LotsPerYear} lots, {Market.HonestFirms} honest firms; {Lots} lots ({CleanLots} clean), {Bids} bids; documents {(Market.WithDocuments ? "on" : "off")}.");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Market: seed {Market.Seed}, {Market.Years} years × {Market.LotsPerYear} lots, {Market.HonestFirms} honest firms; {Lots} lots scored ({CleanLots} clean), {Bids} bids; documents {(Market.WithDocuments ? "on" : "off")}.");
         sb.AppendLine(CultureInfo.InvariantCulture, $"Lot screens {LotScreensTime.TotalSeconds:0.0} s, history screens {HistoryScreensTime.TotalSeconds:0.00} s. False conclusive findings: {FalseConclusive.Count}; conclusive cases missed: {MissedConclusive.Count}.");
         sb.AppendLine();
         sb.AppendLine("| indicator | grade | scope | planted | found | recall | findings | true | precision | clean units | flagged | FP rate |");
@@ -73,41 +74,53 @@ public sealed record EvaluationResult(
 public static class ScreenEvaluation
 {
     private static readonly string[] LotIndicators = ["L1", "L1b", "L2", "L3", "L4a", "L4b", "L5", "L6", "L7", "PS", "H5"];
-    private static readonly string[] HistoryIndicators = ["H1", "H2", "H3", "H4"];
+    private static readonly string[] HistoryIndicators = ["H1", "H2", "H3", "H4", "H6", "H7"];
 
     /// <summary>
-    /// Screens every lot of the market (baselines built from the whole simulated history, in-sample) and the history,
-    /// then compares the findings with the planted cases.
+    /// Screens the market as a centre would live: the first <paramref name="warmUpShare"/> of lots (by opening time) is the
+    /// imported history and is not scored; every later lot is screened with baselines built only from lots opened before it
+    /// (documents added lot by lot, prices rebuilt every 25 lots), and the registry of every firm. The history screens run
+    /// over the whole history, as a supervisor's look back would. Findings are then compared with the planted cases.
     /// </summary>
-    public static EvaluationResult Evaluate(SimulatedMarket market, ScreenOptions? options = null, HistoryOptions? historyOptions = null)
+    public static EvaluationResult Evaluate(SimulatedMarket market, ScreenOptions? options = null, HistoryOptions? historyOptions = null,
+        double warmUpShare = 1.0 / 3)
     {
         ArgumentNullException.ThrowIfNull(market);
         options ??= ScreenOptions.Default;
         var clock = Stopwatch.StartNew();
-        var prices = PriceBaseline.Build(market.History, options.MinBaselineLots);
-        DocumentBaseline? documents = null;
-        if (market.Options.WithDocuments)
+        var ordered = market.Lots.Select((lot, i) => (lot, i)).OrderBy(x => x.lot.OpenedAt).ThenBy(x => x.i).Select(x => x.lot).ToList();
+        var warm = (int)(ordered.Count * warmUpShare);
+        var historyById = market.History.Lots.ToDictionary(l => l.LotId, StringComparer.Ordinal);
+        var registry = RegistryBaseline.Build(market.Firms);
+        var documents = market.Options.WithDocuments ? new DocumentBaseline(options.ShingleSize) : null;
+        PriceBaseline? prices = null;
+        var reports = new List<LotScreenReport>();
+        for (var i = 0; i < ordered.Count; i++)
         {
-            documents = new DocumentBaseline(options.ShingleSize);
-            foreach (var lot in market.Lots)
+            var lot = ordered[i];
+            if (i >= warm)
             {
-                documents.AddLot(lot);
+                if (prices is null || (i - warm) % 25 == 0)
+                {
+                    prices = PriceBaseline.Build(new MarketHistory(ordered.Take(i).Select(l => historyById[l.LotId]).ToList()), options.MinBaselineLots);
+                }
+                reports.Add(IntegrityScreens.ScreenLot(lot, new ScreeningBaseline(prices, documents, registry), options));
             }
+            documents?.AddLot(lot);
         }
-        var baseline = new ScreeningBaseline(prices, documents);
-        var reports = market.Lots.Select(lot => IntegrityScreens.ScreenLot(lot, baseline, options)).ToList();
+        var scored = ordered.Skip(warm).Select(l => l.LotId).ToHashSet(StringComparer.Ordinal);
         var lotTime = clock.Elapsed;
         clock.Restart();
         var history = IntegrityScreens.ScreenHistory(market.History, historyOptions);
         var historyTime = clock.Elapsed;
 
         var lotSize = market.Lots.ToDictionary(l => l.LotId, l => l.Bids.Count, StringComparer.Ordinal);
-        var casesByLot = market.Cases.Where(c => c.LotId is not null).GroupBy(c => c.LotId!, StringComparer.Ordinal)
+        var casesByLot = market.Cases.Where(c => c.LotId is not null && scored.Contains(c.LotId)).GroupBy(c => c.LotId!, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         var historyCases = market.Cases.Where(c => c.LotId is null).ToList();
         // A clean lot has no planted case and no member of a persistent cartel among its bidders.
         var cartelFirms = historyCases.SelectMany(c => c.FirmIds).ToHashSet(StringComparer.Ordinal);
-        var clean = market.Lots.Where(l => !casesByLot.ContainsKey(l.LotId) && l.Bids.All(b => !cartelFirms.Contains(b.FirmId)))
+        var clean = market.Lots.Where(l => scored.Contains(l.LotId) && !casesByLot.ContainsKey(l.LotId) && l.Bids.All(b => !cartelFirms.Contains(b.FirmId)))
             .Select(l => l.LotId).ToHashSet(StringComparer.Ordinal);
 
         var lotFindings = reports.SelectMany(r => r.Findings).ToList();
@@ -129,6 +142,7 @@ public static class ScreenEvaluation
         var historyWide = allFindings.Where(f => f.LotId is null).ToList();
         bool Found(PlantedCase c) => (c.LotId is { } lot ? findingsByLot.GetValueOrDefault(lot) ?? [] : historyWide).Any(f => Detects(f, c));
 
+        var plantedCases = market.Cases.Where(c => c.LotId is null || scored.Contains(c.LotId)).ToList();
         var measures = new List<IndicatorMeasure>();
         foreach (var indicator in LotIndicators)
         {
@@ -142,7 +156,7 @@ public static class ScreenEvaluation
                         "regular" => lotSize[lotId] >= 5,
                         _ => true,
                     };
-                    var cases = market.Cases.Where(c => c.Indicator == indicator && c.ExpectedGrade == grade && InScope(c.LotId)).ToList();
+                    var cases = plantedCases.Where(c => c.Indicator == indicator && c.ExpectedGrade == grade && InScope(c.LotId)).ToList();
                     var findings = allFindings.Where(f => f.IndicatorId == indicator && f.Grade == grade && InScope(f.LotId)).ToList();
                     var cleanLots = clean.Where(l => InScope(l)).ToList();
                     var flagged = findings.Where(f => f.LotId is not null && clean.Contains(f.LotId)).Select(f => f.LotId!).Distinct().Count();
@@ -167,16 +181,25 @@ public static class ScreenEvaluation
             var flaggedHonest = findings.Where(f => !IsTrue(f)).SelectMany(f => f.FirmIds).Where(honestFirms.Contains).Distinct().Count();
             measures.Add(new IndicatorMeasure(indicator, Grade.Lead, "history", cases.Count, cases.Count(Found), findings.Count,
                 findings.Count(IsTrue), honestFirms.Count, flaggedHonest));
+            // What a supervisor sees on a lot page: a false history finding naming two or more of a clean lot's bidders.
+            var falseFindings = findings.Where(f => !IsTrue(f)).ToList();
+            var flaggedLots = market.Lots.Where(l => clean.Contains(l.LotId)).Count(l =>
+            {
+                var bidders = l.Bids.Select(b => b.FirmId).ToHashSet(StringComparer.Ordinal);
+                return falseFindings.Any(f => f.FirmIds.Count(bidders.Contains) >= 2);
+            });
+            measures.Add(new IndicatorMeasure(indicator, Grade.Lead, "history-lots", cases.Count, cases.Count(Found), findings.Count,
+                findings.Count(IsTrue), clean.Count, flaggedLots));
         }
 
-        var kinds = market.Cases.Where(c => c.Indicator.Length > 0).GroupBy(c => (c.Kind, c.Indicator, c.ExpectedGrade))
+        var kinds = plantedCases.Where(c => c.Indicator.Length > 0).GroupBy(c => (c.Kind, c.Indicator, c.ExpectedGrade))
             .Select(g => new KindMeasure(g.Key.Kind, g.Key.Indicator, g.Key.ExpectedGrade, g.Count(), g.Count(Found),
                 g.Count(c => c.LotId is not null && lotSize[c.LotId] <= 4), g.Count(c => c.LotId is not null && lotSize[c.LotId] <= 4 && Found(c))))
             .OrderBy(k => k.Kind).ThenBy(k => k.Indicator, StringComparer.Ordinal).ToList();
 
         var falseConclusive = allFindings.Where(f => f.Grade == Grade.Conclusive && !IsTrue(f)).ToList();
-        var missed = market.Cases.Where(c => c.ExpectedGrade == Grade.Conclusive && !Found(c)).ToList();
-        return new EvaluationResult(market.Options, market.Lots.Count, clean.Count, market.Lots.Sum(l => l.Bids.Count), measures, kinds,
+        var missed = plantedCases.Where(c => c.ExpectedGrade == Grade.Conclusive && !Found(c)).ToList();
+        return new EvaluationResult(market.Options, scored.Count, clean.Count, market.Lots.Where(l => scored.Contains(l.LotId)).Sum(l => l.Bids.Count), measures, kinds,
             falseConclusive, missed, lotTime, historyTime);
     }
 

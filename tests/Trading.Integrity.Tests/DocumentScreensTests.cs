@@ -81,9 +81,9 @@ public class DocumentScreensTests
     }
 
     [Fact]
-    public void Identical_non_template_attachment_is_conclusive_and_a_template_is_not()
+    public void Identical_bid_specific_attachment_is_conclusive_and_a_template_is_not()
     {
-        var shared = TestLots.Text("plan.txt", TestLots.Words(99, 200));
+        var shared = TestLots.Text("plan.txt", "Construction plan for LOT-1. " + TestLots.Words(99, 200));
         var lot = WithFiles(5, i => i is 2 or 4 ? [shared] : [TestLots.Text("own.txt", TestLots.Words(i, 200))]);
         var f = Assert.Single(L4a(IntegrityScreens.ScreenLot(lot)), f => f.Basis == "sha256");
         Assert.Equal(Grade.Conclusive, f.Grade);
@@ -91,6 +91,53 @@ public class DocumentScreensTests
 
         var asTemplate = lot with { TenderTemplates = [shared] };
         Assert.Empty(L4a(IntegrityScreens.ScreenLot(asTemplate)));
+    }
+
+    [Fact]
+    public void An_identical_file_that_does_not_name_the_lot_is_only_a_lead()
+    {
+        // A template vendor's unedited safety rules, used by two of its clients.
+        var vendor = TestLots.Text("safety-rules.txt", TestLots.Words(97, 200));
+        var lot = WithFiles(5, i => i is 2 or 4 ? [vendor, TestLots.Text("own.txt", TestLots.Words(i, 200))] : [TestLots.Text("own.txt", TestLots.Words(i, 200))]);
+        var f = Assert.Single(L4a(IntegrityScreens.ScreenLot(lot)), f => f.Basis == "sha256");
+        Assert.Equal(Grade.Lead, f.Grade);
+        Assert.Contains("未提及本项目", f.Explanation.ZhCn, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Evidence_frequency_an_identical_file_other_firms_submitted_before_is_no_evidence_and_the_suspects_own_history_is_a_lead()
+    {
+        var file = TestLots.Text("plan.txt", "Construction plan for LOT-1. " + TestLots.Words(96, 200));
+        var lot = WithFiles(5, i => i is 2 or 4 ? [file] : [TestLots.Text("own.txt", TestLots.Words(i, 200))]);
+
+        var common = new DocumentBaseline();
+        common.AddBid("F9", [file], "PAST-1");
+        Assert.DoesNotContain(L4a(IntegrityScreens.ScreenLot(lot, new ScreeningBaseline(null, common))), f => f.Basis == "sha256");
+
+        var own = new DocumentBaseline();
+        own.AddBid("F2", [file], "PAST-1");
+        own.AddBid("F4", [file], "PAST-2");
+        var f = Assert.Single(L4a(IntegrityScreens.ScreenLot(lot, new ScreeningBaseline(null, own))), f => f.Basis == "sha256");
+        Assert.Equal(Grade.Lead, f.Grade);
+        Assert.Contains("2 earlier lot", f.Explanation.En, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_cartels_own_earlier_files_do_not_make_its_author_common_but_unrelated_firms_do()
+    {
+        BidAttachment Doc(int i, string author) => new("p.docx", MarketSimulator.Docx([TestLots.Words(i, 100)], author));
+        var lot = WithFiles(4, i => [Doc(i, i is 1 or 2 ? "chen.leader" : "other" + i)]);
+        var own = new DocumentBaseline();
+        foreach (var k in Enumerable.Range(0, 6))
+        {
+            own.AddBid(k % 2 == 0 ? "F1" : "F2", [Doc(100 + k, "chen.leader")], "PAST-" + k);
+        }
+        own.AddBid("F7", [Doc(200, "chen.leader")], "PAST-X");
+        Assert.Single(L4a(IntegrityScreens.ScreenLot(lot, new ScreeningBaseline(null, own))), f => f.Basis == "author");
+
+        // A software default in many unrelated firms' files is not evidence.
+        own.AddBid("F8", [Doc(201, "chen.leader")], "PAST-Y");
+        Assert.DoesNotContain(L4a(IntegrityScreens.ScreenLot(lot, new ScreeningBaseline(null, own))), f => f.Basis == "author");
     }
 
     [Fact]
@@ -163,6 +210,19 @@ public class DocumentScreensTests
         Assert.Equal(["F2", "F3"], f.FirmIds);
         Assert.Contains("测试第3号", f.Evidence[0].Value, StringComparison.Ordinal);
         Assert.Equal("B2", f.Evidence[0].BidId);
+    }
+
+    [Theory]
+    [InlineData("项目业绩：2022年承接的分包工程，发包人：测试第3号建设工程有限公司，已竣工验收。", "as-past-party")]
+    [InlineData("Past project: subcontract works for employer 测试第3号建设工程有限公司.", "as-past-party")]
+    [InlineData("测试第3号建设工程有限公司", "named")]
+    public void A_competitor_named_as_past_employer_or_without_a_role_is_only_a_lead(string line, string basis)
+    {
+        var lot = WithFiles(4, i => [new BidAttachment("p.docx", MarketSimulator.Docx(
+            [TestLots.Words(i, 50), $"投标人：测试第{i}号建设工程有限公司（盖章）", i == 2 ? line : TestLots.Words(i + 10, 10)], "x"))]);
+        var f = Assert.Single(IntegrityScreens.ScreenLot(lot).Findings, f => f.IndicatorId == "L5");
+        Assert.Equal((Grade.Lead, basis), (f.Grade, f.Basis));
+        Assert.Equal(["F2", "F3"], f.FirmIds);
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public class HistoryScreensTests
     {
         var report = IntegrityScreens.ScreenHistory(MarketHistory.Empty);
         Assert.Empty(report.Findings);
-        Assert.Equal(4, report.Outcomes.Count);
+        Assert.Equal(5, report.Outcomes.Count);
         Assert.All(report.Outcomes, o => Assert.Equal(ScreenStatus.NotEnoughData, o.Status));
     }
 
@@ -35,7 +35,7 @@ public class HistoryScreensTests
         var market = MarketSimulator.Generate(new MarketOptions { Seed = 11, Years = 3, LotsPerYear = 300, WithDocuments = false });
         var report = IntegrityScreens.ScreenHistory(market.History);
         Assert.All(report.Outcomes, o => Assert.Equal(ScreenStatus.Ran, o.Status));
-        foreach (var planted in market.Cases.Where(c => c.LotId is null))
+        foreach (var planted in market.Cases.Where(c => c.LotId is null && c.Kind is CartelKind.Rotation or CartelKind.CoverBidding or CartelKind.LateWithdrawal))
         {
             Assert.Contains(report.Findings, f => f.IndicatorId == planted.Indicator && f.FirmIds.Count(planted.FirmIds.Contains) >= 2);
         }

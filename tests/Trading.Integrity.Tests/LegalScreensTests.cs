@@ -1,3 +1,4 @@
+using Trading.Integrity.Screens;
 using Trading.Integrity.Model;
 
 namespace Trading.Integrity.Tests;
@@ -77,21 +78,46 @@ public class LegalScreensTests
     }
 
     [Fact]
-    public void Same_agent_phone_in_another_format_is_conclusive()
+    public void Same_authorised_representative_is_conclusive()
+    {
+        var lot = TestLots.Lot(4, (i, b) => i == 3 ? b with { Agent = b.Agent! with { IdNumber = "ag000001" } } : b);
+        var f = Assert.Single(Findings(lot, "L2"));
+        Assert.Equal((Grade.Conclusive, "idnumber"), (f.Grade, f.Basis));
+        Assert.Equal(["F1", "F3"], f.FirmIds);
+    }
+
+    [Fact]
+    public void Same_agent_phone_in_another_format_is_only_a_lead()
     {
         var lot = TestLots.Lot(4, (i, b) => i == 3 ? b with { Agent = b.Agent! with { Phone = "+86 138-0000-0001" } } : b);
         var f = Assert.Single(Findings(lot, "L2"));
-        Assert.Equal(Grade.Conclusive, f.Grade);
+        Assert.Equal(Grade.Lead, f.Grade);
         Assert.Equal(["F1", "F3"], f.FirmIds);
         Assert.Contains("138", f.Explanation.En, StringComparison.Ordinal);
         Assert.Contains("联系电话", f.Explanation.ZhCn, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Agent_phone_equal_to_another_firms_registered_phone_is_conclusive()
+    public void Agent_phone_equal_to_another_firms_registered_phone_is_a_lead()
     {
         var lot = TestLots.Lot(4, (i, b) => i == 2 ? b with { Agent = b.Agent! with { Phone = "057188000004" } } : b);
-        Assert.Equal(["F2", "F4"], Assert.Single(Findings(lot, "L2")).FirmIds);
+        var f = Assert.Single(Findings(lot, "L2"));
+        Assert.Equal(["F2", "F4"], f.FirmIds);
+        Assert.Equal(Grade.Lead, f.Grade);
+    }
+
+    [Fact]
+    public void A_registration_agencys_contact_shared_by_many_registered_firms_is_no_evidence()
+    {
+        // Two clients of one agency register its phone and e-mail as their own contacts; so do many other firms.
+        var lot = TestLots.Lot(4, firm: (i, f) => i is 1 or 2 ? f with { Phones = ["0571-66660000"], Emails = ["service@agency.cn"] } : f);
+        var alone = Findings(lot, "L2");
+        Assert.All(alone, f => Assert.Equal(Grade.Lead, f.Grade));
+        Assert.Equal(2, alone.Count);
+
+        var registry = RegistryBaseline.Build(lot.Firms.Concat(Enumerable.Range(20, 5).Select(i => TestLots.Firm(i) with
+            { Phones = ["057166660000"], Emails = ["Service@Agency.cn "] })));
+        Assert.DoesNotContain(IntegrityScreens.ScreenLot(lot, new ScreeningBaseline(null, null, registry)).Findings, f => f.IndicatorId == "L2");
     }
 
     [Fact]

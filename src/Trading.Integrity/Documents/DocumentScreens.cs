@@ -84,7 +84,7 @@ internal static class DocumentScreens
         else
         {
             outcomes.Add(new ScreenOutcome("L4a", ScreenStatus.Ran));
-            IdenticalAttachments(lot, prepared, templateHashes, options, findings);
+            IdenticalAttachments(lot, prepared, templateHashes, baseline, options, findings);
             if (withText >= 2)
             {
                 RarePassages(lot, prepared, baseline, options, findings);
@@ -105,10 +105,17 @@ internal static class DocumentScreens
         }
     }
 
-    private static void IdenticalAttachments(OpenedLot lot, List<PreparedBid> bids, HashSet<string> templateHashes,
+    /// <summary>
+    /// Identical files. Conclusive only for a bid-specific document: its text names this lot, it is not among the tender's
+    /// templates, no earlier lot ever carried it, and not so many bidders share it that it looks like an undeclared form.
+    /// A file other firms submitted before (a template vendor's file, a maker's brochure) is common property: not evidence.
+    /// </summary>
+    private static void IdenticalAttachments(Lot lot, List<PreparedBid> bids, HashSet<string> templateHashes, DocumentBaseline? baseline,
         ScreenOptions options, List<Finding> findings)
     {
         var lotFirms = bids.Select(b => b.Bid.FirmId).Distinct(StringComparer.Ordinal).Count();
+        var references = lot.ProjectReferences.Append(lot.LotId).Append(lot.TenderId ?? "")
+            .Select(r => r.Trim()).Where(r => r.Length >= 4).Distinct(StringComparer.Ordinal).ToList();
         var byHash = new Dictionary<string, List<(PreparedBid Bid, AttachmentContent Content)>>(StringComparer.Ordinal);
         foreach (var b in bids)
         {
@@ -133,13 +140,24 @@ internal static class DocumentScreens
             {
                 continue;
             }
+            var (seenLots, otherFirms) = baseline?.FileSeen(hash, firms) ?? (0, 0);
+            if (otherFirms >= options.CommonFileMinOtherFirms)
+            {
+                continue;
+            }
             var templateLike = firms.Count >= 3 && firms.Count >= options.TemplateLikeShare * lotFirms;
-            var evidence = list.Select(x => new Evidence("sha256", x.Bid.Bid.FirmId, x.Bid.Bid.BidId, hash, x.Content.FileName));
-            findings.Add(Finding.Make("L4a", "sha256", templateLike ? Grade.Lead : Grade.Conclusive, lot.LotId, firms, evidence,
-                templateLike
-                    ? LocalizedText.Of("l4a.hash.lead", Finding.JoinFirms(firms), hash[..16], firms.Count)
-                    : LocalizedText.Of("l4a.hash.conclusive", Finding.JoinFirms(firms), hash[..16]),
-                firms.Count));
+            var content = list[0].Content;
+            var namesLot = references.Any(r => content.Pages.Any(p => p.Text.Contains(r, StringComparison.OrdinalIgnoreCase)));
+            var evidence = list.Select(x => new Evidence("sha256", x.Bid.Bid.FirmId, x.Bid.Bid.BidId, hash, x.Content.FileName)).ToList();
+            evidence.Add(new Evidence("seen-before", Value: $"{seenLots} lots, {otherFirms} other firms"));
+            var (grade, text) = (templateLike, namesLot, seenLots) switch
+            {
+                (true, _, _) => (Grade.Lead, LocalizedText.Of("l4a.hash.lead", Finding.JoinFirms(firms), hash[..16], firms.Count)),
+                (_, false, _) => (Grade.Lead, LocalizedText.Of("l4a.hash.notspecific", Finding.JoinFirms(firms), hash[..16], content.FileName)),
+                (_, _, > 0) => (Grade.Lead, LocalizedText.Of("l4a.hash.seen", Finding.JoinFirms(firms), hash[..16], seenLots)),
+                _ => (Grade.Conclusive, LocalizedText.Of("l4a.hash.conclusive", Finding.JoinFirms(firms), hash[..16])),
+            };
+            findings.Add(Finding.Make("L4a", "sha256", grade, lot.LotId, firms, evidence, text, firms.Count));
         }
     }
 
@@ -149,6 +167,7 @@ internal static class DocumentScreens
         var lotFirms = bids.Select(b => b.Bid.FirmId).Distinct(StringComparer.Ordinal).Count();
         // A passage shared by many bidders of the lot is market language, not a copy.
         var maxInLot = Math.Max(2, lotFirms / 3);
+        var firmHash = bids.Select(b => DocumentBaseline.FirmHash(b.Bid.FirmId)).ToArray();
         var index = new Dictionary<ulong, List<int>>();
         for (var i = 0; i < bids.Count; i++)
         {
@@ -168,14 +187,15 @@ internal static class DocumentScreens
             {
                 continue;
             }
-            if (baseline is not null && baseline.FirmsUsing(h) > options.RareInHistoryMaxFirms)
-            {
-                continue;
-            }
             for (var a = 0; a < list.Count; a++)
             {
                 for (var b = a + 1; b < list.Count; b++)
                 {
+                    // Common when firms other than these two used it before; the pair's own earlier bids do not count.
+                    if (baseline is not null && baseline.OtherFirmsUsing(h, firmHash[list[a]], firmHash[list[b]]) > options.RareInHistoryMaxFirms)
+                    {
+                        continue;
+                    }
                     var key = (list[a], list[b]);
                     if (!pairShared.TryGetValue(key, out var set))
                     {
@@ -355,7 +375,8 @@ internal static class DocumentScreens
             {
                 continue;
             }
-            if (baseline is not null && baseline.FirmsUsingMetadata(field, value) >= options.GenericMetadataMinFirms)
+            // Software defaults are common among unrelated firms; a cartel's own earlier files never make its author "common".
+            if (baseline is not null && baseline.OtherFirmsUsingMetadata(field, value, firms) >= options.GenericMetadataMinOtherFirms)
             {
                 continue;
             }
@@ -387,7 +408,7 @@ internal static class DocumentScreens
         var names = lot.Firms.ToDictionary(f => f.FirmId, f => f.Name, StringComparer.Ordinal);
         var search = SearchValues.Create(needles.Keys.ToArray(), StringComparison.Ordinal);
         var byFirst = needles.Keys.GroupBy(n => n[0]).ToDictionary(g => g.Key, g => g.OrderByDescending(n => n.Length).ToArray());
-        var hits = new Dictionary<(string A, string B), List<Evidence>>();
+        var hits = new Dictionary<(string A, string B), (List<Evidence> Evidence, bool AsBidder, bool AsPastParty)>();
         foreach (var b in bids)
         {
             var own = b.Bid.FirmId;
@@ -418,28 +439,77 @@ internal static class DocumentScreens
                         var other = needles[match];
                         if (other != own && !ownName.Contains(match, StringComparison.Ordinal))
                         {
-                            if (!hits.TryGetValue((own, other), out var ev))
-                            {
-                                hits[(own, other)] = ev = [];
-                            }
-                            if (ev.Count < 5)
+                            var role = RoleOf(text, at, match.Length);
+                            var hit = hits.GetValueOrDefault((own, other), ([], false, false));
+                            if (hit.Evidence.Count < 5 || (role == NamedRole.Bidder && !hit.AsBidder))
                             {
                                 var from = Math.Max(0, at - 30);
                                 var to = Math.Min(text.Length, at + match.Length + 30);
-                                ev.Add(new Evidence("names-other-bidder", own, b.Bid.BidId, text[from..to].ToString().ReplaceLineEndings(" "),
+                                hit.Evidence.Add(new Evidence(role switch
+                                    {
+                                        NamedRole.Bidder => "names-other-bidder.as-bidder",
+                                        NamedRole.PastParty => "names-other-bidder.as-past-party",
+                                        _ => "names-other-bidder",
+                                    }, own, b.Bid.BidId, text[from..to].ToString().ReplaceLineEndings(" "),
                                     doc.Content.FileName, page.Page));
                             }
+                            hits[(own, other)] = (hit.Evidence, hit.AsBidder || role == NamedRole.Bidder, hit.AsPastParty || role == NamedRole.PastParty);
                         }
                         offset = at + match.Length;
                     }
                 }
             }
         }
-        foreach (var ((a, other), ev) in hits)
+        foreach (var ((a, other), (ev, asBidder, asPast)) in hits)
         {
-            findings.Add(Finding.Make("L5", "names-other-bidder", Grade.Conclusive, lot.LotId, [a, other], ev,
-                LocalizedText.Of("l5", Finding.JoinFirms([a, other]), names.GetValueOrDefault(a, a), names.GetValueOrDefault(other, other)),
-                ev.Count));
+            // Conclusive only when the other bidder stands as the bidder, signer or seal of this bid; a past employer,
+            // client or partner named in a reference line is what honest bids do, so that is a lead to read in context.
+            var (basis, grade, key) = asBidder ? ("as-bidder", Grade.Conclusive, "l5")
+                : asPast ? ("as-past-party", Grade.Lead, "l5.past") : ("named", Grade.Lead, "l5.named");
+            findings.Add(Finding.Make("L5", basis, grade, lot.LotId, [a, other], asBidder ? ev.Where(e => e.Kind.EndsWith("as-bidder", StringComparison.Ordinal)) : ev,
+                LocalizedText.Of(key, Finding.JoinFirms([a, other]), names.GetValueOrDefault(a, a), names.GetValueOrDefault(other, other)),
+                asBidder ? ev.Count : 0.5));
         }
+    }
+
+    private enum NamedRole { Unclear, Bidder, PastParty }
+
+    /// <summary>Words that make a name the bidder, signer or seal of the document (before the name, or a seal mark right after it).</summary>
+    private static readonly string[] BidderCues =
+    [
+        "投标人", "投标单位", "投标人名称", "供应商名称", "投标方", "法定代表人", "授权委托人", "委托人", "盖章", "签章", "签字",
+        "bidder", "tenderer", "on behalf of", "signed by", "seal of", "company seal",
+    ];
+
+    private static readonly string[] SealCuesAfter = ["（盖章）", "(盖章)", "（公章）", "(公章)", "盖章", "(seal)", " seal"];
+
+    /// <summary>Words that make a name a past party: the employer, client or partner of a reference project.</summary>
+    private static readonly string[] PastPartyCues =
+    [
+        "发包人", "发包单位", "建设单位", "业主", "招标人", "采购人", "委托方", "甲方", "客户", "合作单位", "合作伙伴", "分包", "总包", "业绩",
+        "employer", "client", "partner", "subcontract", "main contractor", "past project", "reference project", "references",
+    ];
+
+    /// <summary>The role of a name from the nearest cue on its line: the last cue before it wins, a seal mark right after it makes it the bidder.</summary>
+    private static NamedRole RoleOf(ReadOnlySpan<char> text, int at, int length)
+    {
+        var lineStart = at;
+        while (lineStart > 0 && at - lineStart < 40 && text[lineStart - 1] is not ('\n' or '\r' or '。' or ';' or '；'))
+        {
+            lineStart--;
+        }
+        var before = text[lineStart..at].ToString();
+        var after = text[(at + length)..Math.Min(text.Length, at + length + 8)].ToString();
+        if (SealCuesAfter.Any(c => after.StartsWith(c, StringComparison.OrdinalIgnoreCase)))
+        {
+            return NamedRole.Bidder;
+        }
+        var bidder = BidderCues.Max(c => before.LastIndexOf(c, StringComparison.OrdinalIgnoreCase));
+        var past = PastPartyCues.Max(c => before.LastIndexOf(c, StringComparison.OrdinalIgnoreCase));
+        if (bidder < 0 && past < 0)
+        {
+            return NamedRole.Unclear;
+        }
+        return bidder > past ? NamedRole.Bidder : NamedRole.PastParty;
     }
 }

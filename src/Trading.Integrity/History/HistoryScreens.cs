@@ -15,7 +15,7 @@ internal static class HistoryScreens
         var lots = history.Lots;
         if (lots.Count < options.MinLots)
         {
-            foreach (var id in new[] { "H1", "H2", "H3", "H4" })
+            foreach (var id in new[] { "H1", "H2", "H3", "H4", "H6" })
             {
                 outcomes.Add(new ScreenOutcome(id, ScreenStatus.NotEnoughData, LocalizedText.Of("nodata.history", lots.Count, options.MinLots)));
             }
@@ -62,6 +62,7 @@ internal static class HistoryScreens
         Cover(lots, participants, winners, n, firmNames, together, options, findings);
         outcomes.Add(new ScreenOutcome("H4", ScreenStatus.Ran));
         WithdrawalsAndSubcontracts(lots, options, findings);
+        MarkupScreen.Run(lots, participants, winners, firmNames, history.FirmRegions, options, findings, outcomes);
 
         return new HistoryScreenReport(
             findings.OrderBy(f => f.IndicatorId, StringComparer.Ordinal).ThenByDescending(f => f.Score).ToList(), outcomes, pairs);
@@ -76,9 +77,12 @@ internal static class HistoryScreens
         var catOf = new int[lots.Count];
         for (var l = 0; l < lots.Count; l++)
         {
-            if (!categories.TryGetValue(lots[l].Category, out var c))
+            // Firms choose lots within a market: a category in a region. Regional firms meet each other by geography,
+            // so the null model compares them with what their own market makes likely, not with the whole centre.
+            var market = lots[l].Region is { Length: > 0 } region ? lots[l].Category + "\u0001" + region : lots[l].Category;
+            if (!categories.TryGetValue(market, out var c))
             {
-                categories[lots[l].Category] = c = categories.Count;
+                categories[market] = c = categories.Count;
             }
             catOf[l] = c;
         }

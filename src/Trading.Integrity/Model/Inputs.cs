@@ -23,6 +23,8 @@ public sealed record RegisteredFirm
     public IReadOnlyList<string> Emails { get; init; } = [];
     /// <summary>The firm's basic bank account (基本账户); bonds must come from it (Regulations art. 26).</summary>
     public string? BasicAccount { get; init; }
+    /// <summary>Home region (where its plant and crews are); a cost covariate for the conditional price screens (H8).</summary>
+    public string? Region { get; init; }
 }
 
 /// <summary>A registered shareholder; <see cref="HolderId"/> is a person's ID number or a firm's id or credit code.</summary>
@@ -133,6 +135,19 @@ public sealed record OpenedLot
     public IReadOnlyList<BidAttachment> TenderTemplates { get; init; } = [];
     /// <summary>Addresses known to be shared (the centre's own terminals); uploads from them are not compared.</summary>
     public IReadOnlyList<string> SharedNetworkAddresses { get; init; } = [];
+    /// <summary>
+    /// Texts that name this lot in a bid prepared for it (tender code, project and lot name). An identical attachment is
+    /// conclusive only when it is bid-specific, i.e. names the lot; a file that does not is a template, a brochure or a form.
+    /// </summary>
+    public IReadOnlyList<string> ProjectReferences { get; init; } = [];
+    /// <summary>Control price (招标控制价 / 最高投标限价) in yuan, when the tender sets one.</summary>
+    public decimal? ControlPrice { get; init; }
+    /// <summary>The buyer's estimate (估算价 / 预算金额) in yuan.</summary>
+    public decimal? Estimate { get; init; }
+    /// <summary>Region of the works or delivery (e.g. a county code).</summary>
+    public string? Region { get; init; }
+    /// <summary>The buyer (招标人), e.g. its credit code or platform id.</summary>
+    public string? Buyer { get; init; }
 }
 
 /// <summary>Status of a bid in the centre's history.</summary>
@@ -163,11 +178,27 @@ public sealed record HistoricLot(
     DateTimeOffset OpenedAt,
     IReadOnlyList<HistoricBid> Bids,
     string? WinnerFirmId,
-    IReadOnlyList<Subcontract>? Subcontracts = null);
+    IReadOnlyList<Subcontract>? Subcontracts = null)
+{
+    /// <summary>Control price (招标控制价) in yuan, when known.</summary>
+    public decimal? ControlPrice { get; init; }
+    /// <summary>The buyer's estimate in yuan, when known.</summary>
+    public decimal? Estimate { get; init; }
+    /// <summary>Region of the works.</summary>
+    public string? Region { get; init; }
+    /// <summary>The buyer.</summary>
+    public string? Buyer { get; init; }
+
+    /// <summary>What bids are compared with: the estimate, else the control price.</summary>
+    public decimal? Reference => Estimate is > 0 ? Estimate : ControlPrice is > 0 ? ControlPrice : null;
+}
 
 /// <summary>The centre's history of lots.</summary>
 public sealed record MarketHistory(IReadOnlyList<HistoricLot> Lots)
 {
     /// <summary>An empty history.</summary>
     public static MarketHistory Empty { get; } = new([]);
+
+    /// <summary>Home region of firms, by firm id (a cost covariate: distance); firms not listed have none.</summary>
+    public IReadOnlyDictionary<string, string> FirmRegions { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 }

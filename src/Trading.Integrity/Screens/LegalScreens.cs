@@ -177,7 +177,21 @@ internal static class LegalScreens
         return null;
     }
 
-    public static void AgentScreen(OpenedLot lot, List<Finding> findings, List<ScreenOutcome> outcomes)
+    /// <summary>Normalised contact key ("phone:13800000000", "email:a@b.cn"), or null when too short to compare.</summary>
+    internal static string? ContactKey(string kind, string? raw)
+    {
+        if (string.IsNullOrWhiteSpace(raw)) return null;
+        var v = kind == "phone" ? Phone(raw) : raw.Trim().ToLowerInvariant();
+        return v.Length >= 3 ? kind + ":" + v : null;
+    }
+
+    /// <summary>
+    /// L2. The same person or account handling two bids (authorised representative's ID, platform account, certificate)
+    /// is the art. 40 fact and conclusive. A shared phone or e-mail is not a person: it is a lead, and none at all when
+    /// many registered firms give it (a registration agency's or a group switchboard's address). Firms' registered
+    /// contacts are compared too, but they are not agent data, so they never make a conclusive finding.
+    /// </summary>
+    public static void AgentScreen(Lot lot, RegistryBaseline? registry, ScreenOptions options, List<Finding> findings, List<ScreenOutcome> outcomes)
     {
         var firms = lot.Firms.ToDictionary(f => f.FirmId, StringComparer.Ordinal);
         var keyed = new List<Keyed>();
@@ -223,11 +237,27 @@ internal static class LegalScreens
         outcomes.Add(new ScreenOutcome("L2", ScreenStatus.Ran));
         foreach (var g in Groups(keyed))
         {
-            var ids = g.Select(x => x.Firm).ToList();
-            var basis = g[0].Key[..g[0].Key.IndexOf(':', StringComparison.Ordinal)];
-            findings.Add(Finding.Make("L2", basis, Grade.Conclusive, lot.LotId, ids,
+            var ids = g.Select(x => x.Firm).Distinct(StringComparer.Ordinal).ToList();
+            var kind = g[0].Key[..g[0].Key.IndexOf(':', StringComparison.Ordinal)];
+            if (kind is "idnumber" or "account" or "cert")
+            {
+                findings.Add(Finding.Make("L2", kind, Grade.Conclusive, lot.LotId, ids,
+                    g.Select(x => new Evidence(x.Basis, x.Firm, x.BidId, x.Value)),
+                    LocalizedText.Of("l2", Finding.JoinFirms(ids), "@" + g[0].Basis, g[0].Value), ids.Count));
+                continue;
+            }
+            // Weigh a shared phone or e-mail by how many registered firms give it, and by how many bidders of this lot share it.
+            var registered = registry?.FirmsWith(g[0].Key) ?? 0;
+            if (registered >= options.CommonContactMinFirms || ids.Count >= options.CommonContactMinFirms)
+            {
+                continue;
+            }
+            var agentSide = g.Where(x => x.Basis.StartsWith("a.", StringComparison.Ordinal)).Select(x => x.Firm).Distinct(StringComparer.Ordinal).Count();
+            var basis = (agentSide > 0 ? "agent-" : "registered-") + kind;
+            var shown = g.FirstOrDefault(x => x.Basis.StartsWith("a.", StringComparison.Ordinal)) ?? g[0];
+            findings.Add(Finding.Make("L2", basis, Grade.Lead, lot.LotId, ids,
                 g.Select(x => new Evidence(x.Basis, x.Firm, x.BidId, x.Value)),
-                LocalizedText.Of("l2", Finding.JoinFirms(ids), "@" + g[0].Basis, g[0].Value), ids.Distinct().Count()));
+                LocalizedText.Of("l2.contact", Finding.JoinFirms(ids), "@" + shown.Basis, shown.Value, registered), agentSide > 0 ? 1 : 0.5));
         }
     }
 
