@@ -100,7 +100,8 @@ public class IntegrityTests(PostgresServer pg) : WebTest(pg)
     [Fact]
     public async Task Planted_collusion_in_a_real_opening_is_found_by_the_job_as_conclusive_findings_and_logged_without_personal_data()
     {
-        var copied = Text(Method + " 附：施工进度计划横道图说明，共十二项工序。");
+        // A bid-specific document: it names the project (only such a file can make an identical attachment conclusive).
+        var copied = Text("Test road works 施工进度计划。" + Method + " 附：施工进度计划横道图说明，共十二项工序。");
         var id = await OpenedTenderAsync(
         [
             (new PlannedBid("bidder01", 1_000_000m, "350102197801011234", "6222 0000 1111 0001", ("files/方案.txt", Text(Own("bidder01")))), null),

@@ -46,7 +46,7 @@ public sealed class IntegrityDemoSeed(TradingDbContext db, IFileStore files, Pub
             TenderId = tender.Id, CeremonyId = $"{tender.Code}-demo", Status = CeremonyStatus.Complete, CreatedAt = now.AddDays(-25), CompletedAt = now.AddDays(-24), OpenedAt = deadline.AddMinutes(20),
         });
 
-        const string copied = "本工程采用分区分段流水施工，先深后浅、先地下后地上。生化池池壁采用一次性支模、分层浇筑，每层厚度不超过五百毫米，" +
+        const string copied = "示范市城东污水处理厂提标改造工程施工方案：本工程采用分区分段流水施工，先深后浅、先地下后地上。生化池池壁采用一次性支模、分层浇筑，每层厚度不超过五百毫米，" +
             "振捣棒插入下层五十毫米以上，确保层间结合密实。池体满水试验在混凝土强度达到设计强度后进行，分三次注水，每次注水高度为设计水深的三分之一，" +
             "相邻两次注水间隔不少于二十四小时，并逐次观测渗水量与沉降。";
         var bids = new (decimal Price, string Pm, string PmId, string Bond, string Ip, string Method)[]

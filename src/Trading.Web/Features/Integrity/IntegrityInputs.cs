@@ -80,6 +80,10 @@ public sealed class IntegrityInputs(TradingDbContext db, IFileStore files, IOpti
                 LotId = lot.Id.ToString(), TenderId = tender.Id.ToString(), Category = tender.Category.ToString(),
                 OpenedAt = openedAt is { } at ? new DateTimeOffset(at, TimeSpan.Zero) : null,
                 Bids = screenBids, Firms = firms, TenderTemplates = templates,
+                // A bid-specific document names the project; only such a file can make an identical attachment conclusive.
+                ProjectReferences = [tender.Code, tender.Title, ShortTitle(tender.Title)],
+                Estimate = lot.EstimatedPriceFen > 0 ? lot.EstimatedPriceFen / 100m : null,
+                Buyer = tender.OwnerOrganisationId.ToString(),
             };
             result.Add(new LotInput(lot, screen, notes, prices));
         }
@@ -106,6 +110,13 @@ public sealed class IntegrityInputs(TradingDbContext db, IFileStore files, IOpti
         Phones = Blank(o.ContactPhone) is { } p ? [p] : [],
         Emails = Blank(o.ContactEmail) is { } e ? [e] : [],
     };
+
+    /// <summary>The title without a trailing remark in brackets ("…工程（二次）"): documents name the project, not the remark.</summary>
+    private static string ShortTitle(string title)
+    {
+        var cut = title.IndexOfAny(['（', '(']);
+        return cut > 0 ? title[..cut].Trim() : title;
+    }
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 
@@ -191,15 +202,21 @@ public sealed class IntegrityInputs(TradingDbContext db, IFileStore files, IOpti
     {
         var rows = await (from b in db.Set<Bid>().AsNoTracking()
                           join t in db.Tenders.AsNoTracking() on b.TenderId equals t.Id
+                          join l in db.Set<Lot>().AsNoTracking() on b.LotId equals l.Id
                           where b.TenderId != exceptTenderId && b.OpeningStatus == BidOpeningStatus.Opened && b.PriceFen > 0
-                          select new { b.LotId, b.FirmId, b.PriceFen, b.Status, b.WithdrawnAt, t.Category, t.OpeningTime, t.BidDeadline }).ToListAsync(ct);
+                          select new { b.LotId, b.FirmId, b.PriceFen, b.Status, b.WithdrawnAt, t.Category, t.OpeningTime, t.BidDeadline, t.OwnerOrganisationId, l.EstimatedPriceFen })
+                         .ToListAsync(ct);
         var lots = rows.GroupBy(r => r.LotId).Select(g =>
         {
             var first = g.First();
             var bids = g.Select(r => new HistoricBid(r.FirmId.ToString(), r.PriceFen!.Value / 100m,
                 r.Status == BidStatus.Withdrawn && r.WithdrawnAt > r.BidDeadline ? HistoricBidStatus.WithdrawnAfterDeadline
                 : r.Status == BidStatus.Withdrawn ? HistoricBidStatus.WithdrawnBeforeDeadline : HistoricBidStatus.Valid)).ToList();
-            return new HistoricLot(g.Key.ToString(), first.Category.ToString(), new DateTimeOffset(first.OpeningTime, TimeSpan.Zero), bids, null);
+            return new HistoricLot(g.Key.ToString(), first.Category.ToString(), new DateTimeOffset(first.OpeningTime, TimeSpan.Zero), bids, null)
+            {
+                Estimate = first.EstimatedPriceFen > 0 ? first.EstimatedPriceFen / 100m : null,
+                Buyer = first.OwnerOrganisationId.ToString(),
+            };
         }).OrderBy(l => l.OpenedAt).ToList();
         return new MarketHistory(lots);
     }
@@ -210,7 +227,7 @@ public sealed class IntegrityInputs(TradingDbContext db, IFileStore files, IOpti
         var prices = history.Lots.Count == 0 ? null : PriceBaseline.Build(history);
         var past = await db.Set<Bid>().AsNoTracking()
             .Where(b => b.TenderId != exceptTenderId && b.PackageStorageKey != null && b.OpeningStatus == BidOpeningStatus.Opened)
-            .OrderByDescending(b => b.SubmittedAt).Take(O.DocumentBaselineBids).Select(b => new { b.Id, b.FirmId, b.PackageStorageKey }).ToListAsync(ct);
+            .OrderByDescending(b => b.SubmittedAt).Take(O.DocumentBaselineBids).Select(b => new { b.Id, b.FirmId, b.LotId, b.PackageStorageKey }).ToListAsync(ct);
         DocumentBaseline? documents = null;
         foreach (var b in past)
         {
@@ -218,11 +235,20 @@ public sealed class IntegrityInputs(TradingDbContext db, IFileStore files, IOpti
             {
                 await using var s = files.OpenRead(b.PackageStorageKey!);
                 var attachments = ReadZip(s, null, O.MaxAttachmentBytes, O.MaxBidAttachmentBytes, null);
-                (documents ??= new DocumentBaseline()).AddBid(b.FirmId.ToString(), attachments);
+                (documents ??= new DocumentBaseline()).AddBid(b.FirmId.ToString(), attachments, b.LotId.ToString());
             }
             catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException) { /* one unreadable past bid only thins the baseline */ }
             ct.ThrowIfCancellationRequested();
         }
-        return new ScreeningBaseline(prices, documents);
+        // Every registered bidder firm's contacts: an agency's address given by many firms is not evidence of one agent.
+        var contacts = await db.Organisations.AsNoTracking().Where(o => o.Kind == OrganisationKind.BidderFirm)
+            .Select(o => new { o.Id, o.ContactPhone, o.ContactEmail }).ToListAsync(ct);
+        var registry = RegistryBaseline.Build(contacts.Select(o => new RegisteredFirm
+        {
+            FirmId = o.Id.ToString(), Name = "",
+            Phones = Blank(o.ContactPhone) is { } p ? [p] : [],
+            Emails = Blank(o.ContactEmail) is { } e ? [e] : [],
+        }));
+        return new ScreeningBaseline(prices, documents, registry);
     }
 }
