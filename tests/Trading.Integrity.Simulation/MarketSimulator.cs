@@ -655,7 +655,7 @@ public static class MarketSimulator
         {
             var (a, b) = (honest[f.Random.Int(0, honest.Count - 1)], honest[f.Random.Int(0, honest.Count - 1)]);
             if (a == b) continue;
-            var parent = new Shareholder("SH-PARENT-" + (p + 1), "集团" + (p + 1), 65m);
+            var parent = new RegisteredShareholder("SH-PARENT-" + (p + 1), "集团" + (p + 1), 65m);
             a.Firm = a.Firm with { Shareholders = [parent, a.Firm.Shareholders[1]], Phones = ["0" + f.Random.Replace("1########")] };
             b.Firm = b.Firm with { Shareholders = [parent with { SharePercent = 70m }, b.Firm.Shareholders[1]], Phones = a.Firm.Phones };
         }

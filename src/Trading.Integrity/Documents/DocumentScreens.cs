@@ -110,7 +110,7 @@ internal static class DocumentScreens
     /// templates, no earlier lot ever carried it, and not so many bidders share it that it looks like an undeclared form.
     /// A file other firms submitted before (a template vendor's file, a maker's brochure) is common property: not evidence.
     /// </summary>
-    private static void IdenticalAttachments(Lot lot, List<PreparedBid> bids, HashSet<string> templateHashes, DocumentBaseline? baseline,
+    private static void IdenticalAttachments(OpenedLot lot, List<PreparedBid> bids, HashSet<string> templateHashes, DocumentBaseline? baseline,
         ScreenOptions options, List<Finding> findings)
     {
         var lotFirms = bids.Select(b => b.Bid.FirmId).Distinct(StringComparer.Ordinal).Count();

@@ -39,7 +39,7 @@ internal static class MarkupScreen
             {
                 continue;
             }
-            foreach (var b in lots[l].Bids.Where(b => b.Status == BidStatus.Valid && b.Price > 0).DistinctBy(b => b.FirmId))
+            foreach (var b in lots[l].Bids.Where(b => b.Status == HistoricBidStatus.Valid && b.Price > 0).DistinctBy(b => b.FirmId))
             {
                 var i = index[b.FirmId];
                 var far = lots[l].Region is { } lr && regions.TryGetValue(b.FirmId, out var fr) && fr != lr ? 1.0 : 0.0;

@@ -191,7 +191,7 @@ internal static class LegalScreens
     /// many registered firms give it (a registration agency's or a group switchboard's address). Firms' registered
     /// contacts are compared too, but they are not agent data, so they never make a conclusive finding.
     /// </summary>
-    public static void AgentScreen(Lot lot, RegistryBaseline? registry, ScreenOptions options, List<Finding> findings, List<ScreenOutcome> outcomes)
+    public static void AgentScreen(OpenedLot lot, RegistryBaseline? registry, ScreenOptions options, List<Finding> findings, List<ScreenOutcome> outcomes)
     {
         var firms = lot.Firms.ToDictionary(f => f.FirmId, StringComparer.Ordinal);
         var keyed = new List<Keyed>();

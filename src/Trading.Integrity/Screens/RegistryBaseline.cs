@@ -16,7 +16,7 @@ public sealed class RegistryBaseline
     public int FirmCount { get; private set; }
 
     /// <summary>Builds the counts from every registered firm (not only bidders: an agency's clients need not bid).</summary>
-    public static RegistryBaseline Build(IEnumerable<Firm> firms)
+    public static RegistryBaseline Build(IEnumerable<RegisteredFirm> firms)
     {
         ArgumentNullException.ThrowIfNull(firms);
         var b = new RegistryBaseline();
