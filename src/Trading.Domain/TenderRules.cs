@@ -46,6 +46,12 @@ public static class TenderValidation
                     Money.Yuan(lot.EstimatedPriceFen * rules.MaxBondBasisPoints / 10_000),
                     (rules.MaxBondBasisPoints / 100m).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)));
         }
+        if (Evaluation.ScoringScheme.FromJson(t.ScoringSchemeJson) is { } scheme)
+        {
+            if (scheme.Method != t.EvaluationMethod)
+                errors.Add(new RuleViolation(Evaluation.EvaluationRules.SchemeMissing));
+            errors.AddRange(Evaluation.ScoringSchemeValidation.Validate(scheme));
+        }
         if (t.BidDeadline <= nowUtc)
             errors.Add(new RuleViolation(RuleCodes.DeadlineInPast, t.BidDeadline));
         else

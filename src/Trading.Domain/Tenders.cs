@@ -53,6 +53,8 @@ public class Tender
     public Guid? AgentOrganisationId { get; set; }
     public Organisation? AgentOrganisation { get; set; }
     public EvaluationMethod EvaluationMethod { get; set; }
+    /// <summary>The scoring table of the documents (<see cref="Evaluation.ScoringScheme"/> as JSON): fixed when the documents are filed.</summary>
+    public string? ScoringSchemeJson { get; set; }
     public string QualificationRequirements { get; set; } = "";
     public DateTime BidDeadline { get; set; }
     public DateTime OpeningTime { get; set; }

@@ -2117,6 +2117,9 @@ namespace Trading.Data.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("ScoringSchemeJson")
+                        .HasColumnType("text");
+
                     b.Property<int>("Step")
                         .HasColumnType("integer");
 

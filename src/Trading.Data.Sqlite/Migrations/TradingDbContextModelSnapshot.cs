@@ -2105,6 +2105,9 @@ namespace Trading.Data.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ScoringSchemeJson")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Step")
                         .HasColumnType("INTEGER");
 

@@ -28,6 +28,7 @@ public sealed class CreateTenderModel(TenderService tenders, TradingDbContext db
         public DateTime Opening { get; set; }
         public string Place { get; set; } = "";
         public List<LotRow> Lots { get; set; } = [];
+        public SchemeForm Scheme { get; set; } = SchemeForm.Standard();
     }
 
     [BindProperty] public TenderForm Form { get; set; } = new();
@@ -48,7 +49,7 @@ public sealed class CreateTenderModel(TenderService tenders, TradingDbContext db
             var lots = Form.Lots.Where(l => !string.IsNullOrWhiteSpace(l.Name) || l.Price is not null)
                 .Select(l => new LotInput(l.Name ?? "", l.Price ?? 0, l.Bond ?? 0)).ToList();
             var input = new TenderInput(Form.Title, Form.Description, Form.Category, Form.Method, Form.Qualifications,
-                time.ToUtc(Form.Deadline), time.ToUtc(Form.Opening), Form.Place, lots, Form.OwnerId);
+                time.ToUtc(Form.Deadline), time.ToUtc(Form.Opening), Form.Place, lots, Form.OwnerId, Form.Scheme.ToScheme(Form.Method));
             var t = await tenders.CreateAsync(RequireActor(), input, ct);
             Flash("Tender.Registered", t.Code);
             return RedirectToPage("/Tenders/Details", new { id = t.Id });
@@ -60,6 +61,7 @@ public sealed class CreateTenderModel(TenderService tenders, TradingDbContext db
     private async Task FillAsync()
     {
         while (Form.Lots.Count < 3) Form.Lots.Add(new LotRow());
+        Form.Scheme.Pad();
         if (CurrentActor?.IsIn(Roles.Agent) == true)
             OwnerChoices = await db.Organisations.Where(o => o.Kind == OrganisationKind.OwnerUnit).OrderBy(o => o.Name)
                 .Select(o => new SelectListItem(o.Name, o.Id.ToString())).ToListAsync();

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Trading.Data;
 using Trading.Domain;
+using Trading.Domain.Evaluation;
 using Trading.Web.Infrastructure;
 
 namespace Trading.Web.Features.Tenders;
@@ -12,7 +13,7 @@ public sealed record LotInput(string Name, decimal EstimatedPriceYuan, decimal B
 public sealed record TenderInput(
     string Title, string? Description, ProcurementCategory Category, EvaluationMethod EvaluationMethod,
     string QualificationRequirements, DateTime BidDeadlineUtc, DateTime OpeningTimeUtc, string OpeningPlace,
-    IReadOnlyList<LotInput> Lots, Guid? OwnerOrganisationId = null);
+    IReadOnlyList<LotInput> Lots, Guid? OwnerOrganisationId = null, ScoringScheme? Scheme = null);
 
 /// <summary>
 /// Tender registration, documents, publication, clarifications and document downloads. Pages and the
@@ -283,6 +284,8 @@ public sealed class TenderService(
         t.Description = input.Description?.Trim();
         t.Category = input.Category;
         t.EvaluationMethod = input.EvaluationMethod;
+        // A caller that names no table gets the method's standard one, so every tender has its scheme on file.
+        t.ScoringSchemeJson = (input.Scheme ?? ScoringScheme.Template(input.EvaluationMethod)).ToJson();
         t.QualificationRequirements = input.QualificationRequirements.Trim();
         t.BidDeadline = input.BidDeadlineUtc;
         t.OpeningTime = input.OpeningTimeUtc;
