@@ -230,3 +230,122 @@ public static class HolderProtocol
         }
     }
 }
+
+/// <summary>One officer in a ceremony roster: the holder it acts for and its transport key's public point.</summary>
+public sealed record RosterOfficer(int Holder, byte[] TransportPoint);
+
+/// <summary>
+/// The public roster a dealer needs: the ceremony's parameters and every officer's transport point (what the ceremony
+/// page serves, and what <c>trading keyholder deal</c> reads).
+/// </summary>
+public sealed record CeremonyRoster(int Version, string CeremonyId, int Holders, int Threshold, IReadOnlyList<RosterOfficer> Officers)
+{
+    /// <summary>The ceremony parameters (validated).</summary>
+    public CeremonyParameters Parameters()
+    {
+        var p = new CeremonyParameters(CeremonyId, Holders, Threshold);
+        p.Validate();
+        return p;
+    }
+
+    /// <summary>Officers' points by holder index; refuses a holder with none, a bad point or one point used twice.</summary>
+    public IReadOnlyDictionary<int, IReadOnlyList<byte[]>> OfficersByHolder()
+    {
+        var p = Parameters();
+        foreach (var o in Officers)
+        {
+            p.CheckIndex(o.Holder);
+            P256.Decode(o.TransportPoint, "officer transport key");
+        }
+
+        if (Officers.Select(o => Convert.ToHexStringLower(o.TransportPoint)).Distinct().Count() != Officers.Count)
+        {
+            throw new CryptoException(CryptoErrorCode.CeremonyInvalid, "one transport key is listed for two officers");
+        }
+
+        var result = Enumerable.Range(1, Holders).ToDictionary(h => h, h => (IReadOnlyList<byte[]>)Officers.Where(o => o.Holder == h).Select(o => o.TransportPoint).ToList());
+        if (result.FirstOrDefault(kv => kv.Value.Count == 0) is { Value: not null } empty)
+        {
+            throw new CryptoException(CryptoErrorCode.CeremonyInvalid, $"holder {empty.Key} has no officer yet");
+        }
+
+        return result;
+    }
+}
+
+/// <summary>What an officer posts after checking the dealings: acknowledgements, and complaints with evidence.</summary>
+public sealed record DealingResponses(IReadOnlyList<ShareAcknowledgement> Acknowledgements, IReadOnlyList<ComplaintEvidence> Complaints);
+
+/// <summary>
+/// The holder's own side in C# (the command-line tool): the same acts as the browser's holder module, on the officer's
+/// machine. Nothing here is for the server: each method needs an officer's transport key.
+/// </summary>
+public static class HolderSide
+{
+    /// <summary>Deals this holder's part: a fresh polynomial, commitments with proof, a share encrypted to every officer.</summary>
+    public static HolderDealing Deal(CeremonyRoster roster, int dealerIndex)
+    {
+        var p = roster.Parameters();
+        var officers = roster.OfficersByHolder();
+        var dealer = HolderDealer.Create(p, dealerIndex);
+        var shares = officers.OrderBy(h => h.Key)
+            .SelectMany(h => h.Value.Select(pt => new OfficerShare(pt, ShareTransport.Encrypt(p, dealer.ShareFor(h.Key), pt)))).ToList();
+        return new HolderDealing(dealer.Commitment, shares);
+    }
+
+    /// <summary>Checks every dealing's share for this officer: an acknowledgement for each that matches, else a complaint.</summary>
+    public static DealingResponses Check(CeremonyRoster roster, IReadOnlyList<HolderDealing> dealings, ECDiffieHellman officerKey, int holderIndex)
+    {
+        var p = roster.Parameters();
+        var officers = roster.OfficersByHolder();
+        var acks = new List<ShareAcknowledgement>();
+        var complaints = new List<ComplaintEvidence>();
+        foreach (var d in dealings)
+        {
+            HolderProtocol.VerifyDealing(p, d, officers);
+            var mine = Mine(d, officerKey, holderIndex);
+            DealtShare? share = null;
+            try
+            {
+                share = ShareTransport.Decrypt(p, mine.Share, officerKey);
+            }
+            catch (CryptoException e) when (e.Code == CryptoErrorCode.ShareTransportFailed)
+            {
+                // Undecryptable: the dealer's fault, and the complaint's evidence shows it.
+            }
+
+            if (share is not null && KeyCeremony.VerifyShare(p, d.Commitment, share).Accepted)
+            {
+                acks.Add(HolderProtocol.Acknowledge(p, d.Commitment, holderIndex, officerKey));
+            }
+            else
+            {
+                complaints.Add(HolderProtocol.Complain(p, mine.Share, officerKey));
+            }
+        }
+
+        return new DealingResponses(acks, complaints);
+    }
+
+    /// <summary>This holder's secret from the relayed dealings, checked against the joint key; dispose it after use.</summary>
+    public static HolderSecret Secret(CeremonyRoster roster, JointKey key, IReadOnlyList<HolderDealing> dealings, ECDiffieHellman officerKey, int holderIndex)
+    {
+        var p = roster.Parameters();
+        var shares = dealings.Select(d => ShareTransport.Decrypt(p, Mine(d, officerKey, holderIndex).Share, officerKey)).ToList();
+        return KeyCeremony.CombineShares(p, key, dealings.Select(d => d.Commitment).ToList(), holderIndex, shares);
+    }
+
+    /// <summary>Partials for the requested points, refused as a whole unless every one is in the frozen bid list.</summary>
+    public static IReadOnlyList<PartialDecryption> PartialDecryptFrozen(HolderSecret secret, JointKey key, IEnumerable<byte[]> frozenRs, IReadOnlyList<byte[]> requested)
+    {
+        HolderProtocol.CheckInFrozenList(frozenRs, requested);
+        return ThresholdOpening.PartialDecryptBatch(secret, key, requested);
+    }
+
+    private static OfficerShare Mine(HolderDealing d, ECDiffieHellman officerKey, int holderIndex)
+    {
+        var point = ShareTransport.PublicPoint(officerKey);
+        return d.Shares.FirstOrDefault(s => s.Share.RecipientIndex == holderIndex && s.OfficerPoint.AsSpan().SequenceEqual(point))
+            ?? throw new CryptoException(CryptoErrorCode.CeremonyInvalid, $"holder {d.Commitment.DealerIndex}'s dealing has no share for this officer of holder {holderIndex}");
+    }
+}

@@ -52,6 +52,8 @@ public class SubmissionTests(PostgresServer pg) : WebTest(pg)
         await App.RunDeadlineJobAsync();
         var frozen = App.WithDb(db => db.LogEntries.Single(e => e.TenderId == id && e.Type == "bids.frozen"));
         Assert.Contains("\"count\":3", frozen.Payload, StringComparison.Ordinal);
+        Assert.All(App.WithDb(db => db.Set<Bid>().Where(b => b.TenderId == id && b.Status == BidStatus.Valid).Select(b => b.EphemeralPoint).ToList()),
+            r => Assert.Contains($"\"r\":\"{Convert.ToHexStringLower(r)}\"", frozen.Payload, StringComparison.Ordinal));
 
         // One holder alone opens nothing.
         Assert.Equal(HttpStatusCode.Redirect, (await Bidding.HolderPostAsync(App, "supervisor", id, "Open")).StatusCode);

@@ -242,7 +242,9 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
         }
         await log.RecordAsync("bids.frozen", tenderId, new
         {
-            count = bids.Count, bids = bids.Select(b => new { bid = b.Id, envelopeSha256 = b.EnvelopeSha256, logIndex = b.LogIndex }).ToArray(),
+            // Each bid's R is listed so a holder checks, before any partial, that every point it is asked to decrypt is a
+            // frozen bid's (`trading keyholder partial-decrypt --frozen`): the server cannot use a holder as an oracle.
+            count = bids.Count, bids = bids.Select(b => new { bid = b.Id, envelopeSha256 = b.EnvelopeSha256, logIndex = b.LogIndex, r = Convert.ToHexStringLower(b.EphemeralPoint) }).ToArray(),
             failed = t.Failed, minimum = rules.MinBidsToOpen,
         }, ct);
     }
