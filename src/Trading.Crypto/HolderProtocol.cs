@@ -314,7 +314,7 @@ public static class HolderSide
                 // Undecryptable: the dealer's fault, and the complaint's evidence shows it.
             }
 
-            if (share is not null && KeyCeremony.VerifyShare(p, d.Commitment, share).Accepted)
+            if (share is not null && CeremonyVerifier.VerifyShare(p, d.Commitment, share).Accepted)
             {
                 acks.Add(HolderProtocol.Acknowledge(p, d.Commitment, holderIndex, officerKey));
             }
@@ -332,7 +332,7 @@ public static class HolderSide
     {
         var p = roster.Parameters();
         var shares = dealings.Select(d => ShareTransport.Decrypt(p, Mine(d, officerKey, holderIndex).Share, officerKey)).ToList();
-        return KeyCeremony.CombineShares(p, key, dealings.Select(d => d.Commitment).ToList(), holderIndex, shares);
+        return CeremonyVerifier.CombineShares(p, key, dealings.Select(d => d.Commitment).ToList(), holderIndex, shares);
     }
 
     /// <summary>Partials for the requested points, refused as a whole unless every one is in the frozen bid list.</summary>

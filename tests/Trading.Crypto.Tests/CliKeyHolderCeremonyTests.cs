@@ -101,7 +101,7 @@ public sealed class CliKeyHolderCeremonyTests : IDisposable
         }
 
         // The relay computes the joint key from the public commitments; every officer computed the same one.
-        var key = KeyCeremony.ComputeJointKey(parameters, dealings.Select(d => d.Commitment).ToList());
+        var key = CeremonyVerifier.ComputeJointKey(parameters, dealings.Select(d => d.Commitment).ToList());
         File.WriteAllText(P("joint-key.json"), CryptoJson.Serialize(key));
         Assert.All(officers, o => Assert.Equal(File.ReadAllText(P("joint-key.json")), File.ReadAllText(P($"key-{o.Officer}.json"))));
 

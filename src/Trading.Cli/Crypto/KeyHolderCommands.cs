@@ -141,7 +141,7 @@ public static class KeyHolderCommands
 
             if (parse.GetValue(keyOut) is { } keyFile && ds.Count == r.Holders)
             {
-                var key = KeyCeremony.ComputeJointKey(r.Parameters(), ds.Select(d => d.Commitment).ToList());
+                var key = CeremonyVerifier.ComputeJointKey(r.Parameters(), ds.Select(d => d.Commitment).ToList());
                 using (HolderSide.Secret(r, key, ds, officerKey, tk.Sealed.HolderIndex))
                 {
                     // Rebuilding the share once here proves it belongs to the key before the key is published.
