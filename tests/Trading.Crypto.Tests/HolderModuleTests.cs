@@ -62,6 +62,7 @@ public class HolderModuleTests
                 ["outside"] = Convert.ToHexStringLower(P256.Encode(P256.MultiplyG(P256.RandomScalar()))),
             },
             ["canaryContext"] = "tender-2026-009|1|2026-12-03",
+            ["addedPassphrase"] = "an officer added after the ceremony, own passphrase",
         };
         var dir = Directory.CreateTempSubdirectory("trading-holder-");
         try
@@ -115,6 +116,18 @@ public class HolderModuleTests
 
             var health = CryptoJson.Deserialize<PartialDecryption>(result["health"]!.ToJsonString());
             ThresholdOpening.VerifyPartial(key, ThresholdOpening.CanaryPoint("tender-2026-009|1|2026-12-03"), health);
+
+            // The officer added later (shares re-encrypted to it in the module) rebuilds holder 1's share in C#.
+            var added = result["added"]!;
+            var addedPoint = Convert.FromHexString((string)added["point"]!);
+            using (var addedKey = ShareSealing.UnsealTransportKey(CryptoJson.Deserialize<SealedShare>(added["sealed"]!.ToJsonString()), addedPoint,
+                "an officer added after the ceremony, own passphrase"))
+            {
+                var reencrypted = CryptoJson.Deserialize<List<OfficerShare>>(added["shares"]!.ToJsonString());
+                Assert.All(reencrypted, s => Assert.Equal(addedPoint, s.OfficerPoint));
+                var mine = reencrypted.Select(s => ShareTransport.Decrypt(p, s.Share, addedKey)).ToList();
+                using var secret = CeremonyVerifier.CombineShares(p, key, dealings.Select(d => d.Commitment).ToList(), 1, mine);
+            }
         }
         finally
         {

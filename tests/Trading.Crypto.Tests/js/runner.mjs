@@ -176,7 +176,12 @@ async function holderCeremony() {
   }
   const secret2 = await h.holderSecret(p, jointKey, dealings, keys[input.officers.find(o => o.holder === 1).officer], 1);
   const health = await h.healthCheck(secret2, jointKey, input.canaryContext);
-  return { sealed, dealings, acknowledgements, jointKey, partials, health };
+  // An officer added after the ceremony: holder 1's first officer re-encrypts the holder's shares to the new key.
+  const added = h.createTransportKey();
+  const first = input.officers.find(o => o.holder === 1).officer;
+  const reencrypted = await h.reencryptForOfficer(p, dealings, keys[first], 1, added.point);
+  const addedSealed = await h.sealTransportKey(added, 1, 'added', input.addedPassphrase);
+  return { sealed, dealings, acknowledgements, jointKey, partials, health, added: { point: m.toHex(added.point), sealed: addedSealed, shares: reencrypted } };
 }
 
 try {
