@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.IO.Compression;
 using System.Text.Json.Nodes;
 using Trading.Cli.Crypto;
@@ -28,19 +27,7 @@ public sealed class CliKeyHolderCeremonyTests : IDisposable
 
     private string P(string name) => Path.Combine(_dir.FullName, name);
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var root = new RootCommand("test");
-        foreach (var c in SealCommands.Build().Concat(KeyHolderCommands.Build()).Concat(OpeningCommands.Build()))
-        {
-            root.Subcommands.Add(c);
-        }
-
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }).GetAwaiter().GetResult();
-        return (code, output.ToString(), error.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => CliTests.Run(args);
 
     private string Pass(string officer, string passphrase)
     {

@@ -15,7 +15,8 @@ public sealed class CliTests : IDisposable
 
     private string P(string name) => Path.Combine(_dir.FullName, name);
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
+    /// <summary>Runs the sealed-bid commands in-process and captures their output (shared by the CLI test classes).</summary>
+    internal static (int Code, string Out, string Err) Run(params string[] args)
     {
         var root = new RootCommand("test");
         foreach (var c in SealCommands.Build().Concat(KeyHolderCommands.Build()).Concat(OpeningCommands.Build()))

@@ -64,6 +64,10 @@ internal static class CliSupport
         return Console.ReadLine() ?? throw new IOException("no passphrase on standard input");
     }
 
+    /// <summary>Writes a record as the library's JSON, atomically.</summary>
+    public static Task WriteRecordAsync<T>(string path, T record, CancellationToken ct) =>
+        WriteAtomicallyAsync(path, s => s.WriteAsync(System.Text.Encoding.UTF8.GetBytes(CryptoJson.Serialize(record)), ct).AsTask());
+
     public static async Task WriteAtomicallyAsync(string path, Func<Stream, Task> write)
     {
         // Write to a temporary file and move it into place, so a failure never leaves a partial file behind.

@@ -99,7 +99,7 @@ public static class KeyHolderCommands
         {
             var r = await ReadAsync<CeremonyRoster>(parse.GetValue(roster)!, ct);
             var dealing = HolderSide.Deal(r, parse.GetValue(holder));
-            await CliSupport.WriteAtomicallyAsync(parse.GetValue(output)!.FullName, s => s.WriteAsync(System.Text.Encoding.UTF8.GetBytes(CryptoJson.Serialize(dealing)), ct).AsTask());
+            await CliSupport.WriteRecordAsync(parse.GetValue(output)!.FullName, dealing, ct);
             await stdout.WriteLineAsync($"holder {dealing.Commitment.DealerIndex}: dealing written ({dealing.Shares.Count} encrypted shares)");
             return CliSupport.Ok;
         }));
@@ -132,7 +132,7 @@ public static class KeyHolderCommands
 
             using var officerKey = ShareSealing.UnsealTransportKey(tk.Sealed, tk.TransportPoint, CliSupport.ReadPassphrase(parse.GetValue(passEnv)!));
             var responses = HolderSide.Check(r, ds, officerKey, tk.Sealed.HolderIndex);
-            await CliSupport.WriteAtomicallyAsync(parse.GetValue(output)!.FullName, s => s.WriteAsync(System.Text.Encoding.UTF8.GetBytes(CryptoJson.Serialize(responses)), ct).AsTask());
+            await CliSupport.WriteRecordAsync(parse.GetValue(output)!.FullName, responses, ct);
             await stdout.WriteLineAsync($"holder {tk.Sealed.HolderIndex}: {responses.Acknowledgements.Count} acknowledged, {responses.Complaints.Count} complaints");
             if (responses.Complaints.Count > 0)
             {
@@ -147,7 +147,7 @@ public static class KeyHolderCommands
                     // Rebuilding the share once here proves it belongs to the key before the key is published.
                 }
 
-                await CliSupport.WriteAtomicallyAsync(keyFile.FullName, s => s.WriteAsync(System.Text.Encoding.UTF8.GetBytes(CryptoJson.Serialize(key)), ct).AsTask());
+                await CliSupport.WriteRecordAsync(keyFile.FullName, key, ct);
                 await stdout.WriteLineAsync($"joint key {key.KeyIdHex}");
             }
 
@@ -196,7 +196,7 @@ public static class KeyHolderCommands
             using var secret = await LoadSecretAsync(parse.GetValue(share), parse.GetValue(transport), parse.GetValue(roster), parse.GetValue(dealings), jointKey,
                 CliSupport.ReadPassphrase(parse.GetValue(passEnv)!), ct);
             var partials = ThresholdOpening.PartialDecryptBatch(secret, jointKey, requested);
-            await CliSupport.WriteAtomicallyAsync(parse.GetValue(output)!.FullName, s => s.WriteAsync(System.Text.Encoding.UTF8.GetBytes(CryptoJson.Serialize(partials)), ct).AsTask());
+            await CliSupport.WriteRecordAsync(parse.GetValue(output)!.FullName, partials, ct);
             await stdout.WriteLineAsync($"holder {secret.HolderIndex}: {partials.Count} partial decryptions written");
             return CliSupport.Ok;
         }));
@@ -244,8 +244,7 @@ public static class KeyHolderCommands
             using var transport = ShareTransport.CreateTransportKey();
             var point = ShareTransport.PublicPoint(transport);
             var sealedKey = ShareSealing.SealTransportKey(transport, parse.GetValue(holder), parse.GetValue(officer)!, passphrase);
-            await CliSupport.WriteAtomicallyAsync(parse.GetValue(output)!.FullName,
-                s => s.WriteAsync(System.Text.Encoding.UTF8.GetBytes(CryptoJson.Serialize(new TransportKeyFile(point, sealedKey))), ct).AsTask());
+            await CliSupport.WriteRecordAsync(parse.GetValue(output)!.FullName, new TransportKeyFile(point, sealedKey), ct);
             await stdout.WriteLineAsync($"transport key: {Convert.ToHexStringLower(point)}");
             return CliSupport.Ok;
         }));
@@ -271,7 +270,7 @@ public static class KeyHolderCommands
             using var transport = ShareSealing.UnsealTransportKey(tk.Sealed, tk.TransportPoint, passphrase);
             using var secret = pkg.Open(transport);
             var sealedShare = ShareSealing.Seal(secret, tk.Sealed.OfficerId, passphrase, tk.Sealed.Argon2);
-            await CliSupport.WriteAtomicallyAsync(parse.GetValue(output)!.FullName, s => s.WriteAsync(System.Text.Encoding.UTF8.GetBytes(CryptoJson.Serialize(sealedShare)), ct).AsTask());
+            await CliSupport.WriteRecordAsync(parse.GetValue(output)!.FullName, sealedShare, ct);
             await stdout.WriteLineAsync($"holder {secret.HolderIndex} of key {pkg.Key.KeyIdHex}: shares verified against the commitments, sealed share written");
             return CliSupport.Ok;
         }));
@@ -304,7 +303,7 @@ public static class KeyHolderCommands
             ThresholdOpening.VerifyPartial(jointKey, point, proof);
             if (parse.GetValue(output) is { } file)
             {
-                await CliSupport.WriteAtomicallyAsync(file.FullName, s => s.WriteAsync(System.Text.Encoding.UTF8.GetBytes(CryptoJson.Serialize(proof)), ct).AsTask());
+                await CliSupport.WriteRecordAsync(file.FullName, proof, ct);
             }
 
             await stdout.WriteLineAsync($"holder {secret.HolderIndex} of key {jointKey.KeyIdHex}: share unseals and produces valid proofs");
