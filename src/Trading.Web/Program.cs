@@ -70,6 +70,9 @@ Trading.Web.Features.Draw.ExpertDrawModule.AddExpertDraw(services, config);
 // feature-services:checkin
 Trading.Web.Features.CheckIn.CheckInModule.AddCheckIn(services, config);
 
+// feature-services:evaluation
+Trading.Web.Features.Evaluation.EvaluationModule.AddEvaluation(services);
+
 // feature-services:supervision
 services.AddSupervision(config);
 
@@ -203,6 +206,9 @@ Trading.Web.Features.Draw.ExpertDrawModule.MapExpertDraw(app);
 
 // feature-endpoints:checkin
 Trading.Web.Features.CheckIn.CheckInModule.MapCheckIn(app);
+
+// feature-endpoints:evaluation
+Trading.Web.Features.Evaluation.EvaluationModule.MapEvaluation(app);
 
 // feature-endpoints:supervision
 

@@ -360,6 +360,23 @@ namespace Trading.Data.Postgres.Migrations
                     b.ToTable("LogReceipts", (string)null);
                 });
 
+            modelBuilder.Entity("Trading.Data.LogNode", b =>
+                {
+                    b.Property<int>("Level")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Index")
+                        .HasColumnType("bigint");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("Level", "Index");
+
+                    b.ToTable("LogNodes");
+                });
+
             modelBuilder.Entity("Trading.Data.LogRecord", b =>
                 {
                     b.Property<long>("Index")
@@ -392,23 +409,6 @@ namespace Trading.Data.Postgres.Migrations
                     b.HasIndex("TenderId");
 
                     b.ToTable("LogEntries");
-                });
-
-            modelBuilder.Entity("Trading.Data.LogNode", b =>
-                {
-                    b.Property<int>("Level")
-                        .HasColumnType("integer");
-
-                    b.Property<long>("Index")
-                        .HasColumnType("bigint");
-
-                    b.Property<byte[]>("Hash")
-                        .IsRequired()
-                        .HasColumnType("bytea");
-
-                    b.HasKey("Level", "Index");
-
-                    b.ToTable("LogNodes");
                 });
 
             modelBuilder.Entity("Trading.Data.Notifications.Notification", b =>
@@ -980,6 +980,82 @@ namespace Trading.Data.Postgres.Migrations
                     b.HasIndex("TenderId", "FirmId");
 
                     b.ToTable("DocumentDownloads");
+                });
+
+            modelBuilder.Entity("Trading.Domain.Evaluation.DeviationReason", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("BidId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ItemCode")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SessionId", "MemberId", "BidId", "ItemCode")
+                        .IsUnique();
+
+                    b.ToTable("DeviationReasons", (string)null);
+                });
+
+            modelBuilder.Entity("Trading.Domain.Evaluation.ScoreSheet", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Commitment")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("CommittedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("LogIndex")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Nonce")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("SheetJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MemberId");
+
+                    b.HasIndex("SessionId", "MemberId")
+                        .IsUnique();
+
+                    b.ToTable("ScoreSheets", (string)null);
                 });
 
             modelBuilder.Entity("Trading.Domain.Experts.CommitteeMember", b =>
@@ -2350,6 +2426,30 @@ namespace Trading.Data.Postgres.Migrations
                         .WithMany("Clarifications")
                         .HasForeignKey("TenderId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Trading.Domain.Evaluation.DeviationReason", b =>
+                {
+                    b.HasOne("Trading.Domain.Experts.EvaluationSession", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Trading.Domain.Evaluation.ScoreSheet", b =>
+                {
+                    b.HasOne("Trading.Domain.Experts.CommitteeMember", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Trading.Domain.Experts.EvaluationSession", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 

@@ -348,6 +348,23 @@ namespace Trading.Data.Sqlite.Migrations
                     b.ToTable("LogReceipts", (string)null);
                 });
 
+            modelBuilder.Entity("Trading.Data.LogNode", b =>
+                {
+                    b.Property<int>("Level")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Index")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Level", "Index");
+
+                    b.ToTable("LogNodes");
+                });
+
             modelBuilder.Entity("Trading.Data.LogRecord", b =>
                 {
                     b.Property<long>("Index")
@@ -380,23 +397,6 @@ namespace Trading.Data.Sqlite.Migrations
                     b.HasIndex("TenderId");
 
                     b.ToTable("LogEntries");
-                });
-
-            modelBuilder.Entity("Trading.Data.LogNode", b =>
-                {
-                    b.Property<int>("Level")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("Index")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<byte[]>("Hash")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
-
-                    b.HasKey("Level", "Index");
-
-                    b.ToTable("LogNodes");
                 });
 
             modelBuilder.Entity("Trading.Data.Notifications.Notification", b =>
@@ -968,6 +968,82 @@ namespace Trading.Data.Sqlite.Migrations
                     b.HasIndex("TenderId", "FirmId");
 
                     b.ToTable("DocumentDownloads");
+                });
+
+            modelBuilder.Entity("Trading.Domain.Evaluation.DeviationReason", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("BidId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ItemCode")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SessionId", "MemberId", "BidId", "ItemCode")
+                        .IsUnique();
+
+                    b.ToTable("DeviationReasons", (string)null);
+                });
+
+            modelBuilder.Entity("Trading.Domain.Evaluation.ScoreSheet", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Commitment")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CommittedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LogIndex")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Nonce")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SheetJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MemberId");
+
+                    b.HasIndex("SessionId", "MemberId")
+                        .IsUnique();
+
+                    b.ToTable("ScoreSheets", (string)null);
                 });
 
             modelBuilder.Entity("Trading.Domain.Experts.CommitteeMember", b =>
@@ -2338,6 +2414,30 @@ namespace Trading.Data.Sqlite.Migrations
                         .WithMany("Clarifications")
                         .HasForeignKey("TenderId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Trading.Domain.Evaluation.DeviationReason", b =>
+                {
+                    b.HasOne("Trading.Domain.Experts.EvaluationSession", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Trading.Domain.Evaluation.ScoreSheet", b =>
+                {
+                    b.HasOne("Trading.Domain.Experts.CommitteeMember", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Trading.Domain.Experts.EvaluationSession", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 

@@ -31,6 +31,16 @@ public static class EvaluationRules
     public const string ScoreUnknownItem = "Rule.Evaluation.ScoreUnknownItem";
     public const string ScoreUnknownBid = "Rule.Evaluation.ScoreUnknownBid";
     public const string AdjustmentOutOfBounds = "Rule.Evaluation.AdjustmentOutOfBounds";
+    public const string NotMember = "Rule.Evaluation.NotMember";
+    public const string NotCheckedIn = "Rule.Evaluation.NotCheckedIn";
+    public const string SessionClosed = "Rule.Evaluation.SessionClosed";
+    public const string NotYourSheet = "Rule.Evaluation.NotYourSheet";
+    public const string SheetCommitted = "Rule.Evaluation.SheetCommitted";
+    public const string NotAllCommitted = "Rule.Evaluation.NotAllCommitted";
+    public const string DeviationReasonMissing = "Rule.Evaluation.DeviationReasonMissing";
+    public const string NoSuchDeviation = "Rule.Evaluation.NoSuchDeviation";
+    public const string ReasonLength = "Rule.Evaluation.ReasonLength";
+    public const string ReasonGiven = "Rule.Evaluation.ReasonGiven";
 }
 
 /// <summary>The checks a scoring scheme must pass before the tender's documents can be filed.</summary>

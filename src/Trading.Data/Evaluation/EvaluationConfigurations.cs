@@ -1,0 +1,32 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Trading.Domain.Evaluation;
+using Trading.Domain.Experts;
+
+namespace Trading.Data.Evaluation;
+
+internal sealed class ScoreSheetConfiguration : IEntityTypeConfiguration<ScoreSheet>
+{
+    public void Configure(EntityTypeBuilder<ScoreSheet> e)
+    {
+        e.ToTable("ScoreSheets");
+        // One sheet per seat, ever: the loser of two simultaneous submissions gets the unique violation.
+        e.HasIndex(x => new { x.SessionId, x.MemberId }).IsUnique();
+        e.Property(x => x.Nonce).HasMaxLength(64);
+        e.Property(x => x.Commitment).HasMaxLength(64);
+        e.HasOne<EvaluationSession>().WithMany().HasForeignKey(x => x.SessionId).OnDelete(DeleteBehavior.Restrict);
+        e.HasOne<CommitteeMember>().WithMany().HasForeignKey(x => x.MemberId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class DeviationReasonConfiguration : IEntityTypeConfiguration<DeviationReason>
+{
+    public void Configure(EntityTypeBuilder<DeviationReason> e)
+    {
+        e.ToTable("DeviationReasons");
+        e.HasIndex(x => new { x.SessionId, x.MemberId, x.BidId, x.ItemCode }).IsUnique();
+        e.Property(x => x.ItemCode).HasMaxLength(40);
+        e.Property(x => x.Reason).HasMaxLength(2000);
+        e.HasOne<EvaluationSession>().WithMany().HasForeignKey(x => x.SessionId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
