@@ -14,7 +14,36 @@ if (args.Length > 0 && args[0] == "measure")
     var firms = args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : 160;
     var market = MarketSimulator.Generate(new MarketOptions { Seed = seed, Years = years, LotsPerYear = perYear, WithDocuments = docs, HonestFirms = firms });
     Console.Error.WriteLine($"generated in {clock.Elapsed.TotalSeconds:0.0} s");
-    var result = ScreenEvaluation.Evaluate(market);
+    // MARKUP="pairT,groupT,minDiff" tries other H6 thresholds (tuning seeds only).
+    var historyOptions = Environment.GetEnvironmentVariable("MARKUP") is { } mk && mk.Split(',') is [var pt, var gt, var md]
+        ? new Trading.Integrity.HistoryOptions
+        {
+            MarkupPairMinT = double.Parse(pt, CultureInfo.InvariantCulture), MarkupGroupMinT = double.Parse(gt, CultureInfo.InvariantCulture),
+            MarkupMinDifference = double.Parse(md, CultureInfo.InvariantCulture),
+        }
+        : null;
+    var result = ScreenEvaluation.Evaluate(market, historyOptions: historyOptions);
+    foreach (var f in result.HistoryFindings.Where(f => f.IndicatorId == "H6"))
+    {
+        Console.WriteLine($"H6 finding: {string.Join("+", f.FirmIds)} {f.Explanation.En}");
+    }
+    foreach (var c in market.Cases.Where(c => c.Indicator == "H6"))
+    {
+        Console.WriteLine($"H6 planted: {c.Kind} {string.Join("+", c.FirmIds)}");
+        if (Environment.GetEnvironmentVariable("DEBUG_H6") is not null)
+        {
+            var tog = new List<double>(); var apart = new List<double>();
+            foreach (var l in market.History.Lots.Where(l => l.Estimate > 0))
+            {
+                var inside = l.Bids.Where(b => c.FirmIds.Contains(b.FirmId)).ToList();
+                var outside = l.Bids.Where(b => !c.FirmIds.Contains(b.FirmId)).ToList();
+                if (inside.Count == 0 || outside.Count == 0) continue;
+                var ctrl = outside.Average(b => Math.Log((double)(b.Price / l.Estimate!.Value)));
+                foreach (var b in inside) (inside.Count >= 2 ? tog : apart).Add(Math.Log((double)(b.Price / l.Estimate!.Value)) - ctrl);
+            }
+            Console.WriteLine($"  raw: together {tog.Count} mean {tog.DefaultIfEmpty().Average():0.0000}, apart {apart.Count} mean {apart.DefaultIfEmpty().Average():0.0000}");
+        }
+    }
     Console.WriteLine(result.ToMarkdown());
     if (Environment.GetEnvironmentVariable("SHOW") is { } show)
     {

@@ -223,7 +223,8 @@ public static class MarketSimulator
         for (var l = 0; l < totalLots; l++)
         {
             var category = Pick(f, Categories);
-            var region = Regions[f.Random.Int(0, Regions.Length - 1)];
+            // The first region is the city, with about a third of the lots; the others are counties.
+            var region = f.Random.Double() < 0.3 ? Regions[0] : Regions[f.Random.Int(1, Regions.Length - 1)];
             var estimate = Math.Round((decimal)Math.Exp(f.Random.Double(Math.Log(1e6), Math.Log(5e7))) / 1000m, 0) * 1000m;
             if (l == totalLots / 2)
             {

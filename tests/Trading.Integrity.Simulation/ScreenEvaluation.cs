@@ -42,7 +42,8 @@ public sealed record EvaluationResult(
     IReadOnlyList<Finding> FalseConclusive,
     IReadOnlyList<PlantedCase> MissedConclusive,
     TimeSpan LotScreensTime,
-    TimeSpan HistoryScreensTime)
+    TimeSpan HistoryScreensTime,
+    IReadOnlyList<Finding> HistoryFindings)
 {
     /// <summary>A markdown report (the tables recorded in docs and bench results).</summary>
     public string ToMarkdown()
@@ -200,7 +201,7 @@ public static class ScreenEvaluation
         var falseConclusive = allFindings.Where(f => f.Grade == Grade.Conclusive && !IsTrue(f)).ToList();
         var missed = plantedCases.Where(c => c.ExpectedGrade == Grade.Conclusive && !Found(c)).ToList();
         return new EvaluationResult(market.Options, scored.Count, clean.Count, market.Lots.Where(l => scored.Contains(l.LotId)).Sum(l => l.Bids.Count), measures, kinds,
-            falseConclusive, missed, lotTime, historyTime);
+            falseConclusive, missed, lotTime, historyTime, history.Findings);
     }
 
     private static bool Defined(string indicator, Grade grade) => (indicator, grade) switch

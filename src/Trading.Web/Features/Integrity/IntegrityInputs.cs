@@ -20,6 +20,12 @@ public sealed class IntegrityOptions
     public long MaxBidAttachmentBytes { get; set; } = 128L * 1024 * 1024;
     /// <summary>How many past bids with kept packages feed the document baseline (most recent first).</summary>
     public int DocumentBaselineBids { get; set; } = 300;
+    /// <summary>
+    /// A folder of the centre's past results from before the platform (*.csv one row per bid, *.json OCDS packages), read
+    /// by <see cref="Trading.Integrity.Import.HistoryImporter"/> into every run's history, so the price and history screens
+    /// have a baseline from the first day. Unset: only the platform's own tenders.
+    /// </summary>
+    public string? HistoryImportFolder { get; set; }
     /// <summary>How often the screening job looks for opened tenders without a screen run.</summary>
     public TimeSpan JobPeriod { get; set; } = TimeSpan.FromSeconds(30);
 }
@@ -217,8 +223,35 @@ public sealed class IntegrityInputs(TradingDbContext db, IFileStore files, IOpti
                 Estimate = first.EstimatedPriceFen > 0 ? first.EstimatedPriceFen / 100m : null,
                 Buyer = first.OwnerOrganisationId.ToString(),
             };
-        }).OrderBy(l => l.OpenedAt).ToList();
-        return new MarketHistory(lots);
+        }).ToList();
+        var firmRegions = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var imported in ImportedHistory())
+        {
+            lots.AddRange(imported.History.Lots);
+            foreach (var (firm, region) in imported.History.FirmRegions) firmRegions[firm] = region;
+        }
+        return new MarketHistory(lots.OrderBy(l => l.OpenedAt).ToList()) { FirmRegions = firmRegions };
+    }
+
+    /// <summary>The imported past results; a file that is not a history is left out (the import check refuses it by rule).</summary>
+    private IEnumerable<Trading.Integrity.Import.HistoryImport> ImportedHistory()
+    {
+        if (O.HistoryImportFolder is not { Length: > 0 } folder || !Directory.Exists(folder))
+        {
+            yield break;
+        }
+        foreach (var path in Directory.EnumerateFiles(folder).Order(StringComparer.Ordinal))
+        {
+            Trading.Integrity.Import.HistoryImport? import = null;
+            try
+            {
+                using var s = File.OpenRead(path);
+                import = path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? Trading.Integrity.Import.HistoryImporter.ReadCsv(s)
+                    : path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? Trading.Integrity.Import.HistoryImporter.ReadOcds(s) : null;
+            }
+            catch (Exception e) when (e is IntegrityInputException or IOException or UnauthorizedAccessException) { /* not a history: nothing from it */ }
+            if (import is not null) yield return import;
+        }
     }
 
     /// <summary>What is normal here: price-screen distributions of past lots, and passages and document properties of recent past bids.</summary>
