@@ -23,6 +23,10 @@ public class TradingDbContext(DbContextOptions<TradingDbContext> options)
     public DbSet<LogNode> LogNodes => Set<LogNode>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    // Every context, however it is built (the app, tests, tools), bumps concurrency tokens the same way.
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
+        optionsBuilder.AddInterceptors(ConcurrencyTokenInterceptor.Instance);
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // Every instant is UTC. Reading back marks it so, which Npgsql's timestamptz requires and

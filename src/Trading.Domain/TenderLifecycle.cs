@@ -61,7 +61,6 @@ public static class TenderLifecycle
             At = ctx.NowUtc, IpAddress = ip, Note = note,
         };
         t.Step = to;
-        t.Version = Guid.NewGuid();
         t.Transitions.Add(transition);
         return transition;
     }

@@ -87,7 +87,6 @@ public sealed class CheckInService(
         else
         {
             record.Generation++;
-            record.Version = Guid.NewGuid();
         }
         record.ProtectedTemplate = templates.Protect(expert.Id, result.Template);
         record.PhotoCount = images.Count;
@@ -287,7 +286,6 @@ public sealed class CheckInService(
         attempt.OverriddenAt = clock.GetUtcNow().UtcDateTime;
         attempt.OverriddenByUserId = actor.UserId;
         attempt.OverrideReason = reason;
-        attempt.Version = Guid.NewGuid();
         var tenderId = attempt.SessionId is { } sid ? await db.Set<EvaluationSession>().Where(s => s.Id == sid).Select(s => (Guid?)s.TenderId).FirstOrDefaultAsync(ct) : null;
         await log.RecordAsync("checkin.overridden", tenderId, new
         {

@@ -493,7 +493,6 @@ public sealed class DrawService(
         }
         s.RecordJson = DrawRecordJson.Serialize(next.Record);
         s.Phase = next.Record.Phase;
-        s.Version = Guid.NewGuid();
 
         foreach (var (m, userId) in _invited)
         {

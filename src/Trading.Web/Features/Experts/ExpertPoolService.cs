@@ -126,7 +126,6 @@ public sealed class ExpertPoolService(TradingDbContext db, PublicLogWriter log, 
         }
         if (changes.Count == 0) return changes;
         e.UpdatedAt = now;
-        e.Version = Guid.NewGuid();
         await log.RecordAsync("expert.profile.changed", null, new
         {
             expert = log.Pseudonym("expert", e.RegistrationNumber),
@@ -148,7 +147,6 @@ public sealed class ExpertPoolService(TradingDbContext db, PublicLogWriter log, 
         e.SuspendedUntil = status == ExpertStatus.Suspended ? untilUtc : null;
         e.StatusReason = status == ExpertStatus.Active ? null : reason!.Trim()[..Math.Min(reason.Trim().Length, 500)];
         e.UpdatedAt = now;
-        e.Version = Guid.NewGuid();
         await log.RecordAsync("expert.status.changed", null, new
         {
             expert = log.Pseudonym("expert", e.RegistrationNumber),

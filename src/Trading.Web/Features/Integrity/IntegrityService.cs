@@ -191,7 +191,6 @@ public sealed class IntegrityService(
                 row.DecidedEvidenceSha256 = null;
                 reopened++;
             }
-            row.Version = Guid.NewGuid();
         }
         run.Status = ScreenRunStatus.Completed;
         run.CompletedAt = now;
@@ -361,7 +360,6 @@ public sealed class IntegrityService(
         f.DecidedByUserId = actor.UserId;
         f.DecidedByName = actor.Name;
         f.DecidedEvidenceSha256 = f.EvidenceSha256;
-        f.Version = Guid.NewGuid();
         db.Set<IntegrityDecision>().Add(new IntegrityDecision
         {
             FindingId = f.Id, Decision = decision, Reason = text, EvidenceSha256 = f.EvidenceSha256, DecidedAt = now, DecidedByUserId = actor.UserId, DecidedByName = actor.Name,

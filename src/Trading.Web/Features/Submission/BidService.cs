@@ -238,7 +238,6 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
         {
             t.Failed = true;
             t.FailedReason = $"{BiddingRules.NotEnoughBids}|{bids.Count}|{rules.MinBidsToOpen}";
-            t.Version = Guid.NewGuid();
         }
         await log.RecordAsync("bids.frozen", tenderId, new
         {

@@ -131,10 +131,9 @@ public sealed class CeremonyService(TradingDbContext db, PublicLogWriter log, No
         var now = clock.GetUtcNow().UtcDateTime;
         holder.OfficerUserId = actor.UserId;
         holder.JoinedAt = now;
-        holder.Version = Guid.NewGuid();
-        // Bumping the ceremony's version makes two holders joining at the same moment conflict, so the dealing
+        // Touching the ceremony (a new version) makes two holders joining at the same moment conflict, so the dealing
         // below runs exactly once, by whichever join completes the set.
-        c.Version = Guid.NewGuid();
+        db.Touch(c);
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await log.AppendAsync("ceremony.holder.joined", t.Id, new
@@ -209,7 +208,6 @@ public sealed class CeremonyService(TradingDbContext db, PublicLogWriter log, No
         catch (CryptoException e) when (e.Code == CryptoErrorCode.WrongPassphrase)
         {
             holder.FailedPassphraseAttempts++;
-            holder.Version = Guid.NewGuid();
             var locked = holder.FailedPassphraseAttempts >= O.MaxPassphraseFailures;
             if (locked)
             {
@@ -231,7 +229,6 @@ public sealed class CeremonyService(TradingDbContext db, PublicLogWriter log, No
             if (holder.FailedPassphraseAttempts > 0)
             {
                 holder.FailedPassphraseAttempts = 0;
-                holder.Version = Guid.NewGuid();
             }
             return secret;
         }
@@ -274,7 +271,6 @@ public sealed class CeremonyService(TradingDbContext db, PublicLogWriter log, No
             throw new RuleViolationException(new RuleViolation(BiddingRules.CanaryInvalid));
         }
         holder.LastHealthCheckAt = clock.GetUtcNow().UtcDateTime;
-        holder.Version = Guid.NewGuid();
         await log.RecordAsync("ceremony.health.ok", tenderId, new { ceremony = c.CeremonyId, holder = holder.HolderIndex, via = "cli", canary = Convert.ToHexStringLower(canary) }, ct);
     }
 
@@ -286,7 +282,6 @@ public sealed class CeremonyService(TradingDbContext db, PublicLogWriter log, No
         using var secret = await UnlockAsync(tenderId, c, holder, passphrase, ct);
         secret.CheckBelongsTo(CryptoJson.Deserialize<JointKey>(c.JointKeyJson!));
         holder.LastHealthCheckAt = clock.GetUtcNow().UtcDateTime;
-        holder.Version = Guid.NewGuid();
         await log.RecordAsync("ceremony.health.ok", tenderId, new { ceremony = c.CeremonyId, holder = holder.HolderIndex }, ct);
     }
 
@@ -306,7 +301,6 @@ public sealed class CeremonyService(TradingDbContext db, PublicLogWriter log, No
         if (holder.OfficerUserId == actor.UserId) throw new RuleViolationException(new RuleViolation(BiddingRules.UnlockOwnHolder));
         var attempts = holder.FailedPassphraseAttempts;
         holder.FailedPassphraseAttempts = 0;
-        holder.Version = Guid.NewGuid();
         var index = holderIndex.ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var officer in c.Holders.Where(h => h.OfficerUserId is not null).Select(h => h.OfficerUserId!.Value).Distinct())
             notifier.Raise(new Notice(officer, "ceremony.holder.unlocked", "Bid.Alert.UnlockedSubject", "Bid.Alert.UnlockedBody", [index, c.CeremonyId, reason],

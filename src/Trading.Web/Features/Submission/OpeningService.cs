@@ -164,8 +164,8 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
         holder.PartialsJson = CryptoJson.Serialize(partials);
         holder.PartialsAt = clock.GetUtcNow().UtcDateTime;
         holder.PartialsVia = via;
-        holder.Version = Guid.NewGuid();
-        c.Version = Guid.NewGuid();
+        // The ceremony row itself does not change: touching it makes two holders submitting at once conflict.
+        db.Touch(c);
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await log.AppendAsync("opening.partials", t.Id, new
@@ -227,7 +227,6 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
         c.TranscriptStorageKey = stored.Key;
         c.TranscriptSha256 = stored.Sha256;
         c.OpenedAt = clock.GetUtcNow().UtcDateTime;
-        c.Version = Guid.NewGuid();
         await log.RecordAsync("opening.completed", t.Id, new
         {
             ceremony = c.CeremonyId, transcriptSha256 = stored.Sha256,

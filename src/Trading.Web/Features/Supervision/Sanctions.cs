@@ -299,7 +299,6 @@ public sealed class Sanctions(
         }
         else return;
         expert.UpdatedAt = nowUtc;
-        expert.Version = Guid.NewGuid();
     }
 
     private async Task SyncOrganisationAsync(BadBehaviourRecord changed, DateTime nowUtc, CancellationToken ct)

@@ -63,7 +63,7 @@ public sealed class TenderService(
         t.Lots.Clear();
         Apply(t, input);
         ThrowIfInvalid(TenderValidation.ValidateTerms(t, time.UtcNow, rules.Value));
-        t.Version = Guid.NewGuid();
+        db.Touch(t);
         await log.RecordAsync("tender.changed", t.Id, new { title = t.Title, lots = t.Lots.Count, deadline = t.BidDeadline, by = log.Pseudonym("user", actor.UserId.ToString()) }, ct);
         return t;
     }
@@ -146,7 +146,7 @@ public sealed class TenderService(
         t.BidDeadline = newDeadlineUtc;
         t.OpeningTime = newDeadlineUtc + gap;
         ThrowIfInvalid(TenderValidation.ValidateTerms(t, time.UtcNow, rules.Value));
-        t.Version = Guid.NewGuid();
+        db.Touch(t);
         await log.RecordAsync("tender.deadline.postponed", t.Id, new { from = old, to = newDeadlineUtc }, ct);
         return t;
     }
