@@ -105,11 +105,11 @@ public sealed class DemoSeeder(TradingDbContext db, UserManager<AppUser> users, 
                 t.Documents.Add(new TenderDocument { FileName = $"{t.Code}-招标文件.pdf", ContentType = "application/pdf", Length = stored.Length, Sha256 = stored.Sha256, StorageKey = stored.Key, FiledAt = t.CreatedAt });
             }
             db.Tenders.Add(t);
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            await log.AppendAsync("tender.registered", t.Id, new { code = t.Code, title = t.Title, owner = owner.Id, demo = true }, ct);
-            if (published is not null) await log.AppendAsync("tender.published", t.Id, new { code = t.Code, deadline = t.BidDeadline, demo = true }, ct);
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
+            await log.ActAsync(async () =>
+            {
+                await log.AppendAsync("tender.registered", t.Id, new { code = t.Code, title = t.Title, owner = owner.Id, demo = true }, ct);
+                if (published is not null) await log.AppendAsync("tender.published", t.Id, new { code = t.Code, deadline = t.BidDeadline, demo = true }, ct);
+            }, ct);
         }
     }
 

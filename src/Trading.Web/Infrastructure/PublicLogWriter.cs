@@ -85,17 +85,31 @@ public sealed class PublicLogWriter(TradingDbContext db, TimeProvider clock, Pse
     }
 
     /// <summary>
-    /// Saves the pending changes and their log entry in one transaction: both are stored, or neither.
-    /// The common case of every service; acts that must number something under the lock use
-    /// <see cref="LockAsync"/> and <see cref="AppendAsync"/> inside their own transaction instead.
+    /// The one unit of work for a logged act: opens a transaction (or joins the caller's, who then commits), runs
+    /// <paramref name="act"/>, which changes the model and appends its log entries, saves and commits. The act and its
+    /// record are stored together or not at all; a refusal thrown inside the act leaves nothing behind.
+    /// The log's writer lock is taken by the first append; an act that numbers something (a tender code, a record
+    /// number) calls <see cref="LockAsync"/> first, so the number and the log entry agree under concurrency.
     /// </summary>
-    public async Task RecordAsync(string type, Guid? tenderId, object data, CancellationToken ct = default)
+    public async Task<T> ActAsync<T>(Func<Task<T>> act, CancellationToken ct = default)
     {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await AppendAsync(type, tenderId, data, ct);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+        var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        await using (own)
+        {
+            var result = await act();
+            await db.SaveChangesAsync(ct);
+            if (own is not null) await own.CommitAsync(ct);
+            return result;
+        }
     }
+
+    /// <inheritdoc cref="ActAsync{T}(Func{Task{T}}, CancellationToken)"/>
+    public Task ActAsync(Func<Task> act, CancellationToken ct = default) =>
+        ActAsync(async () => { await act(); return true; }, ct);
+
+    /// <summary>Saves the pending changes and one log entry about them as one unit of work (<see cref="ActAsync{T}"/>).</summary>
+    public Task RecordAsync(string type, Guid? tenderId, object data, CancellationToken ct = default) =>
+        ActAsync(() => AppendAsync(type, tenderId, data, ct), ct);
 
     /// <summary>
     /// Takes the log's writer lock for the rest of the transaction and reads the tree's head under it.

@@ -7,7 +7,7 @@ using Trading.Web.Infrastructure;
 namespace Trading.Web.Features.Account;
 
 /// <summary>TOTP two-factor set-up with any authenticator app (RFC 6238, Identity's built-in provider).</summary>
-public sealed class SecurityModel(UserManager<AppUser> users, SignInManager<AppUser> signIn, PublicLogWriter log, Trading.Data.TradingDbContext db) : TradingPageModel
+public sealed class SecurityModel(UserManager<AppUser> users, SignInManager<AppUser> signIn, PublicLogWriter log) : TradingPageModel
 {
     public bool Enabled { get; private set; }
     public string SharedKey { get; private set; } = "";
@@ -33,11 +33,11 @@ public sealed class SecurityModel(UserManager<AppUser> users, SignInManager<AppU
             await LoadAsync(user);
             return Page();
         }
-        await using var tx = await db.Database.BeginTransactionAsync();
-        await users.SetTwoFactorEnabledAsync(user, true);
-        await log.AppendAsync("account.twofactor.enabled", null, new { user = log.Pseudonym("user", user.Id.ToString()) });
-        await db.SaveChangesAsync();
-        await tx.CommitAsync();
+        await log.ActAsync(async () =>
+        {
+            await users.SetTwoFactorEnabledAsync(user, true);
+            await log.AppendAsync("account.twofactor.enabled", null, new { user = log.Pseudonym("user", user.Id.ToString()) });
+        });
         await signIn.RefreshSignInAsync(user);
         Flash("Account.TwoFactorOn");
         return RedirectToPage();
@@ -47,12 +47,12 @@ public sealed class SecurityModel(UserManager<AppUser> users, SignInManager<AppU
     {
         var user = await users.GetUserAsync(User);
         if (user is null) return Challenge();
-        await using var tx = await db.Database.BeginTransactionAsync();
-        await users.SetTwoFactorEnabledAsync(user, false);
-        await users.ResetAuthenticatorKeyAsync(user);
-        await log.AppendAsync("account.twofactor.disabled", null, new { user = log.Pseudonym("user", user.Id.ToString()) });
-        await db.SaveChangesAsync();
-        await tx.CommitAsync();
+        await log.ActAsync(async () =>
+        {
+            await users.SetTwoFactorEnabledAsync(user, false);
+            await users.ResetAuthenticatorKeyAsync(user);
+            await log.AppendAsync("account.twofactor.disabled", null, new { user = log.Pseudonym("user", user.Id.ToString()) });
+        });
         await signIn.RefreshSignInAsync(user);
         return RedirectToPage();
     }

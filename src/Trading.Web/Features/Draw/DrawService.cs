@@ -211,65 +211,65 @@ public sealed class DrawService(
                 si.RegionMode is { } mode && regions.Count > 0 ? new RegionRule(mode, regions) : null));
         }
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        // The log lock serialises requests, so two at once cannot both pass the second-draw check.
-        await log.LockAsync(ct);
-        var existing = await db.Set<EvaluationSession>().Where(x => x.TenderId == t.Id && x.LotId == lot.Id).ToListAsync(ct);
-        var day = DateOnly.FromDateTime(time.ToLocal(starts));
-        var request = new DrawRequest
+        return await log.ActAsync(async () =>
         {
-            DrawId = $"{t.Code}-L{lot.Number}-{existing.Count + 1}",
-            TenderId = t.Code,
-            LotId = lot.Number.ToString(CultureInfo.InvariantCulture),
-            OwnerId = t.OwnerOrganisationId.ToString(),
-            AgentId = t.AgentOrganisationId?.ToString(),
-            BidderIds = (await bidders.BidderOrganisationsAsync(t.Id, lot.Id, ct)).Select(b => b.ToString()).ToList(),
-            EvaluationDate = day,
-            EvaluationPlace = input.EvaluationRoom.Trim(),
-            CommitteeSize = input.CommitteeSize,
-            OwnerRepresentativeSeats = input.OwnerRepresentativeSeats,
-            Strata = strata,
-            BeaconRound = string.IsNullOrWhiteSpace(input.BeaconRound) ? null : input.BeaconRound.Trim(),
-            Rules = options.Value.Rules,
-        };
-        DrawPreparation prep;
-        try
-        {
-            ExpertDraw.EnsureNoStandingDraw(request.TenderId, request.LotId, existing.Select(x => DrawRecordJson.Deserialize(x.RecordJson)));
-            ExpertDraw.Validate(request);
-            var pool = await PoolAsync(t.OwnerOrganisationId, day, ct);
-            prep = ExpertDraw.Prepare(request, pool, key.Bytes, Now);
-        }
-        catch (DrawInfeasibleException e)
-        {
-            throw DrawCulture.Infeasible(e, texts);
-        }
-        catch (ExpertDrawException e)
-        {
-            throw DrawCulture.Wrap(e);
-        }
-        var s = new EvaluationSession
-        {
-            DrawId = request.DrawId, TenderId = t.Id, LotId = lot.Id, EvaluationRoom = request.EvaluationPlace, StartsAt = starts, EndsAt = ends,
-            CommitteeSize = request.CommitteeSize, OwnerRepresentativeSeats = request.OwnerRepresentativeSeats, BeaconRound = request.BeaconRound,
-            ResponseWindowHours = window, Phase = prep.Record.Phase, RequestedByUserId = actor.UserId, RequestedAt = NowUtc,
-            RecordJson = DrawRecordJson.Serialize(prep.Record),
-            ScreeningJson = JsonSerializer.Serialize(new StoredScreening(
-                prep.Eligibility.Eligible.Select(e => new StoredEligible(e.ExpertId, e.Strata)).ToList(),
-                prep.Eligibility.Excluded.Select(x => new StoredExclusion(x.ExpertId, x.Reasons.Select(r => new StoredReason(r.Code, r.Args.ToDictionary(kv => kv.Key, kv => kv.Value))).ToList())).ToList(),
-                prep.Eligibility.Counts.Select(c => new StoredCount(c.Stratum, c.Needed, c.Eligible)).ToList())),
-            PseudonymMapJson = JsonSerializer.Serialize(prep.ExpertIdByPseudonym),
-            Requirements = strata.Select(q => new SessionRequirement
+            // The log lock serialises requests, so two at once cannot both pass the second-draw check.
+            await log.LockAsync(ct);
+            var existing = await db.Set<EvaluationSession>().Where(x => x.TenderId == t.Id && x.LotId == lot.Id).ToListAsync(ct);
+            var day = DateOnly.FromDateTime(time.ToLocal(starts));
+            var request = new DrawRequest
             {
-                Stratum = q.Id, Kind = q.Kind, Specialties = q.Specialties.ToList(), Count = q.Count,
-                RegionMode = q.Region?.Mode, Regions = q.Region?.Regions.ToList() ?? [],
-            }).ToList(),
-        };
-        db.Add(s);
-        await AppendEventsAsync(s, [prep.Event], ct, new { excluded = prep.Eligibility.Excluded.Count });
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return s;
+                DrawId = $"{t.Code}-L{lot.Number}-{existing.Count + 1}",
+                TenderId = t.Code,
+                LotId = lot.Number.ToString(CultureInfo.InvariantCulture),
+                OwnerId = t.OwnerOrganisationId.ToString(),
+                AgentId = t.AgentOrganisationId?.ToString(),
+                BidderIds = (await bidders.BidderOrganisationsAsync(t.Id, lot.Id, ct)).Select(b => b.ToString()).ToList(),
+                EvaluationDate = day,
+                EvaluationPlace = input.EvaluationRoom.Trim(),
+                CommitteeSize = input.CommitteeSize,
+                OwnerRepresentativeSeats = input.OwnerRepresentativeSeats,
+                Strata = strata,
+                BeaconRound = string.IsNullOrWhiteSpace(input.BeaconRound) ? null : input.BeaconRound.Trim(),
+                Rules = options.Value.Rules,
+            };
+            DrawPreparation prep;
+            try
+            {
+                ExpertDraw.EnsureNoStandingDraw(request.TenderId, request.LotId, existing.Select(x => DrawRecordJson.Deserialize(x.RecordJson)));
+                ExpertDraw.Validate(request);
+                var pool = await PoolAsync(t.OwnerOrganisationId, day, ct);
+                prep = ExpertDraw.Prepare(request, pool, key.Bytes, Now);
+            }
+            catch (DrawInfeasibleException e)
+            {
+                throw DrawCulture.Infeasible(e, texts);
+            }
+            catch (ExpertDrawException e)
+            {
+                throw DrawCulture.Wrap(e);
+            }
+            var s = new EvaluationSession
+            {
+                DrawId = request.DrawId, TenderId = t.Id, LotId = lot.Id, EvaluationRoom = request.EvaluationPlace, StartsAt = starts, EndsAt = ends,
+                CommitteeSize = request.CommitteeSize, OwnerRepresentativeSeats = request.OwnerRepresentativeSeats, BeaconRound = request.BeaconRound,
+                ResponseWindowHours = window, Phase = prep.Record.Phase, RequestedByUserId = actor.UserId, RequestedAt = NowUtc,
+                RecordJson = DrawRecordJson.Serialize(prep.Record),
+                ScreeningJson = JsonSerializer.Serialize(new StoredScreening(
+                    prep.Eligibility.Eligible.Select(e => new StoredEligible(e.ExpertId, e.Strata)).ToList(),
+                    prep.Eligibility.Excluded.Select(x => new StoredExclusion(x.ExpertId, x.Reasons.Select(r => new StoredReason(r.Code, r.Args.ToDictionary(kv => kv.Key, kv => kv.Value))).ToList())).ToList(),
+                    prep.Eligibility.Counts.Select(c => new StoredCount(c.Stratum, c.Needed, c.Eligible)).ToList())),
+                PseudonymMapJson = JsonSerializer.Serialize(prep.ExpertIdByPseudonym),
+                Requirements = strata.Select(q => new SessionRequirement
+                {
+                    Stratum = q.Id, Kind = q.Kind, Specialties = q.Specialties.ToList(), Count = q.Count,
+                    RegionMode = q.Region?.Mode, Regions = q.Region?.Regions.ToList() ?? [],
+                }).ToList(),
+            };
+            db.Add(s);
+            await AppendEventsAsync(s, [prep.Event], ct, new { excluded = prep.Eligibility.Excluded.Count });
+            return s;
+        }, ct);
     }
 
     private static List<string> Split(string? s) =>
@@ -508,10 +508,7 @@ public sealed class DrawService(
                 notifier.Raise(new Notice(u, "draw.voided", "Draw.Notice.VoidedSubject", "Draw.Notice.VoidedBody", [t.Code, s.EvaluationRoom], "/Draw/Invitations", t.Id));
         }
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await AppendEventsAsync(s, next.Events, ct);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+        await log.ActAsync(() => AppendEventsAsync(s, next.Events, ct), ct);
     }
 
     /// <summary>

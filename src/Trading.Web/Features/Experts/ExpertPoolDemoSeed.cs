@@ -82,9 +82,9 @@ public sealed class ExpertPoolDemoSeed(TradingDbContext db, ExpertIdNumbers ids,
             experts[22].StatusReason = "本人申请退出";
         }
         db.Set<PoolExpert>().AddRange(experts);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await log.AppendAsync("expert.pool.seeded", null, new { count = experts.Count, demo = true }, ct);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+        await log.ActAsync(async () =>
+        {
+            await log.AppendAsync("expert.pool.seeded", null, new { count = experts.Count, demo = true }, ct);
+        }, ct);
     }
 }

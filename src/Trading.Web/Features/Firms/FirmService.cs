@@ -49,35 +49,35 @@ public sealed class FirmService(
         // stored file whose transaction then fails is removed again (Uploads.StoreAsync).
         return await uploads.StoreAsync(licence, DocumentTypes, options.Value.MaxFirmDocumentBytes, async (stored, contentType) =>
         {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            firm.Documents.Add(new FirmDocument
+            return await log.ActAsync(async () =>
             {
-                Kind = FirmDocumentKind.BusinessLicence, FileName = Uploads.SafeFileName(licence.FileName), ContentType = contentType,
-                Length = stored.Length, Sha256 = stored.Sha256, StorageKey = stored.Key, UploadedAt = now,
-            });
-            db.Organisations.Add(firm);
-            await db.SaveChangesAsync(ct);
+                firm.Documents.Add(new FirmDocument
+                {
+                    Kind = FirmDocumentKind.BusinessLicence, FileName = Uploads.SafeFileName(licence.FileName), ContentType = contentType,
+                    Length = stored.Length, Sha256 = stored.Sha256, StorageKey = stored.Key, UploadedAt = now,
+                });
+                db.Organisations.Add(firm);
+                await db.SaveChangesAsync(ct);
 
-            var user = new AppUser
-            {
-                UserName = r.UserName.Trim(), Email = r.ContactEmail.Trim(), DisplayName = r.UserDisplayName.Trim(),
-                OrganisationId = firm.Id, EmailConfirmed = false,
-            };
-            var created = await users.CreateAsync(user, r.Password);
-            if (!created.Succeeded)
-                throw new IdentityRefusedException(created.Errors);
-            var roled = await users.AddToRoleAsync(user, Roles.Bidder);
-            if (!roled.Succeeded)
-                throw new IdentityRefusedException(roled.Errors);
+                var user = new AppUser
+                {
+                    UserName = r.UserName.Trim(), Email = r.ContactEmail.Trim(), DisplayName = r.UserDisplayName.Trim(),
+                    OrganisationId = firm.Id, EmailConfirmed = false,
+                };
+                var created = await users.CreateAsync(user, r.Password);
+                if (!created.Succeeded)
+                    throw new IdentityRefusedException(created.Errors);
+                var roled = await users.AddToRoleAsync(user, Roles.Bidder);
+                if (!roled.Succeeded)
+                    throw new IdentityRefusedException(roled.Errors);
 
-            await log.AppendAsync("firm.registered", null, new
-            {
-                firm = firm.Id, creditCode = code, name = firm.Name, licenceSha256 = stored.Sha256,
-                user = log.Pseudonym("user", user.Id.ToString()),
+                await log.AppendAsync("firm.registered", null, new
+                {
+                    firm = firm.Id, creditCode = code, name = firm.Name, licenceSha256 = stored.Sha256,
+                    user = log.Pseudonym("user", user.Id.ToString()),
+                }, ct);
+                return firm;
             }, ct);
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-            return firm;
         }, ct);
     }
 

@@ -73,13 +73,8 @@ public sealed class IntegrityDemoSeed(TradingDbContext db, IFileStore files, Pub
                 AttachmentsJson = JsonSerializer.Serialize(new[] { new { name = "files/施工组织设计.txt", length = Encoding.UTF8.GetByteCount(b.Method) } }),
             });
         }
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
-        {
-            await log.AppendAsync("tender.registered", tender.Id, new { code = tender.Code, title = tender.Title, owner = owner.Id, demo = true }, ct);
-            db.Set<ScreenRun>().Add(new ScreenRun { TenderId = tender.Id, Trigger = "demo", Status = ScreenRunStatus.Queued, QueuedAt = now });
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-        }
+        db.Set<ScreenRun>().Add(new ScreenRun { TenderId = tender.Id, Trigger = "demo", Status = ScreenRunStatus.Queued, QueuedAt = now });
+        await log.RecordAsync("tender.registered", tender.Id, new { code = tender.Code, title = tender.Title, owner = owner.Id, demo = true }, ct);
         var run = await db.Set<ScreenRun>().Where(r => r.TenderId == tender.Id).Select(r => r.Id).SingleAsync(ct);
         db.ChangeTracker.Clear();
         await service.ProcessAsync(run, ct);

@@ -152,73 +152,73 @@ public sealed class IntegrityService(
             await ProgressAsync(run.Id, "lots", ++done, tender.Lots.Count, ct);
         }
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await log.LockAsync(ct);
-        var existing = await db.Set<IntegrityFinding>().Where(f => f.TenderId == tender.Id).ToDictionaryAsync(f => (f.LotId, f.FindingKeyHash), ct);
-        var now = Now;
-        var reopened = 0;
-        foreach (var (lot, f) in found)
+        await log.ActAsync(async () =>
         {
-            var evidence = JsonSerializer.Serialize(f.Evidence.Select(e => new EvidenceDto(e.Kind, G(e.FirmId), G(e.BidId), e.Value, e.FileName, e.Page)), Json);
-            var evidenceSha = Sha(evidence);
-            var keyHash = Sha(f.Id);
-            if (!existing.TryGetValue((lot.Id, keyHash), out var row))
+            await log.LockAsync(ct);
+            var existing = await db.Set<IntegrityFinding>().Where(f => f.TenderId == tender.Id).ToDictionaryAsync(f => (f.LotId, f.FindingKeyHash), ct);
+            var now = Now;
+            var reopened = 0;
+            foreach (var (lot, f) in found)
             {
-                row = new IntegrityFinding { TenderId = tender.Id, LotId = lot.Id, FindingKey = f.Id, FindingKeyHash = keyHash, FirstRunId = run.Id, FirstFoundAt = now };
-                db.Set<IntegrityFinding>().Add(row);
-                existing[(lot.Id, keyHash)] = row;
+                var evidence = JsonSerializer.Serialize(f.Evidence.Select(e => new EvidenceDto(e.Kind, G(e.FirmId), G(e.BidId), e.Value, e.FileName, e.Page)), Json);
+                var evidenceSha = Sha(evidence);
+                var keyHash = Sha(f.Id);
+                if (!existing.TryGetValue((lot.Id, keyHash), out var row))
+                {
+                    row = new IntegrityFinding { TenderId = tender.Id, LotId = lot.Id, FindingKey = f.Id, FindingKeyHash = keyHash, FirstRunId = run.Id, FirstFoundAt = now };
+                    db.Set<IntegrityFinding>().Add(row);
+                    existing[(lot.Id, keyHash)] = row;
+                }
+                else if (row.LastRunId == run.Id) continue; // the same history finding reached through another lot of the tender is kept once per lot
+                row.IndicatorId = f.IndicatorId;
+                row.Basis = f.Basis.Length > 100 ? f.Basis[..100] : f.Basis;
+                row.Grade = f.Grade == Grade.Conclusive ? FindingGrade.Conclusive : FindingGrade.Lead;
+                row.FirmIds = string.Join(',', f.FirmIds.Select(G).OfType<Guid>().Order());
+                row.EvidenceJson = evidence;
+                row.EvidenceSha256 = evidenceSha;
+                row.ExplanationKey = f.Explanation.Key;
+                row.ExplanationArgsJson = JsonSerializer.Serialize(f.Explanation.Args, Json);
+                row.Score = double.IsFinite(f.Score) ? f.Score : 0;
+                row.LastRunId = run.Id;
+                row.LastFoundAt = now;
+                // A decision stands for the evidence it was made on; new evidence puts the finding before a supervisor again.
+                if (row.Decision is not null && row.DecidedEvidenceSha256 != evidenceSha)
+                {
+                    row.Decision = null;
+                    row.DecisionReason = null;
+                    row.DecidedAt = null;
+                    row.DecidedByUserId = null;
+                    row.DecidedByName = null;
+                    row.DecidedEvidenceSha256 = null;
+                    reopened++;
+                }
             }
-            else if (row.LastRunId == run.Id) continue; // the same history finding reached through another lot of the tender is kept once per lot
-            row.IndicatorId = f.IndicatorId;
-            row.Basis = f.Basis.Length > 100 ? f.Basis[..100] : f.Basis;
-            row.Grade = f.Grade == Grade.Conclusive ? FindingGrade.Conclusive : FindingGrade.Lead;
-            row.FirmIds = string.Join(',', f.FirmIds.Select(G).OfType<Guid>().Order());
-            row.EvidenceJson = evidence;
-            row.EvidenceSha256 = evidenceSha;
-            row.ExplanationKey = f.Explanation.Key;
-            row.ExplanationArgsJson = JsonSerializer.Serialize(f.Explanation.Args, Json);
-            row.Score = double.IsFinite(f.Score) ? f.Score : 0;
-            row.LastRunId = run.Id;
-            row.LastFoundAt = now;
-            // A decision stands for the evidence it was made on; new evidence puts the finding before a supervisor again.
-            if (row.Decision is not null && row.DecidedEvidenceSha256 != evidenceSha)
+            run.Status = ScreenRunStatus.Completed;
+            run.CompletedAt = now;
+            run.Stage = null;
+            run.LotCount = tender.Lots.Count;
+            run.LotsDone = tender.Lots.Count;
+            run.BidCount = lotInputs.Sum(l => l.Screen.Bids.Count);
+            run.HistoryLots = history.Lots.Count;
+            run.DetailsJson = JsonSerializer.Serialize(new RunDetails(details), Json);
+            await log.AppendAsync("integrity.screened", tender.Id, new
             {
-                row.Decision = null;
-                row.DecisionReason = null;
-                row.DecidedAt = null;
-                row.DecidedByUserId = null;
-                row.DecidedByName = null;
-                row.DecidedEvidenceSha256 = null;
-                reopened++;
+                run = run.Id, trigger = run.Trigger, lots = tender.Lots.Count, bids = run.BidCount, historyLots = history.Lots.Count,
+                findings = found.GroupBy(x => $"{x.Finding.IndicatorId}/{x.Finding.Grade}").OrderBy(g => g.Key, StringComparer.Ordinal)
+                    .ToDictionary(g => g.Key, g => g.Count()),
+                notEnoughData = details.SelectMany(d => d.Outcomes).Where(o => o.Status == nameof(ScreenStatus.NotEnoughData))
+                    .GroupBy(o => o.Indicator).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
+                notes = details.Sum(d => d.Notes.Count), reopened,
+            }, ct);
+            // The supervision office hears of findings in the same transaction that stores them (not of the demo's: demo data sends no mail).
+            if (found.Count > 0 && run.Trigger != "demo")
+            {
+                var conclusive = found.Count(x => x.Finding.Grade == Grade.Conclusive).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var leads = found.Count(x => x.Finding.Grade == Grade.Lead).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await notifier.RaiseToRoleAsync(Roles.Supervisor, u => new Notifications.Notice(u, "integrity.findings", "Integrity.Notice.Subject", "Integrity.Notice.Body",
+                    [tender.Code, conclusive, leads], $"/Integrity/Tender/{tender.Id}", tender.Id), ct);
             }
-        }
-        run.Status = ScreenRunStatus.Completed;
-        run.CompletedAt = now;
-        run.Stage = null;
-        run.LotCount = tender.Lots.Count;
-        run.LotsDone = tender.Lots.Count;
-        run.BidCount = lotInputs.Sum(l => l.Screen.Bids.Count);
-        run.HistoryLots = history.Lots.Count;
-        run.DetailsJson = JsonSerializer.Serialize(new RunDetails(details), Json);
-        await log.AppendAsync("integrity.screened", tender.Id, new
-        {
-            run = run.Id, trigger = run.Trigger, lots = tender.Lots.Count, bids = run.BidCount, historyLots = history.Lots.Count,
-            findings = found.GroupBy(x => $"{x.Finding.IndicatorId}/{x.Finding.Grade}").OrderBy(g => g.Key, StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => g.Count()),
-            notEnoughData = details.SelectMany(d => d.Outcomes).Where(o => o.Status == nameof(ScreenStatus.NotEnoughData))
-                .GroupBy(o => o.Indicator).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
-            notes = details.Sum(d => d.Notes.Count), reopened,
         }, ct);
-        // The supervision office hears of findings in the same transaction that stores them (not of the demo's: demo data sends no mail).
-        if (found.Count > 0 && run.Trigger != "demo")
-        {
-            var conclusive = found.Count(x => x.Finding.Grade == Grade.Conclusive).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var leads = found.Count(x => x.Finding.Grade == Grade.Lead).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await notifier.RaiseToRoleAsync(Roles.Supervisor, u => new Notifications.Notice(u, "integrity.findings", "Integrity.Notice.Subject", "Integrity.Notice.Body",
-                [tender.Code, conclusive, leads], $"/Integrity/Tender/{tender.Id}", tender.Id), ct);
-        }
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
     }
 
     private Task ProgressAsync(Guid runId, string stage, int done, int total, CancellationToken ct) =>

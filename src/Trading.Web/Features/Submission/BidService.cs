@@ -164,24 +164,24 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
         };
         try
         {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            await log.LockAsync(ct);
-            var previous = await db.Set<Bid>().Where(b => b.TenderId == t.Id && b.LotId == lot.Id && b.FirmId == firm.Id && b.Status == BidStatus.Valid).ToListAsync(ct);
-            foreach (var p in previous) p.Status = BidStatus.Superseded;
-            db.Add(bid);
-            u.CompletedAt = now;
-            u.BidId = bid.Id;
-            // Hashes only: who bid is a pseudonym until the opening, and the price is sealed.
-            var entry = await log.AppendAsync("bid.submitted", t.Id, new
+            await log.ActAsync(async () =>
             {
-                bid = bid.Id, lot = context.Lot, bidder = log.Pseudonym("firm", firm.Id.ToString()), ciphertextSha256 = bid.EnvelopeSha256,
-                ciphertextLength = bid.Length, headerHash = bid.HeaderHash, supersedes = previous.Select(p => p.Id).ToArray(),
+                await log.LockAsync(ct);
+                var previous = await db.Set<Bid>().Where(b => b.TenderId == t.Id && b.LotId == lot.Id && b.FirmId == firm.Id && b.Status == BidStatus.Valid).ToListAsync(ct);
+                foreach (var p in previous) p.Status = BidStatus.Superseded;
+                db.Add(bid);
+                u.CompletedAt = now;
+                u.BidId = bid.Id;
+                // Hashes only: who bid is a pseudonym until the opening, and the price is sealed.
+                var entry = await log.AppendAsync("bid.submitted", t.Id, new
+                {
+                    bid = bid.Id, lot = context.Lot, bidder = log.Pseudonym("firm", firm.Id.ToString()), ciphertextSha256 = bid.EnvelopeSha256,
+                    ciphertextLength = bid.Length, headerHash = bid.HeaderHash, supersedes = previous.Select(p => p.Id).ToArray(),
+                }, ct);
+                bid.LogIndex = entry.Index;
+                // The receipt is signed over the tree as of this entry and commits (or not) with the bid.
+                bid.ReceiptJson = await receipts.IssueAsync(new Log.ReceiptRequest(entry.Index, firm.Id), ct);
             }, ct);
-            bid.LogIndex = entry.Index;
-            // The receipt is signed over the tree as of this entry and commits (or not) with the bid.
-            bid.ReceiptJson = await receipts.IssueAsync(new Log.ReceiptRequest(entry.Index, firm.Id), ct);
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
         }
         catch
         {

@@ -135,16 +135,16 @@ public sealed class CeremonyService(TradingDbContext db, PublicLogWriter log, No
         // below runs exactly once, by whichever join completes the set.
         db.Touch(c);
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await log.AppendAsync("ceremony.holder.joined", t.Id, new
+        return await log.ActAsync(async () =>
         {
-            ceremony = c.CeremonyId, holder = holder.HolderIndex, role = holder.Role.ToString(), offServer = holder.KeepsShareOffServer,
-            transportKey = Convert.ToHexStringLower(holder.TransportPoint!), officer = log.Pseudonym("user", actor.UserId.ToString()),
+            await log.AppendAsync("ceremony.holder.joined", t.Id, new
+            {
+                ceremony = c.CeremonyId, holder = holder.HolderIndex, role = holder.Role.ToString(), offServer = holder.KeepsShareOffServer,
+                transportKey = Convert.ToHexStringLower(holder.TransportPoint!), officer = log.Pseudonym("user", actor.UserId.ToString()),
+            }, ct);
+            if (c.Holders.All(h => h.TransportPoint is not null)) await CompleteAsync(t, c, now, ct);
+            return c;
         }, ct);
-        if (c.Holders.All(h => h.TransportPoint is not null)) await CompleteAsync(t, c, now, ct);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return c;
     }
 
     /// <summary>

@@ -167,15 +167,12 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
         // The ceremony row itself does not change: touching it makes two holders submitting at once conflict.
         db.Touch(c);
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await log.AppendAsync("opening.partials", t.Id, new
+        await log.RecordAsync("opening.partials", t.Id, new
         {
             ceremony = c.CeremonyId, holder = holder.HolderIndex, bids = bids.Count, via = holder.PartialsVia,
             partialsSha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(holder.PartialsJson))),
             officer = log.Pseudonym("user", actor.UserId.ToString()),
         }, ct);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
 
         if (c.Holders.Count(h => h.PartialsJson is not null) >= c.Threshold)
             await OpenAsync(t, c, bids, ct);

@@ -11,7 +11,7 @@ namespace Trading.Web.Features.Submission;
 /// Demo key ceremonies: every published demo tender has its ceremony, and its three holders have joined with <see cref="Passphrase"/>,
 /// so a first look can go straight to sealing a bid and, after the deadline, to the opening.
 /// </summary>
-public sealed class SubmissionDemo(TradingDbContext db, CeremonyService ceremonies) : IDemoSeed
+public sealed class SubmissionDemo(TradingDbContext db, CeremonyService ceremonies, PublicLogWriter log) : IDemoSeed
 {
     public const string Passphrase = "Demo-2026-key-holder";
 
@@ -25,10 +25,7 @@ public sealed class SubmissionDemo(TradingDbContext db, CeremonyService ceremoni
             // The demo writes its tenders' steps directly, not through publication, so it starts their ceremonies itself.
             if (await ceremonies.FindAsync(t.Id, ct) is null)
             {
-                await using var tx = await db.Database.BeginTransactionAsync(ct);
-                await ceremonies.StartAsync(t, ct);
-                await db.SaveChangesAsync(ct);
-                await tx.CommitAsync(ct);
+                await log.ActAsync(() => ceremonies.StartAsync(t, ct), ct);
             }
             var owner = await db.Users.Where(u => u.OrganisationId == t.OwnerOrganisationId).OrderBy(u => u.UserName).FirstAsync(ct);
             foreach (var (name, role) in holders.Append(new(owner.UserName!, Roles.Owner)))

@@ -88,26 +88,26 @@ public sealed class Sanctions(
 
         async Task<BadBehaviourRecord> Save()
         {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            await log.LockAsync(ct);
-            record.Year = time.ToLocal(now).Year;
-            record.Sequence = await db.Set<BadBehaviourRecord>().Where(r => r.Year == record.Year).Select(r => (int?)r.Sequence).MaxAsync(ct) is { } max ? max + 1 : 1;
-            record.Number = $"{record.Year}-{record.Sequence:000}";
-            db.Set<BadBehaviourRecord>().Add(record);
-            await log.AppendAsync("supervision.record.created", null, new
+            return await log.ActAsync(async () =>
             {
-                record = record.Id, number = record.Number, subject = record.SubjectKind.ToString(),
-                // An expert is a person: the log carries the same pseudonym as every other entry about that user; firms and agencies are public.
-                id = record.SubjectKind == SanctionSubjectKind.Expert ? log.Pseudonym("user", record.SubjectId.ToString()) : record.SubjectId.ToString(),
-                rule = record.RuleBroken, sanction = record.Sanction.ToString(), start = record.SuspensionStart, end = record.SuspensionEnd,
-                evidenceSha256 = record.EvidenceSha256, finding = record.CollusionFindingRef,
-                by = log.Pseudonym("user", actor.UserId.ToString()),
+                await log.LockAsync(ct);
+                record.Year = time.ToLocal(now).Year;
+                record.Sequence = await db.Set<BadBehaviourRecord>().Where(r => r.Year == record.Year).Select(r => (int?)r.Sequence).MaxAsync(ct) is { } max ? max + 1 : 1;
+                record.Number = $"{record.Year}-{record.Sequence:000}";
+                db.Set<BadBehaviourRecord>().Add(record);
+                await log.AppendAsync("supervision.record.created", null, new
+                {
+                    record = record.Id, number = record.Number, subject = record.SubjectKind.ToString(),
+                    // An expert is a person: the log carries the same pseudonym as every other entry about that user; firms and agencies are public.
+                    id = record.SubjectKind == SanctionSubjectKind.Expert ? log.Pseudonym("user", record.SubjectId.ToString()) : record.SubjectId.ToString(),
+                    rule = record.RuleBroken, sanction = record.Sanction.ToString(), start = record.SuspensionStart, end = record.SuspensionEnd,
+                    evidenceSha256 = record.EvidenceSha256, finding = record.CollusionFindingRef,
+                    by = log.Pseudonym("user", actor.UserId.ToString()),
+                }, ct);
+                await db.SaveChangesAsync(ct);
+                await SyncOrganisationAsync(record.SubjectId, now, ct);
+                return record;
             }, ct);
-            await db.SaveChangesAsync(ct);
-            await SyncOrganisationAsync(record.SubjectId, now, ct);
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-            return record;
         }
 
         if (evidence is null || evidence.Length == 0) return await Save();
@@ -242,23 +242,24 @@ public sealed class Sanctions(
     /// <summary>Turns a suspension entered on the organisation itself into a record (number in the year it is adopted).</summary>
     public async Task<BadBehaviourRecord> AdoptAsync(Organisation o, DateTime nowUtc, CancellationToken ct)
     {
-        await using var tx = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
-        await log.LockAsync(ct);
-        var year = time.ToLocal(nowUtc).Year;
-        var seq = await db.Set<BadBehaviourRecord>().Where(r => r.Year == year).Select(r => (int?)r.Sequence).MaxAsync(ct) is { } max ? max + 1 : 1;
-        var record = new BadBehaviourRecord
+        // Joins the caller's transaction when there is one, else is a unit of work of its own.
+        return await log.ActAsync(async () =>
         {
-            Year = year, Sequence = seq, Number = $"{year}-{seq:000}",
-            SubjectKind = o.Kind == OrganisationKind.Agency ? SanctionSubjectKind.Agent : SanctionSubjectKind.Firm, SubjectId = o.Id, SubjectName = o.Name,
-            Facts = o.SuspensionReason ?? "", RuleBroken = o.SuspensionReason ?? "", Sanction = SanctionKind.Suspension,
-            SuspensionStart = nowUtc, SuspensionEnd = o.SuspendedUntil, SuspensionReason = o.SuspensionReason ?? "",
-            RecordedAt = nowUtc, RecordedByName = "system",
-        };
-        db.Set<BadBehaviourRecord>().Add(record);
-        await log.AppendAsync("supervision.record.adopted", null, new { record = record.Id, number = record.Number, id = o.Id, end = record.SuspensionEnd }, ct);
-        await db.SaveChangesAsync(ct);
-        if (tx is not null) await tx.CommitAsync(ct);
-        return record;
+            await log.LockAsync(ct);
+            var year = time.ToLocal(nowUtc).Year;
+            var seq = await db.Set<BadBehaviourRecord>().Where(r => r.Year == year).Select(r => (int?)r.Sequence).MaxAsync(ct) is { } max ? max + 1 : 1;
+            var record = new BadBehaviourRecord
+            {
+                Year = year, Sequence = seq, Number = $"{year}-{seq:000}",
+                SubjectKind = o.Kind == OrganisationKind.Agency ? SanctionSubjectKind.Agent : SanctionSubjectKind.Firm, SubjectId = o.Id, SubjectName = o.Name,
+                Facts = o.SuspensionReason ?? "", RuleBroken = o.SuspensionReason ?? "", Sanction = SanctionKind.Suspension,
+                SuspensionStart = nowUtc, SuspensionEnd = o.SuspendedUntil, SuspensionReason = o.SuspensionReason ?? "",
+                RecordedAt = nowUtc, RecordedByName = "system",
+            };
+            db.Set<BadBehaviourRecord>().Add(record);
+            await log.AppendAsync("supervision.record.adopted", null, new { record = record.Id, number = record.Number, id = o.Id, end = record.SuspensionEnd }, ct);
+            return record;
+        }, ct);
     }
 
     private async Task SyncOrganisationAsync(Guid organisationId, DateTime nowUtc, CancellationToken ct)

@@ -65,9 +65,9 @@ public sealed class SupervisionDemoSeed(TradingDbContext db, Sanctions sanctions
             t.Transitions.Add(new StepTransition { TenderId = t.Id, From = from, To = s, At = reached.AddDays(s - step), ActorName = "demo", Note = "demo" });
         }
         db.Tenders.Add(t);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await log.AppendAsync("tender.registered", t.Id, new { code = t.Code, title = t.Title, owner, demo = true }, ct);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+        await log.ActAsync(async () =>
+        {
+            await log.AppendAsync("tender.registered", t.Id, new { code = t.Code, title = t.Title, owner, demo = true }, ct);
+        }, ct);
     }
 }

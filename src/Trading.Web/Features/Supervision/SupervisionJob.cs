@@ -31,58 +31,59 @@ public sealed class SupervisionJob(IServiceScopeFactory scopes, TimeProvider clo
         var now = clock.GetUtcNow().UtcDateTime;
 
         var rows = await sp.GetRequiredService<LimitMonitor>().EvaluateAsync(now, ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await log.LockAsync(ct);
-        var states = (await db.Set<LimitState>().ToListAsync(ct)).ToDictionary(s => (s.LimitCode, s.SubjectKind, s.SubjectId));
-        var changes = 0;
-        foreach (var r in rows)
+        var changes = await log.ActAsync(async () =>
         {
-            var key = (r.Limit.Code, r.SubjectKind, r.SubjectId);
-            var colour = r.Status.Colour;
-            if (!states.TryGetValue(key, out var state))
+            await log.LockAsync(ct);
+            var states = (await db.Set<LimitState>().ToListAsync(ct)).ToDictionary(s => (s.LimitCode, s.SubjectKind, s.SubjectId));
+            var changed = 0;
+            foreach (var r in rows)
             {
-                state = new LimitState { LimitCode = r.Limit.Code, SubjectKind = r.SubjectKind, SubjectId = r.SubjectId, Colour = LimitColour.Green, ChangedAt = now };
-                db.Set<LimitState>().Add(state);
-                states[key] = state;
-            }
-            // A new start (a re-run step) begins a new count from green.
-            if (state.StartAt != r.Status.Schedule.StartUtc && state.StartAt != default)
-                state.Colour = LimitColour.Green;
-            state.TenderId = r.TenderId;
-            state.StartAt = r.Status.Schedule.StartUtc;
-            state.DueAt = r.Status.Schedule.DueUtc;
-            state.EndAt = r.Status.EndUtc;
-            if (colour <= state.Colour) continue;
+                var key = (r.Limit.Code, r.SubjectKind, r.SubjectId);
+                var colour = r.Status.Colour;
+                if (!states.TryGetValue(key, out var state))
+                {
+                    state = new LimitState { LimitCode = r.Limit.Code, SubjectKind = r.SubjectKind, SubjectId = r.SubjectId, Colour = LimitColour.Green, ChangedAt = now };
+                    db.Set<LimitState>().Add(state);
+                    states[key] = state;
+                }
+                // A new start (a re-run step) begins a new count from green.
+                if (state.StartAt != r.Status.Schedule.StartUtc && state.StartAt != default)
+                    state.Colour = LimitColour.Green;
+                state.TenderId = r.TenderId;
+                state.StartAt = r.Status.Schedule.StartUtc;
+                state.DueAt = r.Status.Schedule.DueUtc;
+                state.EndAt = r.Status.EndUtc;
+                if (colour <= state.Colour) continue;
 
-            // Record each crossing the job has not yet seen: green→yellow and yellow→red, or straight to red for minimum durations.
-            var from = state.Colour;
-            var steps = new List<(LimitColour To, DateTime At)>();
-            if (from < LimitColour.Yellow && colour >= LimitColour.Yellow && r.Status.Schedule.YellowAtUtc is { } y)
-                steps.Add((LimitColour.Yellow, y));
-            if (colour == LimitColour.Red)
-                steps.Add((LimitColour.Red, r.Status.ColourSinceUtc ?? now));
-            foreach (var (to, at) in steps)
-            {
-                db.Set<LimitColourChange>().Add(new LimitColourChange
+                // Record each crossing the job has not yet seen: green→yellow and yellow→red, or straight to red for minimum durations.
+                var from = state.Colour;
+                var steps = new List<(LimitColour To, DateTime At)>();
+                if (from < LimitColour.Yellow && colour >= LimitColour.Yellow && r.Status.Schedule.YellowAtUtc is { } y)
+                    steps.Add((LimitColour.Yellow, y));
+                if (colour == LimitColour.Red)
+                    steps.Add((LimitColour.Red, r.Status.ColourSinceUtc ?? now));
+                foreach (var (to, at) in steps)
                 {
-                    LimitCode = r.Limit.Code, SubjectKind = r.SubjectKind, SubjectId = r.SubjectId, TenderId = r.TenderId,
-                    ResponsibleOrganisationId = r.ResponsibleId, AgentOrganisationId = r.Limit.Responsible == ResponsibleParty.Owner ? r.AgentId : null,
-                    From = from, To = to, CrossedAt = at, RecordedAt = now, DueAt = r.Status.Schedule.DueUtc, Completed = r.Status.Completed,
-                });
-                await log.AppendAsync($"supervision.limit.{to.ToString().ToLowerInvariant()}", r.TenderId, new
-                {
-                    limit = r.Limit.Code, subject = r.SubjectKind, id = r.SubjectId, from = from.ToString(), to = to.ToString(),
-                    start = r.Status.Schedule.StartUtc, due = r.Status.Schedule.DueUtc, crossed = at, completed = r.Status.Completed,
-                }, ct);
-                from = to;
-                changes++;
+                    db.Set<LimitColourChange>().Add(new LimitColourChange
+                    {
+                        LimitCode = r.Limit.Code, SubjectKind = r.SubjectKind, SubjectId = r.SubjectId, TenderId = r.TenderId,
+                        ResponsibleOrganisationId = r.ResponsibleId, AgentOrganisationId = r.Limit.Responsible == ResponsibleParty.Owner ? r.AgentId : null,
+                        From = from, To = to, CrossedAt = at, RecordedAt = now, DueAt = r.Status.Schedule.DueUtc, Completed = r.Status.Completed,
+                    });
+                    await log.AppendAsync($"supervision.limit.{to.ToString().ToLowerInvariant()}", r.TenderId, new
+                    {
+                        limit = r.Limit.Code, subject = r.SubjectKind, id = r.SubjectId, from = from.ToString(), to = to.ToString(),
+                        start = r.Status.Schedule.StartUtc, due = r.Status.Schedule.DueUtc, crossed = at, completed = r.Status.Completed,
+                    }, ct);
+                    from = to;
+                    changed++;
+                }
+                await NotifyAsync(db, notifier, r, colour, time.Format(r.Status.Schedule.DueUtc), ct);
+                state.Colour = colour;
+                state.ChangedAt = now;
             }
-            await NotifyAsync(db, notifier, r, colour, time.Format(r.Status.Schedule.DueUtc), ct);
-            state.Colour = colour;
-            state.ChangedAt = now;
-        }
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+            return changed;
+        }, ct);
 
         await sp.GetRequiredService<Sanctions>().RefreshAllAsync(now, ct);
         return changes;

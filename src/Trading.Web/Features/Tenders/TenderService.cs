@@ -40,17 +40,17 @@ public sealed class TenderService(
         Apply(t, input);
         ThrowIfInvalid(TenderValidation.ValidateTerms(t, now, rules.Value));
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await log.LockAsync(ct);
-        var year = time.ToLocal(now).Year;
-        var prefix = $"ZB-{year}-";
-        var count = await db.Tenders.CountAsync(x => x.Code.StartsWith(prefix), ct);
-        t.Code = $"{prefix}{count + 1:0000}";
-        db.Tenders.Add(t);
-        await log.AppendAsync("tender.registered", t.Id, new { code = t.Code, title = t.Title, owner, agent, lots = t.Lots.Count, deadline = t.BidDeadline, by = log.Pseudonym("user", actor.UserId.ToString()) }, ct);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return t;
+        return await log.ActAsync(async () =>
+        {
+            await log.LockAsync(ct);
+            var year = time.ToLocal(now).Year;
+            var prefix = $"ZB-{year}-";
+            var count = await db.Tenders.CountAsync(x => x.Code.StartsWith(prefix), ct);
+            t.Code = $"{prefix}{count + 1:0000}";
+            db.Tenders.Add(t);
+            await log.AppendAsync("tender.registered", t.Id, new { code = t.Code, title = t.Title, owner, agent, lots = t.Lots.Count, deadline = t.BidDeadline, by = log.Pseudonym("user", actor.UserId.ToString()) }, ct);
+            return t;
+        }, ct);
     }
 
     /// <summary>Terms change freely before publication; afterwards only through clarifications.</summary>
@@ -246,23 +246,20 @@ public sealed class TenderService(
         var from = t.Step;
         var transition = TenderLifecycle.Apply(t, to, Context(), actor.UserId, actor.Name, actor.IpAddress);
         db.StepTransitions.Add(transition);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await log.AppendAsync(logType, t.Id, new
+        return await log.ActAsync(async () =>
         {
-            from = (int)from, to = (int)to, code = t.Code, deadline = t.BidDeadline,
-            documents = t.Documents.Where(d => !d.Superseded).Select(d => d.Sha256).ToArray(),
-            by = log.Pseudonym("user", actor.UserId.ToString()), ip = actor.IpAddress is null ? null : log.Pseudonym("ip", actor.IpAddress),
-        }, ct);
-        // The move is saved first: when another request moved the same tender a moment earlier, this fails here as a
-        // concurrency conflict (a clear answer), before what the step starts could collide with what the other one started.
-        await db.SaveChangesAsync(ct);
-        if (alsoInTransaction is not null)
-        {
-            await alsoInTransaction();
+            await log.AppendAsync(logType, t.Id, new
+            {
+                from = (int)from, to = (int)to, code = t.Code, deadline = t.BidDeadline,
+                documents = t.Documents.Where(d => !d.Superseded).Select(d => d.Sha256).ToArray(),
+                by = log.Pseudonym("user", actor.UserId.ToString()), ip = actor.IpAddress is null ? null : log.Pseudonym("ip", actor.IpAddress),
+            }, ct);
+            // The move is saved first: when another request moved the same tender a moment earlier, this fails here as a
+            // concurrency conflict (a clear answer), before what the step starts could collide with what the other one started.
             await db.SaveChangesAsync(ct);
-        }
-        await tx.CommitAsync(ct);
-        return t;
+            if (alsoInTransaction is not null) await alsoInTransaction();
+            return t;
+        }, ct);
     }
 
     private async Task<(Guid Owner, Guid? Agent)> ResolveOwnerAsync(Actor actor, Guid? requestedOwner, CancellationToken ct)
