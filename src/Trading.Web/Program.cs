@@ -25,8 +25,9 @@ services.Configure<PlatformOptions>(config.GetSection("Platform"));
 services.Configure<PasswordHashOptions>(config.GetSection("PasswordHash"));
 services.Configure<TenderRules>(config.GetSection("Rules"));
 var platform = config.GetSection("Platform").Get<PlatformOptions>() ?? new PlatformOptions();
-var dataDir = Path.GetFullPath(Path.IsPathRooted(platform.DataDirectory) ? platform.DataDirectory : Path.Combine(builder.Environment.ContentRootPath, platform.DataDirectory));
-Directory.CreateDirectory(dataDir);
+var dataFolder = DataFolder.From(config, builder.Environment);
+services.AddSingleton(dataFolder);
+var dataDir = dataFolder.Path;
 
 // Database: SQLite by default (one command, no set-up); PostgreSQL for production and tests.
 var provider = config.GetValue("Database:Provider", DatabaseProvider.Sqlite);

@@ -13,13 +13,7 @@ public static class ExpertDrawModule
     public static IServiceCollection AddExpertDraw(this IServiceCollection services, IConfiguration config)
     {
         services.Configure<ExpertDrawOptions>(config.GetSection("ExpertDraw"));
-        var dataDir = config["Platform:DataDirectory"] ?? "App_Data";
-        services.AddSingleton(sp =>
-        {
-            var env = sp.GetRequiredService<IWebHostEnvironment>();
-            var dir = Path.GetFullPath(Path.IsPathRooted(dataDir) ? dataDir : Path.Combine(env.ContentRootPath, dataDir));
-            return DrawPseudonymKey.LoadOrCreate(config["ExpertDraw:PseudonymKey"], dir);
-        });
+        services.AddSingleton(sp => DrawPseudonymKey.LoadOrCreate(config["ExpertDraw:PseudonymKey"], sp.GetRequiredService<DataFolder>().Path));
         services.AddScoped<EvaluationSessions>();
         services.AddScoped<ExpertIdNumbers>();
         services.AddScoped<ExpertPoolService>();

@@ -14,20 +14,11 @@ namespace Trading.Web.Features.Submission;
 /// passes nothing is a bid, so a crash or a dropped connection mid-upload can never leave a half-written one.
 /// </summary>
 public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileStore files, CeremonyService ceremonies, Log.ReceiptIssuer receipts, TimeProvider clock,
-    IOptions<SubmissionOptions> options, IOptions<PlatformOptions> platform, IHostEnvironment env, Supervision.Sanctions sanctions)
+    IOptions<SubmissionOptions> options, DataFolder data, Supervision.Sanctions sanctions)
 {
     private SubmissionOptions O => options.Value;
 
-    private string UploadDirectory
-    {
-        get
-        {
-            var root = platform.Value.DataDirectory;
-            var dir = Path.Combine(Path.IsPathRooted(root) ? root : Path.Combine(env.ContentRootPath, root), "uploads");
-            Directory.CreateDirectory(dir);
-            return dir;
-        }
-    }
+    private string UploadDirectory => data.Sub("uploads");
 
     /// <summary>The context bound into the envelope: tender code, lot number, firm credit code.</summary>
     public static BidContext ContextOf(Tender t, Lot lot, Organisation firm) => new(t.Code, lot.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), firm.CreditCode ?? firm.Id.ToString("N"));
