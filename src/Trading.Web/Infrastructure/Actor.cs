@@ -11,6 +11,13 @@ public sealed record Actor(Guid UserId, string Name, Guid OrganisationId, IReadO
     public bool IsIn(params string[] roles) => roles.Any(Roles.Contains);
     public bool IsOversight => IsIn(Data.Roles.CentreStaff, Data.Roles.Supervisor, Data.Roles.Admin);
 
+    /// <summary>The tender's own side: a user of its owner unit, or of the agency acting for it.</summary>
+    public bool IsOwnerSideOf(Guid ownerOrganisationId, Guid? agentOrganisationId) =>
+        IsIn(Data.Roles.Owner, Data.Roles.Agent) && (OrganisationId == ownerOrganisationId || OrganisationId == agentOrganisationId);
+
+    /// <inheritdoc cref="IsOwnerSideOf(Guid, Guid?)"/>
+    public bool IsOwnerSideOf(Domain.Tender t) => IsOwnerSideOf(t.OwnerOrganisationId, t.AgentOrganisationId);
+
     public static Actor? From(HttpContext http)
     {
         var u = http.User;

@@ -79,12 +79,9 @@ public sealed class DrawService(
     public static bool CanSeeIdentities(Actor? a, Tender t) =>
         t.Step >= LifecycleStep.AwardNotice || (a is not null && a.IsIn(Roles.CentreStaff, Roles.Supervisor, Roles.Admin));
 
-    public static bool IsOwnerSide(Actor a, Tender t) =>
-        a.IsIn(Roles.Owner, Roles.Agent) && (a.OrganisationId == t.OwnerOrganisationId || a.OrganisationId == t.AgentOrganisationId);
-
     /// <summary>The office (of the three that commit to the seed) the actor acts for on this tender, if any.</summary>
     public static string? OfficeOf(Actor a, Tender t) =>
-        a.IsIn(Roles.Supervisor) ? Supervision : a.IsIn(Roles.CentreStaff) ? Centre : IsOwnerSide(a, t) ? OwnerOffice : null;
+        a.IsIn(Roles.Supervisor) ? Supervision : a.IsIn(Roles.CentreStaff) ? Centre : a.IsOwnerSideOf(t) ? OwnerOffice : null;
 
     // ---- reading ----
 
@@ -179,14 +176,14 @@ public sealed class DrawService(
     public async Task<Tender> TenderForRequestAsync(Actor actor, Guid tenderId, CancellationToken ct)
     {
         var t = await db.Tenders.AsNoTracking().Include(x => x.Lots).FirstOrDefaultAsync(x => x.Id == tenderId, ct) ?? throw new NotFoundException();
-        if (!IsStaff(actor) && !IsOwnerSide(actor, t)) throw new ForbiddenException(RuleCodes.NotOwnerSide);
+        if (!IsStaff(actor) && !actor.IsOwnerSideOf(t)) throw new ForbiddenException(RuleCodes.NotOwnerSide);
         return t;
     }
 
     public async Task<EvaluationSession> RequestAsync(Actor actor, DrawRequestInput input, CancellationToken ct)
     {
         var t = await db.Tenders.Include(x => x.Lots).FirstOrDefaultAsync(x => x.Id == input.TenderId, ct) ?? throw new NotFoundException();
-        if (!IsStaff(actor) && !IsOwnerSide(actor, t)) throw new ForbiddenException(RuleCodes.NotOwnerSide);
+        if (!IsStaff(actor) && !actor.IsOwnerSideOf(t)) throw new ForbiddenException(RuleCodes.NotOwnerSide);
         var lot = t.Lots.FirstOrDefault(l => l.Id == input.LotId) ?? throw new NotFoundException();
         if (t.Failed || t.Step < LifecycleStep.NoticePublished || t.Step >= LifecycleStep.Evaluation)
             throw new RuleViolationException(new RuleViolation(DrawRules.TenderNotReady, (int)t.Step));

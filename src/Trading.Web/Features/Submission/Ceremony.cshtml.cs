@@ -68,7 +68,7 @@ public sealed class CeremonyModel(OpeningService openings, CeremonyService cerem
         Passphrase = Confirm = Reason = "";
         var actor = RequireActor();
         var (t, c) = await openings.LoadAsync(Id, ct);
-        if (!actor.IsOversight && !Tenders.TenderService.IsOwnerSide(actor, t)) throw new ForbiddenException(RuleCodes.NotOwnerSide);
+        if (!actor.IsOversight && !actor.IsOwnerSideOf(t)) throw new ForbiddenException(RuleCodes.NotOwnerSide);
         Tender = t;
         Ceremony = c;
         Key = c.JointKeyJson is null ? null : CryptoJson.Deserialize<JointKey>(c.JointKeyJson);

@@ -295,7 +295,7 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
     {
         var (t, c) = await LoadAsync(tenderId, ct);
         var bids = await db.Set<Bid>().AsNoTracking().Where(b => b.TenderId == tenderId && b.Status == BidStatus.Valid).OrderBy(b => b.LogIndex).ToListAsync(ct);
-        var allowed = actor.IsOversight || Tenders.TenderService.IsOwnerSide(actor, t) || (actor.IsIn(Roles.Bidder) && bids.Any(b => b.FirmId == actor.OrganisationId));
+        var allowed = actor.IsOversight || actor.IsOwnerSideOf(t) || (actor.IsIn(Roles.Bidder) && bids.Any(b => b.FirmId == actor.OrganisationId));
         if (!allowed) throw new ForbiddenException(RuleCodes.NotOwner);
         if (c.OpenedAt is null) return (t, c, []);
         var firms = await db.Organisations.Where(o => bids.Select(b => b.FirmId).Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
@@ -327,7 +327,7 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
     public async Task AnswerAsync(Actor actor, Guid tenderId, Guid objectionId, string answer, CancellationToken ct)
     {
         var (t, _) = await LoadAsync(tenderId, ct);
-        if (!actor.IsOversight && !Tenders.TenderService.IsOwnerSide(actor, t)) throw new ForbiddenException(RuleCodes.NotOwnerSide);
+        if (!actor.IsOversight && !actor.IsOwnerSideOf(t)) throw new ForbiddenException(RuleCodes.NotOwnerSide);
         if (string.IsNullOrWhiteSpace(answer) || answer.Length > 2000) throw new RuleViolationException(new RuleViolation(BiddingRules.ObjectionEmpty, 2000));
         var o = await db.Set<OpeningObjection>().FirstOrDefaultAsync(x => x.Id == objectionId && x.TenderId == tenderId, ct) ?? throw new NotFoundException();
         o.Answer = answer.Trim();

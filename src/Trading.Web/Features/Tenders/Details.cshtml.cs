@@ -68,7 +68,7 @@ public sealed class TenderDetailsModel(TenderService tenders, TradingDbContext d
     private async Task LoadAsync(Guid id, CancellationToken ct)
     {
         Tender = await tenders.GetAsync(CurrentActor, id, ct);
-        if (CurrentActor is { } a && (a.IsOversight || TenderService.IsOwnerSide(a, Tender) || a.IsIn(Roles.Bidder)))
+        if (CurrentActor is { } a && (a.IsOversight || a.IsOwnerSideOf(Tender) || a.IsIn(Roles.Bidder)))
         {
             Downloads = await tenders.DownloadsAsync(a, id, ct);
             var ids = Downloads.Select(d => d.FirmId).Distinct().ToList();

@@ -181,7 +181,7 @@ public sealed class TenderService(
     {
         var t = await LoadAsync(id, ct);
         if (t.Step >= LifecycleStep.NoticePublished) return t;
-        if (actor is not null && (actor.IsOversight || IsOwnerSide(actor, t))) return t;
+        if (actor is not null && (actor.IsOversight || actor.IsOwnerSideOf(t))) return t;
         // Unpublished tenders do not exist for anyone else: no hint that the id is valid.
         throw new NotFoundException();
     }
@@ -201,7 +201,7 @@ public sealed class TenderService(
     public async Task<List<DocumentDownload>> DownloadsAsync(Actor actor, Guid id, CancellationToken ct)
     {
         var t = await LoadAsync(id, ct);
-        if (actor.IsOversight || IsOwnerSide(actor, t))
+        if (actor.IsOversight || actor.IsOwnerSideOf(t))
             return await db.DocumentDownloads.Where(d => d.TenderId == id).OrderBy(d => d.DownloadedAt).ToListAsync(ct);
         // A bidder sees only its own firm's downloads, never who else obtained the documents.
         if (actor.IsIn(Roles.Bidder))
@@ -209,17 +209,14 @@ public sealed class TenderService(
         throw new ForbiddenException(RuleCodes.NotOwner);
     }
 
-    public static bool IsOwnerSide(Actor actor, Tender t) =>
-        actor.IsIn(Roles.Owner, Roles.Agent) && (t.OwnerOrganisationId == actor.OrganisationId || t.AgentOrganisationId == actor.OrganisationId);
-
     private async Task<bool> IsOwnerSideAsync(Actor actor, Guid id, CancellationToken ct) =>
-        actor.IsIn(Roles.Owner, Roles.Agent) &&
-        await db.Tenders.AnyAsync(t => t.Id == id && (t.OwnerOrganisationId == actor.OrganisationId || t.AgentOrganisationId == actor.OrganisationId), ct);
+        await db.Tenders.Where(t => t.Id == id).Select(t => new { t.OwnerOrganisationId, t.AgentOrganisationId }).FirstOrDefaultAsync(ct) is { } o
+        && actor.IsOwnerSideOf(o.OwnerOrganisationId, o.AgentOrganisationId);
 
     private async Task<Tender> GetForEditAsync(Actor actor, Guid id, CancellationToken ct)
     {
         var t = await LoadAsync(id, ct);
-        if (!IsOwnerSide(actor, t))
+        if (!actor.IsOwnerSideOf(t))
         {
             // Hide unpublished tenders from other organisations entirely; refuse published ones by rule.
             if (t.Step < LifecycleStep.NoticePublished && !actor.IsOversight) throw new NotFoundException();
