@@ -10,6 +10,7 @@ using Trading.Domain;
 using Trading.Domain.Supervision;
 using Trading.Web.Features.Notifications;
 using Trading.Web.Features.Supervision;
+using Trading.Web.Features.Tenders;
 using Trading.Web.Infrastructure;
 using Trading.Web.Tests.Infrastructure;
 

@@ -28,15 +28,6 @@ public sealed record Actor(Guid UserId, string Name, Guid OrganisationId, IReadO
         return new Actor(id, u.Identity.Name ?? "", org, roles, http.Connection.RemoteIpAddress?.ToString());
     }
 }
-
-/// <summary>The actor may not touch this object (another organisation's tender, another firm's data).</summary>
-public sealed class ForbiddenException(string ruleCode) : Exception(ruleCode)
-{
-    public string RuleCode { get; } = ruleCode;
-}
-
-public sealed class NotFoundException() : Exception("Not found");
-
 /// <summary>Adds the organisation id to the sign-in cookie and bearer token, so every request knows it.</summary>
 public sealed class AppClaimsFactory(
     Microsoft.AspNetCore.Identity.UserManager<AppUser> users,

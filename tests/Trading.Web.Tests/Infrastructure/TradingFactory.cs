@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Trading.Data;
 using Trading.Web.Demo;
+using Trading.Web.Features.Tenders;
 using Trading.Web.Infrastructure;
 
 namespace Trading.Web.Tests.Infrastructure;

@@ -187,9 +187,3 @@ public sealed class FirmService(
             .FirstOrDefaultAsync(o => o.Id == id && o.Kind == OrganisationKind.BidderFirm, ct)
         ?? throw new NotFoundException();
 }
-
-/// <summary>Identity refused a user name or password; the errors are already localized by Identity's describer.</summary>
-public sealed class IdentityRefusedException(IEnumerable<IdentityError> errors) : Exception(string.Join(" ", errors.Select(e => e.Description)))
-{
-    public IReadOnlyList<IdentityError> Errors { get; } = errors.ToList();
-}

@@ -298,9 +298,3 @@ public sealed class TenderService(
         if (errors.Count > 0) throw new RuleViolationsException(errors);
     }
 }
-
-/// <summary>Several rules refused at once (a form with more than one problem shows them all).</summary>
-public sealed class RuleViolationsException(IReadOnlyList<RuleViolation> violations) : Exception(string.Join("; ", violations))
-{
-    public IReadOnlyList<RuleViolation> Violations { get; } = violations;
-}

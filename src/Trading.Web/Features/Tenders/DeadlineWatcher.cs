@@ -1,9 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Trading.Data;
 using Trading.Domain;
-using Trading.Web.Features.Tenders;
+using Trading.Web.Infrastructure;
 
-namespace Trading.Web.Infrastructure;
+namespace Trading.Web.Features.Tenders;
 
 /// <summary>
 /// Closes the bidding period of every tender whose deadline has passed on the server clock, so the
@@ -33,10 +33,4 @@ public sealed class DeadlineWatcher(IServiceScopeFactory scopes, TimeProvider cl
         }
         return due.Count;
     }
-}
-
-/// <summary>Work a feature does when a tender's bidding period closes (freeze the bid list, checkpoint the log).</summary>
-public interface IDeadlineStep
-{
-    Task OnDeadlineAsync(Guid tenderId, CancellationToken ct);
 }
