@@ -17,7 +17,7 @@ public sealed record ReasonRequest(Guid BidId, string ItemCode, string? Reason);
 /// <summary>The evaluation room's services and its JSON API (bearer tokens, committee members only).</summary>
 public static class EvaluationModule
 {
-    public static IServiceCollection AddEvaluation(this IServiceCollection services)
+    public static IServiceCollection AddEvaluation(this IServiceCollection services, IConfiguration config)
     {
         services.AddScoped<EvaluationService>();
         return services;

@@ -27,9 +27,9 @@ public static class LogModule
     /// <summary>Most checkpoints one response of /api/log/checkpoints carries.</summary>
     public const int MaxCheckpointsPage = 1000;
 
-    public static IServiceCollection AddLog(this IServiceCollection services, IConfiguration config, string dataDir)
+    public static IServiceCollection AddLog(this IServiceCollection services, IConfiguration config)
     {
-        services.AddSingleton(sp => CentreKeys.LoadOrCreate(config, dataDir, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => CentreKeys.LoadOrCreate(config, sp.GetRequiredService<DataFolder>().Path, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => { var k = sp.GetRequiredService<CentreKeys>(); return new LogSigningKey(k.Origin, k.LogSigner); });
         services.AddHttpClient(TimeStamper.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(config.GetValue("PublicLog:TsaTimeoutSeconds", 10)));
         services.AddScoped<TimeStamper>();
@@ -48,6 +48,7 @@ public static class LogModule
 
     public static void MapLog(this WebApplication app)
     {
+        app.MapPublicLogApi();
         var pub = app.MapGroup("/api/log").AddEndpointFilter<RuleErrorFilter>().DisableAntiforgery().AllowAnonymous().WithTags("Public log");
 
         pub.MapGet("/entries.jsonl", async (HttpContext http, long? start, long? end, Guid? tender, TradingDbContext db, EfLogStore store, CancellationToken ct) =>

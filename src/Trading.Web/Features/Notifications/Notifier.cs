@@ -151,12 +151,12 @@ public static class NotificationText
 
 public static class NotificationsModule
 {
-    public static IServiceCollection AddNotifications(this IServiceCollection services, IConfiguration config, string dataDir)
+    public static IServiceCollection AddNotifications(this IServiceCollection services, IConfiguration config)
     {
         services.Configure<EmailOptions>(config.GetSection("Email"));
-        services.PostConfigure<EmailOptions>(o =>
+        services.AddOptions<EmailOptions>().PostConfigure<DataFolder>((o, data) =>
         {
-            if (string.IsNullOrEmpty(o.PickupDirectory)) o.PickupDirectory = Path.Combine(dataDir, "mail");
+            if (string.IsNullOrEmpty(o.PickupDirectory)) o.PickupDirectory = data.File("mail");
         });
         services.AddScoped<Notifier>();
         services.AddScoped<UnreadNotifications>();

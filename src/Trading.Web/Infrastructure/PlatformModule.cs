@@ -1,0 +1,173 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.EntityFrameworkCore;
+using Trading.Data;
+using Trading.Domain;
+using Trading.Web.Api;
+using Trading.Web.Demo;
+
+namespace Trading.Web.Infrastructure;
+
+/// <summary>
+/// What every feature stands on: settings, the data folder, the database, files, the public log writer, identity,
+/// localization, pages and the API's plumbing, and the request pipeline. Features add themselves on top
+/// (<c>Features/&lt;Feature&gt;/&lt;Feature&gt;Module</c>), one line each in Program.cs.
+/// </summary>
+public static class PlatformModule
+{
+    public static WebApplicationBuilder AddPlatform(this WebApplicationBuilder builder)
+    {
+        var config = builder.Configuration;
+        var services = builder.Services;
+        services.Configure<PlatformOptions>(config.GetSection("Platform"));
+        services.Configure<PasswordHashOptions>(config.GetSection("PasswordHash"));
+        services.Configure<TenderRules>(config.GetSection("Rules"));
+        var platform = config.GetSection("Platform").Get<PlatformOptions>() ?? new PlatformOptions();
+        var data = DataFolder.From(config, builder.Environment);
+        services.AddSingleton(data);
+
+        // Database: SQLite by default (one command, no set-up); PostgreSQL for production and tests.
+        var provider = config.GetValue("Database:Provider", DatabaseProvider.Sqlite);
+        services.AddDbContext<TradingDbContext>(o =>
+        {
+            if (provider == DatabaseProvider.Postgres)
+                o.UseNpgsql(config.GetConnectionString("Postgres") ?? throw new InvalidOperationException("ConnectionStrings:Postgres is required when Database:Provider is Postgres"),
+                    n => n.MigrationsAssembly("Trading.Data.Postgres"));
+            else
+                o.UseSqlite(config.GetConnectionString("Sqlite") ?? $"Data Source={data.File("trading.db")}",
+                    s => s.MigrationsAssembly("Trading.Data.Sqlite"));
+        });
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(PseudonymKey.LoadOrCreate(config["Platform:PseudonymKey"], data.Path));
+        services.AddSingleton<IFileStore>(new LocalFileStore(config["Storage:Root"] ?? data.File("files")));
+        services.AddScoped<Uploads>();
+        services.AddScoped<PublicLogWriter>();
+        services.AddScoped<EfLogStore>();
+        services.AddScoped<CentreTime>();
+        services.AddScoped<Texts>();
+        services.AddScoped<DemoSeeder>();
+
+        services.AddTradingIdentity();
+        services.AddTradingPages(config);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = platform.MaxTenderDocumentBytes + 1024 * 1024);
+        return builder;
+    }
+
+    // Identity: Argon2id password hashes, lockout, TOTP two-factor; cookies for pages, bearer tokens for the API.
+    private static void AddTradingIdentity(this IServiceCollection services)
+    {
+        services.AddSingleton<IPasswordHasher<AppUser>, Argon2PasswordHasher>();
+        services.AddIdentity<AppUser, IdentityRole<Guid>>(o =>
+            {
+                o.Password.RequiredLength = 10;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                o.User.RequireUniqueEmail = false;
+            })
+            .AddEntityFrameworkStores<TradingDbContext>()
+            .AddDefaultTokenProviders()
+            .AddClaimsPrincipalFactory<AppClaimsFactory>()
+            .AddErrorDescriber<LocalizedIdentityErrorDescriber>();
+        services.AddAuthentication().AddBearerToken(IdentityConstants.BearerScheme);
+        // The periodic security-stamp check rebuilds the sign-in principal; carry over how the user signed in ("amr" =
+        // "mfa"), or a key holder who signed in with two-factor would silently lose that status after half an hour.
+        services.Configure<SecurityStampValidatorOptions>(o => o.OnRefreshingPrincipal = ctx =>
+        {
+            if (ctx.CurrentPrincipal?.FindFirst("amr") is { } amr && ctx.NewPrincipal?.Identity is System.Security.Claims.ClaimsIdentity id && !id.HasClaim("amr", amr.Value))
+                id.AddClaim(new System.Security.Claims.Claim("amr", amr.Value));
+            return Task.CompletedTask;
+        });
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = "/Account/Login";
+            o.AccessDeniedPath = "/Account/Denied";
+            o.Cookie.Name = "trading.auth";
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Cookie.HttpOnly = true;
+            o.SlidingExpiration = true;
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+        });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.OwnerSide, p => p.RequireRole(Roles.Owner, Roles.Agent))
+            .AddPolicy(Policies.Bidder, p => p.RequireRole(Roles.Bidder))
+            .AddPolicy(Policies.Oversight, p => p.RequireRole(Roles.CentreStaff, Roles.Supervisor, Roles.Admin))
+            .AddPolicy(Policies.Supervisor, p => p.RequireRole(Roles.Supervisor))
+            .AddPolicy(Policies.Api, p => p.AddAuthenticationSchemes(IdentityConstants.BearerScheme).RequireAuthenticatedUser());
+        services.AddDataProtection().PersistKeysToDbContext<TradingDbContext>().SetApplicationName("trading");
+    }
+
+    private static void AddTradingPages(this IServiceCollection services, IConfiguration config)
+    {
+        // zh-CN first: the platform serves a Chinese centre; English for everyone else. The choice is a cookie.
+        services.AddLocalization(o => o.ResourcesPath = "Resources");
+        var cultures = new[] { new CultureInfo("zh-CN"), new CultureInfo("en") };
+        services.Configure<RequestLocalizationOptions>(o =>
+        {
+            o.DefaultRequestCulture = new RequestCulture("zh-CN");
+            o.SupportedCultures = cultures;
+            o.SupportedUICultures = cultures;
+            o.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider(), new AcceptLanguageHeaderRequestCultureProvider()];
+        });
+
+        // Each feature adds its own page conventions in its module; these pages belong to no feature.
+        services.AddRazorPages(o =>
+            {
+                o.RootDirectory = "/Features";
+                o.Conventions.AuthorizePage("/Account/Security");
+                o.Conventions.AuthorizeFolder("/Audit", Policies.Oversight);
+            })
+            .AddViewLocalization()
+            .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, f) => f.Create(typeof(SharedResource)));
+        services.AddAntiforgery(o => { o.HeaderName = "X-CSRF-TOKEN"; o.Cookie.Name = "trading.csrf"; });
+        services.AddOpenApi();
+        // Malformed JSON or form input on the API throws, so ApiErrors can answer with the rule in the user's language.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        // Chinese text is written as characters, not numeric entities: readable source, smaller pages. Encoding still applies.
+        services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        services.AddProblemDetails();
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy("sign-in", http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = config.GetValue("RateLimits:SignInPerMinute", 20), Window = TimeSpan.FromMinutes(1) }));
+        });
+    }
+
+    /// <summary>Prepares the database, then the request pipeline and the endpoints that belong to no feature.</summary>
+    public static async Task UsePlatformAsync(this WebApplication app)
+    {
+        await Startup.PrepareDatabaseAsync(app.Services, app.Configuration);
+
+        if (!app.Environment.IsDevelopment())
+            app.UseExceptionHandler("/Error");
+        // API callers get problem JSON; only pages get the friendly error page.
+        app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/api"), b => b.UseStatusCodePagesWithReExecute("/Error", "?code={0}"));
+        app.UseRequestLocalization();
+        app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/api"), b => b.UseMiddleware<ApiErrors>());
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.Use(async (ctx, next) =>
+        {
+            // Output is encoded by Razor; these headers stop the browser from second-guessing it.
+            ctx.Response.Headers["X-Content-Type-Options"] = "nosniff";
+            ctx.Response.Headers["X-Frame-Options"] = "DENY";
+            ctx.Response.Headers["Referrer-Policy"] = "same-origin";
+            await next();
+        });
+
+        app.MapRazorPages();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapHealthChecks("/health");
+    }
+}
