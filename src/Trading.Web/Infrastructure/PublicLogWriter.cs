@@ -45,21 +45,14 @@ public sealed class PublicLogWriter(TradingDbContext db, TimeProvider clock, Pse
         // Sub-millisecond precision is dropped so RecordedAt equals the "time" the entry states.
         now = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
 
-        // The index is not in the payload: the library's entry format forbids extra top-level fields,
-        // and the leaf's position in the tree already fixes it.
-        var envelope = new JsonObject
-        {
-            ["type"] = type,
-            ["v"] = 1,
-            ["time"] = now.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture),
-            ["data"] = JsonSerializer.SerializeToNode(data, JsonOptions),
-        };
-        if (tenderId is { } t)
-            envelope["tender"] = t.ToString();
-        var bytes = CanonicalJson.Serialize(envelope);
+        // The library's entry format, so trading verify-log checks the very bytes hashed here. The index is not in the
+        // payload: the format forbids extra top-level fields, and the leaf's position in the tree already fixes it.
+        var payload = JsonSerializer.SerializeToNode(data, JsonOptions)?.AsObject()
+            ?? throw new ArgumentException("A log entry's data is a JSON object.", nameof(data));
+        var bytes = new LogEntry(type, 1, new DateTimeOffset(now), tenderId?.ToString(), payload).ToCanonicalBytes();
         // Refuse here what an outside verifier would refuse later (for example a malformed type name):
         // a bad entry must fail the act that makes it, not an audit years on.
-        Trading.PublicLog.LogEntry.Validate(bytes);
+        LogEntry.Validate(bytes);
         var leaf = MerkleHash.Leaf(bytes);
         var entry = new LogRecord
         {

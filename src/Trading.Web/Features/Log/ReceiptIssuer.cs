@@ -98,7 +98,7 @@ public sealed class ReceiptIssuer(TradingDbContext db, EfLogStore store, CentreK
     /// </summary>
     public static void RequireReceiptFields(long index, string payload)
     {
-        var data = Trading.PublicLog.LogEntry.Parse(System.Text.Encoding.UTF8.GetBytes(payload)).Data;
+        var data = LogEntry.Parse(System.Text.Encoding.UTF8.GetBytes(payload)).Data;
         string? Str(string k) => data[k] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var x) ? x : null;
         string? missing =
             Str("lot") is null ? "lot (string)"
