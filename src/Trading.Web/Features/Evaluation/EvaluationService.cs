@@ -67,7 +67,7 @@ public sealed class EvaluationService(TradingDbContext db, PublicLogWriter log, 
             throw Refuse(EvaluationRules.SheetCommitted);
         var bids = await BidsAsync(session, scheme, ct);
         var errors = Scoring.CheckSheet(scheme, bids.Select(b => new ValidBid(b.BidId, b.PriceFen)).ToList(), sheet);
-        if (errors.Count > 0) throw new Tenders.RuleViolationsException(errors);
+        if (errors.Count > 0) throw new RuleViolationsException(errors);
 
         var nonce = ScoreSheetContent.NewNonce();
         var row = new ScoreSheet
