@@ -16,7 +16,8 @@ public sealed class DemoSeeder(TradingDbContext db, UserManager<AppUser> users, 
 {
     public const string Password = "Demo-2026-pass";
 
-    public sealed record DemoAccount(string UserName, string Role, string Organisation);
+    /// <summary>A demo sign-in: its organisation (a proper name, shown as it is) and what is special about it (a resource key).</summary>
+    public sealed record DemoAccount(string UserName, string Role, string Organisation, string? NoteKey = null);
 
     public async Task SeedAsync(CancellationToken ct)
     {
@@ -36,13 +37,13 @@ public sealed class DemoSeeder(TradingDbContext db, UserManager<AppUser> users, 
         var firms = Enumerable.Range(1, 12).Select(i =>
         {
             var firm = Org(OrganisationKind.BidderFirm, $"{f.Address.City()}{f.PickRandom("宏远", "中盛", "华建", "兴业", "恒通", "鼎泰", "安信", "永昌", "金石", "博远", "润丰", "汇达")}{trades[i % trades.Length]}有限公司", now, Code(f));
-            firm.LegalRepresentative = f.Name.FullName();
-            firm.ContactName = f.Name.FullName();
+            firm.LegalRepresentative = ChineseName(f);
+            firm.ContactName = ChineseName(f);
             firm.ContactPhone = f.Phone.PhoneNumber("1##########");
             firm.ContactEmail = $"firm{i:00}@example.cn";
             firm.Address = f.Address.FullAddress();
             firm.QualificationSummary = f.PickRandom("建筑工程施工总承包一级", "市政公用工程施工总承包二级", "公路工程施工总承包一级");
-            firm.Shareholders = [new Shareholder { Name = f.Name.FullName(), ShareBasisPoints = 6000 }, new Shareholder { Name = f.Name.FullName(), ShareBasisPoints = 4000 }];
+            firm.Shareholders = [new Shareholder { Name = ChineseName(f), ShareBasisPoints = 6000 }, new Shareholder { Name = ChineseName(f), ShareBasisPoints = 4000 }];
             // Firms 1-9 are approved; 10 waits for the centre, 11 for the supervision office; 12 is suspended.
             if (i <= 9 || i == 12) { firm.Status = FirmStatus.Approved; firm.CentreApprovedAt = now.AddDays(-60); firm.SupervisionApprovedAt = now.AddDays(-59); }
             if (i is 10 or 11) firm.Status = FirmStatus.Pending;
@@ -57,9 +58,9 @@ public sealed class DemoSeeder(TradingDbContext db, UserManager<AppUser> users, 
         await User("centre", "交易中心 王芳", centre, Roles.CentreStaff);
         await User("supervisor", "监察室 李强", supervision, Roles.Supervisor);
         await User("agent", "代理机构 陈静", agency, Roles.Agent);
-        for (var i = 0; i < owners.Count; i++) await User($"owner{i + 1}", $"{owners[i].Name} {f.Name.FullName()}", owners[i], Roles.Owner);
-        for (var i = 0; i < firms.Count; i++) await User($"bidder{i + 1:00}", $"{firms[i].Name} {f.Name.FullName()}", firms[i], Roles.Bidder);
-        for (var i = 1; i <= 30; i++) await User($"expert{i:00}", $"专家 {f.Name.FullName()}", pool, Roles.Expert);
+        for (var i = 0; i < owners.Count; i++) await User($"owner{i + 1}", $"{owners[i].Name} {ChineseName(f)}", owners[i], Roles.Owner);
+        for (var i = 0; i < firms.Count; i++) await User($"bidder{i + 1:00}", $"{firms[i].Name} {ChineseName(f)}", firms[i], Roles.Bidder);
+        for (var i = 1; i <= 30; i++) await User($"expert{i:00}", $"专家 {ChineseName(f)}", pool, Roles.Expert);
 
         // Tenders at several steps. Historic ones are written as they happened; their schedules met the rules then.
         await Tender(owners[0], "示范市环城北路改造工程施工", ProcurementCategory.ConstructionWorks, 3, now.AddDays(-25), At930(5), [("第一标段 K0+000~K3+200", 38_600_000m), ("第二标段 K3+200~K6+800", 42_100_000m)]);
@@ -121,11 +122,11 @@ public sealed class DemoSeeder(TradingDbContext db, UserManager<AppUser> users, 
         new("owner2", Roles.Owner, "示范市第一人民医院"),
         new("owner3", Roles.Owner, "示范市教育局"),
         new("agent", Roles.Agent, "示范市建信招标代理有限公司"),
-        new("bidder01", Roles.Bidder, "bidder01 … bidder09: approved"),
-        new("bidder10", Roles.Bidder, "pending (centre)"),
-        new("bidder11", Roles.Bidder, "pending (supervision)"),
-        new("bidder12", Roles.Bidder, "suspended"),
-        new("expert01", Roles.Expert, "expert01 … expert30"),
+        new("bidder01", Roles.Bidder, "", "Home.Demo.Bidders"),
+        new("bidder10", Roles.Bidder, "", "Home.Demo.PendingCentre"),
+        new("bidder11", Roles.Bidder, "", "Home.Demo.PendingSupervision"),
+        new("bidder12", Roles.Bidder, "", "Home.Demo.Suspended"),
+        new("expert01", Roles.Expert, "示范市评标专家库", "Home.Demo.Experts"),
         new("admin", Roles.Admin, "示范市公共资源交易中心"),
     ];
 
@@ -135,6 +136,16 @@ public sealed class DemoSeeder(TradingDbContext db, UserManager<AppUser> users, 
         CentreApprovedAt = kind == OrganisationKind.BidderFirm ? null : now.AddDays(-90),
         SupervisionApprovedAt = kind == OrganisationKind.BidderFirm ? null : now.AddDays(-90),
     };
+
+    /// <summary>
+    /// Bogus's zh_CN full name is "given family" with a space (博文 沈); Chinese names are written family first
+    /// with no space (沈博文). Swapping its parts keeps the seeded sequence of random draws, and so the demo data.
+    /// </summary>
+    public static string ChineseName(Faker f)
+    {
+        var parts = f.Name.FullName().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return parts.Length == 2 ? parts[1] + parts[0] : string.Concat(parts);
+    }
 
     private static string Code(Faker f)
     {

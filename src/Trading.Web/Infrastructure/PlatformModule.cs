@@ -123,6 +123,24 @@ public static class PlatformModule
             })
             .AddViewLocalization()
             .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, f) => f.Create(typeof(SharedResource)));
+        // After the data-annotations provider (registered by AddRazorPages), so the implicit [Required] exists to be given a message.
+        services.AddOptions<Microsoft.AspNetCore.Mvc.MvcOptions>().Configure<Microsoft.Extensions.Localization.IStringLocalizerFactory>((o, f) =>
+        {
+            var l = f.Create(typeof(SharedResource));
+            o.ModelMetadataDetailsProviders.Add(new ValidationTexts(l));
+            var m = o.ModelBindingMessageProvider;
+            m.SetValueMustNotBeNullAccessor(_ => l["Validation.Required.Unnamed"]);
+            m.SetAttemptedValueIsInvalidAccessor((_, f2) => l["Validation.Invalid", f2]);
+            m.SetUnknownValueIsInvalidAccessor(f2 => l["Validation.Invalid", f2]);
+            m.SetValueIsInvalidAccessor(_ => l["Validation.Invalid.Unnamed"]);
+            m.SetValueMustBeANumberAccessor(f2 => l["Validation.Number", f2]);
+            m.SetMissingBindRequiredValueAccessor(f2 => l["Validation.Required", f2]);
+            m.SetMissingKeyOrValueAccessor(() => l["Validation.Required.Unnamed"]);
+            m.SetMissingRequestBodyRequiredValueAccessor(() => l["Validation.Required.Unnamed"]);
+            m.SetNonPropertyAttemptedValueIsInvalidAccessor(_ => l["Validation.Invalid.Unnamed"]);
+            m.SetNonPropertyUnknownValueIsInvalidAccessor(() => l["Validation.Invalid.Unnamed"]);
+            m.SetNonPropertyValueMustBeANumberAccessor(() => l["Validation.Number.Unnamed"]);
+        });
         services.AddAntiforgery(o => { o.HeaderName = "X-CSRF-TOKEN"; o.Cookie.Name = "trading.csrf"; });
         services.AddOpenApi();
         // Malformed JSON or form input on the API throws, so ApiErrors can answer with the rule in the user's language.

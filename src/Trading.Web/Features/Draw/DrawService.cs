@@ -22,6 +22,9 @@ public sealed class StratumInput
     public RegionRuleMode? RegionMode { get; set; }
     /// <summary>Comma-separated region codes for the region rule.</summary>
     public string? Regions { get; set; }
+    /// <summary>The page's pickers; joined into <see cref="Specialties"/> and <see cref="Regions"/> before the request is made.</summary>
+    public List<string> SpecialtyPicks { get; set; } = [];
+    public List<string> RegionPicks { get; set; } = [];
 }
 
 public sealed class DrawRequestInput

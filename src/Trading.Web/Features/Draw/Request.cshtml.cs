@@ -22,8 +22,8 @@ public sealed class DrawRequestModel(DrawService draws, CentreTime time) : Tradi
             TenderId = tenderId, LotId = Tender.Lots.OrderBy(l => l.Number).First().Id, EvaluationRoom = "评标室一", CommitteeSize = 5,
             Strata =
             [
-                new StratumInput { Stratum = "1-tech", Kind = StratumKind.Technical, Specialties = "construction/*", Count = 3 },
-                new StratumInput { Stratum = "2-econ", Kind = StratumKind.Economic, Specialties = "economics/*", Count = 2 },
+                new StratumInput { Stratum = "1-tech", Kind = StratumKind.Technical, SpecialtyPicks = ["construction/*"], Count = 3 },
+                new StratumInput { Stratum = "2-econ", Kind = StratumKind.Economic, SpecialtyPicks = ["economics/*"], Count = 2 },
                 new StratumInput(),
             ],
         };
@@ -35,6 +35,7 @@ public sealed class DrawRequestModel(DrawService draws, CentreTime time) : Tradi
     {
         var actor = RequireActor();
         Tender = await draws.TenderForRequestAsync(actor, Input.TenderId, ct);
+        JoinPicks(Input);
         Input.StartsAtLocal = Day.ToDateTime(From);
         Input.EndsAtLocal = Day.ToDateTime(To);
         var s = await draws.RequestAsync(actor, Input, ct);
@@ -45,4 +46,21 @@ public sealed class DrawRequestModel(DrawService draws, CentreTime time) : Tradi
         while (Input.Strata.Count < 3) Input.Strata.Add(new StratumInput());
         return Page();
     });
+
+    /// <summary>
+    /// The page offers named pickers, the API and scripted clients send comma-separated codes; both end as codes.
+    /// A row filled from the pickers gets its stratum id from its position and kind (ids are codes in the record,
+    /// not something staff should have to type).
+    /// </summary>
+    private static void JoinPicks(DrawRequestInput input)
+    {
+        for (var i = 0; i < input.Strata.Count; i++)
+        {
+            var s = input.Strata[i];
+            if (s.SpecialtyPicks.Count > 0) s.Specialties = string.Join(',', s.SpecialtyPicks);
+            if (s.RegionPicks.Count > 0) s.Regions = string.Join(',', s.RegionPicks);
+            if (string.IsNullOrWhiteSpace(s.Stratum) && (!string.IsNullOrWhiteSpace(s.Specialties) || s.Count > 0))
+                s.Stratum = $"{i + 1}-{s.Kind.ToString().ToLowerInvariant()}";
+        }
+    }
 }

@@ -1,26 +1,94 @@
+using System.Globalization;
+using System.Text.Json;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace Trading.Web.Features.Experts;
 
 /// <summary>
-/// The two-level specialty classification (category / field) and the region codes the demo centre uses.
-/// Names are shown through resources (Experts.Specialty.{code}); codes are what draws and records use.
+/// The specialty classification and the administrative divisions, with their Chinese and English names, from
+/// <c>classifications.json</c> (which names its sources). Codes are what draws and records use; people see names.
+/// The names live in the data file rather than the resx files because they are reference data a centre extends
+/// from the published tables, not page text.
 /// </summary>
 public static class ExpertCatalogue
 {
-    public static readonly IReadOnlyList<string> Specialties =
-    [
-        "construction/civil-works", "construction/building", "construction/road-bridge", "construction/municipal",
-        "construction/water", "construction/installation", "construction/decoration",
-        "economics/cost", "economics/finance", "economics/procurement",
-        "goods/medical-equipment", "goods/it", "goods/vehicles",
-        "services/property", "services/consulting",
-    ];
+    public sealed record Entry(string Code, string Zh, string En)
+    {
+        public string Name => CultureInfo.CurrentUICulture.Name.StartsWith("en", StringComparison.Ordinal) ? En : Zh;
+    }
 
-    public static IEnumerable<string> Categories => Specialties.Select(s => s[..s.IndexOf('/', StringComparison.Ordinal)]).Distinct();
 
-    /// <summary>Region codes, levels separated by '/': the demo city "sf" and two others.</summary>
-    public static readonly IReadOnlyList<string> Regions = ["sf/gulou", "sf/taijiang", "sf/cangshan", "sf/jinan", "xm/siming", "qz/fengze"];
+    private static readonly (List<Entry> Categories, List<Entry> Fields, List<Entry> Regions, string SpecialtySource, string RegionSource) Data = Load();
+
+    private static (List<Entry>, List<Entry>, List<Entry>, string, string) Load()
+    {
+        using var stream = typeof(ExpertCatalogue).Assembly.GetManifestResourceStream("Trading.Web.classifications.json")
+            ?? throw new InvalidOperationException("classifications.json is not embedded");
+        using var doc = JsonDocument.Parse(stream);
+        static List<Entry> Read(JsonElement a) => a.EnumerateArray()
+            .Select(x => new Entry(x.GetProperty("code").GetString()!, x.GetProperty("zh").GetString()!, x.GetProperty("en").GetString()!)).ToList();
+        var sp = doc.RootElement.GetProperty("specialties");
+        var rg = doc.RootElement.GetProperty("regions");
+        return (Read(sp.GetProperty("categories")), Read(sp.GetProperty("fields")), Read(rg.GetProperty("divisions")),
+            sp.GetProperty("source").GetString()!, rg.GetProperty("source").GetString()!);
+    }
+
+    public static IReadOnlyList<string> Specialties { get; } = Data.Fields.Select(f => f.Code).ToList();
+    public static IReadOnlyList<Entry> SpecialtyEntries => Data.Fields;
+    public static IReadOnlyList<Entry> CategoryEntries => Data.Categories;
+    public static IEnumerable<string> Categories => Data.Categories.Select(c => c.Code);
+
+    /// <summary>Every division, provinces and cities included (a region rule may name any level).</summary>
+    public static IReadOnlyList<Entry> RegionEntries => Data.Regions;
+
+    /// <summary>The lowest level, where an expert is registered.</summary>
+    public static IReadOnlyList<string> Regions { get; } = Data.Regions.Where(r => r.Code.Count(c => c == '/') == 2).Select(r => r.Code).ToList();
+
+    public static string SpecialtySource => Data.SpecialtySource;
+    public static string RegionSource => Data.RegionSource;
+
+    /// <summary>A specialty or a pattern "category/*" by name; an unknown code is shown as it is.</summary>
+    public static string SpecialtyName(string code)
+    {
+        if (code.EndsWith("/*", StringComparison.Ordinal))
+            return Data.Categories.FirstOrDefault(c => c.Code == code[..^2])?.Name ?? code;
+        return Data.Fields.FirstOrDefault(f => f.Code == code)?.Name ?? code;
+    }
+
+    public static string CategoryName(string code) => Data.Categories.FirstOrDefault(c => c.Code == code)?.Name ?? code;
+
+    /// <summary>A region as its path of names ("福建省 福州市 鼓楼区"); an unknown code is shown as it is.</summary>
+    public static string RegionName(string code)
+    {
+        var entry = Data.Regions.FirstOrDefault(r => r.Code == code);
+        if (entry is null) return code;
+        var names = new List<string>();
+        var parts = code.Split('/');
+        for (var i = 1; i <= parts.Length; i++)
+        {
+            var prefix = string.Join('/', parts[..i]);
+            if (Data.Regions.FirstOrDefault(r => r.Code == prefix) is { } e) names.Add(e.Name);
+        }
+        return string.Join(' ', names);
+    }
+
+    private static readonly System.Resources.ResourceManager Strings = new("Trading.Web.Resources.SharedResource", typeof(ExpertCatalogue).Assembly);
+    private static readonly CultureInfo[] UiCultures = [CultureInfo.GetCultureInfo("zh-CN"), CultureInfo.GetCultureInfo("en")];
+
+    /// <summary>An interest kind in the reader's language (the profile's text lines show names, not enum codes).</summary>
+    public static string InterestName(Trading.ExpertPool.RelationshipKind kind) =>
+        Strings.GetString("Experts.Interest." + kind, CultureInfo.CurrentUICulture) ?? kind.ToString();
+
+    /// <summary>Reads an interest kind typed in either language, or its code (older lines and scripts).</summary>
+    public static bool TryParseInterest(string text, out Trading.ExpertPool.RelationshipKind kind)
+    {
+        var t = text.Trim();
+        if (Enum.TryParse(t, true, out kind) && Enum.IsDefined(kind)) return true;
+        foreach (var k in Enum.GetValues<Trading.ExpertPool.RelationshipKind>())
+            foreach (var c in UiCultures)
+                if (string.Equals(Strings.GetString("Experts.Interest." + k, c), t, StringComparison.OrdinalIgnoreCase)) { kind = k; return true; }
+        return false;
+    }
 
     public static readonly IReadOnlyList<string> DeclineReasons = Trading.ExpertPool.DrawRequest.DefaultDeclineReasons;
 }

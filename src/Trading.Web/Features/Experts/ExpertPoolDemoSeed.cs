@@ -37,7 +37,7 @@ public sealed class ExpertPoolDemoSeed(TradingDbContext db, ExpertIdNumbers ids,
             var u = users[i];
             var n = i + 1;
             var birth = DateOnly.FromDateTime(f.Date.Between(new DateTime(1960, 1, 1), new DateTime(1985, 12, 31)));
-            var region = n % 5 == 0 ? f.PickRandom("xm/siming", "qz/fengze") : f.PickRandom("sf/gulou", "sf/taijiang", "sf/cangshan", "sf/jinan");
+            var region = n % 5 == 0 ? f.PickRandom("350000/350200/350203", "350000/350500/350503") : f.PickRandom("350000/350100/350102", "350000/350100/350103", "350000/350100/350104", "350000/350100/350111");
             var first17 = "350102" + birth.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture) + f.Random.Number(100, 999).ToString(System.Globalization.CultureInfo.InvariantCulture);
             var idNumber = first17 + ExpertIdNumbers.CheckDigit(first17);
             var economic = n % 3 == 0;

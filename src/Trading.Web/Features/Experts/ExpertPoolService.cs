@@ -215,7 +215,7 @@ public sealed class ExpertPoolService(TradingDbContext db, PublicLogWriter log, 
         var relationships = new List<ExpertRelationship>();
         foreach (var (parts, line) in Lines(input.Relationships, 2, 3, "relationships"))
         {
-            if (!Enum.TryParse<RelationshipKind>(parts[1], true, out var kind) || !Enum.IsDefined(kind)) throw Invalid("relationships", line);
+            if (!ExpertCatalogue.TryParseInterest(parts[1], out var kind)) throw Invalid("relationships", line);
             relationships.Add(new ExpertRelationship { ExpertId = e.Id, PartyName = PartyName(parts[0]), OrganisationId = Org(parts[0]), Kind = kind, Note = parts.Length > 2 ? Blank(parts[2]) : null });
         }
         var unavailable = new List<ExpertUnavailability>();
@@ -282,7 +282,7 @@ public sealed class ExpertPoolService(TradingDbContext db, PublicLogWriter log, 
         Name = e.Name, Phone = e.Phone, Email = e.Email, BirthDate = e.BirthDate, EmployerName = e.EmployerName, Title = e.Title,
         PracticeSince = e.PracticeSince, Region = e.Region, Specialties = e.Specialties.ToList(),
         Employments = string.Join("\n", e.Employments.OrderBy(j => j.From).Select(j => $"{j.EmployerName} | {D(j.From)} | {(j.To is { } t ? D(t) : "")}")),
-        Relationships = string.Join("\n", e.Relationships.Select(r => $"{r.PartyName} | {r.Kind} | {r.Note}")),
+        Relationships = string.Join("\n", e.Relationships.Select(r => $"{r.PartyName} | {ExpertCatalogue.InterestName(r.Kind)} | {r.Note}")),
         RegistryLinks = RegistryLinksText(e),
         Unavailable = string.Join("\n", e.Unavailable.OrderBy(u => u.From).Select(u => $"{D(u.From)} | {D(u.To)} | {u.Note}")),
     };

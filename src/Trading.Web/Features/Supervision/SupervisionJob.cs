@@ -126,4 +126,15 @@ public static class LimitNames
         var s = t[Key(l)];
         return s != Key(l) ? s : l.Name ?? l.Code;
     }
+
+    /// <summary>A limit's start or end event in words: "tender.step.13" reads as the step's name, others by their own key.</summary>
+    public static string Event(Texts t, string code)
+    {
+        if (code.StartsWith(TenderStepEvents.Prefix, StringComparison.Ordinal)
+            && int.TryParse(code.AsSpan(TenderStepEvents.Prefix.Length), out var n) && n is >= 1 and <= 18)
+            return t["Supervision.Event.Step", n, t.Step((Trading.Domain.LifecycleStep)n)];
+        var key = "Supervision.Event." + code;
+        var s = t[key];
+        return s != key ? s : code;
+    }
 }
