@@ -85,6 +85,11 @@ public class BidJourneyBrowserTests(PostgresServer pg) : BrowserTest(pg)
             await page.GetByTestId("seal-upload").ClickAsync();
             await Assertions.Expect(page.GetByTestId("receipt")).ToContainTextAsync("Bid received", new() { Timeout = 30_000 });
             await Assertions.Expect(page.GetByTestId("my-bids")).ToContainTextAsync("valid", new() { Timeout = 30_000 });
+            // Without a reload: the list came back in place, the success is said once, and the focus is on the receipt.
+            Assert.Equal(1, await page.GetByText("Bid received").CountAsync());
+            Assert.Equal(0, await page.GetByTestId("no-bids").CountAsync());
+            Assert.Equal("receipt", await page.EvaluateAsync<string>("() => document.activeElement.dataset.testid"));
+            Assert.True(await page.GetByTestId("upload-status").IsHiddenAsync());
         }
         // The plaintext never reached the server: no stored file contains the attachment's text.
         foreach (var f in Directory.EnumerateFiles(App.DataDirectory, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".txt", StringComparison.Ordinal)))
@@ -108,6 +113,16 @@ public class BidJourneyBrowserTests(PostgresServer pg) : BrowserTest(pg)
         await page4.GotoAsync($"/Submission/Bid/{tender}");
         await page4.Locator("details summary").ClickAsync();
         await page4.Locator("#envelope-file").SetInputFilesAsync(P("bid.env"));
+        // A wrong manifest is refused in the page's words before any byte is uploaded (no upload is started).
+        await File.WriteAllTextAsync(P("not-a-manifest.json"), "hello");
+        await page4.Locator("#manifest-file").SetInputFilesAsync(P("not-a-manifest.json"));
+        await page4.GetByTestId("upload-envelope").ClickAsync();
+        await Assertions.Expect(page4.GetByTestId("upload-error")).ToContainTextAsync("is not the JSON file");
+        await File.WriteAllTextAsync(P("other-manifest.json"), System.Text.RegularExpressions.Regex.Replace(await File.ReadAllTextAsync(P("bid.env.manifest.json")), "(\"envelopeLength\":\\s*)(\\d+)", "${1}1${2}"));
+        await page4.Locator("#manifest-file").SetInputFilesAsync(P("other-manifest.json"));
+        await page4.GetByTestId("upload-envelope").ClickAsync();
+        await Assertions.Expect(page4.GetByTestId("upload-error")).ToContainTextAsync("does not describe this envelope");
+        Assert.Equal(0, App.WithDb(db => db.Set<Trading.Domain.Bidding.BidUpload>().Count(u => u.TenderId == tender && u.FirmId == db.Users.Single(x => x.UserName == "bidder04").OrganisationId)));
         await page4.Locator("#manifest-file").SetInputFilesAsync(P("bid.env.manifest.json"));
         await page4.GetByTestId("upload-envelope").ClickAsync();
         await Assertions.Expect(page4.GetByTestId("receipt")).ToContainTextAsync("Bid received", new() { Timeout = 30_000 });

@@ -14,6 +14,7 @@ public class IntegrityBrowserTests(PostgresServer pg) : BrowserTest(pg)
         var l6 = App.WithDb(db => db.Set<IntegrityFinding>().Single(f => f.IndicatorId == "L6" && f.Grade == FindingGrade.Conclusive));
         var page = await NewPageAsync();
         await SignInAsync(page, "supervisor");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Oversight", Exact = true }).ClickAsync(); // the oversight group of the menu
         await page.GetByRole(AriaRole.Link, new() { Name = "Collusion screens", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Collusion screens");
         await page.GetByTestId("overview-row").Filter(new() { Has = page.Locator($"a[href='/Integrity/Tender/{l6.TenderId}']") }).GetByRole(AriaRole.Link).First.ClickAsync();

@@ -15,6 +15,7 @@ public class SupervisionBrowserTests(PostgresServer pg) : BrowserTest(pg)
         await App.RunJobAsync<SupervisionJob>(); // the demo's late limits turn red and yellow and give the chart its counts
         var page = await NewPageAsync();
         await SignInAsync(page, "supervisor");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Oversight", Exact = true }).ClickAsync(); // the oversight group of the menu
         await page.GetByRole(AriaRole.Link, new() { Name = "Supervision", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Electronic supervision");
         // The chart drew from the counts (the table beside it carries the same numbers).

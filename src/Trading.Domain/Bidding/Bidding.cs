@@ -155,6 +155,7 @@ public static class BiddingRules
     public const string UploadIncomplete = "Rule.Bid.UploadIncomplete";
     public const string UploadUnknown = "Rule.Bid.UploadUnknown";
     public const string EnvelopeRefused = "Rule.Bid.EnvelopeRefused";
+    public const string ManifestMalformed = "Rule.Bid.ManifestMalformed";
     public const string NotYourBid = "Rule.Bid.NotYours";
     public const string DocumentsNotObtained = "Rule.Bid.DocumentsNotObtained";
     public const string AlreadyWithdrawn = "Rule.Bid.AlreadyWithdrawn";

@@ -125,15 +125,24 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
         SignedManifest manifest;
         EnvelopeInfo info;
         StoredFile stored;
+        var manifestUnread = true;
         try
         {
             manifest = CryptoJson.Deserialize<SignedManifest>(signedManifestJson);
+            manifestUnread = false;
             await using (var input = new FileStream(u.TempPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.Asynchronous | FileOptions.SequentialScan))
                 info = await Envelope.ValidateAsync(input, context, key.KeyId, O.MaxBidBytes, null, ct);
             ManifestSigning.Verify(manifest);
             manifest.Manifest.CheckDescribes(info);
             // One pass over the bytes: the checked temp file itself becomes the stored envelope.
             stored = await files.AdoptAsync(u.TempPath, info.EnvelopeLength, Convert.ToHexStringLower(info.EnvelopeSha256), ct);
+        }
+        catch (CryptoException e) when (e.Code == CryptoErrorCode.RecordInvalid && manifestUnread)
+        {
+            // The serializer's own text ("JSON deserialization for type … was missing required properties") is for
+            // developers; the bidder is told which file is wrong and what it should be.
+            await log.RecordAsync("bid.refused", t.Id, new { reason = e.Code.ToString(), firm = log.Pseudonym("firm", firm.Id.ToString()), lot = lot.Number }, ct);
+            throw new RuleViolationException(new RuleViolation(BiddingRules.ManifestMalformed));
         }
         catch (CryptoException e)
         {

@@ -1,12 +1,51 @@
 // Seals the bid in the browser (WebCrypto, via the same envelope code the C# library is tested against) and
 // uploads only the envelope, in chunks, resuming from the server's count after a dropped connection.
-import { sealEnvelope, signManifest, fromHex } from '/lib/envelope.mjs';
+import { sealEnvelope, signManifest, fromHex, toHex } from '/lib/envelope.mjs';
 import { zipSync, strToU8 } from '/lib/fflate.mjs';
 
 const form = document.getElementById('bid-form');
 const CHUNK = 1 << 20;
 
 function show(id, text) { const el = document.getElementById(id); el.textContent = text; el.hidden = !text; }
+
+// Every failure is told in the page's language: a refusal carries its localised title from the server; anything else
+// (a dropped connection, a browser error) gets the page's own message, never the browser's raw text.
+function fail(e) {
+  show('status', '');
+  document.getElementById('progress').hidden = true;
+  show('error', e && e.refusal ? e.message : (e && e.local) || form.dataset.msgFailed);
+  document.getElementById('error').focus();
+}
+
+function localError(message) { const e = new Error(message); e.local = message; return e; }
+
+// The offline envelope's manifest is checked here before a byte is uploaded: it must be the JSON that `trading seal`
+// writes, describe this tender, lot and firm, and match the envelope file's length and SHA-256.
+async function checkManifest(text, envelope, lotContext) {
+  let signed;
+  try { signed = JSON.parse(text); } catch { throw localError(form.dataset.msgManifestJson); }
+  const m = signed && signed.manifest;
+  const hex = v => typeof v === 'string' && /^[0-9a-f]+$/i.test(v);
+  if (!m || !hex(signed.signature) || !hex(signed.signerPublicKey) || !hex(m.headerHash) || !hex(m.envelopeSha256) || typeof m.envelopeLength !== 'number'
+      || typeof m.tender !== 'string' || typeof m.lot !== 'string' || typeof m.bidder !== 'string' || typeof m.suite !== 'string') {
+    throw localError(form.dataset.msgManifestFields);
+  }
+  if (m.tender !== form.dataset.tender || m.lot !== lotContext || m.bidder !== form.dataset.bidder) throw localError(form.dataset.msgManifestOther);
+  const digest = toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', envelope)));
+  if (m.envelopeLength !== envelope.length || m.envelopeSha256.toLowerCase() !== digest) throw localError(form.dataset.msgManifestEnvelope);
+  return signed;
+}
+
+// The list of this firm's bids is re-read from the page after an upload, so it is current without a reload
+// (and the focus stays where the bidder is: on the receipt).
+async function refreshBids() {
+  const res = await fetch(location.href, { credentials: 'same-origin' });
+  if (!res.ok) return;
+  const doc = new DOMParser().parseFromString(await res.text(), 'text/html');
+  const fresh = doc.getElementById('my-bids-section');
+  const current = document.getElementById('my-bids-section');
+  if (fresh && current) current.replaceWith(fresh);
+}
 function progress(fraction) {
   const bar = document.getElementById('progress');
   bar.hidden = false;
@@ -51,13 +90,16 @@ async function upload(envelope, lotId) {
 async function finish(uploadId, signed) {
   const bid = await call(`${form.dataset.base}?handler=Complete&upload=${uploadId}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ signedManifest: signed }) });
   progress(1);
-  show('status', form.dataset.msgDone);
+  // Said once, in the receipt box; the status line only ever carries progress.
+  show('status', '');
   show('receipt', `${form.dataset.msgDone} SHA-256 ${bid.envelopeSha256} · #${bid.logIndex}`);
   const link = document.createElement('a');
   link.href = `/Log/Receipt/${bid.logIndex}`;
   link.textContent = ` ${form.dataset.msgReceipt}`;
-  document.getElementById('receipt').append(link);
-  setTimeout(() => location.reload(), 4000);
+  const receipt = document.getElementById('receipt');
+  receipt.append(link);
+  receipt.focus();
+  await refreshBids().catch(() => {});
 }
 
 // An envelope sealed offline with `trading seal`: uploaded as it is, with its signed manifest.
@@ -67,11 +109,13 @@ document.getElementById('upload-envelope')?.addEventListener('click', async () =
   const manifestFile = form.querySelector('#manifest-file').files[0];
   if (!envelopeFile || !manifestFile) { show('error', form.dataset.msgRequired); return; }
   try {
-    const signed = JSON.parse(await manifestFile.text());
-    const uploadId = await upload(new Uint8Array(await envelopeFile.arrayBuffer()), form.querySelector('#lot').value);
+    const envelope = new Uint8Array(await envelopeFile.arrayBuffer());
+    const lotSelect = form.querySelector('#lot');
+    const signed = await checkManifest(await manifestFile.text(), envelope, lotSelect.selectedOptions[0].dataset.lot);
+    const uploadId = await upload(envelope, lotSelect.value);
     await finish(uploadId, signed);
   } catch (e) {
-    show('error', e.message);
+    fail(e);
   }
 });
 
@@ -97,7 +141,7 @@ form?.addEventListener('submit', async ev => {
     const uploadId = await upload(envelope, lotSelect.value);
     await finish(uploadId, signed);
   } catch (e) {
-    show('error', e.message);
+    fail(e);
   } finally {
     button.disabled = false;
   }
