@@ -33,7 +33,7 @@ public sealed class AccessibilityBrowserTests(PostgresServer pg) : BrowserTest(p
         var (tender, firm) = Ids();
         return
         [
-            (null, "/"), (null, "/Tenders"), (null, $"/Tenders/Details/{tender}"), (null, "/Account/Login"), (null, "/Firms/Register"),
+            (null, "/"), (null, "/Tenders"), (null, "/Log"), (null, $"/Tenders/Details/{tender}"), (null, "/Account/Login"), (null, "/Firms/Register"),
             ("owner1", "/Tenders/Create"), ("owner1", "/Draw"),
             ("bidder01", $"/Firms/Details/{App.WithDb(db => db.Users.Single(u => u.UserName == "bidder01").OrganisationId)}"), ("bidder01", $"/Submission/Bid/{tender}"),
             ("centre", "/Firms"), ("centre", $"/Firms/Details/{firm}"), ("centre", "/Experts"), ("centre", "/Draw"), ("centre", "/CheckIn"), ("centre", "/Supervision/Settings"),
@@ -99,7 +99,8 @@ public sealed class AccessibilityBrowserTests(PostgresServer pg) : BrowserTest(p
                     {
                         var culprit = await page.EvaluateAsync<string>("""
                             () => { const w = document.documentElement.clientWidth;
-                              const el = [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w + 1 && !e.closest('.table-responsive') && getComputedStyle(e).position !== 'fixed')
+                              const clipped = e => { for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) { const o = getComputedStyle(p).overflowX; if (o !== 'visible') return true; } return false; };
+                              const el = [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w + 1 && getComputedStyle(e).position !== 'fixed' && !clipped(e))
                                 .sort((a, b) => a.querySelectorAll('*').length - b.querySelectorAll('*').length)[0];
                               return el ? el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).replace(/ +/g, '.') : '') + ' "' + (el.textContent || '').trim().slice(0, 40) + '"' : '?'; }
                             """);

@@ -530,6 +530,12 @@ public class CheckInPageTests(PostgresServer pg) : CheckInTestBase(pg)
         var kioskUrl = $"/CheckIn/Kiosk?room={Uri.EscapeDataString(Room)}";
         var kioskHtml = await centre.GetStringAsync(kioskUrl);
         Assert.Contains(e01.RegistrationNumber, kioskHtml, StringComparison.Ordinal);
+        // Full-screen kiosk mode shows the person at it nothing about anyone else: no expected list, no names, no staff menu.
+        var fullHtml = await centre.GetStringAsync(kioskUrl + "&kiosk=true");
+        Assert.DoesNotContain(e01.RegistrationNumber, fullHtml, StringComparison.Ordinal);
+        Assert.DoesNotContain(e01.Name, fullHtml, StringComparison.Ordinal);
+        Assert.DoesNotContain("site-header", fullHtml, StringComparison.Ordinal);
+        Assert.Contains("name=\"Kiosk\" value=\"true\"", fullHtml, StringComparison.Ordinal);
         var noToken = Form("", ("Room", Room), ("expert", e01.RegistrationNumber));
         AddPhoto(noToken, "photo", CheckInPhotos.Franck("04117"), "camera.jpg");
         Assert.Equal(HttpStatusCode.BadRequest, (await centre.PostAsync("/CheckIn/Kiosk?handler=Attempt", noToken)).StatusCode);

@@ -42,6 +42,8 @@ public static class PlatformModule
         });
 
         services.AddSingleton(TimeProvider.System);
+        // In demos outside Production the demo clock replaces it (Features/DemoClock).
+        Trading.Web.Features.DemoClock.DemoClockModule.AddDemoClock(services, platform, builder.Environment, data.Path);
         services.AddSingleton(PseudonymKey.LoadOrCreate(config["Platform:PseudonymKey"], data.Path));
         services.AddSingleton<IFileStore>(new LocalFileStore(config["Storage:Root"] ?? data.File("files")));
         services.AddScoped<Uploads>();
@@ -120,6 +122,7 @@ public static class PlatformModule
                 o.RootDirectory = "/Features";
                 o.Conventions.AuthorizePage("/Account/Security");
                 o.Conventions.AuthorizeFolder("/Audit", Policies.Oversight);
+                o.Conventions.AuthorizeFolder("/DemoClock", Policies.Oversight);
             })
             .AddViewLocalization()
             .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, f) => f.Create(typeof(SharedResource)));

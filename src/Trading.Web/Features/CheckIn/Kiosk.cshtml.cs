@@ -16,6 +16,8 @@ namespace Trading.Web.Features.CheckIn;
 public sealed class CheckInKioskModel(CheckInService checkIn) : TradingPageModel
 {
     [BindProperty(SupportsGet = true)] public string? Room { get; set; }
+    /// <summary>Full-screen kiosk mode: no staff menu, no list of who is expected, nothing about any other expert.</summary>
+    [BindProperty(SupportsGet = true)] public bool Kiosk { get; set; }
     public IReadOnlyList<string> Rooms { get; private set; } = [];
     public IReadOnlyList<KioskExpert> Expected { get; private set; } = [];
     public IReadOnlyList<(CheckInAttempt Attempt, PoolExpert Expert, string? OtherName)> Attempts { get; private set; } = [];
@@ -35,24 +37,28 @@ public sealed class CheckInKioskModel(CheckInService checkIn) : TradingPageModel
         if (wantsJson)
         {
             return await JsonAsync(async () =>
-                CheckInAttemptDto.From(await checkIn.CheckInAsync(RequireActor(), Room, claimed, photo is null ? null : CheckInModule.ToUpload(photo), ct)),
+                ForReader(CheckInAttemptDto.From(await checkIn.CheckInAsync(RequireActor(), Room, claimed, photo is null ? null : CheckInModule.ToUpload(photo), ct))),
                 StatusCodes.Status201Created);
         }
 
         var result = await RunAsync(async () =>
         {
             var o = await checkIn.CheckInAsync(RequireActor(), Room, claimed, photo is null ? null : CheckInModule.ToUpload(photo), ct);
-            Result = CheckInAttemptDto.From(o);
+            Result = ForReader(CheckInAttemptDto.From(o));
             return Page();
         });
         await LoadAsync(ct);
         return result;
     }
 
+    // The person at a kiosk sees their own result only; a possible substitute is named to staff, not to them.
+    private CheckInAttemptDto ForReader(CheckInAttemptDto d) => Kiosk ? d with { PossibleSubstitute = null } : d;
+
     private async Task LoadAsync(CancellationToken ct)
     {
         Rooms = (await checkIn.SessionsTodayAsync(ct)).Select(s => s.EvaluationRoom).Distinct(StringComparer.Ordinal).ToList();
         if (string.IsNullOrWhiteSpace(Room)) return;
+        if (Kiosk) return;
         Expected = await checkIn.ExpectedAsync(Room, ct);
         Attempts = await checkIn.AttemptsTodayAsync(Room, ct);
     }

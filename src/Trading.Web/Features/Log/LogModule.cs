@@ -41,6 +41,7 @@ public static class LogModule
         {
             // Receipts: signed-in users; the service lets only the owning firm and supervisors read one.
             o.Conventions.AuthorizeFolder("/Log");
+            o.Conventions.AllowAnonymousToPage("/Log/Index");
             o.Conventions.AuthorizePage("/Log/Witness", Policies.Supervisor);
         });
         return services;
