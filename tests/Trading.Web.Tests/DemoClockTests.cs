@@ -30,7 +30,7 @@ public class DemoClockTests(PostgresServer pg) : WebTest(pg)
         // Backwards or beyond a year is refused with the rule; others may not move it at all.
         var back = await Browser.PostFormAsync(centre, "/DemoClock", "/DemoClock", new Dictionary<string, string> { ["Hours"] = "-5" });
         Assert.Equal(HttpStatusCode.OK, back.StatusCode);
-        Assert.Contains("moves forward only", await back.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("演示时钟只能向前拨动", await back.Content.ReadAsStringAsync(), StringComparison.Ordinal); // demo users prefer Chinese
         Assert.Equal(TimeSpan.FromHours(24), clock.Offset);
         var supervisor = await Browser.SignInAsync(App, "supervisor");
         var refused = await Browser.PostFormAsync(supervisor, "/DemoClock", "/DemoClock", new Dictionary<string, string> { ["Hours"] = "1" });

@@ -36,11 +36,11 @@ public sealed partial class NewcomerJourneyTests(PostgresServer pg) : BrowserTes
     {
         var (tender, opened) = App.WithDb(db => (
             db.Tenders.Where(t => t.Step == LifecycleStep.NoticePublished).OrderBy(t => t.BidDeadline).Select(t => t.Id).First(),
-            db.Tenders.Where(t => t.Step >= LifecycleStep.Opening).OrderBy(t => t.Code).Select(t => (Guid?)t.Id).FirstOrDefault()));
+            db.Set<Trading.Domain.Bidding.KeyCeremony>().Where(c => c.OpenedAt != null).OrderBy(c => c.OpenedAt).Select(c => (Guid?)c.TenderId).FirstOrDefault()));
         var journey = new (string? User, string[] Paths)[]
         {
             (null, ["/", "/Tenders", $"/Tenders/Details/{tender}", "/Log", "/Firms/Register"]),
-            ("owner1", ["/Tenders", "/Tenders/Create", "/Draw", $"/Submission/Ceremony/{tender}"]),
+            ("owner1", ["/Tenders", "/Tenders/Create", "/Draw"]),
             ("bidder01", ["/Tenders", $"/Tenders/Details/{tender}", $"/Submission/Bid/{tender}", "/Supervision/Mine"]),
             ("bidder12", [$"/Tenders/Details/{tender}"]),
             ("centre", ["/Firms", "/Experts", "/Draw", "/CheckIn", "/Supervision/Settings", $"/Submission/Ceremony/{tender}", "/DemoClock"]),
@@ -85,7 +85,7 @@ public sealed partial class NewcomerJourneyTests(PostgresServer pg) : BrowserTes
         var texts = await page.EvaluateAsync<string[]>("""
             () => { const out = []; const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
               for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-                const p = n.parentElement; if (!p || p.closest('code, pre, kbd, samp, script, style, option[lang], [data-testid="cli-command"], .log-data, [hidden]')) continue;
+                const p = n.parentElement; if (!p || p.closest('code, pre, kbd, samp, script, style, textarea, option[lang], [data-testid="cli-command"], .log-data, [hidden]')) continue;
                 const t = n.textContent.trim(); if (t) out.push(t); }
               for (const e of document.querySelectorAll('[aria-label], [placeholder], [title]')) for (const a of ['aria-label', 'placeholder', 'title']) { const v = e.getAttribute(a); if (v) out.push(v); }
               return out; }
