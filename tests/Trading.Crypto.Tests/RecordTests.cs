@@ -128,6 +128,29 @@ public class ManifestTests
     }
 }
 
+public class ManifestCurveTests
+{
+    /// <summary>256-bit curves other than P-256 that OpenSSL knows: a valid signature on any of them is still refused.</summary>
+    public static TheoryData<string> OtherCurves => new() { "1.3.36.3.3.2.8.1.1.7" /* brainpoolP256r1 */, "1.3.132.0.10" /* secp256k1 */ };
+
+    [Theory]
+    [MemberData(nameof(OtherCurves))]
+    public async Task A_manifest_signed_on_another_256_bit_curve_is_refused(string oid)
+    {
+        using var c = new TestCeremony(3, 3);
+        var (_, result) = await SealAsync(c.Key, Plaintext(50), 64);
+        using var key = ECDsa.Create(ECCurve.CreateFromValue(oid));
+        Assert.Equal(256, key.KeySize);
+        var manifest = result.ToManifest();
+        // Signed the way Sign would, to show the signature itself is valid on that curve and only the curve is wrong.
+        var signature = key.SignData(manifest.ToSigningBytes(), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        Assert.True(key.VerifyData(manifest.ToSigningBytes(), signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
+        var signed = new SignedManifest(manifest, signature, key.ExportSubjectPublicKeyInfo());
+        Assert.Equal(CryptoErrorCode.ManifestSignatureInvalid, Assert.Throws<CryptoException>(() => ManifestSigning.Verify(signed)).Code);
+        Assert.Equal(CryptoErrorCode.UnsupportedSuite, Assert.Throws<CryptoException>(() => ManifestSigning.Sign(manifest, key)).Code);
+    }
+}
+
 public class TranscriptTests
 {
     private static async Task<(TestCeremony C, OpeningTranscript T)> BuildAsync()
