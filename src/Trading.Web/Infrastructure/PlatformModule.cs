@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.EntityFrameworkCore;
@@ -54,8 +53,14 @@ public static class PlatformModule
         services.AddScoped<DemoSeeder>();
 
         services.AddTradingIdentity();
+        services.AddProtectedDataProtection(config, builder.Environment, data.Path);
         services.AddTradingPages(config);
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = platform.MaxTenderDocumentBytes + 1024 * 1024);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = platform.MaxTenderDocumentBytes + 1024 * 1024;
+            k.AddServerHeader = false; // no "Server: Kestrel" telling a prober what to aim at
+        });
+        services.AddTransportSecurity(config, builder.Environment);
         return builder;
     }
 
@@ -100,7 +105,6 @@ public static class PlatformModule
             .AddPolicy(Policies.Oversight, p => p.RequireRole(Roles.CentreStaff, Roles.Supervisor, Roles.Admin))
             .AddPolicy(Policies.Supervisor, p => p.RequireRole(Roles.Supervisor))
             .AddPolicy(Policies.Api, p => p.AddAuthenticationSchemes(IdentityConstants.BearerScheme).RequireAuthenticatedUser());
-        services.AddDataProtection().PersistKeysToDbContext<TradingDbContext>().SetApplicationName("trading");
     }
 
     private static void AddTradingPages(this IServiceCollection services, IConfiguration config)
@@ -167,6 +171,7 @@ public static class PlatformModule
     {
         await Startup.PrepareDatabaseAsync(app.Services, app.Configuration);
 
+        app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment())
             app.UseExceptionHandler("/Error");
         // API callers get problem JSON; only pages get the friendly error page.
@@ -178,14 +183,6 @@ public static class PlatformModule
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.Use(async (ctx, next) =>
-        {
-            // Output is encoded by Razor; these headers stop the browser from second-guessing it.
-            ctx.Response.Headers["X-Content-Type-Options"] = "nosniff";
-            ctx.Response.Headers["X-Frame-Options"] = "DENY";
-            ctx.Response.Headers["Referrer-Policy"] = "same-origin";
-            await next();
-        });
 
         app.MapRazorPages();
         app.MapOpenApi("/openapi/{documentName}.json");

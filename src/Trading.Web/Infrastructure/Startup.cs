@@ -12,6 +12,9 @@ public static class Startup
     /// <summary>Applies migrations, makes sure the roles and the two oversight organisations exist, seeds demo data if asked.</summary>
     public static async Task PrepareDatabaseAsync(IServiceProvider root, IConfiguration config)
     {
+        // The centre's keys are read (or, outside Production, made) now: a production server without its PKI stops here,
+        // at start, not at the first log entry.
+        _ = root.GetRequiredService<Trading.Web.Features.Log.CentreKeys>();
         await using var scope = root.CreateAsyncScope();
         var sp = scope.ServiceProvider;
         var db = sp.GetRequiredService<TradingDbContext>();

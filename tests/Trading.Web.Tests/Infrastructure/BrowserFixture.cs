@@ -15,6 +15,8 @@ public abstract class BrowserTest(PostgresServer pg) : IAsyncLifetime
     protected string BaseUrl { get; private set; } = "";
     private IPlaywright? _playwright;
     protected IBrowser Chromium { get; private set; } = null!;
+    /// <summary>Every Content-Security-Policy refusal any page of the test reported; a test fails on the first.</summary>
+    protected List<string> CspViolations { get; } = [];
 
     public async ValueTask InitializeAsync()
     {
@@ -53,7 +55,18 @@ public abstract class BrowserTest(PostgresServer pg) : IAsyncLifetime
         {
             Locale = locale, AcceptDownloads = true, BaseURL = BaseUrl, Permissions = Permissions.ToList(),
         });
-        return await context.NewPageAsync();
+        var page = await context.NewPageAsync();
+        // Chromium's console line does not say which element was refused; the violation event does (init scripts run
+        // through the debugging protocol, outside the page's policy).
+        await page.AddInitScriptAsync("document.addEventListener('securitypolicyviolation', e => console.error('Content Security Policy violation: ' + e.violatedDirective + ' at ' + e.sourceFile + ':' + e.lineNumber + ' sample: ' + e.sample));");
+        // The strict policy refuses inline script and style="" attributes; a page that still uses one is broken for
+        // users, so every browser test fails on the console's refusal rather than passing with a half-working page.
+        page.Console += (_, m) =>
+        {
+            if (m.Type == "error" && m.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+                lock (CspViolations) CspViolations.Add($"{page.Url}: {m.Text}");
+        };
+        return page;
     }
 
     protected static async Task SignInAsync(IPage page, string user, string password = Trading.Web.Demo.DemoSeeder.Password)
@@ -76,5 +89,7 @@ public abstract class BrowserTest(PostgresServer pg) : IAsyncLifetime
         if (Chromium is not null) await Chromium.DisposeAsync();
         _playwright?.Dispose();
         await App.DisposeAsync();
+        if (CspViolations.Count > 0)
+            throw new Xunit.Sdk.XunitException("Content-Security-Policy violations:\n" + string.Join("\n", CspViolations));
     }
 }

@@ -11,7 +11,10 @@ namespace Trading.Web.Features.Log;
 /// A centre with its own CA sets <c>PublicLog:PkiDirectory</c> to a folder with the files certs/README.md
 /// lists (root-ca.crt, issuing-ca.crt, tsa.crt/.key, log-signing.crt/.key, optionally witness.crt); a missing
 /// configured folder stops the server rather than minting a new identity. Without it, a development PKI is
-/// generated once into the data directory's keys/pki folder (git-ignored) and reused on every start.
+/// generated once into the data directory's keys/pki folder (git-ignored) and reused on every start, except in
+/// Production, which refuses to start: there the time-stamping, log-signing and witness keys would otherwise all sit on
+/// the web server without anyone having decided so. The supervision office's witness key is generated only for the
+/// demo (Platform:Demo); any other deployment gets the witness certificate from the office and never its key.
 /// </summary>
 public sealed class CentreKeys : IDisposable
 {
@@ -54,7 +57,9 @@ public sealed class CentreKeys : IDisposable
         _ => null,
     };
 
-    public static CentreKeys LoadOrCreate(IConfiguration config, string dataDirectory, TimeProvider clock)
+    public const string ProductionNeedsPki = "In Production the centre's PKI is required: set PublicLog:PkiDirectory to the folder certs/README.md describes. The server does not generate its own keys in Production.";
+
+    public static CentreKeys LoadOrCreate(IConfiguration config, string dataDirectory, TimeProvider clock, IHostEnvironment environment)
     {
         var origin = config["PublicLog:Origin"] is { Length: > 0 } o ? o : LogSigningKey.DefaultOrigin;
         var configured = config["PublicLog:PkiDirectory"];
@@ -64,9 +69,12 @@ public sealed class CentreKeys : IDisposable
                 throw new InvalidOperationException($"PublicLog:PkiDirectory '{configured}' does not exist.");
             return new CentreKeys(CentrePki.FromPem(ReadPem(configured)), origin, development: false, configured);
         }
+        if (environment.IsProduction())
+            throw new InvalidOperationException(ProductionNeedsPki);
+        var demo = config.GetValue("Platform:Demo", false);
         var dir = Path.Combine(dataDirectory, "keys", "pki");
         if (File.Exists(Path.Combine(dir, CentrePki.Files.RootCertificate)))
-            return new CentreKeys(CentrePki.FromPem(ReadPem(dir)), origin, development: true, dir);
+            return new CentreKeys(CentrePki.FromPem(ReadPem(dir, witnessKey: demo)), origin, development: true, dir);
 
         System.IO.Directory.CreateDirectory(dir);
         var name = config["Platform:CentreName"] is { Length: > 0 } n ? n : "Development Trading Centre";
@@ -76,15 +84,19 @@ public sealed class CentreKeys : IDisposable
         {
             // The root and issuing CA keys would be offline in production; a dev PKI that cannot issue more needs neither.
             if (file is CentrePki.Files.RootKey or CentrePki.Files.IssuingKey) continue;
+            // The witness key belongs to the supervision office; only the demo, where one person plays every role, keeps it here.
+            if (file is CentrePki.Files.WitnessKey && !demo) continue;
             var path = Path.Combine(dir, file);
             if (file.EndsWith(".key", StringComparison.Ordinal)) Trading.Crypto.SecretFile.WriteAllText(path, pem);
             else File.WriteAllText(path, pem);
         }
-        return new CentreKeys(CentrePki.FromPem(ReadPem(dir)), origin, development: true, dir);
+        return new CentreKeys(CentrePki.FromPem(ReadPem(dir, witnessKey: demo)), origin, development: true, dir);
     }
 
-    private static Dictionary<string, string> ReadPem(string dir) =>
+    /// <summary>The PEM files of a folder; a witness key an earlier demo run left behind is not loaded outside the demo.</summary>
+    private static Dictionary<string, string> ReadPem(string dir, bool witnessKey = true) =>
         System.IO.Directory.GetFiles(dir).Where(f => f.EndsWith(".crt", StringComparison.Ordinal) || f.EndsWith(".key", StringComparison.Ordinal))
+            .Where(f => witnessKey || Path.GetFileName(f) != CentrePki.Files.WitnessKey)
             .ToDictionary(f => Path.GetFileName(f), File.ReadAllText);
 
     public void Dispose() => Pki.Dispose();

@@ -29,7 +29,7 @@ public static class LogModule
 
     public static IServiceCollection AddLog(this IServiceCollection services, IConfiguration config)
     {
-        services.AddSingleton(sp => CentreKeys.LoadOrCreate(config, sp.GetRequiredService<DataFolder>().Path, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => CentreKeys.LoadOrCreate(config, sp.GetRequiredService<DataFolder>().Path, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IHostEnvironment>()));
         services.AddSingleton(sp => { var k = sp.GetRequiredService<CentreKeys>(); return new LogSigningKey(k.Origin, k.LogSigner); });
         services.AddHttpClient(TimeStamper.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(config.GetValue("PublicLog:TsaTimeoutSeconds", 10)));
         services.AddScoped<TimeStamper>();
