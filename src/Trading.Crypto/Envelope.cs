@@ -101,6 +101,7 @@ public static class Envelope
 
     internal static async Task<EnvelopeSealResult> SealAsync(Stream plaintext, Stream output, byte[] jointPublicKey, BidContext bid, EnvelopeSealOptions options, SealSecrets secrets, CancellationToken ct)
     {
+        bid = bid.Normalized();
         P256.Decode(jointPublicKey, "joint key Y");
         var (r, z) = secrets.Agree(jointPublicKey);
         var header = new EnvelopeHeader(CryptoSuites.P256Id, bid.Tender, bid.Lot, bid.Bidder, JointKey.ComputeKeyId(jointPublicKey), r, secrets.Salt, options.ChunkSize);

@@ -5,7 +5,20 @@ using System.Text;
 namespace Trading.Crypto;
 
 /// <summary>Who a bid belongs to: tender, lot and bidder ids, all bound into the key derivation and the header.</summary>
-public sealed record BidContext(string Tender, string Lot, string Bidder);
+public sealed record BidContext(string Tender, string Lot, string Bidder)
+{
+    /// <summary>
+    /// The same ids in NFC, the one spelling the format allows (docs/envelope-format.md, "Id text rule"): writers seal
+    /// and readers compare this form, so NFC and NFD spellings of one name are one bidder, never two look-alikes.
+    /// </summary>
+    public BidContext Normalized() => new(Nfc(Tender), Nfc(Lot), Nfc(Bidder));
+
+    private static string Nfc(string s)
+    {
+        try { return s.Normalize(NormalizationForm.FormC); }
+        catch (ArgumentException) { return s; } // not Unicode text (a lone surrogate): CheckId refuses it
+    }
+}
 
 /// <summary>
 /// Envelope header, format version 1 (docs/envelope-format.md): suite, tender, lot, bidder, joint key id, ephemeral
@@ -111,9 +124,24 @@ public sealed record EnvelopeHeader(ushort SuiteId, string Tender, string Lot, s
             throw new CryptoException(CryptoErrorCode.HeaderFieldInvalid, field, $"must be {(allowEmpty ? 0 : 1)}..{MaxIdBytes} UTF-8 bytes");
         }
 
-        if (value.Any(char.IsControl))
+        // Ids are compared byte for byte (and signed), so one name must have one spelling: NFC only, and no control or
+        // format characters (U+202E and other bidi overrides, zero-width joiners, BOM) that make two different ids
+        // look alike or one id look like another on screen.
+        foreach (var rune in value.EnumerateRunes())
         {
-            throw new CryptoException(CryptoErrorCode.HeaderFieldInvalid, field, "control characters are not allowed");
+            var category = Rune.GetUnicodeCategory(rune);
+            if (category is System.Globalization.UnicodeCategory.Control or System.Globalization.UnicodeCategory.Format)
+            {
+                throw new CryptoException(CryptoErrorCode.HeaderFieldInvalid, field, $"control and format characters (U+{rune.Value:X4}) are not allowed");
+            }
+        }
+
+        bool nfc;
+        try { nfc = value.IsNormalized(NormalizationForm.FormC); }
+        catch (ArgumentException) { nfc = false; } // a lone surrogate: not Unicode text at all
+        if (!nfc)
+        {
+            throw new CryptoException(CryptoErrorCode.HeaderFieldInvalid, field, "must be in Unicode normalisation form C (NFC)");
         }
     }
 
@@ -122,6 +150,7 @@ public sealed record EnvelopeHeader(ushort SuiteId, string Tender, string Lot, s
     {
         if (expected is not null)
         {
+            expected = expected.Normalized();
             if (Tender != expected.Tender)
             {
                 throw new CryptoException(CryptoErrorCode.WrongTender, Tender, expected.Tender);

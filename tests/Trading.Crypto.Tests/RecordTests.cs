@@ -265,3 +265,47 @@ public class MessageTests
         }
     }
 }
+
+public class IdTextRuleTests
+{
+    private static readonly byte[] Point = ValidPoint();
+
+    private static byte[] ValidPoint()
+    {
+        using var k = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
+        var q = k.ExportParameters(false).Q;
+        return [0x04, .. q.X!, .. q.Y!];
+    }
+
+    private static EnvelopeHeader Header(string tender, string lot, string bidder) =>
+        new(CryptoSuites.P256Id, tender, lot, bidder, new byte[32], Point, new byte[32], 1024);
+
+    [Theory]
+    [InlineData("bidder-\u202Efdp.exe")]      // right-to-left override
+    [InlineData("bidder\u200D1")]            // zero-width joiner
+    [InlineData("\uFEFFbidder")]             // byte order mark
+    [InlineData("bidder\u2066x\u2069")]      // bidi isolate
+    [InlineData("bidder\u0007")]             // control
+    [InlineData("Cafe\u0301")]               // NFD spelling of "Café"
+    public void Ids_with_format_or_control_characters_or_not_in_NFC_are_refused(string bad)
+    {
+        foreach (var h in new[] { Header(bad, "", "b"), Header("t", bad, "b"), Header("t", "", bad) })
+            Assert.Equal(CryptoErrorCode.HeaderFieldInvalid, Assert.Throws<CryptoException>(h.Validate).Code);
+        Header("t", "", "Caf\u00E9").Validate(); // the NFC spelling is fine
+    }
+
+    [Fact]
+    public async Task NFC_and_NFD_spellings_of_one_bidder_are_one_bidder()
+    {
+        using var c = new TestCeremony(3, 3);
+        var nfd = new BidContext("招标-2026-001", "lot-1", "Cafe\u0301 建设");
+        var nfc = new BidContext("招标-2026-001", "lot-1", "Caf\u00E9 建设");
+        var (envelope, result) = await SealAsync(c.Key, Plaintext(100), 64, nfd);
+        Assert.Equal(nfc.Bidder, result.ToManifest().Bidder); // sealed in NFC
+        var (header, _) = await EnvelopeHeader.ReadAsync(new MemoryStream(envelope), TestContext.Current.CancellationToken);
+        Assert.Equal(nfc.Bidder, header.Bidder);
+        // Either spelling of the expected bidder accepts it; neither is a "wrong bidder" showing two identical names.
+        await Envelope.ValidateAsync(new MemoryStream(envelope), nfd, c.Key.KeyId, 1 << 20, null, TestContext.Current.CancellationToken);
+        await Envelope.ValidateAsync(new MemoryStream(envelope), nfc, c.Key.KeyId, 1 << 20, null, TestContext.Current.CancellationToken);
+    }
+}

@@ -40,7 +40,9 @@ function u64(v) {
 function checkId(value, field, allowEmpty) {
   const bytes = enc.encode(value);
   if ((!allowEmpty && bytes.length === 0) || bytes.length > MAX_ID_BYTES) throw new Error(`header field ${field} must be ${allowEmpty ? 0 : 1}..${MAX_ID_BYTES} UTF-8 bytes`);
-  if (/[\u0000-\u001f\u007f-\u009f]/.test(value)) throw new Error(`header field ${field}: control characters are not allowed`);
+  // Same rule as EnvelopeHeader.CheckId in C#: no control or format characters (bidi overrides, zero-width), NFC only.
+  if (/[\p{Cc}\p{Cf}]/u.test(value)) throw new Error(`header field ${field}: control and format characters are not allowed`);
+  if (value !== value.normalize('NFC')) throw new Error(`header field ${field} must be in Unicode normalisation form C (NFC)`);
   return bytes;
 }
 
