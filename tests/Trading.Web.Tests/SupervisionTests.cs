@@ -322,7 +322,7 @@ public class SupervisionTests(PostgresServer pg) : WebTest(pg)
         Assert.Contains(record.Number, why, StringComparison.Ordinal);
         Assert.Contains("与他人串通投标", why, StringComparison.Ordinal);
         var page = await Browser.SignInAsync(App, "bidder03");
-        var html = await page.GetStringAsync($"/Tenders/Details/{tender}?handler=Download&docId={docId}");
+        var html = await (await Browser.PostFormAsync(page, $"/Tenders/Details/{tender}", $"/Tenders/Details/{tender}?handler=Download", new Dictionary<string, string> { ["docId"] = docId.ToString() })).Content.ReadAsStringAsync();
         Assert.Contains(record.Number, html, StringComparison.Ordinal);
         // The service other features call (bid submission) refuses the same way.
         using (var scope = App.Services.CreateScope())

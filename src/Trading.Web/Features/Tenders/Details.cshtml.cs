@@ -19,7 +19,9 @@ public sealed class TenderDetailsModel(TenderService tenders, TradingDbContext d
         return Page();
     });
 
-    public Task<IActionResult> OnGetDownloadAsync(Guid id, Guid docId, CancellationToken ct) => Act(id, async () =>
+    // POST, not GET: obtaining documents records the firm and writes a permanent log entry, which a link or image on
+    // another site must not be able to trigger (the form carries the antiforgery token).
+    public Task<IActionResult> OnPostDownloadAsync(Guid id, Guid docId, CancellationToken ct) => Act(id, async () =>
     {
         var (doc, content) = await tenders.DownloadAsync(RequireActor(), id, docId, ct);
         return File(content, doc.ContentType, doc.FileName);
