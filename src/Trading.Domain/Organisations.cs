@@ -47,15 +47,13 @@ public class Organisation
 
     public bool IsSuspended(DateTime nowUtc) => SuspendedUntil is { } until && until > nowUtc;
 
-    /// <summary>The one check every trading action of a firm goes through.</summary>
-    public RuleViolation? CanTrade(DateTime nowUtc)
-    {
-        if (IsSuspended(nowUtc))
-            return new RuleViolation(RuleCodes.FirmSuspended, SuspensionReason ?? "", SuspendedUntil!.Value);
-        if (Status != FirmStatus.Approved)
-            return new RuleViolation(RuleCodes.FirmNotApproved, Status.ToString());
-        return null;
-    }
+    /// <summary>
+    /// Dual filing: the firm trades only once approved. Suspensions are not read here: the bad-behaviour records are
+    /// their one source of truth (SuspendedUntil is a display copy), and the caller passes their refusal to
+    /// <see cref="BiddingPeriod.MayObtainDocuments"/>.
+    /// </summary>
+    public RuleViolation? CheckApproved() =>
+        Status == FirmStatus.Approved ? null : new RuleViolation(RuleCodes.FirmNotApproved, Status.ToString());
 }
 
 public class Shareholder

@@ -38,6 +38,22 @@ public static class RuleCodes
     public const string DeadlineNotPassed = "Rule.Lifecycle.DeadlineNotPassed";
     public const string DeadlinePassed = "Rule.Lifecycle.DeadlinePassed";
     public const string NotPublished = "Rule.Tender.NotPublished";
+    public const string PostponeEarlier = "Rule.Tender.PostponeEarlier";
+    public const string NotEnoughBidsLots = "Rule.Tender.NotEnoughBidsLots";
+    public const string DocumentsNotObtained = Bidding.BiddingRules.DocumentsNotObtained;
+    public const string CeremonyNotComplete = Bidding.BiddingRules.CeremonyNotComplete;
+    public const string OpeningBeforeDeadline = Bidding.BiddingRules.OpeningBeforeDeadline;
+    public const string TenderFailed = "Rule.Lifecycle.TenderFailed";
+    public const string StepNotDone = "Rule.Lifecycle.StepNotDone";
+    public const string CommitteeNotDrawn = "Rule.Lifecycle.CommitteeNotDrawn";
+    public const string BidsNotOpened = "Rule.Lifecycle.BidsNotOpened";
+    public const string NotCheckedIn = "Rule.Lifecycle.NotCheckedIn";
+    public const string AlreadyClosed = "Rule.Lifecycle.AlreadyClosed";
+    public const string LockOnlySupervisor = "Rule.Lifecycle.LockOnlySupervisor";
+    public const string LockReasonRequired = "Rule.Lifecycle.LockReasonRequired";
+    public const string AlreadyLocked = "Rule.Lifecycle.AlreadyLocked";
+    public const string NotLocked = "Rule.Lifecycle.NotLocked";
+    public const string RetenderNotFailed = "Rule.Lifecycle.RetenderNotFailed";
 
     public const string FirmNotApproved = "Rule.Firm.NotApproved";
     public const string FirmSuspended = "Rule.Firm.Suspended";

@@ -60,8 +60,16 @@ public class Tender
     public DateTime OpeningTime { get; set; }
     public string OpeningPlace { get; set; } = "";
     public LifecycleStep Step { get; set; } = LifecycleStep.ProjectRegistration;
-    /// <summary>Set when a rule check fails during an automatic step; cleared by an authorised correction.</summary>
+    /// <summary>
+    /// The broken rule that locks the current step (code and arguments separated by |, see <see cref="BiddingPeriod.Encode"/>);
+    /// set by <see cref="TenderLifecycle.Lock"/>, cleared only by a supervisor's <see cref="TenderLifecycle.Unlock"/>.
+    /// </summary>
     public string? LockedReason { get; set; }
+    /// <summary>Why, in words, as the person or check that locked it wrote it; shown with the rule to everyone on the tender.</summary>
+    public string? LockNote { get; set; }
+    public DateTime? LockedAt { get; set; }
+    /// <summary>The failed tender this one re-runs (重新招标), if any.</summary>
+    public Guid? RetenderOfId { get; set; }
     public bool Failed { get; set; }
     /// <summary>Why the tender failed (rule code and arguments separated by |), e.g. too few bids at the deadline.</summary>
     public string? FailedReason { get; set; }
@@ -87,6 +95,8 @@ public class Lot
     public string Name { get; set; } = "";
     public long EstimatedPriceFen { get; set; }
     public long BidBondFen { get; set; }
+    /// <summary>Set at the deadline when the lot has fewer valid bids than the minimum (Regulations art. 44): encoded rule, see <see cref="BiddingPeriod.Encode"/>.</summary>
+    public string? FailedReason { get; set; }
 }
 
 public class TenderDocument

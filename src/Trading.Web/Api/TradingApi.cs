@@ -9,20 +9,22 @@ using Trading.Web.Infrastructure;
 namespace Trading.Web.Api;
 
 public sealed record TokenRequest(string UserName, string Password, string? TwoFactorCode);
-public sealed record LotDto(int Number, string Name, decimal EstimatedPriceYuan, decimal BidBondYuan);
+public sealed record LotDto(int Number, string Name, decimal EstimatedPriceYuan, decimal BidBondYuan, string? FailedRule = null);
 public sealed record DocumentDto(Guid Id, string FileName, long Length, string Sha256, DateTime FiledAt);
 public sealed record TenderDto(
     Guid Id, string Code, string Title, string? Description, string Category, string EvaluationMethod,
     string QualificationRequirements, Guid OwnerOrganisationId, string? OwnerName, Guid? AgentOrganisationId,
     int Step, string StepName, bool Failed, DateTime BidDeadline, DateTime OpeningTime, string OpeningPlace,
-    DateTime? PublishedAt, IReadOnlyList<LotDto> Lots, IReadOnlyList<DocumentDto> Documents)
+    DateTime? PublishedAt, IReadOnlyList<LotDto> Lots, IReadOnlyList<DocumentDto> Documents,
+    string? FailedRule = null, string? LockedRule = null, string? LockNote = null, Guid? RetenderOfId = null)
 {
     public static TenderDto From(Tender t) => new(
         t.Id, t.Code, t.Title, t.Description, t.Category.ToString(), t.EvaluationMethod.ToString(), t.QualificationRequirements,
         t.OwnerOrganisationId, t.OwnerOrganisation?.Name, t.AgentOrganisationId, (int)t.Step, t.Step.ToString(), t.Failed,
         t.BidDeadline, t.OpeningTime, t.OpeningPlace, t.PublishedAt,
-        t.Lots.OrderBy(l => l.Number).Select(l => new LotDto(l.Number, l.Name, Money.Yuan(l.EstimatedPriceFen), Money.Yuan(l.BidBondFen))).ToList(),
-        t.Documents.Where(d => !d.Superseded).Select(d => new DocumentDto(d.Id, d.FileName, d.Length, d.Sha256, d.FiledAt)).ToList());
+        t.Lots.OrderBy(l => l.Number).Select(l => new LotDto(l.Number, l.Name, Money.Yuan(l.EstimatedPriceFen), Money.Yuan(l.BidBondFen), l.FailedReason)).ToList(),
+        t.Documents.Where(d => !d.Superseded).Select(d => new DocumentDto(d.Id, d.FileName, d.Length, d.Sha256, d.FiledAt)).ToList(),
+        t.FailedReason, t.LockedReason, t.LockNote, t.RetenderOfId);
 }
 public sealed record FirmDto(Guid Id, string Name, string? CreditCode, string Status, bool CentreApproved, bool SupervisionApproved, DateTime? SuspendedUntil, string? SuspensionReason)
 {
@@ -30,6 +32,8 @@ public sealed record FirmDto(Guid Id, string Name, string? CreditCode, string St
 }
 public sealed record ClarificationRequest(string Question, string Answer, bool ChangesDocuments);
 public sealed record PostponeRequest(DateTime NewDeadlineUtc);
+public sealed record LockRequest(string Rule, string Reason);
+public sealed record UnlockRequest(string Reason);
 public sealed record RejectRequest(string Reason);
 public sealed record SuspendRequest(string Reason, DateTime UntilUtc);
 
@@ -93,8 +97,18 @@ public static class TradingApi
         });
         authed.MapPost("/tenders/{id:guid}/postpone", async (Guid id, PostponeRequest r, HttpContext http, TenderService s, CancellationToken ct) =>
             TenderDto.From(await s.PostponeDeadlineAsync(Act(http), id, r.NewDeadlineUtc, ct)));
-        authed.MapPost("/tenders/{id:guid}/close-bidding", async (Guid id, HttpContext http, TenderService s, CancellationToken ct) =>
+        // The same deadline move as the job's: refused before the deadline and when already made.
+        authed.MapPost("/tenders/{id:guid}/close-bidding", async (Guid id, HttpContext http, TenderMoves s, CancellationToken ct) =>
             TenderDto.From(await s.CloseBiddingAsync(Act(http), id, ct)));
+        authed.MapPost("/tenders/{id:guid}/lock", async (Guid id, LockRequest r, HttpContext http, TenderMoves s, CancellationToken ct) =>
+            TenderDto.From(await s.LockAsync(Act(http), id, r.Rule, r.Reason, ct)));
+        authed.MapPost("/tenders/{id:guid}/unlock", async (Guid id, UnlockRequest r, HttpContext http, TenderMoves s, CancellationToken ct) =>
+            TenderDto.From(await s.UnlockAsync(Act(http), id, r.Reason, ct)));
+        authed.MapPost("/tenders/{id:guid}/retender", async (Guid id, TenderInput input, HttpContext http, TenderService s, CancellationToken ct) =>
+        {
+            var t = await s.RetenderAsync(Act(http), id, input, ct);
+            return Results.Created($"/api/tenders/{t.Id}", TenderDto.From(t));
+        });
         authed.MapGet("/tenders/{id:guid}/downloads", async (Guid id, HttpContext http, TenderService s, CancellationToken ct) =>
             (await s.DownloadsAsync(Act(http), id, ct)).Select(d => new { d.DocumentId, d.FirmId, d.DownloadedAt }));
 

@@ -31,6 +31,8 @@ namespace Infrastructure
         private object Display(object a) => a switch
         {
             DateTime d => time.Format(d),
+            // A rule stored inside another (a failed tender's or a locked step's) reads as its own sentence.
+            RuleViolation v => Explain(v),
             decimal m => m.ToString("N2", CultureInfo.InvariantCulture),
             string s when s.Length > 0 && localizer[s] is { ResourceNotFound: false } found => found.Value,
             _ => a,

@@ -28,7 +28,7 @@ public sealed record KioskExpert(Guid ExpertId, string RegistrationNumber, strin
 /// </summary>
 public sealed class CheckInService(
     TradingDbContext db, PublicLogWriter log, FaceEngine engine, FaceTemplates templates, FaceGallery gallery,
-    IFileStore files, TimeProvider clock, CentreTime centre, Texts texts, IOptions<BiometricsOptions> options)
+    IFileStore files, TimeProvider clock, CentreTime centre, Texts texts, IOptions<BiometricsOptions> options, Tenders.TenderMoves moves)
 {
     private BiometricsOptions Options => options.Value;
 
@@ -248,24 +248,31 @@ public sealed class CheckInService(
             substitutePseudonym = log.Pseudonym("expert", o.RegistrationNumber);
         }
         db.Add(attempt);
-        await log.RecordAsync("checkin.attempt", tenderId, new
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            attempt = attempt.Id,
-            session = attempt.SessionId,
-            room,
-            expert = log.Pseudonym("expert", expert.RegistrationNumber),
-            decision = attempt.Decision.ToString(),
-            reason = attempt.Reason,
-            match = Score(attempt.MatchScore),
-            live = Score(attempt.LiveScore),
-            bestOther = attempt.BestOtherExpertId is { } b ? log.Pseudonym("expert", await RegistrationAsync(b, ct)) : null,
-            bestOtherScore = Score(attempt.BestOtherScore),
-            substitution = substitutePseudonym,
-            image = attempt.ImageSha256,
-            imageBytes = attempt.ImageBytes,
-            thresholds = new { match = Score(engine.Thresholds.Match), live = Score(engine.Thresholds.Liveness) },
-            by = log.Pseudonym("user", actor.UserId.ToString()),
-        }, ct);
+            await log.AppendAsync("checkin.attempt", tenderId, new
+            {
+                attempt = attempt.Id,
+                session = attempt.SessionId,
+                room,
+                expert = log.Pseudonym("expert", expert.RegistrationNumber),
+                decision = attempt.Decision.ToString(),
+                reason = attempt.Reason,
+                match = Score(attempt.MatchScore),
+                live = Score(attempt.LiveScore),
+                bestOther = attempt.BestOtherExpertId is { } b ? log.Pseudonym("expert", await RegistrationAsync(b, ct)) : null,
+                bestOtherScore = Score(attempt.BestOtherScore),
+                substitution = substitutePseudonym,
+                image = attempt.ImageSha256,
+                imageBytes = attempt.ImageBytes,
+                thresholds = new { match = Score(engine.Thresholds.Match), live = Score(engine.Thresholds.Liveness) },
+                by = log.Pseudonym("user", actor.UserId.ToString()),
+            }, ct);
+            await db.SaveChangesAsync(ct);
+            // An admitted member may complete step 11: the tender moves with the check-in, in its transaction.
+            if (tenderId is { } tid && attempt.Decision != CheckInDecision.Refused) await moves.AdvanceAsync(tid, actor, ct);
+            await tx.CommitAsync(ct);
+        }
         return new CheckInOutcome(attempt, expert, Describe(attempt), substitute);
     }
 
@@ -287,17 +294,24 @@ public sealed class CheckInService(
         attempt.OverriddenByUserId = actor.UserId;
         attempt.OverrideReason = reason;
         var tenderId = attempt.SessionId is { } sid ? await db.Set<EvaluationSession>().Where(s => s.Id == sid).Select(s => (Guid?)s.TenderId).FirstOrDefaultAsync(ct) : null;
-        await log.RecordAsync("checkin.overridden", tenderId, new
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            attempt = attempt.Id,
-            session = attempt.SessionId,
-            room = attempt.Room,
-            expert = log.Pseudonym("expert", expert.RegistrationNumber),
-            overridden = attempt.Reason,
-            image = attempt.ImageSha256,
-            reason,
-            by = log.Pseudonym("user", actor.UserId.ToString()),
-        }, ct);
+            await log.AppendAsync("checkin.overridden", tenderId, new
+            {
+                attempt = attempt.Id,
+                session = attempt.SessionId,
+                room = attempt.Room,
+                expert = log.Pseudonym("expert", expert.RegistrationNumber),
+                overridden = attempt.Reason,
+                image = attempt.ImageSha256,
+                reason,
+                by = log.Pseudonym("user", actor.UserId.ToString()),
+            }, ct);
+            await db.SaveChangesAsync(ct);
+            // An admitted member may complete step 11: the tender moves with the check-in, in its transaction.
+            if (tenderId is { } tid && attempt.Decision != CheckInDecision.Refused) await moves.AdvanceAsync(tid, actor, ct);
+            await tx.CommitAsync(ct);
+        }
         return attempt;
     }
 

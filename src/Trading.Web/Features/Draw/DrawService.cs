@@ -67,7 +67,7 @@ public sealed record StoredCount(string Stratum, int Needed, int Eligible);
 /// </summary>
 public sealed class DrawService(
     TradingDbContext db, PublicLogWriter log, Notifier notifier, TimeProvider clock, CentreTime time, ILotBidders bidders,
-    DrawPseudonymKey key, IOptions<ExpertDrawOptions> options, BeaconSources beacons, Texts texts)
+    DrawPseudonymKey key, IOptions<ExpertDrawOptions> options, BeaconSources beacons, Texts texts, Tenders.TenderMoves moves)
 {
     public const string Supervision = "supervision";
     public const string Centre = "centre";
@@ -508,7 +508,13 @@ public sealed class DrawService(
                 notifier.Raise(new Notice(u, "draw.voided", "Draw.Notice.VoidedSubject", "Draw.Notice.VoidedBody", [t.Code, s.EvaluationRoom], "/Draw/Invitations", t.Id));
         }
 
-        await log.ActAsync(() => AppendEventsAsync(s, next.Events, ct), ct);
+        await log.ActAsync(async () =>
+        {
+            await AppendEventsAsync(s, next.Events, ct);
+            await db.SaveChangesAsync(ct);
+            // A committee drawn (or a draw voided) changes what step 9 needs: the tender moves with the draw, in its transaction.
+            if (before.Phase != next.Record.Phase) await moves.AdvanceAsync(t.Id, actor, ct);
+        }, ct);
     }
 
     /// <summary>

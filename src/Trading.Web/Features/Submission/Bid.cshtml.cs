@@ -40,9 +40,6 @@ public sealed class BidModel(BidService bids) : TradingPageModel
         var (t, firm, c) = await bids.PrepareAsync(actor, Id, ct);
         Sealing = SealingDto.From(t, firm, c);
         MyBids = await bids.MyBidsAsync(actor, Id, ct);
-        var now = HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
-        if (t.Step != LifecycleStep.NoticePublished || now >= t.BidDeadline) CannotBid = T.Explain(new RuleViolation(RuleCodes.DeadlinePassed, t.BidDeadline));
-        else if (firm.CanTrade(now) is { } refusal) CannotBid = T.Explain(refusal);
-        else if (c is not { Status: CeremonyStatus.Complete }) CannotBid = T.Explain(new RuleViolation(BiddingRules.CeremonyNotComplete));
+        if (await bids.WhyCannotBidAsync(t, firm, c, ct) is { } refusal) CannotBid = T.Explain(refusal);
     }
 }

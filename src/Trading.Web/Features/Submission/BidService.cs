@@ -33,20 +33,21 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
         return (t, firm, await ceremonies.FindAsync(t.Id, ct));
     }
 
+    /// <summary>Why this firm may not bid on the tender now, or null: the domain's one check, fed with the facts it needs.</summary>
+    public async Task<RuleViolation?> WhyCannotBidAsync(Tender t, Organisation firm, KeyCeremony? c, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var obtained = await db.DocumentDownloads.AnyAsync(d => d.TenderId == t.Id && d.FirmId == firm.Id, ct);
+        // Suspensions come from bad-behaviour records; the refusal names the record.
+        return BiddingPeriod.MayBid(t, firm, await sanctions.SuspensionAsync(firm.Id, now, ct), obtained, c is { Status: CeremonyStatus.Complete }, now);
+    }
+
     private async Task<(Tender, Lot, Organisation, KeyCeremony)> CheckMayBidAsync(Actor actor, Guid tenderId, Guid lotId, CancellationToken ct)
     {
         var (t, firm, c) = await PrepareAsync(actor, tenderId, ct);
         var lot = t.Lots.FirstOrDefault(l => l.Id == lotId) ?? throw new NotFoundException();
-        var now = clock.GetUtcNow().UtcDateTime;
-        if (t.Step != LifecycleStep.NoticePublished || now >= t.BidDeadline)
-            throw new RuleViolationException(new RuleViolation(RuleCodes.DeadlinePassed, t.BidDeadline));
-        // Suspensions come from bad-behaviour records; the refusal names the record.
-        await sanctions.EnsureMayTradeAsync(firm.Id, now, ct);
-        if (firm.CanTrade(now) is { } refusal) throw new RuleViolationException(refusal);
-        if (!await db.DocumentDownloads.AnyAsync(d => d.TenderId == t.Id && d.FirmId == firm.Id, ct))
-            throw new RuleViolationException(new RuleViolation(BiddingRules.DocumentsNotObtained));
-        if (c is not { Status: CeremonyStatus.Complete }) throw new RuleViolationException(new RuleViolation(BiddingRules.CeremonyNotComplete));
-        return (t, lot, firm, c);
+        if (await WhyCannotBidAsync(t, firm, c, ct) is { } refusal) throw new RuleViolationException(refusal);
+        return (t, lot, firm, c!);
     }
 
     public async Task<BidUpload> StartUploadAsync(Actor actor, Guid tenderId, Guid lotId, long length, CancellationToken ct)
@@ -82,7 +83,7 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
         var u = await GetUploadAsync(actor, uploadId, ct);
         if (u.CompletedAt is not null) throw new RuleViolationException(new RuleViolation(BiddingRules.UploadUnknown));
         var t = await db.Tenders.FirstAsync(x => x.Id == u.TenderId, ct);
-        if (clock.GetUtcNow().UtcDateTime >= t.BidDeadline) throw new RuleViolationException(new RuleViolation(RuleCodes.DeadlinePassed, t.BidDeadline));
+        if (BiddingPeriod.Open(t, clock.GetUtcNow().UtcDateTime) is { } closed) throw new RuleViolationException(closed);
         if (offset != u.Received) throw new RuleViolationException(new RuleViolation(BiddingRules.UploadOffset, offset, u.Received));
         long written = 0;
         await using (var f = new FileStream(u.TempPath, FileMode.Open, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous))
@@ -167,6 +168,12 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
             await log.ActAsync(async () =>
             {
                 await log.LockAsync(ct);
+                // Again under the lock the deadline move takes: a bid checked a moment before the deadline but stored after
+                // the move froze the list would be a bid the opening never sees. The clock is read now, not before the check.
+                await db.Entry(t).ReloadAsync(ct);
+                now = clock.GetUtcNow().UtcDateTime;
+                if (BiddingPeriod.Open(t, now) is { } closed) throw new RuleViolationException(closed);
+                bid.SubmittedAt = now;
                 var previous = await db.Set<Bid>().Where(b => b.TenderId == t.Id && b.LotId == lot.Id && b.FirmId == firm.Id && b.Status == BidStatus.Valid).ToListAsync(ct);
                 foreach (var p in previous) p.Status = BidStatus.Superseded;
                 db.Add(bid);
@@ -198,13 +205,20 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
     public async Task<Bid> WithdrawAsync(Actor actor, Guid bidId, CancellationToken ct)
     {
         var bid = await GetOwnAsync(actor, bidId, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // Under the lock the deadline move takes, as for a new bid: a frozen bid never changes afterwards.
+        await log.LockAsync(ct);
         var t = await db.Tenders.FirstAsync(x => x.Id == bid.TenderId, ct);
+        await db.Entry(t).ReloadAsync(ct);
+        await db.Entry(bid).ReloadAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
-        if (t.Step != LifecycleStep.NoticePublished || now >= t.BidDeadline) throw new RuleViolationException(new RuleViolation(RuleCodes.DeadlinePassed, t.BidDeadline));
+        if (BiddingPeriod.Open(t, now) is { } closed) throw new RuleViolationException(closed);
         if (bid.Status != BidStatus.Valid) throw new RuleViolationException(new RuleViolation(BiddingRules.AlreadyWithdrawn));
         bid.Status = BidStatus.Withdrawn;
         bid.WithdrawnAt = now;
-        await log.RecordAsync("bid.withdrawn", t.Id, new { bid = bid.Id, envelopeSha256 = bid.EnvelopeSha256 }, ct);
+        await log.AppendAsync("bid.withdrawn", t.Id, new { bid = bid.Id, envelopeSha256 = bid.EnvelopeSha256 }, ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return bid;
     }
 
@@ -224,28 +238,6 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
     {
         if (t.Step < LifecycleStep.BidDeadline) return null;
         return await db.Set<Bid>().Where(b => b.TenderId == t.Id && b.Status == BidStatus.Valid).OrderBy(b => b.EnvelopeSha256).Select(b => b.EnvelopeSha256).ToListAsync(ct);
-    }
-
-    /// <summary>
-    /// At the deadline: the list of valid bid hashes goes into the log (what the opening must open, no more and
-    /// no less), and a tender with too few bids is marked failed for re-tender, citing the rule.
-    /// </summary>
-    public async Task FreezeAsync(Guid tenderId, TenderRules rules, CancellationToken ct)
-    {
-        var t = await db.Tenders.FirstAsync(x => x.Id == tenderId, ct);
-        var bids = await db.Set<Bid>().Where(b => b.TenderId == tenderId && b.Status == BidStatus.Valid).OrderBy(b => b.LogIndex).ToListAsync(ct);
-        if (bids.Count < rules.MinBidsToOpen)
-        {
-            t.Failed = true;
-            t.FailedReason = $"{BiddingRules.NotEnoughBids}|{bids.Count}|{rules.MinBidsToOpen}";
-        }
-        await log.RecordAsync("bids.frozen", tenderId, new
-        {
-            // Each bid's R is listed so a holder checks, before any partial, that every point it is asked to decrypt is a
-            // frozen bid's (`trading keyholder partial-decrypt --frozen`): the server cannot use a holder as an oracle.
-            count = bids.Count, bids = bids.Select(b => new { bid = b.Id, envelopeSha256 = b.EnvelopeSha256, logIndex = b.LogIndex, r = Convert.ToHexStringLower(b.EphemeralPoint) }).ToArray(),
-            failed = t.Failed, minimum = rules.MinBidsToOpen,
-        }, ct);
     }
 
     private Task TouchAsync(Guid uploadId, CancellationToken ct)

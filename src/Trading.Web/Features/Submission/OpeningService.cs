@@ -19,7 +19,7 @@ public sealed record OpeningRow(Guid BidId, Guid FirmId, string Firm, int Lot, B
 /// holder's secret in memory, computes partial decryptions with proofs for every frozen bid, and discards the
 /// secret. When all partials are in, every bid is decrypted and its opening form read; failures are classified.
 /// </summary>
-public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, CeremonyService ceremonies, IFileStore files, TimeProvider clock)
+public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, CeremonyService ceremonies, IFileStore files, TimeProvider clock, Tenders.TenderMoves moves)
 {
     public const int MaxFormBytes = 64 * 1024;
 
@@ -148,9 +148,7 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
         var (t, c) = await LoadAsync(tenderId, ct);
         var holder = ceremonies.HolderFor(actor, user, c);
         var now = clock.GetUtcNow().UtcDateTime;
-        if (t.Step < LifecycleStep.BidDeadline || now < t.BidDeadline)
-            throw new RuleViolationException(new RuleViolation(BiddingRules.OpeningBeforeDeadline, t.BidDeadline));
-        if (t.Failed) throw new RuleViolationException(new RuleViolation(BiddingRules.TenderFailed));
+        if (BiddingPeriod.ReadyToOpen(t, now) is { } notReady) throw new RuleViolationException(notReady);
         if (c.Status != CeremonyStatus.Complete) throw new RuleViolationException(new RuleViolation(BiddingRules.CeremonyNotComplete));
         if (await db.Set<Bid>().AnyAsync(b => b.TenderId == tenderId && b.OpeningStatus != null, ct))
             throw new RuleViolationException(new RuleViolation(BiddingRules.AlreadyOpened));
@@ -224,10 +222,16 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
         c.TranscriptStorageKey = stored.Key;
         c.TranscriptSha256 = stored.Sha256;
         c.OpenedAt = clock.GetUtcNow().UtcDateTime;
-        await log.RecordAsync("opening.completed", t.Id, new
+        await log.ActAsync(async () =>
         {
-            ceremony = c.CeremonyId, transcriptSha256 = stored.Sha256,
-            bids = bids.Select(b => new { bid = b.Id, firm = log.Pseudonym("firm", b.FirmId.ToString()), status = b.OpeningStatus.ToString(), priceFen = b.PriceFen, durationDays = b.DurationDays }).ToArray(),
+            await log.AppendAsync("opening.completed", t.Id, new
+            {
+                ceremony = c.CeremonyId, transcriptSha256 = stored.Sha256,
+                bids = bids.Select(b => new { bid = b.Id, firm = log.Pseudonym("firm", b.FirmId.ToString()), status = b.OpeningStatus.ToString(), priceFen = b.PriceFen, durationDays = b.DurationDays }).ToArray(),
+            }, ct);
+            await db.SaveChangesAsync(ct);
+            // The opening is step 10's act: the tender moves with it (once the committee is drawn), in the same transaction.
+            await moves.AdvanceAsync(t.Id, null, ct);
         }, ct);
     }
 

@@ -18,7 +18,6 @@ public static class SubmissionModule
         services.AddScoped<CeremonyService>();
         services.AddScoped<BidService>();
         services.AddScoped<OpeningService>();
-        services.AddScoped<IDeadlineStep, FreezeBidsAtDeadline>();
         services.AddScoped<IPublicationStep, StartCeremonyAtPublication>();
         services.AddScheduledJob<UploadSweep>();
         services.AddScoped<Demo.IDemoSeed, SubmissionDemo>();
@@ -111,16 +110,6 @@ public static class SubmissionModule
             var removed = await scope.ServiceProvider.GetRequiredService<BidService>().SweepAbandonedUploadsAsync(options.Value.AbandonedUploadAge, ct);
             if (removed > 0) logger.LogInformation("Removed {Count} abandoned bid uploads", removed);
             return removed;
-        }
-    }
-
-    /// <summary>At the deadline: freeze the list of bids in the log, then checkpoint and time-stamp the log.</summary>
-    private sealed class FreezeBidsAtDeadline(BidService bids, Log.Checkpoints checkpoints, Microsoft.Extensions.Options.IOptions<TenderRules> rules) : IDeadlineStep
-    {
-        public async Task OnDeadlineAsync(Guid tenderId, CancellationToken ct)
-        {
-            await bids.FreezeAsync(tenderId, rules.Value, ct);
-            await checkpoints.CheckpointNowAsync("deadline", ct);
         }
     }
 }

@@ -32,18 +32,28 @@ public sealed class Sanctions(
     /// </summary>
     public async Task EnsureMayTradeAsync(Guid organisationId, DateTime nowUtc, CancellationToken ct)
     {
+        if (await SuspensionAsync(organisationId, nowUtc, ct) is { } refusal) throw new RuleViolationException(refusal);
+    }
+
+    /// <summary>
+    /// The refusal a suspension in force gives (naming its record), or null: the one source of truth for suspensions,
+    /// which <see cref="BiddingPeriod"/> takes as an input to its checks.
+    /// </summary>
+    public async Task<RuleViolation?> SuspensionAsync(Guid organisationId, DateTime nowUtc, CancellationToken ct)
+    {
         var record = await ActiveSuspensionAsync([SanctionSubjectKind.Firm, SanctionSubjectKind.Agent], organisationId, nowUtc, ct);
         if (record is not null)
         {
             var why = texts["Supervision.SuspendedBy", record.Number, record.SuspensionReason ?? ""];
-            throw new RuleViolationException(record.SubjectKind == SanctionSubjectKind.Agent
+            return record.SubjectKind == SanctionSubjectKind.Agent
                 ? new RuleViolation(SupervisionRules.AgentSuspended, why, record.EffectiveEnd!.Value, record.Number)
-                : new RuleViolation(RuleCodes.FirmSuspended, why, record.EffectiveEnd!.Value, record.Number));
+                : new RuleViolation(RuleCodes.FirmSuspended, why, record.EffectiveEnd!.Value, record.Number);
         }
         // A suspension set on the firm before records existed, not yet adopted by the job.
         var org = await db.Organisations.AsNoTracking().Where(o => o.Id == organisationId).Select(o => new { o.SuspendedUntil, o.SuspensionReason }).FirstOrDefaultAsync(ct);
         if (org?.SuspendedUntil is { } until && until > nowUtc && !await db.Set<BadBehaviourRecord>().AnyAsync(r => r.SubjectId == organisationId, ct))
-            throw new RuleViolationException(new RuleViolation(RuleCodes.FirmSuspended, org.SuspensionReason ?? "", until, ""));
+            return new RuleViolation(RuleCodes.FirmSuspended, org.SuspensionReason ?? "", until, "");
+        return null;
     }
 
     /// <summary>Is the firm, agent or expert (by the expert's user id) suspended at that instant? Draws exclude suspended experts.</summary>

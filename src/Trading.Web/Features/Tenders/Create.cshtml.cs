@@ -32,14 +32,37 @@ public sealed class CreateTenderModel(TenderService tenders, TradingDbContext db
     }
 
     [BindProperty] public TenderForm Form { get; set; } = new();
+    /// <summary>The failed tender this registration re-runs (from its page's "re-tender" link), if any.</summary>
+    [BindProperty(SupportsGet = true)] public Guid? Retender { get; set; }
+    public Tender? RetenderOf { get; private set; }
     public List<SelectListItem> OwnerChoices { get; private set; } = [];
     public TenderRules Rules => tenders.Rules;
 
-    public async Task OnGetAsync()
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         var deadline = time.ToLocal(time.UtcNow).Date.AddDays(Rules.MinDaysDocumentsToDeadline + 2).AddHours(9).AddMinutes(30);
         Form.Deadline = Form.Opening = deadline;
+        var result = await RunAsync(async () =>
+        {
+            if (Retender is { } id)
+            {
+                // The failed tender's terms as a starting point; the deadline is a new one.
+                var f = await tenders.GetAsync(CurrentActor, id, ct);
+                if (!f.Failed || CurrentActor is not { } a || !a.IsOwnerSideOf(f)) throw new NotFoundException();
+                RetenderOf = f;
+                Form.Title = f.Title;
+                Form.Description = f.Description;
+                Form.Category = f.Category;
+                Form.Method = f.EvaluationMethod;
+                Form.Qualifications = f.QualificationRequirements;
+                Form.Place = f.OpeningPlace;
+                Form.OwnerId = f.OwnerOrganisationId;
+                Form.Lots = f.Lots.OrderBy(l => l.Number).Select(l => new LotRow { Name = l.Name, Price = Money.Yuan(l.EstimatedPriceFen), Bond = Money.Yuan(l.BidBondFen) }).ToList();
+            }
+            return Page();
+        });
         await FillAsync();
+        return result;
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
@@ -50,7 +73,7 @@ public sealed class CreateTenderModel(TenderService tenders, TradingDbContext db
                 .Select(l => new LotInput(l.Name ?? "", l.Price ?? 0, l.Bond ?? 0)).ToList();
             var input = new TenderInput(Form.Title, Form.Description, Form.Category, Form.Method, Form.Qualifications,
                 time.ToUtc(Form.Deadline), time.ToUtc(Form.Opening), Form.Place, lots, Form.OwnerId, Form.Scheme.ToScheme(Form.Method));
-            var t = await tenders.CreateAsync(RequireActor(), input, ct);
+            var t = Retender is { } failed ? await tenders.RetenderAsync(RequireActor(), failed, input, ct) : await tenders.CreateAsync(RequireActor(), input, ct);
             Flash("Tender.Registered", t.Code);
             return RedirectToPage("/Tenders/Details", new { id = t.Id });
         });

@@ -7,11 +7,14 @@ using Trading.Web.Infrastructure;
 
 namespace Trading.Web.Features.Tenders;
 
-public sealed class TenderDetailsModel(TenderService tenders, TradingDbContext db, CentreTime time) : TradingPageModel
+public sealed class TenderDetailsModel(TenderService tenders, TenderMoves moves, TradingDbContext db, CentreTime time) : TradingPageModel
 {
     public Tender? Tender { get; private set; }
     public List<DocumentDownload>? Downloads { get; private set; }
     public Dictionary<Guid, string> FirmNames { get; private set; } = [];
+    /// <summary>The failed tender this one re-runs, and the re-runs of this one.</summary>
+    public Tender? RetenderOf { get; private set; }
+    public List<Tender> Retenders { get; private set; } = [];
 
     public Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => RunAsync(async () =>
     {
@@ -64,12 +67,36 @@ public sealed class TenderDetailsModel(TenderService tenders, TradingDbContext d
         return RedirectToPage(new { id });
     }, ct);
 
+    /// <summary>The deadline move from the page: the same move as the job's and the API's.</summary>
+    public Task<IActionResult> OnPostCloseBiddingAsync(Guid id, CancellationToken ct) => Act(id, async () =>
+    {
+        await moves.CloseBiddingAsync(RequireActor(), id, ct);
+        Flash("Tender.BiddingClosed");
+        return RedirectToPage(new { id });
+    }, ct);
+
+    public Task<IActionResult> OnPostLockAsync(Guid id, string? rule, string? reason, CancellationToken ct) => Act(id, async () =>
+    {
+        await moves.LockAsync(RequireActor(), id, rule ?? "", reason ?? "", ct);
+        Flash("Tender.LockedMsg");
+        return RedirectToPage(new { id });
+    }, ct);
+
+    public Task<IActionResult> OnPostUnlockAsync(Guid id, string? reason, CancellationToken ct) => Act(id, async () =>
+    {
+        await moves.UnlockAsync(RequireActor(), id, reason, ct);
+        Flash("Tender.UnlockedMsg");
+        return RedirectToPage(new { id });
+    }, ct);
+
     private Task<IActionResult> Act(Guid id, Func<Task<IActionResult>> action, CancellationToken ct) =>
         RunOrReloadAsync(action, () => LoadAsync(id, ct));
 
     private async Task LoadAsync(Guid id, CancellationToken ct)
     {
         Tender = await tenders.GetAsync(CurrentActor, id, ct);
+        if (Tender.RetenderOfId is { } of) RetenderOf = await db.Tenders.AsNoTracking().FirstOrDefaultAsync(x => x.Id == of, ct);
+        Retenders = (await tenders.RetendersOfAsync(id, ct)).Where(x => x.Step >= LifecycleStep.NoticePublished || (CurrentActor is { } c && (c.IsOversight || c.IsOwnerSideOf(Tender)))).ToList();
         if (CurrentActor is { } a && (a.IsOversight || a.IsOwnerSideOf(Tender) || a.IsIn(Roles.Bidder)))
         {
             Downloads = await tenders.DownloadsAsync(a, id, ct);

@@ -30,13 +30,13 @@ public sealed class TenderService(
     private LifecycleContext Context(int bids = 0) => new(time.UtcNow, rules.Value, bids);
 
     /// <summary>Owners register their own projects; an agent registers for the owner unit it names.</summary>
-    public async Task<Tender> CreateAsync(Actor actor, TenderInput input, CancellationToken ct)
+    public async Task<Tender> CreateAsync(Actor actor, TenderInput input, CancellationToken ct, Tender? retenderOf = null)
     {
         var (owner, agent) = await ResolveOwnerAsync(actor, input.OwnerOrganisationId, ct);
         var now = time.UtcNow;
         // A suspended tendering agent takes on no new tenders.
         if (agent is { } ag) await sanctions.EnsureMayTradeAsync(ag, now, ct);
-        var t = new Tender { OwnerOrganisationId = owner, AgentOrganisationId = agent, CreatedAt = now };
+        var t = new Tender { OwnerOrganisationId = owner, AgentOrganisationId = agent, CreatedAt = now, RetenderOfId = retenderOf?.Id };
         Apply(t, input);
         ThrowIfInvalid(TenderValidation.ValidateTerms(t, now, rules.Value));
 
@@ -48,10 +48,26 @@ public sealed class TenderService(
             var count = await db.Tenders.CountAsync(x => x.Code.StartsWith(prefix), ct);
             t.Code = $"{prefix}{count + 1:0000}";
             db.Tenders.Add(t);
-            await log.AppendAsync("tender.registered", t.Id, new { code = t.Code, title = t.Title, owner, agent, lots = t.Lots.Count, deadline = t.BidDeadline, by = log.Pseudonym("user", actor.UserId.ToString()) }, ct);
+            await log.AppendAsync("tender.registered", t.Id, new { code = t.Code, title = t.Title, owner, agent, lots = t.Lots.Count, deadline = t.BidDeadline, retenderOf = retenderOf?.Code, by = log.Pseudonym("user", actor.UserId.ToString()) }, ct);
             return t;
         }, ct);
     }
+
+    /// <summary>
+    /// The owner re-runs a failed tender (重新招标, Regulations art. 44): a new registration with its own terms and
+    /// deadline, linked to the failed one so both pages and the log show the chain. Only the failed tender's own owner side.
+    /// </summary>
+    public async Task<Tender> RetenderAsync(Actor actor, Guid failedId, TenderInput input, CancellationToken ct)
+    {
+        var failed = await GetForEditAsync(actor, failedId, ct);
+        if (!failed.Failed) throw new RuleViolationException(new RuleViolation(RuleCodes.RetenderNotFailed, failed.Code));
+        // The new tender belongs to the same owner, whatever the input says.
+        return await CreateAsync(actor, input with { OwnerOrganisationId = failed.OwnerOrganisationId }, ct, failed);
+    }
+
+    /// <summary>The re-tenders that link to this one (newest first).</summary>
+    public Task<List<Tender>> RetendersOfAsync(Guid id, CancellationToken ct) =>
+        db.Tenders.AsNoTracking().Where(t => t.RetenderOfId == id).OrderByDescending(t => t.CreatedAt).ToListAsync(ct);
 
     /// <summary>Terms change freely before publication; afterwards only through clarifications.</summary>
     public async Task<Tender> UpdateAsync(Actor actor, Guid id, TenderInput input, CancellationToken ct)
@@ -110,14 +126,6 @@ public sealed class TenderService(
         });
     }
 
-    /// <summary>Step 3 to 8 once the deadline has passed on the server clock: no more bids.</summary>
-    public async Task<Tender> CloseBiddingAsync(Actor actor, Guid id, CancellationToken ct)
-    {
-        if (!actor.IsOversight && !await IsOwnerSideAsync(actor, id, ct)) throw new ForbiddenException(RuleCodes.NotOwnerSide);
-        var t = await LoadAsync(id, ct);
-        return await CommitMoveAsync(actor, t, LifecycleStep.BidDeadline, "tender.deadline", ct);
-    }
-
     public async Task<Clarification> ClarifyAsync(Actor actor, Guid id, string question, string answer, bool changesDocuments, CancellationToken ct)
     {
         var t = await GetForEditAsync(actor, id, ct);
@@ -133,22 +141,29 @@ public sealed class TenderService(
         return c;
     }
 
-    /// <summary>Moving the deadline later (for example so that a changing clarification keeps its 15 days).</summary>
+    /// <summary>
+    /// Moving the deadline later (for example so that a changing clarification keeps its 15 days): only while bidding is
+    /// open, never at or after the deadline, by any role. Checked again under the log lock, which the deadline move holds
+    /// too, so a postponement can never land after the deadline move has frozen the bids.
+    /// </summary>
     public async Task<Tender> PostponeDeadlineAsync(Actor actor, Guid id, DateTime newDeadlineUtc, CancellationToken ct)
     {
         var t = await GetForEditAsync(actor, id, ct);
-        if (t.Step != LifecycleStep.NoticePublished)
-            throw new RuleViolationException(new RuleViolation(RuleCodes.NotPublished));
-        if (newDeadlineUtc <= t.BidDeadline)
-            throw new RuleViolationException(new RuleViolation("Rule.Tender.PostponeEarlier", t.BidDeadline));
-        var old = t.BidDeadline;
-        var gap = t.OpeningTime - t.BidDeadline;
-        t.BidDeadline = newDeadlineUtc;
-        t.OpeningTime = newDeadlineUtc + gap;
-        ThrowIfInvalid(TenderValidation.ValidateTerms(t, time.UtcNow, rules.Value));
-        db.Touch(t);
-        await log.RecordAsync("tender.deadline.postponed", t.Id, new { from = old, to = newDeadlineUtc }, ct);
-        return t;
+        if (BiddingPeriod.MayPostpone(t, newDeadlineUtc, time.UtcNow) is { } refusal) throw new RuleViolationException(refusal);
+        return await log.ActAsync(async () =>
+        {
+            await log.LockAsync(ct);
+            await db.Entry(t).ReloadAsync(ct);
+            if (BiddingPeriod.MayPostpone(t, newDeadlineUtc, time.UtcNow) is { } late) throw new RuleViolationException(late);
+            var old = t.BidDeadline;
+            var gap = t.OpeningTime - t.BidDeadline;
+            t.BidDeadline = newDeadlineUtc;
+            t.OpeningTime = newDeadlineUtc + gap;
+            ThrowIfInvalid(TenderValidation.ValidateTerms(t, time.UtcNow, rules.Value));
+            db.Touch(t);
+            await log.AppendAsync("tender.deadline.postponed", t.Id, new { from = old, to = newDeadlineUtc }, ct);
+            return t;
+        }, ct);
     }
 
     /// <summary>
@@ -166,10 +181,8 @@ public sealed class TenderService(
         var firm = await db.Organisations.FirstAsync(o => o.Id == actor.OrganisationId, ct);
         var now = time.UtcNow;
         // Suspensions come from bad-behaviour records, and the refusal names the record.
-        await sanctions.EnsureMayTradeAsync(firm.Id, now, ct);
-        if (firm.CanTrade(now) is { } refusal) throw new RuleViolationException(refusal);
-        if (t.Step != LifecycleStep.NoticePublished || now >= t.BidDeadline)
-            throw new RuleViolationException(new RuleViolation(RuleCodes.DeadlinePassed, t.BidDeadline));
+        if (BiddingPeriod.MayObtainDocuments(t, firm, await sanctions.SuspensionAsync(firm.Id, now, ct), now) is { } refusal)
+            throw new RuleViolationException(refusal);
 
         db.DocumentDownloads.Add(new DocumentDownload { TenderId = t.Id, DocumentId = doc.Id, FirmId = firm.Id, UserId = actor.UserId, DownloadedAt = now, IpAddress = actor.IpAddress });
         await log.RecordAsync("tender.document.obtained", t.Id, new { document = doc.Id, firm = firm.Id, user = log.Pseudonym("user", actor.UserId.ToString()) }, ct);

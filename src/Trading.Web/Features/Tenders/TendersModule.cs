@@ -8,6 +8,7 @@ public static class TendersModule
     public static IServiceCollection AddTenders(this IServiceCollection services, IConfiguration config)
     {
         services.AddScoped<TenderService>();
+        services.AddScoped<TenderMoves>();
         services.AddScheduledJob<DeadlineWatcher>();
         services.PostConfigure<RazorPagesOptions>(o =>
         {
