@@ -62,7 +62,8 @@ public class TenderLifecycleTests
         var t = Registered();
         t.Step = LifecycleStep.ExpertDraw;
         Assert.Equal(RuleCodes.NotEnoughBids, TenderLifecycle.Check(t, LifecycleStep.BidOpening, Ctx(bids: 2)).Single().Code);
-        Assert.Empty(TenderLifecycle.Check(t, LifecycleStep.BidOpening, Ctx(bids: 3)));
+        Assert.Equal(RuleCodes.BidsNotOpened, TenderLifecycle.Check(t, LifecycleStep.BidOpening, Ctx(bids: 3)).Single().Code);
+        Assert.Empty(TenderLifecycle.Check(t, LifecycleStep.BidOpening, Ctx(bids: 3) with { Done = new HashSet<LifecycleStep> { LifecycleStep.BidOpening } }));
     }
 
     [Fact]
@@ -70,10 +71,11 @@ public class TenderLifecycleTests
     {
         var t = Registered();
         t.Documents.Add(new TenderDocument());
-        t.LockedReason = "bond over limit";
+        TenderLifecycle.Lock(t, new RuleViolation("Regulations art. 26"), "bond over limit", Now);
         var v = TenderLifecycle.Check(t, LifecycleStep.DocumentsFiled, Ctx()).Single();
         Assert.Equal(RuleCodes.StepLocked, v.Code);
-        Assert.Equal("bond over limit", v.Args[0]);
+        Assert.Equal("Regulations art. 26", ((RuleViolation)v.Args[0]).Code);
+        Assert.Equal("bond over limit", v.Args[1]);
     }
 
     [Fact]
