@@ -13,10 +13,10 @@ public static class BiddingPeriod
     /// </summary>
     public static RuleViolation? Open(Tender t, DateTime nowUtc)
     {
-        if (t.Failed) return new RuleViolation(RuleCodes.TenderFailed, FailureArgs(t));
-        if (t.LockedReason is not null) return new RuleViolation(RuleCodes.StepLocked, LockText(t));
         if (t.Step < LifecycleStep.NoticePublished) return new RuleViolation(RuleCodes.NotPublished);
+        // A failed tender failed at its deadline, so this also answers for it.
         if (t.Step != LifecycleStep.NoticePublished || nowUtc >= t.BidDeadline) return new RuleViolation(RuleCodes.DeadlinePassed, t.BidDeadline);
+        if (t.LockedReason is not null) return Locked(t);
         return null;
     }
 
@@ -69,8 +69,8 @@ public static class BiddingPeriod
     /// <summary>The opening may start: the deadline move has run, the tender has not failed, and at least one lot is still open.</summary>
     public static RuleViolation? ReadyToOpen(Tender t, DateTime nowUtc)
     {
-        if (t.Failed) return new RuleViolation(RuleCodes.TenderFailed, FailureArgs(t));
-        if (t.LockedReason is not null) return new RuleViolation(RuleCodes.StepLocked, LockText(t));
+        if (t.Failed) return Failed(t);
+        if (t.LockedReason is not null) return Locked(t);
         if (t.Step < LifecycleStep.BidDeadline || nowUtc < t.BidDeadline) return new RuleViolation(RuleCodes.OpeningBeforeDeadline, t.BidDeadline);
         return null;
     }
@@ -87,6 +87,9 @@ public static class BiddingPeriod
         return new RuleViolation(parts[0], parts.Skip(1).Cast<object>().ToArray());
     }
 
-    private static string FailureArgs(Tender t) => t.FailedReason ?? "";
-    private static string LockText(Tender t) => t.LockedReason ?? "";
+    /// <summary>The refusal a failed tender gives: its own rule, read as a sentence inside this one.</summary>
+    public static RuleViolation Failed(Tender t) => new(RuleCodes.TenderFailed, Decode(t.FailedReason) ?? new RuleViolation(RuleCodes.NotEnoughBids, "?", "?"));
+
+    /// <summary>The refusal a locked step gives: the rule broken and the reason written when it was locked.</summary>
+    public static RuleViolation Locked(Tender t) => new(RuleCodes.StepLocked, Decode(t.LockedReason) ?? new RuleViolation(RuleCodes.StepLocked, "", ""), t.LockNote ?? "");
 }

@@ -57,9 +57,9 @@ public static class TenderLifecycle
     public static IReadOnlyList<RuleViolation> Check(Tender t, LifecycleStep to, LifecycleContext ctx)
     {
         if (t.LockedReason is not null)
-            return [new RuleViolation(RuleCodes.StepLocked, BiddingPeriod.Decode(t.LockedReason)!, t.LockNote ?? "")];
+            return [BiddingPeriod.Locked(t)];
         if (t.Failed)
-            return [new RuleViolation(RuleCodes.TenderFailed, BiddingPeriod.Decode(t.FailedReason) ?? new RuleViolation(RuleCodes.TenderFailed, ""))];
+            return [BiddingPeriod.Failed(t)];
         var tr = Table.FirstOrDefault(x => x.From == t.Step && x.To == to);
         if (tr is null)
             return [new RuleViolation(RuleCodes.WrongStep, (int)t.Step, (int)to)];

@@ -57,7 +57,7 @@ public class LifecycleTests(PostgresServer pg) : WebTest(pg)
         Assert.Equal(checkpointsBefore + 1, Checkpoints("deadline"));
 
         // The job finds nothing to do, a second call is refused by rule, and the opening is refused citing the failure.
-        Assert.Equal(0, await App.RunDeadlineJobAsync());
+        await App.RunDeadlineJobAsync(); // the demo's tenders may be due too; this one is not touched again
         await (await owner.PostAsync($"/api/tenders/{id}/close-bidding", null)).AssertRefused(HttpStatusCode.UnprocessableEntity, RuleCodes.AlreadyClosed);
         Assert.Equal(1, Entries(id, "bids.frozen"));
         var refused = await Bidding.HolderPostAsync(App, "supervisor", id, "Open");
@@ -155,7 +155,7 @@ public class LifecycleTests(PostgresServer pg) : WebTest(pg)
         Assert.Contains("same computer", bidderPage, StringComparison.Ordinal);
         App.Clock.Set(new DateTimeOffset(deadline, TimeSpan.Zero));
         await (await owner.PostAsync($"/api/tenders/{id}/close-bidding", null)).AssertRefused(HttpStatusCode.UnprocessableEntity, RuleCodes.StepLocked);
-        Assert.Equal(0, await App.RunDeadlineJobAsync());
+        await App.RunDeadlineJobAsync();
         Assert.Equal(LifecycleStep.NoticePublished, Load(id).Step);
 
         await (await owner.PostAsJsonAsync($"/api/tenders/{id}/unlock", new { reason = "please" })).AssertRefused(HttpStatusCode.UnprocessableEntity, RuleCodes.LockOnlySupervisor);
@@ -163,7 +163,7 @@ public class LifecycleTests(PostgresServer pg) : WebTest(pg)
         Assert.True((await supervisor.PostAsJsonAsync($"/api/tenders/{id}/unlock", new { reason = "Explained: the centre's shared terminal." })).IsSuccessStatusCode);
         var unlocked = App.WithDb(db => db.LogEntries.Single(e => e.TenderId == id && e.Type == "tender.unlocked"));
         Assert.Contains("shared terminal", unlocked.Payload, StringComparison.Ordinal);
-        Assert.Equal(1, await App.RunDeadlineJobAsync());
+        await App.RunDeadlineJobAsync();
         Assert.Equal(LifecycleStep.BidDeadline, Load(id).Step);
     }
 

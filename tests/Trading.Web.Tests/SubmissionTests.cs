@@ -177,9 +177,9 @@ public class SubmissionTests(PostgresServer pg) : WebTest(pg)
         await App.RunDeadlineJobAsync();
         var t = App.WithDb(db => db.Tenders.Single(x => x.Id == id));
         Assert.True(t.Failed);
-        Assert.StartsWith("Rule.Bid.NotEnoughBids|2|3", t.FailedReason, StringComparison.Ordinal);
+        Assert.StartsWith("Rule.Tender.NotEnoughBids|2|3", t.FailedReason, StringComparison.Ordinal);
         var r = await Bidding.HolderPostAsync(App, "supervisor", id, "Open");
-        Assert.Contains("本次招标已失败，不能开标", await r.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("本项目已流标：有效投标仅 2 个", await r.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
