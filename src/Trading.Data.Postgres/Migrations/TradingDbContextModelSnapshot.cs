@@ -1715,6 +1715,9 @@ namespace Trading.Data.Postgres.Migrations
                     b.Property<long>("EstimatedPriceFen")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("FailedReason")
+                        .HasColumnType("text");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasColumnType("text");
@@ -2173,6 +2176,12 @@ namespace Trading.Data.Postgres.Migrations
                     b.Property<string>("FailedReason")
                         .HasColumnType("text");
 
+                    b.Property<string>("LockNote")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime?>("LockedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("LockedReason")
                         .HasColumnType("text");
 
@@ -2192,6 +2201,9 @@ namespace Trading.Data.Postgres.Migrations
                     b.Property<string>("QualificationRequirements")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<Guid?>("RetenderOfId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("ScoringSchemeJson")
                         .HasColumnType("text");

@@ -1703,6 +1703,9 @@ namespace Trading.Data.Sqlite.Migrations
                     b.Property<long>("EstimatedPriceFen")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("FailedReason")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -2161,6 +2164,12 @@ namespace Trading.Data.Sqlite.Migrations
                     b.Property<string>("FailedReason")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("LockNote")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LockedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("LockedReason")
                         .HasColumnType("TEXT");
 
@@ -2179,6 +2188,9 @@ namespace Trading.Data.Sqlite.Migrations
 
                     b.Property<string>("QualificationRequirements")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("RetenderOfId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ScoringSchemeJson")
