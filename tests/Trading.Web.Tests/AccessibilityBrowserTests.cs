@@ -141,7 +141,7 @@ public sealed class AccessibilityBrowserTests(PostgresServer pg) : BrowserTest(p
         Assert.Equal("zh-CN", await page.Locator("html").GetAttributeAsync("lang")); // still the same page
         Assert.Equal("en", await page.Locator("#culture-select").InputValueAsync());
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForFunctionAsync("document.documentElement.lang === 'en'");
+        await page.WaitUntilAsync("document.documentElement.lang === 'en'");
         Assert.EndsWith("/Tenders", page.Url, StringComparison.Ordinal);
     }
 

@@ -39,7 +39,7 @@ public class BidJourneyBrowserTests(PostgresServer pg) : BrowserTest(pg)
         await page.Locator("form button[type=submit]").ClickAsync();
         await page.WaitForURLAsync(u => !u.Contains("/Account/", StringComparison.Ordinal));
         await page.Locator("#culture-select").SelectOptionAsync("en");
-        await page.WaitForFunctionAsync("document.documentElement.lang === 'en'");
+        await page.WaitUntilAsync("document.documentElement.lang === 'en'");
         return page;
     }
 

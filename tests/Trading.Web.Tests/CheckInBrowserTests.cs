@@ -126,7 +126,7 @@ public class CheckInBrowserTests(PostgresServer pg) : FakeCameraBrowserTest(pg)
         await page.GotoAsync("/CheckIn");
         await page.GetByRole(AriaRole.Link, new() { Name = "Open the kiosk" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Start the camera" }).ClickAsync();
-        await page.WaitForFunctionAsync("document.getElementById('camera').videoWidth > 0");
+        await page.WaitUntilAsync("document.getElementById('camera').videoWidth > 0");
         await page.GetByLabel("Choose your name").SelectOptionAsync(expert.RegistrationNumber);
         await page.GetByRole(AriaRole.Button, new() { Name = "Check in", Exact = true }).ClickAsync();
         var result = page.GetByTestId("kiosk-result").Locator(".alert");

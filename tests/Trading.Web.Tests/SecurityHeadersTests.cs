@@ -45,7 +45,7 @@ public class SecurityHeadersTests(PostgresServer pg) : BrowserTest(pg)
         await page.GotoAsync("/Tenders");
         // The language switch works through site.js (it was an onchange attribute).
         await page.Locator("#culture-select").SelectOptionAsync("zh-CN");
-        await page.WaitForFunctionAsync("document.documentElement.lang === 'zh-CN'");
+        await page.WaitUntilAsync("document.documentElement.lang === 'zh-CN'");
         Assert.Empty(CspViolations);
 
         // An injected inline script does not run: what an XSS would try.

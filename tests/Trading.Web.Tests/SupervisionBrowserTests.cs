@@ -19,7 +19,7 @@ public class SupervisionBrowserTests(PostgresServer pg) : BrowserTest(pg)
         await page.GetByRole(AriaRole.Link, new() { Name = "Supervision", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Electronic supervision");
         // The chart drew from the counts (the table beside it carries the same numbers).
-        await page.WaitForFunctionAsync("() => window.Chart && Chart.getChart('counts-chart') !== undefined");
+        await page.WaitUntilAsync("() => window.Chart && Chart.getChart('counts-chart') !== undefined");
 
         await page.GetByLabel("Status").SelectOptionAsync("Red");
         await page.GetByTestId("filter").ClickAsync();

@@ -44,7 +44,7 @@ public class UploadCrashTests(PostgresServer pg) : IAsyncLifetime
         {
             WorkingDirectory = Path.GetDirectoryName(dll)!, RedirectStandardOutput = true, RedirectStandardError = true,
         };
-        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Staging"; // not Production: that refuses to start without the centre's PKI and Data Protection certificate
         psi.Environment["Database__Provider"] = "Postgres";
         psi.Environment["ConnectionStrings__Postgres"] = _cs;
         psi.Environment["Platform__DataDirectory"] = _data;

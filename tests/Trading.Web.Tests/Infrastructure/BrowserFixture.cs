@@ -80,7 +80,7 @@ public abstract class BrowserTest(PostgresServer pg) : IAsyncLifetime
         if (await page.Locator("html").GetAttributeAsync("lang") != "en")
         {
             await page.Locator("#culture-select").SelectOptionAsync("en");
-            await page.WaitForFunctionAsync("document.documentElement.lang === 'en'");
+            await page.WaitUntilAsync("document.documentElement.lang === 'en'");
         }
     }
 
