@@ -73,10 +73,8 @@ public sealed class AccessibilityBrowserTests(PostgresServer pg) : BrowserTest(p
     }
 
     [Theory]
-    // Known failures, left visible rather than hidden: at phone widths /Log (49-155 px) and the English first page at
-    // 320 px (25 px) are wider than the screen, from content inside scrolling tables that this check has not yet pinned down.
-    [InlineData(320, Skip = "Issue 22: /Log and the English first page overflow at 320 px; remove this skip when fixed")]
-    [InlineData(390, Skip = "Issue 22: /Log overflows at 390 px; remove this skip when fixed")]
+    [InlineData(320)]
+    [InlineData(390)]
     [InlineData(1280)]
     [InlineData(1366)]
     [InlineData(1920)]
