@@ -349,3 +349,37 @@ public static class HolderSide
             ?? throw new CryptoException(CryptoErrorCode.CeremonyInvalid, $"holder {d.Commitment.DealerIndex}'s dealing has no share for this officer of holder {holderIndex}");
     }
 }
+
+/// <summary>An officer as the relay serves it to itself: its id, its transport point and its sealed transport key.</summary>
+public sealed record OfficerMaterial(Guid Id, byte[] Point, SealedShare Sealed);
+
+/// <summary>
+/// What the relay serves a signed-in officer after the ceremony (GET /api/tenders/{id}/ceremony/holder-material,
+/// docs/bidding.md): the parameters, its holder index, the joint key, its own sealed transport key and every dealing
+/// with only the shares addressed to this officer. The officer's machine unseals the transport key with the
+/// passphrase and rebuilds the holder's secret from this; the server has none of the secrets involved.
+/// </summary>
+public sealed record HolderMaterial(CeremonyParameters Params, int HolderIndex, JointKey JointKey, OfficerMaterial Officer, IReadOnlyList<HolderDealing> Dealings)
+{
+    /// <summary>The holder's secret, rebuilt with the officer's unsealed transport key (checked against the joint key).</summary>
+    public HolderSecret Secret(ECDiffieHellman officerKey)
+    {
+        var p = Params;
+        p.Validate();
+        var shares = Dealings.OrderBy(d => d.Commitment.DealerIndex).Select(d =>
+        {
+            var point = ShareTransport.PublicPoint(officerKey);
+            var mine = d.Shares.FirstOrDefault(s => s.Share.RecipientIndex == HolderIndex && s.OfficerPoint.AsSpan().SequenceEqual(point))
+                ?? throw new CryptoException(CryptoErrorCode.CeremonyInvalid, $"holder {d.Commitment.DealerIndex}'s dealing has no share for this officer");
+            return ShareTransport.Decrypt(p, mine.Share, officerKey);
+        }).ToList();
+        return CeremonyVerifier.CombineShares(p, JointKey, Dealings.OrderBy(d => d.Commitment.DealerIndex).Select(d => d.Commitment).ToList(), HolderIndex, shares);
+    }
+
+    /// <summary>Unseals the officer's transport key with its passphrase, then rebuilds the holder's secret.</summary>
+    public HolderSecret Secret(string passphrase)
+    {
+        using var key = ShareSealing.UnsealTransportKey(Officer.Sealed, Officer.Point, passphrase);
+        return Secret(key);
+    }
+}

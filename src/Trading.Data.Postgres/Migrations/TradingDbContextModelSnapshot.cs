@@ -633,6 +633,139 @@ namespace Trading.Data.Postgres.Migrations
                     b.ToTable("BidUpload");
                 });
 
+            modelBuilder.Entity("Trading.Domain.Bidding.CeremonyAcknowledgement", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("DealerIndex")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("DealingId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<Guid>("KeyCeremonyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OfficerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("PostedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("RecipientIndex")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DealingId");
+
+                    b.HasIndex("OfficerId");
+
+                    b.HasIndex("KeyCeremonyId", "DealerIndex", "RecipientIndex")
+                        .IsUnique();
+
+                    b.ToTable("CeremonyAcknowledgement");
+                });
+
+            modelBuilder.Entity("Trading.Domain.Bidding.CeremonyDealing", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("CommitmentHashHex")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("CommitmentJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("DealerIndex")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("DealtByOfficerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("KeyCeremonyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("PostedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SharesJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DealtByOfficerId");
+
+                    b.HasIndex("KeyCeremonyId", "DealerIndex")
+                        .IsUnique();
+
+                    b.ToTable("CeremonyDealing");
+                });
+
+            modelBuilder.Entity("Trading.Domain.Bidding.HolderOfficer", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("AddedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("AddedByUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("EnrolledAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("RemovedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("RemovedByUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("SealedTransportKeyJson")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<byte[]>("TransportPoint")
+                        .IsRequired()
+                        .HasMaxLength(65)
+                        .HasColumnType("bytea");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TransportPoint")
+                        .IsUnique();
+
+                    b.HasIndex("OrganisationId", "UserId");
+
+                    b.ToTable("HolderOfficer");
+                });
+
             modelBuilder.Entity("Trading.Domain.Bidding.KeyCeremony", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2375,6 +2508,45 @@ namespace Trading.Data.Postgres.Migrations
                     b.HasOne("Trading.Domain.Tender", null)
                         .WithMany()
                         .HasForeignKey("TenderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Trading.Domain.Bidding.CeremonyAcknowledgement", b =>
+                {
+                    b.HasOne("Trading.Domain.Bidding.CeremonyDealing", null)
+                        .WithMany()
+                        .HasForeignKey("DealingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Trading.Domain.Bidding.HolderOfficer", null)
+                        .WithMany()
+                        .HasForeignKey("OfficerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Trading.Domain.Bidding.CeremonyDealing", b =>
+                {
+                    b.HasOne("Trading.Domain.Bidding.HolderOfficer", null)
+                        .WithMany()
+                        .HasForeignKey("DealtByOfficerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Trading.Domain.Bidding.KeyCeremony", null)
+                        .WithMany()
+                        .HasForeignKey("KeyCeremonyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Trading.Domain.Bidding.HolderOfficer", b =>
+                {
+                    b.HasOne("Trading.Domain.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

@@ -621,6 +621,139 @@ namespace Trading.Data.Sqlite.Migrations
                     b.ToTable("BidUpload");
                 });
 
+            modelBuilder.Entity("Trading.Domain.Bidding.CeremonyAcknowledgement", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("DealerIndex")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("DealingId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("KeyCeremonyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OfficerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("PostedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RecipientIndex")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DealingId");
+
+                    b.HasIndex("OfficerId");
+
+                    b.HasIndex("KeyCeremonyId", "DealerIndex", "RecipientIndex")
+                        .IsUnique();
+
+                    b.ToTable("CeremonyAcknowledgement");
+                });
+
+            modelBuilder.Entity("Trading.Domain.Bidding.CeremonyDealing", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CommitmentHashHex")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CommitmentJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("DealerIndex")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("DealtByOfficerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("KeyCeremonyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("PostedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SharesJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DealtByOfficerId");
+
+                    b.HasIndex("KeyCeremonyId", "DealerIndex")
+                        .IsUnique();
+
+                    b.ToTable("CeremonyDealing");
+                });
+
+            modelBuilder.Entity("Trading.Domain.Bidding.HolderOfficer", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("AddedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("AddedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("EnrolledAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RemovedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("RemovedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SealedTransportKeyJson")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("TransportPoint")
+                        .IsRequired()
+                        .HasMaxLength(65)
+                        .HasColumnType("BLOB");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TransportPoint")
+                        .IsUnique();
+
+                    b.HasIndex("OrganisationId", "UserId");
+
+                    b.ToTable("HolderOfficer");
+                });
+
             modelBuilder.Entity("Trading.Domain.Bidding.KeyCeremony", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2363,6 +2496,45 @@ namespace Trading.Data.Sqlite.Migrations
                     b.HasOne("Trading.Domain.Tender", null)
                         .WithMany()
                         .HasForeignKey("TenderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Trading.Domain.Bidding.CeremonyAcknowledgement", b =>
+                {
+                    b.HasOne("Trading.Domain.Bidding.CeremonyDealing", null)
+                        .WithMany()
+                        .HasForeignKey("DealingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Trading.Domain.Bidding.HolderOfficer", null)
+                        .WithMany()
+                        .HasForeignKey("OfficerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Trading.Domain.Bidding.CeremonyDealing", b =>
+                {
+                    b.HasOne("Trading.Domain.Bidding.HolderOfficer", null)
+                        .WithMany()
+                        .HasForeignKey("DealtByOfficerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Trading.Domain.Bidding.KeyCeremony", null)
+                        .WithMany()
+                        .HasForeignKey("KeyCeremonyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Trading.Domain.Bidding.HolderOfficer", b =>
+                {
+                    b.HasOne("Trading.Domain.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
