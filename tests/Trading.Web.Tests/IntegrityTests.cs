@@ -75,7 +75,10 @@ public class IntegrityTests(PostgresServer pg) : WebTest(pg)
         App.Clock.Set(new DateTimeOffset(deadline.AddMinutes(1), TimeSpan.Zero));
         await App.RunDeadlineJobAsync();
         foreach (var h in Bidding.Holders)
-            Assert.Equal(HttpStatusCode.Redirect, (await Bidding.HolderPostAsync(App, h, id, "Open")).StatusCode);
+        {
+            var opened = await Bidding.HolderPostAsync(App, h, id, "Open");
+            Assert.True(opened.StatusCode == HttpStatusCode.Redirect, System.Text.RegularExpressions.Regex.Match(await opened.Content.ReadAsStringAsync(), "alert-danger[\\s\\S]{0,600}").Value);
+        }
         Assert.NotNull(App.WithDb(db => db.Set<Trading.Domain.Bidding.KeyCeremony>().Single(c => c.TenderId == id).OpenedAt));
         return id;
     }
@@ -195,6 +198,56 @@ public class IntegrityTests(PostgresServer pg) : WebTest(pg)
         Assert.Contains("Not enough data", html, StringComparison.Ordinal);
         Assert.Contains("files/技术标.docx", html, StringComparison.Ordinal);
         Assert.Contains("Not screened: the bid was not opened with a valid form", html, StringComparison.Ordinal);
+    }
+
+    /// <summary>A DOCX of a few hundred KB whose body inflates to <paramref name="bodyBytes"/>.</summary>
+    private static byte[] BombDocx(long bodyBytes)
+    {
+        using var ms = new MemoryStream();
+        using (var zip = new ZipArchive(ms, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            using var s = zip.CreateEntry("word/document.xml", CompressionLevel.SmallestSize).Open();
+            s.Write("<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body><w:p><w:r><w:t>"u8);
+            var chunk = new byte[1 << 20];
+            chunk.AsSpan().Fill((byte)'a');
+            for (long done = 0; done < bodyBytes; done += chunk.Length) s.Write(chunk);
+            s.Write("</w:t></w:r></w:p></w:body></w:document>"u8);
+        }
+        return ms.ToArray();
+    }
+
+    [Fact]
+    public async Task A_decompression_bomb_in_one_bid_is_skipped_with_its_reason_and_the_lot_and_later_tenders_are_still_screened()
+    {
+        var bomb = BombDocx(512L * 1024 * 1024);
+        var bombed = await OpenedTenderAsync(
+        [
+            (new PlannedBid("bidder08", 4_000_000m, "350102197801018888", "6222 3000 0000 0008", ("files/施工方案.docx", bomb), ("files/a.txt", Text(Own("bidder08")))), null),
+            (new PlannedBid("bidder09", 4_100_000m, "350102197801019999", "6222 3000 0000 0009", ("files/a.txt", Text(Own("bidder09")))), null),
+            (new PlannedBid("bidder01", 4_200_000m, "350102197801011111", "6222 3000 0000 0001", ("files/a.txt", Text(Own("bidder01")))), null),
+        ]);
+        await App.RunJobAsync<IntegrityScreenJob>();
+        // A later tender reads the bombed package again through the document baseline: still screened.
+        var later = await OpenedTenderAsync(
+        [
+            (new PlannedBid("bidder08", 5_000_000m, "350102197801018888", "6222 3000 0000 0008", ("files/a.txt", Text(Own("bidder08") + "二"))), null),
+            (new PlannedBid("bidder09", 5_100_000m, "350102197801019999", "6222 3000 0000 0009", ("files/a.txt", Text(Own("bidder09") + "二"))), null),
+            (new PlannedBid("bidder01", 5_200_000m, "350102197801011111", "6222 3000 0000 0001", ("files/a.txt", Text(Own("bidder01") + "二"))), null),
+        ]);
+        await App.RunJobAsync<IntegrityScreenJob>();
+
+        Assert.All(App.WithDb(db => db.Set<ScreenRun>().Where(r => r.TenderId == bombed || r.TenderId == later).ToList()), r => Assert.Equal(ScreenRunStatus.Completed, r.Status));
+        var lot = Assert.Single(Details(bombed).Lots);
+        // Deflate output of a bomb is itself repetitive, so the bid's ZIP compresses it again: it is caught either at the
+        // package (ratio) or inside the DOCX (size), depending on how the bidder's tool zipped it.
+        var note = Assert.Single(lot.Notes, n => n.FileName == "files/施工方案.docx");
+        Assert.Matches("^(Integrity.Note.Skipped.CompressionRatio|note.attachment.limit.entrytoolarge)$", note.Message.Key);
+        Assert.Contains(lot.Outcomes, o => o.Indicator == "L4a" && o.Status == "Ran"); // the other files of both bids were compared
+
+        var supervisor = await SignInAsync("supervisor");
+        var html = await supervisor.GetStringAsync($"/Integrity/Tender/{bombed}");
+        Assert.Contains("files/施工方案.docx", html, StringComparison.Ordinal);
+        Assert.Matches("decompression bomb|inflates past the limit", html);
     }
 
     // ---- decisions, records, access: on the demo tender the seed screened ----

@@ -42,7 +42,10 @@ public static class AttachmentReader
         new(attachment.FileName, sha256, attachment.Content.Length, [], new Dictionary<string, string>(), null);
 
     /// <summary>Reads an attachment; never throws for bad content, it returns a note instead.</summary>
-    public static AttachmentContent Read(BidAttachment attachment)
+    public static AttachmentContent Read(BidAttachment attachment) => Read(attachment, ArchiveLimits.Default);
+
+    /// <summary>Reads an attachment, opening a DOCX only within <paramref name="limits"/>.</summary>
+    public static AttachmentContent Read(BidAttachment attachment, ArchiveLimits limits)
     {
         ArgumentNullException.ThrowIfNull(attachment);
         var bytes = attachment.Content.Span;
@@ -58,15 +61,23 @@ public static class AttachmentReader
             }
             else if (bytes.StartsWith("PK\u0003\u0004"u8))
             {
-                if (!ReadDocx(attachment.Content.ToArray(), pages, meta))
+                if (!ReadDocx(attachment.Content.ToArray(), pages, meta, limits))
                 {
-                    note = LocalizedText.Of("note.attachment.unknown");
+                    // A ZIP that is not a DOCX (an archive inside the bid, perhaps nesting more) is never opened: one
+                    // level of archive is all the screens read, so nesting depth cannot multiply the bounds.
+                    note = LocalizedText.Of("note.attachment.archive");
                 }
             }
             else if (!TryReadText(bytes, pages))
             {
                 note = LocalizedText.Of("note.attachment.unknown");
             }
+        }
+        catch (ArchiveLimitException ex)
+        {
+            pages.Clear();
+            meta.Clear();
+            note = LocalizedText.Of("note.attachment.limit." + ex.Reason.ToString().ToLowerInvariant(), ex.Bytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
         catch (Exception ex) when (ex is not (OutOfMemoryException or OperationCanceledException))
         {
@@ -123,7 +134,7 @@ public static class AttachmentReader
         return sb.ToString();
     }
 
-    private static bool ReadDocx(byte[] bytes, List<PageText> pages, Dictionary<string, string> meta)
+    private static bool ReadDocx(byte[] bytes, List<PageText> pages, Dictionary<string, string> meta, ArchiveLimits limits)
     {
         using var zip = new ZipArchive(new MemoryStream(bytes), ZipArchiveMode.Read);
         var body = zip.GetEntry("word/document.xml");
@@ -132,7 +143,7 @@ public static class AttachmentReader
             return false;
         }
         var text = new StringBuilder();
-        using (var stream = body.Open())
+        using (var stream = BoundedArchive.OpenBounded(body, limits))
         using (var xml = XmlReader.Create(stream, new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null }))
         {
             while (xml.Read())
@@ -151,7 +162,7 @@ public static class AttachmentReader
         var core = zip.GetEntry("docProps/core.xml");
         if (core is not null)
         {
-            using var stream = core.Open();
+            using var stream = BoundedArchive.OpenBounded(core, limits);
             using var xml = XmlReader.Create(stream, new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
             while (xml.Read())
             {

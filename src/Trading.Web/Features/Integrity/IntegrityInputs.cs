@@ -18,6 +18,10 @@ public sealed class IntegrityOptions
     public long MaxAttachmentBytes { get; set; } = 32L * 1024 * 1024;
     /// <summary>Largest total of attachments read per bid.</summary>
     public long MaxBidAttachmentBytes { get; set; } = 128L * 1024 * 1024;
+    /// <summary>Most files read from one bid's package; a package with more is screened on its first ones, with a note.</summary>
+    public int MaxArchiveEntries { get; set; } = 2000;
+    /// <summary>An entry inflating more than this many times its compressed size is a bomb, skipped with a note.</summary>
+    public double MaxCompressionRatio { get; set; } = 200;
     /// <summary>How many past bids with kept packages feed the document baseline (most recent first).</summary>
     public int DocumentBaselineBids { get; set; } = 300;
     /// <summary>
@@ -141,7 +145,7 @@ public sealed class IntegrityInputs(TradingDbContext db, IFileStore files, IOpti
                 if (d.FileName.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
                 {
                     s.Position = 0;
-                    list.AddRange(ReadZip(s, null, O.MaxAttachmentBytes, O.MaxBidAttachmentBytes, null));
+                    list.AddRange(ReadZip(s, null, null));
                 }
             }
             catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException) { /* a missing template only weakens the template filter */ }
@@ -161,7 +165,7 @@ public sealed class IntegrityInputs(TradingDbContext db, IFileStore files, IOpti
             await using var s = files.OpenRead(b.PackageStorageKey);
             await Task.Yield();
             ct.ThrowIfCancellationRequested();
-            return ReadZip(s, b.Id, O.MaxAttachmentBytes, O.MaxBidAttachmentBytes, notes);
+            return ReadZip(s, b.Id, notes);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
         {
@@ -170,33 +174,16 @@ public sealed class IntegrityInputs(TradingDbContext db, IFileStore files, IOpti
         }
     }
 
-    private static List<BidAttachment> ReadZip(Stream s, Guid? bidId, long maxEntry, long maxTotal, List<WebNote>? notes)
+    private List<BidAttachment> ReadZip(Stream s, Guid? bidId, List<WebNote>? notes)
     {
-        var list = new List<BidAttachment>();
-        using var zip = new ZipArchive(s, ZipArchiveMode.Read, leaveOpen: true);
-        long total = 0;
-        foreach (var entry in zip.Entries)
+        var limits = new ArchiveLimits(O.MaxAttachmentBytes, O.MaxBidAttachmentBytes, O.MaxArchiveEntries, O.MaxCompressionRatio);
+        var (entries, skipped) = BoundedArchive.ReadAll(s, limits, name => name != "bid-form.json");
+        if (bidId is { } id && notes is not null)
         {
-            if (entry.FullName == "bid-form.json" || entry.FullName.EndsWith('/')) continue;
-            if (entry.Length > maxEntry || total + entry.Length > maxTotal)
-            {
-                if (bidId is { } id) notes?.Add(new WebNote(id, entry.FullName, "Integrity.Note.TooLarge", [entry.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)]));
-                continue;
-            }
-            try
-            {
-                using var es = entry.Open();
-                var a = BidAttachment.FromStream(entry.FullName, es);
-                // Length in the ZIP directory can lie; the bytes read are what counts.
-                total += a.Content.Length;
-                list.Add(a);
-            }
-            catch (InvalidDataException e)
-            {
-                if (bidId is { } id) notes?.Add(new WebNote(id, entry.FullName, "Integrity.Note.EntryUnreadable", [e.Message]));
-            }
+            foreach (var skip in skipped)
+                notes.Add(new WebNote(id, skip.Name, "Integrity.Note.Skipped." + skip.Reason, [skip.Bytes.ToString("N0", System.Globalization.CultureInfo.CurrentCulture)]));
         }
-        return list;
+        return entries.Select(e => new BidAttachment(e.Name, e.Content)).ToList();
     }
 
     /// <summary>
@@ -267,7 +254,7 @@ public sealed class IntegrityInputs(TradingDbContext db, IFileStore files, IOpti
             try
             {
                 await using var s = files.OpenRead(b.PackageStorageKey!);
-                var attachments = ReadZip(s, null, O.MaxAttachmentBytes, O.MaxBidAttachmentBytes, null);
+                var attachments = ReadZip(s, null, null);
                 (documents ??= new DocumentBaseline()).AddBid(b.FirmId.ToString(), attachments, b.LotId.ToString());
             }
             catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException) { /* one unreadable past bid only thins the baseline */ }
