@@ -49,7 +49,7 @@ public static class TenderValidation
         if (Evaluation.ScoringScheme.FromJson(t.ScoringSchemeJson) is { } scheme)
         {
             if (scheme.Method != t.EvaluationMethod)
-                errors.Add(new RuleViolation(Evaluation.EvaluationRules.SchemeMissing));
+                errors.Add(new RuleViolation(Evaluation.EvaluationRules.SchemeMethodMismatch));
             errors.AddRange(Evaluation.ScoringSchemeValidation.Validate(scheme));
         }
         if (t.BidDeadline <= nowUtc)

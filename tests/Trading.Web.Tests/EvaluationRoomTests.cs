@@ -30,6 +30,8 @@ public class EvaluationRoomTests(PostgresServer pg) : WebTest(pg)
         return App.WithDb(db =>
         {
             var tender = db.Tenders.Include(t => t.Lots).First(t => t.Id == tenderId);
+            // The opening, the draw and the check-in are their own features' tests: here the tender stands where they leave it.
+            tender.Step = LifecycleStep.ExpertCheckIn;
             var lot = tender.Lots[0];
             var firms = db.Organisations.Where(o => o.Kind == OrganisationKind.BidderFirm).OrderBy(o => o.Name).Take(3).ToList();
             var prices = new long[] { 950_000_00, 900_000_00, 980_000_00 };
@@ -78,12 +80,60 @@ public class EvaluationRoomTests(PostgresServer pg) : WebTest(pg)
 
     private int Entries(string type) => App.WithDb(db => db.LogEntries.Count(e => e.Type == type));
 
+    private static string Room(Setup s, string tail = "") => $"/api/evaluation/{s.SessionId}{tail}";
+
+    /// <summary>Three votes elect expert01 chair; the chair passes every bid on every review item (or rejects <paramref name="reject"/>).</summary>
+    private static async Task ChairAndReviewAsync(Setup s, Dictionary<string, HttpClient> api, Guid? reject = null)
+    {
+        foreach (var u in Experts.Take(3))
+            Assert.Equal(HttpStatusCode.NoContent, (await api[u].PostAsJsonAsync(Room(s, "/chair-votes"), new { candidateMemberId = s.Seats["expert01"] })).StatusCode);
+        foreach (var b in s.Bids)
+        {
+            var body = new
+            {
+                bidId = b,
+                items = ScoringScheme.Template(EvaluationMethod.ComprehensiveScoring).ReviewItems.Select(i => new
+                {
+                    itemCode = i.Code, passed = !(b == reject && i.Code == "resp-price"),
+                    ground = b == reject && i.Code == "resp-price" ? "PriceBelowCostOrAboveCeiling" : null,
+                    reason = b == reject && i.Code == "resp-price" ? "报价超过最高投标限价 1 200 000 元。" : null,
+                }).ToArray(),
+            };
+            Assert.Equal(HttpStatusCode.NoContent, (await api["expert01"].PostAsJsonAsync(Room(s, "/review"), body)).StatusCode);
+        }
+    }
+
+    private static async Task<Dictionary<string, HttpClient>> MembersAsync(TradingFactory app, string culture = "en")
+    {
+        var api = new Dictionary<string, HttpClient>();
+        foreach (var u in Experts) api[u] = await app.ApiAsync(u, culture: culture);
+        return api;
+    }
+
+    private static object Signature(string? dissent = null, string password = Trading.Web.Demo.DemoSeeder.Password) => new { password, dissent };
+
+    internal static string PdfText(byte[] pdf)
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllBytes(path, pdf);
+            using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("pdftotext", ["-layout", path, "-"]) { RedirectStandardOutput = true })!;
+            var text = p.StandardOutput.ReadToEnd();
+            p.WaitForExit();
+            Assert.Equal(0, p.ExitCode);
+            return text;
+        }
+        finally { File.Delete(path); }
+    }
+
     [Fact]
     public async Task Sheets_are_committed_revealed_when_all_have_committed_and_the_ranking_waits_for_every_deviation_reason()
     {
         var s = await ArrangeAsync(Experts);
-        var api = new Dictionary<string, HttpClient>();
-        foreach (var u in Experts) api[u] = await App.ApiAsync(u);
+        var api = await MembersAsync(App);
+        await ChairAndReviewAsync(s, api);
+        Assert.Equal(LifecycleStep.Evaluation, App.WithDb(db => db.Tenders.Single(t => t.Id == s.TenderId).Step));
 
         var room = await (await api["expert01"].GetAsync($"/api/evaluation/{s.SessionId}")).Json();
         Assert.Equal(3, room.GetProperty("bids").GetArrayLength());
@@ -142,6 +192,134 @@ public class EvaluationRoomTests(PostgresServer pg) : WebTest(pg)
         Assert.Equal(s.Bids[1], ranking[0].GetProperty("bidId").GetGuid());     // same marks: the lowest price wins on price points
         Assert.Equal([1, 2, 3], ranking.EnumerateArray().Select(r => r.GetProperty("rank").GetInt32()).ToArray());
         Assert.All(ranking.EnumerateArray(), r => Assert.True(r.GetProperty("candidate").GetBoolean()));
+
+        // The report: a wrong password signs nothing; four sign, one records dissent; the last signature issues the PDF.
+        await (await api["expert01"].PostAsJsonAsync(Room(s, "/report/signatures"), Signature(password: "not-my-password"))).AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.ReauthenticationFailed);
+        Assert.Equal(0, App.WithDb(db => db.Set<ReportSignature>().Count()));
+        for (var i = 0; i < 4; i++)
+            Assert.Equal(HttpStatusCode.Created, (await api[Experts[i]].PostAsJsonAsync(Room(s, "/report/signatures"), Signature())).StatusCode);
+        await (await api["expert02"].PostAsJsonAsync(Room(s, "/report/signatures"), Signature())).AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.ReportSigned);
+        Assert.Equal(HttpStatusCode.NotFound, (await (await App.ApiAsync("owner1")).GetAsync(Room(s, "/report"))).StatusCode);
+        Assert.Equal(LifecycleStep.Evaluation, App.WithDb(db => db.Tenders.Single(t => t.Id == s.TenderId).Step));
+        var last = await (await api["expert05"].PostAsJsonAsync(Room(s, "/report/signatures"), Signature("我认为第一名的施工方案评分偏低，保留意见。"))).Json();
+        Assert.True(last.GetProperty("reportIssued").GetBoolean());
+        Assert.Equal(LifecycleStep.EvaluationReport, App.WithDb(db => db.Tenders.Single(t => t.Id == s.TenderId).Step));
+        Assert.Equal(5, Entries("evaluation.report.signed"));
+        Assert.Equal(1, Entries("evaluation.report.issued"));
+
+        // Delivered to the owner; the PDF's hash is the logged one; it reads back with the ranking and no expert's name.
+        var owner = await App.ApiAsync("owner1");
+        var response = await owner.GetAsync(Room(s, "/report"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var pdf = await response.Content.ReadAsByteArrayAsync();
+        var (pdfHash, logged, notices) = App.WithDb(db => (db.Set<EvaluationReport>().Single().PdfSha256,
+            db.LogEntries.Single(e => e.Type == "evaluation.report.issued").Payload,
+            db.Set<Trading.Data.Notifications.Notification>().Count(n => n.Kind == "evaluation.report")));
+        Assert.Equal(pdfHash, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(pdf)));
+        Assert.Contains(pdfHash, logged, StringComparison.Ordinal);
+        Assert.True(notices > 0);
+        var text = PdfText(pdf);
+        var firms = App.WithDb(db => s.Bids.Select(b => db.Organisations.Single(o => o.Id == db.Set<Bid>().Single(x => x.Id == b).FirmId).Name).ToArray());
+        var lines = text.Split('\n');
+        var rankLine = Array.FindIndex(lines, l => l.Contains("排名与中标候选人", StringComparison.Ordinal));
+        Assert.True(rankLine > 0, text);
+        var after = string.Join('\n', lines.Skip(rankLine));
+        Assert.True(after.IndexOf(firms[1], StringComparison.Ordinal) < after.IndexOf(firms[0], StringComparison.Ordinal), text);
+        Assert.Contains("第1中标候选人", text, StringComparison.Ordinal);
+        Assert.Contains("保留意见", text, StringComparison.Ordinal);
+        var names = App.WithDb(db => Experts.Select(u => db.Users.Single(x => x.UserName == u).DisplayName).ToList());
+        Assert.All(names, n => Assert.DoesNotContain(n, text, StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await App.ApiAsync("bidder01")).GetAsync(Room(s, "/report"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_chair_is_elected_the_review_rejects_only_with_a_rule_and_scoring_waits_for_it()
+    {
+        var s = await ArrangeAsync(Experts);
+        var api = await MembersAsync(App, "zh-CN");
+        await (await api["expert02"].PostAsJsonAsync(Room(s, "/review"), new { bidId = s.Bids[0], items = Array.Empty<object>() }))
+            .AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.ChairNotElected);
+        await (await api["expert01"].PostAsJsonAsync(Room(s, "/sheet"), Sheet(s, "expert01", 20))).AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.ReviewIncomplete);
+        Assert.Equal(HttpStatusCode.NoContent, (await api["expert02"].PostAsJsonAsync(Room(s, "/chair-votes"), new { candidateMemberId = s.Seats["expert01"] })).StatusCode);
+        await (await api["expert02"].PostAsJsonAsync(Room(s, "/chair-votes"), new { candidateMemberId = s.Seats["expert03"] })).AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.AlreadyVoted);
+        await (await api["expert03"].PostAsJsonAsync(Room(s, "/chair-votes"), new { candidateMemberId = Guid.NewGuid() })).AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.NoSuchSeat);
+        foreach (var u in new[] { "expert03", "expert04" })
+            Assert.Equal(HttpStatusCode.NoContent, (await api[u].PostAsJsonAsync(Room(s, "/chair-votes"), new { candidateMemberId = s.Seats["expert01"] })).StatusCode);
+        Assert.Equal(3, Entries("evaluation.chair.vote"));
+        var room = await (await api["expert04"].GetAsync(Room(s))).Json();
+        Assert.Equal(s.Seats["expert01"], room.GetProperty("chairMemberId").GetGuid());
+
+        var items = ScoringScheme.Template(EvaluationMethod.ComprehensiveScoring).ReviewItems;
+        object Review(Guid bid, string? ground, string? reason) => new
+        {
+            bidId = bid,
+            items = items.Select(i => new { itemCode = i.Code, passed = i.Code != "qual-licence", ground = i.Code == "qual-licence" ? ground : null, reason = i.Code == "qual-licence" ? reason : null }).ToArray(),
+        };
+        await (await api["expert02"].PostAsJsonAsync(Room(s, "/review"), Review(s.Bids[2], "QualificationNotMet", "资质等级不满足招标文件要求。")))
+            .AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.NotChair);
+        var noRule = await (await api["expert01"].PostAsJsonAsync(Room(s, "/review"), Review(s.Bids[2], null, "资质等级不满足招标文件要求。")))
+            .AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.RejectionRuleMissing);
+        Assert.Contains("第五十一条", noRule, StringComparison.Ordinal);
+        await (await api["expert01"].PostAsJsonAsync(Room(s, "/review"), Review(s.Bids[2], "QualificationNotMet", " ")))
+            .AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.ReasonLength);
+        Assert.Equal(0, App.WithDb(db => db.Set<ReviewDecision>().Count()));
+        Assert.Equal(0, Entries("evaluation.review"));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await api["expert01"].PostAsJsonAsync(Room(s, "/review"), Review(s.Bids[2], "QualificationNotMet", "资质等级不满足招标文件要求。"))).StatusCode);
+        await (await api["expert01"].PostAsJsonAsync(Room(s, "/review"), Review(s.Bids[2], "QualificationNotMet", "再次记录同一投标。"))).AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.ReviewDecided);
+        var missing = await (await api["expert01"].PostAsJsonAsync(Room(s, "/sheet"), Sheet(s, "expert01", 20))).AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.ReviewIncomplete);
+        Assert.Contains("8", missing, StringComparison.Ordinal);
+        foreach (var b in s.Bids.Take(2))
+            Assert.Equal(HttpStatusCode.NoContent, (await api["expert01"].PostAsJsonAsync(Room(s, "/review"), new
+            {
+                bidId = b, items = items.Select(i => new { itemCode = i.Code, passed = true }).ToArray(),
+            })).StatusCode);
+
+        // The rejected bid is out of the scoring: a sheet that scores it is refused, its price no longer sets the price scores.
+        await (await api["expert01"].PostAsJsonAsync(Room(s, "/sheet"), Sheet(s, "expert01", 20))).AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.ScoreUnknownBid);
+        room = await (await api["expert01"].GetAsync(Room(s))).Json();
+        var bids = room.GetProperty("bids").EnumerateArray().ToList();
+        Assert.True(bids.Single(b => b.GetProperty("bidId").GetGuid() == s.Bids[2]).GetProperty("rejected").GetBoolean());
+        Assert.Equal(0, room.GetProperty("reviewMissing").GetInt32());
+    }
+
+    [Fact]
+    public async Task Signing_waits_for_every_reason_a_sheet_altered_after_commitment_is_not_revealed_and_two_last_signatures_make_one_report()
+    {
+        var s = await ArrangeAsync(Experts);
+        var api = await MembersAsync(App);
+        await ChairAndReviewAsync(s, api);
+        for (var i = 0; i < 5; i++)
+            Assert.Equal(HttpStatusCode.Created, (await api[Experts[i]].PostAsJsonAsync(Room(s, "/sheet"), Sheet(s, Experts[i], i == 4 ? 28 : 20))).StatusCode);
+        await (await api["expert01"].PostAsJsonAsync(Room(s, "/report/signatures"), Signature())).AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.DeviationReasonMissing);
+        Assert.Equal(0, App.WithDb(db => db.Set<ReportSignature>().Count()));
+
+        // Someone with database access changes a committed sheet: the commitment no longer matches and nothing is revealed.
+        var original = App.WithDb(db =>
+        {
+            var row = db.Set<ScoreSheet>().Single(x => x.MemberId == s.Seats["expert02"]);
+            var json = row.SheetJson;
+            row.SheetJson = json.Replace("\"points\":20", "\"points\":21", StringComparison.Ordinal);
+            Assert.NotEqual(json, row.SheetJson);
+            db.SaveChanges();
+            return json;
+        });
+        await (await api["expert03"].GetAsync(Room(s, "/sheets"))).AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.SheetAltered);
+        App.WithDb(db => { db.Set<ScoreSheet>().Single(x => x.MemberId == s.Seats["expert02"]).SheetJson = original; return db.SaveChanges(); });
+
+        foreach (var b in s.Bids)
+            Assert.Equal(HttpStatusCode.NoContent, (await api["expert05"].PostAsJsonAsync(Room(s, "/deviation-reasons"), new { bidId = b, itemCode = "tech-plan", reason = "方案有专项论证，明显优于其他投标。" })).StatusCode);
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.Created, (await api[Experts[i]].PostAsJsonAsync(Room(s, "/report/signatures"), Signature())).StatusCode);
+        var both = await Task.WhenAll(
+            api["expert04"].PostAsJsonAsync(Room(s, "/report/signatures"), Signature()),
+            api["expert05"].PostAsJsonAsync(Room(s, "/report/signatures"), Signature()));
+        Assert.All(both, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        var issued = await Task.WhenAll(both.Select(async r => (await r.Json()).GetProperty("reportIssued").GetBoolean()));
+        Assert.Contains(true, issued);
+        Assert.Equal(1, App.WithDb(db => db.Set<EvaluationReport>().Count(r => r.SessionId == s.SessionId)));
+        Assert.Equal(1, Entries("evaluation.report.issued"));
+        Assert.Equal(1, App.WithDb(db => db.StepTransitions.Count(t => t.TenderId == s.TenderId && t.To == LifecycleStep.EvaluationReport)));
     }
 
     [Fact]
@@ -161,6 +339,7 @@ public class EvaluationRoomTests(PostgresServer pg) : WebTest(pg)
             Assert.Equal(HttpStatusCode.Forbidden, (await c.GetAsync($"/api/evaluation/{s.SessionId}")).StatusCode);
         }
 
+        await ChairAndReviewAsync(s, new Dictionary<string, HttpClient> { ["expert01"] = e1, ["expert02"] = await App.ApiAsync("expert02"), ["expert03"] = await App.ApiAsync("expert03") });
         var above = await (await e1.PostAsJsonAsync($"/api/evaluation/{s.SessionId}/sheet", Sheet(s, "expert01", 20, aboveForFirst: 31))).AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.ScoreAboveMaximum);
         Assert.Contains("最高分", above, StringComparison.Ordinal);
         await (await e1.PostAsJsonAsync($"/api/evaluation/{s.SessionId}/sheet", Sheet(s, "expert02", 20))).AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.NotYourSheet);
@@ -185,6 +364,7 @@ public class EvaluationRoomTests(PostgresServer pg) : WebTest(pg)
     public async Task Two_sheets_from_one_member_at_once_commit_one()
     {
         var s = await ArrangeAsync(Experts);
+        await ChairAndReviewAsync(s, await MembersAsync(App));
         var a = await App.ApiAsync("expert03");
         var b = await App.ApiAsync("expert03");
         var r = await Task.WhenAll(
@@ -197,11 +377,76 @@ public class EvaluationRoomTests(PostgresServer pg) : WebTest(pg)
     }
 
     [Fact]
+    public async Task The_room_pages_do_the_same_acts_with_forms_and_outsiders_see_nothing()
+    {
+        var s = await ArrangeAsync(Experts);
+        var page = $"/Evaluation/Room/{s.SessionId}";
+        var web = new Dictionary<string, HttpClient>();
+        foreach (var u in Experts) web[u] = await Browser.SignInAsync(App, u);
+        static bool Denied(HttpResponseMessage r) => r.StatusCode == HttpStatusCode.Forbidden
+            || (r.StatusCode == HttpStatusCode.Redirect && r.Headers.Location?.OriginalString.Contains("/Account/Denied", StringComparison.Ordinal) == true);
+        foreach (var outsider in new[] { "owner1", "bidder01", "expert06" })
+            Assert.True(Denied(await (await Browser.SignInAsync(App, outsider)).GetAsync(page)), outsider);
+        var html = await web["expert02"].GetStringAsync(page);
+        Assert.Contains("data-seat=\"5\"", html, StringComparison.Ordinal);
+        Assert.Contains(s.SessionId.ToString(), await web["expert02"].GetStringAsync("/Evaluation"), StringComparison.Ordinal);
+        // The others' names are not on the page (the header names only the reader).
+        var names = App.WithDb(db => Experts.Where(u => u != "expert02").Select(u => db.Users.Single(x => x.UserName == u).DisplayName).ToList());
+        Assert.All(names, n => Assert.DoesNotContain(n, html, StringComparison.Ordinal));
+
+        Task<HttpResponseMessage> Post(string user, string handler, Dictionary<string, string> fields) =>
+            Browser.PostFormAsync(web[user], page, $"{page}?handler={handler}", fields);
+        foreach (var u in Experts.Take(3))
+            Assert.Equal(HttpStatusCode.Redirect, (await Post(u, "Vote", new() { ["candidate"] = s.Seats["expert01"].ToString() })).StatusCode);
+        var items = ScoringScheme.Template(EvaluationMethod.ComprehensiveScoring).ReviewItems;
+        var failNoRule = items.ToDictionary(i => "pass-" + i.Code, i => i.Code == "qual-licence" ? "fail" : "pass");
+        failNoRule["bid"] = s.Bids[0].ToString();
+        failNoRule["reason-qual-licence"] = "营业执照已过期。";
+        var refused = await Post("expert01", "Review", failNoRule);
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        var refusal = System.Net.WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync());
+        Assert.True(refusal.Contains("art. 51", StringComparison.Ordinal) || refusal.Contains("第五十一条", StringComparison.Ordinal), DrawPages.Errors(refusal));
+        foreach (var b in s.Bids)
+        {
+            var pass = items.ToDictionary(i => "pass-" + i.Code, _ => "pass");
+            pass["bid"] = b.ToString();
+            Assert.Equal(HttpStatusCode.Redirect, (await Post("expert01", "Review", pass)).StatusCode);
+        }
+        var scheme = ScoringScheme.Template(EvaluationMethod.ComprehensiveScoring);
+        foreach (var u in Experts)
+        {
+            var fields = new Dictionary<string, string>();
+            foreach (var b in s.Bids)
+                foreach (var i in scheme.ExpertItems)
+                    fields[$"s-{b:N}-{i.Code}"] = (i.Code == "tech-plan" ? (u == "expert05" ? 28 : 20) : i.MaxPoints - 2).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var r = await Post(u, "Sheet", fields);
+            Assert.True(r.StatusCode == HttpStatusCode.Redirect, DrawPages.Errors(await r.Content.ReadAsStringAsync()));
+        }
+        html = await web["expert05"].GetStringAsync(page);
+        Assert.Contains("explain-form", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("sign-form", html, StringComparison.Ordinal);
+        foreach (var b in s.Bids)
+            Assert.Equal(HttpStatusCode.Redirect, (await Post("expert05", "Explain", new() { ["bid"] = b.ToString(), ["item"] = "tech-plan", ["reason"] = "方案有专项论证，明显优于其他投标。" })).StatusCode);
+        var wrong = await Post("expert01", "Sign", new() { ["password"] = "wrong-password" });
+        Assert.Equal(HttpStatusCode.OK, wrong.StatusCode);
+        foreach (var u in Experts)
+            Assert.Equal(HttpStatusCode.Redirect, (await Post(u, "Sign", new() { ["password"] = Trading.Web.Demo.DemoSeeder.Password })).StatusCode);
+        html = await web["expert03"].GetStringAsync(page);
+        Assert.Contains("report-issued", html, StringComparison.Ordinal);
+        var owner = await Browser.SignInAsync(App, "owner1");
+        var pdf = await owner.GetAsync($"/Evaluation/Report/{s.SessionId}");
+        Assert.Equal(HttpStatusCode.OK, pdf.StatusCode);
+        Assert.Equal("application/pdf", pdf.Content.Headers.ContentType?.MediaType);
+        Assert.True(Denied(await (await Browser.SignInAsync(App, "bidder01")).GetAsync($"/Evaluation/Report/{s.SessionId}")));
+    }
+
+    [Fact]
     public async Task The_evaluation_api_is_described_in_the_openapi_document()
     {
         var doc = await App.Anonymous().GetStringAsync("/openapi/v1.json");
         foreach (var path in new[] { "/api/evaluation/{sessionId}", "/api/evaluation/{sessionId}/sheet", "/api/evaluation/{sessionId}/sheets",
-                     "/api/evaluation/{sessionId}/deviation-reasons", "/api/evaluation/{sessionId}/results" })
+                     "/api/evaluation/{sessionId}/deviation-reasons", "/api/evaluation/{sessionId}/results", "/api/evaluation/{sessionId}/chair-votes",
+                     "/api/evaluation/{sessionId}/review", "/api/evaluation/{sessionId}/report/signatures", "/api/evaluation/{sessionId}/report" })
             Assert.Contains("\"" + path + "\"", doc, StringComparison.Ordinal);
     }
 }

@@ -82,7 +82,7 @@ public class ScoringSchemeTests(PostgresServer pg) : WebTest(pg)
         Assert.Contains("合计", text, StringComparison.Ordinal);
 
         await (await owner.PostAsJsonAsync("/api/tenders", Body(Now.AddDays(25), Items(40m), method: "LowestEvaluatedPrice")))
-            .AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.SchemeMissing);
+            .AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.SchemeMethodMismatch);
         Assert.Equal(before, App.WithDb(db => db.Tenders.Count()));
     }
 }

@@ -30,3 +30,54 @@ internal sealed class DeviationReasonConfiguration : IEntityTypeConfiguration<De
         e.HasOne<EvaluationSession>().WithMany().HasForeignKey(x => x.SessionId).OnDelete(DeleteBehavior.Restrict);
     }
 }
+
+internal sealed class ChairVoteConfiguration : IEntityTypeConfiguration<ChairVote>
+{
+    public void Configure(EntityTypeBuilder<ChairVote> e)
+    {
+        e.ToTable("ChairVotes");
+        // One vote per seat: the second of two simultaneous votes gets the unique violation.
+        e.HasIndex(x => new { x.SessionId, x.VoterMemberId }).IsUnique();
+        e.HasOne<EvaluationSession>().WithMany().HasForeignKey(x => x.SessionId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class ReviewDecisionConfiguration : IEntityTypeConfiguration<ReviewDecision>
+{
+    public void Configure(EntityTypeBuilder<ReviewDecision> e)
+    {
+        e.ToTable("ReviewDecisions");
+        e.HasIndex(x => new { x.SessionId, x.BidId, x.ItemCode }).IsUnique();
+        e.Property(x => x.ItemCode).HasMaxLength(40);
+        e.Property(x => x.Reason).HasMaxLength(2000);
+        e.HasOne<EvaluationSession>().WithMany().HasForeignKey(x => x.SessionId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class ReportSignatureConfiguration : IEntityTypeConfiguration<ReportSignature>
+{
+    public void Configure(EntityTypeBuilder<ReportSignature> e)
+    {
+        e.ToTable("ReportSignatures");
+        e.HasIndex(x => new { x.SessionId, x.MemberId }).IsUnique();
+        e.Property(x => x.ContentSha256).HasMaxLength(64);
+        e.Property(x => x.Dissent).HasMaxLength(2000);
+        e.Property(x => x.Reauthentication).HasMaxLength(16);
+        e.HasOne<EvaluationSession>().WithMany().HasForeignKey(x => x.SessionId).OnDelete(DeleteBehavior.Restrict);
+        e.HasOne<CommitteeMember>().WithMany().HasForeignKey(x => x.MemberId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class EvaluationReportConfiguration : IEntityTypeConfiguration<EvaluationReport>
+{
+    public void Configure(EntityTypeBuilder<EvaluationReport> e)
+    {
+        e.ToTable("EvaluationReports");
+        // Exactly one report per session, whichever of two last signatures commits first.
+        e.HasIndex(x => x.SessionId).IsUnique();
+        e.Property(x => x.ContentSha256).HasMaxLength(64);
+        e.Property(x => x.PdfSha256).HasMaxLength(64);
+        e.Property(x => x.StorageKey).HasMaxLength(200);
+        e.HasOne<EvaluationSession>().WithMany().HasForeignKey(x => x.SessionId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

@@ -41,6 +41,18 @@ public static class EvaluationRules
     public const string NoSuchDeviation = "Rule.Evaluation.NoSuchDeviation";
     public const string ReasonLength = "Rule.Evaluation.ReasonLength";
     public const string ReasonGiven = "Rule.Evaluation.ReasonGiven";
+    public const string SchemeMethodMismatch = "Rule.Scheme.MethodMismatch";
+    public const string AlreadyVoted = "Rule.Evaluation.AlreadyVoted";
+    public const string NoSuchSeat = "Rule.Evaluation.NoSuchSeat";
+    public const string ChairNotElected = "Rule.Evaluation.ChairNotElected";
+    public const string NotChair = "Rule.Evaluation.NotChair";
+    public const string ReviewDecided = "Rule.Evaluation.ReviewDecided";
+    public const string ReviewIncomplete = "Rule.Evaluation.ReviewIncomplete";
+    public const string RejectionRuleMissing = "Rule.Evaluation.RejectionRuleMissing";
+    public const string ReauthenticationFailed = "Rule.Evaluation.ReauthenticationFailed";
+    public const string ReportSigned = "Rule.Evaluation.ReportSigned";
+    public const string NoValidBids = "Rule.Evaluation.NoValidBids";
+    public const string SheetAltered = "Rule.Evaluation.SheetAltered";
 }
 
 /// <summary>The checks a scoring scheme must pass before the tender's documents can be filed.</summary>
@@ -64,7 +76,7 @@ public static partial class ScoringSchemeValidation
 
         foreach (var kind in Enum.GetValues<ReviewKind>())
             if (!s.ReviewItems.Any(r => r.Kind == kind))
-                errors.Add(new RuleViolation(EvaluationRules.SchemeReviewKindMissing, kind.ToString()));
+                errors.Add(new RuleViolation(EvaluationRules.SchemeReviewKindMissing, "ReviewKind." + kind));
         foreach (var r in s.ReviewItems)
             CheckNamed(r.Code, r.Name, errors);
         CheckUnique(s.ReviewItems.Select(r => r.Code), errors);

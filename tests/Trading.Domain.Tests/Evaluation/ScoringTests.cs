@@ -54,6 +54,8 @@ public class ScoringSchemeValidationTests
         var codes = ScoringSchemeValidation.Validate(s).Select(v => v.Code).ToList();
         Assert.Contains(EvaluationRules.SchemeCodeDuplicate, codes);
         Assert.Contains(EvaluationRules.SchemeReviewKindMissing, codes);
+        // The kind goes to the text as a resource key, so the message reads "资格评审", never "Qualification".
+        Assert.Equal("ReviewKind.Qualification", ScoringSchemeValidation.Validate(s).Single(v => v.Code == EvaluationRules.SchemeReviewKindMissing).Args[0]);
         Assert.Contains(EvaluationRules.SchemeShare, codes);
         Assert.Contains(EvaluationRules.SchemeCandidates, codes);
     }

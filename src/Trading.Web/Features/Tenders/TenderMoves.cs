@@ -142,6 +142,14 @@ public sealed class TenderMoves(TradingDbContext db, PublicLogWriter log, TimePr
             if (drawn.All(s => s.Members.Where(m => m.Serving).All(m => admitted.Any(a => a.SessionId == s.Id && a.ClaimedExpertId == m.ExpertId))))
                 done.Add(LifecycleStep.ExpertCheckIn);
         }
+        // 12: the committee has acted in its room (a chair vote or a committed sheet); 13: every open lot's report is issued.
+        var ids = drawn.Where(s => s.VoidedAt == null).Select(s => s.Id).ToList();
+        if (await db.Set<Trading.Domain.Evaluation.ChairVote>().AnyAsync(v => ids.Contains(v.SessionId), ct)
+            || await db.Set<Trading.Domain.Evaluation.ScoreSheet>().AnyAsync(v => ids.Contains(v.SessionId), ct))
+            done.Add(LifecycleStep.Evaluation);
+        var reported = await db.Set<Trading.Domain.Evaluation.EvaluationReport>().AsNoTracking().Where(r => ids.Contains(r.SessionId)).Select(r => r.SessionId).ToListAsync(ct);
+        if (openLots.Count > 0 && openLots.All(l => drawn.Any(s => s.LotId == l && reported.Contains(s.Id))))
+            done.Add(LifecycleStep.EvaluationReport);
         var valid = await db.Set<Bid>().CountAsync(b => b.TenderId == t.Id && b.Status == BidStatus.Valid && openLots.Contains(b.LotId), ct);
         return new LifecycleContext(Now, rules.Value, valid) { Done = done };
     }
