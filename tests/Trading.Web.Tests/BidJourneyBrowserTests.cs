@@ -35,7 +35,7 @@ public class BidJourneyBrowserTests(PostgresServer pg) : BrowserTest(pg)
         await page.GetByLabel("Password").FillAsync(Trading.Web.Demo.DemoSeeder.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await page.WaitForURLAsync(u => u.Contains("LoginWith2fa", StringComparison.Ordinal));
-        await page.Locator("#Code").FillAsync(Totp.Code(key, DateTimeOffset.UtcNow));
+        await page.Locator("#Code").FillAsync(Totp.FreshCode(key));
         await page.Locator("form button[type=submit]").ClickAsync();
         await page.WaitForURLAsync(u => !u.Contains("/Account/", StringComparison.Ordinal));
         await page.Locator("#culture-select").SelectOptionAsync("en");

@@ -47,14 +47,22 @@ public static class TradingApi
     {
         var api = app.MapGroup("/api").AddEndpointFilter<RuleErrorFilter>().DisableAntiforgery();
 
-        api.MapPost("/auth/token", async (TokenRequest r, SignInManager<AppUser> signIn, Texts texts) =>
+        api.MapPost("/auth/token", async (TokenRequest r, HttpContext http, SignInManager<AppUser> signIn, Features.Account.SignInThrottle throttle, Texts texts) =>
         {
+            var ip = http.Connection.RemoteIpAddress;
+            if (!throttle.Allows(r.UserName ?? "", ip))
+                return RuleErrorFilter.Problem(StatusCodes.Status429TooManyRequests, "Auth.Throttled", texts["Auth.Throttled"]);
             signIn.AuthenticationScheme = IdentityConstants.BearerScheme;
-            var result = await signIn.PasswordSignInAsync(r.UserName, r.Password, isPersistent: false, lockoutOnFailure: true);
+            var result = await signIn.PasswordSignInAsync(r.UserName ?? "", r.Password ?? "", isPersistent: false, lockoutOnFailure: false);
+            var wrongCode = false;
             if (result.RequiresTwoFactor && !string.IsNullOrEmpty(r.TwoFactorCode))
+            {
                 result = await signIn.TwoFactorAuthenticatorSignInAsync(r.TwoFactorCode, false, false);
+                wrongCode = !result.Succeeded;
+            }
             if (result.Succeeded) return Results.Empty; // the bearer handler has written the token
-            var code = result.IsLockedOut ? "Auth.LockedOut" : result.RequiresTwoFactor ? "Auth.TwoFactorRequired" : "Auth.Invalid";
+            if (wrongCode || !result.RequiresTwoFactor) throttle.Failed(r.UserName ?? "", ip);
+            var code = wrongCode ? "Auth.BadCode" : result.RequiresTwoFactor ? "Auth.TwoFactorRequired" : "Auth.Invalid";
             return RuleErrorFilter.Problem(StatusCodes.Status401Unauthorized, code, texts[code]);
         }).RequireRateLimiting("sign-in").AllowAnonymous();
 

@@ -72,22 +72,33 @@ public static class PlatformModule
             {
                 o.Password.RequiredLength = 10;
                 o.Password.RequireNonAlphanumeric = false;
-                o.Lockout.MaxFailedAccessAttempts = 5;
-                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                // No automatic lockout: anyone who knew an officer's user name could lock them out; failures are
+                // throttled per account and address instead (Features/Account/SignInThrottle).
+                o.Lockout.AllowedForNewUsers = false;
+                o.Lockout.MaxFailedAccessAttempts = int.MaxValue;
                 o.User.RequireUniqueEmail = false;
             })
             .AddEntityFrameworkStores<TradingDbContext>()
             .AddDefaultTokenProviders()
+            // Replaces the built-in authenticator provider: each code once, one time step either side.
+            .AddTokenProvider<Features.Account.OneTimeAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider)
             .AddClaimsPrincipalFactory<AppClaimsFactory>()
             .AddErrorDescriber<LocalizedIdentityErrorDescriber>();
         services.AddAuthentication().AddBearerToken(IdentityConstants.BearerScheme);
         // The periodic security-stamp check rebuilds the sign-in principal; carry over how the user signed in ("amr" =
         // "mfa"), or a key holder who signed in with two-factor would silently lose that status after half an hour.
-        services.Configure<SecurityStampValidatorOptions>(o => o.OnRefreshingPrincipal = ctx =>
+        services.AddSingleton<Features.Account.SignInThrottle>();
+        services.Configure<SecurityStampValidatorOptions>(o =>
+        {
+            // Every request checks the cookie's security stamp (one indexed read), so signing out, a password change or
+            // a reset ends every copy of the session at once rather than up to 30 minutes later.
+            o.ValidationInterval = TimeSpan.Zero;
+            o.OnRefreshingPrincipal = ctx =>
         {
             if (ctx.CurrentPrincipal?.FindFirst("amr") is { } amr && ctx.NewPrincipal?.Identity is System.Security.Claims.ClaimsIdentity id && !id.HasClaim("amr", amr.Value))
                 id.AddClaim(new System.Security.Claims.Claim("amr", amr.Value));
             return Task.CompletedTask;
+        };
         });
         services.ConfigureApplicationCookie(o =>
         {

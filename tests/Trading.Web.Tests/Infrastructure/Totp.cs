@@ -20,6 +20,31 @@ public static class Totp
         return (bin % 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    private static readonly Dictionary<string, long> LastStep = [];
+
+    /// <summary>
+    /// A code the server has not seen yet for this key: codes are one-time, so two uses within one 30-second step need
+    /// the next step's code (accepted one step ahead for phone clock drift); a third waits for the clock.
+    /// </summary>
+    public static string FreshCode(string base32Key)
+    {
+        while (true)
+        {
+            var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 30;
+            long step;
+            lock (LastStep)
+            {
+                step = Math.Max(now, LastStep.GetValueOrDefault(base32Key, -1) + 1);
+                if (step <= now + 1)
+                {
+                    LastStep[base32Key] = step;
+                    return Code(base32Key, DateTimeOffset.FromUnixTimeSeconds(step * 30));
+                }
+            }
+            Thread.Sleep(1000);
+        }
+    }
+
     private static byte[] Base32(string s)
     {
         const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";

@@ -8,7 +8,7 @@ using Trading.Web.Infrastructure;
 namespace Trading.Web.Features.Account;
 
 [EnableRateLimiting("sign-in")]
-public sealed class LoginModel(SignInManager<AppUser> signIn, UserManager<AppUser> users) : TradingPageModel
+public sealed class LoginModel(SignInManager<AppUser> signIn, UserManager<AppUser> users, SignInThrottle throttle) : TradingPageModel
 {
     [BindProperty(SupportsGet = true)] public string? UserName { get; set; }
     [BindProperty] public string? Password { get; set; }
@@ -23,16 +23,19 @@ public sealed class LoginModel(SignInManager<AppUser> signIn, UserManager<AppUse
             ModelState.AddModelError("", T["Auth.Invalid"]);
             return Page();
         }
-        var result = await signIn.PasswordSignInAsync(UserName.Trim(), Password, isPersistent: false, lockoutOnFailure: true);
-        if (result.RequiresTwoFactor)
-            return RedirectToPage("/Account/LoginWith2fa", new { ReturnUrl });
-        if (result.IsLockedOut)
+        var ip = HttpContext.Connection.RemoteIpAddress;
+        if (!throttle.Allows(UserName, ip))
         {
-            ModelState.AddModelError("", T["Auth.LockedOut"]);
+            ModelState.AddModelError("", T["Auth.Throttled"]);
             return Page();
         }
+        var result = await signIn.PasswordSignInAsync(UserName.Trim(), Password, isPersistent: false, lockoutOnFailure: false);
+        if (result.RequiresTwoFactor)
+            return RedirectToPage("/Account/LoginWith2fa", new { ReturnUrl });
         if (!result.Succeeded)
         {
+            // One message for a wrong password, an unknown name and a deactivated account: none tells which.
+            throttle.Failed(UserName, ip);
             ModelState.AddModelError("", T["Auth.Invalid"]);
             return Page();
         }

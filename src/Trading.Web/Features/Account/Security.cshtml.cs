@@ -13,6 +13,8 @@ public sealed class SecurityModel(UserManager<AppUser> users, SignInManager<AppU
     public string SharedKey { get; private set; } = "";
     public string QrSvg { get; private set; } = "";
     [BindProperty] public string? Code { get; set; }
+    /// <summary>Turning two-factor on or off asks for the password again: a session left open must not be enough.</summary>
+    [BindProperty] public string? Password { get; set; }
 
     public async Task<IActionResult> OnGetAsync()
     {
@@ -26,13 +28,7 @@ public sealed class SecurityModel(UserManager<AppUser> users, SignInManager<AppU
     {
         var user = await users.GetUserAsync(User);
         if (user is null) return Challenge();
-        var code = (Code ?? "").Replace(" ", "", StringComparison.Ordinal);
-        if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code))
-        {
-            ModelState.AddModelError("", T["Auth.BadCode"]);
-            await LoadAsync(user);
-            return Page();
-        }
+        if (await RefusedAsync(user) is { } refused) return refused;
         await log.ActAsync(async () =>
         {
             await users.SetTwoFactorEnabledAsync(user, true);
@@ -47,6 +43,8 @@ public sealed class SecurityModel(UserManager<AppUser> users, SignInManager<AppU
     {
         var user = await users.GetUserAsync(User);
         if (user is null) return Challenge();
+        // The current code too: whoever has only the password (or only an open session) cannot remove the second factor.
+        if (await RefusedAsync(user) is { } refused) return refused;
         await log.ActAsync(async () =>
         {
             await users.SetTwoFactorEnabledAsync(user, false);
@@ -55,6 +53,18 @@ public sealed class SecurityModel(UserManager<AppUser> users, SignInManager<AppU
         });
         await signIn.RefreshSignInAsync(user);
         return RedirectToPage();
+    }
+
+    /// <summary>The page again with the reason when the password or the authenticator code is wrong; null when both are right.</summary>
+    private async Task<IActionResult?> RefusedAsync(AppUser user)
+    {
+        var problem = string.IsNullOrEmpty(Password) || !await users.CheckPasswordAsync(user, Password) ? "Auth.PasswordAgain"
+            : !await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, (Code ?? "").Replace(" ", "", StringComparison.Ordinal)) ? "Auth.BadCode"
+            : null;
+        if (problem is null) return null;
+        ModelState.AddModelError("", T[problem]);
+        await LoadAsync(user);
+        return Page();
     }
 
     private async Task LoadAsync(AppUser user)
