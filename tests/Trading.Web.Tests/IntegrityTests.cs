@@ -74,11 +74,7 @@ public class IntegrityTests(PostgresServer pg) : WebTest(pg)
         }
         App.Clock.Set(new DateTimeOffset(deadline.AddMinutes(1), TimeSpan.Zero));
         await App.RunDeadlineJobAsync();
-        foreach (var h in Bidding.Holders)
-        {
-            var opened = await Bidding.HolderPostAsync(App, h, id, "Open");
-            Assert.True(opened.StatusCode == HttpStatusCode.Redirect, System.Text.RegularExpressions.Regex.Match(await opened.Content.ReadAsStringAsync(), "alert-danger[\\s\\S]{0,600}").Value);
-        }
+        await OfficerClient.GiveAllAsync(App, id);
         Assert.NotNull(App.WithDb(db => db.Set<Trading.Domain.Bidding.KeyCeremony>().Single(c => c.TenderId == id).OpenedAt));
         return id;
     }

@@ -117,13 +117,13 @@ public sealed class SubmissionOffServerHolderTests(PostgresServer pg) : WebTest(
         var (id, deadline, owner) = await TenderWithOffServerOwnerAsync();
         var prices = await ThreeBidsAndDeadlineAsync(id, deadline);
 
-        // The passphrase path is not open to a holder whose share the server never had.
-        var onServer = await Bidding.HolderPostAsync(App, "owner1", id, "Open", OfficerPassphrase);
-        Assert.Equal(HttpStatusCode.OK, onServer.StatusCode);
-        Shows(await onServer.Content.ReadAsStringAsync(), "不能在此输入口令操作", "cannot act with a passphrase here");
+        // No sealed key of this holder is served to a browser: its share was never on the server.
+        var onServer = await OfficerClient.GiveAsync(App, "owner1", id, OfficerPassphrase);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, onServer.StatusCode);
+        Shows(await OfficerClient.TitleAsync(onServer), "不能在此输入口令操作", "cannot act with a passphrase here");
 
-        Assert.Equal(HttpStatusCode.Redirect, (await Bidding.HolderPostAsync(App, "supervisor", id, "Open")).StatusCode);
-        Assert.Equal(HttpStatusCode.Redirect, (await Bidding.HolderPostAsync(App, "centre", id, "Open")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await OfficerClient.GiveAsync(App, "supervisor", id)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await OfficerClient.GiveAsync(App, "centre", id)).StatusCode);
         // The opening page offers the holder the batch and the upload; the CLI computes the partials offline.
         Assert.Contains("data-testid=\"upload-partials\"", await owner.GetStringAsync($"/Submission/Opening/{id}"), StringComparison.Ordinal);
         var batchFromPage = await owner.GetAsync($"/Submission/Opening/{id}?handler=Batch");
@@ -187,7 +187,8 @@ public sealed class SubmissionOffServerHolderTests(PostgresServer pg) : WebTest(
         await File.WriteAllTextAsync(P("batch.json"), CryptoJson.Serialize(doctored));
         var (code, _, err) = Cli("keyholder", "partial-decrypt", "--share", P("share.json"), "--batch", P("batch.json"), "--out", P("foreign.json"));
         Assert.True(code == 0, err);
-        await (await UploadApiAsync(ownerApi, id, await File.ReadAllTextAsync(P("foreign.json")))).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Bid.PartialsWrongBids");
+        var notFrozen = await (await UploadApiAsync(ownerApi, id, await File.ReadAllTextAsync(P("foreign.json")))).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Opening.PointNotFrozen");
+        Shows(notFrozen, "冻结投标", "not a frozen bid");
 
         // Another holder's file: the supervision office's officer uploading the owner's partials.
         var supervisorApi = await App.ApiAsync("supervisor");

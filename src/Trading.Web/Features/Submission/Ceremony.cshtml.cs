@@ -47,8 +47,6 @@ public sealed class CeremonyModel(OpeningService openings, CeremonyService cerem
     /// <summary>Today's health-check challenge for an off-server holder, shown for the CLI.</summary>
     public string? Canary => MyHolder is { KeepsShareOffServer: true } h && Ceremony.Status == CeremonyStatus.Complete ? Convert.ToHexStringLower(ceremonies.CanaryFor(Ceremony, h)) : null;
 
-    public Task<IActionResult> OnPostOpenAsync(CancellationToken ct) => Act(() => openings.GivePartialsAsync(RequireActor(), User, Id, Passphrase, ct), "Bid.Ceremony.PartialsGiven", ct);
-
     public Task<IActionResult> OnPostUnlockAsync(CancellationToken ct) =>
         Act(() => ceremonies.SupervisedUnlockAsync(RequireActor(), Id, Holder, Reason, ct), "Bid.Ceremony.Unlocked", ct);
 

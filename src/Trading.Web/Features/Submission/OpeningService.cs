@@ -10,16 +10,25 @@ using Trading.Web.Infrastructure;
 
 namespace Trading.Web.Features.Submission;
 
+/// <summary>The signed-in officer's transport key: its public point and the private key sealed under its passphrase.</summary>
+public sealed record HolderMaterialOfficer(string Id, byte[] Point, SealedShare Sealed);
+
+/// <summary>What the officer's side needs to rebuild its holder's secret (holder.mjs <c>holderSecret</c>).</summary>
+public sealed record HolderMaterial(CeremonyParameters Params, int HolderIndex, JointKey JointKey, HolderMaterialOfficer Officer, IReadOnlyList<HolderDealing> Dealings);
+
 /// <summary>One row of the opening record (开标记录).</summary>
 public sealed record OpeningRow(Guid BidId, Guid FirmId, string Firm, int Lot, BidOpeningStatus? Status, long? PriceFen, int? DurationDays,
     string? ProjectManager, string? Problem, string EnvelopeSha256, string? ReceiptHash, DateTime? ConfirmedAt);
 
 /// <summary>
-/// The three-key opening: each holder's officer enters the passphrase after the deadline; the server rebuilds that
-/// holder's secret in memory, computes partial decryptions with proofs for every frozen bid, and discards the
-/// secret. When all partials are in, every bid is decrypted and its opening form read; failures are classified.
+/// The three-key opening. The server never holds a holder's secret, a share or a passphrase: each holder's officer
+/// computes its partial decryptions with proofs on its own side (the opening hall's page, or <c>trading keyholder
+/// partial-decrypt</c>), after checking that every point is a frozen bid's, and posts only those. The server verifies
+/// every proof, and once enough holders have given theirs decrypts each bid and reads its opening form; failures are
+/// classified. An opening interrupted midway (a crash, a failed read) resumes with the bids not yet opened.
 /// </summary>
-public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, CeremonyService ceremonies, IFileStore files, TimeProvider clock, Tenders.TenderMoves moves)
+public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, CeremonyService ceremonies, IFileStore files, TimeProvider clock, Tenders.TenderMoves moves,
+    Opening.IOpeningHall hall, Microsoft.Extensions.Options.IOptions<Opening.OpeningOptions> options, ILogger<OpeningService> logger)
 {
     public const int MaxFormBytes = 64 * 1024;
 
@@ -31,17 +40,6 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
 
     private Task<List<Bid>> FrozenBidsAsync(Guid tenderId, CancellationToken ct) =>
         db.Set<Bid>().Where(b => b.TenderId == tenderId && b.Status == BidStatus.Valid).OrderBy(b => b.LogIndex).ToListAsync(ct);
-
-    /// <summary>A holder's officer gives its partial decryptions by entering the passphrase.</summary>
-    public async Task GivePartialsAsync(Actor actor, ClaimsPrincipal user, Guid tenderId, string passphrase, CancellationToken ct)
-    {
-        var (t, c, holder, bids) = await ReadyToGiveAsync(actor, user, tenderId, ct);
-        var key = CryptoJson.Deserialize<JointKey>(c.JointKeyJson!);
-        IReadOnlyList<PartialDecryption> partials;
-        using (var secret = await ceremonies.UnlockAsync(tenderId, c, holder, passphrase, ct))
-            partials = ThresholdOpening.PartialDecryptBatch(secret, key, bids.Select(b => b.EphemeralPoint));
-        await AcceptPartialsAsync(actor, t, c, holder, bids, partials, "server", ct);
-    }
 
     /// <summary>
     /// What a holder keeping its share off the server needs to compute its partials with <c>trading keyholder
@@ -58,11 +56,12 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
     }
 
     /// <summary>
-    /// A holder keeping its share off the server uploads the partials made with the CLI. Every partial must be this
-    /// holder's, for exactly the frozen bids, each with a valid proof; otherwise the whole file is refused, the
-    /// holder named in the log, and nothing is kept. Accepted, it goes on exactly as the on-server path.
+    /// A holder gives the partials its officer made on its own side: in the opening hall's page (<paramref name="via"/>
+    /// "browser") or with <c>trading keyholder partial-decrypt</c> ("cli"). Every partial must be this holder's, for
+    /// exactly the frozen bids (a point outside the frozen list is refused by name), each with a valid proof; otherwise
+    /// the whole upload is refused, the holder named in the log, and nothing is kept.
     /// </summary>
-    public async Task UploadPartialsAsync(Actor actor, ClaimsPrincipal user, Guid tenderId, Stream body, CancellationToken ct)
+    public async Task UploadPartialsAsync(Actor actor, ClaimsPrincipal user, Guid tenderId, Stream body, CancellationToken ct, string via = "cli")
     {
         var (t, c, holder, bids) = await ReadyToGiveAsync(actor, user, tenderId, ct);
         var limit = MaxPartialsBytes(bids.Count);
@@ -86,8 +85,12 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
         {
             // One partial per frozen bid, matched by R, stored in the bids' order (which the combination relies on).
             var byR = uploaded.GroupBy(p => Convert.ToHexStringLower(p.R)).ToDictionary(g => g.Key, g => g.ToList());
+            var frozenRs = bids.Select(b => Convert.ToHexStringLower(b.EphemeralPoint)).ToHashSet(StringComparer.Ordinal);
+            var foreignPoint = byR.Keys.FirstOrDefault(r => !frozenRs.Contains(r));
             var missing = bids.Count(b => !byR.TryGetValue(Convert.ToHexStringLower(b.EphemeralPoint), out var l) || l.Count != 1);
-            if (missing > 0 || uploaded.Count != bids.Count)
+            if (foreignPoint is not null)
+                refusal = new RuleViolation(OpeningRules.PointNotFrozen, foreignPoint.Length > 20 ? foreignPoint[..20] + "…" : foreignPoint);
+            else if (missing > 0 || uploaded.Count != bids.Count)
                 refusal = new RuleViolation(BiddingRules.PartialsWrongBids, bids.Count, uploaded.Count, missing);
             else
             {
@@ -115,7 +118,29 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
             }, ct);
             throw new RuleViolationException(refusal);
         }
-        await AcceptPartialsAsync(actor, t, c, holder, bids, ordered, "cli", ct);
+        await AcceptPartialsAsync(actor, t, c, holder, bids, ordered, via == "browser" ? "browser" : "cli", ct);
+    }
+
+    /// <summary>
+    /// What the officer's browser needs to rebuild its holder's secret on its own side (holder.mjs
+    /// <c>unsealTransportKey</c>, then <c>holderSecret</c>): the ceremony's parameters, the joint key, the officer's
+    /// transport key sealed under its passphrase, and each dealing's public commitment with the share encrypted to
+    /// this officer. Public values and ciphertexts only: without the passphrase, which never reaches the server, none
+    /// of it opens.
+    /// </summary>
+    public async Task<HolderMaterial> HolderMaterialAsync(Actor actor, ClaimsPrincipal user, Guid tenderId, CancellationToken ct)
+    {
+        var c = await ceremonies.GetAsync(tenderId, ct);
+        var holder = ceremonies.HolderFor(actor, user, c);
+        if (c.Status != CeremonyStatus.Complete) throw new RuleViolationException(new RuleViolation(BiddingRules.CeremonyNotComplete));
+        if (holder.SealedTransportKeyJson is null) throw new RuleViolationException(new RuleViolation(BiddingRules.HolderOffServer));
+        var p = new CeremonyParameters(c.CeremonyId, c.Holders.Count, c.Threshold);
+        var shares = CryptoJson.Deserialize<List<EncryptedShare>>(c.EncryptedSharesJson!);
+        var dealings = CryptoJson.Deserialize<List<DealerCommitment>>(c.CommitmentsJson!).OrderBy(cm => cm.DealerIndex)
+            .Select(cm => new HolderDealing(cm, shares.Where(s => s.DealerIndex == cm.DealerIndex && s.RecipientIndex == holder.HolderIndex)
+                .Select(s => new OfficerShare(holder.TransportPoint!, s)).ToList())).ToList();
+        return new HolderMaterial(p, holder.HolderIndex, CryptoJson.Deserialize<JointKey>(c.JointKeyJson!),
+            new HolderMaterialOfficer(actor.UserId.ToString(), holder.TransportPoint!, CryptoJson.Deserialize<SealedShare>(holder.SealedTransportKeyJson)), dealings);
     }
 
     /// <summary>Room for the bids' partials (about 500 bytes each as JSON) and formatting, and no more.</summary>
@@ -171,14 +196,42 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
             partialsSha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(holder.PartialsJson))),
             officer = log.Pseudonym("user", actor.UserId.ToString()),
         }, ct);
+        await hall.PartialsAsync(t.Id, holder.HolderIndex, holder.Role.ToString(), via, holder.PartialsAt.Value, bids.Count);
 
         if (c.Holders.Count(h => h.PartialsJson is not null) >= c.Threshold)
-            await OpenAsync(t, c, bids, ct);
+            await OpenAsync(t, c, ct);
     }
 
-    /// <summary>Combines the partials, decrypts every bid and records the opening; each failure keeps its evidence.</summary>
-    private async Task OpenAsync(Tender t, KeyCeremony c, List<Bid> bids, CancellationToken ct)
+    /// <summary>
+    /// Goes on with an opening that stopped midway (a crash, a failed disk read): the bids already opened keep their
+    /// rows, the others open now. Any participant of the hall may ask; it needs every holder's partials.
+    /// </summary>
+    public async Task ResumeAsync(Actor actor, ClaimsPrincipal user, Guid tenderId, CancellationToken ct)
     {
+        var (t, c) = await LoadAsync(tenderId, ct);
+        if (!await Opening.OpeningHallAccess.MayEnterAsync(db, ceremonies, actor, user, t, c, ct)) throw new RuleViolationException(new RuleViolation(OpeningRules.NotParticipant));
+        if (BiddingPeriod.ReadyToOpen(t, clock.GetUtcNow().UtcDateTime) is { } notReady) throw new RuleViolationException(notReady);
+        if (c.OpenedAt is not null) throw new RuleViolationException(new RuleViolation(OpeningRules.NothingToResume));
+        var given = c.Holders.Count(h => h.PartialsJson is not null);
+        if (given < c.Threshold) throw new RuleViolationException(new RuleViolation(OpeningRules.HolderMissing, given, c.Threshold));
+        await log.RecordAsync("opening.resumed", tenderId, new
+        {
+            ceremony = c.CeremonyId, opened = await db.Set<Bid>().CountAsync(b => b.TenderId == tenderId && b.Status == BidStatus.Valid && b.OpeningStatus != null, ct),
+            by = log.Pseudonym("user", actor.UserId.ToString()),
+        }, ct);
+        await OpenAsync(t, c, ct);
+    }
+
+    /// <summary>
+    /// Combines the partials and opens the frozen bids one at a time, each committed with its own log entry and shown
+    /// in the hall as it opens (唱标), so an opening that stops midway resumes with the bids not yet opened. A bid whose
+    /// file cannot be read now (a disk error) stops the opening without blaming anyone; a bid that reads but fails to
+    /// decrypt is classified with its evidence and the opening goes on. The transcript and the completion are written
+    /// once every bid has its row.
+    /// </summary>
+    private async Task OpenAsync(Tender t, KeyCeremony c, CancellationToken ct)
+    {
+        var bids = await FrozenBidsAsync(t.Id, ct);
         var key = CryptoJson.Deserialize<JointKey>(c.JointKeyJson!);
         var byHolder = c.Holders.Where(h => h.PartialsJson is not null)
             .ToDictionary(h => h.HolderIndex, h => CryptoJson.Deserialize<List<PartialDecryption>>(h.PartialsJson!));
@@ -192,26 +245,62 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
             try
             {
                 var combination = ThresholdOpening.Combine(key, bid.EphemeralPoint, partials);
-                var context = BidService.ContextOf(t, lots[bid.LotId], firms[bid.FirmId]);
-                await using var envelope = files.OpenRead(bid.StorageKey);
-                var actualSha = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(envelope, ct));
-                if (actualSha != bid.EnvelopeSha256)
+                if (bid.OpeningStatus is not null)
                 {
-                    // The stored file no longer matches the receipt: the platform's fault, not the bidder's.
-                    Fail(bid, BidOpeningStatus.EnvelopeCorrupt, $"stored envelope {actualSha} differs from receipt {bid.EnvelopeSha256}");
+                    // Opened before the stop: only its transcript record is rebuilt (the header is public, the combination recomputed).
+                    if (bid.OpeningStatus != BidOpeningStatus.EnvelopeCorrupt)
+                    {
+                        await using var again = files.OpenRead(bid.StorageKey);
+                        var (h, _) = await EnvelopeHeader.ReadAsync(again, ct);
+                        transcript.Add(OpeningTranscript.Record(h, Convert.FromHexString(bid.EnvelopeSha256), partials, combination));
+                    }
                     continue;
                 }
-                envelope.Position = 0;
-                await using var plain = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose);
-                var header = await Envelope.DecryptAsync(envelope, plain, key, combination, context, ct);
-                transcript.Add(OpeningTranscript.Record(header, Convert.FromHexString(bid.EnvelopeSha256), partials, combination));
-                plain.Position = 0;
-                ReadForm(bid, plain);
-                await KeepPackageAsync(bid, plain, ct);
+                var context = BidService.ContextOf(t, lots[bid.LotId], firms[bid.FirmId]);
+                await using (var envelope = files.OpenRead(bid.StorageKey))
+                {
+                    var actualSha = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(envelope, ct));
+                    if (actualSha != bid.EnvelopeSha256)
+                    {
+                        // The stored file no longer matches the receipt: the platform's fault, not the bidder's.
+                        Fail(bid, BidOpeningStatus.EnvelopeCorrupt, $"stored envelope {actualSha} differs from receipt {bid.EnvelopeSha256}");
+                    }
+                    else
+                    {
+                        envelope.Position = 0;
+                        await using var plain = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose);
+                        try
+                        {
+                            var header = await Envelope.DecryptAsync(envelope, plain, key, combination, context, ct);
+                            transcript.Add(OpeningTranscript.Record(header, Convert.FromHexString(bid.EnvelopeSha256), partials, combination));
+                            plain.Position = 0;
+                            ReadForm(bid, plain);
+                            await KeepPackageAsync(bid, plain, ct);
+                        }
+                        catch (CryptoException e)
+                        {
+                            Fail(bid, BidOpeningStatus.EnvelopeCorrupt, $"{e.Code}: {e.LocalizedMessage("en")}");
+                        }
+                    }
+                }
+                await log.ActAsync(async () =>
+                {
+                    await log.AppendAsync("opening.bid", t.Id, new
+                    {
+                        ceremony = c.CeremonyId, bid = bid.Id, position = i + 1, envelopeSha256 = bid.EnvelopeSha256, firm = log.Pseudonym("firm", bid.FirmId.ToString()),
+                        status = bid.OpeningStatus.ToString(), priceFen = bid.PriceFen, durationDays = bid.DurationDays,
+                    }, ct);
+                }, ct);
+                await hall.RowAsync(t.Id, bid.Id, i + 1);
             }
-            catch (CryptoException e)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                Fail(bid, BidOpeningStatus.EnvelopeCorrupt, $"{e.Code}: {e.LocalizedMessage("en")}");
+                // A read that fails now may work later: nobody is blamed, nothing half-kept, and the opening resumes from here.
+                await db.Entry(bid).ReloadAsync(ct);
+                logger.LogError(e, "Opening of tender {Tender} stopped at bid {Position} of {Count}", t.Id, i + 1, bids.Count);
+                await log.RecordAsync("opening.interrupted", t.Id, new { ceremony = c.CeremonyId, position = i + 1, bids = bids.Count, reason = "storage" }, ct);
+                await hall.InterruptedAsync(t.Id);
+                return;
             }
         }
 
@@ -226,13 +315,14 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
         {
             await log.AppendAsync("opening.completed", t.Id, new
             {
-                ceremony = c.CeremonyId, transcriptSha256 = stored.Sha256,
+                ceremony = c.CeremonyId, transcriptSha256 = stored.Sha256, recordClosesAt = OpeningRules.RecordClosesAt(c.OpenedAt.Value, options.Value.ConfirmationWindow),
                 bids = bids.Select(b => new { bid = b.Id, firm = log.Pseudonym("firm", b.FirmId.ToString()), status = b.OpeningStatus.ToString(), priceFen = b.PriceFen, durationDays = b.DurationDays }).ToArray(),
             }, ct);
             await db.SaveChangesAsync(ct);
             // The opening is step 10's act: the tender moves with it (once the committee is drawn), in the same transaction.
             await moves.AdvanceAsync(t.Id, null, ct);
         }, ct);
+        await hall.OpenedAsync(t.Id, stored.Sha256);
     }
 
     /// <summary>
@@ -293,7 +383,7 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
 
     /// <summary>
     /// The opening record. Bidders who bid in this tender see it (as at a live opening), with the owner side and
-    /// the oversight offices; nobody sees it before the opening.
+    /// the oversight offices; nobody sees a row before its bid opened, and rows appear one by one as the bids open.
     /// </summary>
     public async Task<(Tender Tender, KeyCeremony Ceremony, List<OpeningRow> Rows)> RecordAsync(Actor actor, Guid tenderId, CancellationToken ct)
     {
@@ -301,7 +391,8 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
         var bids = await db.Set<Bid>().AsNoTracking().Where(b => b.TenderId == tenderId && b.Status == BidStatus.Valid).OrderBy(b => b.LogIndex).ToListAsync(ct);
         var allowed = actor.IsOversight || actor.IsOwnerSideOf(t) || (actor.IsIn(Roles.Bidder) && bids.Any(b => b.FirmId == actor.OrganisationId));
         if (!allowed) throw new ForbiddenException(RuleCodes.NotOwner);
-        if (c.OpenedAt is null) return (t, c, []);
+        bids = bids.Where(b => b.OpeningStatus is not null).ToList();
+        if (bids.Count == 0) return (t, c, []);
         var firms = await db.Organisations.Where(o => bids.Select(b => b.FirmId).Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
         var lots = t.Lots.ToDictionary(l => l.Id, l => l.Number);
         return (t, c, bids.Select(b => new OpeningRow(b.Id, b.FirmId, firms[b.FirmId], lots[b.LotId], b.OpeningStatus, b.PriceFen, b.DurationDays, b.ProjectManager,
@@ -309,23 +400,55 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
             b.ConfirmedAt)).ToList());
     }
 
+    /// <summary>A bidder confirms its row of the record, within the window before the record closes.</summary>
     public async Task ConfirmAsync(Actor actor, Guid tenderId, CancellationToken ct)
     {
-        var bid = await db.Set<Bid>().FirstOrDefaultAsync(b => b.TenderId == tenderId && b.FirmId == actor.OrganisationId && b.Status == BidStatus.Valid && b.OpeningStatus != null, ct);
-        if (bid is null || !actor.IsIn(Roles.Bidder)) throw new NotFoundException();
-        bid.ConfirmedAt ??= clock.GetUtcNow().UtcDateTime;
+        var (bid, _) = await OwnOpenedBidAsync(actor, tenderId, ct);
+        if (bid.ConfirmedAt is not null) return;
+        bid.ConfirmedAt = clock.GetUtcNow().UtcDateTime;
         await log.RecordAsync("opening.confirmed", tenderId, new { bid = bid.Id, firm = log.Pseudonym("firm", bid.FirmId.ToString()) }, ct);
+        await hall.ConfirmedAsync(tenderId, bid.Id);
     }
 
+    /// <summary>A bidder objects to its row or to the opening, with its reason, within the window before the record closes.</summary>
     public async Task<OpeningObjection> ObjectAsync(Actor actor, Guid tenderId, string text, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(text) || text.Length > 2000) throw new RuleViolationException(new RuleViolation(BiddingRules.ObjectionEmpty, 2000));
-        if (!actor.IsIn(Roles.Bidder) || !await db.Set<Bid>().AnyAsync(b => b.TenderId == tenderId && b.FirmId == actor.OrganisationId && b.OpeningStatus != null, ct))
-            throw new NotFoundException();
+        var (bid, _) = await OwnOpenedBidAsync(actor, tenderId, ct);
         var o = new OpeningObjection { TenderId = tenderId, FirmId = actor.OrganisationId, RaisedByUserId = actor.UserId, Text = text.Trim(), RaisedAt = clock.GetUtcNow().UtcDateTime };
         db.Add(o);
-        await log.RecordAsync("opening.objection", tenderId, new { objection = o.Id, firm = log.Pseudonym("firm", o.FirmId.ToString()) }, ct);
+        await log.RecordAsync("opening.objection", tenderId, new { objection = o.Id, bid = bid.Id, firm = log.Pseudonym("firm", o.FirmId.ToString()) }, ct);
+        await hall.ObjectionAsync(tenderId, bid.Id);
         return o;
+    }
+
+    /// <summary>The actor's own opened bid in this tender, while the record is open; refused by rule otherwise.</summary>
+    private async Task<(Bid Bid, KeyCeremony Ceremony)> OwnOpenedBidAsync(Actor actor, Guid tenderId, CancellationToken ct)
+    {
+        var (_, c) = await LoadAsync(tenderId, ct);
+        var bid = actor.IsIn(Roles.Bidder)
+            ? await db.Set<Bid>().FirstOrDefaultAsync(b => b.TenderId == tenderId && b.FirmId == actor.OrganisationId && b.Status == BidStatus.Valid && b.OpeningStatus != null, ct)
+            : null;
+        if (bid is null) throw new RuleViolationException(new RuleViolation(OpeningRules.NotABidder));
+        if (OpeningRules.CheckWindow(c.OpenedAt, options.Value.ConfirmationWindow, clock.GetUtcNow().UtcDateTime) is { } closed) throw new RuleViolationException(closed);
+        return (bid, c);
+    }
+
+    /// <summary>When the record closes (null before the opening completed).</summary>
+    public DateTime? RecordClosesAt(KeyCeremony c) => c.OpenedAt is { } at ? OpeningRules.RecordClosesAt(at, options.Value.ConfirmationWindow) : null;
+
+    /// <summary>
+    /// The frozen bid list as the hall shows it to every participant from the deadline on: how many, and each
+    /// envelope's hash (never who or how much), read from the log's <c>bids.frozen</c> entry.
+    /// </summary>
+    public async Task<(long Index, List<string> EnvelopeHashes)?> FrozenListAsync(Guid tenderId, CancellationToken ct)
+    {
+        var entry = await db.LogEntries.AsNoTracking().Where(e => e.TenderId == tenderId && e.Type == "bids.frozen").OrderByDescending(e => e.Index).FirstOrDefaultAsync(ct);
+        if (entry is null) return null;
+        using var doc = JsonDocument.Parse(entry.Payload);
+        var data = doc.RootElement.TryGetProperty("data", out var d) ? d : doc.RootElement;
+        var hashes = data.TryGetProperty("bids", out var bids) ? bids.EnumerateArray().Select(b => b.GetProperty("envelopeSha256").GetString() ?? "").ToList() : [];
+        return (entry.Index, hashes);
     }
 
     public async Task AnswerAsync(Actor actor, Guid tenderId, Guid objectionId, string answer, CancellationToken ct)
