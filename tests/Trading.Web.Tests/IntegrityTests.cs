@@ -74,7 +74,7 @@ public class IntegrityTests(PostgresServer pg) : WebTest(pg)
         }
         App.Clock.Set(new DateTimeOffset(deadline.AddMinutes(1), TimeSpan.Zero));
         await App.RunDeadlineJobAsync();
-        await OfficerClient.GiveAllAsync(App, id);
+        await OpeningOfficer.GiveAllAsync(App, id);
         Assert.NotNull(App.WithDb(db => db.Set<Trading.Domain.Bidding.KeyCeremony>().Single(c => c.TenderId == id).OpenedAt));
         return id;
     }

@@ -60,8 +60,8 @@ public class LifecycleTests(PostgresServer pg) : WebTest(pg)
         await App.RunDeadlineJobAsync(); // the demo's tenders may be due too; this one is not touched again
         await (await owner.PostAsync($"/api/tenders/{id}/close-bidding", null)).AssertRefused(HttpStatusCode.UnprocessableEntity, RuleCodes.AlreadyClosed);
         Assert.Equal(1, Entries(id, "bids.frozen"));
-        var refused = await OfficerClient.GiveAsync(App, "supervisor", id);
-        Assert.Contains("流标", await OfficerClient.TitleAsync(refused), StringComparison.Ordinal);
+        var refused = await OpeningOfficer.GiveAsync(App, "supervisor", id);
+        Assert.Contains("流标", await OpeningOfficer.TitleAsync(refused), StringComparison.Ordinal);
 
         // Everyone sees it failed, with its rule, on its page and in the public list.
         var anon = Browser.Client(App);

@@ -18,7 +18,8 @@ public sealed class OpeningHallTests(PostgresServer pg) : WebTest(pg)
     {
         var deadline = App.Clock.GetUtcNow().UtcDateTime.AddDays(25);
         var id = await TestApi.PublishedTenderAsync(await App.ApiAsync("owner1"), deadline);
-        await Bidding.JoinAllAsync(App, id);
+        // The ceremony as a relay: each officer deals and checks on its own side (Officers.cs).
+        _officers = await Officers.RunCeremonyAsync(App, id);
         for (var i = 0; i < prices.Length; i++)
         {
             var b = await App.ApiAsync($"bidder0{i + 1}");
@@ -27,6 +28,13 @@ public sealed class OpeningHallTests(PostgresServer pg) : WebTest(pg)
             Assert.True(r.StatusCode == HttpStatusCode.OK, await r.Content.ReadAsStringAsync());
         }
         return (id, deadline);
+    }
+
+    private Dictionary<string, OfficerClient> _officers = [];
+
+    private async Task GiveAllAsync(Guid id)
+    {
+        foreach (var o in _officers.Values) await Officers.AssertOk(await o.GivePartialsAsync(App, id));
     }
 
     private async Task PassDeadlineAsync(DateTime deadline)
@@ -50,29 +58,29 @@ public sealed class OpeningHallTests(PostgresServer pg) : WebTest(pg)
 
         // A batch that slips in a point outside the frozen list: the officer's side refuses before computing anything.
         var foreign = ThresholdOpening.CanaryPoint("a point that is no frozen bid");
-        var refused = await Assert.ThrowsAsync<CryptoException>(() => OfficerClient.MakeAsync(App, "supervisor", id, extraPoint: foreign));
+        var refused = await Assert.ThrowsAsync<CryptoException>(() => _officers["supervisor"].MakePartialsAsync(App, id, extraPoint: foreign));
         Assert.Equal(CryptoErrorCode.NotInFrozenList, refused.Code);
 
         // A careless client that trusts the batch: the server refuses the partial for a point outside the frozen list.
-        var careless = await OfficerClient.MakeAsync(App, "supervisor", id, extraPoint: foreign, trustBatch: true);
-        await (await OfficerClient.PostAsync(careless.Client, id, CryptoJson.Serialize(careless.Partials))).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Opening.PointNotFrozen");
+        var careless = await _officers["supervisor"].MakePartialsAsync(App, id, extraPoint: foreign, trustBatch: true);
+        await (await OpeningOfficer.PostAsync(careless.Client, id, CryptoJson.Serialize(careless.Partials))).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Opening.PointNotFrozen");
 
         // An officer of another holder posting the supervision office's partials.
-        var good = await OfficerClient.MakeAsync(App, "supervisor", id);
+        var good = await _officers["supervisor"].MakePartialsAsync(App, id);
         var centre = await Browser.SignInAsync(App, "centre");
-        await (await OfficerClient.PostAsync(centre, id, CryptoJson.Serialize(good.Partials))).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Bid.PartialsOtherHolder");
+        await (await OpeningOfficer.PostAsync(centre, id, CryptoJson.Serialize(good.Partials))).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Bid.PartialsOtherHolder");
         // A bidder is nobody's officer: no material, no batch, no upload.
         var bidder = await Browser.SignInAsync(App, "bidder01");
         await (await bidder.GetAsync($"/Submission/Opening/{id}?handler=Material")).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Bid.NotKeyHolder");
-        await (await OfficerClient.PostAsync(bidder, id, CryptoJson.Serialize(good.Partials))).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Bid.NotKeyHolder");
+        await (await OpeningOfficer.PostAsync(bidder, id, CryptoJson.Serialize(good.Partials))).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Bid.NotKeyHolder");
         Assert.All(Holders(id), h => Assert.Null(h.PartialsJson));
         Assert.Equal(0, Entries(id, "opening.partials"));
 
         // Accepted once; the same upload again (a replay) and a second act of the same holder are refused.
-        var accepted = await OfficerClient.PostAsync(good.Client, id, CryptoJson.Serialize(good.Partials));
+        var accepted = await OpeningOfficer.PostAsync(good.Client, id, CryptoJson.Serialize(good.Partials));
         Assert.True(accepted.StatusCode == HttpStatusCode.OK, await accepted.Content.ReadAsStringAsync());
-        await (await OfficerClient.PostAsync(good.Client, id, CryptoJson.Serialize(good.Partials))).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Bid.PartialsAlreadyGiven");
-        await (await OfficerClient.GiveAsync(App, "supervisor", id)).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Bid.PartialsAlreadyGiven");
+        await (await OpeningOfficer.PostAsync(good.Client, id, CryptoJson.Serialize(good.Partials))).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Bid.PartialsAlreadyGiven");
+        await (await _officers["supervisor"].GivePartialsAsync(App, id)).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Bid.PartialsAlreadyGiven");
         Assert.Equal(1, Entries(id, "opening.partials"));
         Assert.Contains("\"via\":\"browser\"", App.WithDb(db => db.LogEntries.Single(e => e.TenderId == id && e.Type == "opening.partials").Payload), StringComparison.Ordinal);
 
@@ -97,7 +105,7 @@ public sealed class OpeningHallTests(PostgresServer pg) : WebTest(pg)
         var path = Directory.EnumerateFiles(App.DataDirectory, Path.GetFileName(second.StorageKey), SearchOption.AllDirectories).Single();
         File.Move(path, path + ".away");
 
-        await OfficerClient.GiveAllAsync(App, id);
+        await GiveAllAsync(id);
         Assert.Equal(1, Entries(id, "opening.interrupted"));
         Assert.Equal(0, Entries(id, "opening.completed"));
         var opened = App.WithDb(db => db.Set<Bid>().Where(b => b.TenderId == id && b.OpeningStatus != null).Select(b => b.Id).ToList());
@@ -133,7 +141,7 @@ public sealed class OpeningHallTests(PostgresServer pg) : WebTest(pg)
     {
         var (id, deadline) = await TenderWithBidsAsync(3_000_000m, 3_100_000m, 3_200_000m);
         await PassDeadlineAsync(deadline);
-        await OfficerClient.GiveAllAsync(App, id);
+        await GiveAllAsync(id);
 
         var bidder1 = await Browser.SignInAsync(App, "bidder01");
         var page = $"/Submission/Opening/{id}";

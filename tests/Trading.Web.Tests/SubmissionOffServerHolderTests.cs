@@ -118,12 +118,12 @@ public sealed class SubmissionOffServerHolderTests(PostgresServer pg) : WebTest(
         var prices = await ThreeBidsAndDeadlineAsync(id, deadline);
 
         // No sealed key of this holder is served to a browser: its share was never on the server.
-        var onServer = await OfficerClient.GiveAsync(App, "owner1", id, OfficerPassphrase);
+        var onServer = await OpeningOfficer.GiveAsync(App, "owner1", id, OfficerPassphrase);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, onServer.StatusCode);
-        Shows(await OfficerClient.TitleAsync(onServer), "不能在此输入口令操作", "cannot act with a passphrase here");
+        Shows(await OpeningOfficer.TitleAsync(onServer), "不能在此输入口令操作", "cannot act with a passphrase here");
 
-        Assert.Equal(HttpStatusCode.OK, (await OfficerClient.GiveAsync(App, "supervisor", id)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await OfficerClient.GiveAsync(App, "centre", id)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await OpeningOfficer.GiveAsync(App, "supervisor", id)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await OpeningOfficer.GiveAsync(App, "centre", id)).StatusCode);
         // The opening page offers the holder the batch and the upload; the CLI computes the partials offline.
         Assert.Contains("data-testid=\"upload-partials\"", await owner.GetStringAsync($"/Submission/Opening/{id}"), StringComparison.Ordinal);
         var batchFromPage = await owner.GetAsync($"/Submission/Opening/{id}?handler=Batch");

@@ -42,9 +42,9 @@ public class SubmissionTests(PostgresServer pg) : WebTest(pg)
             Assert.True(r.StatusCode == HttpStatusCode.OK, await r.Content.ReadAsStringAsync());
         }
         // Before the deadline nobody, not even the holders, can open.
-        var early = await OfficerClient.GiveAsync(App, "supervisor", id);
+        var early = await OpeningOfficer.GiveAsync(App, "supervisor", id);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, early.StatusCode);
-        Assert.Contains("前不得开标", await OfficerClient.TitleAsync(early), StringComparison.Ordinal); // holders prefer zh-CN
+        Assert.Contains("前不得开标", await OpeningOfficer.TitleAsync(early), StringComparison.Ordinal); // holders prefer zh-CN
         Assert.All(App.WithDb(db => db.Set<KeyHolder>().Where(h => db.Set<Trading.Domain.Bidding.KeyCeremony>().Any(c => c.Id == h.KeyCeremonyId && c.TenderId == id)).ToList()),
             h => Assert.Null(h.PartialsJson));
 
@@ -56,11 +56,11 @@ public class SubmissionTests(PostgresServer pg) : WebTest(pg)
             r => Assert.Contains($"\"r\":\"{Convert.ToHexStringLower(r)}\"", frozen.Payload, StringComparison.Ordinal));
 
         // One holder alone opens nothing.
-        Assert.Equal(HttpStatusCode.OK, (await OfficerClient.GiveAsync(App, "supervisor", id)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await OpeningOfficer.GiveAsync(App, "supervisor", id)).StatusCode);
         var supervisorApi = await App.ApiAsync("supervisor");
         Assert.Null((await (await supervisorApi.GetAsync($"/api/tenders/{id}/opening")).Json()).GetProperty("openedAt").GetString());
-        Assert.Equal(HttpStatusCode.OK, (await OfficerClient.GiveAsync(App, "centre", id)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await OfficerClient.GiveAsync(App, "owner1", id)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await OpeningOfficer.GiveAsync(App, "centre", id)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await OpeningOfficer.GiveAsync(App, "owner1", id)).StatusCode);
 
         var record = await (await supervisorApi.GetAsync($"/api/tenders/{id}/opening")).Json();
         var rows = record.GetProperty("rows").EnumerateArray().ToList();
@@ -178,8 +178,8 @@ public class SubmissionTests(PostgresServer pg) : WebTest(pg)
         var t = App.WithDb(db => db.Tenders.Single(x => x.Id == id));
         Assert.True(t.Failed);
         Assert.StartsWith("Rule.Tender.NotEnoughBids|2|3", t.FailedReason, StringComparison.Ordinal);
-        var r = await OfficerClient.GiveAsync(App, "supervisor", id);
-        Assert.Contains("本项目已流标：有效投标仅 2 个", await OfficerClient.TitleAsync(r), StringComparison.Ordinal);
+        var r = await OpeningOfficer.GiveAsync(App, "supervisor", id);
+        Assert.Contains("本项目已流标：有效投标仅 2 个", await OpeningOfficer.TitleAsync(r), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -253,21 +253,21 @@ public class SubmissionTests(PostgresServer pg) : WebTest(pg)
         }
         PassDeadline(deadline);
         await App.RunDeadlineJobAsync();
-        Assert.Equal(HttpStatusCode.OK, (await OfficerClient.GiveAsync(App, "supervisor", id)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await OpeningOfficer.GiveAsync(App, "supervisor", id)).StatusCode);
 
         // Both officers make their partials first, then post at the same moment.
-        var made = await Task.WhenAll(OfficerClient.MakeAsync(App, "centre", id), OfficerClient.MakeAsync(App, "owner1", id));
-        var race = await Task.WhenAll(made.Select(m => OfficerClient.PostAsync(m.Client, id, CryptoJson.Serialize(m.Partials))));
+        var made = await Task.WhenAll(OpeningOfficer.MakeAsync(App, "centre", id), OpeningOfficer.MakeAsync(App, "owner1", id));
+        var race = await Task.WhenAll(made.Select(m => OpeningOfficer.PostAsync(m.Client, id, CryptoJson.Serialize(m.Partials))));
         // Either both get through one after the other, or the loser is told someone else acted a moment ago and tries again.
         foreach (var (r, user) in race.Zip(Bidding.Holders[1..]))
         {
             if (r.StatusCode != HttpStatusCode.OK)
-                Assert.Equal(HttpStatusCode.OK, (await OfficerClient.GiveAsync(App, user, id)).StatusCode);
+                Assert.Equal(HttpStatusCode.OK, (await OpeningOfficer.GiveAsync(App, user, id)).StatusCode);
         }
         Assert.Single(App.WithDb(db => db.LogEntries.Where(e => e.TenderId == id && e.Type == "opening.completed").ToList()));
         Assert.Equal(3, App.WithDb(db => db.Set<Bid>().Count(b => b.TenderId == id && b.OpeningStatus == BidOpeningStatus.Opened)));
         // Once opened, nobody can give shares again.
-        var again = await OfficerClient.GiveAsync(App, "supervisor", id);
+        var again = await OpeningOfficer.GiveAsync(App, "supervisor", id);
         Assert.NotEqual(HttpStatusCode.OK, again.StatusCode);
     }
 }

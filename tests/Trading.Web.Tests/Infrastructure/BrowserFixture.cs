@@ -21,7 +21,7 @@ public abstract class BrowserTest(PostgresServer pg) : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var cs = await pg.CreateDatabaseAsync(GetType().Name);
-        App = new TradingFactory(cs);
+        App = CreateFactory(cs);
         App.UseKestrel(0);
         App.StartServer();
         BaseUrl = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
@@ -39,6 +39,9 @@ public abstract class BrowserTest(PostgresServer pg) : IAsyncLifetime
                     .. ExtraChromiumArgs],
         });
     }
+
+    /// <summary>The app under test; a class that needs its own hooks (a request recorder) gives a subclass.</summary>
+    protected virtual TradingFactory CreateFactory(string connectionString) => new(connectionString);
 
     /// <summary>Runs once the server is up and before Chromium starts (files the browser flags point at).</summary>
     protected virtual Task BeforeLaunchAsync() => Task.CompletedTask;

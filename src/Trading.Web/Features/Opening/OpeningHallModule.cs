@@ -34,6 +34,7 @@ public static class OpeningHallModule
         services.AddSingleton<OpeningPresence>();
         services.AddSingleton<HolderModuleHash>();
         services.AddScoped<IOpeningHall, OpeningHall>();
+        services.AddScoped<OpeningReplay>();
         services.PostConfigure<RazorPagesOptions>(o => o.Conventions.AllowAnonymousToFolder("/Opening"));
         return services;
     }

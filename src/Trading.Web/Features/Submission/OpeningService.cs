@@ -10,12 +10,6 @@ using Trading.Web.Infrastructure;
 
 namespace Trading.Web.Features.Submission;
 
-/// <summary>The signed-in officer's transport key: its public point and the private key sealed under its passphrase.</summary>
-public sealed record HolderMaterialOfficer(string Id, byte[] Point, SealedShare Sealed);
-
-/// <summary>What the officer's side needs to rebuild its holder's secret (holder.mjs <c>holderSecret</c>).</summary>
-public sealed record HolderMaterial(CeremonyParameters Params, int HolderIndex, JointKey JointKey, HolderMaterialOfficer Officer, IReadOnlyList<HolderDealing> Dealings);
-
 /// <summary>One row of the opening record (开标记录).</summary>
 public sealed record OpeningRow(Guid BidId, Guid FirmId, string Firm, int Lot, BidOpeningStatus? Status, long? PriceFen, int? DurationDays,
     string? ProjectManager, string? Problem, string EnvelopeSha256, string? ReceiptHash, DateTime? ConfirmedAt);
@@ -27,8 +21,8 @@ public sealed record OpeningRow(Guid BidId, Guid FirmId, string Firm, int Lot, B
 /// every proof, and once enough holders have given theirs decrypts each bid and reads its opening form; failures are
 /// classified. An opening interrupted midway (a crash, a failed read) resumes with the bids not yet opened.
 /// </summary>
-public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, CeremonyService ceremonies, IFileStore files, TimeProvider clock, Tenders.TenderMoves moves,
-    Opening.IOpeningHall hall, Microsoft.Extensions.Options.IOptions<Opening.OpeningOptions> options, ILogger<OpeningService> logger)
+public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, CeremonyService ceremonies, Custody.CustodyService custody, IFileStore files, TimeProvider clock,
+    Tenders.TenderMoves moves, Opening.IOpeningHall hall, Microsoft.Extensions.Options.IOptions<Opening.OpeningOptions> options, ILogger<OpeningService> logger)
 {
     public const int MaxFormBytes = 64 * 1024;
 
@@ -123,25 +117,28 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
 
     /// <summary>
     /// What the officer's browser needs to rebuild its holder's secret on its own side (holder.mjs
-    /// <c>unsealTransportKey</c>, then <c>holderSecret</c>): the ceremony's parameters, the joint key, the officer's
-    /// transport key sealed under its passphrase, and each dealing's public commitment with the share encrypted to
-    /// this officer. Public values and ciphertexts only: without the passphrase, which never reaches the server, none
-    /// of it opens.
+    /// <c>unsealTransportKey</c>, then <c>holderSecret</c>): public values and ciphertexts only, useless without the
+    /// officer's passphrase, which never reaches the server. A ceremony run as a relay serves the relay's material
+    /// (Features/Custody); a ceremony dealt before the relay existed serves the holder's on-server sealed key with the
+    /// shares dealt to it, in the same shape, so its officers too compute partials only on their side.
     /// </summary>
     public async Task<HolderMaterial> HolderMaterialAsync(Actor actor, ClaimsPrincipal user, Guid tenderId, CancellationToken ct)
     {
         var c = await ceremonies.GetAsync(tenderId, ct);
+        if (await RelayedAsync(c, ct)) return await custody.HolderMaterialAsync(actor, user, tenderId, ct);
         var holder = ceremonies.HolderFor(actor, user, c);
         if (c.Status != CeremonyStatus.Complete) throw new RuleViolationException(new RuleViolation(BiddingRules.CeremonyNotComplete));
         if (holder.SealedTransportKeyJson is null) throw new RuleViolationException(new RuleViolation(BiddingRules.HolderOffServer));
-        var p = new CeremonyParameters(c.CeremonyId, c.Holders.Count, c.Threshold);
         var shares = CryptoJson.Deserialize<List<EncryptedShare>>(c.EncryptedSharesJson!);
         var dealings = CryptoJson.Deserialize<List<DealerCommitment>>(c.CommitmentsJson!).OrderBy(cm => cm.DealerIndex)
             .Select(cm => new HolderDealing(cm, shares.Where(s => s.DealerIndex == cm.DealerIndex && s.RecipientIndex == holder.HolderIndex)
                 .Select(s => new OfficerShare(holder.TransportPoint!, s)).ToList())).ToList();
-        return new HolderMaterial(p, holder.HolderIndex, CryptoJson.Deserialize<JointKey>(c.JointKeyJson!),
-            new HolderMaterialOfficer(actor.UserId.ToString(), holder.TransportPoint!, CryptoJson.Deserialize<SealedShare>(holder.SealedTransportKeyJson)), dealings);
+        return new HolderMaterial(new CeremonyParameters(c.CeremonyId, c.Holders.Count, c.Threshold), holder.HolderIndex, CryptoJson.Deserialize<JointKey>(c.JointKeyJson!),
+            new OfficerMaterial(holder.OfficerUserId ?? actor.UserId, holder.TransportPoint!, CryptoJson.Deserialize<SealedShare>(holder.SealedTransportKeyJson)), dealings);
     }
+
+    /// <summary>The ceremony ran as a relay (dealings posted by the holders' officers), not dealt by the old server-side path.</summary>
+    private Task<bool> RelayedAsync(KeyCeremony c, CancellationToken ct) => db.Set<CeremonyDealing>().AnyAsync(d => d.KeyCeremonyId == c.Id, ct);
 
     /// <summary>Room for the bids' partials (about 500 bytes each as JSON) and formatting, and no more.</summary>
     public static int MaxPartialsBytes(int bids) => 64 * 1024 + bids * 2048;
@@ -172,6 +169,8 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
     {
         var (t, c) = await LoadAsync(tenderId, ct);
         var holder = ceremonies.HolderFor(actor, user, c);
+        // In a relayed ceremony only an active officer of the holder acts for it (a removed or pending one is refused).
+        if (await RelayedAsync(c, ct)) await custody.ActiveOfficerAsync(actor, holder, ct);
         var now = clock.GetUtcNow().UtcDateTime;
         if (BiddingPeriod.ReadyToOpen(t, now) is { } notReady) throw new RuleViolationException(notReady);
         if (c.Status != CeremonyStatus.Complete) throw new RuleViolationException(new RuleViolation(BiddingRules.CeremonyNotComplete));

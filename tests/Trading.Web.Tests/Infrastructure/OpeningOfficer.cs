@@ -2,17 +2,16 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Trading.Crypto;
-using Trading.Web.Features.Submission;
 
 namespace Trading.Web.Tests.Infrastructure;
 
 /// <summary>
-/// A holder's officer outside the server, doing in the test process what the opening hall's page does in the
+/// A holder's officer at the opening, outside the server, doing in the test process what the opening hall's page does in the
 /// officer's browser: fetch the holder material and the frozen batch, check the batch against the log's
 /// <c>bids.frozen</c> entry, unseal the officer's key with the passphrase here, rebuild the holder's secret here, and
 /// post only the partials with their proofs. The passphrase and the secret never go into a request.
 /// </summary>
-public static class OfficerClient
+public static class OpeningOfficer
 {
     /// <summary>The partials this officer would give (or the refusal met on the way: material or batch not served).</summary>
     public sealed record Made(HttpClient Client, IReadOnlyList<PartialDecryption>? Partials, HttpResponseMessage? Refusal, JointKey? Key, PartialDecryptionBatch? Batch);
@@ -90,4 +89,14 @@ public static class OfficerClient
         Assert.Equal("bids.frozen", entry.RootElement.GetProperty("type").GetString());
         return entry.RootElement.GetProperty("data").GetProperty("bids").EnumerateArray().Select(b => Convert.FromHexString(b.GetProperty("r").GetString()!)).ToList();
     }
+}
+
+/// <summary>The relay ceremony's officer (Officers.cs) gives its holder's partials at the opening the same way.</summary>
+public static class OfficerClientOpening
+{
+    public static Task<HttpResponseMessage> GivePartialsAsync(this OfficerClient o, TradingFactory app, Guid tenderId) =>
+        OpeningOfficer.GiveAsync(app, o.User, tenderId, o.Passphrase);
+
+    public static Task<OpeningOfficer.Made> MakePartialsAsync(this OfficerClient o, TradingFactory app, Guid tenderId, byte[]? extraPoint = null, bool trustBatch = false) =>
+        OpeningOfficer.MakeAsync(app, o.User, tenderId, o.Passphrase, extraPoint, trustBatch);
 }
