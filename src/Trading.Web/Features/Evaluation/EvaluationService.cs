@@ -53,7 +53,7 @@ public sealed record ReviewInput(string ItemCode, bool Passed, RejectionGround? 
 /// </summary>
 public sealed class EvaluationService(
     TradingDbContext db, PublicLogWriter log, CentreTime time, TenderMoves moves, IFileStore files, UserManager<AppUser> users,
-    Notifier notifier, EvaluationReportPdf pdf)
+    Notifier notifier, EvaluationReportPdf pdf, Account.SignInThrottle throttle)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -376,7 +376,9 @@ public sealed class EvaluationService(
     private async Task<string> ReauthenticateAsync(Actor actor, string? password, string? code)
     {
         var user = await users.FindByIdAsync(actor.UserId.ToString()) ?? throw new ForbiddenException(RuleCodes.SignInRequired);
-        if (await users.IsLockedOutAsync(user)) throw Refuse(EvaluationRules.ReauthenticationFailed);
+        var ip = System.Net.IPAddress.TryParse(actor.IpAddress, out var a) ? a : null;
+        // The sign-in throttle counts a wrong re-entry like a wrong sign-in: signing is not a way round it.
+        if (!throttle.Allows(user.UserName ?? "", ip)) throw Refuse(EvaluationRules.ReauthenticationFailed);
         var digits = (code ?? "").Replace(" ", "", StringComparison.Ordinal);
         if (digits.Length > 0 && user.TwoFactorEnabled)
         {
@@ -386,8 +388,7 @@ public sealed class EvaluationService(
         {
             return "password";
         }
-        // A wrong re-entry counts towards the lockout like a wrong sign-in: signing is not a way round it.
-        await users.AccessFailedAsync(user);
+        throttle.Failed(user.UserName ?? "", ip);
         throw Refuse(EvaluationRules.ReauthenticationFailed);
     }
 
