@@ -11,6 +11,7 @@ public class TradingDbContext(DbContextOptions<TradingDbContext> options)
     : IdentityDbContext<AppUser, IdentityRole<Guid>, Guid>(options), IDataProtectionKeyContext
 {
     public DbSet<Organisation> Organisations => Set<Organisation>();
+    public DbSet<AgentEngagement> AgentEngagements => Set<AgentEngagement>();
     public DbSet<Shareholder> Shareholders => Set<Shareholder>();
     public DbSet<FirmDocument> FirmDocuments => Set<FirmDocument>();
     public DbSet<Tender> Tenders => Set<Tender>();
@@ -53,6 +54,15 @@ public class TradingDbContext(DbContextOptions<TradingDbContext> options)
             e.HasIndex(o => o.CreditCode).IsUnique();
             e.HasMany(o => o.Shareholders).WithOne().HasForeignKey(s => s.OrganisationId);
             e.HasMany(o => o.Documents).WithOne().HasForeignKey(d => d.OrganisationId);
+        });
+
+        b.Entity<AgentEngagement>(e =>
+        {
+            e.Property(x => x.Scope).HasMaxLength(500);
+            e.Property(x => x.EndReason).HasMaxLength(500);
+            e.HasIndex(x => new { x.OwnerOrganisationId, x.AgentOrganisationId });
+            e.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OwnerOrganisationId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Organisation>().WithMany().HasForeignKey(x => x.AgentOrganisationId).OnDelete(DeleteBehavior.Restrict);
         });
 
         b.Entity<Tender>(e =>

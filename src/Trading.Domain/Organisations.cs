@@ -84,3 +84,23 @@ public class FirmDocument
     public string StorageKey { get; set; } = "";
     public DateTime UploadedAt { get; set; }
 }
+
+/// <summary>
+/// An owner unit's engagement of a tendering agency (委托招标代理, Bidding Law art. 12-13), recorded by the owner. The
+/// agency registers and runs tenders in the owner's name only while the engagement runs; the owner can end it, and
+/// then the agency no longer acts on the owner's tenders.
+/// </summary>
+public class AgentEngagement
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+    public Guid OwnerOrganisationId { get; set; }
+    public Guid AgentOrganisationId { get; set; }
+    /// <summary>What the owner engaged the agency for, as the written engagement says (free text).</summary>
+    public string Scope { get; set; } = "";
+    public DateTime StartedAt { get; set; }
+    public Guid RecordedByUserId { get; set; }
+    public DateTime? EndedAt { get; set; }
+    public Guid? EndedByUserId { get; set; }
+    public string? EndReason { get; set; }
+    public bool IsActive => EndedAt is null;
+}

@@ -73,6 +73,8 @@ public static class RuleCodes
     public const string NotOwnerSide = "Rule.Auth.NotOwnerSide";
     /// <summary>Only owner units and tendering agents create tenders.</summary>
     public const string OwnerOrAgentOnly = "Rule.Auth.OwnerOrAgentOnly";
+    /// <summary>Only the owner unit records or ends its engagements of agencies.</summary>
+    public const string OwnerOnly = "Rule.Auth.OwnerOnly";
     /// <summary>No one is signed in.</summary>
     public const string SignInRequired = "Rule.Auth.SignInRequired";
     public const string SupervisorOnly = "Rule.Auth.SupervisorOnly";

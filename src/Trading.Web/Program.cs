@@ -2,6 +2,7 @@ using Trading.Web.Api;
 using Trading.Web.Features.CheckIn;
 using Trading.Web.Features.Custody;
 using Trading.Web.Features.Draw;
+using Trading.Web.Features.Engagements;
 using Trading.Web.Features.Evaluation;
 using Trading.Web.Features.Firms;
 using Trading.Web.Features.Integrity;
@@ -22,6 +23,7 @@ builder.AddPlatform();
 // Features: services, page authorization, jobs and demo data, one line each (Features/<Feature>/<Feature>Module).
 services.AddTenders(config);
 services.AddFirms(config);
+services.AddEngagements(config);
 services.AddNotifications(config);
 services.AddLog(config);
 services.AddSubmission(config);
@@ -39,6 +41,7 @@ await app.UsePlatformAsync();
 // Endpoints: the JSON API of tenders and firms (Api/), then each feature's, one line each.
 app.MapTradingApi();
 app.MapLog();
+app.MapEngagements();
 app.MapSubmission();
 app.MapCustody();
 app.MapOpeningHall();

@@ -459,6 +459,47 @@ namespace Trading.Data.Sqlite.Migrations
                     b.ToTable("Notification");
                 });
 
+            modelBuilder.Entity("Trading.Domain.AgentEngagement", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AgentOrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EndReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("EndedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("EndedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OwnerOrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RecordedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AgentOrganisationId");
+
+                    b.HasIndex("OwnerOrganisationId", "AgentOrganisationId");
+
+                    b.ToTable("AgentEngagements");
+                });
+
             modelBuilder.Entity("Trading.Domain.Bidding.Bid", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2622,6 +2663,21 @@ namespace Trading.Data.Sqlite.Migrations
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Trading.Domain.AgentEngagement", b =>
+                {
+                    b.HasOne("Trading.Domain.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("AgentOrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Trading.Domain.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerOrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 

@@ -1,6 +1,7 @@
 using System.Text;
 using Bogus;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Trading.Data;
 using Trading.Domain;
 using Trading.Web.Infrastructure;
@@ -61,6 +62,13 @@ public sealed class DemoSeeder(TradingDbContext db, UserManager<AppUser> users, 
         for (var i = 0; i < owners.Count; i++) await User($"owner{i + 1}", $"{owners[i].Name} {ChineseName(f)}", owners[i], Roles.Owner);
         for (var i = 0; i < firms.Count; i++) await User($"bidder{i + 1:00}", $"{firms[i].Name} {ChineseName(f)}", firms[i], Roles.Bidder);
         for (var i = 1; i <= 30; i++) await User($"expert{i:00}", $"专家 {ChineseName(f)}", pool, Roles.Expert);
+        // The demo agency acts for the first and the third owner unit, engaged by them (the others never engaged it).
+        foreach (var owner in new[] { owners[0], owners[2] })
+        {
+            var by = await db.Users.Where(u => u.OrganisationId == owner.Id).Select(u => u.Id).FirstAsync(ct);
+            db.AgentEngagements.Add(new AgentEngagement { OwnerOrganisationId = owner.Id, AgentOrganisationId = agency.Id, Scope = "2026-2027 年度施工与货物招标代理（委托合同 DL-2026-01）", StartedAt = now.AddDays(-90), RecordedByUserId = by });
+        }
+        await db.SaveChangesAsync(ct);
 
         // Tenders at several steps. Historic ones are written as they happened; their schedules met the rules then.
         await Tender(owners[0], "示范市环城北路改造工程施工", ProcurementCategory.ConstructionWorks, 3, now.AddDays(-25), At930(5), [("第一标段 K0+000~K3+200", 38_600_000m), ("第二标段 K3+200~K6+800", 42_100_000m)]);

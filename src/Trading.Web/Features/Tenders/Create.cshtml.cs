@@ -7,7 +7,7 @@ using Trading.Web.Infrastructure;
 
 namespace Trading.Web.Features.Tenders;
 
-public sealed class CreateTenderModel(TenderService tenders, TradingDbContext db, CentreTime time) : TradingPageModel
+public sealed class CreateTenderModel(TenderService tenders, Engagements.EngagementService engagements, CentreTime time) : TradingPageModel
 {
     public sealed class LotRow
     {
@@ -86,7 +86,7 @@ public sealed class CreateTenderModel(TenderService tenders, TradingDbContext db
         while (Form.Lots.Count < 3) Form.Lots.Add(new LotRow());
         Form.Scheme.Pad();
         if (CurrentActor?.IsIn(Roles.Agent) == true)
-            OwnerChoices = await db.Organisations.Where(o => o.Kind == OrganisationKind.OwnerUnit).OrderBy(o => o.Name)
-                .Select(o => new SelectListItem(o.Name, o.Id.ToString())).ToListAsync();
+            OwnerChoices = (await engagements.OwnersOfAsync(CurrentActor.OrganisationId, HttpContext.RequestAborted))
+                .Select(o => new SelectListItem(o.Name, o.Id.ToString())).ToList();
     }
 }

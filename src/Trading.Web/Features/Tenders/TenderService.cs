@@ -21,7 +21,8 @@ public sealed record TenderInput(
 /// </summary>
 public sealed class TenderService(
     TradingDbContext db, PublicLogWriter log, CentreTime time, Uploads uploads,
-    IOptions<PlatformOptions> options, IOptions<TenderRules> rules, Supervision.Sanctions sanctions, IEnumerable<IPublicationStep> publicationSteps)
+    IOptions<PlatformOptions> options, IOptions<TenderRules> rules, Supervision.Sanctions sanctions, IEnumerable<IPublicationStep> publicationSteps,
+    Engagements.EngagementService engagements)
 {
     public static readonly IReadOnlySet<SniffedType> DocumentTypes = new HashSet<SniffedType> { SniffedType.Pdf, SniffedType.Zip };
 
@@ -29,7 +30,7 @@ public sealed class TenderService(
 
     private LifecycleContext Context(int bids = 0) => new(time.UtcNow, rules.Value, bids);
 
-    /// <summary>Owners register their own projects; an agent registers for the owner unit it names.</summary>
+    /// <summary>Owners register their own projects; an agent registers for an owner unit that engaged it.</summary>
     public async Task<Tender> CreateAsync(Actor actor, TenderInput input, CancellationToken ct, Tender? retenderOf = null)
     {
         var (owner, agent) = await ResolveOwnerAsync(actor, input.OwnerOrganisationId, ct);
@@ -280,6 +281,9 @@ public sealed class TenderService(
         {
             if (requestedOwner is not { } o || !await db.Organisations.AnyAsync(x => x.Id == o && x.Kind == OrganisationKind.OwnerUnit, ct))
                 throw new RuleViolationException(new RuleViolation("Rule.Tender.OwnerRequired"));
+            // An agency acts in an owner's name only under the engagement the owner recorded (Features/Engagements).
+            if (!await engagements.IsEngagedAsync(o, actor.OrganisationId, ct))
+                throw new RuleViolationException(new RuleViolation("Rule.Tender.NotEngaged"));
             return (o, actor.OrganisationId);
         }
         throw new ForbiddenException(RuleCodes.OwnerOrAgentOnly);
