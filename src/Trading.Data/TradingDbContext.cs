@@ -21,6 +21,7 @@ public class TradingDbContext(DbContextOptions<TradingDbContext> options)
     public DbSet<Clarification> Clarifications => Set<Clarification>();
     public DbSet<StepTransition> StepTransitions => Set<StepTransition>();
     public DbSet<LogRecord> LogEntries => Set<LogRecord>();
+    public DbSet<Log.SealedLogAct> SealedLogActs => Set<Log.SealedLogAct>();
     public DbSet<LogNode> LogNodes => Set<LogNode>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

@@ -15,8 +15,11 @@ namespace Trading.PublicLog;
 /// </summary>
 public sealed record BidReceipt
 {
-    /// <summary>Receipt format version.</summary>
+    /// <summary>Receipt format version of a receipt for a bid logged in the clear (bid.submitted).</summary>
     public const int CurrentVersion = 1;
+    /// <summary>Receipt format version for a sealed bid: <see cref="Entry"/> is the sealed.act entry, and
+    /// <see cref="SealedEntry"/> with <see cref="Nonce"/> open it (<see cref="SealedActs"/>).</summary>
+    public const int SealedVersion = 2;
 
     /// <summary>Format version.</summary>
     public int Version { get; init; } = CurrentVersion;
@@ -42,6 +45,10 @@ public sealed record BidReceipt
     public required IReadOnlyList<string> InclusionProof { get; init; }
     /// <summary>PEM certificates: the log signing certificate first, then intermediates.</summary>
     public required IReadOnlyList<string> Certificates { get; init; }
+    /// <summary>Version 2: the bid.submitted entry the sealed entry commits to (canonical JSON text).</summary>
+    public string? SealedEntry { get; init; }
+    /// <summary>Version 2: the sealed entry's nonce, 64 lower-case hex digits.</summary>
+    public string? Nonce { get; init; }
     /// <summary>RFC 3161 token (base64 DER) over <see cref="Imprint"/>; empty until stamped.</summary>
     public string TimeStampToken { get; init; } = "";
 
@@ -72,6 +79,11 @@ public sealed record BidReceipt
             ["inclusionProof"] = new JsonArray([.. InclusionProof.Select(p => (JsonNode)p)]),
             ["certificates"] = new JsonArray([.. Certificates.Select(p => (JsonNode)p)]),
         };
+        if (SealedEntry is not null)
+        {
+            o["sealedEntry"] = SealedEntry;
+            o["nonce"] = Nonce;
+        }
         if (includeToken)
         {
             o["timeStampToken"] = TimeStampToken;
@@ -85,11 +97,36 @@ public sealed record BidReceipt
     /// <c>receipt with { TimeStampToken = Convert.ToBase64String(tsa.Stamp(receipt.Imprint(), now)) }</c>.
     /// </summary>
     public static async Task<BidReceipt> CreateAsync(MerkleLog log, ILogStore store, long logIndex, string signedCheckpoint, NoteVerifier logKey,
-        IReadOnlyList<X509Certificate2> certificates, CancellationToken cancellationToken = default)
+        IReadOnlyList<X509Certificate2> certificates, CancellationToken cancellationToken = default) =>
+        await CreateAsync(log, store, logIndex, signedCheckpoint, logKey, certificates, null, cancellationToken);
+
+    /// <summary>
+    /// As above; when the entry at <paramref name="logIndex"/> is a sealed.act, <paramref name="opening"/> (the
+    /// bid.submitted entry it commits to and its nonce) makes a version 2 receipt the bidder checks without the tender's
+    /// reveal.
+    /// </summary>
+    public static async Task<BidReceipt> CreateAsync(MerkleLog log, ILogStore store, long logIndex, string signedCheckpoint, NoteVerifier logKey,
+        IReadOnlyList<X509Certificate2> certificates, SealedActs.Opening? opening, CancellationToken cancellationToken = default)
     {
         var checkpoint = SignedNote.OpenCheckpoint(signedCheckpoint, logKey);
-        var entryBytes = (await store.GetEntriesAsync(logIndex, 1, cancellationToken))[0];
+        var logged = (await store.GetEntriesAsync(logIndex, 1, cancellationToken))[0];
+        var entryBytes = logged;
         var entry = LogEntry.Parse(entryBytes);
+        var sealedBid = entry.Type == LogEntryTypes.SealedAct;
+        if (!sealedBid)
+        {
+            opening = null;
+        }
+        if (sealedBid)
+        {
+            if (opening is null || opening.Index != logIndex
+                || !MerkleHash.Equal(SealedActs.Commitment(opening.Nonce, opening.Entry), Convert.FromHexString(entry.Data["commitment"]!.GetValue<string>())))
+            {
+                throw new LogFormatException("receipt.malformed", Args.Of(("reason", $"entry {logIndex} is sealed and the opening given does not match it")));
+            }
+            entryBytes = opening.Entry;
+            entry = LogEntry.Parse(entryBytes);
+        }
         if (entry.Type != LogEntryTypes.BidSubmitted)
         {
             throw new LogFormatException("receipt.malformed", Args.Of(("reason", $"entry {logIndex} is {entry.Type}, not {LogEntryTypes.BidSubmitted}")));
@@ -104,7 +141,10 @@ public sealed record BidReceipt
             CiphertextLength = entry.Data["ciphertextLength"]!.GetValue<long>(),
             ServerTime = entry.Time,
             LogIndex = logIndex,
-            Entry = Encoding.UTF8.GetString(entryBytes),
+            Entry = Encoding.UTF8.GetString(logged),
+            Version = opening is null ? CurrentVersion : SealedVersion,
+            SealedEntry = opening is null ? null : Encoding.UTF8.GetString(opening.Entry),
+            Nonce = opening is null ? null : Convert.ToHexStringLower(opening.Nonce),
             Checkpoint = signedCheckpoint,
             InclusionProof = MerkleProof.ToBase64(proof),
             Certificates = [.. certificates.Select(c => c.ExportCertificatePem())],
@@ -131,7 +171,7 @@ public sealed record BidReceipt
             {
                 throw Bad("not a JSON object");
             }
-            string[] known = ["version", "tender", "lot", "bidder", "ciphertextSha256", "ciphertextLength", "serverTime", "logIndex", "entry", "checkpoint", "inclusionProof", "certificates", "timeStampToken"];
+            string[] known = ["version", "tender", "lot", "bidder", "ciphertextSha256", "ciphertextLength", "serverTime", "logIndex", "entry", "checkpoint", "inclusionProof", "certificates", "timeStampToken", "sealedEntry", "nonce"];
             foreach (var p in r.EnumerateObject())
             {
                 if (!known.Contains(p.Name))
@@ -146,9 +186,14 @@ public sealed record BidReceipt
             string[] StrArray(string name) => [.. Get(name, JsonValueKind.Array).EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? e.GetString()! : throw Bad($"'{name}' must hold strings"))];
 
             long version = Long("version");
-            if (version != CurrentVersion)
+            if (version != CurrentVersion && version != SealedVersion)
             {
                 throw new LogFormatException("receipt.version", Args.Of(("version", version)));
+            }
+            bool hasSealed = r.TryGetProperty("sealedEntry", out _) || r.TryGetProperty("nonce", out _);
+            if (hasSealed != (version == SealedVersion))
+            {
+                throw Bad("sealedEntry and nonce belong to version 2 receipts, and only to them");
             }
             if (!DateTimeOffset.TryParseExact(Str("serverTime"), "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture,
                 System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var serverTime))
@@ -170,6 +215,8 @@ public sealed record BidReceipt
                 InclusionProof = StrArray("inclusionProof"),
                 Certificates = StrArray("certificates"),
                 TimeStampToken = Str("timeStampToken"),
+                SealedEntry = hasSealed ? Str("sealedEntry") : null,
+                Nonce = hasSealed ? Str("nonce") : null,
             };
         }
     }
@@ -206,6 +253,18 @@ public static class BidReceiptVerifier
             {
                 throw new LogVerificationException("receipt.field-mismatch", Args.Of(("field", field)));
             }
+        }
+        if (receipt.Version == BidReceipt.SealedVersion)
+        {
+            // The logged entry is the sealed commitment; the receipt's own opening must give it, and the fields below
+            // are then compared with the bid.submitted entry it opens.
+            Same("type", entry.Type == LogEntryTypes.SealedAct && entry.Tender is null);
+            var nonce = receipt.Nonce is { Length: 2 * SealedActs.NonceLength } n && n.All(char.IsAsciiHexDigitLower) ? Convert.FromHexString(n) : null;
+            Same("nonce", nonce is not null);
+            var inner = Encoding.UTF8.GetBytes(receipt.SealedEntry!);
+            Same("sealedEntry", entry.Data["commitment"] is JsonValue cv && cv.TryGetValue<string>(out var c)
+                && c.Length == 64 && MerkleHash.Equal(SealedActs.Commitment(nonce!, inner), Convert.FromHexString(c)));
+            entry = LogEntry.Parse(inner);
         }
         string? DataString(string key) => entry.Data[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
         Same("type", entry.Type == LogEntryTypes.BidSubmitted && entry.SchemaVersion == 1);

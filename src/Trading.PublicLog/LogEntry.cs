@@ -34,6 +34,10 @@ public static class LogEntryTypes
     public const string CheckIn = "checkin.record";
     /// <summary>A sanction (bad behaviour record, suspension).</summary>
     public const string Sanction = "sanction.record";
+    /// <summary>A commitment to an act that must stay hidden for now (<see cref="SealedActs"/>); also a cover entry.</summary>
+    public const string SealedAct = SealedActs.ActType;
+    /// <summary>Opens a tender's sealed acts at its deadline (<see cref="SealedActs"/>).</summary>
+    public const string SealedReveal = SealedActs.RevealType;
 }
 
 /// <summary>

@@ -120,7 +120,15 @@ public sealed record LogExportRecord(long Index, byte[] Entry, byte[]? LeafHash)
 /// <param name="FirstBadIndex">The first entry that no longer matches, or the first index of the range that must hold it.</param>
 /// <param name="BadCheckpoint">Position (in the given list) of the checkpoint that failed, if one did.</param>
 /// <param name="Problem">The refusal, with code and arguments for either language.</param>
-public sealed record LogVerificationReport(bool Ok, long Entries, int Checkpoints, int Cosigned, long VerifiedSize, long? FirstBadIndex, int? BadCheckpoint, PublicLogException? Problem);
+public sealed record LogVerificationReport(bool Ok, long Entries, int Checkpoints, int Cosigned, long VerifiedSize, long? FirstBadIndex, int? BadCheckpoint, PublicLogException? Problem)
+{
+    /// <summary>Sealed entries read (<see cref="SealedActs"/>).</summary>
+    public long Sealed { get; init; }
+    /// <summary>Sealed entries a reveal opened and that matched their commitments.</summary>
+    public long Opened { get; init; }
+    /// <summary>Reveal entries checked.</summary>
+    public long Reveals { get; init; }
+}
 
 /// <summary>
 /// Re-verifies a downloaded log from scratch with no trust in the server: recomputes every leaf
@@ -261,6 +269,7 @@ public static class LogVerifier
         }
 
         var range = new CompactRange();
+        var sealedActs = new SealedActs.RevealChecker();
         int next = 0;
         long verified = 0;
         long position = 0;
@@ -314,6 +323,14 @@ public static class LogVerifier
                         new LogVerificationException("verify.entry-invalid", Args.Of(("index", position), ("reason", e.Message)), e));
                 }
             }
+            try
+            {
+                sealedActs.Observe(position, record.Entry);
+            }
+            catch (PublicLogException e)
+            {
+                return Fail(position, checkpoints.Count, cosigned, verified, position, null, e);
+            }
             range.Append(leaf);
             position++;
             if (next < checkpoints.Count && checkpoints[next].Value.Size == position)
@@ -336,7 +353,10 @@ public static class LogVerifier
             return Fail(position, checkpoints.Count, cosigned, verified, position, c.Position,
                 new LogVerificationException("verify.checkpoint-beyond-log", Args.Of(("checkpoint", c.Position), ("size", c.Value.Size), ("entries", position))));
         }
-        return new LogVerificationReport(true, position, checkpoints.Count, cosigned, verified, null, null, null);
+        return new LogVerificationReport(true, position, checkpoints.Count, cosigned, verified, null, null, null)
+        {
+            Sealed = sealedActs.Sealed, Opened = sealedActs.Opened, Reveals = sealedActs.Reveals,
+        };
     }
 
     private static LogVerificationException RootMismatch((int Position, Checkpoint Value) c, long from) =>

@@ -78,7 +78,7 @@ public sealed class ReceiptTests(PkiFixture f) : IClassFixture<PkiFixture>
         var (json, _, _) = await f.ReceiptAsync(f.Pki);
         Assert.Equal("receipt.malformed", Assert.Throws<LogFormatException>(() => BidReceiptVerifier.Verify(Edit(json, o => o["extra"] = 1), f.Pki.Root)).Code);
         Assert.Equal("receipt.malformed", Assert.Throws<LogFormatException>(() => BidReceiptVerifier.Verify(Edit(json, o => o.Remove("checkpoint")), f.Pki.Root)).Code);
-        Assert.Equal("receipt.version", Assert.Throws<LogFormatException>(() => BidReceiptVerifier.Verify(Edit(json, o => o["version"] = 2), f.Pki.Root)).Code);
+        Assert.Equal("receipt.version", Assert.Throws<LogFormatException>(() => BidReceiptVerifier.Verify(Edit(json, o => o["version"] = 3), f.Pki.Root)).Code);
         Assert.Equal("receipt.malformed", Assert.Throws<LogFormatException>(() => BidReceiptVerifier.Verify("not json", f.Pki.Root)).Code);
         Assert.Equal("base64.invalid", Assert.Throws<LogFormatException>(() => BidReceiptVerifier.Verify(Edit(json, o => o["timeStampToken"] = "%%"), f.Pki.Root)).Code);
     }

@@ -55,7 +55,7 @@ public class AuthorizationMatrixTests(PostgresServer pg) : WebTest(pg)
             new("POST", $"/api/tenders/{published}/publish", none, All(no, null, ("owner1", rule))),
             new("POST", $"/api/tenders/{published}/clarifications", Json(new { question = "q", answer = "a", changesDocuments = false }), All(no, null, ("owner1", created))),
             new("POST", $"/api/tenders/{published}/close-bidding", none, All(no, null, ("owner1", rule), ("centre", rule), ("supervisor", rule), ("admin", rule))),
-            new("GET", $"/api/tenders/{published}/documents/{doc}", none, All(no, null, ownerBidderOversight)),
+            new("POST", $"/api/tenders/{published}/documents/{doc}", none, All(no, null, ownerBidderOversight)),
             new("GET", $"/api/tenders/{published}/downloads", none, All(no, null, ownerBidderOversight)),
             new("GET", "/api/firms", none, All(no, null, oversightOk)),
             new("GET", $"/api/firms/{firm2}", none, All(no, null, oversightOk)),

@@ -161,7 +161,10 @@ public class SubmissionTests(PostgresServer pg) : WebTest(pg)
         // Another firm cannot withdraw it: for them it does not exist.
         var other = await App.ApiAsync("bidder02");
         Assert.Equal(HttpStatusCode.NotFound, (await other.PostAsync($"/api/bids/{first.GetProperty("id").GetGuid()}/withdraw", null)).StatusCode);
-        Assert.Equal(3, App.WithDb(db => db.LogEntries.Count(e => e.TenderId == id && (e.Type == "bid.submitted" || e.Type == "bid.withdrawn"))));
+        // Logged sealed until the deadline: the server holds the three openings; the public log names neither tender nor bid.
+        Assert.Equal(3, App.WithDb(db => db.SealedLogActs.Count(a => a.TenderId == id
+            && (a.Entry!.Contains("\"type\":\"bid.submitted\"") || a.Entry!.Contains("\"type\":\"bid.withdrawn\"")))));
+        Assert.Equal(0, App.WithDb(db => db.LogEntries.Count(e => e.TenderId == id && (e.Type == "bid.submitted" || e.Type == "bid.withdrawn"))));
     }
 
     [Fact]

@@ -279,7 +279,7 @@ public class SupervisionTests(PostgresServer pg) : WebTest(pg)
         var docId = (await (await owner.GetAsync($"/api/tenders/{tender}")).Json()).GetProperty("documents")[0].GetProperty("id").GetGuid();
         var url = $"/api/tenders/{tender}/documents/{docId}";
         var bidder = await App.ApiAsync("bidder03");
-        Assert.Equal(HttpStatusCode.OK, (await bidder.GetAsync(url)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await bidder.PostAsync(url, null)).StatusCode);
 
         var firm = App.WithDb(db => db.Users.First(u => u.UserName == "bidder03").OrganisationId);
         var supervisor = await Browser.SignInAsync(App, "supervisor");
@@ -314,7 +314,7 @@ public class SupervisionTests(PostgresServer pg) : WebTest(pg)
         Assert.Equal(TestApi.Pdf("evidence"), await supervisor.GetByteArrayAsync($"/Supervision/Records/Details/{record.Id}?handler=Evidence"));
 
         // Every trading action that exists is refused, naming the record: obtaining documents (API and page).
-        var why = await (await bidder.GetAsync(url)).AssertRefused(HttpStatusCode.UnprocessableEntity, RuleCodes.FirmSuspended);
+        var why = await (await bidder.PostAsync(url, null)).AssertRefused(HttpStatusCode.UnprocessableEntity, RuleCodes.FirmSuspended);
         Assert.Contains(record.Number, why, StringComparison.Ordinal);
         Assert.Contains("与他人串通投标", why, StringComparison.Ordinal);
         var page = await Browser.SignInAsync(App, "bidder03");
@@ -340,9 +340,9 @@ public class SupervisionTests(PostgresServer pg) : WebTest(pg)
             { ["Appeal.LodgedOn"] = today, ["Appeal.Grounds"] = "证据不足", ["Appeal.Decision"] = "Reduced", ["Appeal.ReducedEnd"] = tomorrow, ["Appeal.DecisionReason"] = "情节较轻" });
         Assert.Equal(HttpStatusCode.Redirect, r.StatusCode);
         SetClock(Now.AddDays(3));
-        Assert.Equal(HttpStatusCode.OK, (await bidder.GetAsync(url)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await bidder.PostAsync(url, null)).StatusCode);
         SetClock(Now.AddDays(-3));
-        await (await bidder.GetAsync(url)).AssertRefused(HttpStatusCode.UnprocessableEntity, RuleCodes.FirmSuspended);
+        await (await bidder.PostAsync(url, null)).AssertRefused(HttpStatusCode.UnprocessableEntity, RuleCodes.FirmSuspended);
         // A reduced end after the current one is refused.
         r = await Browser.PostFormAsync(supervisor, details, details + "?handler=Appeal", new Dictionary<string, string>
             { ["Appeal.Grounds"] = "再次申诉", ["Appeal.Decision"] = "Reduced", ["Appeal.ReducedEnd"] = end });
@@ -350,7 +350,7 @@ public class SupervisionTests(PostgresServer pg) : WebTest(pg)
         r = await Browser.PostFormAsync(supervisor, details, details + "?handler=Appeal", new Dictionary<string, string>
             { ["Appeal.Grounds"] = "再次申诉", ["Appeal.Decision"] = "Overturned", ["Appeal.DecisionReason"] = "复核撤销" });
         Assert.Equal(HttpStatusCode.Redirect, r.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await bidder.GetAsync(url)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await bidder.PostAsync(url, null)).StatusCode);
         Assert.Null(App.WithDb(db => db.Organisations.First(o => o.Id == firm).SuspendedUntil));
         Assert.Equal(2, Log("supervision.record.appeal").Count);
     }

@@ -148,14 +148,14 @@ public class TenderTests(PostgresServer pg) : WebTest(pg)
         var url = $"/api/tenders/{id}/documents/{docId}";
 
         var approved = await App.ApiAsync("bidder01");
-        var ok = await approved.GetAsync(url);
+        var ok = await approved.PostAsync(url, null);
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         Assert.Equal(TestApi.Pdf(), await ok.Content.ReadAsByteArrayAsync());
 
         var pending = await App.ApiAsync("bidder10");
-        await (await pending.GetAsync(url)).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Firm.NotApproved");
+        await (await pending.PostAsync(url, null)).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Firm.NotApproved");
         var suspended = await App.ApiAsync("bidder12");
-        var why = await (await suspended.GetAsync(url)).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Firm.Suspended");
+        var why = await (await suspended.PostAsync(url, null)).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Firm.Suspended");
         Assert.Contains("2026年第3号", why, StringComparison.Ordinal); // names the record
 
         // Each firm sees only its own downloads; the owner sees them all.
@@ -164,13 +164,15 @@ public class TenderTests(PostgresServer pg) : WebTest(pg)
         var other = await App.ApiAsync("bidder02");
         Assert.Equal(0, (await (await other.GetAsync($"/api/tenders/{id}/downloads")).Json()).GetArrayLength());
         Assert.Equal(1, (await (await owner.GetAsync($"/api/tenders/{id}/downloads")).Json()).GetArrayLength());
-        Assert.Single(App.WithDb(db => db.LogEntries.Where(e => e.Type == "tender.document.obtained" && e.TenderId == id).ToList()));
+        // Logged sealed: the server keeps the opening for the deadline's reveal; the public log has no entry naming the tender.
+        Assert.Single(App.WithDb(db => db.SealedLogActs.Where(a => a.TenderId == id && a.Entry!.Contains("\"type\":\"tender.document.obtained\"")).ToList()));
+        Assert.Empty(App.WithDb(db => db.LogEntries.Where(e => e.Type == "tender.document.obtained").ToList()));
 
         // The deadline passes on the server clock: the job closes bidding and documents are no longer issued.
         App.Clock.Advance(TimeSpan.FromDays(21));
         Assert.True(await App.RunDeadlineJobAsync() >= 1);
         Assert.Equal(LifecycleStep.BidDeadline, Load(id).Step);
-        await (await other.GetAsync(url)).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Lifecycle.DeadlinePassed");
+        await (await other.PostAsync(url, null)).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Lifecycle.DeadlinePassed");
     }
 
     [Fact]

@@ -93,6 +93,12 @@ public static class PublicLogCommands
                 Console.WriteLine($"  ciphertext sha256 {r.CiphertextSha256}  length {r.CiphertextLength}");
                 Console.WriteLine($"  server time {r.ServerTime:O}  time-stamp {result.TimeStamp.Time:O} ({result.TimeStamp.TsaSubject})");
                 Console.WriteLine($"  log entry {r.LogIndex} included in checkpoint {result.Checkpoint.Origin} size {result.Checkpoint.Size} signed by {result.LogSigner}");
+                if (r.Version == BidReceipt.SealedVersion)
+                {
+                    Console.WriteLine(Zh(language)
+                        ? "  该日志条目为密封条目：回执中的开启值与其承诺值相符（投标截止前公众看不到投标人和项目）"
+                        : "  the log entry is sealed: the receipt's opening matches its commitment (before the deadline the public sees neither bidder nor tender)");
+                }
                 return 0;
             });
         });
@@ -164,6 +170,10 @@ public static class PublicLogCommands
                 }
                 Console.WriteLine(Zh(language) ? "日志有效" : "Log is valid");
                 Console.WriteLine($"  entries {report.Entries}, checkpoints {report.Checkpoints}, verified size {report.VerifiedSize}, witness cosignatures {report.Cosigned}");
+                // Sealed entries (docs/public-log.md "What the log reveals, and when"): each one a reveal opened matched its commitment.
+                Console.WriteLine(Zh(language)
+                    ? $"  密封条目 {report.Sealed}，已由 {report.Reveals} 个揭示条目开启并核验 {report.Opened}，未开启 {report.Sealed - report.Opened}（掩护条目、未到截止时间的项目或不公开的记录）"
+                    : $"  sealed entries {report.Sealed}: {report.Opened} opened by {report.Reveals} reveals and checked, {report.Sealed - report.Opened} unopened (cover, tenders before their deadline, records not published)");
                 if (report.Entries > report.VerifiedSize)
                 {
                     Console.WriteLine(Zh(language)

@@ -360,6 +360,37 @@ namespace Trading.Data.Postgres.Migrations
                     b.ToTable("LogReceipts", (string)null);
                 });
 
+            modelBuilder.Entity("Trading.Data.Log.SealedLogAct", b =>
+                {
+                    b.Property<long>("LogIndex")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Entry")
+                        .HasColumnType("text");
+
+                    b.Property<byte[]>("Nonce")
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<Guid?>("TenderId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("Window")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("LogIndex");
+
+                    b.HasIndex("TenderId");
+
+                    b.HasIndex("Window");
+
+                    b.ToTable("LogSealedActs", (string)null);
+                });
+
             modelBuilder.Entity("Trading.Data.LogNode", b =>
                 {
                     b.Property<int>("Level")

@@ -348,6 +348,37 @@ namespace Trading.Data.Sqlite.Migrations
                     b.ToTable("LogReceipts", (string)null);
                 });
 
+            modelBuilder.Entity("Trading.Data.Log.SealedLogAct", b =>
+                {
+                    b.Property<long>("LogIndex")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Entry")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Nonce")
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("TenderId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Window")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("LogIndex");
+
+                    b.HasIndex("TenderId");
+
+                    b.HasIndex("Window");
+
+                    b.ToTable("LogSealedActs", (string)null);
+                });
+
             modelBuilder.Entity("Trading.Data.LogNode", b =>
                 {
                     b.Property<int>("Level")

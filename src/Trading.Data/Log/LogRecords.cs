@@ -52,6 +52,41 @@ public class LogCosignature
     public bool Uploaded { get; set; }
 }
 
+/// <summary>
+/// The server's half of a sealed.act log entry (Trading.PublicLog.SealedActs): the nonce and the full entry it commits
+/// to, kept until the tender's deadline reveal publishes them. Cover entries (padding) have neither; a sealed record
+/// (a sanction the centre does not publish) has no tender and is never revealed by a tender.
+/// </summary>
+public class SealedLogAct
+{
+    public const string ForTender = "tender";
+    public const string ForCover = "cover";
+    public const string ForRecord = "record";
+
+    /// <summary>Index of the sealed.act entry.</summary>
+    public long LogIndex { get; set; }
+    /// <summary>Start of the padding window the entry is dated to (its public "time").</summary>
+    public DateTime Window { get; set; }
+    public string Purpose { get; set; } = "";
+    public Guid? TenderId { get; set; }
+    public byte[]? Nonce { get; set; }
+    /// <summary>The inner entry's canonical JSON.</summary>
+    public string? Entry { get; set; }
+}
+
+internal sealed class SealedLogActConfiguration : IEntityTypeConfiguration<SealedLogAct>
+{
+    public void Configure(EntityTypeBuilder<SealedLogAct> e)
+    {
+        e.ToTable("LogSealedActs");
+        e.HasKey(x => x.LogIndex);
+        e.Property(x => x.LogIndex).ValueGeneratedNever();
+        e.Property(x => x.Purpose).HasMaxLength(16);
+        e.HasIndex(x => x.Window);
+        e.HasIndex(x => x.TenderId);
+    }
+}
+
 internal sealed class LogReceiptConfiguration : IEntityTypeConfiguration<LogReceipt>
 {
     public void Configure(EntityTypeBuilder<LogReceipt> e)

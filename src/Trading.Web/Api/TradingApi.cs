@@ -89,7 +89,9 @@ public static class TradingApi
             var d = await s.AddDocumentAsync(Act(http), id, file, ct);
             return Results.Created($"/api/tenders/{id}/documents/{d.Id}", new DocumentDto(d.Id, d.FileName, d.Length, d.Sha256, d.FiledAt));
         });
-        authed.MapGet("/tenders/{id:guid}/documents/{docId:guid}", async (Guid id, Guid docId, HttpContext http, TenderService s, CancellationToken ct) =>
+        // Obtaining a document is recorded (and logged, sealed): a state change, so POST only. A GET here (a link or an
+        // image on another site) is answered 405 and changes nothing.
+        authed.MapPost("/tenders/{id:guid}/documents/{docId:guid}", async (Guid id, Guid docId, HttpContext http, TenderService s, CancellationToken ct) =>
         {
             var (doc, content) = await s.DownloadAsync(Act(http), id, docId, ct);
             return Results.File(content, doc.ContentType, doc.FileName);

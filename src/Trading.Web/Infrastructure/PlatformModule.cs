@@ -46,6 +46,7 @@ public static class PlatformModule
         services.AddSingleton(PseudonymKey.LoadOrCreate(config["Platform:PseudonymKey"], data.Path));
         services.AddSingleton<IFileStore>(new LocalFileStore(config["Storage:Root"] ?? data.File("files")));
         services.AddScoped<Uploads>();
+        services.AddSingleton(SealingOptions.From(config));
         services.AddScoped<PublicLogWriter>();
         services.AddScoped<EfLogStore>();
         services.AddScoped<CentreTime>();

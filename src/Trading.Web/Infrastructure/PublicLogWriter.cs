@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Trading.Data;
+using Trading.Data.Log;
 using Trading.PublicLog;
 
 namespace Trading.Web.Infrastructure;
@@ -26,8 +27,10 @@ namespace Trading.Web.Infrastructure;
 /// rows already say, and the lock has to be taken anyway.
 /// </para>
 /// </summary>
-public sealed class PublicLogWriter(TradingDbContext db, TimeProvider clock, PseudonymKey key)
+public sealed class PublicLogWriter(TradingDbContext db, TimeProvider clock, PseudonymKey key, SealingOptions? sealing = null)
 {
+    private readonly SealingOptions _sealing = sealing ?? new SealingOptions();
+
     private const long AdvisoryLockId = 0x7472616469_6E67; // "trading"
 
     // The head belongs to one transaction: a new (or retried) transaction reads it again under its own lock.
@@ -39,25 +42,122 @@ public sealed class PublicLogWriter(TradingDbContext db, TimeProvider clock, Pse
     public async Task<LogRecord> AppendAsync(string type, Guid? tenderId, object data, CancellationToken ct = default)
     {
         await LockAsync(ct);
+        return Append(Entry(type, tenderId, data, Now()), tenderId);
+    }
 
-        var index = _size;
+    /// <summary>
+    /// Appends an act a firm does on a tender before its deadline (documents obtained, a bid submitted, withdrawn or
+    /// refused) as a <c>sealed.act</c> entry: the public log gets only a commitment dated to the padding window, with no
+    /// tender and no firm; the full entry (<paramref name="type"/>, the tender, <paramref name="data"/>, the real time)
+    /// and its nonce stay on the server until <see cref="RevealAsync"/> publishes them at the deadline.
+    /// Use <see cref="TenderPseudonym"/> for anyone named in <paramref name="data"/>: the entry is public after the reveal.
+    /// </summary>
+    public async Task<LogRecord> AppendSealedAsync(string type, Guid tenderId, object data, CancellationToken ct = default)
+    {
+        await LockAsync(ct);
+        return Seal(Entry(type, tenderId, data, Now()), SealedLogAct.ForTender, tenderId);
+    }
+
+    /// <summary>
+    /// Appends a record the centre keeps but does not publish (a warning when warnings are not published) as a
+    /// <c>sealed.act</c> commitment that no tender reveal opens: the act is on the log, fixed in time and provable later
+    /// by whoever holds the opening (the supervision office), but unreadable to the public.
+    /// </summary>
+    public async Task<LogRecord> AppendSealedRecordAsync(string type, object data, CancellationToken ct = default)
+    {
+        await LockAsync(ct);
+        return Seal(Entry(type, null, data, Now()), SealedLogAct.ForRecord, null);
+    }
+
+    /// <summary>
+    /// At the deadline, inside its transaction: one <c>sealed.reveal</c> entry opening every sealed act of the tender
+    /// (index, nonce, full entry), so each earlier commitment can be checked by anyone (<c>trading verify-log</c>).
+    /// Returns the number of acts opened; a tender already revealed is not revealed twice.
+    /// </summary>
+    public async Task<int> RevealAsync(Guid tenderId, CancellationToken ct = default)
+    {
+        await LockAsync(ct);
+        if (await db.LogEntries.AnyAsync(e => e.TenderId == tenderId && e.Type == SealedActs.RevealType, ct)
+            || db.ChangeTracker.Entries<LogRecord>().Any(e => e.Entity.TenderId == tenderId && e.Entity.Type == SealedActs.RevealType))
+            return 0;
+        var stored = await db.SealedLogActs.AsNoTracking().Where(a => a.TenderId == tenderId && a.Purpose == SealedLogAct.ForTender).ToListAsync(ct);
+        var pending = db.ChangeTracker.Entries<SealedLogAct>().Where(e => e.State == EntityState.Added).Select(e => e.Entity)
+            .Where(a => a.TenderId == tenderId && a.Purpose == SealedLogAct.ForTender);
+        var openings = stored.Concat(pending).DistinctBy(a => a.LogIndex)
+            .Select(a => new SealedActs.Opening(a.LogIndex, a.Nonce!, Encoding.UTF8.GetBytes(a.Entry!))).ToList();
+        var entry = new LogEntry(SealedActs.RevealType, 1, new DateTimeOffset(Now()), tenderId.ToString(), SealedActs.RevealData(openings));
+        Append(entry, tenderId);
+        return openings.Count;
+    }
+
+    /// <summary>
+    /// Pads the padding window starting at <paramref name="windowStart"/> with cover entries up to
+    /// <see cref="SealingOptions.PerWindow"/> sealed entries. Only for a window that has ended (a later act would
+    /// otherwise land in a window already padded). Returns the number of cover entries appended.
+    /// </summary>
+    public async Task<int> PadWindowAsync(DateTime windowStart, CancellationToken ct = default)
+    {
+        await LockAsync(ct);
+        if (windowStart + _sealing.Window > clock.GetUtcNow().UtcDateTime)
+            throw new InvalidOperationException("Only a window that has ended is padded.");
+        var have = await db.SealedLogActs.CountAsync(a => a.Window == windowStart, ct)
+            + db.ChangeTracker.Entries<SealedLogAct>().Count(e => e.State == EntityState.Added && e.Entity.Window == windowStart);
+        var added = 0;
+        for (; have + added < _sealing.PerWindow; added++)
+        {
+            var record = Append(SealedActs.Cover(new DateTimeOffset(windowStart, TimeSpan.Zero)), null);
+            db.SealedLogActs.Add(new SealedLogAct { LogIndex = record.Index, Window = windowStart, Purpose = SealedLogAct.ForCover });
+        }
+        return added;
+    }
+
+    /// <summary>The padding window that holds <paramref name="utc"/>.</summary>
+    public DateTime WindowOf(DateTime utc) => SealedActs.WindowStart(new DateTimeOffset(utc, TimeSpan.Zero), _sealing.Window).UtcDateTime;
+
+    public SealingOptions Sealing => _sealing;
+
+    private DateTime Now()
+    {
         var now = clock.GetUtcNow().UtcDateTime;
         // Sub-millisecond precision is dropped so RecordedAt equals the "time" the entry states.
-        now = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
+        return new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
+    }
 
+    private static LogEntry Entry(string type, Guid? tenderId, object data, DateTime now)
+    {
         // The library's entry format, so trading verify-log checks the very bytes hashed here. The index is not in the
         // payload: the format forbids extra top-level fields, and the leaf's position in the tree already fixes it.
         var payload = JsonSerializer.SerializeToNode(data, JsonOptions)?.AsObject()
             ?? throw new ArgumentException("A log entry's data is a JSON object.", nameof(data));
-        var bytes = new LogEntry(type, 1, new DateTimeOffset(now), tenderId?.ToString(), payload).ToCanonicalBytes();
+        return new LogEntry(type, 1, new DateTimeOffset(now), tenderId?.ToString(), payload);
+    }
+
+    private LogRecord Seal(LogEntry inner, string purpose, Guid? tenderId)
+    {
+        var innerBytes = inner.ToCanonicalBytes();
+        LogEntry.Validate(innerBytes);
+        var nonce = SealedActs.NewNonce();
+        var window = WindowOf(inner.Time.UtcDateTime);
+        var record = Append(SealedActs.Act(new DateTimeOffset(window, TimeSpan.Zero), SealedActs.Commitment(nonce, innerBytes)), null);
+        db.SealedLogActs.Add(new SealedLogAct
+        {
+            LogIndex = record.Index, Window = window, Purpose = purpose, TenderId = tenderId, Nonce = nonce, Entry = Encoding.UTF8.GetString(innerBytes),
+        });
+        return record;
+    }
+
+    private LogRecord Append(LogEntry logEntry, Guid? tenderId)
+    {
+        var index = _size;
+        var bytes = logEntry.ToCanonicalBytes();
         // Refuse here what an outside verifier would refuse later (for example a malformed type name):
         // a bad entry must fail the act that makes it, not an audit years on.
         LogEntry.Validate(bytes);
         var leaf = MerkleHash.Leaf(bytes);
         var entry = new LogRecord
         {
-            Index = index, Type = type, SchemaVersion = 1, TenderId = tenderId, Payload = Encoding.UTF8.GetString(bytes),
-            LeafHash = leaf, RecordedAt = now,
+            Index = index, Type = logEntry.Type, SchemaVersion = 1, TenderId = tenderId, Payload = Encoding.UTF8.GetString(bytes),
+            LeafHash = leaf, RecordedAt = logEntry.Time.UtcDateTime,
         };
         db.LogEntries.Add(entry);
 
@@ -180,6 +280,12 @@ public sealed class PublicLogWriter(TradingDbContext db, TimeProvider clock, Pse
     /// <summary>A keyed hash of a personal identifier: stable per deployment, meaningless outside it.</summary>
     public string Pseudonym(string kind, string value) => key.Pseudonym(kind, value);
 
+    /// <summary>
+    /// A keyed hash that holds only within one tender: the same firm or person gets unrelated pseudonyms in two tenders,
+    /// so what one tender's opening record shows links nothing in another. Use it for everyone a tender's entries name.
+    /// </summary>
+    public string TenderPseudonym(Guid tenderId, string kind, string value) => key.TenderPseudonym(tenderId, kind, value);
+
     /// <summary>RFC 9162 leaf hash: SHA-256(0x00 || entry).</summary>
     public static byte[] LeafHash(byte[] entry) => MerkleHash.Leaf(entry);
 
@@ -198,6 +304,26 @@ public sealed class PseudonymKey(byte[] key)
     /// <summary><c>kind:</c> + 32 hex digits of HMAC-SHA256(key, "trading/pseudonym/v1" 0x00 kind 0x00 NFC(value)).</summary>
     public string Pseudonym(string kind, string value) => _pseudonymizer.Pseudonym(kind, value);
 
+    /// <summary><c>kind:</c> + 32 hex digits of HMAC-SHA256(key, "trading/scoped-pseudonym/v1" 0x00 tender 0x00 kind 0x00 NFC(value)).</summary>
+    public string TenderPseudonym(Guid tenderId, string kind, string value) => _pseudonymizer.ScopedPseudonym(tenderId.ToString(), kind, value);
+
     public static PseudonymKey LoadOrCreate(string? configured, string dataDirectory) =>
         new(DeploymentKey.LoadOrCreate(configured, dataDirectory, "pseudonym.key"));
+}
+
+/// <summary>
+/// Padding of sealed entries (docs/public-log.md, "What the log reveals, and when"): every window of
+/// <see cref="Window"/> (from the Unix epoch) in which a tender may be in its bidding period holds at least
+/// <see cref="PerWindow"/> sealed entries, real acts and cover entries together, all dated to the window's start.
+/// </summary>
+public sealed class SealingOptions
+{
+    public TimeSpan Window { get; init; } = TimeSpan.FromMinutes(10);
+    public int PerWindow { get; init; } = 16;
+
+    public static SealingOptions From(IConfiguration config) => new()
+    {
+        Window = TimeSpan.FromMinutes(Math.Clamp(config.GetValue("PublicLog:SealedWindowMinutes", 10), 1, 24 * 60)),
+        PerWindow = Math.Clamp(config.GetValue("PublicLog:SealedPerWindow", 16), 1, 10_000),
+    };
 }

@@ -39,7 +39,7 @@ public static class Bidding
     {
         var t = await (await bidder.GetAsync($"/api/tenders/{tenderId}")).Json();
         var doc = t.GetProperty("documents")[0].GetProperty("id").GetGuid();
-        Assert.Equal(HttpStatusCode.OK, (await bidder.GetAsync($"/api/tenders/{tenderId}/documents/{doc}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await bidder.PostAsync($"/api/tenders/{tenderId}/documents/{doc}", null)).StatusCode);
     }
 
     public sealed record Sealed(byte[] Envelope, string SignedManifestJson, Guid LotId);

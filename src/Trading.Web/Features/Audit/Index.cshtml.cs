@@ -24,7 +24,14 @@ public sealed class AuditIndexModel(TradingDbContext db, EfLogStore store) : Tra
     public VerifyResult? Verification { get; private set; }
 
     /// <summary>Outcome of the whole-log check: all good, or the first bad index, or a root mismatch.</summary>
-    public sealed record VerifyResult(long Size, string? Root, long? FirstBadIndex, string? RecomputedRoot, string? StoredRoot);
+    public sealed record VerifyResult(long Size, string? Root, long? FirstBadIndex, string? RecomputedRoot, string? StoredRoot)
+    {
+        /// <summary>Sealed entries read, and those a tender's reveal opened and that matched their commitments.</summary>
+        public long Sealed { get; init; }
+        public long Opened { get; init; }
+        /// <summary>Why the first bad entry is bad when it is a reveal whose openings do not match (words in both languages).</summary>
+        public PublicLogException? SealedProblem { get; init; }
+    }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
@@ -56,6 +63,7 @@ public sealed class AuditIndexModel(TradingDbContext db, EfLogStore store) : Tra
         // Fix the size first: entries appended while the check runs are left for the next check.
         var size = await store.GetSizeAsync(ct);
         var range = new CompactRange();
+        var sealedActs = new SealedActs.RevealChecker();
         long expected = 0;
         await foreach (var e in db.LogEntries.AsNoTracking().Where(e => e.Index < size).OrderBy(e => e.Index)
                            .Select(e => new { e.Index, e.Payload, e.LeafHash, Node = db.LogNodes.Where(n => n.Level == 0 && n.Index == e.Index).Select(n => n.Hash).FirstOrDefault() })
@@ -66,6 +74,15 @@ public sealed class AuditIndexModel(TradingDbContext db, EfLogStore store) : Tra
             var leaf = MerkleHash.Leaf(System.Text.Encoding.UTF8.GetBytes(e.Payload));
             if (e.Index != expected || !MerkleHash.Equal(leaf, e.LeafHash) || e.Node is null || !MerkleHash.Equal(leaf, e.Node))
                 return new VerifyResult(size, null, expected, null, null);
+            try
+            {
+                // A reveal must open earlier sealed entries with the very bytes they committed to.
+                sealedActs.Observe(e.Index, System.Text.Encoding.UTF8.GetBytes(e.Payload));
+            }
+            catch (PublicLogException problem)
+            {
+                return new VerifyResult(size, null, expected, null, null) { SealedProblem = problem };
+            }
             range.Append(leaf);
             expected++;
         }
@@ -75,7 +92,7 @@ public sealed class AuditIndexModel(TradingDbContext db, EfLogStore store) : Tra
         var recomputed = range.Root();
         var stored = await new MerkleLog(store).GetRootAsync(size, ct);
         return MerkleHash.Equal(recomputed, stored)
-            ? new VerifyResult(size, Convert.ToHexStringLower(stored), null, null, null)
+            ? new VerifyResult(size, Convert.ToHexStringLower(stored), null, null, null) { Sealed = sealedActs.Sealed, Opened = sealedActs.Opened }
             : new VerifyResult(size, null, null, Convert.ToHexStringLower(recomputed), Convert.ToHexStringLower(stored));
     }
 }

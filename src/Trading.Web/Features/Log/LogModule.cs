@@ -36,6 +36,7 @@ public static class LogModule
         services.AddScoped<ReceiptIssuer>();
         services.AddScoped<Checkpoints>();
         services.AddScheduledJob<CheckpointJob>();
+        services.AddScheduledJob<SealedCoverJob>();
         services.AddHostedService<LogDatabaseRole>();
         services.PostConfigure<RazorPagesOptions>(o =>
         {

@@ -32,9 +32,29 @@ public sealed class ReceiptIssuer(TradingDbContext db, EfLogStore store, CentreK
         var entry = db.ChangeTracker.Entries<LogRecord>().Select(e => e.Entity).FirstOrDefault(e => e.Index == request.LogIndex)
             ?? await db.LogEntries.AsNoTracking().FirstOrDefaultAsync(e => e.Index == request.LogIndex, ct)
             ?? throw new RuleViolationException(new RuleViolation(LogRules.EntryMissing, request.LogIndex));
-        if (entry.Type != LogEntryTypes.BidSubmitted)
-            throw new RuleViolationException(new RuleViolation(LogRules.NotABid, request.LogIndex, entry.Type));
-        RequireReceiptFields(request.LogIndex, entry.Payload);
+        // A sealed bid (the usual case): the receipt carries the opening of the sealed entry, so the bidder checks its
+        // own bid before the tender's reveal, and the tender it belongs to is the sealed act's.
+        SealedActs.Opening? opening = null;
+        var tenderId = entry.TenderId;
+        if (entry.Type == LogEntryTypes.SealedAct)
+        {
+            var act = db.ChangeTracker.Entries<SealedLogAct>().Select(e => e.Entity).FirstOrDefault(a => a.LogIndex == request.LogIndex)
+                ?? await db.SealedLogActs.AsNoTracking().FirstOrDefaultAsync(a => a.LogIndex == request.LogIndex, ct);
+            if (act?.Entry is null || act.Nonce is null)
+                throw new RuleViolationException(new RuleViolation(LogRules.NotABid, request.LogIndex, entry.Type));
+            var inner = LogEntry.Parse(System.Text.Encoding.UTF8.GetBytes(act.Entry));
+            if (inner.Type != LogEntryTypes.BidSubmitted)
+                throw new RuleViolationException(new RuleViolation(LogRules.NotABid, request.LogIndex, inner.Type));
+            RequireReceiptFields(request.LogIndex, act.Entry);
+            opening = new SealedActs.Opening(act.LogIndex, act.Nonce, System.Text.Encoding.UTF8.GetBytes(act.Entry));
+            tenderId = act.TenderId;
+        }
+        else
+        {
+            if (entry.Type != LogEntryTypes.BidSubmitted)
+                throw new RuleViolationException(new RuleViolation(LogRules.NotABid, request.LogIndex, entry.Type));
+            RequireReceiptFields(request.LogIndex, entry.Payload);
+        }
 
         var existing = db.ChangeTracker.Entries<LogReceipt>().Select(e => e.Entity).FirstOrDefault(r => r.LogIndex == request.LogIndex)
             ?? await db.Set<LogReceipt>().AsNoTracking().FirstOrDefaultAsync(r => r.LogIndex == request.LogIndex, ct);
@@ -52,13 +72,13 @@ public sealed class ReceiptIssuer(TradingDbContext db, EfLogStore store, CentreK
         var now = clock.GetUtcNow();
         var time = new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
         var note = SignedNote.SignCheckpoint(new Checkpoint(keys.Origin, size, root, time), keys.LogSigner);
-        var receipt = await BidReceipt.CreateAsync(merkle, store, request.LogIndex, note, keys.LogSigner.Verifier, keys.LogChain, ct);
+        var receipt = await BidReceipt.CreateAsync(merkle, store, request.LogIndex, note, keys.LogSigner.Verifier, keys.LogChain, opening, ct);
         receipt = receipt with { TimeStampToken = Convert.ToBase64String(await stamper.StampAsync(receipt.Imprint(), ct)) };
         var json = receipt.ToJson();
 
         db.Add(new LogReceipt
         {
-            LogIndex = request.LogIndex, TenderId = entry.TenderId, OrganisationId = request.BidderOrganisationId, Json = json,
+            LogIndex = request.LogIndex, TenderId = tenderId, OrganisationId = request.BidderOrganisationId, Json = json,
             IssuedAt = now.UtcDateTime,
         });
         // Inside the caller's transaction the caller saves (with the bid); on its own, the receipt is saved here.

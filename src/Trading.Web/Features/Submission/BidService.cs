@@ -142,12 +142,12 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
         {
             // The serializer's own text ("JSON deserialization for type … was missing required properties") is for
             // developers; the bidder is told which file is wrong and what it should be.
-            await log.RecordAsync("bid.refused", t.Id, new { reason = e.Code.ToString(), firm = log.Pseudonym("firm", firm.Id.ToString()), lot = lot.Number }, ct);
+            await log.ActAsync(() => log.AppendSealedAsync("bid.refused", t.Id, new { reason = e.Code.ToString(), firm = log.TenderPseudonym(t.Id, "firm", firm.Id.ToString()), lot = lot.Number }, ct), ct);
             throw new RuleViolationException(new RuleViolation(BiddingRules.ManifestMalformed));
         }
         catch (CryptoException e)
         {
-            await log.RecordAsync("bid.refused", t.Id, new { reason = e.Code.ToString(), firm = log.Pseudonym("firm", firm.Id.ToString()), lot = lot.Number }, ct);
+            await log.ActAsync(() => log.AppendSealedAsync("bid.refused", t.Id, new { reason = e.Code.ToString(), firm = log.TenderPseudonym(t.Id, "firm", firm.Id.ToString()), lot = lot.Number }, ct), ct);
             throw new RuleViolationException(new RuleViolation(BiddingRules.EnvelopeRefused, e.LocalizedMessage(System.Globalization.CultureInfo.CurrentUICulture.Name)));
         }
         catch (System.Text.Json.JsonException)
@@ -179,10 +179,11 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
                 db.Add(bid);
                 u.CompletedAt = now;
                 u.BidId = bid.Id;
-                // Hashes only: who bid is a pseudonym until the opening, and the price is sealed.
-                var entry = await log.AppendAsync("bid.submitted", t.Id, new
+                // Sealed until the deadline (nobody learns who or how many bid); then hashes only, the bidder a pseudonym of
+                // this tender alone, and the price still in the envelope.
+                var entry = await log.AppendSealedAsync("bid.submitted", t.Id, new
                 {
-                    bid = bid.Id, lot = context.Lot, bidder = log.Pseudonym("firm", firm.Id.ToString()), ciphertextSha256 = bid.EnvelopeSha256,
+                    bid = bid.Id, lot = context.Lot, bidder = log.TenderPseudonym(t.Id, "firm", firm.Id.ToString()), ciphertextSha256 = bid.EnvelopeSha256,
                     ciphertextLength = bid.Length, headerHash = bid.HeaderHash, supersedes = previous.Select(p => p.Id).ToArray(),
                 }, ct);
                 bid.LogIndex = entry.Index;
@@ -216,7 +217,7 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
         if (bid.Status != BidStatus.Valid) throw new RuleViolationException(new RuleViolation(BiddingRules.AlreadyWithdrawn));
         bid.Status = BidStatus.Withdrawn;
         bid.WithdrawnAt = now;
-        await log.AppendAsync("bid.withdrawn", t.Id, new { bid = bid.Id, envelopeSha256 = bid.EnvelopeSha256 }, ct);
+        await log.AppendSealedAsync("bid.withdrawn", t.Id, new { bid = bid.Id, envelopeSha256 = bid.EnvelopeSha256 }, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return bid;

@@ -286,7 +286,7 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
                 {
                     await log.AppendAsync("opening.bid", t.Id, new
                     {
-                        ceremony = c.CeremonyId, bid = bid.Id, position = i + 1, envelopeSha256 = bid.EnvelopeSha256, firm = log.Pseudonym("firm", bid.FirmId.ToString()),
+                        ceremony = c.CeremonyId, bid = bid.Id, position = i + 1, envelopeSha256 = bid.EnvelopeSha256, firm = log.TenderPseudonym(t.Id, "firm", bid.FirmId.ToString()),
                         status = bid.OpeningStatus.ToString(), priceFen = bid.PriceFen, durationDays = bid.DurationDays,
                     }, ct);
                 }, ct);
@@ -315,7 +315,7 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
             await log.AppendAsync("opening.completed", t.Id, new
             {
                 ceremony = c.CeremonyId, transcriptSha256 = stored.Sha256, recordClosesAt = OpeningRules.RecordClosesAt(c.OpenedAt.Value, options.Value.ConfirmationWindow),
-                bids = bids.Select(b => new { bid = b.Id, firm = log.Pseudonym("firm", b.FirmId.ToString()), status = b.OpeningStatus.ToString(), priceFen = b.PriceFen, durationDays = b.DurationDays }).ToArray(),
+                bids = bids.Select(b => new { bid = b.Id, firm = log.TenderPseudonym(t.Id, "firm", b.FirmId.ToString()), status = b.OpeningStatus.ToString(), priceFen = b.PriceFen, durationDays = b.DurationDays }).ToArray(),
             }, ct);
             await db.SaveChangesAsync(ct);
             // The opening is step 10's act: the tender moves with it (once the committee is drawn), in the same transaction.
@@ -405,7 +405,7 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
         var (bid, _) = await OwnOpenedBidAsync(actor, tenderId, ct);
         if (bid.ConfirmedAt is not null) return;
         bid.ConfirmedAt = clock.GetUtcNow().UtcDateTime;
-        await log.RecordAsync("opening.confirmed", tenderId, new { bid = bid.Id, firm = log.Pseudonym("firm", bid.FirmId.ToString()) }, ct);
+        await log.RecordAsync("opening.confirmed", tenderId, new { bid = bid.Id, firm = log.TenderPseudonym(tenderId, "firm", bid.FirmId.ToString()) }, ct);
         await hall.ConfirmedAsync(tenderId, bid.Id);
     }
 
@@ -416,7 +416,7 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
         var (bid, _) = await OwnOpenedBidAsync(actor, tenderId, ct);
         var o = new OpeningObjection { TenderId = tenderId, FirmId = actor.OrganisationId, RaisedByUserId = actor.UserId, Text = text.Trim(), RaisedAt = clock.GetUtcNow().UtcDateTime };
         db.Add(o);
-        await log.RecordAsync("opening.objection", tenderId, new { objection = o.Id, bid = bid.Id, firm = log.Pseudonym("firm", o.FirmId.ToString()) }, ct);
+        await log.RecordAsync("opening.objection", tenderId, new { objection = o.Id, bid = bid.Id, firm = log.TenderPseudonym(tenderId, "firm", o.FirmId.ToString()) }, ct);
         await hall.ObjectionAsync(tenderId, bid.Id);
         return o;
     }

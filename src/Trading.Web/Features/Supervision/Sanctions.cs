@@ -105,7 +105,7 @@ public sealed class Sanctions(
                 record.Sequence = await db.Set<BadBehaviourRecord>().Where(r => r.Year == record.Year).Select(r => (int?)r.Sequence).MaxAsync(ct) is { } max ? max + 1 : 1;
                 record.Number = $"{record.Year}-{record.Sequence:000}";
                 db.Set<BadBehaviourRecord>().Add(record);
-                await log.AppendAsync("supervision.record.created", null, new
+                await AppendAboutAsync(record, "supervision.record.created", new
                 {
                     record = record.Id, number = record.Number, subject = record.SubjectKind.ToString(),
                     // An expert is a person: the log carries the same pseudonym as every other entry about that user; firms and agencies are public.
@@ -157,11 +157,11 @@ public sealed class Sanctions(
         record.Appeals.Add(appeal);
         db.Set<SanctionAppeal>().Add(appeal);
         await SyncOrganisationAsync(record, now, ct);
-        await log.RecordAsync("supervision.record.appeal", null, new
+        await log.ActAsync(() => AppendAboutAsync(record, "supervision.record.appeal", new
         {
             record = record.Id, number = record.Number, decision = input.Decision?.ToString(), reducedEnd = appeal.ReducedEnd,
             effectiveEnd = record.EffectiveEnd, by = log.Pseudonym("user", actor.UserId.ToString()),
-        }, ct);
+        }, ct), ct);
         return appeal;
     }
 
@@ -182,11 +182,11 @@ public sealed class Sanctions(
         appeal.DecisionReason = Blank(reason);
         appeal.ReducedEnd = decision == AppealDecision.Reduced ? reducedEndUtc : null;
         await SyncOrganisationAsync(record, now, ct);
-        await log.RecordAsync("supervision.record.appeal", null, new
+        await log.ActAsync(() => AppendAboutAsync(record, "supervision.record.appeal", new
         {
             record = record.Id, number = record.Number, appeal = appeal.Id, decision = decision.ToString(), reducedEnd = appeal.ReducedEnd,
             effectiveEnd = record.EffectiveEnd, by = log.Pseudonym("user", actor.UserId.ToString()),
-        }, ct);
+        }, ct), ct);
         return appeal;
     }
 
@@ -213,6 +213,20 @@ public sealed class Sanctions(
         var r = await GetAsync(actor, id, ct);
         if (r.EvidenceStorageKey is null) throw new NotFoundException();
         return (r, uploads.Open(r.EvidenceStorageKey));
+    }
+
+    /// <summary>
+    /// Whether the centre publishes this kind of record (Supervision:PublishSanctions, PublishWarnings). The public page
+    /// shows only these, and the public log carries only these in the clear: a record the centre keeps to itself is logged
+    /// as a sealed commitment (no subject, no rule, no number), fixed in time and provable later, unreadable now.
+    /// </summary>
+    public bool IsPublished(BadBehaviourRecord r) =>
+        options.Value.PublishSanctions && (r.Sanction == SanctionKind.Suspension || options.Value.PublishWarnings);
+
+    private async Task AppendAboutAsync(BadBehaviourRecord record, string type, object data, CancellationToken ct)
+    {
+        if (IsPublished(record)) await log.AppendAsync(type, null, data, ct);
+        else await log.AppendSealedRecordAsync(type, data, ct);
     }
 
     /// <summary>What the public page shows, as the centre configures: suspensions, and warnings if it chooses.</summary>

@@ -72,6 +72,9 @@ public sealed class TenderMoves(TradingDbContext db, PublicLogWriter log, TimePr
             documents = t.Documents.Where(d => !d.Superseded).Select(d => d.Sha256).ToArray(),
             by = log.Pseudonym("user", actor.UserId.ToString()), ip = actor.IpAddress is null ? null : log.Pseudonym("ip", actor.IpAddress),
         }, ct);
+        // Every sealed act of the tender opened (documents obtained, bids, withdrawals, refusals): from the deadline on, the
+        // count and the envelope hashes are public and every earlier commitment can be checked; names come with the award.
+        await log.RevealAsync(t.Id, ct);
         // The list the opening must open, no more and no less; counts per lot are public from the deadline on.
         // Each bid's R is listed so a holder checks, before any partial, that every point it is asked to decrypt is a
         // frozen bid's (`trading keyholder partial-decrypt --frozen`): the server cannot use a holder as an oracle.

@@ -186,7 +186,12 @@ public sealed class TenderService(
             throw new RuleViolationException(refusal);
 
         db.DocumentDownloads.Add(new DocumentDownload { TenderId = t.Id, DocumentId = doc.Id, FirmId = firm.Id, UserId = actor.UserId, DownloadedAt = now, IpAddress = actor.IpAddress });
-        await log.RecordAsync("tender.document.obtained", t.Id, new { document = doc.Id, firm = firm.Id, user = log.Pseudonym("user", actor.UserId.ToString()) }, ct);
+        // Sealed until the deadline (art. 22: who and how many obtained the documents stay secret); the reveal then shows
+        // per-tender pseudonyms that link to nothing outside this tender.
+        await log.ActAsync(() => log.AppendSealedAsync("tender.document.obtained", t.Id, new
+        {
+            document = doc.Id, firm = log.TenderPseudonym(t.Id, "firm", firm.Id.ToString()), user = log.TenderPseudonym(t.Id, "user", actor.UserId.ToString()),
+        }, ct), ct);
         return (doc, uploads.Open(doc.StorageKey));
     }
 
