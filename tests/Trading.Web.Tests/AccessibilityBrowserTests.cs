@@ -13,7 +13,7 @@ namespace Trading.Web.Tests;
 /// </summary>
 public sealed class AccessibilityBrowserTests(PostgresServer pg) : BrowserTest(pg)
 {
-    private static readonly string AxeSource = File.ReadAllText(FindAxe());
+    internal static readonly string AxeSource = File.ReadAllText(FindAxe());
 
     private static string FindAxe()
     {
@@ -173,7 +173,7 @@ public sealed class AccessibilityBrowserTests(PostgresServer pg) : BrowserTest(p
         await page.WaitForURLAsync(u => !u.Contains("/Account/Login", StringComparison.Ordinal));
     }
 
-    private async Task<List<string>> AxeAsync(IPage page)
+    internal static async Task<List<string>> AxeAsync(IPage page)
     {
         // Evaluated rather than added as a <script> tag, so the page's Content-Security-Policy stays as it is.
         if (!await page.EvaluateAsync<bool>("() => typeof window.axe === 'object'")) await page.EvaluateAsync(AxeSource);
