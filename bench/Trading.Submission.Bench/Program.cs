@@ -137,7 +137,7 @@ internal static class LoadTest
             Console.WriteLine($"accepted {accepted}/{bids}, stored {stored}, burst {burstSeconds:F1} s");
             foreach (var g in outcomes.Where(o => o.Status != HttpStatusCode.OK).GroupBy(o => o.Error).Take(5)) Console.WriteLine($"  refused x{g.Count()}: {g.Key}");
 
-            // Opening: the deadline job freezes the list, then the three holders give their shares; the third opens all.
+            // Opening: the deadline job freezes the list, then the three holders' machines give their partials; the third opens all.
             app.Clock.Set(new DateTimeOffset(deadline.AddMinutes(1), TimeSpan.Zero));
             await app.RunDeadlineJobAsync();
             var openWatch = Stopwatch.StartNew();
@@ -145,8 +145,8 @@ internal static class LoadTest
             foreach (var h in Bidding.Holders)
             {
                 var t0 = openWatch.Elapsed;
-                var r = await Bidding.HolderPostAsync(app, h, tenderId, "Open");
-                if (r.StatusCode != HttpStatusCode.Redirect) throw new InvalidOperationException($"{h} could not open: {r.StatusCode}");
+                var r = await Bidding.GivePartialsAsync(app, h, tenderId);
+                if (!r.IsSuccessStatusCode) throw new InvalidOperationException($"{h} could not open: {r.StatusCode}");
                 lastHolder = openWatch.Elapsed - t0;
             }
             var openSeconds = openWatch.Elapsed.TotalSeconds;

@@ -10,12 +10,16 @@ using UglyToad.PdfPig;
 namespace Trading.Web.Tests;
 
 /// <summary>
-/// The journey the platform exists for, in Chromium: holders with two-factor set their passphrases, three bidders
+/// The journey the platform exists for, in Chromium: the holders' officers run the ceremony from their machines, three bidders
 /// seal in the browser and one with the CLI, the deadline passes on the server clock, the three holders open,
 /// and the opening record, its PDF and its transcript come out right.
 /// </summary>
 public class BidJourneyBrowserTests(PostgresServer pg) : BrowserTest(pg)
 {
+    // The officers' machines here are C# clients with bearer tokens, which carry no two-factor claim; the rule itself is
+    // tested in SubmissionTwoFactorTests, and the ceremony room with two-factor in CeremonyRoomBrowserTests.
+    protected override IReadOnlyDictionary<string, string> Settings => Bidding.FastSettings;
+
     private async Task<string> EnableTwoFactorAsync(string user)
     {
         using var scope = App.Services.CreateScope();
@@ -49,18 +53,11 @@ public class BidJourneyBrowserTests(PostgresServer pg) : BrowserTest(pg)
         var deadline = App.Clock.GetUtcNow().UtcDateTime.AddDays(25);
         var tender = await TestApi.PublishedTenderAsync(await App.ApiAsync("owner1"), deadline);
 
-        // Three holders, each signed in with two-factor, set their passphrases on the ceremony page.
+        // The three holders' officers run the ceremony from their own machines (CeremonyRoomBrowserTests runs it in the room).
+        await Bidding.JoinAllAsync(App, tender);
         var holders = new List<IPage>();
-        foreach (var user in Bidding.Holders)
-        {
-            var page = await HolderAsync(user);
-            await page.GotoAsync($"/Submission/Ceremony/{tender}");
-            await page.Locator("#Passphrase").FillAsync(Bidding.Passphrase);
-            await page.Locator("#Confirm").FillAsync(Bidding.Passphrase);
-            await page.GetByTestId("join").ClickAsync();
-            await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("has joined the key ceremony");
-            holders.Add(page);
-        }
+        foreach (var user in Bidding.Holders) holders.Add(await HolderAsync(user));
+        await holders[2].GotoAsync($"/Submission/Ceremony/{tender}");
         await Assertions.Expect(holders[2].GetByTestId("ceremony-status")).ToContainTextAsync("complete");
 
         // Three bidders seal and upload in the browser: the server receives only the envelope.

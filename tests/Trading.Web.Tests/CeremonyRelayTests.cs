@@ -32,7 +32,7 @@ public sealed class CeremonyRelayTests(PostgresServer pg) : WebTest(pg)
         foreach (var u in Officers.Holders)
         {
             officers[u] = await Officers.ClientAsync(App, u);
-            await Officers.AssertOk(await officers[u].EnrolAsync(id));
+            await officers[u].JoinAsync(id);
         }
         return officers;
     }
@@ -45,6 +45,7 @@ public sealed class CeremonyRelayTests(PostgresServer pg) : WebTest(pg)
         var officers = await EnrolAllAsync(id);
         var second = await Officers.ClientAsync(App, "centre2");
         var pending = await second.EnrolAsync(id);
+        // The demo's centre officer is already active: a second one waits to be added.
         Assert.Equal(HttpStatusCode.Created, pending.StatusCode);
         Assert.False((await pending.Json()).GetProperty("active").GetBoolean());
         // A pending officer cannot act yet; the existing one adds it (no dealings yet: nothing to re-encrypt).
@@ -202,6 +203,54 @@ public sealed class CeremonyRelayTests(PostgresServer pg) : WebTest(pg)
         foreach (var o in officers.Values)
             foreach (var r in await o.CheckAsync(id)) await Officers.AssertOk(r);
         Assert.NotNull(Snapshot(id).JointKey);
+    }
+
+    [Fact]
+    public async Task A_holder_without_a_health_check_is_reminded_then_turns_red_for_the_supervision_office_after_the_health_check_deadline()
+    {
+        var deadline = App.Clock.GetUtcNow().UtcDateTime.AddDays(25);
+        var id = await TestApi.PublishedTenderAsync(await App.ApiAsync("owner1"), deadline);
+        var officers = await Officers.RunCeremonyAsync(App, id);
+        await Officers.AssertOk(await officers["supervisor"].HealthCheckAsync(id));
+        // A proof over another day's canary, or another holder's, is refused and changes nothing.
+        var before = Snapshot(id);
+        var material = await officers["centre"].MaterialAsync(id);
+        using (var secret = material.Secret(officers["centre"].Key))
+        {
+            var stale = ThresholdOpening.PartialDecrypt(secret, material.JointKey, ThresholdOpening.CanaryPoint($"{material.Params.CeremonyId}|2|2001-01-01"));
+            await (await officers["centre"].Api.PostAsync($"/api/tenders/{id}/ceremony/health-check", new StringContent(CryptoJson.Serialize(stale), System.Text.Encoding.UTF8, "application/json")))
+                .AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Bid.CanaryStale");
+            await (await officers["owner1"].Api.PostAsync($"/api/tenders/{id}/ceremony/health-check", new StringContent(CryptoJson.Serialize(stale), System.Text.Encoding.UTF8, "application/json")))
+                .AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Custody.OtherHolder");
+        }
+        Assert.Equal(before, Snapshot(id));
+
+        // Before the health-check deadline: reminders to the officers of the two holders still due, once a day.
+        await App.RunJobAsync<Trading.Web.Features.Custody.HealthWatch>();
+        await App.RunJobAsync<Trading.Web.Features.Custody.HealthWatch>();
+        var reminded = App.WithDb(db => db.Set<Trading.Data.Notifications.Notification>().Where(n => n.TenderId == id && n.Kind == "ceremony.health.reminder")
+            .Select(n => db.Users.Single(u => u.Id == n.UserId).UserName).ToList());
+        Assert.Equal(["centre", "owner1"], reminded.Order());
+        Assert.Empty(App.WithDb(db => db.LogEntries.Where(e => e.TenderId == id && e.Type == "ceremony.health.missed").ToList()));
+        var sup = await Browser.SignInAsync(App, "supervisor");
+        var dashboard = await sup.GetStringAsync("/Supervision");
+        Assert.Contains($"data-testid=\"key-health-{id}-2\" class=\"\"", dashboard, StringComparison.Ordinal);
+        Assert.DoesNotContain($"key-health-{id}-1", dashboard, StringComparison.Ordinal);
+
+        // Past it (24 h before the bid deadline by default): red on the dashboard, the supervision office alerted once, logged.
+        App.Clock.Set(new DateTimeOffset(deadline.AddHours(-23), TimeSpan.Zero));
+        await App.RunJobAsync<Trading.Web.Features.Custody.HealthWatch>();
+        await App.RunJobAsync<Trading.Web.Features.Custody.HealthWatch>();
+        var missed = App.WithDb(db => db.LogEntries.Where(e => e.TenderId == id && e.Type == "ceremony.health.missed").Select(e => e.Payload).ToList());
+        Assert.Equal(2, missed.Count);
+        Assert.NotEmpty(App.WithDb(db => db.Set<Trading.Data.Notifications.Notification>().Where(n => n.TenderId == id && n.Kind == "ceremony.health.missed"
+            && db.Users.Any(u => u.Id == n.UserId && u.UserName == "supervisor")).ToList()));
+        dashboard = await sup.GetStringAsync("/Supervision");
+        Assert.Contains($"data-testid=\"key-health-{id}-3\" class=\"table-danger\"", dashboard, StringComparison.Ordinal);
+
+        // The holder that acts now turns green again.
+        await Officers.AssertOk(await officers["owner1"].HealthCheckAsync(id));
+        Assert.DoesNotContain($"key-health-{id}-3", await sup.GetStringAsync("/Supervision"), StringComparison.Ordinal);
     }
 
     private static byte[] P256Scalar(int v)

@@ -41,7 +41,9 @@ public sealed class CliHoldersOpeningTests(PostgresServer pg) : WebTest(pg), IDi
         var holderOf = new Dictionary<string, int>();
         foreach (var u in Officers.Holders)
         {
-            api[u] = await App.ApiAsync(u);
+            // The demo's officers of these three holders are active already: a CLI officer of each enrols, and is added by them.
+            await Officers.CreateUserLikeAsync(App, u, u + "-cli");
+            api[u] = await App.ApiAsync(u + "-cli");
             var state = await (await api[u].GetAsync($"/api/tenders/{id}/ceremony/state")).Json();
             holderOf[u] = state.GetProperty("holderIndex").GetInt32();
             var env = _passEnv[u] = "TRADING_TEST_CLI_HOLDER_" + Guid.NewGuid().ToString("N");
@@ -51,6 +53,10 @@ public sealed class CliHoldersOpeningTests(PostgresServer pg) : WebTest(pg), IDi
             var file = CryptoJson.Deserialize<Trading.Cli.Crypto.TransportKeyFile>(await File.ReadAllTextAsync(P($"officer-{u}.json")));
             await Officers.AssertOk(await api[u].PostAsync($"/api/tenders/{id}/ceremony/transport-key",
                 Json($"{{\"point\":\"{Convert.ToHexStringLower(file.TransportPoint)}\",\"sealed\":{CryptoJson.Serialize(file.Sealed)}}}")));
+            var demo = await Officers.ClientAsync(App, u);
+            await demo.JoinAsync(id);
+            var added = (await (await api[u].GetAsync($"/api/tenders/{id}/ceremony/state")).Json()).GetProperty("me").GetProperty("id").GetGuid();
+            await Officers.AssertOk(await demo.Api.PostAsync($"/api/tenders/{id}/ceremony/officers/{added}/add", Json("[]")));
         }
 
         // The roster from the relay's public state; each holder deals with the CLI and posts the file.

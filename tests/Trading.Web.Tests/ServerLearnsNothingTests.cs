@@ -19,8 +19,8 @@ namespace Trading.Web.Tests;
 /// two bidders watching and confirming, while the server records every request body it receives and every line it
 /// logs. Afterwards the database, the file store, the logs and those bodies are searched for every holder secret,
 /// dealt share, officer key and passphrase, in hex, base64 and decimal: none is there, and the bids opened right.
-/// The ceremony's own pages are not there yet, so the officers' machines run it through the relay API (Officers.cs,
-/// the same acts as the holder module); the opening is done in the officers' browsers.
+/// The officers' machines run the ceremony through the relay API (Officers.cs, the same acts as the holder module;
+/// CeremonyRoomBrowserTests runs it in the room); the opening is done in the officers' browsers.
 /// </summary>
 public sealed class ServerLearnsNothingTests(PostgresServer pg) : BrowserTest(pg)
 {
@@ -42,8 +42,9 @@ public sealed class ServerLearnsNothingTests(PostgresServer pg) : BrowserTest(pg
         var officers = new Dictionary<string, OfficerClient>();
         foreach (var u in Officers.Holders)
         {
+            // The demo enrolled these three officers already: each comes back with its passphrase and unseals its key here.
             officers[u] = await Officers.ClientAsync(App, u);
-            await Officers.AssertOk(await officers[u].EnrolAsync(id));
+            await officers[u].JoinAsync(id);
         }
         var second = officers["supervisor2"] = await Officers.ClientAsync(App, "supervisor2");
         await Officers.AssertOk(await second.EnrolAsync(id));

@@ -8,8 +8,8 @@ using Trading.Web.Tests.Infrastructure;
 namespace Trading.Web.Tests;
 
 /// <summary>
-/// The ceremony's life around the bids: started by publication (never by a page view), a locked holder unlocked
-/// only by a supervisor with a public reason, and abandoned uploads swept after their age on the test clock.
+/// The ceremony's life around the bids: started by publication (never by a page view), and abandoned uploads swept
+/// after their age on the test clock.
 /// </summary>
 public sealed class SubmissionCeremonyLifecycleTests(PostgresServer pg) : WebTest(pg)
 {
@@ -17,8 +17,6 @@ public sealed class SubmissionCeremonyLifecycleTests(PostgresServer pg) : WebTes
 
     private KeyCeremony? CeremonyOf(Guid tenderId) => App.WithDb(db => db.Set<KeyCeremony>().SingleOrDefault(c => c.TenderId == tenderId));
 
-    private KeyHolder HolderOf(Guid tenderId, int index) => App.WithDb(db => db.Set<KeyHolder>()
-        .Single(h => h.HolderIndex == index && db.Set<KeyCeremony>().Any(c => c.Id == h.KeyCeremonyId && c.TenderId == tenderId)));
 
     private long LogSize() => App.WithDb(db => db.LogEntries.LongCount());
 
@@ -55,58 +53,6 @@ public sealed class SubmissionCeremonyLifecycleTests(PostgresServer pg) : WebTes
         Assert.Equal(HttpStatusCode.NotFound, (await App.Anonymous().GetAsync($"/api/public/tenders/{id}/joint-key")).StatusCode);
         Assert.Equal(before, LogSize());
         Assert.Single(App.WithDb(db => db.Set<KeyCeremony>().Where(x => x.TenderId == id).ToList()));
-    }
-
-    private async Task<HttpResponseMessage> UnlockAsync(string user, Guid id, int holder, string reason)
-    {
-        var c = await Browser.SignInAsync(App, user);
-        return await Browser.PostFormAsync(c, $"/Submission/Ceremony/{id}", $"/Submission/Ceremony/{id}?handler=Unlock",
-            new Dictionary<string, string> { ["Holder"] = holder.ToString(System.Globalization.CultureInfo.InvariantCulture), ["Reason"] = reason });
-    }
-
-    private async Task LockAsync(string user, Guid id)
-    {
-        for (var i = 0; i < 3; i++)
-            Assert.Equal(HttpStatusCode.OK, (await Bidding.HolderPostAsync(App, user, id, "Check", "wrong passphrase 123")).StatusCode);
-    }
-
-    [Fact]
-    public async Task A_locked_holder_is_unlocked_only_by_a_supervisor_with_a_reason_that_is_logged_and_sent_to_the_officers()
-    {
-        var id = await TestApi.PublishedTenderAsync(await App.ApiAsync("owner1"), App.Clock.GetUtcNow().UtcDateTime.AddDays(25));
-        await Bidding.JoinAllAsync(App, id);
-        await LockAsync("owner1", id);
-        Assert.Equal(3, HolderOf(id, 3).FailedPassphraseAttempts);
-        // Locked: even the right passphrase does nothing now.
-        Assert.Equal(HttpStatusCode.OK, (await Bidding.HolderPostAsync(App, "owner1", id, "Check")).StatusCode);
-        Assert.Empty(App.WithDb(db => db.LogEntries.Where(e => e.TenderId == id && e.Type == "ceremony.health.ok").ToList()));
-
-        // Not by the centre, not by the locked holder itself, not by a supervisor without a reason, and nothing for an unlocked holder.
-        const string reason = "Officer identity re-checked in person at the centre, 2026-11-22";
-        Assert.Equal(HttpStatusCode.OK, (await UnlockAsync("centre", id, 3, reason)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await UnlockAsync("owner1", id, 3, reason)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await UnlockAsync("supervisor", id, 3, "  ")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await UnlockAsync("supervisor", id, 2, reason)).StatusCode);
-        Assert.Equal(3, HolderOf(id, 3).FailedPassphraseAttempts);
-        Assert.Empty(App.WithDb(db => db.LogEntries.Where(e => e.TenderId == id && e.Type == "ceremony.holder.unlocked").ToList()));
-
-        var unlocked = await UnlockAsync("supervisor", id, 3, reason);
-        Assert.Equal(HttpStatusCode.Redirect, unlocked.StatusCode);
-        Assert.Equal(0, HolderOf(id, 3).FailedPassphraseAttempts);
-        var entry = App.WithDb(db => db.LogEntries.Single(e => e.TenderId == id && e.Type == "ceremony.holder.unlocked"));
-        Assert.Contains(reason, entry.Payload, StringComparison.Ordinal);
-        Assert.Contains("\"failedAttempts\":3", entry.Payload, StringComparison.Ordinal);
-        // Every officer of the ceremony hears of it.
-        var officers = App.WithDb(db => db.Set<KeyHolder>().Where(h => db.Set<KeyCeremony>().Any(c => c.Id == h.KeyCeremonyId && c.TenderId == id)).Select(h => h.OfficerUserId!.Value).ToList());
-        var told = App.WithDb(db => db.Set<Trading.Data.Notifications.Notification>().Where(n => n.TenderId == id && n.Kind == "ceremony.holder.unlocked").Select(n => n.UserId).ToList());
-        Assert.Equal(officers.Order(), told.Order());
-        // The holder works again with its passphrase.
-        Assert.Equal(HttpStatusCode.Redirect, (await Bidding.HolderPostAsync(App, "owner1", id, "Check")).StatusCode);
-
-        // A supervisor cannot unlock the holder it is the officer of.
-        await LockAsync("supervisor", id);
-        Assert.Equal(HttpStatusCode.OK, (await UnlockAsync("supervisor", id, 1, reason)).StatusCode);
-        Assert.Equal(3, HolderOf(id, 1).FailedPassphraseAttempts);
     }
 
     [Fact]

@@ -186,51 +186,37 @@ public class SubmissionTests(PostgresServer pg) : WebTest(pg)
     }
 
     [Fact]
-    public async Task Wrong_passphrases_are_counted_logged_and_lock_the_share_after_three_alerting_supervisors()
-    {
-        var (id, _) = await ReadyTenderAsync();
-        // The pre-deadline health check proves the share works with the right passphrase...
-        Assert.Equal(HttpStatusCode.Redirect, (await Bidding.HolderPostAsync(App, "centre", id, "Check")).StatusCode);
-        Assert.Single(App.WithDb(db => db.LogEntries.Where(e => e.TenderId == id && e.Type == "ceremony.health.ok").ToList()));
-        // ...and counts wrong ones.
-        for (var i = 0; i < 3; i++)
-        {
-            var page = await (await Bidding.HolderPostAsync(App, "centre", id, "Check", "wrong passphrase 123")).Content.ReadAsStringAsync();
-            Assert.Contains($"口令错误。剩余尝试次数（用尽后将锁定并通知监察室）：{2 - i}。", page, StringComparison.Ordinal);
-        }
-        var locked = await (await Bidding.HolderPostAsync(App, "centre", id, "Check")).Content.ReadAsStringAsync();
-        Assert.Contains("该份额因口令错误 3 次已锁定", locked, StringComparison.Ordinal);
-        Assert.Equal(3, App.WithDb(db => db.LogEntries.Count(e => e.TenderId == id && e.Type == "ceremony.passphrase.failed")));
-        Assert.NotEmpty(App.WithDb(db => db.Set<Trading.Data.Notifications.Notification>().Where(n => n.Kind == "ceremony.passphrase.locked").ToList()));
-    }
-
-    [Fact]
-    public async Task Only_officers_of_the_three_holders_join_each_once_and_two_factor_is_required_by_default()
+    public async Task Only_officers_of_the_three_holders_enrol_each_once_and_bidders_cannot_seal_before_the_ceremony_completes()
     {
         var deadline = App.Clock.GetUtcNow().UtcDateTime.AddDays(25);
         var id = await TestApi.PublishedTenderAsync(await App.ApiAsync("owner1"), deadline);
-        // Owner 2 is not the owner of this tender; a bidder is nobody's key holder.
+        // Owner 2 is not the owner of this tender; a bidder and an agent are nobody's key holder: no room, no enrolment.
         foreach (var user in new[] { "owner2", "bidder01", "agent" })
         {
             var c = await Browser.SignInAsync(App, user);
             Assert.Equal(HttpStatusCode.Forbidden, (await c.GetAsync($"/Submission/Ceremony/{id}")).StatusCode);
+            var stranger = await Officers.ClientAsync(App, user);
+            var r = await stranger.PostTransportKeyAsync(id, Convert.ToHexStringLower(stranger.Point), "{}");
+            await r.AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Bid.NotKeyHolder");
         }
-        // Posting without the page's anti-forgery token is refused too.
-        var forged = await Browser.PostFormAsync(await Browser.SignInAsync(App, "supervisor"), $"/Submission/Ceremony/{id}", $"/Submission/Ceremony/{id}?handler=Join",
-            new Dictionary<string, string> { ["Passphrase"] = Bidding.Passphrase, ["Confirm"] = Bidding.Passphrase }, withToken: false);
-        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
-        var first = await Bidding.HolderPostAsync(App, "supervisor", id, "Join");
-        Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
-        Assert.Contains("本单位已加入该密钥仪式", await (await Bidding.HolderPostAsync(App, "supervisor", id, "Join")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        var shortPass = await Bidding.HolderPostAsync(App, "centre", id, "Join", "short");
-        Assert.Contains("口令至少需要 12 个字符", await shortPass.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // A POST with the page's cookie but without its anti-forgery token is refused.
+        var browser = await Browser.SignInAsync(App, "supervisor");
+        var forged = await browser.PostAsync($"/api/tenders/{id}/ceremony/dealing", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+        await forged.AssertRefused(HttpStatusCode.Forbidden, "Rule.Custody.FormTokenInvalid");
+        // The demo enrolled the supervision office's officer already: a second transport key for the same person is refused.
+        var again = await Officers.ClientAsync(App, "supervisor");
+        await (await again.EnrolAsync(id)).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Custody.AlreadyOfficer");
+        await Officers.CreateUserLikeAsync(App, "supervisor", "supervisor2");
+        var first = await Officers.ClientAsync(App, "supervisor2");
+        Assert.Equal(HttpStatusCode.Created, (await first.EnrolAsync(id)).StatusCode);
         // Bidders cannot seal before the ceremony completes.
         var bidder = await BidderAsync("bidder01", id);
         var lot = (await (await bidder.GetAsync($"/api/tenders/{id}/sealing")).Json()).GetProperty("lots")[0].GetProperty("id").GetGuid();
         await (await bidder.PostAsJsonAsync($"/api/tenders/{id}/bids/uploads", new { lotId = lot, length = 10 })).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Bid.CeremonyNotComplete");
-        // The log holds each join with the holder's transport key, never a passphrase.
-        var joined = App.WithDb(db => db.LogEntries.Single(e => e.TenderId == id && e.Type == "ceremony.holder.joined"));
-        Assert.DoesNotContain(Bidding.Passphrase, joined.Payload, StringComparison.Ordinal);
+        // The log holds the officer's transport key, never its passphrase.
+        var added = App.WithDb(db => db.LogEntries.Single(e => e.TenderId == id && e.Type == "custody.officer.enrolled"));
+        Assert.Contains(Convert.ToHexStringLower(first.Point), added.Payload, StringComparison.Ordinal);
+        Assert.DoesNotContain(first.Passphrase, added.Payload, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -281,8 +267,12 @@ public class SubmissionTwoFactorTests(PostgresServer pg) : WebTest(pg)
     public async Task A_key_holder_signed_in_without_two_factor_is_refused_by_rule()
     {
         var id = await TestApi.PublishedTenderAsync(await App.ApiAsync("owner1"), App.Clock.GetUtcNow().UtcDateTime.AddDays(25));
-        var page = await (await Bidding.HolderPostAsync(App, "supervisor", id, "Join")).Content.ReadAsStringAsync();
+        var officer = await Officers.ClientAsync(App, "supervisor");
+        var r = await officer.PostTransportKeyAsync(id, Convert.ToHexStringLower(officer.Point), "{}");
+        await r.AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Bid.TwoFactorRequired");
+        // The room tells the officer why, in its language.
+        var page = await (await Browser.SignInAsync(App, "supervisor")).GetStringAsync($"/Submission/Ceremony/{id}");
         Assert.Contains("双因素认证", page, StringComparison.Ordinal); // the officer prefers zh-CN
-        Assert.Empty(App.WithDb(db => db.LogEntries.Where(e => e.TenderId == id && e.Type == "ceremony.holder.joined").ToList()));
+        Assert.Empty(App.WithDb(db => db.LogEntries.Where(e => e.TenderId == id && e.Type.StartsWith("custody.")).ToList()));
     }
 }

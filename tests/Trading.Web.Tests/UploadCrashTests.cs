@@ -52,8 +52,6 @@ public class UploadCrashTests(PostgresServer pg) : IAsyncLifetime
         psi.Environment["Jobs__Enabled"] = "false";
         psi.Environment["PasswordHash__MemoryKiB"] = "1024";
         psi.Environment["PasswordHash__Iterations"] = "1";
-        psi.Environment["Submission__Argon2MemoryKiB"] = "1024";
-        psi.Environment["Submission__Argon2Iterations"] = "1";
         psi.Environment["RateLimits__SignInPerMinute"] = "10000";
         _server = Process.Start(psi)!;
         _server.OutputDataReceived += (_, _) => { };

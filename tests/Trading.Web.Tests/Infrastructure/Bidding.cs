@@ -11,28 +11,39 @@ namespace Trading.Web.Tests.Infrastructure;
 /// <summary>The bidder's and key holders' side of a tender, done the way real clients do it.</summary>
 public static class Bidding
 {
-    public const string Passphrase = "correct horse battery 口令";
-    public static readonly string[] Holders = ["supervisor", "centre", "owner1"];
+    public static readonly string[] Holders = Officers.Holders;
 
+    /// <summary>
+    /// The passphrase of the holders' officers in these tests: the demo's officers of the supervision office, the centre
+    /// and owner1 are enrolled under the demo passphrase, and <see cref="JoinAllAsync"/> reuses them.
+    /// </summary>
+    public const string Passphrase = OfficerClient.SubmissionDemoPassphrase;
+
+    /// <summary>Holders sign in without two-factor in these tests (the rule itself is tested on its own).</summary>
     public static Dictionary<string, string> FastSettings => new()
     {
-        ["Submission:Argon2MemoryKiB"] = "1024", ["Submission:Argon2Iterations"] = "1", ["Submission:RequireTwoFactorForHolders"] = "false",
+        ["Submission:RequireTwoFactorForHolders"] = "false",
     };
 
-    public static async Task<HttpResponseMessage> HolderPostAsync(TradingFactory app, string user, Guid tenderId, string handler, string passphrase = Passphrase)
-    {
-        var c = await Browser.SignInAsync(app, user);
-        return await Browser.PostFormAsync(c, $"/Submission/Ceremony/{tenderId}", $"/Submission/Ceremony/{tenderId}?handler={handler}",
-            new Dictionary<string, string> { ["Passphrase"] = passphrase, ["Confirm"] = passphrase });
-    }
+    /// <summary>The three holders' officers run the ceremony through the relay (their machines: <see cref="OfficerClient"/>).</summary>
+    public static Task<Dictionary<string, OfficerClient>> JoinAllAsync(TradingFactory app, Guid tenderId) => Officers.RunCeremonyAsync(app, tenderId);
 
-    public static async Task JoinAllAsync(TradingFactory app, Guid tenderId)
+    /// <summary>
+    /// A holder's officer gives its partials as its machine would: the frozen bids from the batch, the holder's secret
+    /// rebuilt from the holder material, partials checked against the frozen list, uploaded through the API.
+    /// </summary>
+    public static async Task<HttpResponseMessage> GivePartialsAsync(TradingFactory app, string user, Guid tenderId)
     {
-        foreach (var u in Holders)
-        {
-            var r = await HolderPostAsync(app, u, tenderId, "Join");
-            Assert.True(r.StatusCode == HttpStatusCode.Redirect, $"{u} could not join: {await r.Content.ReadAsStringAsync()}");
-        }
+        var officer = Officers.Of(app, tenderId, user);
+        var batch = await officer.Api.GetAsync($"/api/tenders/{tenderId}/opening/batch");
+        if (!batch.IsSuccessStatusCode) return batch;
+        var items = CryptoJson.Deserialize<PartialDecryptionBatch>(await batch.Content.ReadAsStringAsync());
+        var material = await officer.MaterialAsync(tenderId);
+        using var secret = material.Secret(officer.Key);
+        var rs = items.Bids.Select(i => i.R).ToList();
+        var partials = HolderSide.PartialDecryptFrozen(secret, material.JointKey, rs, rs);
+        return await officer.Api.PostAsync($"/api/tenders/{tenderId}/opening/partials",
+            new StringContent(CryptoJson.Serialize(partials), Encoding.UTF8, "application/json"));
     }
 
     public static async Task ObtainDocumentsAsync(HttpClient bidder, Guid tenderId)

@@ -17,6 +17,7 @@ public abstract class BrowserTest(PostgresServer pg) : IAsyncLifetime
     protected IBrowser Chromium { get; private set; } = null!;
     /// <summary>Every Content-Security-Policy refusal any page of the test reported; a test fails on the first.</summary>
     protected List<string> CspViolations { get; } = [];
+    protected virtual IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>();
 
     public async ValueTask InitializeAsync()
     {
@@ -41,7 +42,7 @@ public abstract class BrowserTest(PostgresServer pg) : IAsyncLifetime
     }
 
     /// <summary>The app under test; a class that needs its own hooks (a request recorder) gives a subclass.</summary>
-    protected virtual TradingFactory CreateFactory(string connectionString) => new(connectionString);
+    protected virtual TradingFactory CreateFactory(string connectionString) => new(connectionString) { Settings = Settings };
 
     /// <summary>Runs once the server is up and before Chromium starts (files the browser flags point at).</summary>
     protected virtual Task BeforeLaunchAsync() => Task.CompletedTask;

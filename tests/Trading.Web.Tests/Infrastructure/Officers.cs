@@ -19,9 +19,9 @@ public sealed class OfficerClient(HttpClient api, string user, string passphrase
 {
     public HttpClient Api { get; } = api;
     public string User { get; } = user;
-    public string Passphrase { get; } = passphrase;
+    public string Passphrase { get; private set; } = passphrase;
     /// <summary>The officer's transport key: test-side knowledge only (the ServerLearnsNothing searches use it).</summary>
-    public ECDiffieHellman Key { get; } = key;
+    public ECDiffieHellman Key { get; private set; } = key;
     public byte[] Point => ShareTransport.PublicPoint(Key);
     public Guid? OfficerId { get; private set; }
 
@@ -40,6 +40,28 @@ public sealed class OfficerClient(HttpClient api, string user, string passphrase
         if (r.StatusCode == HttpStatusCode.Created) OfficerId = (await r.Json()).GetProperty("officerId").GetGuid();
         return r;
     }
+
+    /// <summary>
+    /// Joins the tender's ceremony as this organisation's officer: a user already enrolled (the demo enrols its officers
+    /// under <see cref="SubmissionDemoPassphrase"/>) comes back with its passphrase and unseals its own key; anyone else enrols.
+    /// </summary>
+    public async Task JoinAsync(Guid tenderId)
+    {
+        var state = await StateAsync(tenderId);
+        if (state.TryGetProperty("me", out var me) && me.ValueKind == JsonValueKind.Object && !me.GetProperty("removed").GetBoolean())
+        {
+            var sealedKey = CryptoJson.Deserialize<SealedShare>(me.GetProperty("sealed").GetRawText());
+            Key.Dispose();
+            Key = ShareSealing.UnsealTransportKey(sealedKey, Convert.FromHexString(me.GetProperty("point").GetString()!), SubmissionDemoPassphrase);
+            Passphrase = SubmissionDemoPassphrase;
+            OfficerId = me.GetProperty("id").GetGuid();
+            return;
+        }
+        var r = await EnrolAsync(tenderId);
+        Assert.True(r.StatusCode == HttpStatusCode.Created, await r.Content.ReadAsStringAsync());
+    }
+
+    public const string SubmissionDemoPassphrase = Trading.Web.Features.Submission.SubmissionDemo.Passphrase;
 
     public Task<HttpResponseMessage> PostTransportKeyAsync(Guid tenderId, string pointHex, string sealedJson) =>
         Api.PostAsync($"/api/tenders/{tenderId}/ceremony/transport-key", Body($"{{\"point\":\"{pointHex}\",\"sealed\":{sealedJson}}}"));
@@ -163,18 +185,27 @@ public static class Officers
         Assert.True(r.IsSuccessStatusCode, $"{r.RequestMessage?.RequestUri}: {r.StatusCode} {await r.Content.ReadAsStringAsync()}");
 
     /// <summary>Every holder's officer enrols, deals and checks: the ceremony completes with the joint key from public commitments.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<TradingFactory, Dictionary<(Guid, string), OfficerClient>> Registry = new();
+
+    /// <summary>The officer client that ran a tender's ceremony for this user (its machine, kept for the opening).</summary>
+    public static OfficerClient Of(TradingFactory app, Guid tenderId, string user) =>
+        Registry.TryGetValue(app, out var r) && r.TryGetValue((tenderId, user), out var o) ? o : throw new InvalidOperationException($"{user} ran no ceremony for {tenderId}");
+
     public static async Task<Dictionary<string, OfficerClient>> RunCeremonyAsync(TradingFactory app, Guid tenderId, IEnumerable<string>? users = null)
     {
         var officers = new Dictionary<string, OfficerClient>();
         foreach (var u in users ?? Holders)
         {
             var o = await ClientAsync(app, u);
-            await AssertOk(await o.EnrolAsync(tenderId));
+            await o.JoinAsync(tenderId);
             officers[u] = o;
         }
         foreach (var o in officers.Values) await AssertOk(await o.DealAsync(tenderId));
         foreach (var o in officers.Values)
             foreach (var r in await o.CheckAsync(tenderId)) await AssertOk(r);
+        var registry = Registry.GetOrCreateValue(app);
+        lock (registry)
+            foreach (var (u, o) in officers) registry[(tenderId, u)] = o;
         return officers;
     }
 }

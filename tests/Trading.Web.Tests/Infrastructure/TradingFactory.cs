@@ -25,7 +25,7 @@ public class TradingFactory : WebApplicationFactory<Program>
     public TestClock Clock { get; } = new(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero));
     public bool Demo { get; init; } = true;
     public int SignInPerMinute { get; init; } = 10_000;
-    /// <summary>Extra configuration a test class needs (keys as in appsettings, e.g. "Submission:Argon2MemoryKiB").</summary>
+    /// <summary>Extra configuration a test class needs (keys as in appsettings, e.g. "Submission:RequireTwoFactorForHolders").</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
     /// <summary>Set when the app listens on a real Kestrel port (browser tests), so API clients go there.</summary>
     public Uri? ServerAddress { get; set; }
@@ -41,8 +41,6 @@ public class TradingFactory : WebApplicationFactory<Program>
         builder.UseSetting("Platform:Demo", Demo ? "true" : "false");
         builder.UseSetting("PasswordHash:MemoryKiB", "1024");
         builder.UseSetting("PasswordHash:Iterations", "1");
-        builder.UseSetting("Submission:Argon2MemoryKiB", "1024");
-        builder.UseSetting("Submission:Argon2Iterations", "1");
         builder.UseSetting("RateLimits:SignInPerMinute", SignInPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
         // Scheduled jobs run on demand in tests (RunJobAsync), after the test moves the clock.
         builder.UseSetting("Jobs:Enabled", "false");

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.SignalR;
 using Trading.Crypto;
 using Trading.Domain;
@@ -26,9 +25,9 @@ public static class CustodyModule
         services.AddScoped<CustodyService>();
         services.AddSingleton<CeremonyEvents>();
         services.AddSignalR();
+        services.AddScheduledJob<HealthWatch>();
         services.AddAuthorizationBuilder().AddPolicy(Policy, p => p
             .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme, IdentityConstants.BearerScheme).RequireAuthenticatedUser());
-        services.PostConfigure<RazorPagesOptions>(o => o.Conventions.AuthorizeFolder("/Custody"));
         return services;
     }
 
@@ -44,12 +43,21 @@ public static class CustodyModule
         api.MapGet("/holder-material", async (Guid id, HttpContext http, CustodyService s, CancellationToken ct) =>
             Results.Text(CryptoJson.Serialize(await s.HolderMaterialAsync(Act(http), http.User, id, ct)), "application/json"))
             .WithSummary("After the ceremony: what an officer's machine needs to rebuild its holder's secret (docs/bidding.md, holder material).");
+        // The CLI's own file formats, so an officer can keep every key off every browser (docs/bidding.md, CLI path):
+        // the roster `trading keyholder deal` reads, and each dealing whole (public ciphertexts) for `check-dealings`.
+        api.MapGet("/roster", async (Guid id, HttpContext http, CustodyService s, CancellationToken ct) =>
+            Results.Text(CryptoJson.Serialize(await s.RosterFileAsync(Act(http), http.User, id, ct)), "application/json"))
+            .WithSummary("The roster as `trading keyholder deal` reads it: parameters and every active officer's transport point.");
+        api.MapGet("/dealings/{dealer:int}", async (Guid id, int dealer, HttpContext http, CustodyService s, CancellationToken ct) =>
+            Results.Text(CryptoJson.Serialize(await s.DealingFileAsync(Act(http), http.User, id, dealer, ct)), "application/json"))
+            .WithSummary("One holder's dealing as `trading keyholder check-dealings` reads it (commitments and every encrypted share).");
         api.MapPost("/transport-key", async (Guid id, HttpContext http, CustodyService s, CancellationToken ct) =>
         {
             var body = await BodyAsync(http, ct);
             using var doc = System.Text.Json.JsonDocument.Parse(body);
             var root = doc.RootElement;
-            var point = root.TryGetProperty("point", out var pt) && pt.ValueKind == System.Text.Json.JsonValueKind.String ? pt.GetString()! : "";
+            // "transportPoint": the file `trading keyholder transport-key` writes is posted as it is.
+            var point = (root.TryGetProperty("point", out var pt) || root.TryGetProperty("transportPoint", out pt)) && pt.ValueKind == System.Text.Json.JsonValueKind.String ? pt.GetString()! : "";
             var sealedJson = root.TryGetProperty("sealed", out var sl) && sl.ValueKind == System.Text.Json.JsonValueKind.Object ? sl.GetRawText() : "";
             var o = await s.EnrolAsync(Act(http), http.User, id, point, sealedJson, ct);
             return Results.Created($"/api/tenders/{id}/ceremony/state", new { officerId = o.Id, active = o.IsActive });
@@ -103,6 +111,19 @@ public static class CustodyModule
                 throw new ForbiddenException(CustodyRules.FormTokenInvalid);
             return await next(context);
         }
+    }
+}
+
+/// <summary>Reminds officers of health checks due and alerts the supervision office of missed ones (CustodyService.WatchHealthAsync).</summary>
+public sealed class HealthWatch(IServiceScopeFactory scopes, IConfiguration config, ILogger<HealthWatch> logger, Microsoft.Extensions.Options.IOptions<CustodyOptions> options)
+    : ScheduledJob(config, logger)
+{
+    protected override TimeSpan Period => options.Value.HealthWatchPeriod;
+
+    public override async Task<int> RunOnceAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<CustodyService>().WatchHealthAsync(ct);
     }
 }
 

@@ -18,7 +18,7 @@ namespace Trading.Web.Features.Custody;
 /// shares), acknowledgements and complaints; it checks every proof it can and computes the joint key from public
 /// commitments. Nothing here makes a polynomial, opens a share or sees a passphrase.
 /// </summary>
-public sealed class CustodyService(TradingDbContext db, PublicLogWriter log, Notifier notifier, TimeProvider clock, IOptions<SubmissionOptions> submission,
+public sealed class CustodyService(TradingDbContext db, PublicLogWriter log, Notifier notifier, TimeProvider clock, CeremonyService ceremonies,
     IOptions<CustodyOptions> options, CeremonyEvents events)
 {
     /// <summary>Largest JSON body of a relayed act (a dealing to a few dozen officers is a few tens of KiB).</summary>
@@ -45,14 +45,7 @@ public sealed class CustodyService(TradingDbContext db, PublicLogWriter log, Not
     public static CeremonyParameters ParametersOf(KeyCeremony c) => new(c.CeremonyId, c.Holders.Count, c.Threshold);
 
     /// <summary>The holder of this ceremony the actor's organisation and role make it part of, or a refusal.</summary>
-    public KeyHolder HolderOf(Actor actor, ClaimsPrincipal user, KeyCeremony c)
-    {
-        var holder = c.Holders.FirstOrDefault(h => h.OrganisationId == actor.OrganisationId
-            && CeremonyService.HolderRoles.Any(r => r.Role == h.Role && actor.IsIn(r.UserRole)))
-            ?? throw Refuse(BiddingRules.NotKeyHolder);
-        if (submission.Value.RequireTwoFactorForHolders && !user.HasClaim("amr", "mfa")) throw Refuse(BiddingRules.TwoFactorRequired);
-        return holder;
-    }
+    public KeyHolder HolderOf(Actor actor, ClaimsPrincipal user, KeyCeremony c) => ceremonies.HolderFor(actor, user, c);
 
     /// <summary>The actor's officer record for this holder, active; a removed or pending officer is refused by its rule.</summary>
     public async Task<HolderOfficer> ActiveOfficerAsync(Actor actor, KeyHolder holder, CancellationToken ct)
@@ -97,6 +90,9 @@ public sealed class CustodyService(TradingDbContext db, PublicLogWriter log, Not
 
         var now = clock.GetUtcNow().UtcDateTime;
         var first = !existing.Any(o => o.IsActive);
+        var otherOrgs = c.Holders.Select(h => h.OrganisationId).Where(o => o != holder.OrganisationId).ToList();
+        var existingActive = (await db.Set<HolderOfficer>().Where(o => otherOrgs.Contains(o.OrganisationId) && o.AddedAt != null && o.RemovedAt == null)
+            .Select(o => o.OrganisationId).Distinct().ToListAsync(ct)).ToHashSet();
         var officer = new HolderOfficer
         {
             OrganisationId = holder.OrganisationId, UserId = actor.UserId, TransportPoint = point, SealedTransportKeyJson = sealedJson, EnrolledAt = now,
@@ -109,6 +105,8 @@ public sealed class CustodyService(TradingDbContext db, PublicLogWriter log, Not
                 notifier.Raise(new Notice(o.UserId, "custody.officer.pending", "Custody.Notice.PendingSubject", "Custody.Notice.PendingBody", [actor.Name, t.Code],
                     Link(tenderId), tenderId));
         }
+        if (first && c.Holders.All(h => h.OrganisationId == holder.OrganisationId || existingActive.Contains(h.OrganisationId)))
+            await NotifyOfficersAsync(c, t, h => h.OrganisationId != holder.OrganisationId, "ceremony.turn.deal", "Custody.Notice.DealSubject", "Custody.Notice.DealBody", ct);
         await log.RecordAsync(first ? "custody.officer.added" : "custody.officer.enrolled", tenderId, new
         {
             organisation = holder.OrganisationId, holder = holder.HolderIndex, officer = officer.Id, transportKey = Convert.ToHexStringLower(point),
@@ -428,6 +426,61 @@ public sealed class CustodyService(TradingDbContext db, PublicLogWriter log, Not
         await events.ChangedAsync(tenderId);
     }
 
+    /// <summary>Holders of ceremonies still before their bid deadline that have not passed a health check since the ceremony.</summary>
+    public async Task<List<HealthProblem>> HealthProblemsAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var rows = await (from c in db.Set<KeyCeremony>().Include(x => x.Holders)
+                          join t in db.Tenders on c.TenderId equals t.Id
+                          where c.Status == CeremonyStatus.Complete && t.BidDeadline > now && c.OpenedAt == null
+                          select new { c, t }).ToListAsync(ct);
+        var problems = new List<HealthProblem>();
+        foreach (var r in rows)
+        {
+            var deadline = HealthDeadline(r.t);
+            foreach (var h in r.c.Holders.Where(h => HealthStatus(r.c, h, deadline) != "ok").OrderBy(h => h.HolderIndex))
+                problems.Add(new HealthProblem(r.t.Id, r.t.Code, r.t.Title, h.HolderIndex, h.Role, h.OrganisationId, deadline, now >= deadline));
+        }
+        return problems;
+    }
+
+    /// <summary>
+    /// The health-check watch (a scheduled job): a reminder a day to the officers of each holder still due; once the
+    /// health-check deadline has passed, the supervision office is alerted (once per holder, logged) while there is
+    /// still time before the bid deadline to act.
+    /// </summary>
+    public async Task<int> WatchHealthAsync(CancellationToken ct)
+    {
+        var acted = 0;
+        var today = clock.GetUtcNow().UtcDateTime.Date;
+        foreach (var p in await HealthProblemsAsync(ct))
+        {
+            acted += await log.ActAsync(async () =>
+            {
+                var n = 0;
+                var officers = await db.Set<HolderOfficer>().Where(o => o.OrganisationId == p.OrganisationId && o.AddedAt != null && o.RemovedAt == null).Select(o => o.UserId).ToListAsync(ct);
+                var reminded = await db.Set<Trading.Data.Notifications.Notification>()
+                    .Where(x => x.TenderId == p.TenderId && x.Kind == "ceremony.health.reminder" && x.CreatedAt >= today && officers.Contains(x.UserId)).Select(x => x.UserId).ToListAsync(ct);
+                foreach (var u in officers.Except(reminded))
+                {
+                    notifier.Raise(new Notice(u, "ceremony.health.reminder", "Custody.Notice.ReminderSubject", "Custody.Notice.ReminderBody", [p.Code, Format(p.Deadline)], Link(p.TenderId), p.TenderId));
+                    n++;
+                }
+                if (p.Missed && !await db.LogEntries.AnyAsync(e => e.TenderId == p.TenderId && e.Type == "ceremony.health.missed" && e.Payload.Contains($"\"holder\":{p.Holder}"), ct))
+                {
+                    await notifier.RaiseToRoleAsync(Roles.Supervisor, id => new Notice(id, "ceremony.health.missed", "Custody.Notice.MissedSubject", "Custody.Notice.MissedBody",
+                        [p.Code, p.Holder.ToString(CultureInfo.InvariantCulture)], Link(p.TenderId), p.TenderId), ct);
+                    await log.AppendAsync("ceremony.health.missed", p.TenderId, new { holder = p.Holder, healthDeadline = p.Deadline }, ct);
+                    n++;
+                }
+                return n;
+            }, ct);
+        }
+        return acted;
+    }
+
+    private static string Format(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+
     // ------------------------------------------------------------------ what the room and officers' clients read
 
     /// <summary>The ceremony's public state, plus, for a signed-in active officer, its own material and shares.</summary>
@@ -452,7 +505,7 @@ public sealed class CustodyService(TradingDbContext db, PublicLogWriter log, Not
         {
             // Not a holder (or without two-factor): the public state only.
         }
-        if (myHolder is null && !actor.IsOversight) throw new ForbiddenException(BiddingRules.NotKeyHolder);
+        if (myHolder is null && !actor.IsOversight && !actor.IsOwnerSideOf(t)) throw new ForbiddenException(BiddingRules.NotKeyHolder);
 
         var healthDeadline = HealthDeadline(t);
         var holders = c.Holders.OrderBy(h => h.HolderIndex).Select(h => new HolderState(
@@ -476,7 +529,7 @@ public sealed class CustodyService(TradingDbContext db, PublicLogWriter log, Not
                 System.Text.Json.JsonDocument.Parse(me.SealedTransportKeyJson).RootElement, mineShares,
                 mineShares.Where(d => d.Shares.Count > 0 && !acks.Any(a => a.DealerIndex == d.Commitment.DealerIndex && a.RecipientIndex == myHolder.HolderIndex))
                     .Select(d => d.Commitment.DealerIndex).ToList(),
-                CanaryContext(c, myHolder.HolderIndex));
+                CanaryContext(c, myHolder.HolderIndex), Convert.ToHexStringLower(ThresholdOpening.CanaryPoint(CanaryContext(c, myHolder.HolderIndex))));
         }
 
         return new CeremonyState(t.Id, t.Code, c.CeremonyId, actor.UserId, myHolder?.HolderIndex, c.Status.ToString(), p, next, holders,
@@ -485,6 +538,25 @@ public sealed class CustodyService(TradingDbContext db, PublicLogWriter log, Not
             // All officers of every holder (roster for dealing): the points every share must be encrypted to.
             c.Holders.ToDictionary(h => h.HolderIndex.ToString(CultureInfo.InvariantCulture),
                 h => officers.Where(o => o.OrganisationId == h.OrganisationId && o.IsActive).Select(o => Convert.ToHexStringLower(o.TransportPoint)).ToList()));
+    }
+
+    /// <summary>The roster file of the CLI (CeremonyRoster), for the ceremony's holders' officers and the oversight offices.</summary>
+    public async Task<CeremonyRoster> RosterFileAsync(Actor actor, ClaimsPrincipal user, Guid tenderId, CancellationToken ct)
+    {
+        var state = await StateAsync(actor, user, tenderId, ct);
+        return new CeremonyRoster(1, state.CeremonyId, state.Params.Holders, state.Params.Threshold,
+            state.Roster.OrderBy(h => h.Key, StringComparer.Ordinal)
+                .SelectMany(h => h.Value.Select(pt => new RosterOfficer(int.Parse(h.Key, CultureInfo.InvariantCulture), Convert.FromHexString(pt)))).ToList());
+    }
+
+    /// <summary>One dealing whole (commitments and every encrypted share: public ciphertexts), for an active officer's CLI.</summary>
+    public async Task<HolderDealing> DealingFileAsync(Actor actor, ClaimsPrincipal user, Guid tenderId, int dealer, CancellationToken ct)
+    {
+        var (_, c) = await LoadAsync(tenderId, ct);
+        await ActiveOfficerAsync(actor, HolderOf(actor, user, c), ct);
+        var d = await db.Set<CeremonyDealing>().AsNoTracking().FirstOrDefaultAsync(x => x.KeyCeremonyId == c.Id && x.DealerIndex == dealer, ct)
+            ?? throw Refuse(CustodyRules.DealingUnknown);
+        return new HolderDealing(CryptoJson.Deserialize<DealerCommitment>(d.CommitmentJson), CryptoJson.Deserialize<List<OfficerShare>>(d.SharesJson));
     }
 
     private string HealthStatus(KeyCeremony c, KeyHolder h, DateTime deadline)
@@ -518,7 +590,7 @@ public sealed class CustodyService(TradingDbContext db, PublicLogWriter log, Not
         foreach (var u in users) notifier.Raise(new Notice(u, kind, subject, body, [t.Code], Link(t.Id), t.Id));
     }
 
-    public static string Link(Guid tenderId) => $"/Custody/Ceremony/{tenderId}";
+    public static string Link(Guid tenderId) => $"/Submission/Ceremony/{tenderId}";
 
     private static T Parse<T>(string json, string rule)
     {
@@ -541,11 +613,12 @@ public sealed class CustodyOptions
     public TimeSpan HealthWatchPeriod { get; set; } = TimeSpan.FromHours(1);
 }
 
+public sealed record HealthProblem(Guid TenderId, string Code, string Title, int Holder, HolderRole Role, Guid OrganisationId, DateTime Deadline, bool Missed);
 public sealed record OfficerState(Guid Id, string Name, string Point, bool Active);
 public sealed record HolderState(int Index, string Role, IReadOnlyList<OfficerState> Officers, bool Dealt, IReadOnlyList<int> Acknowledged, DateTime? LastHealthCheckAt, string Health);
 public sealed record DealingState(int DealerIndex, DealerCommitment Commitment, string CommitmentHash, DateTime PostedAt);
 public sealed record OfficerView(Guid Id, int HolderIndex, bool Active, bool Removed, string Point, System.Text.Json.JsonElement Sealed,
-    IReadOnlyList<HolderDealing> Dealings, IReadOnlyList<int> ToCheck, string CanaryContext);
+    IReadOnlyList<HolderDealing> Dealings, IReadOnlyList<int> ToCheck, string CanaryContext, string Canary);
 public sealed record CeremonyState(Guid TenderId, string Tender, string CeremonyId, Guid UserId, int? HolderIndex, string Status, CeremonyParameters Params, string Next,
     IReadOnlyList<HolderState> Holders, IReadOnlyList<DealingState> Dealings, JointKey? JointKey, DateTime HealthDeadline, OfficerView? Me,
     IReadOnlyDictionary<string, List<string>> Roster);

@@ -1,77 +1,49 @@
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.Mvc;
-using Trading.Crypto;
 using Trading.Domain;
 using Trading.Domain.Bidding;
+using Trading.Web.Features.Custody;
 using Trading.Web.Infrastructure;
 
 namespace Trading.Web.Features.Submission;
 
 /// <summary>
-/// The key holders' page for one tender: join the ceremony by setting the passphrase, check it before the
-/// deadline, and give the partial decryptions after it. Everyone signed in who works on the tender sees the status.
+/// The ceremony room: the officers of the three holders meet here. Everything that touches key material runs in the
+/// officer's browser (wwwroot/js/ceremony.mjs with /lib/holder.mjs); this page only shows the relay's state and, for a
+/// supervisor, removes an officer. No form here carries a passphrase.
 /// </summary>
-public sealed class CeremonyModel(OpeningService openings, CeremonyService ceremonies, TimeProvider clock, Microsoft.Extensions.Options.IOptions<SubmissionOptions> options)
-    : TradingPageModel
+public sealed class CeremonyModel(CustodyService custody, IWebHostEnvironment env, TimeProvider clock) : TradingPageModel
 {
     [FromRoute] public Guid Id { get; set; }
-    [BindProperty] public string Passphrase { get; set; } = "";
-    [BindProperty] public string Confirm { get; set; } = "";
-    [BindProperty] public string TransportKey { get; set; } = "";
-    [BindProperty] public int Holder { get; set; }
-    [BindProperty] public string Reason { get; set; } = "";
+    [BindProperty] public Guid OfficerId { get; set; }
 
     public Tender Tender { get; private set; } = null!;
-    public KeyCeremony Ceremony { get; private set; } = null!;
-    public JointKey? Key { get; private set; }
-    public KeyHolder? MyHolder { get; private set; }
+    public CeremonyState State { get; private set; } = null!;
     public string? MyHolderRefusal { get; private set; }
-    public DateTime Now { get; private set; }
-    public int MaxFailures => options.Value.MaxPassphraseFailures;
+    /// <summary>Health checks make sense only before the deadline (afterwards the opening hall is where holders act).</summary>
+    public bool BeforeDeadline => clock.GetUtcNow().UtcDateTime < Tender.BidDeadline;
+    public bool IsSupervisor => CurrentActor?.IsIn(Data.Roles.Supervisor) == true;
+    /// <summary>SHA-256 of the holder module as served, so an officer or auditor can compare it with a published release.</summary>
+    public string ModuleSha256 { get; private set; } = "";
 
     public Task<IActionResult> OnGetAsync(CancellationToken ct) => RunAsync(async () => { await LoadAsync(ct); return Page(); });
 
-    public Task<IActionResult> OnPostJoinAsync(CancellationToken ct) => Act(() => ceremonies.JoinAsync(RequireActor(), User, Id, Passphrase, Confirm, ct), "Bid.Ceremony.JoinDone", ct);
-
-    public Task<IActionResult> OnPostJoinOffServerAsync(CancellationToken ct) =>
-        Act(() => ceremonies.JoinOffServerAsync(RequireActor(), User, Id, TransportKey, ct), "Bid.Ceremony.JoinDone", ct);
-
-    public Task<IActionResult> OnPostCheckAsync(CancellationToken ct) => Act(() => ceremonies.HealthCheckAsync(RequireActor(), User, Id, Passphrase, ct), "Bid.Ceremony.CheckOk", ct);
-
-    public Task<IActionResult> OnPostCheckOffServerAsync(IFormFile? canary, CancellationToken ct) => Act(async () =>
-    {
-        if (canary is null || canary.Length == 0) throw new RuleViolationException(new RuleViolation(BiddingRules.CanaryInvalid));
-        await using var s = canary.OpenReadStream();
-        await ceremonies.HealthCheckOffServerAsync(RequireActor(), User, Id, s, ct);
-    }, "Bid.Ceremony.CheckOk", ct);
-
-    /// <summary>Today's health-check challenge for an off-server holder, shown for the CLI.</summary>
-    public string? Canary => MyHolder is { KeepsShareOffServer: true } h && Ceremony.Status == CeremonyStatus.Complete ? Convert.ToHexStringLower(ceremonies.CanaryFor(Ceremony, h)) : null;
-
-    public Task<IActionResult> OnPostUnlockAsync(CancellationToken ct) =>
-        Act(() => ceremonies.SupervisedUnlockAsync(RequireActor(), Id, Holder, Reason, ct), "Bid.Ceremony.Unlocked", ct);
-
-    /// <summary>The off-server holder's encrypted shares and the public records, for <c>trading keyholder receive</c>.</summary>
-    public Task<IActionResult> OnGetSharePackageAsync(CancellationToken ct) => RunAsync(async () =>
-    {
-        // Loaded first so a refusal shows the page with its reason.
-        await LoadAsync(ct);
-        var package = await ceremonies.SharePackageAsync(RequireActor(), User, Id, ct);
-        return File(System.Text.Encoding.UTF8.GetBytes(CryptoJson.Serialize(package)), "application/json", $"share-package-holder{package.HolderIndex}.json");
-    });
-
-    private Task<IActionResult> Act(Func<Task> action, string done, CancellationToken ct) => PostAsync(action, done, new { id = Id }, () => LoadAsync(ct));
+    public Task<IActionResult> OnPostRemoveOfficerAsync(CancellationToken ct) =>
+        PostAsync(() => custody.RemoveOfficerAsync(RequireActor(), Id, OfficerId, ct), "Custody.Room.OfficerRemoved", new { id = Id }, () => LoadAsync(ct));
 
     private async Task LoadAsync(CancellationToken ct)
     {
-        Passphrase = Confirm = Reason = "";
         var actor = RequireActor();
-        var (t, c) = await openings.LoadAsync(Id, ct);
-        if (!actor.IsOversight && !actor.IsOwnerSideOf(t)) throw new ForbiddenException(RuleCodes.NotOwnerSide);
+        var (t, c) = await custody.LoadAsync(Id, ct);
         Tender = t;
-        Ceremony = c;
-        Key = c.JointKeyJson is null ? null : CryptoJson.Deserialize<JointKey>(c.JointKeyJson);
-        Now = clock.GetUtcNow().UtcDateTime;
-        try { MyHolder = ceremonies.HolderFor(actor, User, c); }
+        try { custody.HolderOf(actor, User, c); }
         catch (RuleViolationException e) { MyHolderRefusal = T.Explain(e.Violation); }
+        State = await custody.StateAsync(actor, User, Id, ct);
+        var file = env.WebRootFileProvider.GetFileInfo("lib/holder.mjs");
+        if (file.Exists)
+        {
+            await using var s = file.CreateReadStream();
+            ModuleSha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(s, ct));
+        }
     }
 }

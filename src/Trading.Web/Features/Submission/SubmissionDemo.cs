@@ -1,41 +1,85 @@
 using System.Security.Claims;
+using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
+using Trading.Crypto;
 using Trading.Data;
 using Trading.Domain;
+using Trading.Domain.Bidding;
 using Trading.Web.Demo;
+using Trading.Web.Features.Custody;
 using Trading.Web.Infrastructure;
 
 namespace Trading.Web.Features.Submission;
 
 /// <summary>
-/// Demo key ceremonies: every published demo tender has its ceremony, and its three holders have joined with <see cref="Passphrase"/>,
-/// so a first look can go straight to sealing a bid and, after the deadline, to the opening.
+/// Demo key ceremonies: every published demo tender has its ceremony completed, so a first look can go straight to
+/// sealing a bid and, after the deadline, to the opening. How: at seeding time (never in a web request) this plays
+/// the officers' machines with the same C# holder code the CLI runs (<see cref="HolderSide"/>, <see cref="HolderProtocol"/>):
+/// each demo officer's transport key is made and sealed under <see cref="Passphrase"/> here, dealings and
+/// acknowledgements go through the relay's own checks (<see cref="CustodyService"/>), and the keys are dropped when
+/// seeding ends. The server afterwards holds only what it holds for real officers; a demo officer acts in the ceremony
+/// room by typing the demo passphrase in the browser. A demo-only simulation: real officers' keys never pass here.
 /// </summary>
-public sealed class SubmissionDemo(TradingDbContext db, CeremonyService ceremonies, PublicLogWriter log) : IDemoSeed
+public sealed class SubmissionDemo(TradingDbContext db, CeremonyService ceremonies, CustodyService custody, PublicLogWriter log) : IDemoSeed
 {
+    /// <summary>The demo officers' passphrase (shown on the demo home page; at least 16 characters).</summary>
     public const string Passphrase = "Demo-2026-key-holder";
 
     public int Order => 10;
 
     public async Task SeedAsync(CancellationToken ct)
     {
-        var holders = new Dictionary<string, string> { ["supervisor"] = Roles.Supervisor, ["centre"] = Roles.CentreStaff };
-        foreach (var t in await db.Tenders.Where(t => t.Step >= LifecycleStep.NoticePublished).ToListAsync(ct))
+        var keys = new Dictionary<Guid, ECDiffieHellman>();
+        try
         {
-            // The demo writes its tenders' steps directly, not through publication, so it starts their ceremonies itself.
-            if (await ceremonies.FindAsync(t.Id, ct) is null)
+            foreach (var t in await db.Tenders.Where(t => t.Step >= LifecycleStep.NoticePublished).OrderBy(t => t.Code).ToListAsync(ct))
             {
-                await log.ActAsync(() => ceremonies.StartAsync(t, ct), ct);
-            }
-            var owner = await db.Users.Where(u => u.OrganisationId == t.OwnerOrganisationId).OrderBy(u => u.UserName).FirstAsync(ct);
-            foreach (var (name, role) in holders.Append(new(owner.UserName!, Roles.Owner)))
-            {
-                var u = await db.Users.SingleAsync(x => x.UserName == name, ct);
-                var actor = new Actor(u.Id, name, u.OrganisationId, new HashSet<string> { role }, null);
-                // The demo signs its holders in as if with two-factor; real holders must set it up.
-                var principal = new ClaimsPrincipal(new ClaimsIdentity([new Claim("amr", "mfa")], "demo"));
-                await ceremonies.JoinAsync(actor, principal, t.Id, Passphrase, Passphrase, ct);
+                // The demo writes its tenders' steps directly, not through publication, so it starts their ceremonies itself.
+                if (await ceremonies.FindAsync(t.Id, ct) is null) await log.ActAsync(() => ceremonies.StartAsync(t, ct), ct);
+                var officers = new List<(Actor Actor, ClaimsPrincipal User, ECDiffieHellman Key, int Holder)>();
+                foreach (var (name, role, holder) in await HoldersAsync(t, ct))
+                {
+                    var u = await db.Users.SingleAsync(x => x.UserName == name, ct);
+                    var actor = new Actor(u.Id, name, u.OrganisationId, new HashSet<string> { role }, null);
+                    // The demo signs its officers in as if with two-factor; real officers must set it up.
+                    var principal = new ClaimsPrincipal(new ClaimsIdentity([new Claim("amr", "mfa")], "demo"));
+                    if (!keys.TryGetValue(u.Id, out var key))
+                    {
+                        key = ShareTransport.CreateTransportKey();
+                        var sealedKey = ShareSealing.SealTransportKey(key, holder, u.Id.ToString(), Passphrase);
+                        await custody.EnrolAsync(actor, principal, t.Id, Convert.ToHexStringLower(ShareTransport.PublicPoint(key)), CryptoJson.Serialize(sealedKey), ct);
+                        keys[u.Id] = key;
+                    }
+                    officers.Add((actor, principal, key, holder));
+                }
+
+                var first = await custody.StateAsync(officers[0].Actor, officers[0].User, t.Id, ct);
+                var roster = new CeremonyRoster(1, first.CeremonyId, first.Params.Holders, first.Params.Threshold,
+                    first.Roster.SelectMany(h => h.Value.Select(pt => new RosterOfficer(int.Parse(h.Key, System.Globalization.CultureInfo.InvariantCulture), Convert.FromHexString(pt)))).ToList());
+                foreach (var o in officers)
+                    await custody.DealAsync(o.Actor, o.User, t.Id, CryptoJson.Serialize(HolderSide.Deal(roster, o.Holder)), ct);
+                foreach (var o in officers)
+                {
+                    var me = (await custody.StateAsync(o.Actor, o.User, t.Id, ct)).Me!;
+                    foreach (var d in me.Dealings)
+                    {
+                        var share = ShareTransport.Decrypt(first.Params, d.Shares.Single().Share, o.Key);
+                        if (!CeremonyVerifier.VerifyShare(first.Params, d.Commitment, share).Accepted)
+                            throw new InvalidOperationException($"demo dealing of holder {d.Commitment.DealerIndex} does not check out");
+                        await custody.AcknowledgeAsync(o.Actor, o.User, t.Id, CryptoJson.Serialize(HolderProtocol.Acknowledge(first.Params, d.Commitment, o.Holder, o.Key)), ct);
+                    }
+                }
             }
         }
+        finally
+        {
+            foreach (var k in keys.Values) k.Dispose();
+        }
+    }
+
+    private async Task<List<(string Name, string Role, int Holder)>> HoldersAsync(Tender t, CancellationToken ct)
+    {
+        var owner = await db.Users.Where(u => u.OrganisationId == t.OwnerOrganisationId).OrderBy(u => u.UserName).FirstAsync(ct);
+        return [("supervisor", Roles.Supervisor, 1), ("centre", Roles.CentreStaff, 2), (owner.UserName!, Roles.Owner, 3)];
     }
 }

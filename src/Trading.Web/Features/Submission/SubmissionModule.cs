@@ -71,10 +71,8 @@ public static class SubmissionModule
             var (_, c, rows) = await s.RecordAsync(Act(http), id, ct);
             return new { openedAt = c.OpenedAt, transcriptSha256 = c.TranscriptSha256, rows };
         });
-        // A key holder that keeps its share off the server: its share package after the ceremony, the frozen bids
-        // after the deadline, and the upload of the partials made from them with the CLI.
-        api.MapGet("/tenders/{id:guid}/ceremony/share-package", async (Guid id, HttpContext http, CeremonyService s, CancellationToken ct) =>
-            Results.Text(CryptoJson.Serialize(await s.SharePackageAsync(Act(http), http.User, id, ct)), "application/json"));
+        // Every key holder keeps its share off the server (Features/Custody): the frozen bids after the deadline, and
+        // the upload of the partials its officer's machine made from them.
         api.MapGet("/tenders/{id:guid}/opening/batch", async (Guid id, HttpContext http, OpeningService s, CancellationToken ct) =>
             Results.Text(CryptoJson.Serialize(await s.BatchAsync(Act(http), http.User, id, ct)), "application/json"));
         api.MapPost("/tenders/{id:guid}/opening/partials", async (Guid id, HttpContext http, OpeningService s, CancellationToken ct) =>

@@ -15,7 +15,7 @@ namespace Trading.Web.Features.Supervision;
 /// yellow and red counts per organisation over a period (from the history, so finished steps still count);
 /// and the same as CSV (UTF-8 with BOM, so Excel shows Chinese) and PDF.
 /// </summary>
-public sealed class SupervisionIndexModel(LimitMonitor monitor, TradingDbContext db, CentreTime time) : TradingPageModel
+public sealed class SupervisionIndexModel(LimitMonitor monitor, TradingDbContext db, CentreTime time, Custody.CustodyService custody) : TradingPageModel
 {
     [BindProperty(SupportsGet = true)] public LimitColour? Colour { get; set; }
     [BindProperty(SupportsGet = true)] public Guid? Owner { get; set; }
@@ -33,9 +33,13 @@ public sealed class SupervisionIndexModel(LimitMonitor monitor, TradingDbContext
 
     public sealed record OrgCount(Guid OrganisationId, string Name, int Yellow, int Red);
 
+    /// <summary>Key holders that have not passed a health check before a coming bid deadline (red once the health-check deadline passed).</summary>
+    public List<Custody.HealthProblem> KeyHealth { get; private set; } = [];
+
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         await LoadAsync(ct);
+        KeyHealth = await custody.HealthProblemsAsync(ct);
         return Page();
     }
 
