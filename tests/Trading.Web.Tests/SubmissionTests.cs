@@ -81,7 +81,12 @@ public class SubmissionTests(PostgresServer pg) : WebTest(pg)
         var text = string.Concat(doc.GetPages().Select(p => p.Text));
         Assert.Contains("开标记录", text, StringComparison.Ordinal);
         Assert.Contains("1,234,567.89", text, StringComparison.Ordinal);
-        Assert.Contains("第1页/共1页", text.Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        var flat = text.Replace(" ", "", StringComparison.Ordinal);
+        Assert.Contains("第1页/共", flat, StringComparison.Ordinal);
+        // The price in capitals beside the figure, and rows for the host's, the supervisor's and each bidder's signature.
+        Assert.Contains("人民币壹佰贰拾叁万肆仟伍佰陆拾柒元捌角玖分", flat, StringComparison.Ordinal);
+        Assert.Contains("开标主持人", flat, StringComparison.Ordinal);
+        Assert.Contains("监督人", flat, StringComparison.Ordinal);
 
         // A bidder that did not bid cannot see it; the public log has the opening.
         var outsider = await App.ApiAsync("bidder05");
