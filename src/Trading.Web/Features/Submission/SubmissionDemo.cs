@@ -70,6 +70,11 @@ public sealed class SubmissionDemo(TradingDbContext db, CeremonyService ceremoni
                     }
                 }
             }
+            // The demo's ceremonies are history by the time anyone signs in: the "your turn" notices the relay raised
+            // while seeding them would only bury an officer's real notices (a pilot's supervisor found 27 such).
+            var seeded = await db.Tenders.Where(t => t.Step >= LifecycleStep.NoticePublished).Select(t => (Guid?)t.Id).ToListAsync(ct);
+            await db.Set<Trading.Data.Notifications.Notification>().Where(n => seeded.Contains(n.TenderId) && (n.Kind.StartsWith("custody.") || n.Kind.StartsWith("ceremony.")))
+                .ExecuteDeleteAsync(ct);
         }
         finally
         {
