@@ -375,7 +375,8 @@ public class SupervisionTests(PostgresServer pg) : WebTest(pg)
         r = await Browser.PostFormAsync(supervisor, "/Supervision/Records/New", "/Supervision/Records/New",
             RecordForm($"Agent:{agency}", "Suspension", local.ToString("yyyy-MM-dd"), local.AddDays(30).ToString("yyyy-MM-dd"), "代理违规"));
         Assert.Equal(HttpStatusCode.Redirect, r.StatusCode);
-        var ownerUnit = App.WithDb(db => db.Organisations.First(o => o.Kind == OrganisationKind.OwnerUnit).Id);
+        // An owner that engaged the agency (the demo's owner1), so the suspension is the only reason to refuse.
+        var ownerUnit = App.WithDb(db => db.Users.First(u => u.UserName == "owner1").OrganisationId);
         var agent = await App.ApiAsync("agent");
         await (await agent.PostAsJsonAsync("/api/tenders", TestApi.TenderBody(Now.AddDays(30), owner: ownerUnit)))
             .AssertRefused(HttpStatusCode.UnprocessableEntity, SupervisionRules.AgentSuspended);
