@@ -109,23 +109,24 @@ public sealed record BidReceipt
         IReadOnlyList<X509Certificate2> certificates, SealedActs.Opening? opening, CancellationToken cancellationToken = default)
     {
         var checkpoint = SignedNote.OpenCheckpoint(signedCheckpoint, logKey);
+        // What the log holds (the receipt carries it) and, for a sealed bid, the bid.submitted entry it opens to.
         var logged = (await store.GetEntriesAsync(logIndex, 1, cancellationToken))[0];
         var entryBytes = logged;
         var entry = LogEntry.Parse(entryBytes);
         var sealedBid = entry.Type == LogEntryTypes.SealedAct;
-        if (!sealedBid)
-        {
-            opening = null;
-        }
         if (sealedBid)
         {
             if (opening is null || opening.Index != logIndex
-                || !MerkleHash.Equal(SealedActs.Commitment(opening.Nonce, opening.Entry), Convert.FromHexString(entry.Data["commitment"]!.GetValue<string>())))
+                || SealedActs.CommitmentOf(entry) is not { } commitment || !SealedActs.Opens(commitment, opening.Nonce, opening.Entry))
             {
                 throw new LogFormatException("receipt.malformed", Args.Of(("reason", $"entry {logIndex} is sealed and the opening given does not match it")));
             }
             entryBytes = opening.Entry;
             entry = LogEntry.Parse(entryBytes);
+        }
+        else
+        {
+            opening = null;
         }
         if (entry.Type != LogEntryTypes.BidSubmitted)
         {
@@ -262,8 +263,7 @@ public static class BidReceiptVerifier
             var nonce = receipt.Nonce is { Length: 2 * SealedActs.NonceLength } n && n.All(char.IsAsciiHexDigitLower) ? Convert.FromHexString(n) : null;
             Same("nonce", nonce is not null);
             var inner = Encoding.UTF8.GetBytes(receipt.SealedEntry!);
-            Same("sealedEntry", entry.Data["commitment"] is JsonValue cv && cv.TryGetValue<string>(out var c)
-                && c.Length == 64 && MerkleHash.Equal(SealedActs.Commitment(nonce!, inner), Convert.FromHexString(c)));
+            Same("sealedEntry", SealedActs.CommitmentOf(entry) is { } c && SealedActs.Opens(c, nonce!, inner));
             entry = LogEntry.Parse(inner);
         }
         string? DataString(string key) => entry.Data[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;

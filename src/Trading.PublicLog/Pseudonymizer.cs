@@ -38,9 +38,7 @@ public sealed class Pseudonymizer
     {
         ArgumentException.ThrowIfNullOrEmpty(kind);
         ArgumentNullException.ThrowIfNull(value);
-        var message = Encoding.UTF8.GetBytes("trading/pseudonym/v1\0" + kind + "\0" + value.Normalize(NormalizationForm.FormC));
-        var mac = HMACSHA256.HashData(_key, message);
-        return kind + ":" + Convert.ToHexStringLower(mac.AsSpan(0, 16));
+        return Mac(kind, "trading/pseudonym/v1\0" + kind + "\0" + value.Normalize(NormalizationForm.FormC));
     }
 
     /// <summary>
@@ -53,8 +51,10 @@ public sealed class Pseudonymizer
         ArgumentException.ThrowIfNullOrEmpty(scope);
         ArgumentException.ThrowIfNullOrEmpty(kind);
         ArgumentNullException.ThrowIfNull(value);
-        var message = Encoding.UTF8.GetBytes("trading/scoped-pseudonym/v1\0" + scope.Normalize(NormalizationForm.FormC) + "\0" + kind + "\0" + value.Normalize(NormalizationForm.FormC));
-        var mac = HMACSHA256.HashData(_key, message);
-        return kind + ":" + Convert.ToHexStringLower(mac.AsSpan(0, 16));
+        return Mac(kind, "trading/scoped-pseudonym/v1\0" + scope.Normalize(NormalizationForm.FormC) + "\0" + kind + "\0" + value.Normalize(NormalizationForm.FormC));
     }
+
+    /// <summary><c>kind:</c> + the first 16 bytes of HMAC-SHA256 under the key, in hex.</summary>
+    private string Mac(string kind, string message) =>
+        kind + ":" + Convert.ToHexStringLower(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(message)).AsSpan(0, 16));
 }

@@ -53,6 +53,22 @@ public static class SealedActs
         return new DateTimeOffset(time.UtcTicks - ticks % window.Ticks, TimeSpan.Zero);
     }
 
+    /// <summary>
+    /// The commitment a well-formed sealed act carries (no tender, only a 64-hex-digit lower-case "commitment"), or null
+    /// when <paramref name="entry"/> is not one: the one reading of an act that receipts and the verifier share.
+    /// </summary>
+    public static byte[]? CommitmentOf(LogEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return entry.Type == ActType && entry.Tender is null && entry.Data.Count == 1 && entry.Data["commitment"] is JsonValue v
+            && v.TryGetValue<string>(out var hex) && hex.Length == 64 && hex.All(char.IsAsciiHexDigitLower)
+            ? Convert.FromHexString(hex) : null;
+    }
+
+    /// <summary>Whether <paramref name="nonce"/> and <paramref name="innerEntry"/> open <paramref name="commitment"/>.</summary>
+    public static bool Opens(ReadOnlySpan<byte> commitment, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> innerEntry) =>
+        MerkleHash.Equal(Commitment(nonce, innerEntry), commitment);
+
     /// <summary>The public sealed entry: commitment only, no tender, the window's start as its time.</summary>
     public static LogEntry Act(DateTimeOffset windowStart, ReadOnlySpan<byte> commitment) =>
         new(ActType, 1, windowStart, null, new JsonObject { ["commitment"] = Convert.ToHexStringLower(commitment) });
@@ -97,8 +113,6 @@ public static class SealedActs
         public long Opened { get; private set; }
         /// <summary>Reveal entries checked.</summary>
         public long Reveals { get; private set; }
-        /// <summary>Sealed entries no reveal has opened (yet): cover entries, and acts on tenders before their deadline.</summary>
-        public long Unopened => _unopened.Count;
 
         private static ReadOnlySpan<byte> SealedMarker => "\"type\":\"sealed."u8;
 
@@ -122,12 +136,7 @@ public static class SealedActs
             }
             if (entry.Type == ActType)
             {
-                if (entry.Tender is not null || entry.Data.Count != 1 || entry.Data["commitment"] is not JsonValue v
-                    || !v.TryGetValue<string>(out var hex) || hex.Length != 64 || !hex.All(char.IsAsciiHexDigitLower))
-                {
-                    throw Bad("sealed.act-malformed", index);
-                }
-                _unopened[index] = Convert.FromHexString(hex);
+                _unopened[index] = CommitmentOf(entry) ?? throw Bad("sealed.act-malformed", index);
                 Sealed++;
             }
             else if (entry.Type == RevealType)
@@ -157,7 +166,7 @@ public static class SealedActs
                     throw new LogVerificationException("sealed.not-sealed", Args.Of(("index", index), ("act", at)));
                 }
                 var innerBytes = Encoding.UTF8.GetBytes(inner);
-                if (!MerkleHash.Equal(Commitment(Convert.FromHexString(nonceHex), innerBytes), commitment))
+                if (!Opens(commitment, Convert.FromHexString(nonceHex), innerBytes))
                 {
                     throw new LogVerificationException("sealed.commitment-mismatch", Args.Of(("index", index), ("act", at)));
                 }

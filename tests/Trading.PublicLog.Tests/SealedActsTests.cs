@@ -102,7 +102,7 @@ public sealed class SealedActsTests(PkiFixture f) : IClassFixture<PkiFixture>
         // One act opened twice, and the public entry at index 0 "opened": neither is an unopened sealed entry.
         Assert.Equal("sealed.not-sealed", new World(os => [.. os, os[0]]).Verify().Problem!.Code);
         Assert.Equal("sealed.not-sealed", new World(os => [.. os, os[0] with { Index = 0 }]).Verify().Problem!.Code);
-        // T-2's act opened by T-1's reveal (the right nonce and bytes, the wrong tender).
+        // T-1's acts opened by a reveal filed under another tender, T-9 (the right nonces and bytes, the wrong tender).
         Assert.Equal("sealed.inner-invalid", new World(revealTender: "T-9").Verify().Problem!.Code);
         // Messages in both languages.
         Assert.Contains("揭示条目", new LogVerificationException("sealed.commitment-mismatch", new Dictionary<string, object?> { ["index"] = 1L, ["act"] = 0L }).Localized("zh-CN"), StringComparison.Ordinal);

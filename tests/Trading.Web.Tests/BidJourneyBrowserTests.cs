@@ -20,32 +20,7 @@ public class BidJourneyBrowserTests(PostgresServer pg) : BrowserTest(pg)
     // tested in SubmissionTwoFactorTests, and the ceremony room with two-factor in CeremonyRoomBrowserTests.
     protected override IReadOnlyDictionary<string, string> Settings => Bidding.FastSettings;
 
-    private async Task<string> EnableTwoFactorAsync(string user)
-    {
-        using var scope = App.Services.CreateScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
-        var u = (await users.FindByNameAsync(user))!;
-        await users.ResetAuthenticatorKeyAsync(u);
-        await users.SetTwoFactorEnabledAsync(u, true);
-        return (await users.GetAuthenticatorKeyAsync(u))!;
-    }
-
-    private async Task<IPage> HolderAsync(string user)
-    {
-        var key = await EnableTwoFactorAsync(user);
-        var page = await NewPageAsync();
-        await page.GotoAsync("/Account/Login");
-        await page.GetByLabel("User name").FillAsync(user);
-        await page.GetByLabel("Password").FillAsync(Trading.Web.Demo.DemoSeeder.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(u => u.Contains("LoginWith2fa", StringComparison.Ordinal));
-        await page.Locator("#Code").FillAsync(Totp.FreshCode(key));
-        await page.Locator("form button[type=submit]").ClickAsync();
-        await page.WaitForURLAsync(u => !u.Contains("/Account/", StringComparison.Ordinal));
-        await page.Locator("#culture-select").SelectOptionAsync("en");
-        await page.WaitUntilAsync("document.documentElement.lang === 'en'");
-        return page;
-    }
+    private async Task<IPage> HolderAsync(string user) => (await SignInWithTwoFactorAsync(user)).Page;
 
     [Fact]
     public async Task Owner_publishes_holders_join_bidders_seal_in_the_browser_and_with_the_cli_and_the_three_holders_open()

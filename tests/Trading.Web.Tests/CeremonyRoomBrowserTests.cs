@@ -19,30 +19,7 @@ public sealed class CeremonyRoomBrowserTests(PostgresServer pg) : BrowserTest(pg
     private const string DemoPassphrase = Trading.Web.Features.Submission.SubmissionDemo.Passphrase;
     private const string SecondPassphrase = "centre's second officer: walnut-otter-harbour 2026";
 
-    private async Task<IPage> OfficerAsync(string user)
-    {
-        string key;
-        using (var scope = App.Services.CreateScope())
-        {
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
-            var u = (await users.FindByNameAsync(user))!;
-            await users.ResetAuthenticatorKeyAsync(u);
-            await users.SetTwoFactorEnabledAsync(u, true);
-            key = (await users.GetAuthenticatorKeyAsync(u))!;
-        }
-        var page = await NewPageAsync();
-        await page.GotoAsync("/Account/Login");
-        await page.GetByLabel("User name").FillAsync(user);
-        await page.GetByLabel("Password").FillAsync(Trading.Web.Demo.DemoSeeder.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(u => u.Contains("LoginWith2fa", StringComparison.Ordinal));
-        await page.Locator("#Code").FillAsync(Totp.Code(key, DateTimeOffset.UtcNow));
-        await page.Locator("form button[type=submit]").ClickAsync();
-        await page.WaitForURLAsync(u => !u.Contains("/Account/", StringComparison.Ordinal));
-        await page.Locator("#culture-select").SelectOptionAsync("en");
-        await page.WaitUntilAsync("document.documentElement.lang === 'en'");
-        return page;
-    }
+    private async Task<IPage> OfficerAsync(string user) => (await SignInWithTwoFactorAsync(user)).Page;
 
     private static async Task ActAsync(IPage page, string testId, string? passphrase = null)
     {

@@ -429,6 +429,7 @@ public class EvaluationRoomTests(PostgresServer pg) : WebTest(pg)
             Assert.Equal(HttpStatusCode.Redirect, (await Post("expert05", "Explain", new() { ["bid"] = b.ToString(), ["item"] = "tech-plan", ["reason"] = "方案有专项论证，明显优于其他投标。" })).StatusCode);
         var wrong = await Post("expert01", "Sign", new() { ["password"] = "wrong-password" });
         Assert.Equal(HttpStatusCode.OK, wrong.StatusCode);
+        Assert.Equal(0, App.WithDb(db => db.Set<ReportSignature>().Count())); // the page again, and nothing signed
         foreach (var u in Experts)
             Assert.Equal(HttpStatusCode.Redirect, (await Post(u, "Sign", new() { ["password"] = Trading.Web.Demo.DemoSeeder.Password })).StatusCode);
         html = await web["expert03"].GetStringAsync(page);

@@ -144,11 +144,7 @@ public static class BiddingRules
     public const string CeremonyNotComplete = "Rule.Bid.CeremonyNotComplete";
     public const string NotKeyHolder = "Rule.Bid.NotKeyHolder";
     public const string TwoFactorRequired = "Rule.Bid.TwoFactorRequired";
-    public const string HolderAlreadyJoined = "Rule.Bid.HolderAlreadyJoined";
-    public const string PassphraseTooShort = "Rule.Bid.PassphraseTooShort";
     public const string PassphraseMismatch = "Rule.Bid.PassphraseMismatch";
-    public const string WrongPassphrase = "Rule.Bid.WrongPassphrase";
-    public const string PassphraseLocked = "Rule.Bid.PassphraseLocked";
     public const string NotPublished = "Rule.Bid.NotPublished";
     public const string UploadTooLarge = "Rule.Bid.UploadTooLarge";
     public const string UploadOffset = "Rule.Bid.UploadOffset";
@@ -163,21 +159,14 @@ public static class BiddingRules
     public const string AlreadyOpened = "Rule.Bid.AlreadyOpened";
     public const string PartialsAlreadyGiven = "Rule.Bid.PartialsAlreadyGiven";
     public const string PartialsInvalid = "Rule.Bid.PartialsInvalid";
-    public const string NotEnoughBids = "Rule.Bid.NotEnoughBids";
     public const string ObjectionEmpty = "Rule.Bid.ObjectionEmpty";
     public const string TenderFailed = "Rule.Bid.TenderFailed";
     public const string TransportKeyInvalid = "Rule.Bid.TransportKeyInvalid";
     public const string HolderOffServer = "Rule.Bid.HolderOffServer";
-    public const string HolderOnServer = "Rule.Bid.HolderOnServer";
     public const string PartialsMalformed = "Rule.Bid.PartialsMalformed";
     public const string PartialsTooLarge = "Rule.Bid.PartialsTooLarge";
     public const string PartialsOtherHolder = "Rule.Bid.PartialsOtherHolder";
     public const string PartialsWrongBids = "Rule.Bid.PartialsWrongBids";
     public const string PartialsProofInvalid = "Rule.Bid.PartialsProofInvalid";
-    public const string UnlockOnlySupervisor = "Rule.Bid.UnlockOnlySupervisor";
-    public const string UnlockOwnHolder = "Rule.Bid.UnlockOwnHolder";
-    public const string UnlockReasonRequired = "Rule.Bid.UnlockReasonRequired";
-    public const string HolderNotLocked = "Rule.Bid.HolderNotLocked";
     public const string CanaryStale = "Rule.Bid.CanaryStale";
-    public const string CanaryInvalid = "Rule.Bid.CanaryInvalid";
 }

@@ -85,7 +85,6 @@ public static class CustodyRules
     public const string NotYourKey = "Rule.Custody.NotYourKey";
     public const string ComplaintFalse = "Rule.Custody.ComplaintFalse";
     public const string CeremonyComplete = "Rule.Custody.CeremonyComplete";
-    public const string OfficerNotPending = "Rule.Custody.OfficerNotPending";
     public const string RemoveOnlySupervisor = "Rule.Custody.RemoveOnlySupervisor";
     public const string LastOfficer = "Rule.Custody.LastOfficer";
     public const string ReencryptionInvalid = "Rule.Custody.ReencryptionInvalid";

@@ -89,17 +89,11 @@ public static class PlatformModule
         // The periodic security-stamp check rebuilds the sign-in principal; carry over how the user signed in ("amr" =
         // "mfa"), or a key holder who signed in with two-factor would silently lose that status after half an hour.
         services.AddSingleton<Features.Account.SignInThrottle>();
-        services.Configure<SecurityStampValidatorOptions>(o =>
-        {
-            // Every request checks the cookie's security stamp (one indexed read), so signing out, a password change or
-            // a reset ends every copy of the session at once rather than up to 30 minutes later.
-            o.ValidationInterval = TimeSpan.Zero;
-            o.OnRefreshingPrincipal = ctx =>
+        services.Configure<SecurityStampValidatorOptions>(o => o.OnRefreshingPrincipal = ctx =>
         {
             if (ctx.CurrentPrincipal?.FindFirst("amr") is { } amr && ctx.NewPrincipal?.Identity is System.Security.Claims.ClaimsIdentity id && !id.HasClaim("amr", amr.Value))
                 id.AddClaim(new System.Security.Claims.Claim("amr", amr.Value));
             return Task.CompletedTask;
-        };
         });
         services.ConfigureApplicationCookie(o =>
         {
@@ -110,6 +104,8 @@ public static class PlatformModule
             o.Cookie.HttpOnly = true;
             o.SlidingExpiration = true;
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            // Signing out (a new security stamp) ends every copy of the session on its next request.
+            o.Events.OnValidatePrincipal = Features.Account.SessionStamp.ValidateAsync;
         });
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.OwnerSide, p => p.RequireRole(Roles.Owner, Roles.Agent))

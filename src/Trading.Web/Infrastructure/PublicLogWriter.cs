@@ -114,8 +114,6 @@ public sealed class PublicLogWriter(TradingDbContext db, TimeProvider clock, Pse
     /// <summary>The padding window that holds <paramref name="utc"/>.</summary>
     public DateTime WindowOf(DateTime utc) => SealedActs.WindowStart(new DateTimeOffset(utc, TimeSpan.Zero), _sealing.Window).UtcDateTime;
 
-    public SealingOptions Sealing => _sealing;
-
     private DateTime Now()
     {
         var now = clock.GetUtcNow().UtcDateTime;

@@ -53,6 +53,35 @@ public abstract class BrowserTest(PostgresServer pg) : IAsyncLifetime
     /// <summary>Permissions every page of this class is granted.</summary>
     protected virtual IEnumerable<string> Permissions => [];
 
+    /// <summary>
+    /// Turns two-factor on for <paramref name="user"/> (a fresh authenticator key) and signs in on a new page with the
+    /// password and a code, as a key-holder officer must; the page is switched to English. Returns the page and the key.
+    /// </summary>
+    protected async Task<(IPage Page, string Key)> SignInWithTwoFactorAsync(string user)
+    {
+        string key;
+        using (var scope = App.Services.CreateScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Trading.Data.AppUser>>();
+            var u = (await users.FindByNameAsync(user))!;
+            await users.ResetAuthenticatorKeyAsync(u);
+            await users.SetTwoFactorEnabledAsync(u, true);
+            key = (await users.GetAuthenticatorKeyAsync(u))!;
+        }
+        var page = await NewPageAsync();
+        await page.GotoAsync("/Account/Login");
+        await page.GetByLabel("User name").FillAsync(user);
+        await page.GetByLabel("Password").FillAsync(Trading.Web.Demo.DemoSeeder.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(u => u.Contains("LoginWith2fa", StringComparison.Ordinal));
+        await page.Locator("#Code").FillAsync(Totp.FreshCode(key));
+        await page.Locator("form button[type=submit]").ClickAsync();
+        await page.WaitForURLAsync(u => !u.Contains("/Account/", StringComparison.Ordinal));
+        await page.Locator("#culture-select").SelectOptionAsync("en");
+        await page.WaitUntilAsync("document.documentElement.lang === 'en'");
+        return (page, key);
+    }
+
     protected async Task<IPage> NewPageAsync(string locale = "en-US")
     {
         var context = await Chromium.NewContextAsync(new BrowserNewContextOptions

@@ -32,10 +32,7 @@ public static class OpeningOfficer
         var requested = batch.Bids.Select(b => b.R).ToList();
         if (extraPoint is not null) requested.Add(extraPoint);
         var frozen = trustBatch ? requested : await FrozenRsAsync(c, batch.FrozenLogIndex ?? throw new InvalidOperationException("the batch names no frozen list"));
-        using var officer = ShareSealing.UnsealTransportKey(material.Officer.Sealed, material.Officer.Point, passphrase);
-        var p = material.Params;
-        var shares = material.Dealings.Select(d => ShareTransport.Decrypt(p, d.Shares.Single(s => s.OfficerPoint.AsSpan().SequenceEqual(material.Officer.Point)).Share, officer)).ToList();
-        using var secret = CeremonyVerifier.CombineShares(p, material.JointKey, material.Dealings.Select(d => d.Commitment).ToList(), material.HolderIndex, shares);
+        using var secret = material.Secret(passphrase);
         var partials = HolderSide.PartialDecryptFrozen(secret, material.JointKey, frozen, requested);
         return new Made(c, partials, null, material.JointKey, batch);
     }

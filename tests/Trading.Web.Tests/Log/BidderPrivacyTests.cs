@@ -194,25 +194,7 @@ public class BidderPrivacyTests(PostgresServer pg) : WebTest(pg)
         Assert.Equal("sealed.commitment-mismatch", e.Code);
     }
 
-    private async Task<(int Code, string Output)> VerifyDownloadAsync()
-    {
-        var c = App.Anonymous();
-        var dir = Path.Combine(Path.GetTempPath(), "trading-sealed-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(dir);
-        try
-        {
-            await File.WriteAllBytesAsync(Path.Combine(dir, "e.jsonl"), await c.GetByteArrayAsync("/api/log/entries.jsonl"));
-            await File.WriteAllTextAsync(Path.Combine(dir, "c.json"), await c.GetStringAsync("/api/log/checkpoints"));
-            foreach (var f in new[] { "root-ca.crt", "issuing-ca.crt", "log-signing.crt" })
-                await File.WriteAllTextAsync(Path.Combine(dir, f), await c.GetStringAsync($"/api/log/certificates/{f}"));
-            return await CliRunner.RunAsync("verify-log", Path.Combine(dir, "e.jsonl"), "--checkpoints", Path.Combine(dir, "c.json"),
-                "--log-cert", Path.Combine(dir, "log-signing.crt"), "--issuing", Path.Combine(dir, "issuing-ca.crt"), "--root", Path.Combine(dir, "root-ca.crt"), "--lang", "en");
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-    }
+    private Task<(int Code, string Output)> VerifyDownloadAsync() => CliRunner.VerifyDownloadedLogAsync(App.Anonymous());
 
     [Fact]
     public async Task A_GET_never_obtains_a_document_through_the_api_or_the_page()

@@ -96,25 +96,8 @@ public class LogTamperTests(PostgresServer pg) : WebTest(pg)
         return null;
     }
 
-    private async Task<(int Code, string Output)> VerifyDownloadAsync(string? checkpointsOverride = null)
-    {
-        var c = App.Anonymous();
-        var dir = Path.Combine(Path.GetTempPath(), "trading-tamper-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(dir);
-        try
-        {
-            await File.WriteAllBytesAsync(Path.Combine(dir, "e.jsonl"), await c.GetByteArrayAsync("/api/log/entries.jsonl"));
-            await File.WriteAllTextAsync(Path.Combine(dir, "c.json"), checkpointsOverride ?? await c.GetStringAsync("/api/log/checkpoints"));
-            foreach (var f in new[] { "root-ca.crt", "issuing-ca.crt", "log-signing.crt" })
-                await File.WriteAllTextAsync(Path.Combine(dir, f), await c.GetStringAsync($"/api/log/certificates/{f}"));
-            return await CliRunner.RunAsync("verify-log", Path.Combine(dir, "e.jsonl"), "--checkpoints", Path.Combine(dir, "c.json"),
-                "--log-cert", Path.Combine(dir, "log-signing.crt"), "--issuing", Path.Combine(dir, "issuing-ca.crt"), "--root", Path.Combine(dir, "root-ca.crt"), "--lang", "en");
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-    }
+    private Task<(int Code, string Output)> VerifyDownloadAsync(string? checkpointsOverride = null) =>
+        CliRunner.VerifyDownloadedLogAsync(App.Anonymous(), checkpointsOverride);
 
     [Fact]
     public async Task Deleted_swapped_and_changed_rows_and_a_forged_checkpoint_are_each_named()

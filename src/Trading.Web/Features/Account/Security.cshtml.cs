@@ -75,6 +75,8 @@ public sealed class SecurityModel(UserManager<AppUser> users, SignInManager<AppU
         if (string.IsNullOrEmpty(key))
         {
             await users.ResetAuthenticatorKeyAsync(user);
+            // A new key changes the security stamp, which ends every session (SessionStamp): keep this one.
+            await signIn.RefreshSignInAsync(user);
             key = await users.GetAuthenticatorKeyAsync(user);
         }
         SharedKey = key!;

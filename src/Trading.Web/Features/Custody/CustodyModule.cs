@@ -45,8 +45,8 @@ public static class CustodyModule
             .WithSummary("After the ceremony: what an officer's machine needs to rebuild its holder's secret (docs/bidding.md, holder material).");
         // The CLI's own file formats, so an officer can keep every key off every browser (docs/bidding.md, CLI path):
         // the roster `trading keyholder deal` reads, and each dealing whole (public ciphertexts) for `check-dealings`.
-        api.MapGet("/roster", async (Guid id, HttpContext http, CustodyService s, CancellationToken ct) =>
-            Results.Text(CryptoJson.Serialize(await s.RosterFileAsync(Act(http), http.User, id, ct)), "application/json"))
+        api.MapGet("/roster", async (Guid id, CustodyService s, CancellationToken ct) =>
+            Results.Text(CryptoJson.Serialize(await s.RosterFileAsync(id, ct)), "application/json"))
             .WithSummary("The roster as `trading keyholder deal` reads it: parameters and every active officer's transport point.");
         api.MapGet("/dealings/{dealer:int}", async (Guid id, int dealer, HttpContext http, CustodyService s, CancellationToken ct) =>
             Results.Text(CryptoJson.Serialize(await s.DealingFileAsync(Act(http), http.User, id, dealer, ct)), "application/json"))
@@ -134,9 +134,9 @@ public sealed class CeremonyHub : Hub
     public Task Watch(Guid tenderId) => Groups.AddToGroupAsync(Context.ConnectionId, CeremonyEvents.Group(tenderId));
 }
 
-public sealed class CeremonyEvents(IHubContext<CeremonyHub> hub)
+public sealed class CeremonyEvents(IHubContext<CeremonyHub> hub, ILogger<CeremonyEvents> logger)
 {
     public static string Group(Guid tenderId) => $"ceremony:{tenderId:N}";
 
-    public Task ChangedAsync(Guid tenderId) => hub.Clients.Group(Group(tenderId)).SendAsync("changed", tenderId);
+    public Task ChangedAsync(Guid tenderId) => LiveSignal.SendAsync(hub, Group(tenderId), tenderId, logger);
 }

@@ -24,22 +24,12 @@ public sealed class CustodyService(TradingDbContext db, PublicLogWriter log, Not
     /// <summary>Largest JSON body of a relayed act (a dealing to a few dozen officers is a few tens of KiB).</summary>
     public const int MaxBodyBytes = 256 * 1024;
 
-    /// <summary>The holder index an organisation holds in every ceremony (the sealed key records it).</summary>
-    public static int IndexOf(OrganisationKind kind) => kind switch
-    {
-        OrganisationKind.SupervisionOffice => 1,
-        OrganisationKind.TradingCentre => 2,
-        _ => 3,
-    };
-
     private static RuleViolationException Refuse(string rule, params object[] args) => new(new RuleViolation(rule, args));
 
     public async Task<(Tender Tender, KeyCeremony Ceremony)> LoadAsync(Guid tenderId, CancellationToken ct)
     {
         var t = await db.Tenders.AsNoTracking().FirstOrDefaultAsync(x => x.Id == tenderId, ct) ?? throw new NotFoundException();
-        var c = await db.Set<KeyCeremony>().Include(x => x.Holders).FirstOrDefaultAsync(x => x.TenderId == tenderId, ct)
-            ?? throw Refuse(BiddingRules.NotPublished);
-        return (t, c);
+        return (t, await ceremonies.GetAsync(tenderId, ct));
     }
 
     public static CeremonyParameters ParametersOf(KeyCeremony c) => new(c.CeremonyId, c.Holders.Count, c.Threshold);
@@ -541,12 +531,13 @@ public sealed class CustodyService(TradingDbContext db, PublicLogWriter log, Not
     }
 
     /// <summary>The roster file of the CLI (CeremonyRoster), for the ceremony's holders' officers and the oversight offices.</summary>
-    public async Task<CeremonyRoster> RosterFileAsync(Actor actor, ClaimsPrincipal user, Guid tenderId, CancellationToken ct)
+    public async Task<CeremonyRoster> RosterFileAsync(Guid tenderId, CancellationToken ct)
     {
-        var state = await StateAsync(actor, user, tenderId, ct);
-        return new CeremonyRoster(1, state.CeremonyId, state.Params.Holders, state.Params.Threshold,
-            state.Roster.OrderBy(h => h.Key, StringComparer.Ordinal)
-                .SelectMany(h => h.Value.Select(pt => new RosterOfficer(int.Parse(h.Key, CultureInfo.InvariantCulture), Convert.FromHexString(pt)))).ToList());
+        // Transport points are public values (the state shows them too); the file is what `trading keyholder deal` reads.
+        var (_, c) = await LoadAsync(tenderId, ct);
+        var p = ParametersOf(c);
+        return new CeremonyRoster(1, c.CeremonyId, p.Holders, p.Threshold,
+            (await RosterAsync(c, ct)).OrderBy(h => h.Key).SelectMany(h => h.Value.Select(pt => new RosterOfficer(h.Key, pt))).ToList());
     }
 
     /// <summary>One dealing whole (commitments and every encrypted share: public ciphertexts), for an active officer's CLI.</summary>

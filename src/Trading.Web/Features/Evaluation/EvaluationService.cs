@@ -102,7 +102,7 @@ public sealed class EvaluationService(
         if (flags.All(f => f.Reason is not null))
         {
             ranking = Scoring.Rank(scheme, valid, revealed.Select(r => r.Sheet).ToList());
-            content = ReportContent.Build(session, tender, lot, scheme, seats, all, review, revealed, flags, ranking);
+            content = ReportContent.Build(session, tender, lot, scheme, seats, chair, all, review, revealed, flags, ranking);
         }
         return new RoomView(session, tender, lot, scheme, member.Id, member.Pseudonym, seats, chair, all, review, missing, bids, mine, committed, serving.Count,
             revealed, flags, ranking, content, report);
@@ -147,9 +147,11 @@ public sealed class EvaluationService(
         var errors = new List<RuleViolation>();
         foreach (var i in items)
             if (Committee.CheckDecision(scheme, openedIds, bidId, i.ItemCode, i.Passed, i.Ground, i.Reason) is { } v) errors.Add(v);
-        foreach (var item in scheme.ReviewItems.Where(r => items.Count(i => i.ItemCode == r.Code) != 1))
-            errors.Add(new RuleViolation(EvaluationRules.ReviewIncomplete, 1));
-        if (errors.Count > 0) throw new RuleViolationsException(errors.Distinct().ToList());
+        // Every item exactly once: the count of those missing or given twice, in one refusal.
+        var unsettled = scheme.ReviewItems.Count(r => items.Count(i => i.ItemCode == r.Code) != 1);
+        if (unsettled > 0) errors.Add(new RuleViolation(EvaluationRules.ReviewIncomplete, unsettled));
+        // A record's array argument compares by reference, so identical refusals are told apart by their text.
+        if (errors.Count > 0) throw new RuleViolationsException(errors.DistinctBy(v => v.ToString()).ToList());
         if (room.Review.Any(r => r.BidId == bidId)) throw Refuse(EvaluationRules.ReviewDecided);
         try
         {
@@ -378,7 +380,8 @@ public sealed class EvaluationService(
         var user = await users.FindByIdAsync(actor.UserId.ToString()) ?? throw new ForbiddenException(RuleCodes.SignInRequired);
         var ip = System.Net.IPAddress.TryParse(actor.IpAddress, out var a) ? a : null;
         // The sign-in throttle counts a wrong re-entry like a wrong sign-in: signing is not a way round it.
-        if (!throttle.Allows(user.UserName ?? "", ip)) throw Refuse(EvaluationRules.ReauthenticationFailed);
+        // Throttled, the signer is told so in the sign-in page's words (a correct password is not "wrong").
+        if (!throttle.Allows(user.UserName ?? "", ip)) throw Refuse("Auth.Throttled");
         var digits = (code ?? "").Replace(" ", "", StringComparison.Ordinal);
         if (digits.Length > 0 && user.TwoFactorEnabled)
         {

@@ -28,11 +28,10 @@ public sealed record ReportContent(
 
     public string Sha256() => Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(this, Json)));
 
-    public static ReportContent Build(EvaluationSession session, Tender tender, Lot lot, ScoringScheme scheme, IReadOnlyList<SeatView> seats,
+    public static ReportContent Build(EvaluationSession session, Tender tender, Lot lot, ScoringScheme scheme, IReadOnlyList<SeatView> seats, Guid? chairId,
         IReadOnlyList<EvaluatedBid> bids, IReadOnlyList<ReviewDecision> review, IReadOnlyList<RevealedSheet> sheets, IReadOnlyList<FlaggedMark> flags,
         IReadOnlyList<RankedBid> ranking)
     {
-        var votesNeeded = seats.Count / 2 + 1;
         int SeatOf(Guid member) => seats.First(s => s.MemberId == member).Number;
         var items = scheme.ReviewItems;
         var reportBids = bids.Select(b => new ReportBid(b.BidId, b.FirmName, b.PriceFen, b.Rejected,
@@ -49,7 +48,7 @@ public sealed record ReportContent(
                 marks.Add(new ReportMark(SeatOf(s.MemberId), b.BidId, value));
             }
         return new ReportContent(tender.Code, tender.Title, lot.Number, lot.Name, session.DrawId, session.EvaluationRoom, session.StartsAt, session.EndsAt,
-            scheme.Method, seats.Select(s => new ReportSeat(s.Number, s.Pseudonym, s.Votes >= votesNeeded)).ToList(), reportBids,
+            scheme.Method, seats.Select(s => new ReportSeat(s.Number, s.Pseudonym, s.MemberId == chairId)).ToList(), reportBids,
             marks.OrderBy(m => m.Seat).ThenBy(m => m.BidId).ToList(),
             flags.Select(f => new ReportFlag(SeatOf(f.Deviation.MemberId), f.Deviation.BidId, f.Deviation.ItemCode, f.Deviation.Value, f.Deviation.Mean, f.Reason ?? ""))
                 .OrderBy(f => f.Seat).ThenBy(f => f.BidId).ThenBy(f => f.ItemCode, StringComparer.Ordinal).ToList(),

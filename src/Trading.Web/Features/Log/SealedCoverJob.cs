@@ -25,13 +25,18 @@ public sealed class SealedCoverJob(IServiceScopeFactory scopes, IConfiguration c
         var db = sp.GetRequiredService<TradingDbContext>();
         var log = sp.GetRequiredService<PublicLogWriter>();
         var current = log.WindowOf(clock.GetUtcNow().UtcDateTime);
+        // Whether any tender could take documents or bids in a window is public (notices and deadlines are), so padding
+        // only those windows hides nothing; a window with none needs no cover. One query answers it for every window:
+        // the latest deadline of a published tender.
+        var latestDeadline = await db.Tenders.Where(t => t.Step >= LifecycleStep.NoticePublished).MaxAsync(t => (DateTime?)t.BidDeadline, ct);
         var added = 0;
         for (var k = LookBack; k >= 1; k--)
         {
             var start = current - k * sealing.Window;
-            // Whether any tender could take documents or bids then is public (notices and deadlines are), so padding only
-            // those windows hides nothing; a window with none needs no cover.
-            if (!await db.Tenders.AnyAsync(t => t.Step >= LifecycleStep.NoticePublished && t.BidDeadline > start, ct))
+            if (latestDeadline is not { } latest || latest <= start)
+                continue;
+            // Counts only grow, so a window already full is skipped without the log's lock (which holds up bids).
+            if (await db.SealedLogActs.CountAsync(a => a.Window == start, ct) >= sealing.PerWindow)
                 continue;
             added += await log.ActAsync(() => log.PadWindowAsync(start, ct), ct);
         }

@@ -62,17 +62,7 @@ public interface IOpeningHall
 /// </summary>
 public sealed class OpeningHall(IHubContext<OpeningHub> hub, ILogger<OpeningHall> logger) : IOpeningHall
 {
-    private async Task SendAsync(Guid tenderId, object change)
-    {
-        try
-        {
-            await hub.Clients.Group(OpeningHallModule.Group(tenderId)).SendAsync("changed", change);
-        }
-        catch (Exception e) when (e is IOException or InvalidOperationException or HubException)
-        {
-            logger.LogWarning(e, "Could not tell the opening hall of tender {Tender}", tenderId);
-        }
-    }
+    private Task SendAsync(Guid tenderId, object change) => LiveSignal.SendAsync(hub, OpeningHallModule.Group(tenderId), change, logger);
 
     public Task PartialsAsync(Guid tenderId, int holder, string role, string via, DateTime at, int bids) =>
         SendAsync(tenderId, new { kind = "partials", holder, role, via, at, bids });

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Mvc;
 using Trading.Domain;
 using Trading.Domain.Bidding;
@@ -12,7 +11,7 @@ namespace Trading.Web.Features.Submission;
 /// officer's browser (wwwroot/js/ceremony.mjs with /lib/holder.mjs); this page only shows the relay's state and, for a
 /// supervisor, removes an officer. No form here carries a passphrase.
 /// </summary>
-public sealed class CeremonyModel(CustodyService custody, IWebHostEnvironment env, TimeProvider clock) : TradingPageModel
+public sealed class CeremonyModel(CustodyService custody, Opening.HolderModuleHash moduleHash, TimeProvider clock) : TradingPageModel
 {
     [FromRoute] public Guid Id { get; set; }
     [BindProperty] public Guid OfficerId { get; set; }
@@ -39,11 +38,6 @@ public sealed class CeremonyModel(CustodyService custody, IWebHostEnvironment en
         try { custody.HolderOf(actor, User, c); }
         catch (RuleViolationException e) { MyHolderRefusal = T.Explain(e.Violation); }
         State = await custody.StateAsync(actor, User, Id, ct);
-        var file = env.WebRootFileProvider.GetFileInfo("lib/holder.mjs");
-        if (file.Exists)
-        {
-            await using var s = file.CreateReadStream();
-            ModuleSha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(s, ct));
-        }
+        ModuleSha256 = moduleHash.Value ?? "";
     }
 }

@@ -282,13 +282,10 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
                         }
                     }
                 }
-                await log.ActAsync(async () =>
+                await log.RecordAsync("opening.bid", t.Id, new
                 {
-                    await log.AppendAsync("opening.bid", t.Id, new
-                    {
-                        ceremony = c.CeremonyId, bid = bid.Id, position = i + 1, envelopeSha256 = bid.EnvelopeSha256, firm = log.TenderPseudonym(t.Id, "firm", bid.FirmId.ToString()),
-                        status = bid.OpeningStatus.ToString(), priceFen = bid.PriceFen, durationDays = bid.DurationDays,
-                    }, ct);
+                    ceremony = c.CeremonyId, bid = bid.Id, position = i + 1, envelopeSha256 = bid.EnvelopeSha256, firm = log.TenderPseudonym(t.Id, "firm", bid.FirmId.ToString()),
+                    status = bid.OpeningStatus.ToString(), priceFen = bid.PriceFen, durationDays = bid.DurationDays,
                 }, ct);
                 await hall.RowAsync(t.Id, bid.Id, i + 1);
             }

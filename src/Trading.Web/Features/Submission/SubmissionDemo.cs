@@ -54,8 +54,7 @@ public sealed class SubmissionDemo(TradingDbContext db, CeremonyService ceremoni
                 }
 
                 var first = await custody.StateAsync(officers[0].Actor, officers[0].User, t.Id, ct);
-                var roster = new CeremonyRoster(1, first.CeremonyId, first.Params.Holders, first.Params.Threshold,
-                    first.Roster.SelectMany(h => h.Value.Select(pt => new RosterOfficer(int.Parse(h.Key, System.Globalization.CultureInfo.InvariantCulture), Convert.FromHexString(pt)))).ToList());
+                var roster = await custody.RosterFileAsync(t.Id, ct);
                 foreach (var o in officers)
                     await custody.DealAsync(o.Actor, o.User, t.Id, CryptoJson.Serialize(HolderSide.Deal(roster, o.Holder)), ct);
                 foreach (var o in officers)
