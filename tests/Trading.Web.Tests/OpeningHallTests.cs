@@ -111,6 +111,14 @@ public sealed class OpeningHallTests(PostgresServer pg) : WebTest(pg)
         var opened = App.WithDb(db => db.Set<Bid>().Where(b => b.TenderId == id && b.OpeningStatus != null).Select(b => b.Id).ToList());
         Assert.NotEqual(second.Id, Assert.Single(opened));
 
+        // The firm whose row is not there yet is told the opening has not reached its bid, not that it is no bidder.
+        var waiting = await Browser.SignInAsync(App, App.WithDb(db => db.Users.First(u => u.OrganisationId == second.FirmId && u.UserName!.StartsWith("bidder")).UserName!));
+        var hall = $"/Submission/Opening/{id}";
+        var early = await Browser.PostFormAsync(waiting, hall, hall + "?handler=Confirm", new Dictionary<string, string>());
+        Assert.Equal(HttpStatusCode.OK, early.StatusCode);
+        Assert.Contains("开标尚未进行到您的投标", await early.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, Entries(id, "opening.confirmed"));
+
         // Every holder is refused acting again, but nothing is stuck: any participant goes on with the opening.
         var owner = await Browser.SignInAsync(App, "owner1");
         Assert.Contains("data-testid=\"resume\"", await owner.GetStringAsync($"/Submission/Opening/{id}"), StringComparison.Ordinal);

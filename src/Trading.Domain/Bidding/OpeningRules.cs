@@ -14,6 +14,8 @@ public static class OpeningRules
     public const string NothingToResume = "Rule.Opening.NothingToResume";
     /// <summary>Only a firm whose bid was opened confirms a row or objects.</summary>
     public const string NotABidder = "Rule.Opening.NotABidder";
+    /// <summary>A bidder confirms or objects only once its row exists: the opening has not completed (or was interrupted).</summary>
+    public const string NotYetOpened = "Rule.Opening.NotYetOpened";
     /// <summary>Confirmations and objections close with the record.</summary>
     public const string WindowClosed = "Rule.Opening.WindowClosed";
     /// <summary>The hall is for the tender's bidders, its holders' officers, its owner side and the supervisors.</summary>
@@ -24,6 +26,6 @@ public static class OpeningRules
 
     /// <summary>Refuses a confirmation or objection once the record has closed (or before anything opened).</summary>
     public static RuleViolation? CheckWindow(DateTime? openedAt, TimeSpan window, DateTime now) =>
-        openedAt is null ? new RuleViolation(NotABidder)
+        openedAt is null ? new RuleViolation(NotYetOpened)
         : now > RecordClosesAt(openedAt.Value, window) ? new RuleViolation(WindowClosed, RecordClosesAt(openedAt.Value, window)) : null;
 }

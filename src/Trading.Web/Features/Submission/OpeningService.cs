@@ -423,9 +423,11 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
     {
         var (_, c) = await LoadAsync(tenderId, ct);
         var bid = actor.IsIn(Roles.Bidder)
-            ? await db.Set<Bid>().FirstOrDefaultAsync(b => b.TenderId == tenderId && b.FirmId == actor.OrganisationId && b.Status == BidStatus.Valid && b.OpeningStatus != null, ct)
+            ? await db.Set<Bid>().FirstOrDefaultAsync(b => b.TenderId == tenderId && b.FirmId == actor.OrganisationId && b.Status == BidStatus.Valid, ct)
             : null;
         if (bid is null) throw new RuleViolationException(new RuleViolation(OpeningRules.NotABidder));
+        // A valid bid whose row is not there yet (an interrupted opening) is a bidder told to wait, not a stranger.
+        if (bid.OpeningStatus is null) throw new RuleViolationException(new RuleViolation(OpeningRules.NotYetOpened));
         if (OpeningRules.CheckWindow(c.OpenedAt, options.Value.ConfirmationWindow, clock.GetUtcNow().UtcDateTime) is { } closed) throw new RuleViolationException(closed);
         return (bid, c);
     }
