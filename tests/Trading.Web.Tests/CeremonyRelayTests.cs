@@ -109,6 +109,14 @@ public sealed class CeremonyRelayTests(PostgresServer pg) : WebTest(pg)
         await (await officers["supervisor"].DealAsync(id)).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Custody.HolderAlreadyDealt");
         Assert.Equal(before, Snapshot(id));
 
+        // A body that is not UTF-8 text, and one over the relay's limit: refused with the relay's own rules.
+        var notText = new ByteArrayContent([0x7b, 0xff, 0xfe, 0x7d]);
+        notText.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        await (await officers["centre"].Api.PostAsync($"/api/tenders/{id}/ceremony/dealing", notText)).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Custody.BodyMalformed");
+        var huge = new StringContent(new string(' ', 4 * 1024 * 1024), System.Text.Encoding.UTF8, "application/json");
+        await (await officers["centre"].Api.PostAsync($"/api/tenders/{id}/ceremony/dealing", huge)).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Custody.BodyTooLarge");
+        Assert.Equal(before, Snapshot(id));
+
         // A dealing whose proof was altered, and one missing an officer's share: refused by the relay's checks.
         await Officers.AssertOk(await officers["centre"].DealAsync(id));
         await (await officers["owner1"].DealAsync(id, d => d with { Commitment = d.Commitment with { Proof = new SchnorrProof(d.Commitment.Proof.Response, d.Commitment.Proof.Challenge) } }))

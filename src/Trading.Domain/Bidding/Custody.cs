@@ -90,5 +90,6 @@ public static class CustodyRules
     public const string ReencryptionInvalid = "Rule.Custody.ReencryptionInvalid";
     public const string HealthCheckInvalid = "Rule.Custody.HealthCheckInvalid";
     public const string BodyTooLarge = "Rule.Custody.BodyTooLarge";
+    public const string BodyMalformed = "Rule.Custody.BodyMalformed";
     public const string FormTokenInvalid = "Rule.Custody.FormTokenInvalid";
 }

@@ -95,8 +95,8 @@ public static class CustodyModule
     }
 
     private static async Task<string> BodyAsync(HttpContext http, CancellationToken ct) =>
-        await Submission.OpeningService.ReadLimitedAsync(http.Request.Body, CustodyService.MaxBodyBytes, ct)
-            ?? throw new RuleViolationException(new RuleViolation(CustodyRules.BodyTooLarge, CustodyService.MaxBodyBytes / 1024));
+        await SmallBody.ReadTextAsync(http.Request.Body, CustodyService.MaxBodyBytes,
+            new RuleViolation(CustodyRules.BodyTooLarge, CustodyService.MaxBodyBytes / 1024), new RuleViolation(CustodyRules.BodyMalformed), ct);
 
     private static Actor Act(HttpContext http) => Actor.From(http) ?? throw new ForbiddenException(RuleCodes.SignInRequired);
 

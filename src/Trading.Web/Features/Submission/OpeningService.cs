@@ -59,7 +59,7 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
     {
         var (t, c, holder, bids) = await ReadyToGiveAsync(actor, user, tenderId, ct);
         var limit = MaxPartialsBytes(bids.Count);
-        var json = await ReadLimitedAsync(body, limit, ct) ?? throw new RuleViolationException(new RuleViolation(BiddingRules.PartialsTooLarge, limit / 1024));
+        var json = await SmallBody.ReadTextAsync(body, limit, new RuleViolation(BiddingRules.PartialsTooLarge, limit / 1024), new RuleViolation(BiddingRules.PartialsMalformed), ct);
         List<PartialDecryption> uploaded;
         try
         {
@@ -142,27 +142,6 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
 
     /// <summary>Room for the bids' partials (about 500 bytes each as JSON) and formatting, and no more.</summary>
     public static int MaxPartialsBytes(int bids) => 64 * 1024 + bids * 2048;
-
-    /// <summary>A small uploaded text file, or null when over the limit; not UTF-8 is malformed.</summary>
-    internal static async Task<string?> ReadLimitedAsync(Stream body, int limit, CancellationToken ct)
-    {
-        using var ms = new MemoryStream();
-        var buffer = new byte[16 * 1024];
-        int n;
-        while ((n = await body.ReadAsync(buffer, ct)) > 0)
-        {
-            if (ms.Length + n > limit) return null;
-            ms.Write(buffer, 0, n);
-        }
-        try
-        {
-            return new System.Text.UTF8Encoding(false, true).GetString(ms.GetBuffer(), 0, (int)ms.Length);
-        }
-        catch (System.Text.DecoderFallbackException)
-        {
-            throw new RuleViolationException(new RuleViolation(BiddingRules.PartialsMalformed));
-        }
-    }
 
     /// <summary>The checks every way of giving partials shares: the holder, after the deadline, not failed, not opened, not given yet.</summary>
     private async Task<(Tender, KeyCeremony, KeyHolder, List<Bid>)> ReadyToGiveAsync(Actor actor, ClaimsPrincipal user, Guid tenderId, CancellationToken ct, bool allowGiven = false)
