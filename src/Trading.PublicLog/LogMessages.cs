@@ -74,6 +74,22 @@ public static class LogMessages
         ["key.invalid"] = ("The key is not a valid {kind}: {reason}", "密钥不是有效的 {kind}：{reason}"),
         ["receipt.malformed"] = ("The receipt is malformed: {reason}", "回执格式错误：{reason}"),
         ["receipt.field-mismatch"] = ("The receipt's {field} does not match the logged entry.", "回执中的 {field} 与日志条目不符。"),
+        // Archive packages (docs/archive-format.md); {file} is the member blamed.
+        ["archive.manifest-malformed"] = ("{file}: the manifest is malformed: {reason}", "{file}：清单格式错误：{reason}"),
+        ["archive.manifest-not-stamped"] = ("{file}: the centre's time-stamp does not cover this manifest: the manifest was changed.", "{file}：交易中心的时间戳不覆盖此清单：清单已被更改。"),
+        ["archive.missing-member"] = ("{file}: the file is missing from the archive.", "{file}：档案中缺少该文件。"),
+        ["archive.header-altered"] = ("{file}: the file's tar header was changed (name, size, time or another field).", "{file}：该文件的 tar 头被更改（名称、大小、时间或其他字段）。"),
+        ["archive.padding-altered"] = ("{file}: the zero padding after the file was changed.", "{file}：文件后的零填充被更改。"),
+        ["archive.file-mismatch"] = ("{file}: the file's SHA-256 differs from the manifest: the file was changed.", "{file}：文件的 SHA-256 与清单不符：文件已被更改。"),
+        ["archive.too-large"] = ("{file}: larger than the {max} bytes this member may have.", "{file}：超过该成员允许的 {max} 字节。"),
+        ["archive.truncated"] = ("{file}: the archive ends inside this file: it was cut short.", "{file}：档案在此文件中途结束：已被截断。"),
+        ["archive.extra-member"] = ("{file}: data after the last file of the manifest.", "{file}：清单最后一个文件之后还有数据。"),
+        ["archive.trailing-data"] = ("{file}: data after the end of the archive.", "{file}：档案结束标记之后还有数据。"),
+        ["archive.checkpoint-size"] = ("{file}: the checkpoint has size {size}, the manifest says {expected}.", "{file}：检查点大小为 {size}，清单写的是 {expected}。"),
+        ["archive.log-entry"] = ("{file}: log entry {index}: {reason}", "{file}：日志条目 {index}：{reason}"),
+        ["archive.entry-count"] = ("{file}: {count} entries, the manifest says {expected}.", "{file}：共 {count} 条，清单写的是 {expected} 条。"),
+        ["archive.sealed-unopened"] = ("{file}: {count} sealed entries are not opened by a reveal of this tender.", "{file}：有 {count} 条密封条目未被本项目的揭示条目开启。"),
+        ["archive.file-not-logged"] = ("{file}: log entry {index} does not state this file's SHA-256.", "{file}：日志条目 {index} 未记载该文件的 SHA-256。"),
         ["receipt.version"] = ("Receipt format version {version} is not supported.", "不支持回执格式版本 {version}。"),
     };
 
