@@ -145,6 +145,24 @@ public sealed class OpeningHallTests(PostgresServer pg) : WebTest(pg)
     }
 
     [Fact]
+    public async Task An_officer_still_waiting_to_be_added_is_told_why_instead_of_being_shown_a_form_the_server_would_refuse()
+    {
+        var (id, deadline) = await TenderWithBidsAsync(1_500_000m, 1_600_000m, 1_700_000m);
+        await Officers.CreateUserLikeAsync(App, "centre", "centre2");
+        using var pending = await Officers.ClientAsync(App, "centre2");
+        Assert.Equal(HttpStatusCode.Created, (await pending.EnrolAsync(id)).StatusCode);
+        await PassDeadlineAsync(deadline);
+
+        var hall = await (await Browser.SignInAsync(App, "centre2")).GetStringAsync($"/Submission/Opening/{id}");
+        Assert.Contains("data-testid=\"officer-refusal\"", hall, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-testid=\"give\"", hall, StringComparison.Ordinal);
+        // The active officer of the same holder still gets the form.
+        var active = await (await Browser.SignInAsync(App, "centre")).GetStringAsync($"/Submission/Opening/{id}");
+        Assert.Contains("data-testid=\"give\"", active, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-testid=\"officer-refusal\"", active, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Bidders_confirm_or_object_within_the_window_and_only_bidders_of_the_tender_may()
     {
         var (id, deadline) = await TenderWithBidsAsync(3_000_000m, 3_100_000m, 3_200_000m);

@@ -30,6 +30,8 @@ public sealed class OpeningModel(OpeningService openings, CeremonyService ceremo
     public List<OpeningObjection> Objections { get; private set; } = [];
     /// <summary>The key holder the reader acts for, if any: it gives its partials here.</summary>
     public KeyHolder? MyHolder { get; private set; }
+    /// <summary>Why the signed-in officer may not act for its holder (pending or removed), shown instead of the form.</summary>
+    public RuleViolation? OfficerRefusal { get; private set; }
     public bool AfterDeadline { get; private set; }
     public IReadOnlyList<HallParticipant> Present { get; private set; } = [];
     public (long Index, List<string> EnvelopeHashes)? Frozen { get; private set; }
@@ -147,6 +149,7 @@ public sealed class OpeningModel(OpeningService openings, CeremonyService ceremo
         AfterDeadline = Tender.Step >= LifecycleStep.BidDeadline && now >= Tender.BidDeadline;
         try { MyHolder = ceremonies.HolderFor(actor, User, Ceremony); }
         catch (RuleViolationException) { MyHolder = null; }
+        if (MyHolder is not null) OfficerRefusal = await openings.OfficerRefusalAsync(actor, MyHolder, Ceremony, ct);
         (_, _, Rows) = await openings.RecordAsync(actor, Id, ct);
         Objections = await openings.ObjectionsAsync(actor, Id, ct);
         Present = presence.In(Id);

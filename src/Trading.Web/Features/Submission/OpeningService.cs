@@ -137,6 +137,24 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
             new OfficerMaterial(holder.OfficerUserId ?? actor.UserId, holder.TransportPoint!, CryptoJson.Deserialize<SealedShare>(holder.SealedTransportKeyJson)), dealings);
     }
 
+    /// <summary>
+    /// Why this holder's officer may not give partials in a relayed ceremony (pending, removed, or no officer), or null:
+    /// the hall shows the reason instead of a form the server would refuse.
+    /// </summary>
+    public async Task<RuleViolation?> OfficerRefusalAsync(Actor actor, KeyHolder holder, KeyCeremony c, CancellationToken ct)
+    {
+        if (!await RelayedAsync(c, ct)) return null;
+        try
+        {
+            await custody.ActiveOfficerAsync(actor, holder, ct);
+            return null;
+        }
+        catch (RuleViolationException e)
+        {
+            return e.Violation;
+        }
+    }
+
     /// <summary>The ceremony ran as a relay (dealings posted by the holders' officers), not dealt by the old server-side path.</summary>
     private Task<bool> RelayedAsync(KeyCeremony c, CancellationToken ct) => db.Set<CeremonyDealing>().AnyAsync(d => d.KeyCeremonyId == c.Id, ct);
 
