@@ -153,6 +153,13 @@ public sealed class TenderMoves(TradingDbContext db, PublicLogWriter log, TimePr
         var reported = await db.Set<Trading.Domain.Evaluation.EvaluationReport>().AsNoTracking().Where(r => ids.Contains(r.SessionId)).Select(r => r.SessionId).ToListAsync(ct);
         if (openLots.Count > 0 && openLots.All(l => drawn.Any(s => s.LotId == l && reported.Contains(s.Id))))
             done.Add(LifecycleStep.EvaluationReport);
+        // 14-18: publicity, objections settled, award, contract, refunds (Award.AwardRules.Done says which).
+        if (done.Contains(LifecycleStep.EvaluationReport) || t.Step >= LifecycleStep.EvaluationReport)
+        {
+            var facts = await Award.AwardFactsReader.ReadAsync(db, t.Id, ct);
+            var refundable = await Award.AwardFactsReader.RefundableAsync(db, t.Id, openLots, ct);
+            done.UnionWith(Trading.Domain.Award.AwardRules.Done(facts, openLots, refundable, Now));
+        }
         var valid = await db.Set<Bid>().CountAsync(b => b.TenderId == t.Id && b.Status == BidStatus.Valid && openLots.Contains(b.LotId), ct);
         return new LifecycleContext(Now, rules.Value, valid) { Done = done };
     }
