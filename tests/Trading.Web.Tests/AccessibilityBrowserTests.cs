@@ -39,6 +39,7 @@ public sealed class AccessibilityBrowserTests(PostgresServer pg) : BrowserTest(p
             ("centre", "/Firms"), ("centre", $"/Firms/Details/{firm}"), ("centre", "/Experts"), ("centre", "/Draw"), ("centre", "/CheckIn"), ("centre", "/Supervision/Settings"),
             ("supervisor", "/Supervision"), ("supervisor", "/Integrity"), ("supervisor", "/Audit"), ("supervisor", "/Log/Witness"),
             ("expert01", "/Experts/Me"), ("expert01", "/Draw/Invitations"),
+            ("admin", "/Admin"), ("admin", "/Admin/Changes"), (null, "/Account/SetPassword"),
         ];
     }
 

@@ -85,7 +85,7 @@ public static class PlatformModule
             .AddTokenProvider<Features.Account.OneTimeAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider)
             .AddClaimsPrincipalFactory<AppClaimsFactory>()
             .AddErrorDescriber<LocalizedIdentityErrorDescriber>();
-        services.AddAuthentication().AddBearerToken(IdentityConstants.BearerScheme);
+        services.AddAuthentication().AddBearerToken(IdentityConstants.BearerScheme, o => o.Events.OnMessageReceived = Features.Account.SessionStamp.ValidateBearerAsync);
         // The periodic security-stamp check rebuilds the sign-in principal; carry over how the user signed in ("amr" =
         // "mfa"), or a key holder who signed in with two-factor would silently lose that status after half an hour.
         services.AddSingleton<Features.Account.SignInThrottle>();
