@@ -115,14 +115,18 @@ public class SubmissionTests(PostgresServer pg) : WebTest(pg)
         await (await Bidding.UploadAsync(bidder, id, good with { Envelope = corrupt })).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Bid.EnvelopeRefused");
         Assert.Empty(App.WithDb(db => db.Set<Bid>().Where(b => b.TenderId == id).ToList()));
 
-        // The good one is accepted; completing the same upload again (a replay) is refused.
+        // The good one is accepted.
         var start = await bidder.PostAsJsonAsync($"/api/tenders/{id}/bids/uploads", new { lotId = good.LotId, length = good.Envelope.LongLength });
         var uid = (await start.Json()).GetProperty("uploadId").GetGuid();
         // A chunk at the wrong offset is refused with the server's count, so the client can resume.
         await (await bidder.PutAsync($"/api/bids/uploads/{uid}?offset=5", new ByteArrayContent(good.Envelope[5..10]))).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Bid.UploadOffset");
         Assert.True((await bidder.PutAsync($"/api/bids/uploads/{uid}?offset=0", new ByteArrayContent(good.Envelope))).IsSuccessStatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await Bidding.CompleteAsync(bidder, uid, good.SignedManifestJson)).StatusCode);
-        await (await Bidding.CompleteAsync(bidder, uid, good.SignedManifestJson)).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Bid.UploadUnknown");
+        var accepted = await Bidding.CompleteAsync(bidder, uid, good.SignedManifestJson);
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        // A replay of the completion is idempotent: the same bid, nothing stored twice (counted at the end).
+        var replay = await Bidding.CompleteAsync(bidder, uid, good.SignedManifestJson);
+        Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
+        Assert.Equal((await accepted.Json()).GetProperty("id").GetGuid(), (await replay.Json()).GetProperty("id").GetGuid());
 
         // Another firm can neither see nor continue this firm's upload.
         var intruder = await BidderAsync("bidder02", id);
@@ -170,6 +174,61 @@ public class SubmissionTests(PostgresServer pg) : WebTest(pg)
         Assert.Equal(3, App.WithDb(db => db.SealedLogActs.Count(a => a.TenderId == id
             && (a.Entry!.Contains("\"type\":\"bid.submitted\"") || a.Entry!.Contains("\"type\":\"bid.withdrawn\"")))));
         Assert.Equal(0, App.WithDb(db => db.LogEntries.Count(e => e.TenderId == id && (e.Type == "bid.submitted" || e.Type == "bid.withdrawn"))));
+    }
+
+    [Fact]
+    public async Task A_firm_holds_at_most_two_unfinished_uploads_per_lot_and_an_idle_one_makes_room()
+    {
+        var (id, _) = await ReadyTenderAsync();
+        var bidder = await BidderAsync("bidder01", id);
+        var lot = (await Bidding.SealAsync(bidder, id, 1m)).LotId;
+        async Task<HttpResponseMessage> StartAsync() => await bidder.PostAsJsonAsync($"/api/tenders/{id}/bids/uploads", new { lotId = lot, length = 200L * 1024 * 1024 });
+        var first = (await (await StartAsync()).Json()).GetProperty("uploadId").GetGuid();
+        App.Clock.Set(App.Clock.GetUtcNow().AddMinutes(5));
+        Assert.Equal(HttpStatusCode.Created, (await StartAsync()).StatusCode);
+        // Both are recent: a third is refused, and nothing is reserved for it.
+        await (await StartAsync()).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Bid.UploadQuota");
+        Assert.Equal(2, App.WithDb(db => db.Set<BidUpload>().Count(u => u.TenderId == id && u.CompletedAt == null)));
+        var firstPath = App.WithDb(db => db.Set<BidUpload>().Single(u => u.Id == first).TempPath);
+        Assert.True(File.Exists(firstPath));
+
+        // Once the first has been idle for ten minutes, a new start replaces it (row and temp file).
+        App.Clock.Set(App.Clock.GetUtcNow().AddMinutes(6));
+        Assert.Equal(HttpStatusCode.Created, (await StartAsync()).StatusCode);
+        Assert.False(App.WithDb(db => db.Set<BidUpload>().Any(u => u.Id == first)));
+        Assert.False(File.Exists(firstPath));
+        Assert.Equal(2, App.WithDb(db => db.Set<BidUpload>().Count(u => u.TenderId == id && u.CompletedAt == null)));
+    }
+
+    [Fact]
+    public async Task Six_completions_of_one_upload_at_once_give_one_bid_and_no_server_error_and_a_repeat_gets_the_same_receipt()
+    {
+        var (id, _) = await ReadyTenderAsync();
+        var bidder = await BidderAsync("bidder01", id);
+        var bid = await Bidding.SealAsync(bidder, id, 3_300_000m);
+        var start = await bidder.PostAsJsonAsync($"/api/tenders/{id}/bids/uploads", new { lotId = bid.LotId, length = bid.Envelope.LongLength });
+        var uid = (await start.Json()).GetProperty("uploadId").GetGuid();
+        Assert.True((await bidder.PutAsync($"/api/bids/uploads/{uid}?offset=0", new ByteArrayContent(bid.Envelope))).IsSuccessStatusCode);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Bidding.CompleteAsync(bidder, uid, bid.SignedManifestJson)));
+        var texts = await Task.WhenAll(answers.Select(a => a.Content.ReadAsStringAsync()));
+        Assert.All(answers.Zip(texts), a => Assert.True(a.First.StatusCode is HttpStatusCode.OK or HttpStatusCode.UnprocessableEntity, $"{a.First.StatusCode}: {a.Second}"));
+        Assert.Contains(answers, a => a.StatusCode == HttpStatusCode.OK);
+        Assert.All(answers.Zip(texts).Where(a => a.First.StatusCode != HttpStatusCode.OK), a => Assert.Contains("Rule.Bid.UploadCompleting", a.Second, StringComparison.Ordinal));
+        var bids = App.WithDb(db => db.Set<Bid>().Where(b => b.TenderId == id).ToList());
+        var stored = Assert.Single(bids);
+        Assert.Equal(BidStatus.Valid, stored.Status);
+
+        // Asked again afterwards (a lost answer): the same bid and receipt, nothing new stored or logged.
+        var sealedActs = App.WithDb(db => db.SealedLogActs.Count(a => a.TenderId == id));
+        var again = await Bidding.CompleteAsync(bidder, uid, bid.SignedManifestJson);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(stored.Id, (await again.Json()).GetProperty("id").GetGuid());
+        Assert.Single(App.WithDb(db => db.Set<Bid>().Where(b => b.TenderId == id).ToList()));
+        Assert.Equal(sealedActs, App.WithDb(db => db.SealedLogActs.Count(a => a.TenderId == id)));
+        // Another manifest for the completed upload is not its completion.
+        var other = await Bidding.SealAsync(bidder, id, 3_400_000m);
+        await (await Bidding.CompleteAsync(bidder, uid, other.SignedManifestJson)).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Bid.UploadUnknown");
     }
 
     [Fact]

@@ -119,6 +119,11 @@ public class BidUpload
     /// <summary>When a chunk last arrived (or completion was tried): the sweep removes only uploads idle for longer than its age.</summary>
     public DateTime? LastActivityAt { get; set; }
     public DateTime? CompletedAt { get; set; }
+    /// <summary>
+    /// When a completion took the upload for checking: a second completion at the same moment is told to wait instead
+    /// of racing for the same temp file. Cleared when the check refuses; a stale claim (a crash) expires.
+    /// </summary>
+    public DateTime? CompletingAt { get; set; }
     public Guid? BidId { get; set; }
 }
 
@@ -150,6 +155,10 @@ public static class BiddingRules
     public const string UploadOffset = "Rule.Bid.UploadOffset";
     public const string UploadIncomplete = "Rule.Bid.UploadIncomplete";
     public const string UploadUnknown = "Rule.Bid.UploadUnknown";
+    /// <summary>A firm keeps at most a few unfinished uploads per lot; an idle one makes room, active ones do not.</summary>
+    public const string UploadQuota = "Rule.Bid.UploadQuota";
+    /// <summary>Another request of the firm is completing this upload right now.</summary>
+    public const string UploadCompleting = "Rule.Bid.UploadCompleting";
     public const string EnvelopeRefused = "Rule.Bid.EnvelopeRefused";
     public const string ManifestMalformed = "Rule.Bid.ManifestMalformed";
     public const string NotYourBid = "Rule.Bid.NotYours";

@@ -54,6 +54,7 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
     {
         await CheckMayBidAsync(actor, tenderId, lotId, ct);
         if (length <= 0 || length > O.MaxBidBytes) throw new RuleViolationException(new RuleViolation(BiddingRules.UploadTooLarge, O.MaxBidBytes / (1024 * 1024)));
+        await MakeRoomAsync(actor.OrganisationId, tenderId, lotId, ct);
         var u = new BidUpload
         {
             TenderId = tenderId, LotId = lotId, FirmId = actor.OrganisationId, UserId = actor.UserId, ExpectedLength = length,
@@ -64,6 +65,31 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
         db.Add(u);
         await db.SaveChangesAsync(ct);
         return u;
+    }
+
+    /// <summary>
+    /// Keeps a firm's unfinished uploads for one lot within the quota: at the limit, the longest-idle one that nobody is
+    /// completing and that has been idle long enough is removed (a reloaded page starts afresh); if every one is active,
+    /// the new one is refused. Two starts at the same instant may pass together: the quota bounds reservations, it is
+    /// not a lock.
+    /// </summary>
+    private async Task MakeRoomAsync(Guid firmId, Guid tenderId, Guid lotId, CancellationToken ct)
+    {
+        var open = await db.Set<BidUpload>().AsNoTracking()
+            .Where(x => x.TenderId == tenderId && x.LotId == lotId && x.FirmId == firmId && x.CompletedAt == null)
+            .OrderBy(x => x.LastActivityAt ?? x.CreatedAt).ToListAsync(ct);
+        if (open.Count < O.MaxOpenUploadsPerLot) return;
+        var idleBefore = clock.GetUtcNow().UtcDateTime - O.UploadReplaceableAfter;
+        foreach (var old in open.Take(open.Count - O.MaxOpenUploadsPerLot + 1))
+        {
+            // Conditional, like the sweep: an upload that received a chunk or began completing meanwhile stays.
+            var removed = await db.Set<BidUpload>()
+                .Where(x => x.Id == old.Id && x.CompletedAt == null && x.CompletingAt == null && (x.LastActivityAt ?? x.CreatedAt) < idleBefore)
+                .ExecuteDeleteAsync(ct);
+            if (removed == 0)
+                throw new RuleViolationException(new RuleViolation(BiddingRules.UploadQuota, O.MaxOpenUploadsPerLot, (int)O.UploadReplaceableAfter.TotalMinutes));
+            File.Delete(old.TempPath);
+        }
     }
 
     /// <summary>An upload of the actor's own firm; anyone else's does not exist for them.</summary>
@@ -115,10 +141,47 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
     public async Task<Bid> CompleteAsync(Actor actor, Guid uploadId, string signedManifestJson, string? userAgent, CancellationToken ct)
     {
         var u = await GetUploadAsync(actor, uploadId, ct);
-        if (u.CompletedAt is not null) throw new RuleViolationException(new RuleViolation(BiddingRules.UploadUnknown));
+        if (u.CompletedAt is not null) return await CompletedBidAsync(u, signedManifestJson, ct);
         if (u.Received != u.ExpectedLength) throw new RuleViolationException(new RuleViolation(BiddingRules.UploadIncomplete, u.Received, u.ExpectedLength));
-        // Marks the upload active before its file is read, so the sweep never takes it away mid-check.
-        await TouchAsync(u.Id, ct);
+        // One completion at a time takes the upload (and marks it active, so the sweep never takes it away mid-check);
+        // a second one at the same moment is told so instead of racing for the same temp file.
+        var now0 = clock.GetUtcNow().UtcDateTime;
+        var staleClaim = now0 - O.CompletionClaimAge;
+        var claimed = await db.Set<BidUpload>()
+            .Where(x => x.Id == u.Id && x.CompletedAt == null && (x.CompletingAt == null || x.CompletingAt < staleClaim))
+            .ExecuteUpdateAsync(set => set.SetProperty(x => x.CompletingAt, now0).SetProperty(x => x.LastActivityAt, now0), ct);
+        if (claimed == 0)
+        {
+            await db.Entry(u).ReloadAsync(ct);
+            if (u.CompletedAt is not null) return await CompletedBidAsync(u, signedManifestJson, ct);
+            throw new RuleViolationException(new RuleViolation(BiddingRules.UploadCompleting));
+        }
+        try
+        {
+            return await CompleteClaimedAsync(actor, u, signedManifestJson, userAgent, ct);
+        }
+        catch
+        {
+            // Refused or failed: the upload is free for another attempt at once (nothing of the bid was stored).
+            await db.Set<BidUpload>().Where(x => x.Id == u.Id && x.CompletedAt == null)
+                .ExecuteUpdateAsync(set => set.SetProperty(x => x.CompletingAt, (DateTime?)null), CancellationToken.None);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A completion repeated after it succeeded (a lost answer, a double click) gets the same bid and receipt again;
+    /// a different manifest for an upload already completed is not this upload's completion.
+    /// </summary>
+    private async Task<Bid> CompletedBidAsync(BidUpload u, string signedManifestJson, CancellationToken ct)
+    {
+        var bid = u.BidId is { } id ? await db.Set<Bid>().FirstOrDefaultAsync(b => b.Id == id, ct) : null;
+        if (bid is null || bid.SignedManifestJson != signedManifestJson) throw new RuleViolationException(new RuleViolation(BiddingRules.UploadUnknown));
+        return bid;
+    }
+
+    private async Task<Bid> CompleteClaimedAsync(Actor actor, BidUpload u, string signedManifestJson, string? userAgent, CancellationToken ct)
+    {
         var (t, lot, firm, c) = await CheckMayBidAsync(actor, u.TenderId, u.LotId, ct);
         var key = CryptoJson.Deserialize<JointKey>(c.JointKeyJson!);
         var context = ContextOf(t, lot, firm);
@@ -148,6 +211,10 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
         catch (CryptoException e)
         {
             await log.ActAsync(() => log.AppendSealedAsync("bid.refused", t.Id, new { reason = e.Code.ToString(), firm = log.TenderPseudonym(t.Id, "firm", firm.Id.ToString()), lot = lot.Number }, ct), ct);
+            // Bytes that failed the envelope's checks can never become a bid: the upload goes, and does not hold a
+            // place in the firm's quota (a manifest that could not be read keeps it: a corrected one may complete it).
+            if (await db.Set<BidUpload>().Where(x => x.Id == u.Id && x.CompletedAt == null).ExecuteDeleteAsync(CancellationToken.None) == 1)
+                File.Delete(u.TempPath);
             throw new RuleViolationException(new RuleViolation(BiddingRules.EnvelopeRefused, e.LocalizedMessage(System.Globalization.CultureInfo.CurrentUICulture.Name)));
         }
         catch (System.Text.Json.JsonException)
@@ -239,12 +306,6 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
     {
         if (t.Step < LifecycleStep.BidDeadline) return null;
         return await db.Set<Bid>().Where(b => b.TenderId == t.Id && b.Status == BidStatus.Valid).OrderBy(b => b.EnvelopeSha256).Select(b => b.EnvelopeSha256).ToListAsync(ct);
-    }
-
-    private Task TouchAsync(Guid uploadId, CancellationToken ct)
-    {
-        var now = clock.GetUtcNow().UtcDateTime;
-        return db.Set<BidUpload>().Where(x => x.Id == uploadId && x.CompletedAt == null).ExecuteUpdateAsync(s => s.SetProperty(x => x.LastActivityAt, now), ct);
     }
 
     /// <summary>

@@ -21,6 +21,15 @@ public sealed class SubmissionOptions
     /// <summary>An upload with no chunk for this long is abandoned: the sweep removes its row and temp file.</summary>
     public TimeSpan AbandonedUploadAge { get; set; } = TimeSpan.FromDays(2);
     public TimeSpan UploadSweepPeriod { get; set; } = TimeSpan.FromHours(1);
+    /// <summary>
+    /// Unfinished uploads a firm may hold per lot (the probe reserved ten of 200 MB for one lot). Enough for a retry
+    /// beside a stalled upload; starting another replaces an idle one.
+    /// </summary>
+    public int MaxOpenUploadsPerLot { get; set; } = 2;
+    /// <summary>An unfinished upload without a chunk for this long may be replaced by a new one of the same firm and lot.</summary>
+    public TimeSpan UploadReplaceableAfter { get; set; } = TimeSpan.FromMinutes(10);
+    /// <summary>A completion that has not finished in this long is taken to have crashed; its claim expires.</summary>
+    public TimeSpan CompletionClaimAge { get; set; } = TimeSpan.FromMinutes(15);
 }
 
 /// <summary>
