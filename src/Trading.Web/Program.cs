@@ -1,5 +1,6 @@
 using Trading.Web.Api;
 using Trading.Web.Features.Admin;
+using Trading.Web.Features.Archive;
 using Trading.Web.Features.CheckIn;
 using Trading.Web.Features.Custody;
 using Trading.Web.Features.Draw;
@@ -9,6 +10,7 @@ using Trading.Web.Features.Firms;
 using Trading.Web.Features.Integrity;
 using Trading.Web.Features.Log;
 using Trading.Web.Features.Notifications;
+using Trading.Web.Features.OpenData;
 using Trading.Web.Features.Opening;
 using Trading.Web.Features.Submission;
 using Trading.Web.Features.Supervision;
@@ -36,6 +38,8 @@ services.AddCheckIn(config);
 services.AddEvaluation(config);
 services.AddSupervision(config);
 services.AddIntegrity(config);
+services.AddArchive(config);
+services.AddOpenData(config);
 
 var app = builder.Build();
 await app.UsePlatformAsync();
@@ -51,6 +55,8 @@ app.MapOpeningHall();
 app.MapExpertDraw();
 app.MapCheckIn();
 app.MapEvaluation();
+app.MapArchive();
+app.MapOpenData();
 
 app.Run();
 
