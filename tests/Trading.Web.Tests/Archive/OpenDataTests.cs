@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using NJsonSchema;
+using Trading.Domain;
+using Trading.Domain.Award;
 using Trading.Domain.Archive;
 using Trading.Web.Tests.Infrastructure;
 
@@ -95,6 +98,40 @@ public class OpenDataTests(PostgresServer pg) : WebTest(pg)
         var package = await anonymous.GetStringAsync("/api/ocds/release-package");
         await ValidateAsync(package);
         Assert.Contains(id.ToString(), package, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Award_and_contract_stages_validate_and_name_the_winner_only_once_awarded()
+    {
+        // The award feature's records, as it keeps them, on a published demo tender of the first owner.
+        var (tenderId, lotId, bidId, firm) = App.WithDb(db =>
+        {
+            var b = db.Set<Trading.Domain.Bidding.Bid>().First(x => x.Status == Trading.Domain.Bidding.BidStatus.Valid
+                && db.Tenders.Any(t => t.Id == x.TenderId && t.Step >= LifecycleStep.NoticePublished && !t.Failed));
+            return (b.TenderId, b.LotId, b.Id, db.Organisations.First(o => o.Id == b.FirmId));
+        });
+        var anonymous = App.Anonymous();
+        Assert.DoesNotContain(firm.Name, await anonymous.GetStringAsync($"/api/ocds/tenders/{tenderId}/releases"), StringComparison.Ordinal);
+        var now = App.Clock.GetUtcNow().UtcDateTime;
+        App.WithDb(db =>
+        {
+            var award = new LotAward { TenderId = tenderId, LotId = lotId, WinnerBidId = bidId, WinnerFirmId = firm.Id, WinnerName = firm.Name, WinnerRank = 1, PriceFen = 98_765_400, DurationDays = 180, AwardedAt = now, AwardedByUserId = Guid.NewGuid() };
+            db.Add(award);
+            db.Add(new LotContract { TenderId = tenderId, LotId = lotId, AwardId = award.Id, FirmId = firm.Id, PriceFen = 98_765_400, DurationDays = 180, SignedOn = DateOnly.FromDateTime(now), FileName = "contract.pdf", StorageKey = "x", Sha256 = new string('0', 64), UploadedAt = now.AddMinutes(1), UploadedByUserId = Guid.NewGuid() });
+            return db.SaveChanges();
+        });
+        var json = await anonymous.GetStringAsync($"/api/ocds/tenders/{tenderId}/releases");
+        await ValidateAsync(json);
+        using var doc = JsonDocument.Parse(json);
+        var releases = doc.RootElement.GetProperty("releases").EnumerateArray().ToList();
+        var award = releases.Single(r => r.GetProperty("tag")[0].GetString() == "award");
+        Assert.Equal(firm.Name, award.GetProperty("awards")[0].GetProperty("suppliers")[0].GetProperty("name").GetString());
+        Assert.Equal(987654m, award.GetProperty("awards")[0].GetProperty("value").GetProperty("amount").GetDecimal());
+        var contract = releases.Single(r => r.GetProperty("tag")[0].GetString() == "contract");
+        Assert.Equal(180, contract.GetProperty("contracts")[0].GetProperty("period").GetProperty("durationInDays").GetInt32());
+        Assert.Equal("tender", releases[0].GetProperty("tag")[0].GetString());
+        Assert.False(releases[0].TryGetProperty("awards", out _)); // the notice release is a snapshot before the award
+        await ValidateAsync(await anonymous.GetStringAsync("/api/ocds/release-package"));
     }
 
     [Fact]

@@ -41,11 +41,15 @@ public sealed class ArchiveService(TradingDbContext db, PublicLogWriter log, EfL
     private Task<LogRecord?> ArchivedEntryAsync(Guid tenderId, CancellationToken ct) =>
         db.LogEntries.AsNoTracking().Where(e => e.TenderId == tenderId && e.Type == ArchivedType).OrderBy(e => e.Index).FirstOrDefaultAsync(ct);
 
-    /// <summary>
-    /// Bond refunds are recorded per bidder at step 18 (the award feature); until that feature keeps them, a tender at
-    /// step 18 has none outstanding that this platform knows of.
-    /// </summary>
-    private static Task<bool> RefundsCompleteAsync(Tender t, CancellationToken ct) => Task.FromResult(true);
+    /// <summary>Every bond due back (each valid bid of a lot that did not fail) has its refund recorded (the award feature's records).</summary>
+    private async Task<bool> RefundsCompleteAsync(Tender t, CancellationToken ct)
+    {
+        if (t.Failed) return true;
+        var openLots = t.Lots.Where(l => l.FailedReason is null).Select(l => l.Id).ToList();
+        var refundable = await Award.AwardFactsReader.RefundableAsync(db, t.Id, openLots, ct);
+        var refunded = await db.Set<Domain.Award.BondRefund>().AsNoTracking().Where(r => r.TenderId == t.Id).Select(r => r.BidId).ToListAsync(ct);
+        return refundable.All(refunded.Contains);
+    }
 
     public async Task<ArchiveStatus> StatusAsync(Actor actor, Guid tenderId, CancellationToken ct)
     {
@@ -166,6 +170,11 @@ public sealed class ArchiveService(TradingDbContext db, PublicLogWriter log, EfL
             items.Add(ArchiveItem.FromBytes($"draw/{s.Id:N}.json", "draw-record", $"draw record {s.DrawId} (trading verify-draw)", Encoding.UTF8.GetBytes(s.RecordJson)));
         foreach (var r in await db.Set<EvaluationReport>().AsNoTracking().Where(r => r.TenderId == t.Id).OrderBy(r => r.IssuedAt).ToListAsync(ct))
             items.Add(Stored($"evaluation/report-{r.Id:N}.pdf", "evaluation-report", "evaluation report (评标报告)", r.StorageKey, r.PdfSha256));
+        foreach (var a in await db.Set<Domain.Award.AwardNotice>().AsNoTracking().Where(a => a.TenderId == t.Id).OrderBy(a => a.IssuedAt).ThenBy(a => a.Id).ToListAsync(ct))
+            items.Add(Stored($"award/{(a.Kind == Domain.Award.NoticeKind.Award ? "award" : "result")}-{a.Id:N}.pdf", "award-notice",
+                a.Kind == Domain.Award.NoticeKind.Award ? "award notice (中标通知书)" : "result notice (中标结果通知书)", a.StorageKey, a.Sha256));
+        foreach (var c in await db.Set<Domain.Award.LotContract>().AsNoTracking().Where(c => c.TenderId == t.Id).OrderBy(c => c.UploadedAt).ToListAsync(ct))
+            items.Add(Stored($"contracts/{c.Id:N}{Extension(c.FileName)}", "contract", c.FileName, c.StorageKey, c.Sha256));
         return items;
     }
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Trading.Data;
 using Trading.Domain;
 using Trading.Domain.Archive;
+using Trading.Domain.Award;
 using Trading.Domain.Bidding;
 using Trading.Web.Features.Archive;
 using Trading.Web.Infrastructure;
@@ -12,7 +13,8 @@ using Trading.Web.Infrastructure;
 namespace Trading.Web.Features.OpenData;
 
 /// <summary>What the public may know of one published tender, read once for OCDS and the results page.</summary>
-public sealed record PublicTender(Tender Tender, Organisation? Owner, Organisation? Agent, int? Bidders, DateTime? OpenedAt, DateTime? ArchivedAt);
+public sealed record PublicTender(Tender Tender, Organisation? Owner, Organisation? Agent, int? Bidders, DateTime? OpenedAt, DateTime? ArchivedAt,
+    IReadOnlyList<LotAward> Awards, IReadOnlyList<LotContract> Contracts);
 
 /// <summary>
 /// Open data: every published tender as Open Contracting Data Standard 1.1 releases (docs/open-data.md) and the public
@@ -44,6 +46,9 @@ public sealed class OpenDataService(TradingDbContext db, TimeProvider clock, ICo
             .GroupBy(b => b.TenderId).Select(g => new { g.Key, Firms = g.Select(b => b.FirmId).Distinct().Count() }).ToDictionaryAsync(x => x.Key, x => x.Firms, ct);
         var archived = await db.LogEntries.AsNoTracking().Where(e => e.TenderId != null && ids.Contains(e.TenderId.Value) && e.Type == ArchiveService.ArchivedType)
             .Select(e => new { e.TenderId, e.RecordedAt }).ToListAsync(ct);
+        // Awards and contracts are public once made (the award notice names the winner: Regulations art. 54, 57).
+        var awards = await db.Set<LotAward>().AsNoTracking().Where(a => ids.Contains(a.TenderId)).ToListAsync(ct);
+        var contracts = await db.Set<LotContract>().AsNoTracking().Where(c => ids.Contains(c.TenderId)).ToListAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
         return tenders.Select(t =>
         {
@@ -51,7 +56,8 @@ public sealed class OpenDataService(TradingDbContext db, TimeProvider clock, ICo
             // The count exists only once the domain says it may be told; otherwise it is not even computed into the answer.
             int? count = ArchiveRules.MayShowBidCount(t, now, openedAt is not null) ? bidders.GetValueOrDefault(t.Id) : null;
             return new PublicTender(t, orgs.GetValueOrDefault(t.OwnerOrganisationId), t.AgentOrganisationId is { } a ? orgs.GetValueOrDefault(a) : null,
-                count, openedAt, archived.FirstOrDefault(x => x.TenderId == t.Id)?.RecordedAt);
+                count, openedAt, archived.FirstOrDefault(x => x.TenderId == t.Id)?.RecordedAt,
+                awards.Where(a => a.TenderId == t.Id).OrderBy(a => a.AwardedAt).ToList(), contracts.Where(c => c.TenderId == t.Id).OrderBy(c => c.UploadedAt).ToList());
         }).ToList();
     }
 
@@ -75,6 +81,11 @@ public sealed class OpenDataService(TradingDbContext db, TimeProvider clock, ICo
             var at = p.OpenedAt ?? t.BidDeadline;
             releases.Add(Release(p, $"{ocid}-bidding-closed", at, "tenderUpdate", t.Failed ? "unsuccessful" : "active", withCount: true));
         }
+        // The award and contract stages: one release per award and per contract, each a snapshot as of its date.
+        foreach (var a in p.Awards)
+            releases.Add(Release(p, $"{ocid}-award-{a.Id:N}", a.AwardedAt, "award", "complete", withCount: p.Bidders is not null));
+        foreach (var c in p.Contracts)
+            releases.Add(Release(p, $"{ocid}-contract-{c.Id:N}", c.UploadedAt, "contract", "complete", withCount: p.Bidders is not null));
         return releases;
     }
 
@@ -134,6 +145,42 @@ public sealed class OpenDataService(TradingDbContext db, TimeProvider clock, ICo
             ["tender"] = tender,
         };
         if (p.Owner is { } buyer) release["buyer"] = new JsonObject { ["id"] = PartyId(buyer.Id), ["name"] = buyer.Name };
+        var awards = p.Awards.Where(a => a.AwardedAt <= date).ToList();
+        if (awards.Count > 0)
+        {
+            string LotId(Guid lotId) => "L" + (t.Lots.FirstOrDefault(l => l.Id == lotId)?.Number ?? 0).ToString(CultureInfo.InvariantCulture);
+            release["awards"] = new JsonArray([.. awards.Select(a =>
+            {
+                var award = new JsonObject
+                {
+                    ["id"] = a.Id.ToString(),
+                    ["title"] = t.Lots.FirstOrDefault(l => l.Id == a.LotId)?.Name,
+                    ["status"] = "active",
+                    ["date"] = Date(a.AwardedAt),
+                    ["value"] = Value(a.PriceFen),
+                    ["suppliers"] = new JsonArray(new JsonObject { ["id"] = PartyId(a.WinnerFirmId), ["name"] = a.WinnerName }),
+                    ["relatedLots"] = new JsonArray(LotId(a.LotId)),
+                };
+                if (a.DurationDays is { } days) award["contractPeriod"] = new JsonObject { ["durationInDays"] = days };
+                return (JsonNode)award;
+            })]);
+            foreach (var winner in awards.DistinctBy(a => a.WinnerFirmId))
+                parties.Add(new JsonObject { ["id"] = PartyId(winner.WinnerFirmId), ["name"] = winner.WinnerName, ["roles"] = new JsonArray("supplier", "tenderer") });
+        }
+        var contracts = p.Contracts.Where(c => c.UploadedAt <= date).ToList();
+        if (contracts.Count > 0)
+        {
+            release["contracts"] = new JsonArray([.. contracts.Select(c => (JsonNode)new JsonObject
+            {
+                ["id"] = c.Id.ToString(),
+                ["awardID"] = c.AwardId.ToString(),
+                ["title"] = t.Lots.FirstOrDefault(l => l.Id == c.LotId)?.Name,
+                ["status"] = "active",
+                ["value"] = Value(c.PriceFen),
+                ["dateSigned"] = Date(c.SignedOn.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc)),
+                ["period"] = new JsonObject { ["durationInDays"] = c.DurationDays },
+            })]);
+        }
         return release;
     }
 

@@ -23,11 +23,12 @@ public sealed class ResultsModel(OpenDataService openData, TimeProvider clock, C
     public List<PublicTender> Rows { get; private set; } = [];
     public int Total { get; private set; }
 
-    public static readonly string[] Outcomes = ["failed", "evaluation", "reported", "archived"];
+    public static readonly string[] Outcomes = ["failed", "evaluation", "reported", "awarded", "archived"];
 
     public static string OutcomeOf(PublicTender p) =>
         p.ArchivedAt is not null ? "archived"
         : p.Tender.Failed ? "failed"
+        : p.Awards.Count > 0 ? "awarded"
         : p.Tender.Step >= LifecycleStep.CandidatePublicity || p.Tender.Step == LifecycleStep.EvaluationReport ? "reported"
         : "evaluation";
 
@@ -39,7 +40,8 @@ public sealed class ResultsModel(OpenDataService openData, TimeProvider clock, C
         if (!string.IsNullOrWhiteSpace(Q))
         {
             var q = Q.Trim();
-            all = all.Where(p => Has(p.Tender.Title, q) || Has(p.Tender.Code, q) || Has(p.Owner?.Name, q) || Has(p.Owner?.Address, q) || Has(p.Agent?.Name, q));
+            all = all.Where(p => Has(p.Tender.Title, q) || Has(p.Tender.Code, q) || Has(p.Owner?.Name, q) || Has(p.Owner?.Address, q) || Has(p.Agent?.Name, q)
+                || p.Awards.Any(a => Has(a.WinnerName, q)));
         }
         // Dates as the centre's calendar shows them.
         if (From is { } from) all = all.Where(p => DateOnly.FromDateTime(time.ToLocal(p.Tender.BidDeadline)) >= from);
