@@ -34,6 +34,7 @@ public sealed class AccessibilityBrowserTests(PostgresServer pg) : BrowserTest(p
         return
         [
             (null, "/"), (null, "/Tenders"), (null, "/Log"), (null, $"/Tenders/Details/{tender}"), (null, "/Account/Login"), (null, "/Firms/Register"),
+            (null, "/Results"), (null, "/Results?q=ZB&outcome=failed"),
             ("owner1", "/Tenders/Create"), ("owner1", "/Draw"),
             ("bidder01", $"/Firms/Details/{App.WithDb(db => db.Users.Single(u => u.UserName == "bidder01").OrganisationId)}"), ("bidder01", $"/Submission/Bid/{tender}"),
             ("centre", "/Firms"), ("centre", $"/Firms/Details/{firm}"), ("centre", "/Experts"), ("centre", "/Draw"), ("centre", "/CheckIn"), ("centre", "/Supervision/Settings"),
