@@ -79,6 +79,8 @@ public class ArchiveWebTests(PostgresServer pg) : WebTest(pg)
         var archived = App.WithDb(db => db.LogEntries.AsNoTracking().Where(e => e.TenderId == id && e.Type == "tender.archived").ToList());
         Assert.Single(archived);
         Assert.Contains("\"retentionYears\":25", archived[0].Payload, StringComparison.Ordinal);
+        // The act comes with a signed checkpoint covering it, ready for the office to cosign.
+        Assert.True(App.WithDb(db => db.Set<Trading.Data.Log.LogCheckpoint>().Any(c => c.Reason == "archive" && c.Size > archived[0].Index)));
 
         // The package waits for a cosigned checkpoint that covers the act.
         await (await owner.GetAsync($"/api/tenders/{id}/archive")).AssertRefused(HttpStatusCode.UnprocessableEntity, ArchiveRules.AwaitingCosignature);

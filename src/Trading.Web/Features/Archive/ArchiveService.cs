@@ -86,6 +86,10 @@ public sealed class ArchiveService(TradingDbContext db, PublicLogWriter log, EfL
                 retainUntil = ArchiveManifest.RetentionEnd(now, years).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
                 by = log.Pseudonym("user", actor.UserId.ToString()),
             }, ct);
+            // A signed checkpoint that covers the act, in its transaction (as at every deadline): the supervision office
+            // then has a checkpoint to cosign, and the package can be made as soon as it does.
+            await db.SaveChangesAsync(ct);
+            await checkpoints.CheckpointNowAsync("archive", ct);
         }, ct);
     }
 
