@@ -1,6 +1,7 @@
 using Trading.Web.Api;
 using Trading.Web.Features.Admin;
 using Trading.Web.Features.Archive;
+using Trading.Web.Features.Award;
 using Trading.Web.Features.CheckIn;
 using Trading.Web.Features.Custody;
 using Trading.Web.Features.Draw;
@@ -40,6 +41,7 @@ services.AddSupervision(config);
 services.AddIntegrity(config);
 services.AddArchive(config);
 services.AddOpenData(config);
+services.AddAward(config);
 
 var app = builder.Build();
 await app.UsePlatformAsync();
@@ -57,6 +59,7 @@ app.MapCheckIn();
 app.MapEvaluation();
 app.MapArchive();
 app.MapOpenData();
+app.MapAward();
 
 app.Run();
 
