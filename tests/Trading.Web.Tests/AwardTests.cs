@@ -156,6 +156,13 @@ public class AwardTests(PostgresServer pg) : WebTest(pg)
         Assert.Equal(LifecycleStep.AwardNotice, Step(s.TenderId));
         Assert.Equal(3, Count<AwardNotice>(s.TenderId));
         await (await owner.PostAsJsonAsync(Url(s, "/awards"), award)).AssertRefused(HttpStatusCode.UnprocessableEntity, AwardRules.AlreadyAwarded);
+        // The award feeds the history the rotation and cover screens (H1, H2, H4) read: the lot now has its winner.
+        using (var scope = App.Services.CreateScope())
+        {
+            var history = await scope.ServiceProvider.GetRequiredService<Trading.Web.Features.Integrity.IntegrityInputs>().HistoryAsync(Guid.Empty, CancellationToken.None);
+            var firm = App.WithDb(db => db.Users.First(u => u.UserName == "bidder01").OrganisationId);
+            Assert.Equal(firm.ToString(), history.Lots.Single(l => l.LotId == s.LotId.ToString()).WinnerFirmId);
+        }
         var winnerView = await (await bidder["bidder01"].GetAsync(Url(s))).Json();
         var notice = winnerView.GetProperty("notices")[0];
         Assert.Equal("Award", notice.GetProperty("kind").GetString());

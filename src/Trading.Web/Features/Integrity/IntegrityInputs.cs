@@ -187,9 +187,9 @@ public sealed class IntegrityInputs(TradingDbContext db, IFileStore files, IOpti
     }
 
     /// <summary>
-    /// The centre's history: every other tender's opened lots (price, firm, withdrawals after the deadline). The platform
-    /// does not yet record awards or subcontracts, so winners are unknown and the rotation and cover screens (H1, H2, H4)
-    /// report what they can; the co-bidding network (H3) and the price baselines need only bids.
+    /// The centre's history: every other tender's opened lots (price, firm, withdrawals after the deadline) and, once a lot
+    /// is awarded (step 16), its winner, which the rotation and cover screens (H1, H2, H4) need. Subcontracts are not
+    /// recorded yet; the co-bidding network (H3) and the price baselines need only bids.
     /// </summary>
     public async Task<MarketHistory> HistoryAsync(Guid exceptTenderId, CancellationToken ct)
     {
@@ -199,13 +199,15 @@ public sealed class IntegrityInputs(TradingDbContext db, IFileStore files, IOpti
                           where b.TenderId != exceptTenderId && b.OpeningStatus == BidOpeningStatus.Opened && b.PriceFen > 0
                           select new { b.LotId, b.FirmId, b.PriceFen, b.Status, b.WithdrawnAt, t.Category, t.OpeningTime, t.BidDeadline, t.OwnerOrganisationId, l.EstimatedPriceFen })
                          .ToListAsync(ct);
+        var winners = await db.Set<Trading.Domain.Award.LotAward>().AsNoTracking().Where(a => a.TenderId != exceptTenderId)
+            .ToDictionaryAsync(a => a.LotId, a => a.WinnerFirmId.ToString(), ct);
         var lots = rows.GroupBy(r => r.LotId).Select(g =>
         {
             var first = g.First();
             var bids = g.Select(r => new HistoricBid(r.FirmId.ToString(), r.PriceFen!.Value / 100m,
                 r.Status == BidStatus.Withdrawn && r.WithdrawnAt > r.BidDeadline ? HistoricBidStatus.WithdrawnAfterDeadline
                 : r.Status == BidStatus.Withdrawn ? HistoricBidStatus.WithdrawnBeforeDeadline : HistoricBidStatus.Valid)).ToList();
-            return new HistoricLot(g.Key.ToString(), first.Category.ToString(), new DateTimeOffset(first.OpeningTime, TimeSpan.Zero), bids, null)
+            return new HistoricLot(g.Key.ToString(), first.Category.ToString(), new DateTimeOffset(first.OpeningTime, TimeSpan.Zero), bids, winners.GetValueOrDefault(g.Key))
             {
                 Estimate = first.EstimatedPriceFen > 0 ? first.EstimatedPriceFen / 100m : null,
                 Buyer = first.OwnerOrganisationId.ToString(),
