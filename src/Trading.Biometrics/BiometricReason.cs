@@ -48,6 +48,16 @@ public enum BiometricReason
     OverrideReasonMissing,
     /// <summary>A supervisor override was attempted on a check-in that was not refused.</summary>
     OverrideNotNeeded,
+    /// <summary>The image is truncated or damaged: it is refused rather than scored on the part that decoded.</summary>
+    ImageDamaged,
+    /// <summary>The frames sent for an active-liveness challenge are too few, too many or not in time order.</summary>
+    ChallengeFramesInvalid,
+    /// <summary>The frames do not show one person throughout.</summary>
+    ChallengeFramesDisagree,
+    /// <summary>The face did not perform the requested movement (or moved like a flat picture).</summary>
+    ChallengeNotPerformed,
+    /// <summary>The challenge is unknown, already answered or expired.</summary>
+    ChallengeExpired,
 }
 
 /// <summary>
@@ -80,6 +90,11 @@ public static class BiometricMessages
             [BiometricReason.ModelFileMismatch] = ("biometrics.model-file-mismatch", "Model file {0} is missing or differs from the pinned SHA-256.", "模型文件 {0} 缺失或与固定的 SHA-256 不符。"),
             [BiometricReason.OverrideReasonMissing] = ("biometrics.override-reason-missing", "A supervisor override needs a written reason.", "监察人员放行必须填写理由。"),
             [BiometricReason.OverrideNotNeeded] = ("biometrics.override-not-needed", "Only a refused check-in can be overridden.", "只有被拒绝的签到才能由监察人员放行。"),
+            [BiometricReason.ImageDamaged] = ("biometrics.image-damaged", "The image file is truncated or damaged; take the photo again.", "图像文件不完整或已损坏；请重新拍摄。"),
+            [BiometricReason.ChallengeFramesInvalid] = ("biometrics.challenge-frames-invalid", "The camera sequence is not usable ({0}); please try again.", "摄像头画面序列无法使用（{0}）；请重试。"),
+            [BiometricReason.ChallengeFramesDisagree] = ("biometrics.challenge-frames-disagree", "The camera frames do not show the same person throughout (score {0}).", "摄像头画面中并非始终是同一人（分数 {0}）。"),
+            [BiometricReason.ChallengeNotPerformed] = ("biometrics.challenge-not-performed", "The requested movement ({0}) was not seen (measured {1}, needed {2}): a photo or screen is suspected, or please try again.", "未检测到所要求的动作（{0}）（测得 {1}，需要 {2}）：疑似照片或屏幕，或请重试。"),
+            [BiometricReason.ChallengeExpired] = ("biometrics.challenge-expired", "The movement request has expired or was already answered; start again.", "动作指令已过期或已使用；请重新开始。"),
         }.ToFrozenDictionary();
 
     /// <summary>The stable message key, e.g. <c>biometrics.no-face</c>.</summary>

@@ -115,6 +115,61 @@ public sealed class CheckInVerifier
         return Decide(analysis, claimed, others, hash);
     }
 
+    /// <summary>
+    /// Verifies an active-liveness answer: every frame must pass the pipeline's framing rules, the frames must show one
+    /// person performing <paramref name="challenge"/> (<see cref="ActiveLiveness.Verify"/>), and the most frontal frame is
+    /// then matched 1:1 and 1:N like a single probe. The result's hash is over the frames' own hashes in order.
+    /// Never throws for bad input.
+    /// </summary>
+    public (CheckInResult Result, ChallengeOutcome? Challenge) VerifyActive(LivenessChallenge challenge, IReadOnlyList<byte[]> frames, FaceTemplate claimed, IEnumerable<GalleryEntry> others, ActiveLivenessThresholds? thresholds = null)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        ArgumentNullException.ThrowIfNull(claimed);
+        ArgumentNullException.ThrowIfNull(others);
+        var hash = SequenceSha256(frames);
+        var t = thresholds ?? new ActiveLivenessThresholds();
+        if (frames.Count < t.MinFrames || frames.Count > t.MaxFrames)
+        {
+            var bad = ActiveLiveness.Verify(challenge, [], t);
+            return (new CheckInResult(false, bad.Reason, bad.Arguments, hash), null);
+        }
+
+        var analyses = new List<FaceAnalysis>(frames.Count);
+        foreach (var frame in frames)
+        {
+            try
+            {
+                analyses.Add(_pipeline.Analyze(frame));
+            }
+            catch (BiometricException e)
+            {
+                return (new CheckInResult(false, e.Reason, e.Arguments, hash), null);
+            }
+        }
+
+        var outcome = ActiveLiveness.Verify(challenge, analyses.Select(ChallengeFrame.From).ToList(), t);
+        var frontal = analyses[outcome.FrontalIndex];
+        if (!outcome.Passed)
+        {
+            return (new CheckInResult(false, outcome.Reason, outcome.Arguments, hash, claimed.Similarity(frontal.Embedding), LiveScore: outcome.LowestLive, Box: frontal.Box, Timings: frontal.Timings), outcome);
+        }
+
+        return (Decide(frontal, claimed, others, hash), outcome);
+    }
+
+    /// <summary>SHA-256 over the concatenated SHA-256 of each frame, so the log names the exact sequence received.</summary>
+    public static string SequenceSha256(IReadOnlyList<byte[]> frames)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        using var h = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var f in frames)
+        {
+            h.AppendData(SHA256.HashData(f));
+        }
+
+        return Convert.ToHexStringLower(h.GetHashAndReset());
+    }
+
     /// <summary>Applies the thresholds to an analysed probe (exposed so callers holding an analysis need not re-run the models).</summary>
     public CheckInResult Decide(FaceAnalysis analysis, FaceTemplate claimed, IEnumerable<GalleryEntry> others, string imageSha256)
     {

@@ -78,7 +78,14 @@ public static class ImageDecoder
         var decodeInfo = new SKImageInfo(decodeSize.Width, decodeSize.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         using var bitmap = new SKBitmap(decodeInfo);
         var result = codec.GetPixels(decodeInfo, bitmap.GetPixels());
-        if (result is not (SKCodecResult.Success or SKCodecResult.IncompleteInput))
+        // A truncated file decodes to a picture whose missing rows are grey or stale: scoring it would judge a face
+        // the camera never fully sent, so anything short of a clean decode is refused.
+        if (result is SKCodecResult.IncompleteInput or SKCodecResult.ErrorInInput or SKCodecResult.InvalidInput)
+        {
+            throw new BiometricException(BiometricReason.ImageDamaged);
+        }
+
+        if (result is not SKCodecResult.Success)
         {
             throw new BiometricException(BiometricReason.NotAnImage);
         }

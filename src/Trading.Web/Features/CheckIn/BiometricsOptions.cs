@@ -28,6 +28,19 @@ public sealed class BiometricsOptions
     /// <summary>Load and verify the models when the app starts instead of on the first photo.</summary>
     public bool LoadAtStartup { get; set; }
 
+    /// <summary>Movements the kiosk may ask for; one is drawn at random per attempt (issue 21).</summary>
+    public List<LivenessChallenge> Challenges { get; set; } = [LivenessChallenge.TurnLeft, LivenessChallenge.TurnRight];
+    /// <summary>How long a drawn challenge may be answered.</summary>
+    public int ChallengeSeconds { get; set; } = 60;
+    /// <summary>An answer that arrives sooner than this after the challenge was drawn was not filmed after it.</summary>
+    public double MinAnswerSeconds { get; set; } = 1.5;
+    /// <summary>Active-liveness thresholds (calibrated; bench/results/biometrics-active-liveness.md).</summary>
+    public double TurnShift { get; set; } = ActiveLivenessThresholds.CalibratedTurnShift;
+    public double TurnPeak { get; set; } = ActiveLivenessThresholds.CalibratedTurnPeak;
+    public float SameFace { get; set; } = ActiveLivenessThresholds.CalibratedSameFace;
+
+    public ActiveLivenessThresholds Active => new(TurnShift: TurnShift, SameFace: SameFace, FrameLiveness: LivenessThreshold, TurnPeak: TurnPeak);
+
     public CheckInThresholds Thresholds => new(MatchThreshold, LivenessThreshold, SubstitutionMargin);
 
     public ImageLimits Limits => new(MaxBytes: MaxImageBytes, MaxPixels: MaxImagePixels);

@@ -37,6 +37,7 @@ public static class CheckInModule
         services.AddSingleton<FaceEngine>();
         services.AddHostedService<FaceEngineWarmUp>();
         services.AddSingleton<FaceGallery>();
+        services.AddSingleton<KioskChallenges>();
         services.AddScoped<FaceTemplates>();
         services.AddScoped<CheckInService>();
         services.AddAuthorizationBuilder()
@@ -61,7 +62,7 @@ public static class CheckInModule
         {
             var form = await ReadFormAsync(request, ct);
             var photos = form.Files.Select(ToUpload).ToList();
-            var r = await s.EnrolAsync(Act(http), expertId, photos, ct);
+            var r = await s.EnrolAsync(Act(http), expertId, photos, ct, form["duplicateReason"]);
             return Results.Created($"/api/checkin/enrolments/{expertId}", new { r.ExpertId, r.PhotoCount, r.Generation, r.EnrolledAt, photoSha256 = r.PhotoSha256.Split(','), photosKept = r.PhotoKeys.Count });
         }).RequireAuthorization(EnrolPolicy).WithMetadata(new RequestSizeLimitAttribute((3 * max) + (1024 * 1024)));
 

@@ -13,6 +13,11 @@ public static class CheckInRules
     public const string OverrideNotNeeded = "Rule.CheckIn.OverrideNotNeeded";
     public const string OverrideNotAllowed = "Rule.CheckIn.OverrideNotAllowed";
     public const string NotSupervisor = "Rule.CheckIn.NotSupervisor";
+    // liveness (issue 21)
+    public const string DuplicateFace = "Rule.CheckIn.DuplicateFace";
+    public const string FileInKiosk = "Rule.CheckIn.FileInKiosk";
+    public const string FileNeedsOverride = "Rule.CheckIn.FileNeedsOverride";
+    public const string ChallengeMissing = "Rule.CheckIn.ChallengeMissing";
 
     /// <summary>Reason stored on an attempt by an expert with no template: not a library reason, the web app decides it.</summary>
     public const string NoTemplateReason = "NoTemplate";

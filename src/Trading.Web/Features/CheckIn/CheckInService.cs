@@ -15,6 +15,9 @@ namespace Trading.Web.Features.CheckIn;
 /// <summary>A photo as received: the bytes are read by the service, never trusted by name.</summary>
 public sealed record PhotoUpload(string FileName, long Length, Func<Stream> Open);
 
+/// <summary>A kiosk's answer to its movement challenge: the challenge drawn for it and the camera frames in capture order.</summary>
+public sealed record KioskAnswer(Guid? ChallengeId, IReadOnlyList<PhotoUpload> Frames);
+
 /// <summary>The outcome of one check-in: the stored attempt and its reason in the user's language.</summary>
 public sealed record CheckInOutcome(CheckInAttempt Attempt, PoolExpert Expert, string Message, string? SubstituteName);
 
@@ -28,7 +31,8 @@ public sealed record KioskExpert(Guid ExpertId, string RegistrationNumber, strin
 /// </summary>
 public sealed class CheckInService(
     TradingDbContext db, PublicLogWriter log, FaceEngine engine, FaceTemplates templates, FaceGallery gallery,
-    IFileStore files, TimeProvider clock, CentreTime centre, Texts texts, IOptions<BiometricsOptions> options, Tenders.TenderMoves moves)
+    IFileStore files, TimeProvider clock, CentreTime centre, Texts texts, IOptions<BiometricsOptions> options, Tenders.TenderMoves moves,
+    KioskChallenges challenges)
 {
     private BiometricsOptions Options => options.Value;
 
@@ -38,7 +42,12 @@ public sealed class CheckInService(
 
     // ---- enrolment ----
 
-    public async Task<FaceEnrolmentRecord> EnrolAsync(Actor actor, Guid expertId, IReadOnlyList<PhotoUpload> photos, CancellationToken ct)
+    /// <summary>
+    /// Enrols an expert's face. The new template is compared 1:N with every other enrolled expert first: a face that
+    /// already belongs to someone else is refused, naming that expert to staff, unless staff give a written reason
+    /// (twins, a re-registered expert), which goes to the log with the match.
+    /// </summary>
+    public async Task<FaceEnrolmentRecord> EnrolAsync(Actor actor, Guid expertId, IReadOnlyList<PhotoUpload> photos, CancellationToken ct, string? duplicateReason = null)
     {
         if (!MayEnrol(actor)) throw new ForbiddenException(CheckInRules.NotSupervisor);
         var expert = await db.Set<PoolExpert>().FirstOrDefaultAsync(e => e.Id == expertId, ct) ?? throw new NotFoundException();
@@ -63,6 +72,21 @@ public sealed class CheckInService(
         catch (BiometricException e)
         {
             throw Refused(e);
+        }
+
+        var enrolled = await gallery.LoadAsync(db, templates, ct);
+        var (dupId, dupScore) = enrolled.Where(kv => kv.Key != expert.Id)
+            .Select(kv => (Id: (Guid?)kv.Key, Score: kv.Value.Similarity(result.Template.Embedding)))
+            .OrderByDescending(x => x.Score).FirstOrDefault();
+        duplicateReason = duplicateReason?.Trim();
+        if (duplicateReason is { Length: > 1000 }) duplicateReason = duplicateReason[..1000];
+        string? duplicateOf = null;
+        if (dupId is { } did && dupScore >= engine.Thresholds.Match)
+        {
+            var other = await db.Set<PoolExpert>().AsNoTracking().FirstAsync(e => e.Id == did, ct);
+            if (string.IsNullOrEmpty(duplicateReason))
+                throw new RuleViolationException(new RuleViolation(CheckInRules.DuplicateFace, $"{other.Name} ({other.RegistrationNumber})", Score(dupScore)!));
+            duplicateOf = log.Pseudonym("expert", other.RegistrationNumber);
         }
 
         var hashes = images.Select(i => Convert.ToHexStringLower(SHA256.HashData(i))).ToList();
@@ -104,6 +128,9 @@ public sealed class CheckInService(
                 photos = hashes,
                 photosKept = Options.KeepPhotos,
                 lowestPairScore = Score(result.LowestPairScore),
+                duplicateOf,
+                duplicateScore = duplicateOf is null ? null : Score(dupScore),
+                duplicateReason = duplicateOf is null ? null : duplicateReason,
                 by = log.Pseudonym("user", actor.UserId.ToString()),
             }, ct);
         }
@@ -120,6 +147,15 @@ public sealed class CheckInService(
         db.Set<FaceEnrolmentRecord>().AsNoTracking().FirstOrDefaultAsync(e => e.ExpertId == expertId, ct);
 
     // ---- the kiosk ----
+
+    /// <summary>Draws the movement this kiosk's next attempt must perform.</summary>
+    public KioskChallenge DrawChallenge(Actor actor, string? room)
+    {
+        if (!MayRunKiosk(actor)) throw new ForbiddenException(CheckInRules.NotSupervisor);
+        room = room?.Trim();
+        if (string.IsNullOrEmpty(room)) throw new RuleViolationException(new RuleViolation(CheckInRules.RoomMissing));
+        return challenges.Draw(room, actor.UserId);
+    }
 
     /// <summary>Today's (centre time) non-voided sessions, for choosing the kiosk's room.</summary>
     public async Task<IReadOnlyList<EvaluationSession>> SessionsTodayAsync(CancellationToken ct)
@@ -168,7 +204,11 @@ public sealed class CheckInService(
     /// 1:1 against the claimed expert and 1:N against everyone else enrolled. Whatever the outcome, the attempt is
     /// stored and logged with its scores, decision and image hash.
     /// </summary>
-    public async Task<CheckInOutcome> CheckInAsync(Actor actor, string? room, string? expertKey, PhotoUpload? photo, CancellationToken ct)
+    /// <remarks>
+    /// In kiosk mode (<paramref name="kiosk"/> given) there is no photo: the expert answers a movement challenge drawn by
+    /// <see cref="DrawChallenge"/> with a few seconds of camera frames, and a photo file is refused before anything is read.
+    /// </remarks>
+    public async Task<CheckInOutcome> CheckInAsync(Actor actor, string? room, string? expertKey, PhotoUpload? photo, CancellationToken ct, KioskAnswer? kiosk = null)
     {
         var started = Stopwatch.GetTimestamp();
         if (!MayRunKiosk(actor)) throw new ForbiddenException(CheckInRules.NotSupervisor);
@@ -179,20 +219,53 @@ public sealed class CheckInService(
             ? await db.Set<PoolExpert>().AsNoTracking().FirstOrDefaultAsync(e => e.Id == gid, ct)
             : await db.Set<PoolExpert>().AsNoTracking().FirstOrDefaultAsync(e => e.RegistrationNumber == key, ct);
         if (expert is null) throw new RuleViolationException(new RuleViolation(CheckInRules.UnknownExpert, key));
-        if (photo is null) throw new RuleViolationException(new RuleViolation(CheckInRules.PhotoMissing));
-
-        var attempt = new CheckInAttempt { Room = room, ClaimedExpertId = expert.Id, OperatorUserId = actor.UserId, ImageBytes = photo.Length };
-        var bytes = await ReadAllAsync(photo, Options.MaxImageBytes, ct);
-        if (bytes is null)
+        KioskChallenge? challenge = null;
+        if (kiosk is not null)
         {
-            attempt.ImageSha256 = await HashAsync(photo, ct);
-            Refuse(attempt, BiometricReason.ImageTooLarge.ToString(), $"{photo.Length} bytes", $"{Options.MaxImageBytes} bytes");
+            // The kiosk is camera-only: a file is what a print or an injected image would arrive as.
+            if (photo is not null) throw new RuleViolationException(new RuleViolation(CheckInRules.FileInKiosk));
+            if (kiosk.ChallengeId is null || kiosk.Frames.Count == 0) throw new RuleViolationException(new RuleViolation(CheckInRules.ChallengeMissing));
+            challenge = challenges.Take(kiosk.ChallengeId.Value, room, actor.UserId);
+        }
+        else if (photo is null) throw new RuleViolationException(new RuleViolation(CheckInRules.PhotoMissing));
+
+        var attempt = new CheckInAttempt { Room = room, ClaimedExpertId = expert.Id, OperatorUserId = actor.UserId };
+        byte[]? bytes = null;
+        List<byte[]>? frames = null;
+        if (kiosk is not null)
+        {
+            frames = [];
+            foreach (var f in kiosk.Frames.Take(Options.Active.MaxFrames + 1))
+            {
+                var b = await ReadAllAsync(f, Options.MaxImageBytes, ct);
+                if (b is null) { frames = null; break; }
+                frames.Add(b);
+            }
+            attempt.ImageBytes = kiosk.Frames.Sum(f => f.Length);
+            if (frames is null)
+            {
+                attempt.ImageSha256 = "";
+                Refuse(attempt, BiometricReason.ImageTooLarge.ToString(), $"{attempt.ImageBytes} bytes", $"{Options.MaxImageBytes} bytes");
+            }
+            else attempt.ImageSha256 = CheckInVerifier.SequenceSha256(frames);
         }
         else
         {
-            attempt.ImageSha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
-            attempt.ImageBytes = bytes.Length;
+            attempt.ImageBytes = photo!.Length;
+            bytes = await ReadAllAsync(photo, Options.MaxImageBytes, ct);
+            if (bytes is null)
+            {
+                attempt.ImageSha256 = await HashAsync(photo, ct);
+                Refuse(attempt, BiometricReason.ImageTooLarge.ToString(), $"{photo.Length} bytes", $"{Options.MaxImageBytes} bytes");
+            }
+            else
+            {
+                attempt.ImageSha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
+                attempt.ImageBytes = bytes.Length;
+            }
         }
+        var readOk = bytes is not null || frames is not null;
+        ChallengeOutcome? active = null;
 
         var now = clock.GetUtcNow();
         var offset = centre.Zone.GetUtcOffset(now.UtcDateTime);
@@ -202,11 +275,15 @@ public sealed class CheckInService(
         if (Guid.TryParse(eligibility.Seat?.SessionId, out var seatSession)) attempt.SessionId = seatSession;
         else attempt.SessionId = await KioskSessionAsync(room, ct);
 
-        if (bytes is not null && !eligibility.Eligible)
+        if (readOk && !eligibility.Eligible)
         {
             Refuse(attempt, eligibility.Reason.ToString(), [.. eligibility.Arguments]);
         }
-        else if (bytes is not null)
+        else if (readOk && kiosk is not null && challenge is null)
+        {
+            Refuse(attempt, BiometricReason.ChallengeExpired.ToString());
+        }
+        else if (readOk)
         {
             var enrolment = await db.Set<FaceEnrolmentRecord>().AsNoTracking().FirstOrDefaultAsync(e => e.ExpertId == expert.Id, ct);
             if (enrolment is null)
@@ -218,7 +295,13 @@ public sealed class CheckInService(
                 var all = await gallery.LoadAsync(db, templates, ct);
                 var claimed = all.TryGetValue(expert.Id, out var t) ? t : templates.Open(expert.Id, enrolment.ProtectedTemplate);
                 var others = all.Where(kv => kv.Key != expert.Id).Select(kv => new GalleryEntry(kv.Key.ToString(), kv.Value)).ToList();
-                var r = await engine.RunAsync(v => v.Verify(bytes, claimed, others), ct);
+                CheckInResult r;
+                if (challenge is not null && frames is not null)
+                {
+                    var c = challenge.Challenge;
+                    (r, active) = await engine.RunAsync(v => v.VerifyActive(c, frames, claimed, others, Options.Active), ct);
+                }
+                else r = await engine.RunAsync(v => v.Verify(bytes!, claimed, others), ct);
                 attempt.MatchScore = r.MatchScore;
                 attempt.LiveScore = r.LiveScore;
                 attempt.BestOtherExpertId = Guid.TryParse(r.BestOtherExpertId, out var other) ? other : null;
@@ -266,6 +349,10 @@ public sealed class CheckInService(
                 image = attempt.ImageSha256,
                 imageBytes = attempt.ImageBytes,
                 thresholds = new { match = Score(engine.Thresholds.Match), live = Score(engine.Thresholds.Liveness) },
+                challenge = challenge?.Challenge.ToString(),
+                frames = frames?.Count,
+                turn = active is null ? null : Score((float)active.Shift),
+                sameFace = active is null ? null : Score(active.LowestSameFace),
                 by = log.Pseudonym("user", actor.UserId.ToString()),
             }, ct);
             await db.SaveChangesAsync(ct);

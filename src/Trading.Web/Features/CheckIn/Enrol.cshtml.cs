@@ -24,13 +24,13 @@ public sealed class CheckInEnrolModel(TradingDbContext db, CheckInService checkI
         return Expert is not null && Selected is null ? NotFound() : Page();
     }
 
-    public async Task<IActionResult> OnPostAsync(List<IFormFile> photos, CancellationToken ct)
+    public async Task<IActionResult> OnPostAsync(List<IFormFile> photos, string? duplicateReason, CancellationToken ct)
     {
         await LoadAsync(ct);
         if (Selected is null) return NotFound();
         return await RunAsync(async () =>
         {
-            var r = await checkIn.EnrolAsync(RequireActor(), Selected.Id, photos.Select(CheckInModule.ToUpload).ToList(), ct);
+            var r = await checkIn.EnrolAsync(RequireActor(), Selected.Id, photos.Select(CheckInModule.ToUpload).ToList(), ct, duplicateReason);
             Flash("CheckIn.Enrol.Done", Selected.Name, r.PhotoCount);
             return RedirectToPage(new { expert = Selected.Id });
         });

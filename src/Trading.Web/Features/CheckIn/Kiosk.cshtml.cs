@@ -30,20 +30,29 @@ public sealed class CheckInKioskModel(CheckInService checkIn) : TradingPageModel
         return Page();
     }
 
-    public async Task<IActionResult> OnPostAttemptAsync(string? expert, string? expertNumber, IFormFile? photo, CancellationToken ct)
+    /// <summary>Draws the movement for the next attempt at this kiosk (JSON: id, challenge, the instruction in the user's language).</summary>
+    public Task<IActionResult> OnPostChallengeAsync() => JsonAsync(() =>
+    {
+        var c = checkIn.DrawChallenge(RequireActor(), Room);
+        return Task.FromResult<object>(new { id = c.Id, challenge = c.Challenge.ToString(), text = T["CheckIn.Challenge." + c.Challenge] });
+    }, StatusCodes.Status200OK);
+
+    public async Task<IActionResult> OnPostAttemptAsync(string? expert, string? expertNumber, IFormFile? photo, Guid? challengeId, CancellationToken ct)
     {
         var claimed = string.IsNullOrWhiteSpace(expertNumber) ? expert : expertNumber;
+        // Kiosk mode answers a movement challenge with camera frames; the photo file path exists only on the staff page.
+        var answer = Kiosk ? new KioskAnswer(challengeId, Request.Form.Files.GetFiles("frames").Select(CheckInModule.ToUpload).ToList()) : null;
         var wantsJson = Request.Headers.Accept.Any(a => a?.Contains("application/json", StringComparison.OrdinalIgnoreCase) == true);
         if (wantsJson)
         {
             return await JsonAsync(async () =>
-                ForReader(CheckInAttemptDto.From(await checkIn.CheckInAsync(RequireActor(), Room, claimed, photo is null ? null : CheckInModule.ToUpload(photo), ct))),
+                ForReader(CheckInAttemptDto.From(await checkIn.CheckInAsync(RequireActor(), Room, claimed, photo is null ? null : CheckInModule.ToUpload(photo), ct, answer))),
                 StatusCodes.Status201Created);
         }
 
         var result = await RunAsync(async () =>
         {
-            var o = await checkIn.CheckInAsync(RequireActor(), Room, claimed, photo is null ? null : CheckInModule.ToUpload(photo), ct);
+            var o = await checkIn.CheckInAsync(RequireActor(), Room, claimed, photo is null ? null : CheckInModule.ToUpload(photo), ct, answer);
             Result = ForReader(CheckInAttemptDto.From(o));
             return Page();
         });

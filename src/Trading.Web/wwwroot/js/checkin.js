@@ -32,6 +32,34 @@
         return video.srcObject && video.videoWidth > 0;
     }
 
+    const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
+
+    // Kiosk mode: ask the server for a movement, show it, and film about three seconds of it. The frames go up in
+    // capture order; the server checks the movement from the face's landmarks across them.
+    const CHALLENGE_FRAMES = 8;
+    const FRAME_INTERVAL_MS = 400;
+
+    async function answerChallenge(form, video, canvas, data, say) {
+        const token = form.querySelector('input[name="__RequestVerificationToken"]').value;
+        const body = new FormData();
+        body.set('__RequestVerificationToken', token);
+        body.set('Room', data.get('Room'));
+        body.set('Kiosk', 'true');
+        const response = await fetch('/CheckIn/Kiosk?handler=Challenge', { method: 'POST', body, headers: { 'Accept': 'application/json' }, credentials: 'same-origin' });
+        const challenge = await response.json().catch(() => ({ title: response.statusText }));
+        if (!response.ok) return challenge;
+        say(form.dataset.look);
+        await sleep(600);
+        say(challenge.text);
+        data.set('challengeId', challenge.id);
+        for (let i = 0; i < CHALLENGE_FRAMES; i++) {
+            data.append('frames', await grab(video, canvas), 'frame-' + i + '.jpg');
+            await sleep(FRAME_INTERVAL_MS);
+        }
+        say(form.dataset.checking);
+        return null;
+    }
+
     const kiosk = document.getElementById('kiosk-form');
     if (kiosk) {
         const video = document.getElementById('camera');
@@ -39,18 +67,32 @@
         const status = document.getElementById('camera-status');
         const result = document.getElementById('kiosk-result');
         const file = document.getElementById('photo');
+        const prompt = document.getElementById('challenge');
+        const say = text => { if (prompt) prompt.textContent = text; };
         document.getElementById('start-camera').addEventListener('click', () => startCamera(video, status, kiosk.dataset.noCamera));
 
         kiosk.addEventListener('submit', async ev => {
             ev.preventDefault();
             const data = new FormData(kiosk);
-            if (file.files.length === 0 && cameraReady(video)) {
+            if (file && file.files.length === 0 && cameraReady(video)) {
                 data.set('photo', await grab(video, canvas), 'camera.jpg');
             }
             const button = document.getElementById('check-in');
             button.disabled = true;
             result.textContent = kiosk.dataset.working;
             try {
+                if (prompt) {
+                    if (!cameraReady(video)) await startCamera(video, status, kiosk.dataset.noCamera);
+                    const refused = cameraReady(video) ? await answerChallenge(kiosk, video, canvas, data, say) : null;
+                    if (refused) {
+                        const box = document.createElement('div');
+                        box.className = 'alert alert-warning';
+                        box.dataset.rule = refused.rule || '';
+                        box.textContent = refused.title || '';
+                        result.replaceChildren(box);
+                        return;
+                    }
+                }
                 const response = await fetch(kiosk.action, { method: 'POST', body: data, headers: { 'Accept': 'application/json' }, credentials: 'same-origin' });
                 const body = await response.json().catch(() => ({ title: response.statusText }));
                 const box = document.createElement('div');
@@ -74,9 +116,10 @@
                     box.textContent = body.title || response.statusText;
                 }
                 result.replaceChildren(box);
-                file.value = '';
+                if (file) file.value = '';
             } finally {
                 button.disabled = false;
+                say('');
             }
         });
     }
