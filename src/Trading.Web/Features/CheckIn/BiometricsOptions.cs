@@ -28,8 +28,11 @@ public sealed class BiometricsOptions
     /// <summary>Load and verify the models when the app starts instead of on the first photo.</summary>
     public bool LoadAtStartup { get; set; }
 
-    /// <summary>Movements the kiosk may ask for; one is drawn at random per attempt (issue 21).</summary>
-    public List<LivenessChallenge> Challenges { get; set; } = [LivenessChallenge.TurnLeft, LivenessChallenge.TurnRight];
+    /// <summary>
+    /// Movements the kiosk may ask for; one is drawn at random per attempt (issue 21). Empty means all. (Empty by default
+    /// because the configuration binder adds to a list's existing items rather than replacing them.)
+    /// </summary>
+    public List<LivenessChallenge> Challenges { get; set; } = [];
     /// <summary>How long a drawn challenge may be answered.</summary>
     public int ChallengeSeconds { get; set; } = 60;
     /// <summary>An answer that arrives sooner than this after the challenge was drawn was not filmed after it.</summary>

@@ -56,7 +56,7 @@
             data.append('frames', await grab(video, canvas), 'frame-' + i + '.jpg');
             await sleep(FRAME_INTERVAL_MS);
         }
-        say(form.dataset.checking);
+        // The instruction stays up beside the result, so a refused person sees what was asked.
         return null;
     }
 
@@ -119,7 +119,6 @@
                 if (file) file.value = '';
             } finally {
                 button.disabled = false;
-                say('');
             }
         });
     }
