@@ -97,8 +97,23 @@ public abstract class KioskCameraTest(PostgresServer pg) : BrowserTest(pg)
 
         var page = await NewPageAsync();
         await SignInAsync(page, "centre");
-        await page.GotoAsync($"/CheckIn/Kiosk?room={Uri.EscapeDataString(room)}&kiosk=true");
+        var kioskUrl = $"/CheckIn/Kiosk?room={Uri.EscapeDataString(room)}&kiosk=true";
+        await page.GotoAsync(kioskUrl);
         Assert.Equal(0, await page.Locator("input[type=file]").CountAsync());
+        // The kiosk makes its key and asks to be registered; staff compare the code and approve it on the devices page.
+        var line = page.GetByTestId("kiosk-device");
+        await Assertions.Expect(line).ToHaveAttributeAsync("data-state", "pending");
+        var code = (await line.GetAttributeAsync("data-fingerprint"))![..16];
+        await Assertions.Expect(line).ToContainTextAsync(code);
+        var staff = await page.Context.NewPageAsync();
+        await staff.GotoAsync("/CheckIn/Devices");
+        var row = staff.Locator($"tr:has-text('{code}')");
+        await row.GetByPlaceholder("Room or desk").FillAsync("Room one kiosk");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+        await Assertions.Expect(staff.GetByTestId("device-done")).ToContainTextAsync("Room one kiosk");
+        await staff.CloseAsync();
+        await page.GotoAsync(kioskUrl);
+        await Assertions.Expect(line).ToHaveAttributeAsync("data-state", "approved");
         await page.GetByRole(AriaRole.Button, new() { Name = "Start the camera" }).ClickAsync();
         await page.WaitUntilAsync("document.getElementById('camera').videoWidth > 0");
         await page.GetByLabel("Your expert registration number").FillAsync(expert.RegistrationNumber);

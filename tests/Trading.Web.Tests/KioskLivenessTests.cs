@@ -81,10 +81,31 @@ public class KioskModeTests(PostgresServer pg) : CheckInTestBase(pg)
         return await r.Content.ReadFromJsonAsync<JsonElement>();
     }
 
-    private static async Task<HttpResponseMessage> AnswerAsync(HttpClient c, string token, string expert, string? challengeId, IEnumerable<byte[]> frames, byte[]? photo = null)
+    /// <summary>The kiosk's device key, as the kiosk's browser would make it.</summary>
+    private readonly System.Security.Cryptography.ECDsa _device = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+
+    private string Fingerprint => KioskDeviceService.FingerprintOf(_device.ExportSubjectPublicKeyInfo());
+
+    private async Task<JsonElement> RequestDeviceAsync(HttpClient c, string token, byte[] spki)
+    {
+        var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token, ["Room"] = Room, ["Kiosk"] = "true", ["publicKey"] = Convert.ToBase64String(spki) });
+        var r = await c.PostAsync("/CheckIn/Kiosk?handler=Device", form);
+        return await r.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    private async Task<HttpResponseMessage> AnswerAsync(HttpClient c, string token, string expert, string? challengeId, IEnumerable<byte[]> frames, byte[]? photo = null, bool sign = true, System.Security.Cryptography.ECDsa? key = null)
     {
         var form = new MultipartFormDataContent { { new StringContent(token), "__RequestVerificationToken" }, { new StringContent(Room), "Room" }, { new StringContent("true"), "Kiosk" }, { new StringContent(expert), "expertNumber" } };
         if (challengeId is not null) form.Add(new StringContent(challengeId), "challengeId");
+        form.Add(new StringContent(Fingerprint), "device");
+        var list = frames.ToList();
+        if (sign && challengeId is not null)
+        {
+            var message = KioskDeviceService.SignedMessage(Guid.Parse(challengeId), Room, CheckInVerifier.SequenceSha256(list));
+            var signature = (key ?? _device).SignData(message, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+            form.Add(new StringContent(Convert.ToBase64String(signature)), "signature");
+        }
+        frames = list;
         var i = 0;
         foreach (var f in frames)
         {
@@ -125,6 +146,20 @@ public class KioskModeTests(PostgresServer pg) : CheckInTestBase(pg)
         Assert.Contains("type=\"file\"", staffPage, StringComparison.Ordinal);
         var token = await Browser.TokenAsync(c, KioskPage);
 
+        // An unregistered device is refused with its rule, before its frames are read.
+        var early = await DrawAsync(c, token);
+        await (await AnswerAsync(c, token, number, early.GetProperty("id").GetString(), [RealTurn.Frame("01829")])).AssertRefused(HttpStatusCode.UnprocessableEntity, CheckInRules.UnregisteredDevice);
+        // It asks to be registered (a pending device is still refused), staff approve it on the devices page.
+        var asked = await RequestDeviceAsync(c, token, _device.ExportSubjectPublicKeyInfo());
+        Assert.Equal(Fingerprint, asked.GetProperty("fingerprint").GetString());
+        Assert.False(asked.GetProperty("approved").GetBoolean());
+        await (await AnswerAsync(c, token, number, early.GetProperty("id").GetString(), [RealTurn.Frame("01829")])).AssertRefused(HttpStatusCode.UnprocessableEntity, CheckInRules.UnregisteredDevice);
+        var deviceId = App.WithDb(db => db.Set<KioskDevice>().Single().Id);
+        var approved = await Browser.PostFormAsync(c, "/CheckIn/Devices", "/CheckIn/Devices?handler=Approve", new Dictionary<string, string> { ["id"] = deviceId.ToString(), ["name"] = "评标室一 desk" });
+        Assert.Equal(HttpStatusCode.Redirect, approved.StatusCode);
+        Assert.True(App.WithDb(db => db.Set<KioskDevice>().Single().ApprovedAt) is not null);
+        Assert.Contains(Fingerprint, Log("checkin.device.approved").Single().Data.GetRawText(), StringComparison.Ordinal);
+
         // A photo file in kiosk mode: refused with its rule, before anything is stored or logged.
         var challenge = await DrawAsync(c, token);
         await (await AnswerAsync(c, token, number, challenge.GetProperty("id").GetString(), [], CheckInPhotos.Franck("04117"))).AssertRefused(HttpStatusCode.UnprocessableEntity, CheckInRules.FileInKiosk);
@@ -146,6 +181,14 @@ public class KioskModeTests(PostgresServer pg) : CheckInTestBase(pg)
         Assert.Equal(8, entry.GetProperty("frames").GetInt32());
         Assert.Equal(CheckInVerifier.SequenceSha256(frames), entry.GetProperty("image").GetString());
 
+        // Frames signed by another key (an injected request copying the device code) are refused.
+        using (var stranger = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256))
+        {
+            var forged = await DrawAsync(c, token);
+            await Task.Delay(1600);
+            await (await AnswerAsync(c, token, number, forged.GetProperty("id").GetString(), frames, key: stranger)).AssertRefused(HttpStatusCode.UnprocessableEntity, CheckInRules.DeviceSignatureInvalid);
+        }
+
         // The same challenge cannot be answered twice.
         var again = await (await AnswerAsync(c, token, number, drawn.GetProperty("id").GetString(), frames)).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(nameof(BiometricReason.ChallengeExpired), again.GetProperty("reason").GetString());
@@ -166,5 +209,10 @@ public class KioskModeTests(PostgresServer pg) : CheckInTestBase(pg)
         var quick = await DrawAsync(c, token);
         var quickBody = await (await AnswerAsync(c, token, number, quick.GetProperty("id").GetString(), frames)).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(nameof(BiometricReason.ChallengeExpired), quickBody.GetProperty("reason").GetString());
+
+        // A revoked kiosk is refused again.
+        Assert.Equal(HttpStatusCode.Redirect, (await Browser.PostFormAsync(c, "/CheckIn/Devices", "/CheckIn/Devices?handler=Revoke", new Dictionary<string, string> { ["id"] = deviceId.ToString() })).StatusCode);
+        var late = await DrawAsync(c, token);
+        await (await AnswerAsync(c, token, number, late.GetProperty("id").GetString(), frames)).AssertRefused(HttpStatusCode.UnprocessableEntity, CheckInRules.UnregisteredDevice);
     }
 }

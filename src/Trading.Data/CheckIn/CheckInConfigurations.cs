@@ -39,3 +39,19 @@ internal sealed class CheckInAttemptConfiguration : IEntityTypeConfiguration<Che
         e.HasOne<AppUser>().WithMany().HasForeignKey(x => x.OperatorUserId).OnDelete(DeleteBehavior.Restrict);
     }
 }
+
+internal sealed class KioskDeviceConfiguration : IEntityTypeConfiguration<KioskDevice>
+{
+    public void Configure(EntityTypeBuilder<KioskDevice> e)
+    {
+        e.ToTable("KioskDevices");
+        e.HasIndex(x => x.Fingerprint).IsUnique();
+        e.Property(x => x.Name).HasMaxLength(100);
+        // A P-256 SubjectPublicKeyInfo is 91 bytes (124 characters of base64).
+        e.Property(x => x.PublicKeySpki).HasMaxLength(400);
+        e.Property(x => x.Fingerprint).HasMaxLength(64);
+        e.Property(x => x.Version).IsConcurrencyToken();
+        e.Ignore(x => x.Active);
+        e.HasOne<AppUser>().WithMany().HasForeignKey(x => x.RequestedByUserId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

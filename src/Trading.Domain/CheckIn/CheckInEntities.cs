@@ -68,3 +68,28 @@ public class CheckInAttempt
     public string? OverrideReason { get; set; }
     public Guid Version { get; set; } = Guid.NewGuid();
 }
+
+/// <summary>
+/// A check-in kiosk as a registered device (issue 21): the kiosk's browser makes an ECDSA P-256 key pair that cannot
+/// be exported and asks to be registered with its public key; centre staff approve it on the devices page. Check-ins in
+/// kiosk mode are signed with the key, so frames from anything but an approved kiosk are refused.
+/// </summary>
+public class KioskDevice
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+    /// <summary>What staff call it (room, desk), given at approval.</summary>
+    public string Name { get; set; } = "";
+    /// <summary>The public key as SubjectPublicKeyInfo, base64.</summary>
+    public string PublicKeySpki { get; set; } = "";
+    /// <summary>Lower-case hex SHA-256 of the SubjectPublicKeyInfo bytes: what the kiosk shows and sends.</summary>
+    public string Fingerprint { get; set; } = "";
+    public DateTime RequestedAt { get; set; }
+    public Guid RequestedByUserId { get; set; }
+    public DateTime? ApprovedAt { get; set; }
+    public Guid? ApprovedByUserId { get; set; }
+    public DateTime? RevokedAt { get; set; }
+    public Guid? RevokedByUserId { get; set; }
+    public Guid Version { get; set; } = Guid.NewGuid();
+
+    public bool Active => ApprovedAt is not null && RevokedAt is null;
+}

@@ -38,6 +38,7 @@ public static class CheckInModule
         services.AddHostedService<FaceEngineWarmUp>();
         services.AddSingleton<FaceGallery>();
         services.AddSingleton<KioskChallenges>();
+        services.AddScoped<KioskDeviceService>();
         services.AddScoped<FaceTemplates>();
         services.AddScoped<CheckInService>();
         services.AddAuthorizationBuilder()
@@ -47,6 +48,7 @@ public static class CheckInModule
         {
             o.Conventions.AuthorizeFolder("/CheckIn", StaffPolicy);
             o.Conventions.AuthorizePage("/CheckIn/Enrol", EnrolPolicy);
+            o.Conventions.AuthorizePage("/CheckIn/Devices", EnrolPolicy);
         });
         return services;
     }

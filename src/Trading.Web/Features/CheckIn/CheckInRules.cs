@@ -18,6 +18,10 @@ public static class CheckInRules
     public const string FileInKiosk = "Rule.CheckIn.FileInKiosk";
     public const string FileNeedsOverride = "Rule.CheckIn.FileNeedsOverride";
     public const string ChallengeMissing = "Rule.CheckIn.ChallengeMissing";
+    public const string UnregisteredDevice = "Rule.CheckIn.UnregisteredDevice";
+    public const string DeviceSignatureInvalid = "Rule.CheckIn.DeviceSignatureInvalid";
+    public const string DeviceKeyInvalid = "Rule.CheckIn.DeviceKeyInvalid";
+    public const string DeviceNameMissing = "Rule.CheckIn.DeviceNameMissing";
 
     /// <summary>Reason stored on an attempt by an expert with no template: not a library reason, the web app decides it.</summary>
     public const string NoTemplateReason = "NoTemplate";

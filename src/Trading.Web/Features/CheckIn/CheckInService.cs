@@ -16,7 +16,9 @@ namespace Trading.Web.Features.CheckIn;
 public sealed record PhotoUpload(string FileName, long Length, Func<Stream> Open);
 
 /// <summary>A kiosk's answer to its movement challenge: the challenge drawn for it and the camera frames in capture order.</summary>
-public sealed record KioskAnswer(Guid? ChallengeId, IReadOnlyList<PhotoUpload> Frames);
+/// <param name="Device">The kiosk's device fingerprint.</param>
+/// <param name="Signature">The device's signature over <see cref="KioskDeviceService.SignedMessage"/>, base64.</param>
+public sealed record KioskAnswer(Guid? ChallengeId, IReadOnlyList<PhotoUpload> Frames, string? Device = null, string? Signature = null);
 
 /// <summary>The outcome of one check-in: the stored attempt and its reason in the user's language.</summary>
 public sealed record CheckInOutcome(CheckInAttempt Attempt, PoolExpert Expert, string Message, string? SubstituteName);
@@ -32,7 +34,7 @@ public sealed record KioskExpert(Guid ExpertId, string RegistrationNumber, strin
 public sealed class CheckInService(
     TradingDbContext db, PublicLogWriter log, FaceEngine engine, FaceTemplates templates, FaceGallery gallery,
     IFileStore files, TimeProvider clock, CentreTime centre, Texts texts, IOptions<BiometricsOptions> options, Tenders.TenderMoves moves,
-    KioskChallenges challenges)
+    KioskChallenges challenges, KioskDeviceService devices)
 {
     private BiometricsOptions Options => options.Value;
 
@@ -220,12 +222,13 @@ public sealed class CheckInService(
             : await db.Set<PoolExpert>().AsNoTracking().FirstOrDefaultAsync(e => e.RegistrationNumber == key, ct);
         if (expert is null) throw new RuleViolationException(new RuleViolation(CheckInRules.UnknownExpert, key));
         KioskChallenge? challenge = null;
+        KioskDevice? device = null;
         if (kiosk is not null)
         {
             // The kiosk is camera-only: a file is what a print or an injected image would arrive as.
             if (photo is not null) throw new RuleViolationException(new RuleViolation(CheckInRules.FileInKiosk));
             if (kiosk.ChallengeId is null || kiosk.Frames.Count == 0) throw new RuleViolationException(new RuleViolation(CheckInRules.ChallengeMissing));
-            challenge = challenges.Take(kiosk.ChallengeId.Value, room, actor.UserId);
+            device = await devices.RequireActiveAsync(kiosk.Device, ct);
         }
         else if (photo is null) throw new RuleViolationException(new RuleViolation(CheckInRules.PhotoMissing));
 
@@ -248,6 +251,10 @@ public sealed class CheckInService(
                 Refuse(attempt, BiometricReason.ImageTooLarge.ToString(), $"{attempt.ImageBytes} bytes", $"{Options.MaxImageBytes} bytes");
             }
             else attempt.ImageSha256 = CheckInVerifier.SequenceSha256(frames);
+            // The frames must come from the approved kiosk that asked for this challenge: its key signed them.
+            if (frames is not null && !KioskDeviceService.Verify(device!, KioskDeviceService.SignedMessage(kiosk.ChallengeId!.Value, room, attempt.ImageSha256), kiosk.Signature))
+                throw new RuleViolationException(new RuleViolation(CheckInRules.DeviceSignatureInvalid));
+            challenge = challenges.Take(kiosk.ChallengeId!.Value, room, actor.UserId);
         }
         else
         {
@@ -350,6 +357,7 @@ public sealed class CheckInService(
                 imageBytes = attempt.ImageBytes,
                 thresholds = new { match = Score(engine.Thresholds.Match), live = Score(engine.Thresholds.Liveness) },
                 challenge = challenge?.Challenge.ToString(),
+                device = device?.Fingerprint,
                 frames = frames?.Count,
                 turn = active is null ? null : Score((float)active.Shift),
                 sameFace = active is null ? null : Score(active.LowestSameFace),

@@ -13,7 +13,7 @@ namespace Trading.Web.Features.CheckIn;
 /// </summary>
 [RequestSizeLimit(20 * 1024 * 1024)]
 [RequestFormLimits(MultipartBodyLengthLimit = 20 * 1024 * 1024)]
-public sealed class CheckInKioskModel(CheckInService checkIn) : TradingPageModel
+public sealed class CheckInKioskModel(CheckInService checkIn, KioskDeviceService devices) : TradingPageModel
 {
     [BindProperty(SupportsGet = true)] public string? Room { get; set; }
     /// <summary>Full-screen kiosk mode: no staff menu, no list of who is expected, nothing about any other expert.</summary>
@@ -37,11 +37,18 @@ public sealed class CheckInKioskModel(CheckInService checkIn) : TradingPageModel
         return Task.FromResult<object>(new { id = c.Id, challenge = c.Challenge.ToString(), text = T["CheckIn.Challenge." + c.Challenge] });
     }, StatusCodes.Status200OK);
 
-    public async Task<IActionResult> OnPostAttemptAsync(string? expert, string? expertNumber, IFormFile? photo, Guid? challengeId, CancellationToken ct)
+    /// <summary>The kiosk's browser asks to be registered with its public key (JSON: fingerprint, whether approved).</summary>
+    public Task<IActionResult> OnPostDeviceAsync(string? publicKey, CancellationToken ct) => JsonAsync(async () =>
+    {
+        var d = await devices.RequestAsync(RequireActor(), publicKey, ct);
+        return (object)new { fingerprint = d.Fingerprint, approved = d.Active };
+    });
+
+    public async Task<IActionResult> OnPostAttemptAsync(string? expert, string? expertNumber, IFormFile? photo, Guid? challengeId, string? device, string? signature, CancellationToken ct)
     {
         var claimed = string.IsNullOrWhiteSpace(expertNumber) ? expert : expertNumber;
         // Kiosk mode answers a movement challenge with camera frames; the photo file path exists only on the staff page.
-        var answer = Kiosk ? new KioskAnswer(challengeId, Request.Form.Files.GetFiles("frames").Select(CheckInModule.ToUpload).ToList()) : null;
+        var answer = Kiosk ? new KioskAnswer(challengeId, Request.Form.Files.GetFiles("frames").Select(CheckInModule.ToUpload).ToList(), device, signature) : null;
         var wantsJson = Request.Headers.Accept.Any(a => a?.Contains("application/json", StringComparison.OrdinalIgnoreCase) == true);
         if (wantsJson)
         {

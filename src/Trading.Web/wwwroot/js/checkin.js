@@ -39,6 +39,64 @@
     const CHALLENGE_FRAMES = 8;
     const FRAME_INTERVAL_MS = 400;
 
+    // The kiosk's device key: ECDSA P-256 made here, not extractable, kept in IndexedDB so the same browser keeps it.
+    // The server knows the public key once centre staff approve the device; every kiosk check-in is signed with it.
+    function idb() {
+        return new Promise((resolve, reject) => {
+            const open = indexedDB.open('trading-kiosk', 1);
+            open.onupgradeneeded = () => open.result.createObjectStore('keys');
+            open.onsuccess = () => resolve(open.result);
+            open.onerror = () => reject(open.error);
+        });
+    }
+
+    function idbCall(db, mode, op) {
+        return new Promise((resolve, reject) => {
+            const request = op(db.transaction('keys', mode).objectStore('keys'));
+            request.onsuccess = () => resolve(request.result);
+            request.onerror = () => reject(request.error);
+        });
+    }
+
+    const hex = buffer => Array.from(new Uint8Array(buffer), b => b.toString(16).padStart(2, '0')).join('');
+    const base64 = buffer => btoa(String.fromCharCode(...new Uint8Array(buffer)));
+
+    async function deviceKey() {
+        const db = await idb();
+        let pair = await idbCall(db, 'readonly', store => store.get('device'));
+        if (!pair) {
+            pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
+            await idbCall(db, 'readwrite', store => store.put(pair, 'device'));
+        }
+        const spki = await crypto.subtle.exportKey('spki', pair.publicKey);
+        return { pair, spki, fingerprint: hex(await crypto.subtle.digest('SHA-256', spki)) };
+    }
+
+    async function registerDevice(form, line) {
+        const device = await deviceKey();
+        const body = new FormData();
+        body.set('__RequestVerificationToken', form.querySelector('input[name="__RequestVerificationToken"]').value);
+        body.set('Room', new FormData(form).get('Room'));
+        body.set('Kiosk', 'true');
+        body.set('publicKey', base64(device.spki));
+        const response = await fetch('/CheckIn/Kiosk?handler=Device', { method: 'POST', body, headers: { 'Accept': 'application/json' }, credentials: 'same-origin' });
+        const state = await response.json().catch(() => ({}));
+        const code = device.fingerprint.slice(0, 16);
+        line.textContent = (state.approved ? line.dataset.approved : line.dataset.pending).replace('{0}', code);
+        line.dataset.fingerprint = device.fingerprint;
+        line.dataset.state = state.approved ? 'approved' : 'pending';
+        return device;
+    }
+
+    // The frames are named as the server names them: SHA-256 over each frame's SHA-256, in order.
+    async function framesHash(blobs) {
+        const parts = [];
+        for (const b of blobs) parts.push(new Uint8Array(await crypto.subtle.digest('SHA-256', await b.arrayBuffer())));
+        const all = new Uint8Array(parts.length * 32);
+        parts.forEach((p, i) => all.set(p, i * 32));
+        return hex(await crypto.subtle.digest('SHA-256', all));
+    }
+
     async function answerChallenge(form, video, canvas, data, say) {
         const token = form.querySelector('input[name="__RequestVerificationToken"]').value;
         const body = new FormData();
@@ -52,10 +110,18 @@
         await sleep(600);
         say(challenge.text);
         data.set('challengeId', challenge.id);
+        const blobs = [];
         for (let i = 0; i < CHALLENGE_FRAMES; i++) {
-            data.append('frames', await grab(video, canvas), 'frame-' + i + '.jpg');
+            const blob = await grab(video, canvas);
+            blobs.push(blob);
+            data.append('frames', blob, 'frame-' + i + '.jpg');
             await sleep(FRAME_INTERVAL_MS);
         }
+        const device = await deviceKey();
+        const message = 'trading-kiosk-checkin/v1\n' + challenge.id + '\n' + data.get('Room') + '\n' + await framesHash(blobs);
+        const signature = await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, device.pair.privateKey, new TextEncoder().encode(message));
+        data.set('device', device.fingerprint);
+        data.set('signature', base64(signature));
         // The instruction stays up beside the result, so a refused person sees what was asked.
         return null;
     }
@@ -69,6 +135,8 @@
         const file = document.getElementById('photo');
         const prompt = document.getElementById('challenge');
         const say = text => { if (prompt) prompt.textContent = text; };
+        const deviceLine = document.getElementById('kiosk-device');
+        if (deviceLine) registerDevice(kiosk, deviceLine);
         document.getElementById('start-camera').addEventListener('click', () => startCamera(video, status, kiosk.dataset.noCamera));
 
         kiosk.addEventListener('submit', async ev => {
