@@ -13,7 +13,7 @@ using Trading.Data;
 namespace Trading.Data.Postgres.Migrations
 {
     [DbContext(typeof(TradingDbContext))]
-    [Migration("20261203234548_KioskDevices")]
+    [Migration("20261203235657_KioskDevices")]
     partial class KioskDevices
     {
         /// <inheritdoc />
@@ -1068,6 +1068,9 @@ namespace Trading.Data.Postgres.Migrations
                         .HasColumnType("uuid");
 
                     b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("CompletingAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTime>("CreatedAt")

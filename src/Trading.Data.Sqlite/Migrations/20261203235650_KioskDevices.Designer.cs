@@ -11,7 +11,7 @@ using Trading.Data;
 namespace Trading.Data.Sqlite.Migrations
 {
     [DbContext(typeof(TradingDbContext))]
-    [Migration("20261203234542_KioskDevices")]
+    [Migration("20261203235650_KioskDevices")]
     partial class KioskDevices
     {
         /// <inheritdoc />
@@ -1056,6 +1056,9 @@ namespace Trading.Data.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("CompletingAt")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
