@@ -23,9 +23,9 @@ if (args.Length > 0 && args[0] == "measure")
         }
         : null;
     var result = ScreenEvaluation.Evaluate(market, historyOptions: historyOptions);
-    foreach (var f in result.HistoryFindings.Where(f => f.IndicatorId == "H6"))
+    foreach (var f in result.HistoryFindings.Where(f => f.IndicatorId is "H6" or "H7" or "H8"))
     {
-        Console.WriteLine($"H6 finding: {string.Join("+", f.FirmIds)} {f.Explanation.En}");
+        Console.WriteLine($"{f.IndicatorId} finding: {string.Join("+", f.FirmIds)} {f.Explanation.En}");
     }
     foreach (var c in market.Cases.Where(c => c.Indicator == "H6"))
     {

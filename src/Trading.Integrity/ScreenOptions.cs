@@ -91,6 +91,34 @@ public sealed record HistoryOptions
     public double MarkupGroupMinT { get; init; } = 4.0;
     /// <summary>H6: bids of members apart (without another member) needed as the comparison.</summary>
     public int MarkupMinApart { get; init; } = 8;
+    /// <summary>H6: on the choosing half of the lots, lots two firms must have bid in together to be compared.</summary>
+    public int MarkupSelectMinTogether { get; init; } = 3;
+    /// <summary>H6: on the choosing half, Welch t a pair needs to become a candidate (low: the other half judges).</summary>
+    public double MarkupSelectPairMinT { get; init; } = 1.5;
+    /// <summary>H6: Welch t the group chosen on one half needs on the other half.</summary>
+    public double MarkupConfirmMinT { get; init; } = 3.0;
+    /// <summary>H7: bids in a market (category and region) that make a firm a regular bidder there.</summary>
+    public int AllocationMinLots { get; init; } = 8;
+    /// <summary>H7: Poisson lower-tail probability of meeting so rarely, at most this.</summary>
+    public double AllocationMaxPValue { get; init; } = 1e-3;
+    /// <summary>H7: met at most this share of the expected meetings.</summary>
+    public double AllocationMaxRatio { get; init; } = 0.25;
+    /// <summary>H8: lots a group of three must have met in (each with an estimate or control price).</summary>
+    public int SubsetMinLots { get; init; } = 8;
+    /// <summary>H8: z of the mean RD and spread percentiles a group of three needs.</summary>
+    public double SubsetMinZ { get; init; } = 4.5;
+    /// <summary>H8: lots two firms must have met in (with two or more other bidders' residuals to control for) to test dependence.</summary>
+    public int DependenceMinLots { get; init; } = 8;
+    /// <summary>H8: Fisher z of the pair's partial correlation (one-sided; many pairs are tested, so it is high).</summary>
+    public double DependenceMinZ { get; init; } = 4.5;
+    /// <summary>H8: on the choosing half, lots a pair must have met in to be linked.</summary>
+    public int DependenceSelectMinLots { get; init; } = 4;
+    /// <summary>H8: on the choosing half, Fisher z of a pair's residual correlation that links it.</summary>
+    public double DependenceSelectMinZ { get; init; } = 2.0;
+    /// <summary>H8: z of the shared variance the chosen group needs on the other half.</summary>
+    public double DependenceConfirmMinZ { get; init; } = 3.0;
+    /// <summary>H8: random groups of three drawn per lot for the null (lots of up to seven bids give all of theirs).</summary>
+    public int SubsetNullPerLot { get; init; } = 20;
     /// <summary>H4: late withdrawals in favour of the same winner needed.</summary>
     public int WithdrawalMinLots { get; init; } = 2;
 }

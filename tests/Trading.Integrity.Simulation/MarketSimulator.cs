@@ -40,6 +40,8 @@ public sealed record MarketOptions
     /// <summary>Build the honest look-alikes (template vendors, makers' brochures, registration agencies, consultants,
     /// sister companies, staff who move, software defaults, reference lines naming competitors).</summary>
     public bool LookAlikes { get; init; } = true;
+    /// <summary>Market-allocation pairs: two regional firms in the city split its buyers and stay out of each other's lots.</summary>
+    public int AllocationPairs { get; init; } = 1;
 }
 
 /// <summary>A generated market: firms, lots with bids and documents, the history, and the planted cases.</summary>
@@ -361,6 +363,7 @@ public static class MarketSimulator
             var ids = members.Select(m => m.Firm.FirmId).ToList();
             Case(CartelKind.RegionalRing, "H1", Grade.Lead, null, ids);
             Case(CartelKind.RegionalRing, "H6", Grade.Lead, null, ids);
+            Case(CartelKind.RegionalRing, "H8", Grade.Lead, null, ids);
         }
 
         // A cartel that only adds about 5 % when members meet: each member bids honestly alone, and with a mark-up together.
@@ -595,6 +598,28 @@ public static class MarketSimulator
                     Case(kind, "L7", grade, lot.LotId, [a.Firm.FirmId, b.Firm.FirmId]);
                 }
             }
+        }
+
+        // Market allocation, planted last so every earlier draw (and so every other case) stays as it was: two city firms split
+        // the city's buyers in one category, each bidding (honestly priced, a little higher for the missing rival) only at its own.
+        for (var g = 0; g < options.AllocationPairs; g++)
+        {
+            var cat = Categories[(g + 1) % Categories.Length];
+            var members = Enumerable.Range(0, 2).Select(_ => NewFirm(false, [cat], Regions[0], false)).ToList();
+            firms.AddRange(members);
+            foreach (var lot in lots.Where(x => x.Category == cat && x.Region == Regions[0]))
+            {
+                var buyer = int.Parse(lot.Buyer[^1..], CultureInfo.InvariantCulture);
+                var m = members[buyer <= 3 ? 0 : 1];
+                if (f.Random.Double() < 0.9)
+                {
+                    var bid = HonestBid(f, m, lot, world);
+                    bid.Price = Math.Round(bid.Price * 1.03m, 0);
+                    lot.Bids.Add(bid);
+                    Case(CartelKind.MarketAllocation, "", Grade.Lead, lot.LotId, [m.Firm.FirmId]);
+                }
+            }
+            Case(CartelKind.MarketAllocation, "H7", Grade.Lead, null, members.Select(m => m.Firm.FirmId));
         }
 
         var firmRecords = firms.Select(x => x.Firm).ToList();

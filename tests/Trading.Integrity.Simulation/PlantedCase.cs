@@ -49,6 +49,8 @@ public enum CartelKind
     RegionalRing,
     /// <summary>Firms that add about 5 % to their prices whenever two or more of them meet in a lot (H6).</summary>
     MeetingMarkup,
+    /// <summary>Two firms split a market's buyers and stay out of each other's lots (H7).</summary>
+    MarketAllocation,
 }
 
 /// <summary>A planted case: the ground truth the screens are measured against.</summary>

@@ -45,6 +45,9 @@ public sealed record EvaluationResult(
     TimeSpan HistoryScreensTime,
     IReadOnlyList<Finding> HistoryFindings)
 {
+    /// <summary>Each persistent group planted (kind and firms) and the history screens that named two or more of its firms.</summary>
+    public IReadOnlyList<(CartelKind Kind, IReadOnlyList<string> Firms, IReadOnlyList<string> FoundBy)> Groups { get; init; } = [];
+
     /// <summary>A markdown report (the tables recorded in docs and bench results).</summary>
     public string ToMarkdown()
     {
@@ -67,6 +70,13 @@ public sealed record EvaluationResult(
         {
             sb.AppendLine(CultureInfo.InvariantCulture, $"| {k.Kind} | {k.Indicator} | {k.Grade} | {k.Planted} | {k.Detected} | {k.PlantedThin} | {k.DetectedThin} |");
         }
+        sb.AppendLine();
+        sb.AppendLine("| persistent group | firms | named by (history screens) |");
+        sb.AppendLine("| --- | --- | --- |");
+        foreach (var (kind, firms, by) in Groups)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {kind} | {string.Join("+", firms)} | {(by.Count == 0 ? "–" : string.Join(", ", by))} |");
+        }
         return sb.ToString();
     }
 }
@@ -75,7 +85,7 @@ public sealed record EvaluationResult(
 public static class ScreenEvaluation
 {
     private static readonly string[] LotIndicators = ["L1", "L1b", "L2", "L3", "L4a", "L4b", "L5", "L6", "L7", "PS", "H5"];
-    private static readonly string[] HistoryIndicators = ["H1", "H2", "H3", "H4", "H6", "H7"];
+    private static readonly string[] HistoryIndicators = ["H1", "H2", "H3", "H4", "H6", "H7", "H8"];
 
     /// <summary>
     /// Screens the market as a centre would live: the first <paramref name="warmUpShare"/> of lots (by opening time) is the
@@ -201,7 +211,16 @@ public static class ScreenEvaluation
         var falseConclusive = allFindings.Where(f => f.Grade == Grade.Conclusive && !IsTrue(f)).ToList();
         var missed = plantedCases.Where(c => c.ExpectedGrade == Grade.Conclusive && !Found(c)).ToList();
         return new EvaluationResult(market.Options, scored.Count, clean.Count, market.Lots.Where(l => scored.Contains(l.LotId)).Sum(l => l.Bids.Count), measures, kinds,
-            falseConclusive, missed, lotTime, historyTime, history.Findings);
+            falseConclusive, missed, lotTime, historyTime, history.Findings)
+        {
+            Groups = historyCases.GroupBy(c => (c.Kind, string.Join("+", c.FirmIds))).Select(g =>
+            {
+                var c = g.First();
+                IReadOnlyList<string> by = history.Findings.Where(f => f.FirmIds.Count(c.FirmIds.Contains) >= 2).Select(f => f.IndicatorId)
+                    .Distinct().Order(StringComparer.Ordinal).ToList();
+                return (c.Kind, c.FirmIds, by);
+            }).ToList(),
+        };
     }
 
     private static bool Defined(string indicator, Grade grade) => (indicator, grade) switch

@@ -25,7 +25,7 @@ public class HistoryScreensTests
     {
         var report = IntegrityScreens.ScreenHistory(MarketHistory.Empty);
         Assert.Empty(report.Findings);
-        Assert.Equal(5, report.Outcomes.Count);
+        Assert.Equal(7, report.Outcomes.Count);
         Assert.All(report.Outcomes, o => Assert.Equal(ScreenStatus.NotEnoughData, o.Status));
     }
 

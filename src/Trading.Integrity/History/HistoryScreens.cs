@@ -15,7 +15,7 @@ internal static class HistoryScreens
         var lots = history.Lots;
         if (lots.Count < options.MinLots)
         {
-            foreach (var id in new[] { "H1", "H2", "H3", "H4", "H6" })
+            foreach (var id in new[] { "H1", "H2", "H3", "H4", "H6", "H7", "H8" })
             {
                 outcomes.Add(new ScreenOutcome(id, ScreenStatus.NotEnoughData, LocalizedText.Of("nodata.history", lots.Count, options.MinLots)));
             }
@@ -62,6 +62,7 @@ internal static class HistoryScreens
         Cover(lots, participants, winners, n, firmNames, together, options, findings);
         outcomes.Add(new ScreenOutcome("H4", ScreenStatus.Ran));
         WithdrawalsAndSubcontracts(lots, options, findings);
+        AllocationScreen.Run(lots, participants, winners, firmNames, options, findings, outcomes);
         MarkupScreen.Run(lots, participants, winners, firmNames, history.FirmRegions, options, findings, outcomes);
 
         return new HistoryScreenReport(

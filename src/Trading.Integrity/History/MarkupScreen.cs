@@ -13,7 +13,7 @@ namespace Trading.Integrity.History;
 /// </summary>
 internal static class MarkupScreen
 {
-    private sealed record Obs(int Lot, int Firm, double Residual);
+    internal sealed record Obs(int Lot, int Firm, double Residual);
 
     private static string F(double v, string format = "0.##") => v.ToString(format, CultureInfo.InvariantCulture);
 
@@ -50,6 +50,8 @@ internal static class MarkupScreen
         {
             outcomes.Add(new ScreenOutcome("H6", ScreenStatus.NotEnoughData,
                 LocalizedText.Of("nodata.reference", raw.Select(x => x.Lot).Distinct().Count(), options.MinLots)));
+            outcomes.Add(new ScreenOutcome("H8", ScreenStatus.NotEnoughData,
+                LocalizedText.Of("nodata.reference", raw.Select(x => x.Lot).Distinct().Count(), options.MinLots)));
             return;
         }
         outcomes.Add(new ScreenOutcome("H6", ScreenStatus.Ran));
@@ -73,34 +75,9 @@ internal static class MarkupScreen
         var byLot = residual.GroupBy(o => o.Lot).ToDictionary(g => g.Key, g => g.ToList());
         var firmLots = residual.GroupBy(o => o.Firm).ToDictionary(g => g.Key, g => g.Select(o => o.Lot).ToHashSet());
 
-        // Candidate pairs: co-bidders often enough, pricing higher together than apart.
-        var together = new Dictionary<(int, int), int>();
-        foreach (var (_, obs) in byLot)
-        {
-            var firms = obs.Select(o => o.Firm).Order().ToArray();
-            for (var a = 0; a < firms.Length; a++)
-                for (var b = a + 1; b < firms.Length; b++)
-                    together[(firms[a], firms[b])] = together.GetValueOrDefault((firms[a], firms[b])) + 1;
-        }
-        var parent = Enumerable.Range(0, n).ToArray();
-        int Find(int x) { while (parent[x] != x) { parent[x] = parent[parent[x]]; x = parent[x]; } return x; }
-        var candidates = new HashSet<int>();
-        foreach (var ((a, b), count) in together)
-        {
-            if (count < options.MarkupMinTogether)
-            {
-                continue;
-            }
-            var (diff, t, _, _) = Compare([a, b], byLot, firmLots);
-            if (diff >= options.MarkupMinDifference && t >= options.MarkupPairMinT)
-            {
-                parent[Find(a)] = Find(b);
-                candidates.Add(a);
-                candidates.Add(b);
-            }
-        }
-        // Groups: connected candidate pairs, confirmed as a whole (members together against members apart).
-        foreach (var group in candidates.GroupBy(Find).Select(g => g.Order().ToList()).Where(g => g.Count >= 2))
+        var reported = new List<(List<int> Members, double Diff, double T, int Together, int Apart, double? ConfirmT)>();
+        // Path 1: groups found and tested on the whole history (pairs strong on their own).
+        foreach (var group in Candidates(byLot, options.MarkupMinTogether, options.MarkupPairMinT, options.MarkupMinDifference, n))
         {
             var members = group;
             var (diff, t, nTogether, nApart) = Compare(members, byLot, firmLots);
@@ -111,20 +88,125 @@ internal static class MarkupScreen
                 members = kept;
                 (diff, t, nTogether, nApart) = Compare(members, byLot, firmLots);
             }
-            if (members.Count < 2 || diff < options.MarkupMinDifference || t < options.MarkupGroupMinT || nApart < options.MarkupMinApart)
+            if (members.Count >= 2 && diff >= options.MarkupMinDifference && t >= options.MarkupGroupMinT && nApart >= options.MarkupMinApart)
+            {
+                reported.Add((members, diff, t, nTogether, nApart, null));
+            }
+        }
+        // Path 2: a group whose pairs meet too rarely to stand out alone is chosen on one half of the lots (alternate lots in
+        // time order) and confirmed on the other half. Choosing freely on one half and testing on lots the choice never saw
+        // keeps the confirming t honest; choosing and testing on the same lots named honest groups at t near 6.
+        var half = new Dictionary<int, int>();
+        foreach (var (l, rank) in byLot.Keys.OrderBy(l => lots[l].OpenedAt).ThenBy(l => l).Select((l, r) => (l, r))) half[l] = rank % 2;
+        var halves = Enumerable.Range(0, 2).Select(h =>
+        {
+            var lotsOfHalf = byLot.Where(x => half[x.Key] == h).ToDictionary(x => x.Key, x => x.Value);
+            var firmsOfHalf = lotsOfHalf.Values.SelectMany(v => v).GroupBy(o => o.Firm).ToDictionary(g => g.Key, g => g.Select(o => o.Lot).ToHashSet());
+            return (Lots: lotsOfHalf, Firms: firmsOfHalf);
+        }).ToArray();
+        for (var h = 0; h < 2; h++)
+        {
+            var (selLots, selFirms) = halves[h];
+            var (conLots, conFirms) = halves[1 - h];
+            foreach (var group in Candidates(selLots, options.MarkupSelectMinTogether, options.MarkupSelectPairMinT, options.MarkupMinDifference, n))
+            {
+                var members = Prune(group, selLots, selFirms);
+                if (members.Count < 2)
+                {
+                    continue;
+                }
+                var (cDiff, cT, _, cApart) = Compare(members, conLots, conFirms);
+                if (cDiff < options.MarkupMinDifference || cT < options.MarkupConfirmMinT || cApart < options.MarkupMinApart / 2)
+                {
+                    continue;
+                }
+                var (diff, t, nTogether, nApart) = Compare(members, byLot, firmLots);
+                reported.Add((members, diff, t, nTogether, nApart, cT));
+            }
+        }
+        // One finding per group: the strongest of overlapping ones (two shared members make the same group).
+        var shown = new List<List<int>>();
+        foreach (var g in reported.OrderByDescending(g => g.ConfirmT ?? g.T).ThenByDescending(g => g.T))
+        {
+            if (shown.Any(s => s.Intersect(g.Members).Count() >= 2))
             {
                 continue;
             }
+            shown.Add(g.Members);
+            var members = g.Members;
             var ids = members.Select(i => names[i]).ToList();
             var evidence = members.Select(m =>
             {
                 var (d, _, nt, na) = Compare(members, byLot, firmLots, only: m);
                 return new Evidence("markup-together", names[m], Value: $"{F(d * 100, "0.0")}% ({nt} together / {na} apart)");
             }).Append(new Evidence("covariates", Value: $"distance {F(betaFar * 100, "0.0")}%, backlog {F(betaBacklog * 100, "0.0")}% per job"))
-              .Append(new Evidence("t-statistic", Value: F(t, "0.0"))).ToList();
+              .Append(new Evidence("t-statistic", Value: F(g.T, "0.0")));
+            if (g.ConfirmT is { } ct)
+            {
+                evidence = evidence.Append(new Evidence("confirmed-on-other-half", Value: F(ct, "0.0")));
+            }
             findings.Add(Finding.Make("H6", "markup-together", Grade.Lead, null, ids, evidence,
-                LocalizedText.Of("h6", Finding.JoinFirms(ids), F(diff * 100, "0.0"), nTogether, nApart, F(t, "0.0")), t));
+                LocalizedText.Of("h6", Finding.JoinFirms(ids), F(g.Diff * 100, "0.0"), g.Together, g.Apart, F(g.T, "0.0")), g.T));
         }
+
+        SubsetScreen.Run(byLot, names, options, findings, outcomes);
+    }
+
+    /// <summary>Connected groups of pairs that met often enough and priced higher together than apart.</summary>
+    private static List<List<int>> Candidates(Dictionary<int, List<Obs>> byLot, int minTogether, double pairMinT, double minDiff, int n)
+    {
+        var firmLots = byLot.Values.SelectMany(v => v).GroupBy(o => o.Firm).ToDictionary(g => g.Key, g => g.Select(o => o.Lot).ToHashSet());
+        var together = new Dictionary<(int, int), int>();
+        foreach (var (_, obs) in byLot)
+        {
+            var firms = obs.Select(o => o.Firm).Distinct().Order().ToArray();
+            for (var a = 0; a < firms.Length; a++)
+                for (var b = a + 1; b < firms.Length; b++)
+                    together[(firms[a], firms[b])] = together.GetValueOrDefault((firms[a], firms[b])) + 1;
+        }
+        var parent = Enumerable.Range(0, n).ToArray();
+        int Find(int x) { while (parent[x] != x) { parent[x] = parent[parent[x]]; x = parent[x]; } return x; }
+        var candidates = new HashSet<int>();
+        foreach (var ((a, b), count) in together.OrderBy(x => x.Key))
+        {
+            if (count < minTogether)
+            {
+                continue;
+            }
+            var (diff, t, _, _) = Compare([a, b], byLot, firmLots);
+            if (diff >= minDiff && t >= pairMinT)
+            {
+                parent[Find(a)] = Find(b);
+                candidates.Add(a);
+                candidates.Add(b);
+            }
+        }
+        return candidates.GroupBy(Find).Select(g => g.Order().ToList()).Where(g => g.Count >= 2).ToList();
+    }
+
+    /// <summary>
+    /// Backward elimination on the choosing half: drop the member whose leaving raises the group's t most, while it does.
+    /// Free to over-fit, because the group is then judged on the other half.
+    /// </summary>
+    private static List<int> Prune(List<int> group, Dictionary<int, List<Obs>> byLot, Dictionary<int, HashSet<int>> firmLots)
+    {
+        var members = group.Where(m => Compare(group, byLot, firmLots, only: m).Diff > 0).ToList();
+        if (members.Count > 24)
+        {
+            members = members.OrderByDescending(m => Compare(members, byLot, firmLots, only: m).Diff).Take(24).ToList();
+        }
+        var best = Compare(members, byLot, firmLots).T;
+        while (members.Count > 2)
+        {
+            var (drop, t) = members.Select(m => (m, Compare(members.Where(x => x != m).ToList(), byLot, firmLots).T)).MaxBy(x => x.T);
+            if (t <= best)
+            {
+                break;
+            }
+            members.Remove(drop);
+            best = t;
+        }
+        return members;
     }
 
     /// <summary>
