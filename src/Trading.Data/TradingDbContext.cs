@@ -71,6 +71,7 @@ public class TradingDbContext(DbContextOptions<TradingDbContext> options)
             e.Property(t => t.Code).HasMaxLength(40);
             e.HasIndex(t => t.Code).IsUnique();
             e.Property(t => t.Title).HasMaxLength(300);
+            e.Property(t => t.Region).HasMaxLength(Tender.RegionMaxLength);
             e.Property(t => t.Version).IsConcurrencyToken();
             e.HasOne(t => t.OwnerOrganisation).WithMany().HasForeignKey(t => t.OwnerOrganisationId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne(t => t.AgentOrganisation).WithMany().HasForeignKey(t => t.AgentOrganisationId).OnDelete(DeleteBehavior.Restrict);

@@ -28,6 +28,8 @@ public static class RuleCodes
     public const string BondTooHigh = "Rule.Tender.BondTooHigh";
     public const string BondNegative = "Rule.Tender.BondNegative";
     public const string EstimatedPriceInvalid = "Rule.Tender.EstimatedPriceInvalid";
+    public const string ControlPriceInvalid = "Rule.Tender.ControlPriceInvalid";
+    public const string RegionTooLong = "Rule.Tender.RegionTooLong";
     public const string OpeningNotAtDeadline = "Rule.Tender.OpeningNotAtDeadline";
     public const string NoLots = "Rule.Tender.NoLots";
     public const string NoDocuments = "Rule.Tender.NoDocuments";

@@ -38,6 +38,8 @@ public static class TenderValidation
         {
             if (lot.EstimatedPriceFen <= 0)
                 errors.Add(new RuleViolation(RuleCodes.EstimatedPriceInvalid, lot.Number));
+            if (lot.ControlPriceFen is <= 0)
+                errors.Add(new RuleViolation(RuleCodes.ControlPriceInvalid, lot.Number));
             if (lot.BidBondFen < 0)
                 errors.Add(new RuleViolation(RuleCodes.BondNegative, lot.Number));
             // Compare bond * 10000 with price * bp, all integers: no rounding at the 2% boundary.
@@ -46,6 +48,8 @@ public static class TenderValidation
                     Money.Yuan(lot.EstimatedPriceFen * rules.MaxBondBasisPoints / 10_000),
                     (rules.MaxBondBasisPoints / 100m).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)));
         }
+        if (t.Region is { Length: > Tender.RegionMaxLength })
+            errors.Add(new RuleViolation(RuleCodes.RegionTooLong, Tender.RegionMaxLength));
         if (Evaluation.ScoringScheme.FromJson(t.ScoringSchemeJson) is { } scheme)
         {
             if (scheme.Method != t.EvaluationMethod)

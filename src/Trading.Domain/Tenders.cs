@@ -56,6 +56,9 @@ public class Tender
     /// <summary>The scoring table of the documents (<see cref="Evaluation.ScoringScheme"/> as JSON): fixed when the documents are filed.</summary>
     public string? ScoringSchemeJson { get; set; }
     public string QualificationRequirements { get; set; } = "";
+    /// <summary>Where the works are or the goods go (a county or district, as the centre names it): collusion screens compare
+    /// firms within one regional market and weigh distance as a cost.</summary>
+    public string? Region { get; set; }
     public DateTime BidDeadline { get; set; }
     public DateTime OpeningTime { get; set; }
     public string OpeningPlace { get; set; } = "";
@@ -84,6 +87,8 @@ public class Tender
     public Guid Version { get; set; } = Guid.NewGuid();
 
     public long TotalEstimatedPriceFen => Lots.Sum(l => l.EstimatedPriceFen);
+
+    public const int RegionMaxLength = 100;
 }
 
 /// <summary>A lot (标段). Money is kept in fen (0.01 yuan) as integers: exact, and comparable in every database.</summary>
@@ -94,6 +99,9 @@ public class Lot
     public int Number { get; set; }
     public string Name { get; set; } = "";
     public long EstimatedPriceFen { get; set; }
+    /// <summary>The control price (招标控制价 / 最高投标限价) when the documents set one: the ceiling for bids, and what the
+    /// collusion screens compare bids with.</summary>
+    public long? ControlPriceFen { get; set; }
     public long BidBondFen { get; set; }
     /// <summary>Set at the deadline when the lot has fewer valid bids than the minimum (Regulations art. 44): encoded rule, see <see cref="BiddingPeriod.Encode"/>.</summary>
     public string? FailedReason { get; set; }

@@ -46,6 +46,20 @@ public class TenderRulesTests
     }
 
     [Fact]
+    public void A_control_price_is_optional_but_when_given_must_be_positive_and_a_region_has_a_length_limit()
+    {
+        var t = Valid();
+        t.Lots[0].ControlPriceFen = 105_000_000;
+        t.Region = "余杭区";
+        Assert.Empty(Codes(t));
+        t.Lots[0].ControlPriceFen = 0;
+        Assert.Equal([RuleCodes.ControlPriceInvalid], Codes(t));
+        t.Lots[0].ControlPriceFen = null;
+        t.Region = new string('区', Tender.RegionMaxLength + 1);
+        Assert.Equal([RuleCodes.RegionTooLong], Codes(t));
+    }
+
+    [Fact]
     public void Configured_bond_limit_applies()
     {
         var rules = TenderRules.Default with { MaxBondBasisPoints = 100 };

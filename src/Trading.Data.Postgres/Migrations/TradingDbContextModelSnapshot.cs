@@ -2516,6 +2516,9 @@ namespace Trading.Data.Postgres.Migrations
                     b.Property<long>("BidBondFen")
                         .HasColumnType("bigint");
 
+                    b.Property<long?>("ControlPriceFen")
+                        .HasColumnType("bigint");
+
                     b.Property<long>("EstimatedPriceFen")
                         .HasColumnType("bigint");
 
@@ -3005,6 +3008,10 @@ namespace Trading.Data.Postgres.Migrations
                     b.Property<string>("QualificationRequirements")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<string>("Region")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
 
                     b.Property<Guid?>("RetenderOfId")
                         .HasColumnType("uuid");

@@ -2504,6 +2504,9 @@ namespace Trading.Data.Sqlite.Migrations
                     b.Property<long>("BidBondFen")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("ControlPriceFen")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("EstimatedPriceFen")
                         .HasColumnType("INTEGER");
 
@@ -2992,6 +2995,10 @@ namespace Trading.Data.Sqlite.Migrations
 
                     b.Property<string>("QualificationRequirements")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Region")
+                        .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("RetenderOfId")

@@ -93,6 +93,8 @@ public sealed class IntegrityInputs(TradingDbContext db, IFileStore files, IOpti
                 // A bid-specific document names the project; only such a file can make an identical attachment conclusive.
                 ProjectReferences = [tender.Code, tender.Title, ShortTitle(tender.Title)],
                 Estimate = lot.EstimatedPriceFen > 0 ? lot.EstimatedPriceFen / 100m : null,
+                ControlPrice = lot.ControlPriceFen is > 0 ? lot.ControlPriceFen / 100m : null,
+                Region = tender.Region,
                 Buyer = tender.OwnerOrganisationId.ToString(),
             };
             result.Add(new LotInput(lot, screen, notes, prices));
@@ -197,7 +199,7 @@ public sealed class IntegrityInputs(TradingDbContext db, IFileStore files, IOpti
                           join t in db.Tenders.AsNoTracking() on b.TenderId equals t.Id
                           join l in db.Set<Lot>().AsNoTracking() on b.LotId equals l.Id
                           where b.TenderId != exceptTenderId && b.OpeningStatus == BidOpeningStatus.Opened && b.PriceFen > 0
-                          select new { b.LotId, b.FirmId, b.PriceFen, b.Status, b.WithdrawnAt, t.Category, t.OpeningTime, t.BidDeadline, t.OwnerOrganisationId, l.EstimatedPriceFen })
+                          select new { b.LotId, b.FirmId, b.PriceFen, b.Status, b.WithdrawnAt, t.Category, t.OpeningTime, t.BidDeadline, t.OwnerOrganisationId, t.Region, l.EstimatedPriceFen, l.ControlPriceFen })
                          .ToListAsync(ct);
         var winners = await db.Set<Trading.Domain.Award.LotAward>().AsNoTracking().Where(a => a.TenderId != exceptTenderId)
             .ToDictionaryAsync(a => a.LotId, a => a.WinnerFirmId.ToString(), ct);
@@ -210,6 +212,8 @@ public sealed class IntegrityInputs(TradingDbContext db, IFileStore files, IOpti
             return new HistoricLot(g.Key.ToString(), first.Category.ToString(), new DateTimeOffset(first.OpeningTime, TimeSpan.Zero), bids, winners.GetValueOrDefault(g.Key))
             {
                 Estimate = first.EstimatedPriceFen > 0 ? first.EstimatedPriceFen / 100m : null,
+                ControlPrice = first.ControlPriceFen is > 0 ? first.ControlPriceFen / 100m : null,
+                Region = first.Region,
                 Buyer = first.OwnerOrganisationId.ToString(),
             };
         }).ToList();

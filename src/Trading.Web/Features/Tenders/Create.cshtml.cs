@@ -14,6 +14,7 @@ public sealed class CreateTenderModel(TenderService tenders, Engagements.Engagem
         public string? Name { get; set; }
         public decimal? Price { get; set; }
         public decimal? Bond { get; set; }
+        public decimal? Control { get; set; }
     }
 
     public sealed class TenderForm
@@ -27,6 +28,7 @@ public sealed class CreateTenderModel(TenderService tenders, Engagements.Engagem
         public DateTime Deadline { get; set; }
         public DateTime Opening { get; set; }
         public string Place { get; set; } = "";
+        public string? Region { get; set; }
         public List<LotRow> Lots { get; set; } = [];
         public SchemeForm Scheme { get; set; } = SchemeForm.Standard();
     }
@@ -56,8 +58,9 @@ public sealed class CreateTenderModel(TenderService tenders, Engagements.Engagem
                 Form.Method = f.EvaluationMethod;
                 Form.Qualifications = f.QualificationRequirements;
                 Form.Place = f.OpeningPlace;
+                Form.Region = f.Region;
                 Form.OwnerId = f.OwnerOrganisationId;
-                Form.Lots = f.Lots.OrderBy(l => l.Number).Select(l => new LotRow { Name = l.Name, Price = Money.Yuan(l.EstimatedPriceFen), Bond = Money.Yuan(l.BidBondFen) }).ToList();
+                Form.Lots = f.Lots.OrderBy(l => l.Number).Select(l => new LotRow { Name = l.Name, Price = Money.Yuan(l.EstimatedPriceFen), Bond = Money.Yuan(l.BidBondFen), Control = l.ControlPriceFen is { } c ? Money.Yuan(c) : null }).ToList();
             }
             return Page();
         });
@@ -70,9 +73,9 @@ public sealed class CreateTenderModel(TenderService tenders, Engagements.Engagem
         var result = await RunAsync(async () =>
         {
             var lots = Form.Lots.Where(l => !string.IsNullOrWhiteSpace(l.Name) || l.Price is not null)
-                .Select(l => new LotInput(l.Name ?? "", l.Price ?? 0, l.Bond ?? 0)).ToList();
+                .Select(l => new LotInput(l.Name ?? "", l.Price ?? 0, l.Bond ?? 0, l.Control)).ToList();
             var input = new TenderInput(Form.Title, Form.Description, Form.Category, Form.Method, Form.Qualifications,
-                time.ToUtc(Form.Deadline), time.ToUtc(Form.Opening), Form.Place, lots, Form.OwnerId, Form.Scheme.ToScheme(Form.Method));
+                time.ToUtc(Form.Deadline), time.ToUtc(Form.Opening), Form.Place, lots, Form.OwnerId, Form.Scheme.ToScheme(Form.Method), Form.Region);
             var t = Retender is { } failed ? await tenders.RetenderAsync(RequireActor(), failed, input, ct) : await tenders.CreateAsync(RequireActor(), input, ct);
             Flash("Tender.Registered", t.Code);
             return RedirectToPage("/Tenders/Details", new { id = t.Id });

@@ -7,13 +7,13 @@ using Trading.Web.Infrastructure;
 
 namespace Trading.Web.Features.Tenders;
 
-public sealed record LotInput(string Name, decimal EstimatedPriceYuan, decimal BidBondYuan);
+public sealed record LotInput(string Name, decimal EstimatedPriceYuan, decimal BidBondYuan, decimal? ControlPriceYuan = null);
 
 /// <summary>A tender's terms as the owner types them; times are UTC here (pages convert from centre time).</summary>
 public sealed record TenderInput(
     string Title, string? Description, ProcurementCategory Category, EvaluationMethod EvaluationMethod,
     string QualificationRequirements, DateTime BidDeadlineUtc, DateTime OpeningTimeUtc, string OpeningPlace,
-    IReadOnlyList<LotInput> Lots, Guid? OwnerOrganisationId = null, ScoringScheme? Scheme = null);
+    IReadOnlyList<LotInput> Lots, Guid? OwnerOrganisationId = null, ScoringScheme? Scheme = null, string? Region = null);
 
 /// <summary>
 /// Tender registration, documents, publication, clarifications and document downloads. Pages and the
@@ -306,12 +306,14 @@ public sealed class TenderService(
         t.BidDeadline = input.BidDeadlineUtc;
         t.OpeningTime = input.OpeningTimeUtc;
         t.OpeningPlace = input.OpeningPlace.Trim();
+        t.Region = string.IsNullOrWhiteSpace(input.Region) ? null : input.Region.Trim();
         var n = 1;
         foreach (var l in input.Lots)
         {
             var price = Money.Fen(l.EstimatedPriceYuan) ?? throw new RuleViolationException(new RuleViolation(RuleCodes.EstimatedPriceInvalid, n));
             var bond = Money.Fen(l.BidBondYuan) ?? throw new RuleViolationException(new RuleViolation(RuleCodes.BondNegative, n));
-            t.Lots.Add(new Lot { TenderId = t.Id, Number = n++, Name = l.Name.Trim(), EstimatedPriceFen = price, BidBondFen = bond });
+            long? control = l.ControlPriceYuan is { } c ? Money.Fen(c) ?? throw new RuleViolationException(new RuleViolation(RuleCodes.ControlPriceInvalid, n)) : null;
+            t.Lots.Add(new Lot { TenderId = t.Id, Number = n++, Name = l.Name.Trim(), EstimatedPriceFen = price, ControlPriceFen = control, BidBondFen = bond });
         }
     }
 
