@@ -17,6 +17,7 @@ public static class TradingCommands
         Add(root, OpeningCommands.Build());
         Add(root, PublicLog.PublicLogCommands.Build());
         Add(root, ExpertPool.DrawCommands.Build());
+        Add(root, Integrity.ImportHistoryCommand.Build());
         return root;
     }
 
