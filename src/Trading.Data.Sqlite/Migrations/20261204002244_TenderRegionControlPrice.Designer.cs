@@ -11,7 +11,7 @@ using Trading.Data;
 namespace Trading.Data.Sqlite.Migrations
 {
     [DbContext(typeof(TradingDbContext))]
-    [Migration("20261203232355_TenderRegionControlPrice")]
+    [Migration("20261204002244_TenderRegionControlPrice")]
     partial class TenderRegionControlPrice
     {
         /// <inheritdoc />
@@ -1058,6 +1058,9 @@ namespace Trading.Data.Sqlite.Migrations
                     b.Property<DateTime?>("CompletedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("CompletingAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -1516,6 +1519,58 @@ namespace Trading.Data.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("FaceEnrolments", (string)null);
+                });
+
+            modelBuilder.Entity("Trading.Domain.CheckIn.KioskDevice", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ApprovedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ApprovedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PublicKeySpki")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("RequestedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RequestedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("RevokedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Fingerprint")
+                        .IsUnique();
+
+                    b.HasIndex("RequestedByUserId");
+
+                    b.ToTable("KioskDevices", (string)null);
                 });
 
             modelBuilder.Entity("Trading.Domain.Clarification", b =>
@@ -3319,6 +3374,15 @@ namespace Trading.Data.Sqlite.Migrations
                     b.HasOne("Trading.Domain.Experts.PoolExpert", null)
                         .WithMany()
                         .HasForeignKey("ExpertId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Trading.Domain.CheckIn.KioskDevice", b =>
+                {
+                    b.HasOne("Trading.Data.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("RequestedByUserId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

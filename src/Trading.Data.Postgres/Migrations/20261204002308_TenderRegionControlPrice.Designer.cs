@@ -13,7 +13,7 @@ using Trading.Data;
 namespace Trading.Data.Postgres.Migrations
 {
     [DbContext(typeof(TradingDbContext))]
-    [Migration("20261203232536_TenderRegionControlPrice")]
+    [Migration("20261204002308_TenderRegionControlPrice")]
     partial class TenderRegionControlPrice
     {
         /// <inheritdoc />
@@ -1070,6 +1070,9 @@ namespace Trading.Data.Postgres.Migrations
                     b.Property<DateTime?>("CompletedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime?>("CompletingAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -1528,6 +1531,58 @@ namespace Trading.Data.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("FaceEnrolments", (string)null);
+                });
+
+            modelBuilder.Entity("Trading.Domain.CheckIn.KioskDevice", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("ApprovedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("ApprovedByUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("PublicKeySpki")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.Property<DateTime>("RequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("RequestedByUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("RevokedByUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Fingerprint")
+                        .IsUnique();
+
+                    b.HasIndex("RequestedByUserId");
+
+                    b.ToTable("KioskDevices", (string)null);
                 });
 
             modelBuilder.Entity("Trading.Domain.Clarification", b =>
@@ -3331,6 +3386,15 @@ namespace Trading.Data.Postgres.Migrations
                     b.HasOne("Trading.Domain.Experts.PoolExpert", null)
                         .WithMany()
                         .HasForeignKey("ExpertId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Trading.Domain.CheckIn.KioskDevice", b =>
+                {
+                    b.HasOne("Trading.Data.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("RequestedByUserId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
