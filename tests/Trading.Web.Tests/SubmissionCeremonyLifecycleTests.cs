@@ -13,7 +13,8 @@ namespace Trading.Web.Tests;
 /// </summary>
 public sealed class SubmissionCeremonyLifecycleTests(PostgresServer pg) : WebTest(pg)
 {
-    protected override IReadOnlyDictionary<string, string> Settings => Bidding.FastSettings;
+    // The sweep test holds three unfinished uploads of one lot at once (abandoned, active, and one being accepted).
+    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>(Bidding.FastSettings) { ["Submission:MaxOpenUploadsPerLot"] = "3" };
 
     private KeyCeremony? CeremonyOf(Guid tenderId) => App.WithDb(db => db.Set<KeyCeremony>().SingleOrDefault(c => c.TenderId == tenderId));
 
