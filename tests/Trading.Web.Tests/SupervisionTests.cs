@@ -256,7 +256,7 @@ public class SupervisionTests(PostgresServer pg) : WebTest(pg)
         var e = Assert.ThrowsAny<Exception>(() => order.Services);
         Assert.Contains("yellow (3 working days late) must come before red (1)", Flatten(e), StringComparison.Ordinal);
 
-        using var negative = new TradingFactory(cs) { Demo = false }.WithWebHostBuilder(b => b.UseSetting("Supervision:Limits:3:Days", "-30"));
+        using var negative = new TradingFactory(cs) { Demo = false }.WithWebHostBuilder(b => b.UseSetting("Supervision:Limits:4:Days", "-30"));
         e = Assert.ThrowsAny<Exception>(() => negative.Services);
         Assert.Contains("Limit 'contract': days must be 1 to 366, not -30", Flatten(e), StringComparison.Ordinal);
 
