@@ -175,6 +175,19 @@ public sealed class AccessibilityBrowserTests(PostgresServer pg) : BrowserTest(p
         await page.WaitForURLAsync(u => !u.Contains("/Account/Login", StringComparison.Ordinal));
     }
 
+    /// <summary>No WCAG A/AA violation (axe-core), and no horizontal scroll on a phone or a wide screen: for journeys that check their own pages.</summary>
+    internal static async Task AssertUsableAsync(IPage page, string url)
+    {
+        foreach (var (w, h) in new[] { (390, 844), (1920, 1080) })
+        {
+            await page.SetViewportSizeAsync(w, h);
+            await page.GotoAsync(url);
+            Assert.True(await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0, $"{url} scrolls sideways at {w} px");
+            var violations = await AxeAsync(page);
+            Assert.True(violations.Count == 0, $"{url} at {w} px: " + string.Join("\n", violations));
+        }
+    }
+
     internal static async Task<List<string>> AxeAsync(IPage page)
     {
         // Evaluated rather than added as a <script> tag, so the page's Content-Security-Policy stays as it is.

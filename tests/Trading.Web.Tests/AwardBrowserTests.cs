@@ -32,19 +32,6 @@ public class AwardBrowserTests(PostgresServer pg) : BrowserTest(pg)
         await page.GotoAsync(url);
     }
 
-    /// <summary>No WCAG A/AA violation (axe-core), and no horizontal scroll on a phone or a wide screen.</summary>
-    private static async Task AssertUsableAsync(IPage page, string url)
-    {
-        foreach (var (w, h) in new[] { (390, 844), (1920, 1080) })
-        {
-            await page.SetViewportSizeAsync(w, h);
-            await page.GotoAsync(url);
-            Assert.True(await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0, $"{url} scrolls sideways at {w} px");
-            var violations = await AccessibilityBrowserTests.AxeAsync(page);
-            Assert.True(violations.Count == 0, $"{url} at {w} px: " + string.Join("\n", violations));
-        }
-    }
-
     [Fact]
     public async Task A_tender_goes_from_its_signed_report_through_publicity_objection_complaint_award_contract_and_refunds_to_step_18()
     {
@@ -106,7 +93,7 @@ public class AwardBrowserTests(PostgresServer pg) : BrowserTest(pg)
         finally { File.Delete(pdf); }
         Assert.Equal(LifecycleStep.Contract, Step(s.TenderId));
         await Assertions.Expect(owner.GetByTestId("contract")).ToBeVisibleAsync();
-        await AssertUsableAsync(owner, url);
+        await AccessibilityBrowserTests.AssertUsableAsync(owner, url);
         await owner.SetViewportSizeAsync(1280, 800);
         await owner.GotoAsync(url);
 
@@ -120,8 +107,8 @@ public class AwardBrowserTests(PostgresServer pg) : BrowserTest(pg)
         await Assertions.Expect(visitor.GetByTestId("results").Locator("tbody tr")).ToHaveCountAsync(1);
         await Assertions.Expect(visitor.GetByTestId("decision")).ToBeVisibleAsync();
         await Assertions.Expect(visitor.GetByTestId("committee")).ToBeVisibleAsync();
-        await AssertUsableAsync(visitor, $"/Award/Public/{s.TenderId}");
-        await AssertUsableAsync(visitor, "/Award");
+        await AccessibilityBrowserTests.AssertUsableAsync(visitor, $"/Award/Public/{s.TenderId}");
+        await AccessibilityBrowserTests.AssertUsableAsync(visitor, "/Award");
         Assert.Empty(CspViolations);
     }
 }

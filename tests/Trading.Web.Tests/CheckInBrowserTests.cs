@@ -94,21 +94,8 @@ public class CheckInBrowserTests(PostgresServer pg) : FakeCameraBrowserTest(pg)
     [Fact]
     public async Task Staff_enrol_an_expert_from_files_and_the_kiosk_checks_them_in_from_the_camera()
     {
-        var now = App.Clock.GetUtcNow().UtcDateTime;
         const string room = "评标室一";
-        var expert = App.WithDb(db =>
-        {
-            var e = (from x in db.Set<PoolExpert>() join u in db.Users on x.UserId equals u.Id where u.UserName == "expert01" select x).Single();
-            var tender = db.Tenders.Include(t => t.Lots).OrderBy(t => t.Code).First();
-            db.Add(new EvaluationSession
-            {
-                DrawId = "CHK-BROWSER-1", TenderId = tender.Id, LotId = tender.Lots[0].Id, EvaluationRoom = room, StartsAt = now.AddMinutes(30), EndsAt = now.AddHours(4),
-                CommitteeSize = 5, RequestedAt = now, RequestedByUserId = e.UserId, RecordJson = "{}", ScreeningJson = "{}", PseudonymMapJson = "{}",
-                Members = [new CommitteeMember { ExpertId = e.Id, Pseudonym = new string('a', 64), Stratum = "1-tech", Status = CommitteeMemberStatus.Accepted, InvitedAt = now.AddDays(-2), RespondBy = now.AddDays(-1) }],
-            });
-            db.SaveChanges();
-            return e;
-        });
+        var expert = Seats.SeatExpert01(App, "CHK-BROWSER-1", room);
 
         var page = await NewPageAsync();
         await SignInAsync(page, "centre");

@@ -28,19 +28,6 @@ public class EvaluationJourneyTests(PostgresServer pg) : BrowserTest(pg)
     private static ILocator Flash(IPage p) => p.Locator("div.alert-success[role=status]");
     private static ILocator Refusal(IPage p) => p.Locator("div.alert-danger[role=alert]");
 
-    /// <summary>No WCAG A/AA violation (axe-core), and no horizontal scroll from a phone to a wide screen.</summary>
-    private static async Task AssertUsableAsync(IPage page, string url)
-    {
-        foreach (var (w, h) in new[] { (390, 844), (1920, 1080) })
-        {
-            await page.SetViewportSizeAsync(w, h);
-            await page.GotoAsync(url);
-            Assert.True(await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0, $"{url} scrolls sideways at {w} px");
-            var violations = await AccessibilityBrowserTests.AxeAsync(page);
-            Assert.True(violations.Count == 0, $"{url} at {w} px: " + string.Join("\n", violations));
-        }
-    }
-
     private LifecycleStep Step(Guid id) => App.WithDb(db => db.Tenders.Single(t => t.Id == id).Step);
 
     [Theory]
@@ -175,7 +162,7 @@ public class EvaluationJourneyTests(PostgresServer pg) : BrowserTest(pg)
         var chair = pages[0];
         await chair.GotoAsync(room);
         await Assertions.Expect(chair.Locator("#chair")).ToContainTextAsync("Chair: Seat 1");
-        await AssertUsableAsync(chair, room);
+        await AccessibilityBrowserTests.AssertUsableAsync(chair, room);
         // A rejection without its art. 51 ground is refused in words; then every bid passes.
         var first = chair.Locator("form.review-form").First;
         await first.Locator("select[name='pass-qual-licence']").SelectOptionAsync("fail");
@@ -234,7 +221,7 @@ public class EvaluationJourneyTests(PostgresServer pg) : BrowserTest(pg)
         await Assertions.Expect(deviator.Locator(".flag-reason").First).ToContainTextAsync("专项论证");
 
         // The ranking on the page, then the signatures: a wrong password first, one dissent, the rest sign.
-        await AssertUsableAsync(pages[2], room);
+        await AccessibilityBrowserTests.AssertUsableAsync(pages[2], room);
         await pages[2].GotoAsync(room);
         var rankedFirms = await pages[2].Locator("#ranking tbody th").AllInnerTextsAsync();
         // 84.00 (lowest price, 40 price points), 82.33 (36.73 + 1.60 from the deviating mark), 81.89; or by evaluated price
@@ -266,8 +253,8 @@ public class EvaluationJourneyTests(PostgresServer pg) : BrowserTest(pg)
         await Assertions.Expect(pages[4].Locator("#report-issued")).ToBeVisibleAsync();
         await Assertions.Expect(pages[4].Locator("[data-step]")).ToHaveAttributeAsync("data-step", "13");
         Assert.Equal(LifecycleStep.EvaluationReport, Step(id));
-        await AssertUsableAsync(pages[4], room);
-        await AssertUsableAsync(pages[4], "/Evaluation");
+        await AccessibilityBrowserTests.AssertUsableAsync(pages[4], room);
+        await AccessibilityBrowserTests.AssertUsableAsync(pages[4], "/Evaluation");
 
         // The owner's copy reads back with the ranking and the dissent, and names no expert.
         var pdf = await offices.Owner.GetAsync($"/Evaluation/Report/{sessionId}");

@@ -70,21 +70,8 @@ public abstract class KioskCameraTest(PostgresServer pg) : BrowserTest(pg)
     /// <summary>Enrols Franck for expert01 through the API, seats him in the room, and runs the kiosk until its result shows.</summary>
     protected async Task<ILocator> CheckInAtKioskAsync()
     {
-        var now = App.Clock.GetUtcNow().UtcDateTime;
         const string room = "评标室一";
-        var expert = App.WithDb(db =>
-        {
-            var e = (from x in db.Set<PoolExpert>() join u in db.Users on x.UserId equals u.Id where u.UserName == "expert01" select x).Single();
-            var tender = db.Tenders.Include(t => t.Lots).OrderBy(t => t.Code).First();
-            db.Add(new EvaluationSession
-            {
-                DrawId = "CHK-KIOSK-1", TenderId = tender.Id, LotId = tender.Lots[0].Id, EvaluationRoom = room, StartsAt = now.AddMinutes(30), EndsAt = now.AddHours(4),
-                CommitteeSize = 5, RequestedAt = now, RequestedByUserId = e.UserId, RecordJson = "{}", ScreeningJson = "{}", PseudonymMapJson = "{}",
-                Members = [new CommitteeMember { ExpertId = e.Id, Pseudonym = new string('a', 64), Stratum = "1-tech", Status = CommitteeMemberStatus.Accepted, InvitedAt = now.AddDays(-2), RespondBy = now.AddDays(-1) }],
-            });
-            db.SaveChanges();
-            return e;
-        });
+        var expert = Seats.SeatExpert01(App, "CHK-KIOSK-1", room);
         var api = await App.ApiAsync("centre");
         var form = new MultipartFormDataContent();
         foreach (var n in new[] { "02159", "02683" })

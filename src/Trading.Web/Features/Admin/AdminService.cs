@@ -1,8 +1,9 @@
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Trading.Data;
 using Trading.Domain;
+using Trading.PublicLog;
 using Trading.Web.Infrastructure;
 
 namespace Trading.Web.Features.Admin;
@@ -19,6 +20,20 @@ public sealed record OrganisationView(Guid Id, OrganisationKind Kind, string Nam
 
 public sealed record UserView(Guid Id, string UserName, string DisplayName, Guid OrganisationId, string Organisation, OrganisationKind Kind,
     IReadOnlyList<string> Roles, bool Active, bool TwoFactor, bool HasPassword);
+
+/// <summary>The log entry types of administrative acts: appended by the acts and read back by the changes page.</summary>
+public static class AdminLog
+{
+    public const string OrganisationCreated = "admin.organisation.created";
+    public const string UserCreated = "admin.user.created";
+    public const string UserRoles = "admin.user.roles";
+    public const string UserDeactivated = "admin.user.deactivated";
+    public const string UserReactivated = "admin.user.reactivated";
+    public const string ResetIssued = "admin.user.reset.issued";
+    public const string PasswordSet = "account.password.set";
+
+    public static readonly string[] All = [OrganisationCreated, UserCreated, UserRoles, UserDeactivated, UserReactivated, ResetIssued, PasswordSet];
+}
 
 /// <summary>A set-password link for one user, shown once to the administrator who issued it, to pass on in person.</summary>
 public sealed record ResetLink(Guid UserId, string UserName, string Path, DateTime ExpiresAt);
@@ -76,7 +91,7 @@ public sealed class AdminService(TradingDbContext db, UserManager<AppUser> users
             };
             db.Organisations.Add(o);
             // Public units and their names are public; the log says who in the centre made them only by pseudonym.
-            await log.AppendAsync("admin.organisation.created", null, new { organisation = o.Id, kind = o.Kind.ToString(), name = o.Name, creditCode = o.CreditCode, by = By(actor) }, ct);
+            await log.AppendAsync(AdminLog.OrganisationCreated, null, new { organisation = o.Id, kind = o.Kind.ToString(), name = o.Name, creditCode = o.CreditCode, by = By(actor) }, ct);
             return o;
         }, ct);
     }
@@ -128,7 +143,7 @@ public sealed class AdminService(TradingDbContext db, UserManager<AppUser> users
             };
             Check(await users.CreateAsync(u));
             Check(await users.AddToRolesAsync(u, roles));
-            await log.AppendAsync("admin.user.created", null, new { user = UserPseudonym(u.Id), organisation = org.Id, roles, by = By(actor) }, ct);
+            await log.AppendAsync(AdminLog.UserCreated, null, new { user = UserPseudonym(u.Id), organisation = org.Id, roles, by = By(actor) }, ct);
             return await LinkAsync(u);
         }, ct);
     }
@@ -151,7 +166,7 @@ public sealed class AdminService(TradingDbContext db, UserManager<AppUser> users
             Check(await users.AddToRolesAsync(u, roles.Except(current)));
             // New roles take effect at the next request, not after the half-hour claim refresh.
             Check(await users.UpdateSecurityStampAsync(u));
-            await log.AppendAsync("admin.user.roles", null, new { user = UserPseudonym(u.Id), roles, by = By(actor) }, ct);
+            await log.AppendAsync(AdminLog.UserRoles, null, new { user = UserPseudonym(u.Id), roles, by = By(actor) }, ct);
         }, ct);
     }
 
@@ -169,7 +184,7 @@ public sealed class AdminService(TradingDbContext db, UserManager<AppUser> users
             Check(await users.SetLockoutEnabledAsync(u, true));
             Check(await users.SetLockoutEndDateAsync(u, DateTimeOffset.MaxValue));
             Check(await users.UpdateSecurityStampAsync(u));
-            await log.AppendAsync("admin.user.deactivated", null, new { user = UserPseudonym(u.Id), reason = input.Reason.Trim(), by = By(actor) }, ct);
+            await log.AppendAsync(AdminLog.UserDeactivated, null, new { user = UserPseudonym(u.Id), reason = input.Reason.Trim(), by = By(actor) }, ct);
         }, ct);
     }
 
@@ -183,7 +198,7 @@ public sealed class AdminService(TradingDbContext db, UserManager<AppUser> users
         {
             await log.LockAsync(ct);
             Check(await users.SetLockoutEndDateAsync(u, null));
-            await log.AppendAsync("admin.user.reactivated", null, new { user = UserPseudonym(u.Id), reason = input.Reason.Trim(), by = By(actor) }, ct);
+            await log.AppendAsync(AdminLog.UserReactivated, null, new { user = UserPseudonym(u.Id), reason = input.Reason.Trim(), by = By(actor) }, ct);
         }, ct);
     }
 
@@ -195,7 +210,7 @@ public sealed class AdminService(TradingDbContext db, UserManager<AppUser> users
         if (!IsActive(u)) throw Refuse(Administration.Inactive, u.UserName!);
         return await log.ActAsync(async () =>
         {
-            await log.AppendAsync("admin.user.reset.issued", null, new { user = UserPseudonym(u.Id), by = By(actor) }, ct);
+            await log.AppendAsync(AdminLog.ResetIssued, null, new { user = UserPseudonym(u.Id), by = By(actor) }, ct);
             return await LinkAsync(u);
         }, ct);
     }
@@ -230,7 +245,7 @@ public sealed class AdminService(TradingDbContext db, UserManager<AppUser> users
             await log.LockAsync(ct);
             // ResetPasswordAsync checks the token again, hashes with the configured hasher and renews the security stamp.
             Check(await users.ResetPasswordAsync(u, token!, password));
-            await log.AppendAsync("account.password.set", null, new { user = UserPseudonym(u.Id) }, ct);
+            await log.AppendAsync(AdminLog.PasswordSet, null, new { user = UserPseudonym(u.Id) }, ct);
         }, ct);
     }
 
@@ -238,7 +253,7 @@ public sealed class AdminService(TradingDbContext db, UserManager<AppUser> users
     public async Task<List<AdminChange>> ChangesAsync(Actor actor, int take, CancellationToken ct)
     {
         RequireAdmin(actor);
-        string[] types = ["admin.organisation.created", "admin.user.created", "admin.user.roles", "admin.user.deactivated", "admin.user.reactivated", "admin.user.reset.issued", "account.password.set"];
+        var types = AdminLog.All;
         var entries = await db.LogEntries.AsNoTracking().Where(e => types.Contains(e.Type)).OrderByDescending(e => e.Index).Take(take)
             .Select(e => new { e.Index, e.Type, e.Payload, e.RecordedAt }).ToListAsync(ct);
         var people = await db.Users.AsNoTracking().Select(u => new { u.Id, u.UserName, u.DisplayName }).ToListAsync(ct);
@@ -246,12 +261,10 @@ public sealed class AdminService(TradingDbContext db, UserManager<AppUser> users
         var orgs = await db.Organisations.AsNoTracking().Where(o => o.Kind != OrganisationKind.BidderFirm).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
         return entries.Select(e =>
         {
-            using var doc = JsonDocument.Parse(e.Payload);
-            var root = doc.RootElement;
-            var data = root.TryGetProperty("data", out var d) ? d : root;
-            string? S(string name) => data.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            var data = LogEntry.Parse(System.Text.Encoding.UTF8.GetBytes(e.Payload)).Data;
+            string? S(string name) => data[name] is JsonValue v && v.TryGetValue<string>(out var text) ? text : null;
             var org = Guid.TryParse(S("organisation"), out var oid) ? orgs.GetValueOrDefault(oid) : null;
-            var detail = S("reason") ?? (data.TryGetProperty("roles", out var r) && r.ValueKind == JsonValueKind.Array ? string.Join(", ", r.EnumerateArray().Select(x => x.GetString())) : S("name"));
+            var detail = S("reason") ?? (data["roles"] is JsonArray roles ? string.Join(", ", roles.Select(x => x?.GetValue<string>())) : S("name"));
             return new AdminChange(e.Index, e.RecordedAt, e.Type, org, S("user") is { } p ? byPseudonym.GetValueOrDefault(p) ?? p : null,
                 S("by") is { } b ? byPseudonym.GetValueOrDefault(b) ?? b : null, detail);
         }).ToList();

@@ -406,8 +406,7 @@ public sealed class AwardService(
     {
         var n = await db.Set<AwardNotice>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == noticeId, ct) ?? throw new NotFoundException();
         var t = await db.Tenders.AsNoTracking().FirstAsync(x => x.Id == n.TenderId, ct);
-        if (!actor.IsOwnerSideOf(t) && !actor.IsOversight && !(actor.IsIn(Roles.Bidder) && actor.OrganisationId == n.FirmId))
-            throw new ForbiddenException(RuleCodes.NotOwner);
+        MayRead(actor, t, n.FirmId);
         return (n, files.OpenRead(n.StorageKey));
     }
 
@@ -416,9 +415,15 @@ public sealed class AwardService(
     {
         var c = await db.Set<LotContract>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == contractId, ct) ?? throw new NotFoundException();
         var t = await db.Tenders.AsNoTracking().FirstAsync(x => x.Id == c.TenderId, ct);
-        if (!actor.IsOwnerSideOf(t) && !actor.IsOversight && !(actor.IsIn(Roles.Bidder) && actor.OrganisationId == c.FirmId))
-            throw new ForbiddenException(RuleCodes.NotOwner);
+        MayRead(actor, t, c.FirmId);
         return (c, files.OpenRead(c.StorageKey));
+    }
+
+    /// <summary>A notice or contract is read by the tender's owner side, oversight, and the firm it concerns.</summary>
+    private static void MayRead(Actor actor, Tender t, Guid firmId)
+    {
+        if (!actor.IsOwnerSideOf(t) && !actor.IsOversight && !(actor.IsIn(Roles.Bidder) && actor.OrganisationId == firmId))
+            throw new ForbiddenException(RuleCodes.NotOwner);
     }
 
     // ---- helpers ----
