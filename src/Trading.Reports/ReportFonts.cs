@@ -112,7 +112,6 @@ public static class ReportFonts
                 GlobalFontSettings.FontResolver = Resolver.Instance;
             else if (current is not Resolver)
                 throw new InvalidOperationException($"Another PDFsharp font resolver ({current.GetType().FullName}) is installed; reports need ReportFonts' resolver, which serves the CJK font.");
-            PdfSharp.PdfSharpLicense.SetAgplLicense();
             installed = true;
         }
     }
