@@ -106,7 +106,6 @@ public static class TenderLifecycle
         t.LockedReason = BiddingPeriod.Encode(rule);
         t.LockNote = reason.Trim();
         t.LockedAt = nowUtc;
-        t.Version = Guid.NewGuid();
     }
 
     /// <summary>Only a supervisor unlocks, with a written reason (the caller logs it in the same transaction).</summary>
@@ -118,7 +117,6 @@ public static class TenderLifecycle
         t.LockedReason = null;
         t.LockNote = null;
         t.LockedAt = null;
-        t.Version = Guid.NewGuid();
     }
 
     /// <summary>Is this step running, done or still ahead for the tender? For the progress bar.</summary>

@@ -231,7 +231,6 @@ public sealed class AwardService(
         Refuse(AwardRules.CheckSuspend(c, suspend));
         if (suspend) { c.SuspendedAt = Now; c.ResumedAt = null; }
         else c.ResumedAt = Now;
-        c.Version = Guid.NewGuid();
         await log.AppendAsync(suspend ? "award.tender.suspended" : "award.tender.resumed", t.Id,
             new { code = t.Code, complaint = c.Id, by = log.Pseudonym("user", actor.UserId.ToString()) }, ct);
         await NotifyOwnerSideAsync(t, "award.suspension", suspend ? "Award.Notice.SuspendedSubject" : "Award.Notice.ResumedSubject",
@@ -254,7 +253,6 @@ public sealed class AwardService(
         c.DecidedAt = Now;
         c.DecidedByUserId = actor.UserId;
         if (c.Suspends) c.ResumedAt = Now;
-        c.Version = Guid.NewGuid();
         // The decision is published in full: the office's reasons are public, the complainant is named only by pseudonym.
         var entry = await log.AppendAsync("award.complaint.decided", t.Id, new
         {

@@ -55,7 +55,6 @@ public sealed class KioskDeviceService(TradingDbContext db, PublicLogWriter log,
         device.ApprovedByUserId = actor.UserId;
         device.RevokedAt = null;
         device.RevokedByUserId = null;
-        device.Version = Guid.NewGuid();
         await log.RecordAsync("checkin.device.approved", null, new { device = device.Fingerprint, name, by = log.Pseudonym("user", actor.UserId.ToString()) }, ct);
         return device;
     }
@@ -66,7 +65,6 @@ public sealed class KioskDeviceService(TradingDbContext db, PublicLogWriter log,
         var device = await db.Set<KioskDevice>().FirstOrDefaultAsync(d => d.Id == id, ct) ?? throw new NotFoundException();
         device.RevokedAt = clock.GetUtcNow().UtcDateTime;
         device.RevokedByUserId = actor.UserId;
-        device.Version = Guid.NewGuid();
         await log.RecordAsync("checkin.device.revoked", null, new { device = device.Fingerprint, by = log.Pseudonym("user", actor.UserId.ToString()) }, ct);
         return device;
     }
