@@ -3,29 +3,14 @@ using Org.BouncyCastle.Math.EC;
 
 namespace Trading.Crypto;
 
-/// <summary>The cryptographic suites; the id is an explicit field of every record so SM2/SM3/SM4 can follow.</summary>
-public static class CryptoSuites
-{
-    /// <summary>NIST P-256, HKDF-SHA256, AES-256-GCM.</summary>
-    public const string P256 = "P256-HKDF-SHA256-AES256GCM";
-
-    /// <summary>The wire id of <see cref="P256"/> in the envelope header.</summary>
-    public const ushort P256Id = 1;
-
-    internal static void Require(string suite)
-    {
-        if (suite != P256)
-        {
-            throw new CryptoException(CryptoErrorCode.UnsupportedSuite, suite);
-        }
-    }
-}
-
 /// <summary>What a key ceremony is for: its id (bound into every proof), n holders and threshold t.</summary>
 public sealed record CeremonyParameters(string CeremonyId, int Holders, int Threshold, string Suite = CryptoSuites.P256)
 {
     /// <summary>The default: supervision office, trading centre and owner, all three needed.</summary>
     public static CeremonyParameters Default(string ceremonyId) => new(ceremonyId, 3, 3);
+
+    /// <summary>The group of this ceremony's suite.</summary>
+    internal EcGroup Group => CryptoSuite.ByName(Suite).Group;
 
     /// <summary>Refuses thresholds that cannot work or that would let one holder open bids alone.</summary>
     public void Validate()
@@ -89,10 +74,11 @@ public sealed class HolderDealer
         _parameters = parameters;
         _coefficients = coefficients;
         HolderIndex = index;
-        var commitments = coefficients.Select(a => P256.MultiplyG(a)).ToArray();
+        var g = parameters.Group;
+        var commitments = coefficients.Select(g.MultiplyG).ToArray();
         Commitment = new DealerCommitment(
             index,
-            commitments.Select(P256.Encode).ToArray(),
+            commitments.Select(g.Encode).ToArray(),
             CeremonyVerifier.ProveConstantTerm(parameters, index, coefficients[0], commitments[0], proofNonce));
     }
 
@@ -107,8 +93,9 @@ public sealed class HolderDealer
     {
         parameters.Validate();
         parameters.CheckIndex(holderIndex);
-        var coefficients = Enumerable.Range(0, parameters.Threshold).Select(_ => P256.RandomScalar()).ToArray();
-        return new HolderDealer(parameters, holderIndex, coefficients, P256.RandomScalar());
+        var g = parameters.Group;
+        var coefficients = Enumerable.Range(0, parameters.Threshold).Select(_ => g.RandomScalar()).ToArray();
+        return new HolderDealer(parameters, holderIndex, coefficients, g.RandomScalar());
     }
 
     /// <summary>Deterministic dealing for test vectors only.</summary>
@@ -123,8 +110,9 @@ public sealed class HolderDealer
     public DealtShare ShareFor(int recipientIndex)
     {
         _parameters.CheckIndex(recipientIndex);
-        var value = CeremonyVerifier.EvaluatePolynomial(_coefficients, recipientIndex);
-        return new DealtShare(HolderIndex, recipientIndex, P256.EncodeScalar(value));
+        var g = _parameters.Group;
+        var value = CeremonyVerifier.EvaluatePolynomial(_coefficients, recipientIndex, g.N);
+        return new DealtShare(HolderIndex, recipientIndex, g.EncodeScalar(value));
     }
 }
 
@@ -135,14 +123,15 @@ public static class CeremonyVerifier
 
     internal static SchnorrProof ProveConstantTerm(CeremonyParameters p, int index, BigInteger a0, ECPoint c0, BigInteger k)
     {
-        var a = P256.MultiplyG(k);
-        var c = SchnorrChallenge(p, index, P256.Encode(c0), P256.Encode(a));
-        var s = k.Add(c.Multiply(a0)).Mod(P256.N);
-        return new SchnorrProof(P256.EncodeScalar(c), P256.EncodeScalar(s));
+        var g = p.Group;
+        var a = g.MultiplyG(k);
+        var c = SchnorrChallenge(p, index, g.Encode(c0), g.Encode(a));
+        var s = k.Add(c.Multiply(a0)).Mod(g.N);
+        return new SchnorrProof(g.EncodeScalar(c), g.EncodeScalar(s));
     }
 
     private static BigInteger SchnorrChallenge(CeremonyParameters p, int index, byte[] c0, byte[] a) =>
-        P256.Challenge(SchnorrDomain, Wire.LengthPrefixed(p.Suite), Wire.LengthPrefixed(p.CeremonyId), Wire.U16(p.Holders), Wire.U16(p.Threshold), Wire.U16(index), P256.GEncoded, c0, a);
+        p.Group.Challenge(SchnorrDomain, Wire.LengthPrefixed(p.Suite), Wire.LengthPrefixed(p.CeremonyId), Wire.U16(p.Holders), Wire.U16(p.Threshold), Wire.U16(index), p.Group.GEncoded, c0, a);
 
     /// <summary>Checks the commitment's shape and its Schnorr proof (stops rogue-key attacks); throws a specific refusal.</summary>
     public static void VerifyCommitment(CeremonyParameters parameters, DealerCommitment commitment)
@@ -154,17 +143,18 @@ public static class CeremonyVerifier
             throw new CryptoException(CryptoErrorCode.CeremonyInvalid, $"holder {commitment.DealerIndex} published {commitment.Coefficients.Count} commitments, expected t = {parameters.Threshold}");
         }
 
-        var c0 = P256.Decode(commitment.Coefficients[0], $"commitment C_{commitment.DealerIndex},0");
+        var g = parameters.Group;
+        var c0 = g.Decode(commitment.Coefficients[0], $"commitment C_{commitment.DealerIndex},0");
         for (var k = 1; k < commitment.Coefficients.Count; k++)
         {
-            P256.Decode(commitment.Coefficients[k], $"commitment C_{commitment.DealerIndex},{k}");
+            g.Decode(commitment.Coefficients[k], $"commitment C_{commitment.DealerIndex},{k}");
         }
 
         BigInteger c, s;
         try
         {
-            c = P256.DecodeScalar(commitment.Proof.Challenge, "Schnorr challenge", allowZero: true);
-            s = P256.DecodeScalar(commitment.Proof.Response, "Schnorr response", allowZero: true);
+            c = g.DecodeScalar(commitment.Proof.Challenge, "Schnorr challenge", allowZero: true);
+            s = g.DecodeScalar(commitment.Proof.Response, "Schnorr response", allowZero: true);
         }
         catch (CryptoException)
         {
@@ -172,8 +162,8 @@ public static class CeremonyVerifier
         }
 
         // A = sG - c*C_0 must reproduce the challenge.
-        var a = P256.SumOfTwoMultiplies(P256.G, s, c0, P256.N.Subtract(c));
-        if (a.IsInfinity || !SchnorrChallenge(parameters, commitment.DealerIndex, P256.Encode(c0), P256.Encode(a)).Equals(c))
+        var a = g.SumOfTwoMultiplies(g.G, s, c0, g.N.Subtract(c));
+        if (a.IsInfinity || !SchnorrChallenge(parameters, commitment.DealerIndex, g.Encode(c0), g.Encode(a)).Equals(c))
         {
             throw new CryptoException(CryptoErrorCode.SchnorrProofInvalid, commitment.DealerIndex, commitment.DealerIndex.ToString());
         }
@@ -210,18 +200,19 @@ public static class CeremonyVerifier
 
     private static bool ShareMatches(CeremonyParameters parameters, DealerCommitment commitment, int recipient, byte[] value)
     {
+        var g = parameters.Group;
         BigInteger s;
         try
         {
-            s = P256.DecodeScalar(value, "share", allowZero: true);
+            s = g.DecodeScalar(value, "share", allowZero: true);
         }
         catch (CryptoException)
         {
             return false;
         }
 
-        var expected = CommitmentAt(commitment.Coefficients.Select((c, k) => P256.Decode(c, $"commitment C_{commitment.DealerIndex},{k}")).ToArray(), recipient);
-        return P256.MultiplyG(s).Equals(expected);
+        var expected = CommitmentAt(commitment.Coefficients.Select((c, k) => g.Decode(c, $"commitment C_{commitment.DealerIndex},{k}")).ToArray(), recipient);
+        return g.MultiplyG(s).Equals(expected);
     }
 
     internal static ECPoint CommitmentAt(ECPoint[] commitments, int x)
@@ -236,13 +227,14 @@ public static class CeremonyVerifier
         return acc.Normalize();
     }
 
-    internal static BigInteger EvaluatePolynomial(BigInteger[] coefficients, int x)
+    internal static BigInteger EvaluatePolynomial(BigInteger[] coefficients, int x, BigInteger? n = null)
     {
+        var order = n ?? P256.N;
         var bx = BigInteger.ValueOf(x);
         var acc = coefficients[^1];
         for (var k = coefficients.Length - 2; k >= 0; k--)
         {
-            acc = acc.Multiply(bx).Add(coefficients[k]).Mod(P256.N);
+            acc = acc.Multiply(bx).Add(coefficients[k]).Mod(order);
         }
 
         return acc;
@@ -271,9 +263,10 @@ public static class CeremonyVerifier
             VerifyCommitment(parameters, c);
         }
 
+        var g = parameters.Group;
         var decoded = commitments.OrderBy(c => c.DealerIndex)
-            .Select(c => c.Coefficients.Select((b => P256.Decode(b, "commitment"))).ToArray()).ToArray();
-        var y = decoded.Aggregate(P256.Curve.Infinity, (acc, c) => acc.Add(c[0])).Normalize();
+            .Select(c => c.Coefficients.Select((b => g.Decode(b, "commitment"))).ToArray()).ToArray();
+        var y = decoded.Aggregate(g.Curve.Infinity, (acc, c) => acc.Add(c[0])).Normalize();
         if (y.IsInfinity)
         {
             throw new CryptoException(CryptoErrorCode.PointAtInfinity, "joint key");
@@ -282,16 +275,16 @@ public static class CeremonyVerifier
         var verificationKeys = new List<byte[]>();
         for (var j = 1; j <= parameters.Holders; j++)
         {
-            var yj = decoded.Aggregate(P256.Curve.Infinity, (acc, c) => acc.Add(CommitmentAt(c, j))).Normalize();
+            var yj = decoded.Aggregate(g.Curve.Infinity, (acc, c) => acc.Add(CommitmentAt(c, j))).Normalize();
             if (yj.IsInfinity)
             {
                 throw new CryptoException(CryptoErrorCode.PointAtInfinity, $"verification key Y_{j}");
             }
 
-            verificationKeys.Add(P256.Encode(yj));
+            verificationKeys.Add(g.Encode(yj));
         }
 
-        return JointKey.Create(parameters, P256.Encode(y), verificationKeys);
+        return JointKey.Create(parameters, g.Encode(y), verificationKeys);
     }
 
     /// <summary>
@@ -327,10 +320,10 @@ public static class CeremonyVerifier
                 throw new CryptoException(CryptoErrorCode.ShareVerificationFailed, share.DealerIndex, share.DealerIndex.ToString(), recipientIndex.ToString());
             }
 
-            sum = sum.Add(new BigInteger(1, share.Value)).Mod(P256.N);
+            sum = sum.Add(new BigInteger(1, share.Value)).Mod(parameters.Group.N);
         }
 
-        var secret = new HolderSecret(key.KeyId, recipientIndex, P256.EncodeScalar(sum));
+        var secret = new HolderSecret(key.KeyId, recipientIndex, parameters.Group.EncodeScalar(sum));
         secret.CheckBelongsTo(key);
         return secret;
     }

@@ -17,6 +17,8 @@ public enum CryptoErrorCode
     UnsupportedVersion,
     /// <summary>The cryptographic suite id is not supported.</summary>
     UnsupportedSuite,
+    /// <summary>Two things that must share a suite do not (an envelope and its joint key, a manifest and its signing key).</summary>
+    SuiteMismatch,
     /// <summary>The envelope ended inside its header or wrapped key.</summary>
     HeaderTruncated,
     /// <summary>A header field breaks its rule (length, encoding, range).</summary>
@@ -124,12 +126,13 @@ public static class CryptoMessages
 {
     private static readonly Dictionary<CryptoErrorCode, (string En, string Zh)> Templates = new()
     {
-        [CryptoErrorCode.InvalidPoint] = ("{0} is not a valid uncompressed P-256 point: {1}", "{0} 不是有效的 P-256 非压缩点：{1}"),
+        [CryptoErrorCode.InvalidPoint] = ("{0} is not a valid uncompressed point of the suite's curve: {1}", "{0} 不是该密码套件曲线上有效的非压缩点：{1}"),
         [CryptoErrorCode.PointAtInfinity] = ("{0} is the point at infinity, which is never a valid key or share", "{0} 是无穷远点，不能作为密钥或份额"),
         [CryptoErrorCode.InvalidScalar] = ("{0} must be a scalar in 1..n-1", "{0} 必须是 1..n-1 范围内的标量"),
         [CryptoErrorCode.BadMagic] = ("not a sealed bid envelope: the file does not start with the envelope magic bytes", "不是加密投标文件：文件头标识不符"),
         [CryptoErrorCode.UnsupportedVersion] = ("envelope format version {0} is not supported (this software reads version 1)", "不支持加密投标文件格式版本 {0}（本软件支持版本 1）"),
         [CryptoErrorCode.UnsupportedSuite] = ("cryptographic suite {0} is not supported", "不支持密码套件 {0}"),
+        [CryptoErrorCode.SuiteMismatch] = ("the {0} uses cryptographic suite {1}, but {2} is required here", "{0}使用的密码套件为 {1}，此处要求 {2}"),
         [CryptoErrorCode.HeaderTruncated] = ("the envelope ends inside its {0}", "加密投标文件在 {0} 处被截断"),
         [CryptoErrorCode.HeaderFieldInvalid] = ("header field {0} is invalid: {1}", "文件头字段 {0} 无效：{1}"),
         [CryptoErrorCode.WrongTender] = ("the envelope is for tender '{0}', expected '{1}'", "该加密投标文件属于招标项目“{0}”，应为“{1}”"),

@@ -30,15 +30,25 @@ public sealed record EnvelopeSealOptions
 }
 
 /// <summary>The random inputs of one seal: the ephemeral key agreement, file key and salt. Fixed only by test vectors.</summary>
-internal sealed record SealSecrets(Func<byte[], (byte[] R, byte[] Z)> Agree, byte[] FileKey, byte[] Salt)
+internal sealed record SealSecrets(CryptoSuite Suite, Func<byte[], (byte[] R, byte[] Z)> Agree, byte[] FileKey, byte[] Salt)
 {
-    /// <summary>Fresh randomness, with the ephemeral ECDH done by the platform (OpenSSL), which is much faster than BouncyCastle.</summary>
-    internal static SealSecrets Random() =>
-        new(AgreeWithPlatform, RandomNumberGenerator.GetBytes(32), RandomNumberGenerator.GetBytes(EnvelopeHeader.SaltLength));
+    /// <summary>
+    /// Fresh randomness. On P-256 the ephemeral ECDH is done by the platform (OpenSSL), which is much faster than
+    /// BouncyCastle; the platform has no SM2, so suite 2 uses BouncyCastle's fast custom SM2 curve.
+    /// </summary>
+    internal static SealSecrets Random(CryptoSuite suite) =>
+        new(suite, suite == CryptoSuite.P256 ? AgreeWithPlatform : y => AgreeWith(suite, suite.Group.RandomScalar(), y),
+            RandomNumberGenerator.GetBytes(32), RandomNumberGenerator.GetBytes(EnvelopeHeader.SaltLength));
 
     /// <summary>A fixed ephemeral scalar (test vectors), with BouncyCastle doing the same computation.</summary>
-    internal static SealSecrets Fixed(BigInteger ephemeral, byte[] fileKey, byte[] salt) =>
-        new(y => (P256.Encode(P256.MultiplyG(ephemeral)), ThresholdOpening.SharedSecretFromPrivateKey(ephemeral, y)), fileKey, salt);
+    internal static SealSecrets Fixed(BigInteger ephemeral, byte[] fileKey, byte[] salt, CryptoSuite? suite = null)
+    {
+        suite ??= CryptoSuite.P256;
+        return new(suite, y => AgreeWith(suite, ephemeral, y), fileKey, salt);
+    }
+
+    private static (byte[] R, byte[] Z) AgreeWith(CryptoSuite suite, BigInteger e, byte[] y) =>
+        (suite.Group.Encode(suite.Group.MultiplyG(e)), ThresholdOpening.SharedSecretFromPrivateKey(e, y, suite.Group));
 
     private static (byte[] R, byte[] Z) AgreeWithPlatform(byte[] y)
     {
@@ -66,14 +76,19 @@ internal static class EnvelopeKdf
     internal static byte[] KekInfo(ushort suiteId, BidContext bid) =>
         Wire.Concat(Wire.Label(KekInfoLabel), Wire.U16(suiteId), Wire.LengthPrefixed(bid.Tender), Wire.LengthPrefixed(bid.Lot), Wire.LengthPrefixed(bid.Bidder));
 
-    internal static byte[] Kek(byte[] z, byte[] r, byte[] y, ushort suiteId, BidContext bid) =>
-        HKDF.DeriveKey(HashAlgorithmName.SHA256, z, 32, KekSalt(r, y), KekInfo(suiteId, bid));
-
-    /// <summary>39 bytes: the 32-byte payload key then the 7-byte STREAM nonce prefix.</summary>
-    internal static (byte[] Key, byte[] Prefix) Payload(byte[] fileKey, byte[] salt)
+    /// <summary>The key-encryption key: 32 bytes (AES-256) in suite 1, 16 bytes (SM4) in suite 2.</summary>
+    internal static byte[] Kek(byte[] z, byte[] r, byte[] y, ushort suiteId, BidContext bid)
     {
-        var okm = HKDF.DeriveKey(HashAlgorithmName.SHA256, fileKey, 32 + NoncePrefixLength, salt, Wire.Label(PayloadInfoLabel));
-        return (okm[..32], okm[32..]);
+        var suite = CryptoSuite.ById(suiteId);
+        return suite.Hkdf(z, KekSalt(r, y), KekInfo(suiteId, bid), suite.KeyLength);
+    }
+
+    /// <summary>The payload key then the 7-byte STREAM nonce prefix: 39 bytes in suite 1, 23 in suite 2.</summary>
+    internal static (byte[] Key, byte[] Prefix) Payload(byte[] fileKey, byte[] salt, CryptoSuite? suite = null)
+    {
+        suite ??= CryptoSuite.P256;
+        var okm = suite.Hkdf(fileKey, salt, Wire.Label(PayloadInfoLabel), suite.KeyLength + NoncePrefixLength);
+        return (okm[..suite.KeyLength], okm[suite.KeyLength..]);
     }
 
     /// <summary>STREAM nonce: prefix (7) || big-endian chunk counter (4) || last-chunk flag (1).</summary>
@@ -89,35 +104,37 @@ internal static class EnvelopeKdf
 }
 
 /// <summary>
-/// The sealed-bid envelope: ECIES to the joint key (ECDH P-256, HKDF-SHA256) wrapping a random file key, and a
-/// STREAM-chunked AES-256-GCM payload with the header hash bound into every chunk. Streams in, streams out, in
-/// memory bounded by the chunk size.
+/// The sealed-bid envelope: ECIES to the joint key (suite 1: ECDH P-256, HKDF-SHA256; suite 2: ECDH on the SM2 curve,
+/// HKDF-SM3) wrapping a random file key, and a STREAM-chunked AEAD payload (AES-256-GCM or SM4-GCM) with the header
+/// hash bound into every chunk. Streams in, streams out, in memory bounded by the chunk size. The suite is the joint
+/// key's: a ceremony on one curve gives a key that only that suite can seal to.
 /// </summary>
 public static class Envelope
 {
     /// <summary>Seals a plaintext stream (the bid ZIP) to the joint key under the bid's context.</summary>
     public static Task<EnvelopeSealResult> SealAsync(Stream plaintext, Stream output, JointKey key, BidContext bid, EnvelopeSealOptions? options = null, CancellationToken cancellationToken = default) =>
-        SealAsync(plaintext, output, key.PublicKey, bid, options ?? new EnvelopeSealOptions(), SealSecrets.Random(), cancellationToken);
+        SealAsync(plaintext, output, key.PublicKey, bid, options ?? new EnvelopeSealOptions(), SealSecrets.Random(CryptoSuite.ByName(key.Suite)), cancellationToken);
 
     internal static async Task<EnvelopeSealResult> SealAsync(Stream plaintext, Stream output, byte[] jointPublicKey, BidContext bid, EnvelopeSealOptions options, SealSecrets secrets, CancellationToken ct)
     {
         bid = bid.Normalized();
-        P256.Decode(jointPublicKey, "joint key Y");
+        var suite = secrets.Suite;
+        suite.Group.Decode(jointPublicKey, "joint key Y");
         var (r, z) = secrets.Agree(jointPublicKey);
-        var header = new EnvelopeHeader(CryptoSuites.P256Id, bid.Tender, bid.Lot, bid.Bidder, JointKey.ComputeKeyId(jointPublicKey), r, secrets.Salt, options.ChunkSize);
+        var header = new EnvelopeHeader(suite.Id, bid.Tender, bid.Lot, bid.Bidder, JointKey.ComputeKeyId(jointPublicKey, suite.Name), r, secrets.Salt, options.ChunkSize);
         var headerBytes = header.Encode();
         var headerHash = EnvelopeHeader.HashOf(headerBytes);
 
-        var kek = EnvelopeKdf.Kek(z, r, jointPublicKey, CryptoSuites.P256Id, bid);
+        var kek = EnvelopeKdf.Kek(z, r, jointPublicKey, suite.Id, bid);
         var wrapped = new byte[EnvelopeHeader.WrappedKeyLength];
-        using (var wrap = new AesGcm(kek, EnvelopeHeader.TagLength))
+        using (var wrap = suite.Aead(kek))
         {
             wrap.Encrypt(EnvelopeKdf.WrapNonce, secrets.FileKey, wrapped.AsSpan(0, 32), wrapped.AsSpan(32), headerHash);
         }
 
         CryptographicOperations.ZeroMemory(kek);
         CryptographicOperations.ZeroMemory(z);
-        var (payloadKey, prefix) = EnvelopeKdf.Payload(secrets.FileKey, secrets.Salt);
+        var (payloadKey, prefix) = EnvelopeKdf.Payload(secrets.FileKey, secrets.Salt, suite);
 
         using var hash = options.ComputeEnvelopeHash ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
         long length = 0;
@@ -140,7 +157,7 @@ public static class Envelope
         var block = chunkSize + EnvelopeHeader.TagLength;
         var parallel = options.Pipelined && chunkSize >= ParallelMinChunk;
         var buffers = new byte[PipelineSlots][];
-        var gcms = new AesGcm[PipelineSlots];
+        var gcms = new IChunkAead[PipelineSlots];
         var work = new Task?[PipelineSlots];
         var lengths = new int[PipelineSlots];
         async ValueTask FlushAsync(int i)
@@ -158,7 +175,7 @@ public static class Envelope
             for (var i = 0; i < PipelineSlots; i++)
             {
                 buffers[i] = ArrayPool<byte>.Shared.Rent(block);
-                gcms[i] = new AesGcm(payloadKey, EnvelopeHeader.TagLength);
+                gcms[i] = suite.Aead(payloadKey);
             }
 
             var idx = 0;
@@ -201,12 +218,18 @@ public static class Envelope
     /// and is trustworthy only when this returns: on a refusal, discard what was written.
     /// </summary>
     public static Task<EnvelopeHeader> DecryptAsync(Stream envelope, Stream output, JointKey key, Combination combination, BidContext? expected = null, CancellationToken cancellationToken = default) =>
-        DecryptWithSharedSecretAsync(envelope, output, key.PublicKey, combination.R, combination.SharedSecret, expected, cancellationToken);
+        DecryptWithSharedSecretAsync(envelope, output, key.PublicKey, combination.R, combination.SharedSecret, expected, cancellationToken, keySuite: key.Suite);
 
-    internal static async Task<EnvelopeHeader> DecryptWithSharedSecretAsync(Stream envelope, Stream output, byte[] jointPublicKey, byte[] expectedR, byte[] z, BidContext? expected, CancellationToken ct, bool pipelined = true)
+    internal static async Task<EnvelopeHeader> DecryptWithSharedSecretAsync(Stream envelope, Stream output, byte[] jointPublicKey, byte[] expectedR, byte[] z, BidContext? expected, CancellationToken ct, bool pipelined = true, string? keySuite = null)
     {
         var (header, headerBytes) = await EnvelopeHeader.ReadAsync(envelope, ct);
-        header.CheckExpected(expected, JointKey.ComputeKeyId(jointPublicKey));
+        if (keySuite is not null)
+        {
+            header.CheckSuite(keySuite);
+        }
+
+        var suite = CryptoSuite.ById(header.SuiteId);
+        header.CheckExpected(expected, JointKey.ComputeKeyId(jointPublicKey, suite.Name));
         if (!header.EphemeralPoint.AsSpan().SequenceEqual(expectedR))
         {
             throw new CryptoException(CryptoErrorCode.HeaderFieldInvalid, "ephemeral point R", "differs from the R the opening was computed for");
@@ -218,19 +241,18 @@ public static class Envelope
         var fileKey = new byte[32];
         try
         {
-            using var unwrap = new AesGcm(kek, EnvelopeHeader.TagLength);
-            unwrap.Decrypt(EnvelopeKdf.WrapNonce, wrapped.AsSpan(0, 32), wrapped.AsSpan(32), fileKey, headerHash);
-        }
-        catch (AuthenticationTagMismatchException)
-        {
-            throw new CryptoException(CryptoErrorCode.KeyUnwrapFailed);
+            using var unwrap = suite.Aead(kek);
+            if (!unwrap.TryDecrypt(EnvelopeKdf.WrapNonce, wrapped.AsSpan(0, 32), wrapped.AsSpan(32), fileKey, headerHash))
+            {
+                throw new CryptoException(CryptoErrorCode.KeyUnwrapFailed);
+            }
         }
         finally
         {
             CryptographicOperations.ZeroMemory(kek);
         }
 
-        var (payloadKey, prefix) = EnvelopeKdf.Payload(fileKey, header.Salt);
+        var (payloadKey, prefix) = EnvelopeKdf.Payload(fileKey, header.Salt, suite);
         CryptographicOperations.ZeroMemory(fileKey);
         // The same ring as sealing: block i-1 is decrypted on another core while block i+1 is read. Each slot has
         // a ciphertext and a plaintext buffer (decryption is not in place because AesGcm zeroes its output on
@@ -241,7 +263,7 @@ public static class Envelope
         var parallel = pipelined && chunkSize >= ParallelMinChunk;
         var blocks = new byte[PipelineSlots][];
         var plains = new byte[PipelineSlots][];
-        var gcms = new AesGcm[PipelineSlots];
+        var gcms = new IChunkAead[PipelineSlots];
         var work = new Task?[PipelineSlots];
         var lengths = new int[PipelineSlots];
         async ValueTask FlushAsync(int i)
@@ -260,7 +282,7 @@ public static class Envelope
             {
                 blocks[i] = ArrayPool<byte>.Shared.Rent(block);
                 plains[i] = ArrayPool<byte>.Shared.Rent(chunkSize);
-                gcms[i] = new AesGcm(payloadKey, EnvelopeHeader.TagLength);
+                gcms[i] = suite.Aead(payloadKey);
             }
 
             var idx = 0;
@@ -340,7 +362,7 @@ public static class Envelope
     }
 
     /// <summary>Waits for chunks still in flight (after an error or cancellation) before their buffers are wiped and pooled.</summary>
-    private static async Task ReleaseAsync(Task?[] work, AesGcm?[] gcms, params byte[]?[][] bufferSets)
+    private static async Task ReleaseAsync(Task?[] work, IChunkAead?[] gcms, params byte[]?[][] bufferSets)
     {
         foreach (var t in work)
         {
@@ -368,7 +390,7 @@ public static class Envelope
         }
     }
 
-    private static void EncryptChunk(AesGcm gcm, byte[] prefix, uint counter, bool last, byte[] buffer, int length, byte[] aad)
+    private static void EncryptChunk(IChunkAead gcm, byte[] prefix, uint counter, bool last, byte[] buffer, int length, byte[] aad)
     {
         Span<byte> nonce = stackalloc byte[12];
         EnvelopeKdf.Nonce(prefix, counter, last, nonce);
@@ -376,7 +398,7 @@ public static class Envelope
         gcm.Encrypt(nonce, text, text, buffer.AsSpan(length, EnvelopeHeader.TagLength), aad);
     }
 
-    private static void DecryptChunk(AesGcm gcm, byte[] prefix, uint counter, bool last, byte[] block, int textLen, byte[] plain, byte[] aad)
+    private static void DecryptChunk(IChunkAead gcm, byte[] prefix, uint counter, bool last, byte[] block, int textLen, byte[] plain, byte[] aad)
     {
         if (TryDecrypt(gcm, prefix, counter, last, block, textLen, plain, aad))
         {
@@ -397,19 +419,11 @@ public static class Envelope
         throw new CryptoException(CryptoErrorCode.ChunkAuthenticationFailed, counter.ToString());
     }
 
-    private static bool TryDecrypt(AesGcm gcm, byte[] prefix, uint counter, bool last, byte[] block, int textLen, byte[] plain, byte[] aad)
+    private static bool TryDecrypt(IChunkAead gcm, byte[] prefix, uint counter, bool last, byte[] block, int textLen, byte[] plain, byte[] aad)
     {
         Span<byte> nonce = stackalloc byte[12];
         EnvelopeKdf.Nonce(prefix, counter, last, nonce);
-        try
-        {
-            gcm.Decrypt(nonce, block.AsSpan(0, textLen), block.AsSpan(textLen, EnvelopeHeader.TagLength), plain.AsSpan(0, textLen), aad);
-            return true;
-        }
-        catch (AuthenticationTagMismatchException)
-        {
-            return false;
-        }
+        return gcm.TryDecrypt(nonce, block.AsSpan(0, textLen), block.AsSpan(textLen, EnvelopeHeader.TagLength), plain.AsSpan(0, textLen), aad);
     }
 
     /// <summary>
@@ -417,10 +431,26 @@ public static class Envelope
     /// joint key id, enforces a size limit, checks the chunk layout, hashes the bytes and optionally copies them
     /// to storage as they pass. Authenticity of the payload is only known at opening.
     /// </summary>
-    public static async Task<EnvelopeInfo> ValidateAsync(Stream envelope, BidContext expected, byte[] expectedJointKeyId, long maxLength, Stream? copyTo = null, CancellationToken cancellationToken = default)
+    public static Task<EnvelopeInfo> ValidateAsync(Stream envelope, BidContext expected, byte[] expectedJointKeyId, long maxLength, Stream? copyTo = null, CancellationToken cancellationToken = default) =>
+        ValidateAsync(envelope, expected, expectedJointKeyId, null, maxLength, copyTo, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ValidateAsync(Stream, BidContext, byte[], long, Stream?, CancellationToken)"/> against a joint key,
+    /// refusing an envelope of another suite by name (<see cref="CryptoErrorCode.SuiteMismatch"/>) before its key id.
+    /// </summary>
+    public static Task<EnvelopeInfo> ValidateAsync(Stream envelope, BidContext expected, JointKey key, long maxLength, Stream? copyTo = null, CancellationToken cancellationToken = default) =>
+        ValidateAsync(envelope, expected, key.KeyId, key.Suite, maxLength, copyTo, cancellationToken);
+
+    private static async Task<EnvelopeInfo> ValidateAsync(Stream envelope, BidContext expected, byte[] expectedJointKeyId, string? expectedSuite, long maxLength, Stream? copyTo, CancellationToken cancellationToken)
     {
+        // The envelope's own hash is SHA-256 in every suite: it is the public log's identifier of the upload.
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var (header, headerBytes) = await EnvelopeHeader.ReadAsync(envelope, cancellationToken);
+        if (expectedSuite is not null)
+        {
+            header.CheckSuite(expectedSuite);
+        }
+
         header.CheckExpected(expected, expectedJointKeyId);
         long length = headerBytes.Length;
         hash.AppendData(headerBytes);

@@ -57,7 +57,16 @@ public sealed record EnvelopeHeader(ushort SuiteId, string Tender, string Lot, s
     public BidContext Bid => new(Tender, Lot, Bidder);
 
     /// <summary>The suite name for <see cref="SuiteId"/>.</summary>
-    public string Suite => SuiteId == CryptoSuites.P256Id ? CryptoSuites.P256 : $"unknown-{SuiteId}";
+    public string Suite => SuiteId is CryptoSuites.P256Id or CryptoSuites.Sm2Id ? CryptoSuites.NameOf(SuiteId) : $"unknown-{SuiteId}";
+
+    /// <summary>Refuses an envelope of another suite than the joint key's, naming both.</summary>
+    public void CheckSuite(string expectedSuite)
+    {
+        if (Suite != expectedSuite)
+        {
+            throw new CryptoException(CryptoErrorCode.SuiteMismatch, "envelope", Suite, expectedSuite);
+        }
+    }
 
     /// <summary>The header's exact bytes.</summary>
     public byte[] Encode()
@@ -79,22 +88,25 @@ public sealed record EnvelopeHeader(ushort SuiteId, string Tender, string Lot, s
         return ms.ToArray();
     }
 
-    /// <summary>header hash = SHA-256("trading/envelope/v1/header" 0x00 || header bytes).</summary>
+    /// <summary>
+    /// header hash = H("trading/envelope/v1/header" 0x00 || header bytes), H the suite's hash named by the header's
+    /// own suite field (SHA-256 in suite 1, SM3 in suite 2).
+    /// </summary>
     public static byte[] HashOf(ReadOnlySpan<byte> headerBytes)
     {
-        using var h = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        h.AppendData(Wire.Label(HeaderHashDomain));
-        h.AppendData(headerBytes);
-        return h.GetHashAndReset();
+        if (headerBytes.Length < 7)
+        {
+            throw new CryptoException(CryptoErrorCode.HeaderTruncated, "suite id");
+        }
+
+        var suite = CryptoSuite.ById(BinaryPrimitives.ReadUInt16BigEndian(headerBytes[5..7]));
+        return suite.Hash(Wire.Concat(Wire.Label(HeaderHashDomain), headerBytes.ToArray()));
     }
 
     /// <summary>Checks every field's rule; throws a refusal naming the field.</summary>
     public void Validate()
     {
-        if (SuiteId != CryptoSuites.P256Id)
-        {
-            throw new CryptoException(CryptoErrorCode.UnsupportedSuite, SuiteId.ToString());
-        }
+        var suite = CryptoSuite.ById(SuiteId);
 
         CheckId(Tender, "tender", allowEmpty: false);
         CheckId(Lot, "lot", allowEmpty: true);
@@ -104,7 +116,7 @@ public sealed record EnvelopeHeader(ushort SuiteId, string Tender, string Lot, s
             throw new CryptoException(CryptoErrorCode.HeaderFieldInvalid, "joint key id", "must be 32 bytes");
         }
 
-        P256.Decode(EphemeralPoint, "ephemeral point R");
+        suite.Group.Decode(EphemeralPoint, "ephemeral point R");
         if (Salt.Length != SaltLength)
         {
             throw new CryptoException(CryptoErrorCode.HeaderFieldInvalid, "salt", "must be 32 bytes");
@@ -189,16 +201,13 @@ public sealed record EnvelopeHeader(ushort SuiteId, string Tender, string Lot, s
         }
 
         var suite = BinaryPrimitives.ReadUInt16BigEndian(fixedPart.AsSpan(5));
-        if (suite != CryptoSuites.P256Id)
-        {
-            throw new CryptoException(CryptoErrorCode.UnsupportedSuite, suite.ToString());
-        }
+        CryptoSuite.ById(suite);
 
         var tender = await ReadIdAsync(input, raw, "tender", cancellationToken);
         var lot = await ReadIdAsync(input, raw, "lot", cancellationToken);
         var bidder = await ReadIdAsync(input, raw, "bidder", cancellationToken);
         var keyId = await ReadExactAsync(input, KeyIdLength, raw, "joint key id", cancellationToken);
-        var r = await ReadExactAsync(input, P256.PointLength, raw, "ephemeral point R", cancellationToken);
+        var r = await ReadExactAsync(input, EcGroup.PointLength, raw, "ephemeral point R", cancellationToken);
         var salt = await ReadExactAsync(input, SaltLength, raw, "salt", cancellationToken);
         var cs = await ReadExactAsync(input, 4, raw, "chunk size", cancellationToken);
         var chunkSize = BinaryPrimitives.ReadUInt32BigEndian(cs);

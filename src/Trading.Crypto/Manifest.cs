@@ -51,9 +51,25 @@ public static class ManifestSigning
         return curve.IsNamed && curve.Oid.Value == P256Oid;
     }
 
+    /// <summary>Signs a suite 2 manifest with the bidder's SM2 key (SM2 with SM3 and the default user id, r || s).</summary>
+    public static SignedManifest Sign(BidManifest manifest, Sm2SigningKey bidderKey)
+    {
+        if (manifest.Suite != CryptoSuites.Sm2)
+        {
+            throw new CryptoException(CryptoErrorCode.SuiteMismatch, "manifest signing key", CryptoSuites.Sm2, manifest.Suite);
+        }
+
+        return new SignedManifest(manifest, bidderKey.Sign(manifest.ToSigningBytes()), bidderKey.ExportSubjectPublicKeyInfo());
+    }
+
     /// <summary>Signs with the bidder's P-256 key.</summary>
     public static SignedManifest Sign(BidManifest manifest, ECDsa bidderKey)
     {
+        if (manifest.Suite != CryptoSuites.P256)
+        {
+            throw new CryptoException(CryptoErrorCode.SuiteMismatch, "manifest signing key", CryptoSuites.P256, manifest.Suite);
+        }
+
         if (!IsP256(bidderKey))
         {
             throw new CryptoException(CryptoErrorCode.UnsupportedSuite, $"ECDSA key of {bidderKey.KeySize} bits");
@@ -72,6 +88,25 @@ public static class ManifestSigning
         if (!expectedSignerPublicKey.IsEmpty && !expectedSignerPublicKey.SequenceEqual(signedManifest.SignerPublicKey))
         {
             throw new CryptoException(CryptoErrorCode.ManifestSignatureInvalid);
+        }
+
+        // The manifest's suite decides the signature algorithm: a P-256 key on a suite 2 manifest (or an SM2 key on a
+        // suite 1 manifest) is refused by name, never tried with the other algorithm.
+        var suite = CryptoSuite.ByName(signedManifest.Manifest.Suite);
+        var sm2Key = Sm2Signatures.IsSm2Key(signedManifest.SignerPublicKey);
+        if (suite == CryptoSuite.Sm2 || sm2Key)
+        {
+            if (suite != CryptoSuite.Sm2 || !sm2Key)
+            {
+                throw new CryptoException(CryptoErrorCode.SuiteMismatch, "manifest signing key", sm2Key ? CryptoSuites.Sm2 : CryptoSuites.P256, suite.Name);
+            }
+
+            if (!Sm2Signatures.Verify(signedManifest.SignerPublicKey, signedManifest.Manifest.ToSigningBytes(), signedManifest.Signature))
+            {
+                throw new CryptoException(CryptoErrorCode.ManifestSignatureInvalid);
+            }
+
+            return;
         }
 
         try

@@ -38,22 +38,23 @@ public static class ThresholdOpening
     /// secure against chosen ciphertexts, so never partially decrypt arbitrary input.
     /// </summary>
     public static PartialDecryption PartialDecrypt(HolderSecret secret, JointKey key, ReadOnlySpan<byte> r) =>
-        PartialDecrypt(secret, key, r, P256.RandomScalar());
+        PartialDecrypt(secret, key, r, key.Group.RandomScalar());
 
     internal static PartialDecryption PartialDecrypt(HolderSecret secret, JointKey key, ReadOnlySpan<byte> r, BigInteger nonce)
     {
-        var rPoint = P256.Decode(r, "ephemeral point R");
+        var g = key.Group;
+        var rPoint = g.Decode(r, "ephemeral point R");
         var x = secret.Scalar;
         // Y_i is taken from the key (as published) rather than recomputed: the proof is only useful if it matches it.
         var yi = key.VerificationKeys[secret.HolderIndex - 1];
-        var d = P256.Multiply(rPoint, x);
-        var a = P256.MultiplyG(nonce);
-        var b = P256.Multiply(rPoint, nonce); // reuses R's window table computed just above
+        var d = g.Multiply(rPoint, x);
+        var a = g.MultiplyG(nonce);
+        var b = g.Multiply(rPoint, nonce); // reuses R's window table computed just above
         var rBytes = r.ToArray();
-        var dBytes = P256.Encode(d);
-        var c = Challenge(key, secret.HolderIndex, yi, rBytes, dBytes, P256.Encode(a), P256.Encode(b));
-        var s = nonce.Add(c.Multiply(x)).Mod(P256.N);
-        return new PartialDecryption(secret.HolderIndex, rBytes, dBytes, new DleqProof(P256.EncodeScalar(c), P256.EncodeScalar(s)));
+        var dBytes = g.Encode(d);
+        var c = Challenge(key, secret.HolderIndex, yi, rBytes, dBytes, g.Encode(a), g.Encode(b));
+        var s = nonce.Add(c.Multiply(x)).Mod(g.N);
+        return new PartialDecryption(secret.HolderIndex, rBytes, dBytes, new DleqProof(g.EncodeScalar(c), g.EncodeScalar(s)));
     }
 
     /// <summary>Partially decrypts a batch of R values (one per bid), checking once that the secret belongs to the key.</summary>
@@ -65,8 +66,11 @@ public static class ThresholdOpening
 
     // The Fiat-Shamir challenge hashes the whole statement (suite, key id, holder, G, Y_i, R, D_i) and both
     // commitments: hashing less is what broke Helios.
-    private static BigInteger Challenge(JointKey key, int index, byte[] yi, byte[] r, byte[] d, byte[] a, byte[] b) =>
-        P256.Challenge(DleqDomain, Wire.LengthPrefixed(key.Suite), key.KeyId, Wire.U16(index), P256.GEncoded, yi, r, d, a, b);
+    private static BigInteger Challenge(JointKey key, int index, byte[] yi, byte[] r, byte[] d, byte[] a, byte[] b)
+    {
+        var g = key.Group;
+        return g.Challenge(DleqDomain, Wire.LengthPrefixed(key.Suite), key.KeyId, Wire.U16(index), g.GEncoded, yi, r, d, a, b);
+    }
 
     /// <summary>Verifies one partial against Y_i and the expected R; throws a refusal naming the holder.</summary>
     public static void VerifyPartial(JointKey key, ReadOnlySpan<byte> expectedR, PartialDecryption partial) =>
@@ -106,14 +110,15 @@ public static class ThresholdOpening
             throw new CryptoException(CryptoErrorCode.PartialForOtherBid, index, index.ToString());
         }
 
-        var r = decodedR ?? P256.Decode(partial.R, "ephemeral point R");
+        var g = key.Group;
+        var r = decodedR ?? g.Decode(partial.R, "ephemeral point R");
         ECPoint d;
         BigInteger c, s;
         try
         {
-            d = P256.Decode(partial.D, $"partial decryption D_{index}");
-            c = P256.DecodeScalar(partial.Proof.Challenge, "DLEQ challenge", allowZero: true);
-            s = P256.DecodeScalar(partial.Proof.Response, "DLEQ response", allowZero: true);
+            d = g.Decode(partial.D, $"partial decryption D_{index}");
+            c = g.DecodeScalar(partial.Proof.Challenge, "DLEQ challenge", allowZero: true);
+            s = g.DecodeScalar(partial.Proof.Response, "DLEQ response", allowZero: true);
         }
         catch (CryptoException)
         {
@@ -121,11 +126,11 @@ public static class ThresholdOpening
         }
 
         // A = sG - cY_i and B = sR - cD_i, each one Shamir double multiplication.
-        var negC = P256.N.Subtract(c);
-        var a = P256.SumOfTwoMultiplies(P256.G, s, yi, negC);
-        var b = P256.SumOfTwoMultiplies(r, s, d, negC);
+        var negC = g.N.Subtract(c);
+        var a = g.SumOfTwoMultiplies(g.G, s, yi, negC);
+        var b = g.SumOfTwoMultiplies(r, s, d, negC);
         if (a.IsInfinity || b.IsInfinity
-            || !Challenge(key, index, key.VerificationKeys[index - 1], partial.R, partial.D, P256.Encode(a), P256.Encode(b)).Equals(c))
+            || !Challenge(key, index, key.VerificationKeys[index - 1], partial.R, partial.D, g.Encode(a), g.Encode(b)).Equals(c))
         {
             throw new CryptoException(CryptoErrorCode.DleqProofInvalid, index, index.ToString());
         }
@@ -163,7 +168,8 @@ public static class ThresholdOpening
 
     private static Combination Combine(JointKey key, KeyPoints points, ReadOnlySpan<byte> r, IReadOnlyCollection<PartialDecryption> partials)
     {
-        var rPoint = P256.Decode(r, "ephemeral point R");
+        var g = key.Group;
+        var rPoint = g.Decode(r, "ephemeral point R");
         var seen = new HashSet<int>();
         foreach (var p in partials)
         {
@@ -201,16 +207,16 @@ public static class ThresholdOpening
 
         var used = valid.Take(key.Threshold).ToList();
         var indices = used.Select(p => p.HolderIndex).ToArray();
-        var lambdas = indices.Select(i => Lagrange.AtZero(i, indices)).ToArray();
-        var terms = indices.Select((i, k) => new LagrangeTerm(i, P256.EncodeScalar(lambdas[k]))).ToList();
+        var lambdas = indices.Select(i => Lagrange.AtZero(i, indices, g.N)).ToArray();
+        var terms = indices.Select((i, k) => new LagrangeTerm(i, g.EncodeScalar(lambdas[k]))).ToList();
         // One multi-scalar multiplication instead of t separate ones.
-        var sum = ECAlgorithms.SumOfMultiplies(used.Select(p => P256.Decode(p.D, "D")).ToArray(), lambdas).Normalize();
+        var sum = ECAlgorithms.SumOfMultiplies(used.Select(p => g.Decode(p.D, "D")).ToArray(), lambdas).Normalize();
         if (sum.IsInfinity)
         {
             throw new CryptoException(CryptoErrorCode.PointAtInfinity, "combined D");
         }
 
-        return new Combination(r.ToArray(), P256.Encode(sum), terms, rejected);
+        return new Combination(r.ToArray(), g.Encode(sum), terms, rejected);
     }
 
     /// <summary>
@@ -218,12 +224,13 @@ public static class ThresholdOpening
     /// its discrete log: a partial over it proves the holder can use its share today, yet decrypts no bid and helps
     /// decrypt none (it is no ciphertext anyone made).
     /// </summary>
-    public static byte[] CanaryPoint(string context)
+    public static byte[] CanaryPoint(string context, string suite = CryptoSuites.P256)
     {
-        var p = P256.Curve.Field.Characteristic;
+        var g = CryptoSuite.ByName(suite).Group;
+        var p = g.Curve.Field.Characteristic;
         for (var counter = 0; ; counter++)
         {
-            var x = System.Security.Cryptography.SHA256.HashData(Wire.Concat(Wire.Label("trading/health/v1/canary"), Wire.LengthPrefixed(context), Wire.U32(counter)));
+            var x = g.Hash(Wire.Concat(Wire.Label("trading/health/v1/canary"), Wire.LengthPrefixed(context), Wire.U32(counter)));
             if (new BigInteger(1, x).CompareTo(p) >= 0)
             {
                 continue;
@@ -231,7 +238,7 @@ public static class ThresholdOpening
 
             try
             {
-                return P256.Encode(P256.Curve.DecodePoint([0x02, .. x]));
+                return g.Encode(g.Curve.DecodePoint([0x02, .. x]));
             }
             catch (ArgumentException)
             {
@@ -241,6 +248,9 @@ public static class ThresholdOpening
     }
 
     /// <summary>The shared secret computed directly from a full private key (tests and single-key tools only).</summary>
-    internal static byte[] SharedSecretFromPrivateKey(BigInteger x, ReadOnlySpan<byte> r) =>
-        P256.Encode(P256.Multiply(P256.Decode(r, "ephemeral point R"), x)).AsSpan(1, 32).ToArray();
+    internal static byte[] SharedSecretFromPrivateKey(BigInteger x, ReadOnlySpan<byte> r, EcGroup? group = null)
+    {
+        var g = group ?? EcGroup.P256;
+        return g.Encode(g.Multiply(g.Decode(r, "ephemeral point R"), x)).AsSpan(1, 32).ToArray();
+    }
 }

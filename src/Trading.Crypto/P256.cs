@@ -14,35 +14,58 @@ using Org.BouncyCastle.Utilities;
 namespace Trading.Crypto;
 
 /// <summary>
-/// The P-256 group from BouncyCastle's CustomNamedCurves (the fast field implementation; ECNamedCurveTable
-/// is about ten times slower). .NET's own ECDiffieHellman does not expose point addition or scalar
-/// multiplication by arbitrary scalars, which threshold decryption and the proofs need.
+/// A prime-order elliptic-curve group and the hash its proofs use: NIST P-256 with SHA-256 (suite 1) or the SM2
+/// curve with SM3 (suite 2). Both come from BouncyCastle's CustomNamedCurves (the fast field implementations;
+/// ECNamedCurveTable is about ten times slower). .NET's own ECDiffieHellman does not expose point addition or
+/// scalar multiplication by arbitrary scalars, which threshold decryption and the proofs need.
 /// </summary>
-internal static class P256
+internal sealed class EcGroup
 {
     internal const int PointLength = 65;
     internal const int ScalarLength = 32;
 
-    // Immutable group constants; BouncyCastle caches the fixed-base comb table on G itself.
-    internal static readonly X9ECParameters Parameters = CustomNamedCurves.GetByName("P-256");
-    internal static readonly ECCurve Curve = Parameters.Curve;
-    internal static readonly ECPoint G = Parameters.G.Normalize();
-    internal static readonly BigInteger N = Parameters.N;
-    internal static readonly byte[] GEncoded = G.GetEncoded(false);
-    private static readonly FixedPointCombMultiplier BaseMultiplier = new();
+    /// <summary>NIST P-256 with SHA-256.</summary>
+    internal static readonly EcGroup P256 = new("P-256", CustomNamedCurves.GetByName("P-256"), SHA256.HashData);
 
-    internal static ECPoint MultiplyG(BigInteger k) => BaseMultiplier.Multiply(G, k).Normalize();
+    /// <summary>The SM2 recommended curve (GB/T 32918.5, sm2p256v1) with SM3.</summary>
+    internal static readonly EcGroup Sm2 = new("SM2", CustomNamedCurves.GetByName("sm2p256v1"), SmPrimitives.Sm3);
 
-    internal static ECPoint Multiply(ECPoint p, BigInteger k) => p.Multiply(k).Normalize();
+    private readonly FixedPointCombMultiplier _baseMultiplier = new();
+
+    private EcGroup(string name, X9ECParameters parameters, Func<byte[], byte[]> hash)
+    {
+        Name = name;
+        Parameters = parameters;
+        Curve = parameters.Curve;
+        // Immutable group constants; BouncyCastle caches the fixed-base comb table on G itself.
+        G = parameters.G.Normalize();
+        N = parameters.N;
+        GEncoded = G.GetEncoded(false);
+        Hash = hash;
+    }
+
+    internal string Name { get; }
+    internal X9ECParameters Parameters { get; }
+    internal ECCurve Curve { get; }
+    internal ECPoint G { get; }
+    internal BigInteger N { get; }
+    internal byte[] GEncoded { get; }
+
+    /// <summary>The suite's hash (SHA-256 or SM3), 32 bytes.</summary>
+    internal Func<byte[], byte[]> Hash { get; }
+
+    internal ECPoint MultiplyG(BigInteger k) => _baseMultiplier.Multiply(G, k).Normalize();
+
+    internal ECPoint Multiply(ECPoint p, BigInteger k) => p.Multiply(k).Normalize();
 
     /// <summary>a*P + b*Q in one pass (Shamir's trick), the cost that makes proof verification fast.</summary>
-    internal static ECPoint SumOfTwoMultiplies(ECPoint p, BigInteger a, ECPoint q, BigInteger b) =>
+    internal ECPoint SumOfTwoMultiplies(ECPoint p, BigInteger a, ECPoint q, BigInteger b) =>
         ECAlgorithms.SumOfTwoMultiplies(p, a, q, b).Normalize();
 
-    internal static byte[] Encode(ECPoint p) => p.Normalize().GetEncoded(false);
+    internal byte[] Encode(ECPoint p) => p.Normalize().GetEncoded(false);
 
     /// <summary>Decodes an uncompressed point and refuses anything off the curve, at infinity, or non-canonical.</summary>
-    internal static ECPoint Decode(ReadOnlySpan<byte> bytes, string field)
+    internal ECPoint Decode(ReadOnlySpan<byte> bytes, string field)
     {
         if (bytes.Length == 1 && bytes[0] == 0)
         {
@@ -74,7 +97,7 @@ internal static class P256
         }
         catch (ArgumentException)
         {
-            throw new CryptoException(CryptoErrorCode.InvalidPoint, field, "not on the curve");
+            throw new CryptoException(CryptoErrorCode.InvalidPoint, field, $"not on the {Name} curve");
         }
 
         if (point.IsInfinity)
@@ -85,10 +108,10 @@ internal static class P256
         return point;
     }
 
-    internal static byte[] EncodeScalar(BigInteger s) => BigIntegers.AsUnsignedByteArray(ScalarLength, s);
+    internal byte[] EncodeScalar(BigInteger s) => BigIntegers.AsUnsignedByteArray(ScalarLength, s);
 
     /// <summary>Decodes a 32-byte big-endian scalar; zero is refused unless allowed (a Schnorr response may be zero).</summary>
-    internal static BigInteger DecodeScalar(ReadOnlySpan<byte> bytes, string field, bool allowZero = false)
+    internal BigInteger DecodeScalar(ReadOnlySpan<byte> bytes, string field, bool allowZero = false)
     {
         if (bytes.Length != ScalarLength)
         {
@@ -104,7 +127,7 @@ internal static class P256
         return s;
     }
 
-    internal static BigInteger RandomScalar()
+    internal BigInteger RandomScalar()
     {
         // Rejection sampling from the OS generator keeps the scalar uniform in 1..n-1.
         Span<byte> buf = stackalloc byte[ScalarLength];
@@ -119,21 +142,49 @@ internal static class P256
         }
     }
 
-    /// <summary>A challenge: SHA-256 over domain-separated, length-framed parts, reduced mod n.</summary>
-    internal static BigInteger Challenge(string domain, params byte[][] parts)
+    /// <summary>A challenge: the group's hash over domain-separated, length-framed parts, reduced mod n.</summary>
+    internal BigInteger Challenge(string domain, params byte[][] parts)
     {
-        using var h = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        h.AppendData(Wire.Label(domain));
-        Span<byte> len = stackalloc byte[4];
+        var framed = new List<byte[]>(2 * parts.Length + 1) { Wire.Label(domain) };
         foreach (var part in parts)
         {
-            BinaryPrimitives.WriteUInt32BigEndian(len, (uint)part.Length);
-            h.AppendData(len);
-            h.AppendData(part);
+            framed.Add(Wire.U32(part.Length));
+            framed.Add(part);
         }
 
-        return new BigInteger(1, h.GetHashAndReset()).Mod(N);
+        return new BigInteger(1, Hash(Wire.Concat([.. framed]))).Mod(N);
     }
+}
+
+/// <summary>The P-256 group of suite 1, for the code that only ever speaks suite 1.</summary>
+internal static class P256
+{
+    internal const int PointLength = EcGroup.PointLength;
+    internal const int ScalarLength = EcGroup.ScalarLength;
+    private static readonly EcGroup Group = EcGroup.P256;
+    internal static readonly X9ECParameters Parameters = Group.Parameters;
+    internal static readonly ECCurve Curve = Group.Curve;
+    internal static readonly ECPoint G = Group.G;
+    internal static readonly BigInteger N = Group.N;
+    internal static readonly byte[] GEncoded = Group.GEncoded;
+
+    internal static ECPoint MultiplyG(BigInteger k) => Group.MultiplyG(k);
+
+    internal static ECPoint Multiply(ECPoint p, BigInteger k) => Group.Multiply(p, k);
+
+    internal static ECPoint SumOfTwoMultiplies(ECPoint p, BigInteger a, ECPoint q, BigInteger b) => Group.SumOfTwoMultiplies(p, a, q, b);
+
+    internal static byte[] Encode(ECPoint p) => Group.Encode(p);
+
+    internal static ECPoint Decode(ReadOnlySpan<byte> bytes, string field) => Group.Decode(bytes, field);
+
+    internal static byte[] EncodeScalar(BigInteger s) => Group.EncodeScalar(s);
+
+    internal static BigInteger DecodeScalar(ReadOnlySpan<byte> bytes, string field, bool allowZero = false) => Group.DecodeScalar(bytes, field, allowZero);
+
+    internal static BigInteger RandomScalar() => Group.RandomScalar();
+
+    internal static BigInteger Challenge(string domain, params byte[][] parts) => Group.Challenge(domain, parts);
 
     internal static SecureRandom SecureRandom() => new();
 }

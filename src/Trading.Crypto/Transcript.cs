@@ -93,7 +93,8 @@ public static class OpeningVerifier
                 throw new CryptoException(CryptoErrorCode.CombinationMismatch, $"{indices.Length} distinct holders used, exactly t = {key.Threshold} required");
             }
 
-            var sum = P256.Curve.Infinity;
+            var g = key.Group;
+            var sum = g.Curve.Infinity;
             foreach (var term in bid.Terms)
             {
                 if (!valid.TryGetValue(term.HolderIndex, out var partial))
@@ -101,16 +102,16 @@ public static class OpeningVerifier
                     throw new CryptoException(CryptoErrorCode.CombinationMismatch, $"holder {term.HolderIndex} was used without a verified partial");
                 }
 
-                var lambda = Lagrange.AtZero(term.HolderIndex, indices);
-                if (!CryptographicOperations.FixedTimeEquals(P256.EncodeScalar(lambda), term.Coefficient))
+                var lambda = Lagrange.AtZero(term.HolderIndex, indices, g.N);
+                if (!CryptographicOperations.FixedTimeEquals(g.EncodeScalar(lambda), term.Coefficient))
                 {
                     throw new CryptoException(CryptoErrorCode.CombinationMismatch, $"Lagrange coefficient of holder {term.HolderIndex}");
                 }
 
-                sum = sum.Add(P256.Decode(partial.D, "D").Multiply(lambda));
+                sum = sum.Add(g.Decode(partial.D, "D").Multiply(lambda));
             }
 
-            if (sum.IsInfinity || !P256.Encode(sum).AsSpan().SequenceEqual(bid.CombinedPoint))
+            if (sum.IsInfinity || !g.Encode(sum).AsSpan().SequenceEqual(bid.CombinedPoint))
             {
                 throw new CryptoException(CryptoErrorCode.CombinationMismatch, "combined point D");
             }

@@ -5,9 +5,9 @@ namespace Trading.Crypto.Tests;
 /// <summary>Runs a whole key ceremony in-process, as the n holders would across the network.</summary>
 internal sealed class TestCeremony : IDisposable
 {
-    public TestCeremony(int holders = 3, int threshold = 3, string id = "tender-2026-001/lot-1/ceremony-1")
+    public TestCeremony(int holders = 3, int threshold = 3, string id = "tender-2026-001/lot-1/ceremony-1", string suite = CryptoSuites.P256)
     {
-        Parameters = new CeremonyParameters(id, holders, threshold);
+        Parameters = new CeremonyParameters(id, holders, threshold, suite);
         Dealers = Enumerable.Range(1, holders).Select(i => HolderDealer.Create(Parameters, i)).ToList();
         Commitments = Dealers.Select(d => d.Commitment).ToList();
         Key = CeremonyVerifier.ComputeJointKey(Parameters, Commitments);

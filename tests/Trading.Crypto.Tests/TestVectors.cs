@@ -36,8 +36,11 @@ internal static class TestVectors
     ];
 
     /// <summary>A scalar derived from a label, so the vectors are reproducible and their secrets are obviously test-only.</summary>
-    public static BigInteger Scalar(string label) =>
-        new BigInteger(1, SHA256.HashData(Encoding.UTF8.GetBytes("trading test vector: " + label))).Mod(P256.N.Subtract(BigInteger.One)).Add(BigInteger.One);
+    public static BigInteger Scalar(string label) => Scalar(label, P256.N);
+
+    /// <summary>The same derivation reduced into another group's order (suite 2's vectors).</summary>
+    public static BigInteger Scalar(string label, BigInteger n) =>
+        new BigInteger(1, SHA256.HashData(Encoding.UTF8.GetBytes("trading test vector: " + label))).Mod(n.Subtract(BigInteger.One)).Add(BigInteger.One);
 
     public static byte[] Bytes(string label, int length) =>
         HKDF.DeriveKey(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes("trading test vector: " + label), length);
@@ -46,14 +49,16 @@ internal static class TestVectors
 
     private static string Hex(BigInteger s) => Hex(P256.EncodeScalar(s));
 
-    public static async Task<(JsonObject Vectors, OpeningTranscript Transcript)> GenerateAsync()
+    public static Task<(JsonObject Vectors, OpeningTranscript Transcript)> GenerateAsync() => GenerateAsync(CryptoSuite.P256);
+
+    internal static async Task<(JsonObject Vectors, OpeningTranscript Transcript)> GenerateAsync(CryptoSuite suite)
     {
         var list = new JsonArray();
         var bids = new List<BidOpening>();
         JointKey? firstKey = null;
         foreach (var c in Cases)
         {
-            var (node, key, opening) = await GenerateCaseAsync(c);
+            var (node, key, opening) = await GenerateCaseAsync(c, suite);
             list.Add(node);
             if (firstKey is null || key.KeyId.AsSpan().SequenceEqual(firstKey.KeyId))
             {
@@ -64,36 +69,40 @@ internal static class TestVectors
 
         var root = new JsonObject
         {
-            ["description"] = "Sealed-bid envelope format version 1 test vectors (docs/envelope-format.md). Every secret here is derived from a public label: test use only.",
-            ["suite"] = CryptoSuites.P256,
+            ["description"] = suite == CryptoSuite.P256
+                ? "Sealed-bid envelope format version 1 test vectors (docs/envelope-format.md). Every secret here is derived from a public label: test use only."
+                : "Sealed-bid envelope format version 1, suite 2 (SM2/SM3/SM4) test vectors (docs/envelope-format.md, section 11). Every secret here is derived from a public label: test use only.",
+            ["suite"] = suite.Name,
             ["vectors"] = list,
         };
         return (root, new OpeningTranscript(1, firstKey!, bids));
     }
 
-    private static async Task<(JsonObject Node, JointKey Key, BidOpening Opening)> GenerateCaseAsync(Case c)
+    private static async Task<(JsonObject Node, JointKey Key, BidOpening Opening)> GenerateCaseAsync(Case c, CryptoSuite suite)
     {
-        var p = new CeremonyParameters($"vector ceremony {c.Holders}-{c.Threshold}", c.Holders, c.Threshold);
+        var g = suite.Group;
+        BigInteger Scalar(string label) => TestVectors.Scalar(label, g.N);
+        var p = new CeremonyParameters($"vector ceremony {c.Holders}-{c.Threshold}", c.Holders, c.Threshold, suite.Name);
         var dealers = Enumerable.Range(1, c.Holders).Select(i => HolderDealer.CreateDeterministic(p, i,
             Enumerable.Range(0, c.Threshold).Select(k => Scalar($"{p.CeremonyId} dealer {i} coefficient {k}")).ToArray(),
             Scalar($"{p.CeremonyId} dealer {i} schnorr nonce"))).ToList();
         var commitments = dealers.Select(d => d.Commitment).ToList();
         var key = CeremonyVerifier.ComputeJointKey(p, commitments);
         var secrets = Enumerable.Range(1, c.Holders).Select(j => CeremonyVerifier.CombineShares(p, key, commitments, j, dealers.Select(d => d.ShareFor(j)).ToList())).ToList();
-        var jointSecret = Enumerable.Range(1, c.Holders).Select(i => Scalar($"{p.CeremonyId} dealer {i} coefficient 0")).Aggregate(BigInteger.Zero, (a, b) => a.Add(b)).Mod(P256.N);
+        var jointSecret = Enumerable.Range(1, c.Holders).Select(i => Scalar($"{p.CeremonyId} dealer {i} coefficient 0")).Aggregate(BigInteger.Zero, (a, b) => a.Add(b)).Mod(g.N);
 
         var bid = new BidContext(c.Tender, c.Lot, c.Bidder);
         var e = Scalar($"{c.Name} ephemeral");
-        var seal = SealSecrets.Fixed(e, Bytes($"{c.Name} file key", 32), Bytes($"{c.Name} salt", 32));
+        var seal = SealSecrets.Fixed(e, Bytes($"{c.Name} file key", 32), Bytes($"{c.Name} salt", 32), suite);
         var plaintext = Bytes($"{c.Name} plaintext", Math.Max(1, c.PlaintextLength))[..c.PlaintextLength];
         using var output = new MemoryStream();
         var result = await Envelope.SealAsync(new MemoryStream(plaintext), output, key.PublicKey, bid, new EnvelopeSealOptions { ChunkSize = c.ChunkSize }, seal, CancellationToken.None);
         var envelope = output.ToArray();
 
-        var r = P256.Encode(P256.MultiplyG(e));
-        var z = ThresholdOpening.SharedSecretFromPrivateKey(e, key.PublicKey);
-        var kek = EnvelopeKdf.Kek(z, r, key.PublicKey, CryptoSuites.P256Id, bid);
-        var (payloadKey, prefix) = EnvelopeKdf.Payload(seal.FileKey, seal.Salt);
+        var r = g.Encode(g.MultiplyG(e));
+        var z = ThresholdOpening.SharedSecretFromPrivateKey(e, key.PublicKey, g);
+        var kek = EnvelopeKdf.Kek(z, r, key.PublicKey, suite.Id, bid);
+        var (payloadKey, prefix) = EnvelopeKdf.Payload(seal.FileKey, seal.Salt, suite);
         var headerBytes = result.Header.Encode();
         var offset = headerBytes.Length + EnvelopeHeader.WrappedKeyLength;
         var chunks = new JsonArray();
@@ -114,13 +123,13 @@ internal static class TestVectors
             var k = Scalar($"{c.Name} dleq nonce {i}");
             var partial = ThresholdOpening.PartialDecrypt(secrets[i - 1], key, r, k);
             partials.Add(partial);
-            var rPoint = P256.Decode(r, "R");
+            var rPoint = g.Decode(r, "R");
             partialNodes.Add(new JsonObject
             {
                 ["holder"] = i,
                 ["nonce"] = Hex(k),
-                ["A"] = Hex(P256.Encode(P256.MultiplyG(k))),
-                ["B"] = Hex(P256.Encode(P256.Multiply(rPoint, k))),
+                ["A"] = Hex(g.Encode(g.MultiplyG(k))),
+                ["B"] = Hex(g.Encode(g.Multiply(rPoint, k))),
                 ["D"] = Hex(partial.D),
                 ["challenge"] = Hex(partial.Proof.Challenge),
                 ["response"] = Hex(partial.Proof.Response),
@@ -129,8 +138,8 @@ internal static class TestVectors
 
         var combination = ThresholdOpening.Combine(key, r, partials);
         var bidOpening = OpeningTranscript.Record(result.Header, SHA256.HashData(envelope), partials, combination);
-        var manifest = new BidManifest(CryptoSuites.P256, c.Tender, c.Lot, c.Bidder, result.HeaderHash, SHA256.HashData(envelope), envelope.Length);
-        var eBytes = P256.EncodeScalar(e);
+        var manifest = new BidManifest(suite.Name, c.Tender, c.Lot, c.Bidder, result.HeaderHash, SHA256.HashData(envelope), envelope.Length);
+        var eBytes = g.EncodeScalar(e);
         var node = new JsonObject
         {
             ["name"] = c.Name,
@@ -145,7 +154,7 @@ internal static class TestVectors
                     ["coefficients"] = new JsonArray(Enumerable.Range(0, c.Threshold).Select(k => (JsonNode)Hex(Scalar($"{p.CeremonyId} dealer {d.HolderIndex} coefficient {k}"))).ToArray()),
                     ["commitments"] = new JsonArray(d.Commitment.Coefficients.Select(x => (JsonNode)Hex(x)).ToArray()),
                     ["schnorrNonce"] = Hex(Scalar($"{p.CeremonyId} dealer {d.HolderIndex} schnorr nonce")),
-                    ["schnorrA"] = Hex(P256.Encode(P256.MultiplyG(Scalar($"{p.CeremonyId} dealer {d.HolderIndex} schnorr nonce")))),
+                    ["schnorrA"] = Hex(g.Encode(g.MultiplyG(Scalar($"{p.CeremonyId} dealer {d.HolderIndex} schnorr nonce")))),
                     ["schnorrChallenge"] = Hex(d.Commitment.Proof.Challenge),
                     ["schnorrResponse"] = Hex(d.Commitment.Proof.Response),
                     ["sharesByRecipient"] = new JsonArray(Enumerable.Range(1, c.Holders).Select(j => (JsonNode)Hex(d.ShareFor(j).Value)).ToArray()),
@@ -173,7 +182,7 @@ internal static class TestVectors
                 ["R"] = Hex(r),
                 ["z"] = Hex(z),
                 ["kekSalt"] = Hex(EnvelopeKdf.KekSalt(r, key.PublicKey)),
-                ["kekInfo"] = Hex(EnvelopeKdf.KekInfo(CryptoSuites.P256Id, bid)),
+                ["kekInfo"] = Hex(EnvelopeKdf.KekInfo(suite.Id, bid)),
                 ["kek"] = Hex(kek),
                 ["fileKey"] = Hex(seal.FileKey),
                 ["salt"] = Hex(seal.Salt),
@@ -197,6 +206,12 @@ internal static class TestVectors
             },
             ["manifestSigningBytes"] = Hex(manifest.ToSigningBytes()),
         };
+        if (suite == CryptoSuite.Sm2)
+        {
+            // WebCrypto has no SM2, so the ephemeral key as a JWK (for WebCrypto's ECDH) is suite 1's alone.
+            node["envelope"]!.AsObject().Remove("ephemeralJwk");
+            node["manifestSignature"] = Sm2ManifestSignature(c, manifest);
+        }
         foreach (var s in secrets)
         {
             s.Dispose();
@@ -205,46 +220,111 @@ internal static class TestVectors
         return (node, key, bidOpening);
     }
 
+    /// <summary>
+    /// The bidder's SM2 signature over the manifest with a fixed k (a test-only byte source), and every value in between:
+    /// Z_A with the default user id, e = SM3(Z_A || M), x1 = x(kG), r and s.
+    /// </summary>
+    private static JsonObject Sm2ManifestSignature(Case c, BidManifest manifest)
+    {
+        var g = EcGroup.Sm2;
+        var d = Scalar($"{c.Name} bidder SM2 key", g.N);
+        var k = Scalar($"{c.Name} bidder SM2 signature k", g.N);
+        var key = Sm2SigningKey.FromScalar(d);
+        var message = manifest.ToSigningBytes();
+        var signature = key.Sign(message, new FixedBytesRandom(g.EncodeScalar(k)));
+        var z = Sm2Signatures.ZValue(key.PublicPoint);
+        return new JsonObject
+        {
+            ["userId"] = Sm2Signatures.DefaultUserId,
+            ["privateKey"] = Hex(g.EncodeScalar(d)),
+            ["publicKey"] = Hex(key.PublicPoint),
+            ["subjectPublicKeyInfo"] = Hex(key.ExportSubjectPublicKeyInfo()),
+            ["z"] = Hex(z),
+            ["e"] = Hex(SmPrimitives.Sm3([.. z, .. message])),
+            ["k"] = Hex(g.EncodeScalar(k)),
+            ["x1"] = Hex(g.EncodeScalar(g.MultiplyG(k).AffineXCoord.ToBigInteger())),
+            ["signature"] = Hex(signature),
+        };
+    }
+
     private static string Base64Url(byte[] b) => Convert.ToBase64String(b).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     public static string VectorsPath => Path.Combine(Directory, "envelope-v1.json");
     public static string TranscriptPath => Path.Combine(Directory, "opening-transcript-v1.json");
+    public static string Sm2VectorsPath => Path.Combine(Directory, "envelope-sm2-v1.json");
+    public static string Sm2TranscriptPath => Path.Combine(Directory, "opening-transcript-sm2-v1.json");
+
+    internal static (string Vectors, string Transcript) PathsFor(CryptoSuite suite) =>
+        suite == CryptoSuite.P256 ? (VectorsPath, TranscriptPath) : (Sm2VectorsPath, Sm2TranscriptPath);
+}
+
+/// <summary>
+/// A byte source that hands out fixed bytes, so an SM2 signature's k is the vector's (BouncyCastle draws k as 32 random
+/// bytes). Test vectors only: anything else signs with the system's generator.
+/// </summary>
+internal sealed class FixedBytesRandom(byte[] bytes) : Org.BouncyCastle.Security.SecureRandom
+{
+    private int _offset;
+
+    public override void NextBytes(byte[] buf) => NextBytes(buf.AsSpan());
+
+    public override void NextBytes(byte[] buf, int off, int len) => NextBytes(buf.AsSpan(off, len));
+
+    public override void NextBytes(Span<byte> buffer)
+    {
+        if (_offset + buffer.Length > bytes.Length)
+        {
+            throw new InvalidOperationException("the fixed bytes are used up");
+        }
+
+        bytes.AsSpan(_offset, buffer.Length).CopyTo(buffer);
+        _offset += buffer.Length;
+    }
 }
 
 public class TestVectorTests
 {
-    [Fact]
-    public async Task The_committed_vectors_are_exactly_what_this_code_computes()
+    [Theory]
+    [InlineData(CryptoSuites.P256)]
+    [InlineData(CryptoSuites.Sm2)]
+    public async Task The_committed_vectors_are_exactly_what_this_code_computes(string suiteName)
     {
-        var (vectors, transcript) = await TestVectors.GenerateAsync();
+        var suite = CryptoSuite.ByName(suiteName);
+        var (vectorsPath, transcriptPath) = TestVectors.PathsFor(suite);
+        var (vectors, transcript) = await TestVectors.GenerateAsync(suite);
         var json = vectors.ToJsonString(new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
         var transcriptJson = CryptoJson.Serialize(transcript) + "\n";
         if (Environment.GetEnvironmentVariable("TRADING_WRITE_VECTORS") == "1")
         {
             System.IO.Directory.CreateDirectory(TestVectors.Directory);
-            await File.WriteAllTextAsync(TestVectors.VectorsPath, json, TestContext.Current.CancellationToken);
-            await File.WriteAllTextAsync(TestVectors.TranscriptPath, transcriptJson, TestContext.Current.CancellationToken);
+            await File.WriteAllTextAsync(vectorsPath, json, TestContext.Current.CancellationToken);
+            await File.WriteAllTextAsync(transcriptPath, transcriptJson, TestContext.Current.CancellationToken);
         }
 
-        var committed = JsonNode.Parse(await File.ReadAllTextAsync(TestVectors.VectorsPath, TestContext.Current.CancellationToken));
-        Assert.True(JsonNode.DeepEquals(vectors, committed), "docs/test-vectors/envelope-v1.json differs from what the code computes");
-        var committedTranscript = CryptoJson.Deserialize<OpeningTranscript>(await File.ReadAllTextAsync(TestVectors.TranscriptPath, TestContext.Current.CancellationToken));
+        var committed = JsonNode.Parse(await File.ReadAllTextAsync(vectorsPath, TestContext.Current.CancellationToken));
+        Assert.True(JsonNode.DeepEquals(vectors, committed), $"{Path.GetFileName(vectorsPath)} differs from what the code computes");
+        var committedTranscript = CryptoJson.Deserialize<OpeningTranscript>(await File.ReadAllTextAsync(transcriptPath, TestContext.Current.CancellationToken));
         Assert.Equal(CryptoJson.Serialize(transcript), CryptoJson.Serialize(committedTranscript));
         Assert.True(OpeningVerifier.Verify(committedTranscript).Valid);
     }
 
-    [Fact]
-    public async Task Every_vector_opens_with_its_joint_secret_and_with_its_recorded_partials()
+    [Theory]
+    [InlineData(CryptoSuites.P256)]
+    [InlineData(CryptoSuites.Sm2)]
+    public async Task Every_vector_opens_with_its_joint_secret_and_with_its_recorded_partials(string suiteName)
     {
-        var root = JsonNode.Parse(await File.ReadAllTextAsync(TestVectors.VectorsPath, TestContext.Current.CancellationToken))!;
+        var suite = CryptoSuite.ByName(suiteName);
+        var g = suite.Group;
+        var root = JsonNode.Parse(await File.ReadAllTextAsync(TestVectors.PathsFor(suite).Vectors, TestContext.Current.CancellationToken))!;
+        Assert.Equal(suiteName, (string)root["suite"]!);
         foreach (var v in root["vectors"]!.AsArray())
         {
             var env = v!["envelope"]!;
             var y = Convert.FromHexString((string)v["ceremony"]!["jointPublicKey"]!);
             var x = new BigInteger((string)v["ceremony"]!["jointSecret"]!, 16);
-            Assert.Equal(y, P256.Encode(P256.MultiplyG(x)));
+            Assert.Equal(y, g.Encode(g.MultiplyG(x)));
             var r = Convert.FromHexString((string)env["R"]!);
-            var z = ThresholdOpening.SharedSecretFromPrivateKey(x, r);
+            var z = ThresholdOpening.SharedSecretFromPrivateKey(x, r, g);
             Assert.Equal((string)env["z"]!, Convert.ToHexStringLower(z));
             using var output = new MemoryStream();
             var bid = new BidContext((string)env["tender"]!, (string)env["lot"]!, (string)env["bidder"]!);
