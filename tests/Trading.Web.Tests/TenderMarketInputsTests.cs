@@ -8,7 +8,7 @@ namespace Trading.Web.Tests;
 
 /// <summary>
 /// The collusion screens' market inputs (issue 20): a tender's region and a lot's control price are typed on the
-/// registration page, refused by rule when wrong, and reach the screens' input model.
+/// registration page, refused by rule when wrong, shown on the tender's page, and reach the screens' input model.
 /// </summary>
 public class TenderMarketInputsTests(PostgresServer pg) : WebTest(pg)
 {
@@ -34,6 +34,10 @@ public class TenderMarketInputsTests(PostgresServer pg) : WebTest(pg)
         var tender = App.WithDb(db => db.Tenders.Include(t => t.Lots).First(t => t.Title == "market inputs"));
         Assert.Equal("余杭区", tender.Region);
         Assert.Equal(105_000_050L, tender.Lots.Single().ControlPriceFen);
+        // The tender's page shows both to its readers: the control price is published with the documents.
+        var details = await owner.GetStringAsync($"/Tenders/Details/{tender.Id}");
+        Assert.Contains("data-testid=\"region\">余杭区<", details, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"control-price\">¥1,050,000.50<", details, StringComparison.Ordinal);
 
         using var scope = App.Services.CreateScope();
         var lot = Assert.Single(await scope.ServiceProvider.GetRequiredService<IntegrityInputs>().LotsAsync(tender, null, CancellationToken.None));
