@@ -1,7 +1,7 @@
 namespace Trading.Domain;
 
 /// <summary>
-/// The legal rules of DOMAIN.md with their defaults; a jurisdiction configures its own values
+/// The legal rules of docs/design/DOMAIN.md with their defaults; a jurisdiction configures its own values
 /// (appsettings section "Rules"). Day counts are calendar days.
 /// </summary>
 public sealed record TenderRules

@@ -1,6 +1,6 @@
 namespace Trading.Domain;
 
-/// <summary>The 18 steps of DOMAIN.md, in order. The numeric value is the step number.</summary>
+/// <summary>The 18 steps of docs/design/DOMAIN.md, in order. The numeric value is the step number.</summary>
 public enum LifecycleStep
 {
     ProjectRegistration = 1,

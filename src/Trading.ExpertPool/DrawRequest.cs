@@ -48,7 +48,7 @@ public sealed record RegionRule(RegionRuleMode Mode, IReadOnlyList<string> Regio
 /// <param name="Region">Optional region rule.</param>
 public sealed record StratumQuota(string Id, StratumKind Kind, IReadOnlyList<string> Specialties, int Count, RegionRule? Region = null);
 
-/// <summary>Eligibility rules of a jurisdiction. Defaults follow LOTTERY.md and common practice.</summary>
+/// <summary>Eligibility rules of a jurisdiction. Defaults follow docs/design/LOTTERY.md and common practice.</summary>
 public sealed record PoolRules
 {
     /// <summary>Default rules: 8 years, senior title, retire at 70, 3-year former-employer window, 30-day owner cool-down.</summary>

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace Trading.Integrity;
 
-/// <summary>How much weight a finding carries (COLLUSION.md).</summary>
+/// <summary>How much weight a finding carries (docs/design/COLLUSION.md).</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<Grade>))]
 public enum Grade
 {
@@ -55,7 +55,7 @@ public sealed record Evidence(
 /// <summary>A collusion finding: indicator, grade, bidders, evidence and a plain explanation.</summary>
 public sealed record Finding
 {
-    /// <summary>Indicator id from COLLUSION.md: L1, L1b, L2, L3, L4a, L4b, L5, L6, L7, PS, H1..H5.</summary>
+    /// <summary>Indicator id from docs/design/COLLUSION.md: L1, L1b, L2, L3, L4a, L4b, L5, L6, L7, PS, H1..H5.</summary>
     public required string IndicatorId { get; init; }
     /// <summary>Grade.</summary>
     public required Grade Grade { get; init; }

@@ -7,7 +7,7 @@ using System.Text.Json.Nodes;
 namespace Trading.PublicLog;
 
 /// <summary>
-/// The receipt a bidder gets for a sealed bid (CRYPTO.md "Receiving a bid"): what was received, where
+/// The receipt a bidder gets for a sealed bid (docs/design/CRYPTO.md "Receiving a bid"): what was received, where
 /// it sits in the public log, a signed checkpoint that includes it, the inclusion proof, the log
 /// certificate chain, and an RFC 3161 token over everything else. Its JSON form is canonical JSON;
 /// the token's imprint is SHA-256("trading/receipt/v1\n" || canonical JSON of all fields but

@@ -53,7 +53,7 @@ public sealed record SimulatedMarket(
     IReadOnlyList<PlantedCase> Cases);
 
 /// <summary>
-/// Seeded market simulator: honest firms bid by cost with noise; cartels of every kind in COLLUSION.md are planted
+/// Seeded market simulator: honest firms bid by cost with noise; cartels of every kind in docs/design/COLLUSION.md are planted
 /// and recorded as ground truth. Honest noise is deliberate (shared carrier networks, common author names,
 /// placeholder serials, market boilerplate, tender templates) so that false positives can be measured.
 /// </summary>

@@ -2,7 +2,7 @@ namespace Trading.Domain.Archive;
 
 /// <summary>
 /// When a tender may be archived (电子档案, step 18) and who may take its package: the rules of docs/archive-format.md
-/// and EVALUATION.md "Award, contract, refund, archive" in one place. Pure.
+/// and docs/design/EVALUATION.md "Award, contract, refund, archive" in one place. Pure.
 /// </summary>
 public static class ArchiveRules
 {

@@ -77,7 +77,7 @@ public class ReceiptTests(PostgresServer pg) : WebTest(pg)
             Assert.Contains("Receipt is valid", output, StringComparison.Ordinal);
             Assert.Contains($"log entry {index} included in checkpoint", output, StringComparison.Ordinal);
 
-            // The receipt is canonical JSON with the fields CRYPTO.md lists; its checkpoint is the tree as of the bid.
+            // The receipt is canonical JSON with the fields docs/design/CRYPTO.md lists; its checkpoint is the tree as of the bid.
             var r = BidReceipt.Parse(json);
             Assert.Equal(json, r.ToJson());
             Assert.Equal(index, r.LogIndex);
