@@ -76,14 +76,14 @@ export async function computeKeyId(jointPublicKey) {
   return sha256(concat(label('trading/joint-key/v1'), u16(SUITE_P256), jointPublicKey));
 }
 
-/** The exact header bytes (section "Header" of the spec). */
+/** The exact header bytes (section "Header" of the spec); h.suiteId defaults to suite 1 (envelope-sm.mjs passes 2). */
 export function encodeHeader(h) {
   if (h.chunkSize < MIN_CHUNK || h.chunkSize > MAX_CHUNK) throw new Error(`chunk size ${h.chunkSize} is outside ${MIN_CHUNK}..${MAX_CHUNK}`);
   const tender = checkId(h.tender, 'tender', false);
   const lot = checkId(h.lot, 'lot', true);
   const bidder = checkId(h.bidder, 'bidder', false);
   if (h.jointKeyId.length !== 32 || h.ephemeralPoint.length !== 65 || h.salt.length !== 32) throw new Error('bad header field length');
-  return concat(new Uint8Array(MAGIC), new Uint8Array([FORMAT_VERSION]), u16(SUITE_P256),
+  return concat(new Uint8Array(MAGIC), new Uint8Array([FORMAT_VERSION]), u16(h.suiteId ?? SUITE_P256),
     u16(tender.length), tender, u16(lot.length), lot, u16(bidder.length), bidder,
     h.jointKeyId, h.ephemeralPoint, h.salt, u32(h.chunkSize));
 }
@@ -122,8 +122,8 @@ async function* pieces(source) {
   for await (const p of source) yield p;
 }
 
-// Re-chunks any source into chunkSize pieces, looking one piece ahead so the final chunk is known.
-async function* chunks(source, chunkSize) {
+/** Re-chunks any source into chunkSize pieces, looking one piece ahead so the final chunk is known: { data, last }. */
+export async function* chunks(source, chunkSize) {
   let buf = new Uint8Array(chunkSize);
   let fill = 0;
   let pending = null;
