@@ -49,8 +49,18 @@ public sealed class Sm2SigningKey
             throw new CryptoException(CryptoErrorCode.UnsupportedSuite, $"a {pem[fields.Label]} PEM block is not an SM2 PKCS#8 key");
         }
 
-        var der = Convert.FromBase64String(pem[fields.Base64Data]);
-        if (PrivateKeyFactory.CreateKey(der) is not ECPrivateKeyParameters ec || !GMObjectIdentifiers.sm2p256v1.Equals(ec.PublicKeyParamSet))
+        AsymmetricKeyParameter parsed;
+        try
+        {
+            parsed = PrivateKeyFactory.CreateKey(Convert.FromBase64String(pem[fields.Base64Data]));
+        }
+        catch (Exception e) when (e is not CryptoException)
+        {
+            // BouncyCastle reports a malformed structure with several exception types; to callers it is one thing.
+            throw new FormatException("the PEM block is not a PKCS#8 private key", e);
+        }
+
+        if (parsed is not ECPrivateKeyParameters ec || !GMObjectIdentifiers.sm2p256v1.Equals(ec.PublicKeyParamSet))
         {
             throw new CryptoException(CryptoErrorCode.SuiteMismatch, "signing key", "another curve or algorithm", CryptoSuites.Sm2);
         }

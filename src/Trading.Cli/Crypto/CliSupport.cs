@@ -30,6 +30,14 @@ internal static class CliSupport
         return key;
     }
 
+    /// <summary>A suite named on the command line: its full name, or "p256" / "sm2".</summary>
+    public static string Suite(string name) => name.ToLowerInvariant() switch
+    {
+        "p256" or "p-256" or "1" => CryptoSuites.P256,
+        "sm2" or "sm" or "2" => CryptoSuites.Sm2,
+        _ => CryptoSuites.NameOf(CryptoSuites.IdOf(name)),
+    };
+
     /// <summary>Runs a command body, turning refusals into a localized message and exit code instead of a stack trace.</summary>
     public static async Task<int> RunAsync(ParseResult parse, Option<string> lang, Func<TextWriter, Task<int>> body)
     {

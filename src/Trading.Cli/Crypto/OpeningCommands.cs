@@ -43,6 +43,7 @@ public static class OpeningCommands
                     await using (var s = file.OpenRead())
                     {
                         header = (await EnvelopeHeader.ReadAsync(s, ct)).Header;
+                        header.CheckSuite(jointKey.Suite);
                     }
 
                     var mine = all.Where(p => p.R.AsSpan().SequenceEqual(header.EphemeralPoint)).ToList();

@@ -19,7 +19,7 @@ public static class SealCommands
         var lot = new Option<string>("--lot") { DefaultValueFactory = _ => "", Description = "Lot id (empty for a tender without lots)" };
         var bidder = new Option<string>("--bidder") { Required = true, Description = "Bidder id (unified social credit code)" };
         var key = CliSupport.JointKey();
-        var signingKey = new Option<FileInfo>("--signing-key") { Required = true, Description = "The bidder's ECDSA P-256 private key (PKCS#8 PEM, from trading bidder-key)" };
+        var signingKey = new Option<FileInfo>("--signing-key") { Required = true, Description = "The bidder's private key (PKCS#8 PEM, from trading bidder-key): ECDSA P-256 for a suite 1 joint key, SM2 for a suite 2 joint key" };
         var output = new Option<FileInfo>("--out") { Required = true, Description = "Envelope file to write" };
         var manifest = new Option<FileInfo?>("--manifest") { Description = "Signed manifest to write (default: <out>.manifest.json)" };
         var chunk = new Option<int>("--chunk-size") { DefaultValueFactory = _ => EnvelopeHeader.DefaultChunkSize, Description = "Payload chunk size in bytes" };
@@ -30,8 +30,8 @@ public static class SealCommands
         command.SetAction((parse, ct) => CliSupport.RunAsync(parse, lang, async stdout =>
         {
             var jointKey = CliSupport.ReadJointKey(parse.GetValue(key)!);
-            using var ecdsa = ECDsa.Create();
-            ecdsa.ImportFromPem(await File.ReadAllTextAsync(parse.GetValue(signingKey)!.FullName, ct));
+            // The joint key's suite decides the signature: the envelope and its manifest are always of one suite.
+            var signer = await ManifestSigner.ReadAsync(parse.GetValue(signingKey)!.FullName, jointKey.Suite, ct);
             var source = parse.GetValue(input)!;
             string? tempZip = null;
             try
@@ -65,10 +65,10 @@ public static class SealCommands
                     await using var plaintext = File.OpenRead(zipPath);
                     result = await Envelope.SealAsync(plaintext, stream, jointKey, bid, new EnvelopeSealOptions { ChunkSize = parse.GetValue(chunk) }, ct);
                 });
-                var signed = ManifestSigning.Sign(result!.ToManifest(), ecdsa);
+                var signed = signer(result!.ToManifest());
                 var manifestPath = parse.GetValue(manifest)?.FullName ?? outFile + ".manifest.json";
                 await File.WriteAllTextAsync(manifestPath, CryptoJson.Serialize(signed), ct);
-                await stdout.WriteLineAsync($"sealed {result.EnvelopeLength} bytes to {outFile}");
+                await stdout.WriteLineAsync($"sealed {result.EnvelopeLength} bytes to {outFile} (suite {jointKey.Suite})");
                 await stdout.WriteLineAsync($"envelope SHA-256: {Convert.ToHexStringLower(result.EnvelopeSha256!)}");
                 await stdout.WriteLineAsync($"signed manifest: {manifestPath}");
                 return CliSupport.Ok;
@@ -88,10 +88,14 @@ public static class SealCommands
     {
         var lang = CliSupport.Lang();
         var output = new Option<FileInfo>("--out") { Required = true, Description = "Private key file to write (PKCS#8 PEM); the public key goes to <out>.pub.pem" };
-        var command = new Command("bidder-key", "Create a bidder's ECDSA P-256 manifest-signing key") { output, lang };
+        var suite = new Option<string>("--suite")
+        {
+            DefaultValueFactory = _ => CryptoSuites.P256,
+            Description = $"The envelope suite the key signs for: {CryptoSuites.P256} (ECDSA P-256) or {CryptoSuites.Sm2} (SM2); 'sm2' and 'p256' are accepted",
+        };
+        var command = new Command("bidder-key", "Create a bidder's manifest-signing key (ECDSA P-256, or SM2 for suite 2)") { output, suite, lang };
         command.SetAction((parse, ct) => CliSupport.RunAsync(parse, lang, async stdout =>
         {
-            using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
             var path = parse.GetValue(output)!.FullName;
             if (File.Exists(path))
             {
@@ -99,12 +103,52 @@ public static class SealCommands
                 return CliSupport.BadInput;
             }
 
-            SecretFile.WriteAllText(path, ecdsa.ExportPkcs8PrivateKeyPem());
+            string privatePem, publicPem;
+            if (CliSupport.Suite(parse.GetValue(suite)!) == CryptoSuites.Sm2)
+            {
+                var sm2 = Sm2SigningKey.Create();
+                (privatePem, publicPem) = (sm2.ExportPkcs8Pem(), sm2.ExportSubjectPublicKeyInfoPem());
+            }
+            else
+            {
+                using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+                (privatePem, publicPem) = (ecdsa.ExportPkcs8PrivateKeyPem(), ecdsa.ExportSubjectPublicKeyInfoPem());
+            }
 
-            await File.WriteAllTextAsync(path + ".pub.pem", ecdsa.ExportSubjectPublicKeyInfoPem(), ct);
+            SecretFile.WriteAllText(path, privatePem);
+
+            await File.WriteAllTextAsync(path + ".pub.pem", publicPem, ct);
             await stdout.WriteLineAsync($"wrote {path} and {path}.pub.pem");
             return CliSupport.Ok;
         }));
         return command;
+    }
+}
+
+/// <summary>Reads a bidder's key file as the signer for one suite's manifests, refusing a key of the other suite by name.</summary>
+internal static class ManifestSigner
+{
+    public static async Task<Func<BidManifest, SignedManifest>> ReadAsync(string path, string suite, CancellationToken ct)
+    {
+        var pem = await File.ReadAllTextAsync(path, ct);
+        if (suite == CryptoSuites.Sm2)
+        {
+            var sm2 = Sm2SigningKey.FromPkcs8Pem(pem);
+            return m => ManifestSigning.Sign(m, sm2);
+        }
+
+        // A file that is no key at all stays unusable input (the ArgumentException or CryptographicException it throws).
+        var ecdsa = ECDsa.Create();
+        ecdsa.ImportFromPem(pem);
+
+        // OpenSSL reads SM2 keys too: name the mismatch rather than let a wrong-curve key reach the signer.
+        var curve = ecdsa.ExportParameters(false).Curve;
+        if (!curve.IsNamed || curve.Oid.Value != "1.2.840.10045.3.1.7")
+        {
+            ecdsa.Dispose();
+            throw new CryptoException(CryptoErrorCode.SuiteMismatch, "signing key", curve.Oid.FriendlyName ?? curve.Oid.Value ?? "another curve", suite);
+        }
+
+        return m => ManifestSigning.Sign(m, ecdsa);
     }
 }
