@@ -107,6 +107,20 @@ public class SubmissionTests(PostgresServer pg) : WebTest(pg)
         var wrongKey = await Bidding.SealAsync(bidder, id, 1_000_000m, jointKeyHex: Convert.ToHexString([0x04, .. q.X!, .. q.Y!]));
         await (await Bidding.UploadAsync(bidder, id, wrongKey)).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Bid.EnvelopeRefused");
 
+        // Sealed with suite 2 (SM2/SM3/SM4-GCM) to an SM2 key at a P-256 tender: refused, naming both suites.
+        var sm2Ceremony = new CeremonyParameters("sm2 ceremony", 2, 2, CryptoSuites.Sm2);
+        var sm2Key = CeremonyVerifier.ComputeJointKey(sm2Ceremony, [HolderDealer.Create(sm2Ceremony, 1).Commitment, HolderDealer.Create(sm2Ceremony, 2).Commitment]);
+        var sealing = await (await bidder.GetAsync($"/api/tenders/{id}/sealing")).Json();
+        var sm2Context = new BidContext(sealing.GetProperty("tender").GetString()!, sealing.GetProperty("lots")[0].GetProperty("lotContext").GetString()!, sealing.GetProperty("bidder").GetString()!);
+        using (var sm2Output = new MemoryStream())
+        {
+            var sm2Result = await Envelope.SealAsync(new MemoryStream(Bidding.BidZip(1_000_000m, 180, "张伟")), sm2Output, sm2Key, sm2Context);
+            var sm2Bid = new Bidding.Sealed(sm2Output.ToArray(), CryptoJson.Serialize(ManifestSigning.Sign(sm2Result.ToManifest(), Sm2SigningKey.Create())), good.LotId);
+            var refusal = await (await Bidding.UploadAsync(bidder, id, sm2Bid)).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Bid.EnvelopeRefused");
+            Assert.Contains(CryptoSuites.Sm2, refusal, StringComparison.Ordinal);
+            Assert.Contains(CryptoSuites.P256, refusal, StringComparison.Ordinal);
+        }
+
         // Truncated: the last bytes never arrive; a corrupt envelope (one flipped header byte) is refused whole.
         var truncated = good with { Envelope = good.Envelope[..^10] };
         await (await Bidding.UploadAsync(bidder, id, truncated)).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Bid.EnvelopeRefused");

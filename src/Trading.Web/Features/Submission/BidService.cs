@@ -195,7 +195,7 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
             manifest = CryptoJson.Deserialize<SignedManifest>(signedManifestJson);
             manifestUnread = false;
             await using (var input = new FileStream(u.TempPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.Asynchronous | FileOptions.SequentialScan))
-                info = await Envelope.ValidateAsync(input, context, key.KeyId, O.MaxBidBytes, null, ct);
+                info = await Envelope.ValidateAsync(input, context, key, O.MaxBidBytes, null, ct);
             ManifestSigning.Verify(manifest);
             manifest.Manifest.CheckDescribes(info);
             // One pass over the bytes: the checked temp file itself becomes the stored envelope.
