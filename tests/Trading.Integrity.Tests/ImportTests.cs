@@ -25,8 +25,8 @@ public class ImportTests
         Assert.Equal(HistoricBidStatus.WithdrawnAfterDeadline, second.Bids.Single(b => b.FirmId == "F04").Status);
         Assert.Equal(5, import.Bids);
         Assert.Equal(2, import.Skipped.Count);
-        Assert.Contains(import.Skipped, s => s.Contains("not-a-price", StringComparison.Ordinal));
-        Assert.Contains(import.Skipped, s => s.Contains("\"lost\"", StringComparison.Ordinal));
+        Assert.Contains(import.Skipped, s => s.Reason == HistorySkip.Price && s.Value == "not-a-price" && s.Line is > 1);
+        Assert.Contains(import.Skipped, s => s.Reason == HistorySkip.Status && s.ToString().Contains("\"lost\"", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -53,8 +53,8 @@ public class ImportTests
         var lot2 = lots["ocds-abc123-ZB-2024-010/2"];
         Assert.Equal("F04", lot2.WinnerFirmId);   // the cancelled award does not count
         Assert.Equal(2, lot2.Bids.Count);
-        Assert.Contains(import.Skipped, s => s.Contains("b6", StringComparison.Ordinal));
-        Assert.Contains(import.Skipped, s => s.Contains("ZB-2024-011", StringComparison.Ordinal) && s.Contains("bids extension", StringComparison.Ordinal));
+        Assert.Contains(import.Skipped, s => s.Reason == HistorySkip.BidIncomplete && s.Value == "b6");
+        Assert.Contains(import.Skipped, s => s.Reason == HistorySkip.NoBids && s.ToString().Contains("ZB-2024-011", StringComparison.Ordinal) && s.ToString().Contains("bids extension", StringComparison.Ordinal));
     }
 
     [Fact]

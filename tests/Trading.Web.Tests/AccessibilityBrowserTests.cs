@@ -38,7 +38,7 @@ public sealed class AccessibilityBrowserTests(PostgresServer pg) : BrowserTest(p
             ("owner1", "/Tenders/Create"), ("owner1", "/Draw"),
             ("bidder01", $"/Firms/Details/{App.WithDb(db => db.Users.Single(u => u.UserName == "bidder01").OrganisationId)}"), ("bidder01", $"/Submission/Bid/{tender}"),
             ("centre", "/Firms"), ("centre", $"/Firms/Details/{firm}"), ("centre", "/Experts"), ("centre", "/Draw"), ("centre", "/CheckIn"), ("centre", "/Supervision/Settings"),
-            ("supervisor", "/Supervision"), ("supervisor", "/Integrity"), ("supervisor", "/Audit"), ("supervisor", "/Log/Witness"),
+            ("supervisor", "/Supervision"), ("supervisor", "/Integrity"), ("supervisor", "/Integrity/History"), ("supervisor", "/Audit"), ("supervisor", "/Log/Witness"),
             ("expert01", "/Experts/Me"), ("expert01", "/Draw/Invitations"),
             ("admin", "/Admin"), ("admin", "/Admin/Changes"), (null, "/Account/SetPassword"),
         ];

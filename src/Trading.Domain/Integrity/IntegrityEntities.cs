@@ -101,4 +101,15 @@ public static class IntegrityRules
     public const string AlreadyRecorded = "Rule.Integrity.AlreadyRecorded";
     public const string NotOpened = "Rule.Integrity.NotOpened";
     public const string RunPending = "Rule.Integrity.RunPending";
+    /// <summary>Past results are imported by the supervision office only.</summary>
+    public const string HistorySupervisorOnly = "Rule.Integrity.HistorySupervisorOnly";
+    /// <summary>No file, or a file that is neither .csv nor .json.</summary>
+    public const string HistoryFileType = "Rule.Integrity.HistoryFileType";
+    public const string HistoryTooLarge = "Rule.Integrity.HistoryTooLarge";
+    /// <summary>The file is not a history at all (no header, a required column missing, not OCDS); the argument says which.</summary>
+    public const string HistoryNotReadable = "Rule.Integrity.HistoryNotReadable";
+    /// <summary>Read, but not one usable lot in it.</summary>
+    public const string HistoryEmpty = "Rule.Integrity.HistoryEmpty";
+    /// <summary>The same file (by SHA-256) is already imported: its lots would count twice.</summary>
+    public const string HistoryDuplicate = "Rule.Integrity.HistoryDuplicate";
 }

@@ -9,8 +9,58 @@ namespace Trading.Integrity.Import;
 /// <summary>What an import read and what it skipped (row or release, and why).</summary>
 /// <param name="History">The lots read, oldest first.</param>
 /// <param name="Bids">Bids read.</param>
-/// <param name="Skipped">Rows or releases left out, each with its reason (line number or ocid first).</param>
-public sealed record HistoryImport(MarketHistory History, int Bids, IReadOnlyList<string> Skipped);
+/// <param name="Skipped">Rows or releases left out, each with its reason.</param>
+public sealed record HistoryImport(MarketHistory History, int Bids, IReadOnlyList<HistorySkip> Skipped);
+
+/// <summary>
+/// A row or release left out: where (a CSV line, or an ocid, lot or bid id), why (one of <see cref="HistorySkip"/>'s
+/// reason constants, so a page can say it in its reader's language) and the offending value. <see cref="ToString"/> is
+/// the English sentence the command line prints.
+/// </summary>
+public sealed record HistorySkip(int? Line, string? Id, string Reason, string? Value = null)
+{
+    /// <summary>A CSV row whose quotation marks do not close.</summary>
+    public const string MalformedQuotes = "malformed-quotes";
+    /// <summary>A CSV row without a lot or a firm.</summary>
+    public const string NoLotOrFirm = "no-lot-or-firm";
+    /// <summary>A price that is not a positive amount (the value given).</summary>
+    public const string Price = "price";
+    /// <summary>An opening date that is not a date (the value given).</summary>
+    public const string OpeningDate = "opening-date";
+    /// <summary>A status that is none of the known ones (the value given).</summary>
+    public const string Status = "status";
+    /// <summary>An OCDS release without ocid.</summary>
+    public const string NoOcid = "no-ocid";
+    /// <summary>An OCDS process without a tender.</summary>
+    public const string NoTender = "no-tender";
+    /// <summary>An OCDS process without a tender period end or release date.</summary>
+    public const string NoDate = "no-date";
+    /// <summary>An OCDS bid without tenderer, positive value or lot (the bid id).</summary>
+    public const string BidIncomplete = "bid-incomplete";
+    /// <summary>An OCDS lot without bids (the bids extension is missing).</summary>
+    public const string NoBids = "no-bids";
+
+    /// <summary>The English sentence, e.g. <c>line 5: price "x" is not a positive amount</c>.</summary>
+    public override string ToString()
+    {
+        var where = Line is { } l ? $"line {l}" : Id;
+        var why = Reason switch
+        {
+            MalformedQuotes => "malformed quotes",
+            NoLotOrFirm => "no lot or firm",
+            Price => $"price \"{Value}\" is not a positive amount",
+            OpeningDate => $"opening date \"{Value}\" is not a date",
+            Status => $"status \"{Value}\" is not one of valid, rejected, withdrawn_before_deadline, withdrawn_after_deadline, withdrawn_after_opening",
+            NoOcid => "a release without ocid",
+            NoTender => "no tender",
+            NoDate => "no tender period end or release date",
+            BidIncomplete => $"bid {Value} without tenderer, positive value or lot",
+            NoBids => "no bids (the bids extension is needed)",
+            _ => Reason,
+        };
+        return where is null ? why : $"{where}: {why}";
+    }
+}
 
 /// <summary>
 /// Reads a centre's past results so that the price and history screens have a baseline from the first day: a CSV with
@@ -75,7 +125,7 @@ public static class HistoryImporter
         {
             throw new IntegrityInputException("history.csv.column-missing", $"Required column(s) missing: {string.Join(", ", missing)}.");
         }
-        var skipped = new List<string>();
+        var skipped = new List<HistorySkip>();
         var lots = new Dictionary<string, LotBuilder>(StringComparer.Ordinal);
         var firmRegions = new Dictionary<string, string>(StringComparer.Ordinal);
         while (!parser.EndOfData)
@@ -88,7 +138,7 @@ public static class HistoryImporter
             }
             catch (MalformedLineException e)
             {
-                skipped.Add($"line {e.LineNumber}: malformed quotes");
+                skipped.Add(new HistorySkip(checked((int)e.LineNumber), null, HistorySkip.MalformedQuotes));
                 continue;
             }
             string Get(string column) => at.TryGetValue(column, out var i) && i < fields.Length ? fields[i].Trim() : "";
@@ -96,22 +146,22 @@ public static class HistoryImporter
             var firm = Get("firm");
             if (lotId.Length == 0 || firm.Length == 0)
             {
-                skipped.Add($"line {line}: no lot or firm");
+                skipped.Add(new HistorySkip(checked((int)line), null, HistorySkip.NoLotOrFirm));
                 continue;
             }
             if (Money(Get("price")) is not { } price || price <= 0)
             {
-                skipped.Add($"line {line}: price \"{Get("price")}\" is not a positive amount");
+                skipped.Add(new HistorySkip(checked((int)line), null, HistorySkip.Price, Get("price")));
                 continue;
             }
             if (!DateTimeOffset.TryParse(Get("opened"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var opened))
             {
-                skipped.Add($"line {line}: opening date \"{Get("opened")}\" is not a date");
+                skipped.Add(new HistorySkip(checked((int)line), null, HistorySkip.OpeningDate, Get("opened")));
                 continue;
             }
             if (Status(Get("status")) is not { } status)
             {
-                skipped.Add($"line {line}: status \"{Get("status")}\" is not one of valid, rejected, withdrawn_before_deadline, withdrawn_after_deadline, withdrawn_after_opening");
+                skipped.Add(new HistorySkip(checked((int)line), null, HistorySkip.Status, Get("status")));
                 continue;
             }
             if (!lots.TryGetValue(lotId, out var lot))
@@ -171,7 +221,7 @@ public static class HistoryImporter
             {
                 throw new IntegrityInputException("history.ocds.package", "The file is neither an OCDS release package nor a record package.");
             }
-            var skipped = new List<string>();
+            var skipped = new List<HistorySkip>();
             var lots = new Dictionary<string, LotBuilder>(StringComparer.Ordinal);
             var processes = releases.Where(x => x.ValueKind == JsonValueKind.Object)
                 .GroupBy(x => Str(x, "ocid") ?? "").OrderBy(g => g.Key, StringComparer.Ordinal);
@@ -179,19 +229,19 @@ public static class HistoryImporter
             {
                 if (process.Key.Length == 0)
                 {
-                    skipped.Add("a release without ocid");
+                    skipped.Add(new HistorySkip(null, null, HistorySkip.NoOcid));
                     continue;
                 }
                 var ordered = process.OrderBy(x => Str(x, "date") ?? "", StringComparer.Ordinal).ToList();
                 ReadProcess(process.Key, ordered, lots, skipped);
             }
             var built = lots.Values.Where(l => l.Bids.Count > 0).Select(l => l.Build()).OrderBy(l => l.OpenedAt).ToList();
-            skipped.AddRange(lots.Values.Where(l => l.Bids.Count == 0).Select(l => $"{l.LotId}: no bids (the bids extension is needed)"));
+            skipped.AddRange(lots.Values.Where(l => l.Bids.Count == 0).Select(l => new HistorySkip(null, l.LotId, HistorySkip.NoBids)));
             return new HistoryImport(new MarketHistory(built), built.Sum(l => l.Bids.Count), skipped);
         }
     }
 
-    private static void ReadProcess(string ocid, List<JsonElement> releases, Dictionary<string, LotBuilder> lots, List<string> skipped)
+    private static void ReadProcess(string ocid, List<JsonElement> releases, Dictionary<string, LotBuilder> lots, List<HistorySkip> skipped)
     {
         // Latest value of each part wins: the process as it stands after its last release.
         JsonElement? tender = null, bids = null, awards = null, buyer = null, parties = null;
@@ -207,13 +257,13 @@ public static class HistoryImporter
         }
         if (tender is not { } tn)
         {
-            skipped.Add($"{ocid}: no tender");
+            skipped.Add(new HistorySkip(null, ocid, HistorySkip.NoTender));
             return;
         }
         var opened = Date(Path(tn, "tenderPeriod", "endDate")) ?? date;
         if (opened is null)
         {
-            skipped.Add($"{ocid}: no tender period end or release date");
+            skipped.Add(new HistorySkip(null, ocid, HistorySkip.NoDate));
             return;
         }
         var buyerId = buyer is { } bu ? Str(bu, "id") : null;
@@ -253,7 +303,7 @@ public static class HistoryImporter
                 var lot = LotOf(d);
                 if (firm is null || amount is not > 0 || lot is null)
                 {
-                    skipped.Add($"{ocid}: bid {Str(d, "id") ?? "?"} without tenderer, positive value or lot");
+                    skipped.Add(new HistorySkip(null, ocid, HistorySkip.BidIncomplete, Str(d, "id") ?? "?"));
                     continue;
                 }
                 lot.Bids.Add(new HistoricBid(firm, amount.Value, Str(d, "status") switch

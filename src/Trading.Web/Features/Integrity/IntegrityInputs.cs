@@ -27,9 +27,11 @@ public sealed class IntegrityOptions
     /// <summary>
     /// A folder of the centre's past results from before the platform (*.csv one row per bid, *.json OCDS packages), read
     /// by <see cref="Trading.Integrity.Import.HistoryImporter"/> into every run's history, so the price and history screens
-    /// have a baseline from the first day. Unset: only the platform's own tenders.
+    /// have a baseline from the first day. Unset: <c>history</c> in the data folder, where the import page puts them.
     /// </summary>
     public string? HistoryImportFolder { get; set; }
+    /// <summary>Largest past-results file the import page takes.</summary>
+    public long MaxHistoryFileBytes { get; set; } = 64L * 1024 * 1024;
     /// <summary>How often the screening job looks for opened tenders without a screen run.</summary>
     public TimeSpan JobPeriod { get; set; } = TimeSpan.FromSeconds(30);
 }
@@ -46,7 +48,7 @@ public sealed record LotInput(Lot Lot, OpenedLot Screen, IReadOnlyList<WebNote> 
 /// treated as the same person (common names recur), so key staff given only by name and shareholders who are persons
 /// (the registry keeps their names, not ID numbers) are not compared; shareholders that are registered firms are.
 /// </summary>
-public sealed class IntegrityInputs(TradingDbContext db, IFileStore files, IOptions<IntegrityOptions> options)
+public sealed class IntegrityInputs(TradingDbContext db, IFileStore files, IOptions<IntegrityOptions> options, HistoryFolder historyFolder)
 {
     private IntegrityOptions O => options.Value;
 
@@ -229,11 +231,11 @@ public sealed class IntegrityInputs(TradingDbContext db, IFileStore files, IOpti
     /// <summary>The imported past results; a file that is not a history is left out (the import check refuses it by rule).</summary>
     private IEnumerable<Trading.Integrity.Import.HistoryImport> ImportedHistory()
     {
-        if (O.HistoryImportFolder is not { Length: > 0 } folder || !Directory.Exists(folder))
+        if (!Directory.Exists(historyFolder.Path))
         {
             yield break;
         }
-        foreach (var path in Directory.EnumerateFiles(folder).Order(StringComparer.Ordinal))
+        foreach (var path in Directory.EnumerateFiles(historyFolder.Path).Order(StringComparer.Ordinal))
         {
             Trading.Integrity.Import.HistoryImport? import = null;
             try

@@ -17,6 +17,8 @@ public static class IntegrityModule
     {
         services.Configure<IntegrityOptions>(config.GetSection("Integrity"));
         services.AddScoped<IntegrityInputs>();
+        services.AddSingleton(sp => HistoryFolder.From(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<IntegrityOptions>>().Value, sp.GetRequiredService<DataFolder>()));
+        services.AddScoped<HistoryImports>();
         services.AddScoped<IntegrityService>();
         services.AddScheduledJob<IntegrityScreenJob>();
         services.AddScoped<IDemoSeed, IntegrityDemoSeed>();
