@@ -31,10 +31,13 @@ public class HolderModuleTests
         Assert.True(result["mismatches"]!.AsArray().Count == 0, result["mismatches"]!.ToJsonString());
     }
 
-    [Fact]
-    public async Task A_ceremony_run_by_the_holder_module_checks_out_in_CSharp_and_opens_a_bid()
+    [Theory]
+    [InlineData(CryptoSuites.P256)]
+    [InlineData(CryptoSuites.Sm2)]
+    public async Task A_ceremony_run_by_the_holder_module_checks_out_in_CSharp_and_opens_a_bid(string suite)
     {
-        var p = new CeremonyParameters("tender-2026-009/js-ceremony", 3, 3);
+        var p = new CeremonyParameters("tender-2026-009/js-ceremony", 3, 3, suite);
+        var g = CryptoSuite.ByName(suite).Group;
         // Holder 1 has two officers; officer 1b is absent at the opening, 1a acts.
         var officers = new (int Holder, string Officer, string Passphrase, bool Present)[]
         {
@@ -46,11 +49,11 @@ public class HolderModuleTests
 
         // The frozen points are fresh points xG, as a bidder's ephemeral R: the combined D must then be x*Y, which is
         // exactly what the bidder's ECDH gave (the envelope opening itself is covered by the test below).
-        var xs = new[] { P256.RandomScalar(), P256.RandomScalar() };
-        var frozen = xs.Select(x => P256.Encode(P256.MultiplyG(x))).ToArray();
+        var xs = new[] { g.RandomScalar(), g.RandomScalar() };
+        var frozen = xs.Select(x => g.Encode(g.MultiplyG(x))).ToArray();
         var request = new JsonObject
         {
-            ["parameters"] = new JsonObject { ["ceremonyId"] = p.CeremonyId, ["holders"] = p.Holders, ["threshold"] = p.Threshold },
+            ["parameters"] = new JsonObject { ["ceremonyId"] = p.CeremonyId, ["holders"] = p.Holders, ["threshold"] = p.Threshold, ["suite"] = suite },
             ["officers"] = new JsonArray(officers.Select(o => (JsonNode)new JsonObject
             {
                 ["holder"] = o.Holder, ["officer"] = o.Officer, ["passphrase"] = o.Passphrase, ["present"] = o.Present,
@@ -59,7 +62,7 @@ public class HolderModuleTests
             {
                 ["holders"] = new JsonArray(1, 2, 3),
                 ["frozen"] = new JsonArray(frozen.Select(f => (JsonNode)Convert.ToHexStringLower(f)).ToArray()),
-                ["outside"] = Convert.ToHexStringLower(P256.Encode(P256.MultiplyG(P256.RandomScalar()))),
+                ["outside"] = Convert.ToHexStringLower(g.Encode(g.MultiplyG(g.RandomScalar()))),
             },
             ["canaryContext"] = "tender-2026-009|1|2026-12-03",
             ["addedPassphrase"] = "an officer added after the ceremony, own passphrase",
@@ -111,11 +114,12 @@ public class HolderModuleTests
                 Assert.Equal(3, mine.Count);
                 var combination = ThresholdOpening.Combine(key, frozen[b], mine);
                 Assert.Empty(combination.Rejected);
-                Assert.Equal(P256.Encode(P256.Multiply(P256.Decode(key.PublicKey, "Y"), xs[b])), combination.D);
+                Assert.Equal(g.Encode(g.Multiply(g.Decode(key.PublicKey, "Y"), xs[b])), combination.D);
             }
 
             var health = CryptoJson.Deserialize<PartialDecryption>(result["health"]!.ToJsonString());
-            ThresholdOpening.VerifyPartial(key, ThresholdOpening.CanaryPoint("tender-2026-009|1|2026-12-03"), health);
+            ThresholdOpening.VerifyPartial(key, ThresholdOpening.CanaryPoint("tender-2026-009|1|2026-12-03", suite), health);
+            Assert.Equal(suite, key.Suite);
 
             // The officer added later (shares re-encrypted to it in the module) rebuilds holder 1's share in C#.
             var added = result["added"]!;

@@ -2,20 +2,24 @@
 // and for Node. Every act that touches secret key material runs here, never on the server: the officer's transport
 // key and its passphrase sealing, dealing, checking received shares (acknowledgement or complaint with evidence),
 // the health check and partial decryptions, each after checking that the points asked for are frozen bids.
-// WebCrypto does ECDH, HKDF, AES-GCM and SHA-256; @noble/curves (audited) does the P-256 scalar and point
-// arithmetic WebCrypto does not expose; hash-wasm does Argon2id. Formats are the C# library's (Trading.Crypto):
+// WebCrypto does ECDH, HKDF, AES-GCM and SHA-256; @noble/curves (audited) does the scalar and point arithmetic
+// WebCrypto does not expose (P-256, and the SM2 curve for a suite 2 ceremony, whose SM3 comes from sm-crypto-v2 through
+// envelope-sm.mjs); hash-wasm does Argon2id. Formats are the C# library's (Trading.Crypto):
 // the .NET tests run this module under Node against it on every test run (docs/test-vectors/holder-v1.json).
 
 import { p256 } from '@noble/curves/nist.js';
+import { weierstrass } from '@noble/curves/abstract/weierstrass.js';
 import { argon2id } from 'hash-wasm';
 import { concat, label, lengthPrefixed, toHex, fromHex, SUITE_P256, SUITE_P256_NAME } from './envelope.mjs';
+import { SUITE_SM2, SUITE_SM2_NAME, sm3Bytes } from './envelope-sm.mjs';
 
 export { toHex, fromHex };
 
 const subtle = globalThis.crypto.subtle;
+// The officer transport layer (transport keys, sealing, acknowledgements, complaints) is P-256 in both suites; the
+// ceremony and the opening run in the group of the ceremony's suite (docs/envelope-format.md section 11.2).
 const Point = p256.Point;
 const N = Point.CURVE().n;
-const P = Point.CURVE().p;
 const G = Point.BASE;
 const G_BYTES = G.toBytes(false);
 const enc = new TextEncoder();
@@ -37,6 +41,35 @@ function b64url(bytes) {
 const bytesOf = v => (v instanceof Uint8Array ? v : fromHex(v));
 async function sha256(bytes) { return new Uint8Array(await subtle.digest('SHA-256', bytes)); }
 
+// The SM2 recommended curve of GB/T 32918.5 (sm2p256v1), built with @noble/curves' generic Weierstrass code.
+const SM2_CURVE = {
+  p: 0xfffffffeffffffffffffffffffffffffffffffff00000000ffffffffffffffffn,
+  n: 0xfffffffeffffffffffffffffffffffff7203df6b21c6052b53bbf40939d54123n,
+  h: 1n,
+  a: 0xfffffffeffffffffffffffffffffffffffffffff00000000fffffffffffffffcn,
+  b: 0x28e9fa9e9d9f5e344d5a9e4bcf6509a7f39789f515ab8f92ddbcbd414d940e93n,
+  Gx: 0x32c4ae2c1f1981195f9904466a39c9948fe30bbff2660be1715a4589334c74c7n,
+  Gy: 0xbc3736a2f4f6779c59bdcee36b692153d0a9877cc62a474002df32e52139f0a0n,
+};
+
+function makeGroup(name, suiteName, suiteId, PointType, hash) {
+  const n = PointType.CURVE().n;
+  const g = PointType.BASE;
+  return { name, suiteName, suiteId, Point: PointType, N: n, P: PointType.CURVE().p, G: g, G_BYTES: g.toBytes(false), hash, mod: a => ((a % n) + n) % n };
+}
+const GROUPS = [
+  makeGroup('P-256', SUITE_P256_NAME, SUITE_P256, p256.Point, sha256),
+  makeGroup('SM2', SUITE_SM2_NAME, SUITE_SM2, weierstrass(SM2_CURVE), async bytes => sm3Bytes(bytes)),
+];
+const P256_GROUP = GROUPS[0];
+
+/** The group (curve, order, hash) of a suite name; suite 1 when none is given. */
+function groupOf(suite) {
+  const g = GROUPS.find(x => x.suiteName === (suite ?? SUITE_P256_NAME));
+  if (!g) throw new Error(`cryptographic suite ${suite} is not supported`);
+  return g;
+}
+
 function toScalar(bytes) {
   let s = 0n;
   for (const b of bytes) s = (s << 8n) | BigInt(b);
@@ -49,49 +82,55 @@ export function scalarBytes(s) {
   for (let i = 31; i >= 0; i--) { out[i] = Number(v & 0xffn); v >>= 8n; }
   return out;
 }
-const mod = a => ((a % N) + N) % N;
+const mod = P256_GROUP.mod;
 
-/** Decodes a 32-byte scalar; zero is refused unless allowed (as the C# library does). */
-export function decodeScalar(bytes, field, allowZero = false) {
+function decodeScalarIn(g, bytes, field, allowZero) {
   const b = bytesOf(bytes);
   if (b.length !== 32) throw new Error(`${field} must be a scalar in 1..n-1`);
   const s = toScalar(b);
-  if (s >= N || (!allowZero && s === 0n)) throw new Error(`${field} must be a scalar in 1..n-1`);
+  if (s >= g.N || (!allowZero && s === 0n)) throw new Error(`${field} must be a scalar in 1..n-1`);
   return s;
 }
 
-/** Decodes a 65-byte uncompressed point and refuses anything off the curve or at infinity. */
-export function decodePoint(bytes, field) {
+/** Decodes a 32-byte scalar of the suite's group (P-256 when none is given); zero is refused unless allowed, as in C#. */
+export function decodeScalar(bytes, field, allowZero = false, suite = undefined) { return decodeScalarIn(groupOf(suite), bytes, field, allowZero); }
+
+function decodePointIn(g, bytes, field) {
   const b = bytesOf(bytes);
-  if (b.length !== 65 || b[0] !== 4) throw new Error(`${field} is not a valid uncompressed P-256 point`);
+  if (b.length !== 65 || b[0] !== 4) throw new Error(`${field} is not a valid uncompressed ${g.name} point`);
   let point;
-  try { point = Point.fromBytes(b); point.assertValidity(); } catch { throw new Error(`${field} is not a valid uncompressed P-256 point: not on the curve`); }
+  try { point = g.Point.fromBytes(b); point.assertValidity(); } catch { throw new Error(`${field} is not a valid uncompressed ${g.name} point: not on the curve`); }
   if (point.is0()) throw new Error(`${field} is the point at infinity`);
   return point;
 }
+
+/** Decodes a 65-byte uncompressed point of the suite's curve (P-256 when none is given), refusing anything off it or at infinity. */
+export function decodePoint(bytes, field, suite = undefined) { return decodePointIn(groupOf(suite), bytes, field); }
 const encodePoint = p => p.toBytes(false);
 // The 0 scalar is legal in verification equations (a response can be 0); multiplyUnsafe accepts it.
-const mulUnsafe = (p, k) => (k === 0n ? Point.ZERO : p.multiplyUnsafe(k));
+const mulUnsafeIn = (g, p, k) => (k === 0n ? g.Point.ZERO : p.multiplyUnsafe(k));
 
-/** A uniformly random scalar in 1..n-1 from the platform's generator (rejection sampling). */
-export function randomScalar() {
+function randomScalarIn(g) {
   for (;;) {
     const k = toScalar(globalThis.crypto.getRandomValues(new Uint8Array(32)));
-    if (k > 0n && k < N) return k;
+    if (k > 0n && k < g.N) return k;
   }
 }
 
-/** SHA-256 over a domain label and length-framed parts, reduced mod n (P256.Challenge in C#). */
-async function challenge(domain, ...parts) {
+/** A uniformly random scalar in 1..n-1 of the suite's group (P-256 when none is given), by rejection sampling. */
+export function randomScalar(suite = undefined) { return randomScalarIn(groupOf(suite)); }
+
+/** The group's hash (SHA-256 or SM3) over a domain label and length-framed parts, reduced mod n (EcGroup.Challenge in C#). */
+async function challengeIn(g, domain, ...parts) {
   const framed = [label(domain)];
   for (const p of parts) framed.push(u32(p.length), p);
-  return mod(toScalar(await sha256(concat(...framed))));
+  return g.mod(toScalar(await g.hash(concat(...framed))));
 }
+const challenge = (domain, ...parts) => challengeIn(P256_GROUP, domain, ...parts);
 
 function checkParameters(params) {
   const { ceremonyId, holders, threshold } = params;
-  const suite = params.suite ?? SUITE_P256_NAME;
-  if (suite !== SUITE_P256_NAME) throw new Error(`cryptographic suite ${suite} is not supported`);
+  const suite = groupOf(params.suite).suiteName;
   if (!ceremonyId) throw new Error('the key ceremony record is inconsistent: ceremony id is empty');
   if (!(holders >= 2 && holders <= 64) || !(threshold >= 2 && threshold <= holders)) throw new Error(`threshold ${threshold} of ${holders} holders is not allowed`);
   return { ceremonyId, holders, threshold, suite };
@@ -217,12 +256,13 @@ export async function decryptShare(params, share, officerKey) {
 // ---------------------------------------------------------------- dealing (Feldman VSS, C# HolderDealer/KeyCeremony)
 
 function schnorrChallenge(params, index, c0, a) {
-  return challenge('trading/ceremony/v1/schnorr', lengthPrefixed(params.suite), lengthPrefixed(params.ceremonyId), u16(params.holders), u16(params.threshold), u16(index), G_BYTES, c0, a);
+  const g = groupOf(params.suite);
+  return challengeIn(g, 'trading/ceremony/v1/schnorr', lengthPrefixed(params.suite), lengthPrefixed(params.ceremonyId), u16(params.holders), u16(params.threshold), u16(index), g.G_BYTES, c0, a);
 }
 
-function evaluate(coefficients, x) {
+function evaluate(g, coefficients, x) {
   let acc = coefficients[coefficients.length - 1];
-  for (let k = coefficients.length - 2; k >= 0; k--) acc = mod(acc * BigInt(x) + coefficients[k]);
+  for (let k = coefficients.length - 2; k >= 0; k--) acc = g.mod(acc * BigInt(x) + coefficients[k]);
   return acc;
 }
 
@@ -241,13 +281,14 @@ function commitmentAt(points, x) {
 export async function deal(params, dealerIndex, officers, testInputs) {
   params = checkParameters(params);
   checkIndex(params, dealerIndex);
-  const coefficients = testInputs?.coefficients?.map(c => decodeScalar(c, 'coefficient')) ?? Array.from({ length: params.threshold }, randomScalar);
+  const g = groupOf(params.suite);
+  const coefficients = testInputs?.coefficients?.map(c => decodeScalarIn(g, c, 'coefficient')) ?? Array.from({ length: params.threshold }, () => randomScalarIn(g));
   if (coefficients.length !== params.threshold) throw new Error('a dealing has exactly t coefficients');
-  const points = coefficients.map(a => G.multiply(a));
+  const points = coefficients.map(a => g.G.multiply(a));
   const c0 = encodePoint(points[0]);
-  const k = testInputs?.proofNonce ? decodeScalar(testInputs.proofNonce, 'proof nonce') : randomScalar();
-  const c = await schnorrChallenge(params, dealerIndex, c0, encodePoint(G.multiply(k)));
-  const s = mod(k + c * coefficients[0]);
+  const k = testInputs?.proofNonce ? decodeScalarIn(g, testInputs.proofNonce, 'proof nonce') : randomScalarIn(g);
+  const c = await schnorrChallenge(params, dealerIndex, c0, encodePoint(g.G.multiply(k)));
+  const s = g.mod(k + c * coefficients[0]);
   const commitment = {
     dealerIndex, coefficients: points.map(p => toHex(encodePoint(p))),
     proof: { challenge: toHex(scalarBytes(c)), response: toHex(scalarBytes(s)) },
@@ -257,7 +298,7 @@ export async function deal(params, dealerIndex, officers, testInputs) {
   for (let j = 1; j <= params.holders; j++) {
     const list = officers[j] ?? [];
     if (list.length === 0) throw new Error(`holder ${j} has no officer to encrypt its share to`);
-    const value = scalarBytes(evaluate(coefficients, j));
+    const value = scalarBytes(evaluate(g, coefficients, j));
     for (const officer of list) {
       const eph = testInputs?.ephemerals ? decodeScalar(testInputs.ephemerals[e], 'ephemeral') : undefined;
       shares.push(await encryptShare(params, dealerIndex, j, value, officer, eph));
@@ -272,21 +313,23 @@ export async function verifyCommitment(params, commitment) {
   params = checkParameters(params);
   checkIndex(params, commitment.dealerIndex);
   if (commitment.coefficients.length !== params.threshold) throw new Error(`holder ${commitment.dealerIndex} published ${commitment.coefficients.length} commitments, expected t = ${params.threshold}`);
-  const points = commitment.coefficients.map((c, i) => decodePoint(c, `commitment C_${commitment.dealerIndex},${i}`));
+  const g = groupOf(params.suite);
+  const points = commitment.coefficients.map((c, i) => decodePointIn(g, c, `commitment C_${commitment.dealerIndex},${i}`));
   const bad = () => new Error(`holder ${commitment.dealerIndex}'s proof of knowledge of its constant term does not verify`);
   let c, s;
-  try { c = decodeScalar(commitment.proof.challenge, 'c', true); s = decodeScalar(commitment.proof.response, 's', true); } catch { throw bad(); }
-  const a = mulUnsafe(G, s).add(mulUnsafe(points[0], mod(N - c)));
+  try { c = decodeScalarIn(g, commitment.proof.challenge, 'c', true); s = decodeScalarIn(g, commitment.proof.response, 's', true); } catch { throw bad(); }
+  const a = mulUnsafeIn(g, g.G, s).add(mulUnsafeIn(g, points[0], g.mod(g.N - c)));
   if (a.is0() || (await schnorrChallenge(params, commitment.dealerIndex, encodePoint(points[0]), encodePoint(a))) !== c) throw bad();
   return points;
 }
 
-/** True when s_ij G equals sum_k C_ik j^k. */
-export function shareMatches(commitment, recipient, value) {
+/** True when s_ij G equals sum_k C_ik j^k, in the group of the suite (P-256 when none is given). */
+export function shareMatches(commitment, recipient, value, suite = undefined) {
+  const g = groupOf(suite);
   let s;
-  try { s = decodeScalar(value, 'share', true); } catch { return false; }
-  const points = commitment.coefficients.map(c => decodePoint(c, 'commitment'));
-  return mulUnsafe(G, s).equals(commitmentAt(points, recipient));
+  try { s = decodeScalarIn(g, value, 'share', true); } catch { return false; }
+  const points = commitment.coefficients.map(c => decodePointIn(g, c, 'commitment'));
+  return mulUnsafeIn(g, g.G, s).equals(commitmentAt(points, recipient));
 }
 
 /** SHA-256 over the whole commitment bound to the ceremony: what an acknowledgement names. */
@@ -349,15 +392,15 @@ export async function checkDealing(params, dealing, officerKey, recipientIndex, 
   const mine = dealing.shares.find(s => s.share.recipientIndex === recipientIndex && s.officerPoint === toHex(officerKey.point));
   if (!mine) throw new Error(`holder ${dealing.commitment.dealerIndex}'s dealing has no share for this officer`);
   const value = await decryptShare(params, mine.share, officerKey);
-  if (value && shareMatches(dealing.commitment, recipientIndex, value))
+  if (value && shareMatches(dealing.commitment, recipientIndex, value, params.suite))
     return { acknowledgement: await acknowledge(params, dealing.commitment, recipientIndex, officerKey, testNonce) };
   return { complaint: await complain(params, mine.share, officerKey, testNonce) };
 }
 
 // ---------------------------------------------------------------- joint key and the holder's secret
 
-/** key id = SHA-256("trading/joint-key/v1" 0x00 || suite id (u16) || Y). */
-async function keyId(y) { return sha256(concat(label('trading/joint-key/v1'), u16(SUITE_P256), y)); }
+/** key id = H("trading/joint-key/v1" 0x00 || suite id (u16) || Y), H the suite's hash. */
+async function keyId(g, y) { return g.hash(concat(label('trading/joint-key/v1'), u16(g.suiteId), y)); }
 
 /** Y = sum C_i0 and Y_j = sum_i sum_k C_ik j^k from the public commitments: anyone can recompute the joint key. */
 export async function computeJointKey(params, commitments) {
@@ -367,14 +410,15 @@ export async function computeJointKey(params, commitments) {
   const decoded = [];
   for (const c of sorted) decoded.push(await verifyCommitment(params, c));
   if (new Set(sorted.map(c => c.dealerIndex)).size !== sorted.length) throw new Error('holder index appears more than once');
-  const y = decoded.reduce((acc, c) => acc.add(c[0]), Point.ZERO);
+  const g = groupOf(params.suite);
+  const y = decoded.reduce((acc, c) => acc.add(c[0]), g.Point.ZERO);
   if (y.is0()) throw new Error('joint key is the point at infinity');
   const verificationKeys = [];
-  for (let j = 1; j <= params.holders; j++) verificationKeys.push(toHex(encodePoint(decoded.reduce((acc, c) => acc.add(commitmentAt(c, j)), Point.ZERO))));
+  for (let j = 1; j <= params.holders; j++) verificationKeys.push(toHex(encodePoint(decoded.reduce((acc, c) => acc.add(commitmentAt(c, j)), g.Point.ZERO))));
   const yBytes = encodePoint(y);
   return {
     suite: params.suite, ceremonyId: params.ceremonyId, holders: params.holders, threshold: params.threshold,
-    publicKey: toHex(yBytes), verificationKeys, keyId: toHex(await keyId(yBytes)),
+    publicKey: toHex(yBytes), verificationKeys, keyId: toHex(await keyId(g, yBytes)),
   };
 }
 
@@ -385,14 +429,15 @@ export async function computeJointKey(params, commitments) {
 export async function holderSecret(params, jointKey, dealings, officerKey, recipientIndex) {
   params = checkParameters(params);
   if (dealings.length !== params.holders) throw new Error(`${dealings.length} dealings, expected n = ${params.holders}`);
+  const g = groupOf(params.suite);
   let x = 0n;
   for (const d of dealings) {
     const mine = d.shares.find(s => s.share.recipientIndex === recipientIndex && s.officerPoint === toHex(officerKey.point));
     const value = mine && await decryptShare(params, mine.share, officerKey);
-    if (!value || !shareMatches(d.commitment, recipientIndex, value)) throw new Error(`the share dealt by holder ${d.commitment.dealerIndex} to holder ${recipientIndex} does not match the dealer's commitments`);
-    x = mod(x + toScalar(value));
+    if (!value || !shareMatches(d.commitment, recipientIndex, value, params.suite)) throw new Error(`the share dealt by holder ${d.commitment.dealerIndex} to holder ${recipientIndex} does not match the dealer's commitments`);
+    x = g.mod(x + toScalar(value));
   }
-  if (x === 0n || !G.multiply(x).equals(decodePoint(jointKey.verificationKeys[recipientIndex - 1], 'Y_j')))
+  if (x === 0n || !g.G.multiply(x).equals(decodePointIn(g, jointKey.verificationKeys[recipientIndex - 1], 'Y_j')))
     throw new Error(`holder ${recipientIndex}'s secret does not belong to this joint key (another ceremony?)`);
   return { holderIndex: recipientIndex, scalar: x };
 }
@@ -407,7 +452,7 @@ export async function reencryptForOfficer(params, dealings, officerKey, recipien
   for (const d of dealings) {
     const mine = d.shares.find(s => s.share.recipientIndex === recipientIndex && s.officerPoint === toHex(officerKey.point));
     const value = mine && await decryptShare(params, mine.share, officerKey);
-    if (!value || !shareMatches(d.commitment, recipientIndex, value)) throw new Error(`the share dealt by holder ${d.commitment.dealerIndex} does not check out; it is not passed on`);
+    if (!value || !shareMatches(d.commitment, recipientIndex, value, params.suite)) throw new Error(`the share dealt by holder ${d.commitment.dealerIndex} does not check out; it is not passed on`);
     out.push(await encryptShare(params, d.commitment.dealerIndex, recipientIndex, value, newOfficerPoint));
   }
   return out;
@@ -415,12 +460,13 @@ export async function reencryptForOfficer(params, dealings, officerKey, recipien
 
 // ---------------------------------------------------------------- health check and opening (C# ThresholdOpening)
 
-/** The health-check challenge point for a context (try-and-increment: nobody knows its discrete log). */
-export async function canaryPoint(context) {
+/** The health-check challenge point for a context in the suite's group (try-and-increment: nobody knows its discrete log). */
+export async function canaryPoint(context, suite = undefined) {
+  const g = groupOf(suite);
   for (let counter = 0; ; counter++) {
-    const x = await sha256(concat(label('trading/health/v1/canary'), lengthPrefixed(context), u32(counter)));
-    if (toScalar(x) >= P) continue;
-    try { return encodePoint(Point.fromBytes(concat(new Uint8Array([2]), x))); } catch { /* not an abscissa: next counter */ }
+    const x = await g.hash(concat(label('trading/health/v1/canary'), lengthPrefixed(context), u32(counter)));
+    if (toScalar(x) >= g.P) continue;
+    try { return encodePoint(g.Point.fromBytes(concat(new Uint8Array([2]), x))); } catch { /* not an abscissa: next counter */ }
   }
 }
 
@@ -440,19 +486,20 @@ export function checkInFrozenList(frozenRs, requested) {
   }
 }
 
-function dleqChallenge(jointKey, index, yi, r, d, a, b) {
-  return challenge('trading/opening/v1/dleq', lengthPrefixed(jointKey.suite), fromHex(jointKey.keyId), u16(index), G_BYTES, yi, r, d, a, b);
+function dleqChallenge(g, jointKey, index, yi, r, d, a, b) {
+  return challengeIn(g, 'trading/opening/v1/dleq', lengthPrefixed(jointKey.suite), fromHex(jointKey.keyId), u16(index), g.G_BYTES, yi, r, d, a, b);
 }
 
 /** D_i = x_i R with a Chaum-Pedersen proof that log_G Y_i = log_R D_i (C# PartialDecryption JSON). */
 export async function partialDecrypt(secret, jointKey, r, testNonce) {
+  const g = groupOf(jointKey.suite);
   const rBytes = bytesOf(r);
-  const rPoint = decodePoint(rBytes, 'ephemeral point R');
+  const rPoint = decodePointIn(g, rBytes, 'ephemeral point R');
   const yi = fromHex(jointKey.verificationKeys[secret.holderIndex - 1]);
   const d = encodePoint(rPoint.multiply(secret.scalar));
-  const k = testNonce ?? randomScalar();
-  const c = await dleqChallenge(jointKey, secret.holderIndex, yi, rBytes, d, encodePoint(G.multiply(k)), encodePoint(rPoint.multiply(k)));
-  const s = mod(k + c * secret.scalar);
+  const k = testNonce ?? randomScalarIn(g);
+  const c = await dleqChallenge(g, jointKey, secret.holderIndex, yi, rBytes, d, encodePoint(g.G.multiply(k)), encodePoint(rPoint.multiply(k)));
+  const s = g.mod(k + c * secret.scalar);
   return { holderIndex: secret.holderIndex, r: toHex(rBytes), d: toHex(d), proof: { challenge: toHex(scalarBytes(c)), response: toHex(scalarBytes(s)) } };
 }
 
@@ -466,5 +513,5 @@ export async function partialDecryptFrozen(secret, jointKey, frozenRs, requested
 
 /** The health check: a partial over today's canary (proves the share works; decrypts no bid). */
 export async function healthCheck(secret, jointKey, context) {
-  return partialDecrypt(secret, jointKey, await canaryPoint(context));
+  return partialDecrypt(secret, jointKey, await canaryPoint(context, jointKey.suite));
 }
