@@ -145,6 +145,46 @@ public sealed class OpeningHallTests(PostgresServer pg) : WebTest(pg)
     }
 
     [Fact]
+    public async Task A_stored_envelope_changed_after_its_receipt_is_recorded_as_corrupt_with_both_hashes_and_the_others_open_with_their_packages_kept()
+    {
+        decimal[] prices = [3_000_000m, 3_100_000m, 3_200_000m];
+        var (id, deadline) = await TenderWithBidsAsync(prices);
+        await PassDeadlineAsync(deadline);
+
+        // One byte of the second bid's stored ciphertext flips (a disk fault after the receipt): the opening hashes the
+        // envelope in the pass that decrypts it, so the platform, not the bidder, is blamed, and nothing of it is kept.
+        var second = App.WithDb(db => db.Set<Bid>().Where(b => b.TenderId == id && b.Status == BidStatus.Valid).OrderBy(b => b.LogIndex).Skip(1).First());
+        var path = Directory.EnumerateFiles(App.DataDirectory, Path.GetFileName(second.StorageKey), SearchOption.AllDirectories).Single();
+        var bytes = await File.ReadAllBytesAsync(path);
+        bytes[^40] ^= 0x01;
+        await File.WriteAllBytesAsync(path, bytes);
+
+        await GiveAllAsync(id);
+        Assert.Equal(1, Entries(id, "opening.completed"));
+        var rows = App.WithDb(db => db.Set<Bid>().Where(b => b.TenderId == id && b.Status == BidStatus.Valid).OrderBy(b => b.LogIndex).ToList());
+        var corrupt = rows[1];
+        Assert.Equal(BidOpeningStatus.EnvelopeCorrupt, corrupt.OpeningStatus);
+        Assert.Contains($"differs from receipt {second.EnvelopeSha256}", corrupt.OpeningProblem, StringComparison.Ordinal);
+        Assert.Null(corrupt.PackageStorageKey);
+        Assert.Null(corrupt.PriceFen);
+        foreach (var b in new[] { rows[0], rows[2] })
+        {
+            Assert.Equal(BidOpeningStatus.Opened, b.OpeningStatus);
+            // The kept package is the decrypted ZIP itself, whole.
+            var kept = Directory.EnumerateFiles(App.DataDirectory, Path.GetFileName(b.PackageStorageKey!), SearchOption.AllDirectories).Single();
+            using var zip = System.IO.Compression.ZipFile.OpenRead(kept);
+            Assert.NotNull(zip.GetEntry("bid-form.json"));
+        }
+        Assert.Equal([300_000_000L, 320_000_000L], rows.Where(b => b.PriceFen is not null).Select(b => b.PriceFen!.Value).Order());
+        // No temp file of the opening is left behind in the store.
+        var storeTemp = Directory.EnumerateDirectories(App.DataDirectory, "tmp", SearchOption.AllDirectories).ToList();
+        Assert.NotEmpty(storeTemp);
+        Assert.All(storeTemp, d => Assert.Empty(Directory.EnumerateFiles(d)));
+        var transcript = await (await (await App.ApiAsync("supervisor")).GetAsync($"/api/tenders/{id}/opening/transcript")).Content.ReadAsStringAsync();
+        Assert.Equal(2, CryptoJson.Deserialize<OpeningTranscript>(transcript).Bids.Count);
+    }
+
+    [Fact]
     public async Task An_officer_still_waiting_to_be_added_is_told_why_instead_of_being_shown_a_form_the_server_would_refuse()
     {
         var (id, deadline) = await TenderWithBidsAsync(1_500_000m, 1_600_000m, 1_700_000m);

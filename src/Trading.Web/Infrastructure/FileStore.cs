@@ -16,6 +16,14 @@ public interface IFileStore
     /// a large file is not read and written a second time. The file is moved, never left half in place.
     /// </summary>
     Task<StoredFile> AdoptAsync(string path, long length, string sha256, CancellationToken ct);
+    /// <summary>
+    /// A new, empty file in the store's own temp folder, opened for reading and writing, for content that is produced
+    /// rather than copied (a decrypted bid package): the caller writes it once and then keeps it with
+    /// <see cref="KeepTemp"/> (a rename, no second pass over the bytes) or deletes it.
+    /// </summary>
+    FileStream CreateTemp();
+    /// <summary>Flushes a file made by <see cref="CreateTemp"/> to disk, closes it and moves it under a new key, which it returns.</summary>
+    string KeepTemp(FileStream file);
     Stream OpenRead(string key);
     void Delete(string key);
 }
@@ -84,6 +92,31 @@ public sealed class LocalFileStore : IFileStore
         // A rename on the same file system; across file systems File.Move copies and then deletes the source.
         File.Move(path, final);
         return Task.FromResult(new StoredFile(key, length, sha256));
+    }
+
+    public FileStream CreateTemp() =>
+        // No FileStream buffer: the writers hand over 1 MiB chunks, which a buffer would only copy once more.
+        new(Path.Combine(_root, "tmp", Guid.NewGuid().ToString("N")), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 0);
+
+    public string KeepTemp(FileStream file)
+    {
+        var key = $"{DateTime.UtcNow:yyyy/MM}/{Guid.NewGuid():N}";
+        var tmp = file.Name;
+        try
+        {
+            file.Flush(flushToDisk: true);
+            file.Dispose();
+            var final = PathOf(key);
+            Directory.CreateDirectory(Path.GetDirectoryName(final)!);
+            File.Move(tmp, final);
+            return key;
+        }
+        catch
+        {
+            file.Dispose();
+            File.Delete(tmp);
+            throw;
+        }
     }
 
     public Stream OpenRead(string key) => new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous);

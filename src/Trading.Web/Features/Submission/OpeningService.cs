@@ -234,66 +234,90 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
         var firms = await db.Organisations.Where(o => bids.Select(b => b.FirmId).Contains(o.Id)).ToDictionaryAsync(o => o.Id, ct);
         var lots = t.Lots.ToDictionary(l => l.Id);
         var transcript = new List<BidOpening>();
-        for (var i = 0; i < bids.Count; i++)
+        // Bids are decrypted ahead of the one being recorded, a few at a time on the pool (each bid's envelope read
+        // once: hashed, decrypted and written to the store in one pass), while this flow records them strictly in
+        // order, one transaction each, so the log, the hall and a resumed opening see the same sequence as before.
+        // The workers never touch the DbContext or a tracked entity: they fill a scratch Bid that is copied here.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var ahead = Math.Max(2, Environment.ProcessorCount);
+        var pending = new Task<Decrypted>?[bids.Count];
+        var next = 0;
+        void StartAhead(int upTo)
         {
-            var bid = bids[i];
-            var partials = byHolder.Values.Select(list => list[i]).ToList();
-            try
+            for (; next < bids.Count && next <= upTo; next++)
             {
-                var combination = ThresholdOpening.Combine(key, bid.EphemeralPoint, partials);
-                if (bid.OpeningStatus is not null)
-                {
-                    // Opened before the stop: only its transcript record is rebuilt (the header is public, the combination recomputed).
-                    if (bid.OpeningStatus != BidOpeningStatus.EnvelopeCorrupt)
-                    {
-                        await using var again = files.OpenRead(bid.StorageKey);
-                        var (h, _) = await EnvelopeHeader.ReadAsync(again, ct);
-                        transcript.Add(OpeningTranscript.Record(h, Convert.FromHexString(bid.EnvelopeSha256), partials, combination));
-                    }
-                    continue;
-                }
-                var context = BidService.ContextOf(t, lots[bid.LotId], firms[bid.FirmId]);
-                await using (var envelope = files.OpenRead(bid.StorageKey))
-                {
-                    var actualSha = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(envelope, ct));
-                    if (actualSha != bid.EnvelopeSha256)
-                    {
-                        // The stored file no longer matches the receipt: the platform's fault, not the bidder's.
-                        Fail(bid, BidOpeningStatus.EnvelopeCorrupt, $"stored envelope {actualSha} differs from receipt {bid.EnvelopeSha256}");
-                    }
-                    else
-                    {
-                        envelope.Position = 0;
-                        await using var plain = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose);
-                        try
-                        {
-                            var header = await Envelope.DecryptAsync(envelope, plain, key, combination, context, ct);
-                            transcript.Add(OpeningTranscript.Record(header, Convert.FromHexString(bid.EnvelopeSha256), partials, combination));
-                            plain.Position = 0;
-                            ReadForm(bid, plain);
-                            await KeepPackageAsync(bid, plain, ct);
-                        }
-                        catch (CryptoException e)
-                        {
-                            Fail(bid, BidOpeningStatus.EnvelopeCorrupt, $"{e.Code}: {e.LocalizedMessage("en")}");
-                        }
-                    }
-                }
-                await log.RecordAsync("opening.bid", t.Id, new
-                {
-                    ceremony = c.CeremonyId, bid = bid.Id, position = i + 1, envelopeSha256 = bid.EnvelopeSha256, firm = log.TenderPseudonym(t.Id, "firm", bid.FirmId.ToString()),
-                    status = bid.OpeningStatus.ToString(), priceFen = bid.PriceFen, durationDays = bid.DurationDays,
-                }, ct);
-                await hall.RowAsync(t.Id, bid.Id, i + 1);
+                var b = bids[next];
+                if (b.OpeningStatus is not null) continue;
+                var partials = byHolder.Values.Select(list => list[next]).ToList();
+                var job = new DecryptJob(b.StorageKey, b.EnvelopeSha256, b.EphemeralPoint, partials, BidService.ContextOf(t, lots[b.LotId], firms[b.FirmId]));
+                pending[next] = Task.Run(() => DecryptAsync(key, job, stop.Token), stop.Token);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        }
+        try
+        {
+            for (var i = 0; i < bids.Count; i++)
             {
-                // A read that fails now may work later: nobody is blamed, nothing half-kept, and the opening resumes from here.
-                await db.Entry(bid).ReloadAsync(ct);
-                logger.LogError(e, "Opening of tender {Tender} stopped at bid {Position} of {Count}", t.Id, i + 1, bids.Count);
-                await log.RecordAsync("opening.interrupted", t.Id, new { ceremony = c.CeremonyId, position = i + 1, bids = bids.Count, reason = "storage" }, ct);
-                await hall.InterruptedAsync(t.Id);
-                return;
+                var bid = bids[i];
+                var partials = byHolder.Values.Select(list => list[i]).ToList();
+                try
+                {
+                    if (bid.OpeningStatus is not null)
+                    {
+                        // Opened before the stop: only its transcript record is rebuilt (the header is public, the combination recomputed).
+                        var combination = ThresholdOpening.Combine(key, bid.EphemeralPoint, partials);
+                        if (bid.OpeningStatus != BidOpeningStatus.EnvelopeCorrupt)
+                        {
+                            await using var again = files.OpenRead(bid.StorageKey);
+                            var (h, _) = await EnvelopeHeader.ReadAsync(again, ct);
+                            transcript.Add(OpeningTranscript.Record(h, Convert.FromHexString(bid.EnvelopeSha256), partials, combination));
+                        }
+                        continue;
+                    }
+                    StartAhead(i + ahead - 1);
+                    var done = await pending[i]!;
+                    pending[i] = null;
+                    var r = done.Result;
+                    bid.OpeningStatus = r.OpeningStatus;
+                    bid.OpeningProblem = r.OpeningProblem;
+                    bid.PriceFen = r.PriceFen;
+                    bid.DurationDays = r.DurationDays;
+                    bid.ProjectManager = r.ProjectManager;
+                    bid.ProjectManagerIdHash = r.ProjectManagerIdHash;
+                    bid.KeyStaff = r.KeyStaff;
+                    bid.BondAccount = r.BondAccount;
+                    bid.AttachmentsJson = r.AttachmentsJson;
+                    bid.PackageStorageKey = r.PackageStorageKey;
+                    if (done.Header is not null) transcript.Add(OpeningTranscript.Record(done.Header, Convert.FromHexString(bid.EnvelopeSha256), partials, done.Combination));
+                    await log.RecordAsync("opening.bid", t.Id, new
+                    {
+                        ceremony = c.CeremonyId, bid = bid.Id, position = i + 1, envelopeSha256 = bid.EnvelopeSha256, firm = log.TenderPseudonym(t.Id, "firm", bid.FirmId.ToString()),
+                        status = bid.OpeningStatus.ToString(), priceFen = bid.PriceFen, durationDays = bid.DurationDays,
+                    }, ct);
+                    await hall.RowAsync(t.Id, bid.Id, i + 1);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // A read that fails now may work later: nobody is blamed, nothing half-kept, and the opening resumes from here.
+                    await db.Entry(bid).ReloadAsync(ct);
+                    logger.LogError(e, "Opening of tender {Tender} stopped at bid {Position} of {Count}", t.Id, i + 1, bids.Count);
+                    await log.RecordAsync("opening.interrupted", t.Id, new { ceremony = c.CeremonyId, position = i + 1, bids = bids.Count, reason = "storage" }, ct);
+                    await hall.InterruptedAsync(t.Id);
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            // Bids decrypted ahead of a stop are not recorded: their kept packages go, and they open again on resume.
+            await stop.CancelAsync();
+            foreach (var task in pending)
+            {
+                if (task is null) continue;
+                try
+                {
+                    if ((await task).Result.PackageStorageKey is { } orphan) files.Delete(orphan);
+                }
+                catch (Exception e) when (e is OperationCanceledException or IOException or UnauthorizedAccessException or CryptoException) { }
             }
         }
 
@@ -318,20 +342,115 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
         await hall.OpenedAsync(t.Id, stored.Sha256);
     }
 
+    private sealed record DecryptJob(string StorageKey, string EnvelopeSha256, byte[] R, List<PartialDecryption> Partials, BidContext Context);
+
+    /// <summary>A bid as decrypted off the request flow: its opening fields on a scratch <see cref="Bid"/>, and what the transcript needs.</summary>
+    private sealed record Decrypted(Bid Result, EnvelopeHeader? Header, Combination Combination);
+
     /// <summary>
-    /// Keeps the decrypted package in the file store: the centre and the committee need the documents after the opening,
-    /// and the collusion screens (Features/Integrity) read the attachments from it after the opening has committed. Kept
-    /// whole rather than extracted here, so the opening does no parsing beyond the form. A store failure leaves the key
-    /// empty (the screens then say the attachments are missing) and never fails the opening.
+    /// One pass over a bid's envelope: the bytes are hashed as they are decrypted, and the plaintext goes straight into
+    /// the file store, where it is kept as the bid's package: the centre and the committee need the documents after the
+    /// opening, and the collusion screens (Features/Integrity) read the attachments from it after the opening has
+    /// committed. Kept whole rather than extracted here, so the opening does no parsing beyond the form. The hash is
+    /// compared with the receipt's before anything decrypted is believed: a stored file that no longer matches is the
+    /// platform's fault (EnvelopeCorrupt with both hashes), whatever the decryption said. A failure to keep the package
+    /// leaves the key empty (the screens then say the attachments are missing) and never fails the opening.
     /// </summary>
-    private async Task KeepPackageAsync(Bid bid, Stream plain, CancellationToken ct)
+    private async Task<Decrypted> DecryptAsync(JointKey key, DecryptJob job, CancellationToken ct)
     {
+        var combination = ThresholdOpening.Combine(key, job.R, job.Partials);
+        var result = new Bid();
+        await using var source = files.OpenRead(job.StorageKey);
+        using var hashing = new HashingReadStream(source);
+        var plain = files.CreateTemp();
+        var kept = false;
         try
         {
+            EnvelopeHeader? header = null;
+            CryptoException? failure = null;
+            try
+            {
+                header = await Envelope.DecryptAsync(hashing, plain, key, combination, job.Context, ct);
+            }
+            catch (CryptoException e)
+            {
+                failure = e;
+            }
+            // Whatever decryption stopped at, the rest of the file counts for the hash.
+            await hashing.CopyToAsync(Stream.Null, ct);
+            var actualSha = Convert.ToHexStringLower(hashing.Hash());
+            if (actualSha != job.EnvelopeSha256)
+                return new Decrypted(Failed(BidOpeningStatus.EnvelopeCorrupt, $"stored envelope {actualSha} differs from receipt {job.EnvelopeSha256}"), null, combination);
+            if (failure is not null)
+                return new Decrypted(Failed(BidOpeningStatus.EnvelopeCorrupt, $"{failure.Code}: {failure.LocalizedMessage("en")}"), null, combination);
             plain.Position = 0;
-            bid.PackageStorageKey = (await files.SaveAsync(plain, long.MaxValue, ct)).Key;
+            ReadForm(result, plain);
+            try
+            {
+                result.PackageStorageKey = files.KeepTemp(plain);
+                kept = true;
+            }
+            catch (IOException) { result.PackageStorageKey = null; }
+            return new Decrypted(result, header, combination);
         }
-        catch (IOException) { bid.PackageStorageKey = null; }
+        finally
+        {
+            if (!kept)
+            {
+                var name = plain.Name;
+                await plain.DisposeAsync();
+                File.Delete(name);
+            }
+        }
+
+        static Bid Failed(BidOpeningStatus status, string problem)
+        {
+            var b = new Bid();
+            Fail(b, status, problem);
+            return b;
+        }
+    }
+
+    /// <summary>Hashes what is read through it, so the envelope is hashed in the pass that decrypts it.</summary>
+    private sealed class HashingReadStream(Stream inner) : Stream
+    {
+        private readonly System.Security.Cryptography.IncrementalHash _sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+
+        public byte[] Hash() => _sha.GetHashAndReset();
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            var n = inner.Read(buffer);
+            _sha.AppendData(buffer[..n]);
+            return n;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var n = await inner.ReadAsync(buffer, cancellationToken);
+            _sha.AppendData(buffer.Span[..n]);
+            return n;
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) _sha.Dispose();
+            base.Dispose(disposing);
+        }
     }
 
     private static void Fail(Bid bid, BidOpeningStatus status, string problem)
