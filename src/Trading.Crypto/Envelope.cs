@@ -220,9 +220,22 @@ public static class Envelope
     public static Task<EnvelopeHeader> DecryptAsync(Stream envelope, Stream output, JointKey key, Combination combination, BidContext? expected = null, CancellationToken cancellationToken = default) =>
         DecryptWithSharedSecretAsync(envelope, output, key.PublicKey, combination.R, combination.SharedSecret, expected, cancellationToken, keySuite: key.Suite);
 
+    /// <summary>
+    /// <see cref="DecryptAsync(Stream, Stream, JointKey, Combination, BidContext?, CancellationToken)"/> for a caller
+    /// that has already read the header from <paramref name="envelope"/> (to find the bid's partials), so the file is
+    /// read once: the stream goes on from the wrapped key.
+    /// </summary>
+    public static Task<EnvelopeHeader> DecryptAfterHeaderAsync(Stream envelope, EnvelopeHeader header, byte[] headerBytes, Stream output, JointKey key, Combination combination, BidContext? expected = null, CancellationToken cancellationToken = default) =>
+        DecryptAfterHeaderAsync(envelope, header, headerBytes, output, key.PublicKey, combination.R, combination.SharedSecret, expected, true, key.Suite, cancellationToken);
+
     internal static async Task<EnvelopeHeader> DecryptWithSharedSecretAsync(Stream envelope, Stream output, byte[] jointPublicKey, byte[] expectedR, byte[] z, BidContext? expected, CancellationToken ct, bool pipelined = true, string? keySuite = null)
     {
         var (header, headerBytes) = await EnvelopeHeader.ReadAsync(envelope, ct);
+        return await DecryptAfterHeaderAsync(envelope, header, headerBytes, output, jointPublicKey, expectedR, z, expected, pipelined, keySuite, ct);
+    }
+
+    private static async Task<EnvelopeHeader> DecryptAfterHeaderAsync(Stream envelope, EnvelopeHeader header, byte[] headerBytes, Stream output, byte[] jointPublicKey, byte[] expectedR, byte[] z, BidContext? expected, bool pipelined, string? keySuite, CancellationToken ct)
+    {
         if (keySuite is not null)
         {
             header.CheckSuite(keySuite);

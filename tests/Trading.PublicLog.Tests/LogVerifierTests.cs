@@ -221,6 +221,57 @@ public sealed class LogVerifierTests
         Assert.Equal("checkpoint.malformed", Assert.Throws<LogFormatException>(() => LogVerifier.ParseCheckpoints("{\"a\":1}")).Code);
     }
 
+    /// <summary>
+    /// The parallel JSON Lines path (what <c>trading verify-log</c> runs) gives the same report as the row-by-row one,
+    /// for the untouched log and for damage placed around its 8192-row blocks: a flipped byte in an entry, a changed
+    /// stored leaf hash, a non-canonical entry, an unparsable row followed by a later bad one, a missing or blank row,
+    /// and a file with or without its final newline.
+    /// </summary>
+    [Fact]
+    public void The_parallel_json_lines_path_reports_exactly_what_the_sequential_path_reports()
+    {
+        using var f = new Fixture(8000, 8192, 20_000);
+        var lines = f.Records.Select(r => r.ToJsonLine()).ToList();
+        var rng = new Random(19);
+        var cases = new List<(string Name, List<string> Lines, bool FinalNewline)> { ("untouched", lines, true), ("untouched, no final newline", lines, false) };
+        foreach (var at in new[] { 0, 8191, 8192, 8193, 16_384, 19_999, rng.Next(20_000) })
+        {
+            var flipped = lines.ToList();
+            var chars = flipped[at].ToCharArray();
+            var k = flipped[at].IndexOf("firm:", StringComparison.Ordinal) + 7;
+            chars[k] = chars[k] == 'a' ? 'b' : 'a';
+            flipped[at] = new string(chars);
+            cases.Add(($"entry byte at {at}", flipped, true));
+
+            var leaf = lines.ToList();
+            leaf[at] = new LogExportRecord(at, f.Records[at].Entry, new byte[32]).ToJsonLine();
+            cases.Add(($"leaf hash at {at}", leaf, true));
+
+            var text = System.Text.Encoding.UTF8.GetString(f.Records[at].Entry).Replace("{\"bidder\"", "{ \"bidder\"", StringComparison.Ordinal);
+            var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+            var format = lines.ToList();
+            format[at] = new LogExportRecord(at, bytes, MerkleHash.Leaf(bytes)).ToJsonLine();
+            cases.Add(($"non-canonical at {at}", format, true));
+
+            var garbage = lines.Select((l, i) => i == at ? "{garbage" : i == Math.Min(at + 5000, 19_999) && at + 5000 < 20_000 ? "[]" : l).ToList();
+            cases.Add(($"unparsable at {at}", garbage, true));
+
+            cases.Add(($"missing row {at}", lines.Where((_, i) => i != at).ToList(), true));
+            cases.Add(($"blank row at {at}", lines.Select((l, i) => i == at ? "" : l).ToList(), true));
+        }
+        foreach (var (name, rows, finalNewline) in cases)
+        {
+            var bytes = System.Text.Encoding.UTF8.GetBytes(string.Join('\n', rows) + (finalNewline ? "\n" : ""));
+            var sequential = f.Verify(LogVerifier.ReadJsonLines(new MemoryStream(bytes)));
+            var parallel = LogVerifier.VerifyJsonLines(new MemoryStream(bytes), f.Notes, f.Signer.Verifier, new LogVerifier.Options(Origin: Origin));
+            Assert.True(sequential.Ok == parallel.Ok, name);
+            Assert.True((sequential.Entries, sequential.VerifiedSize, sequential.FirstBadIndex, sequential.BadCheckpoint, sequential.Checkpoints)
+                == (parallel.Entries, parallel.VerifiedSize, parallel.FirstBadIndex, parallel.BadCheckpoint, parallel.Checkpoints), name);
+            Assert.True(sequential.Problem?.Code == parallel.Problem?.Code && sequential.Problem?.Message == parallel.Problem?.Message, $"{name}: {sequential.Problem?.Message} / {parallel.Problem?.Message}");
+        }
+        Assert.True(LogVerifier.VerifyJsonLines(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', lines))), f.Notes, f.Signer.Verifier, new LogVerifier.Options(Origin: Origin)).Ok);
+    }
+
     [Fact]
     public void The_stream_reader_matches_the_text_reader_and_refuses_odd_rows()
     {

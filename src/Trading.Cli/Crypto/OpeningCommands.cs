@@ -39,13 +39,13 @@ public static class OpeningCommands
                 // One bid failing to open does not stop the others; the failure is reported with its rule.
                 try
                 {
-                    EnvelopeHeader header;
-                    await using (var s = file.OpenRead())
-                    {
-                        header = (await EnvelopeHeader.ReadAsync(s, ct)).Header;
-                        header.CheckSuite(jointKey.Suite);
-                    }
-
+                    // One pass over the envelope: its header is read to find this bid's partials, then the same stream
+                    // goes on through decryption, hashed as it passes. Reads are the envelope's 1 MiB blocks (a
+                    // small FileStream buffer would split each into many system calls).
+                    await using var file1 = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+                    using var hashing = new HashingReadStream(file1);
+                    var (header, headerBytes) = await EnvelopeHeader.ReadAsync(hashing, ct);
+                    header.CheckSuite(jointKey.Suite);
                     var mine = all.Where(p => p.R.AsSpan().SequenceEqual(header.EphemeralPoint)).ToList();
                     var combination = ThresholdOpening.Combine(jointKey, header.EphemeralPoint, mine);
                     foreach (var rejected in combination.Rejected)
@@ -56,14 +56,10 @@ public static class OpeningCommands
                     var target = Path.Combine(parse.GetValue(outDir)!.FullName, SafeName(header.Bidder) + ".zip");
                     await CliSupport.WriteAtomicallyAsync(target, async output =>
                     {
-                        await using var input = file.OpenRead();
-                        await Envelope.DecryptAsync(input, output, jointKey, combination, null, ct);
+                        await Envelope.DecryptAfterHeaderAsync(hashing, header, headerBytes, output, jointKey, combination, null, ct);
                     });
-                    byte[] hash;
-                    await using (var s = file.OpenRead())
-                    {
-                        hash = await SHA256.HashDataAsync(s, ct);
-                    }
+                    await hashing.CopyToAsync(Stream.Null, ct);
+                    var hash = hashing.Hash();
 
                     bids.Add(OpeningTranscript.Record(header, hash, mine, combination));
                     await stdout.WriteLineAsync($"{file.Name}: opened for bidder {header.Bidder} -> {target}");

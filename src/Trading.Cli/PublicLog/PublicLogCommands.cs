@@ -152,7 +152,7 @@ public static class PublicLogCommands
                     witness = NoteVerifier.FromCertificate(parse.GetValue(witnessName)!, w[0]);
                 }
                 using var stream = File.OpenRead(parse.GetValue(entries)!.FullName);
-                var report = LogVerifier.Verify(LogVerifier.ReadJsonLines(stream), notes, NoteVerifier.FromCertificate(logOrigin, certs[0]),
+                var report = LogVerifier.VerifyJsonLines(stream, notes, NoteVerifier.FromCertificate(logOrigin, certs[0]),
                     new LogVerifier.Options(CheckEntryFormat: true, Witness: witness, Origin: logOrigin));
                 if (!report.Ok)
                 {

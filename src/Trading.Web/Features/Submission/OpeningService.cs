@@ -242,6 +242,10 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
         var ahead = Math.Max(2, Environment.ProcessorCount);
         var pending = new Task<Decrypted>?[bids.Count];
         var next = 0;
+        // Where an opening's time goes (waiting for decryption vs recording), for the operators' log.
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var cpuAtStart = Environment.CpuUsage.TotalTime;
+        var waited = TimeSpan.Zero;
         void StartAhead(int upTo)
         {
             for (; next < bids.Count && next <= upTo; next++)
@@ -274,7 +278,9 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
                         continue;
                     }
                     StartAhead(i + ahead - 1);
+                    var waitStart = System.Diagnostics.Stopwatch.GetTimestamp();
                     var done = await pending[i]!;
+                    waited += System.Diagnostics.Stopwatch.GetElapsedTime(waitStart);
                     pending[i] = null;
                     var r = done.Result;
                     bid.OpeningStatus = r.OpeningStatus;
@@ -321,6 +327,8 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
             }
         }
 
+        logger.LogInformation("Opening of tender {Tender}: {Count} bids in {Seconds:F1} s, {Waited:F1} s of it waiting for decryption, process CPU {Cpu:F1} s", t.Id, bids.Count,
+            System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, waited.TotalSeconds, (Environment.CpuUsage.TotalTime - cpuAtStart).TotalSeconds);
         var record = new OpeningTranscript(1, key, transcript);
         var json = CryptoJson.Serialize(record);
         await using var ms = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json));
@@ -408,48 +416,6 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
             var b = new Bid();
             Fail(b, status, problem);
             return b;
-        }
-    }
-
-    /// <summary>Hashes what is read through it, so the envelope is hashed in the pass that decrypts it.</summary>
-    private sealed class HashingReadStream(Stream inner) : Stream
-    {
-        private readonly System.Security.Cryptography.IncrementalHash _sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-
-        public byte[] Hash() => _sha.GetHashAndReset();
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            var n = inner.Read(buffer);
-            _sha.AppendData(buffer[..n]);
-            return n;
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            var n = await inner.ReadAsync(buffer, cancellationToken);
-            _sha.AppendData(buffer.Span[..n]);
-            return n;
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing) _sha.Dispose();
-            base.Dispose(disposing);
         }
     }
 
