@@ -119,6 +119,22 @@ public sealed record ScoringScheme
     public static ScoringScheme? FromJson(string? json) =>
         string.IsNullOrWhiteSpace(json) ? null : JsonSerializer.Deserialize<ScoringScheme>(json, Json);
 
+    /// <summary>
+    /// The name the starting tables give an item, adjustment or review item (both languages in one, as the owner starts
+    /// from it), or null for a code they do not have. A page shows such an untouched name in its reader's language.
+    /// </summary>
+    public static string? TemplateName(string code)
+    {
+        foreach (var m in new[] { EvaluationMethod.ComprehensiveScoring, EvaluationMethod.LowestEvaluatedPrice })
+        {
+            var t = Template(m);
+            var name = t.Items.FirstOrDefault(i => i.Code == code)?.Name ?? t.Adjustments.FirstOrDefault(a => a.Code == code)?.Name
+                ?? t.ReviewItems.FirstOrDefault(r => r.Code == code)?.Name;
+            if (name is not null) return name;
+        }
+        return null;
+    }
+
     /// <summary>A starting table for the create page: the owner edits points rather than typing a scheme from nothing.</summary>
     public static ScoringScheme Template(EvaluationMethod method) => method == EvaluationMethod.ComprehensiveScoring
         ? new ScoringScheme

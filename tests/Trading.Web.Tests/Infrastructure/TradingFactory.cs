@@ -24,6 +24,11 @@ public class TradingFactory : WebApplicationFactory<Program>
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "trading-web-tests", Guid.NewGuid().ToString("N"));
     public TestClock Clock { get; } = new(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero));
     public bool Demo { get; init; } = true;
+    /// <summary>
+    /// Keeps the app's own demo clock (what `dotnet run` gives a newcomer) instead of <see cref="Clock"/>: time is the
+    /// machine's and moves only when centre staff move it on the demo clock's page.
+    /// </summary>
+    public bool UseDemoClock { get; init; }
     public int SignInPerMinute { get; init; } = 10_000;
     /// <summary>Extra configuration a test class needs (keys as in appsettings, e.g. "Submission:RequireTwoFactorForHolders").</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
@@ -48,8 +53,11 @@ public class TradingFactory : WebApplicationFactory<Program>
         foreach (var (k, v) in Settings) builder.UseSetting(k, v);
         builder.ConfigureServices(s =>
         {
-            s.RemoveAll<TimeProvider>();
-            s.AddSingleton<TimeProvider>(Clock);
+            if (!UseDemoClock)
+            {
+                s.RemoveAll<TimeProvider>();
+                s.AddSingleton<TimeProvider>(Clock);
+            }
             // Sign-ins follow the test clock; tests that jump weeks ahead keep their sessions.
             s.Configure<Microsoft.AspNetCore.Authentication.BearerToken.BearerTokenOptions>(Microsoft.AspNetCore.Identity.IdentityConstants.BearerScheme,
                 o => o.BearerTokenExpiration = TimeSpan.FromDays(400));
