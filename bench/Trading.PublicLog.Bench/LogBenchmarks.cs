@@ -74,7 +74,7 @@ public class Append
     public void Setup()
     {
         var time = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
-        _entries = [.. Enumerable.Range(0, 100_000).Select(i => new LogEntry(LogEntryTypes.DocumentDownloaded, 1, time, "T-1", new JsonObject { ["bidder"] = $"firm:{i:x32}" }).ToCanonicalBytes())];
+        _entries = [.. Enumerable.Range(0, 100_000).Select(i => new LogEntry(LogEntryTypes.TenderDocumentObtained, 1, time, "T-1", new JsonObject { ["bidder"] = $"firm:{i:x32}" }).ToCanonicalBytes())];
     }
 
     [Benchmark(OperationsPerInvoke = 100_000)]

@@ -5,41 +5,6 @@ using System.Text.RegularExpressions;
 
 namespace Trading.PublicLog;
 
-/// <summary>Entry types the platform logs (the <c>type</c> field). New kinds add a constant; changes to a kind's data bump its schema version.</summary>
-public static class LogEntryTypes
-{
-    /// <summary>A tender notice was published.</summary>
-    public const string TenderPublished = "tender.published";
-    /// <summary>A published tender or its documents changed (clarification, amendment).</summary>
-    public const string TenderChanged = "tender.changed";
-    /// <summary>A bidder downloaded the tender documents (bidder pseudonymous).</summary>
-    public const string DocumentDownloaded = "document.downloaded";
-    /// <summary>A firm registered.</summary>
-    public const string FirmRegistered = "firm.registered";
-    /// <summary>A firm registration was approved.</summary>
-    public const string FirmApproved = "firm.approved";
-    /// <summary>A key ceremony record (commitments, proofs, joint key).</summary>
-    public const string KeyCeremony = "key-ceremony.record";
-    /// <summary>A sealed bid was received (hashes and length only).</summary>
-    public const string BidSubmitted = "bid.submitted";
-    /// <summary>A bid was withdrawn before the deadline.</summary>
-    public const string BidWithdrawn = "bid.withdrawn";
-    /// <summary>The deadline checkpoint with the list of ciphertext hashes.</summary>
-    public const string DeadlineCheckpoint = "deadline.checkpoint";
-    /// <summary>An opening record.</summary>
-    public const string Opening = "opening.record";
-    /// <summary>An expert draw's inputs and result (pseudonymous).</summary>
-    public const string Draw = "draw.record";
-    /// <summary>An expert check-in.</summary>
-    public const string CheckIn = "checkin.record";
-    /// <summary>A sanction (bad behaviour record, suspension).</summary>
-    public const string Sanction = "sanction.record";
-    /// <summary>A commitment to an act that must stay hidden for now (<see cref="SealedActs"/>); also a cover entry.</summary>
-    public const string SealedAct = SealedActs.ActType;
-    /// <summary>Opens a tender's sealed acts at its deadline (<see cref="SealedActs"/>).</summary>
-    public const string SealedReveal = SealedActs.RevealType;
-}
-
 /// <summary>
 /// One log entry: <c>{"data":{...},"tender":"...","time":"...","type":"...","v":1}</c> in canonical JSON
 /// (<see cref="CanonicalJson"/>). <c>time</c> is UTC with milliseconds, <c>tender</c> is optional.

@@ -25,7 +25,7 @@ public sealed class LogVerifierTests
             int total = checkpointSizes.Max();
             for (int i = 0; i < total; i++)
             {
-                var entry = new LogEntry(LogEntryTypes.DocumentDownloaded, 1, t.AddSeconds(i), "T-1", new JsonObject { ["bidder"] = $"firm:{i:x32}" }).ToCanonicalBytes();
+                var entry = new LogEntry(LogEntryTypes.TenderDocumentObtained, 1, t.AddSeconds(i), "T-1", new JsonObject { ["bidder"] = $"firm:{i:x32}" }).ToCanonicalBytes();
                 log.AppendAsync(entry, ct).GetAwaiter().GetResult();
                 Records.Add(new LogExportRecord(i, entry, store.GetNode(new NodeAddress(0, i))));
             }

@@ -27,7 +27,7 @@ public sealed class PkiFixture : IDisposable
         var log = new MerkleLog(store);
         for (int i = 0; i < entriesBefore; i++)
         {
-            await log.AppendAsync(new LogEntry(LogEntryTypes.DocumentDownloaded, 1, Now.AddMinutes(i), "T-1", []).ToCanonicalBytes(), ct);
+            await log.AppendAsync(new LogEntry(LogEntryTypes.TenderDocumentObtained, 1, Now.AddMinutes(i), "T-1", []).ToCanonicalBytes(), ct);
         }
         var pseudonyms = new Pseudonymizer(new byte[32]);
         var bid = LogEntry.BidSubmitted("T-1", "L-1", pseudonyms.Pseudonym("firm", "91350100MA2XXXXX1X"), SHA256.HashData("ciphertext"u8), 123456, Now.AddHours(1));
