@@ -3,7 +3,8 @@
 
 Usage:
   draw_reference.py verify RECORD.json   recompute a draw record and print the first step that differs
-  draw_reference.py vector               print the test vector checked by TestVectorTests.cs
+  draw_reference.py vector               print docs/test-vectors/draw-v1.json (inputs and expected values)
+  draw_reference.py check VECTOR.json    recompute a vector's expected values from its inputs
 
 Written from the document, not from the C# code, so that agreement between the two shows the
 document is precise enough to re-implement the verifier.
@@ -184,34 +185,69 @@ def verify(rec):
     return "OK"
 
 
-def vector():
-    key = bytes(range(1, 33))
-    print("pseudonym", pseudonym(key, "D-1", "E000001"))
-    print("bidders", bidders_digest(key, "D-1", ["bidder-b", "bidder-a", "bidder-a"]))
-    print("commitment", commitment("D-1", "owner", bytes(range(32))))
-    req = {
-        "drawId": "D-1", "tenderId": "T-1", "lotId": "L1", "ownerId": "owner-1", "biddersDigest": "ab" * 32,
-        "evaluationDate": "2026-12-15", "evaluationPlace": "room-3", "committeeSize": 7, "ownerRepresentativeSeats": 1,
-        "rules": {"minYearsOfExperience": 8, "minTitle": "senior", "retirementAge": 70, "formerEmployerWindowYears": 3, "ownerCooldownDays": 30, "minCommitteeSize": 5},
-        "strata": [
-            {"id": "1-tech", "kind": "technical", "specialties": ["construction/*"], "count": 4, "region": None},
-            {"id": "2-econ", "kind": "economic", "specialties": ["economics/cost", "economics/bidding"], "count": 2, "region": {"mode": "outside", "regions": ["zj/hz"]}},
-        ],
-        "declineReasons": ["illness", "travel"], "beaconRound": "drand:quicknet:77",
+def vector_inputs():
+    """The inputs of docs/test-vectors/draw-v1.json (the secrets are public labels: for testing only)."""
+    return {
+        "key": bytes(range(1, 33)).hex(),
+        "pseudonym": {"drawId": "D-1", "expertId": "E000001"},
+        "biddersDigest": {"drawId": "D-1", "bidders": ["bidder-b", "bidder-a", "bidder-a"]},
+        "commitment": {"drawId": "D-1", "office": "owner", "value": bytes(range(32)).hex()},
+        "request": {
+            "drawId": "D-1", "tenderId": "T-1", "lotId": "L1", "ownerId": "owner-1", "biddersDigest": "ab" * 32,
+            "evaluationDate": "2026-12-15", "evaluationPlace": "room-3", "committeeSize": 7, "ownerRepresentativeSeats": 1,
+            "rules": {"minYearsOfExperience": 8, "minTitle": "senior", "retirementAge": 70, "formerEmployerWindowYears": 3, "ownerCooldownDays": 30, "minCommitteeSize": 5},
+            "strata": [
+                {"id": "1-tech", "kind": "technical", "specialties": ["construction/*"], "count": 4, "region": None},
+                {"id": "2-econ", "kind": "economic", "specialties": ["economics/cost", "economics/bidding"], "count": 2, "region": {"mode": "outside", "regions": ["zj/hz"]}},
+            ],
+            "declineReasons": ["illness", "travel"], "beaconRound": "drand:quicknet:77",
+        },
+        "entries": [{"pseudonym": f"{i:02x}" * 32, "strata": ["1-tech"] if i % 3 else ["1-tech", "2-econ"]} for i in range(1, 13)],
+        "reveals": {"supervision": bytes([1] * 32).hex(), "owner": bytes([3] * 32).hex()},
+        "beacon": {"round": "drand:quicknet:77", "value": bytes([0xee] * 32).hex()},
+        "permutation": {"stratum": "1-tech", "n": 12},
+        # Word order within and across blocks: 6 draws span two HMAC blocks.
+        "stream": {"stratum": "big", "below": 1000, "count": 6},
     }
-    print("request", request_hash(req))
-    entries = [{"pseudonym": f"{i:02x}" * 32, "strata": ["1-tech"] if i % 3 else ["1-tech", "2-econ"]} for i in range(1, 13)]
-    lh = list_hash("D-1", entries)
-    print("list", lh)
-    reveals = {"supervision": bytes([1] * 32), "owner": bytes([3] * 32)}
-    sd = seed("D-1", lh, request_hash(req), reveals, "drand:quicknet:77", bytes([0xee] * 32))
-    print("seed", sd.hex())
-    print("permutation", ",".join(str(x) for x in permutation(sd, "1-tech", 12)))
-    # Word order within and across blocks: 6 draws span two HMAC blocks.
-    s = Stream(sd, "big")
-    print("below", ",".join(str(s.below(1000)) for _ in range(6)))
-    for sid, order, selected in draw(sd, req["strata"], entries):
-        print("draw", sid, ",".join(map(str, order)), ",".join(map(str, selected)))
+
+
+def vector_outputs(v):
+    """Every expected value of the vector, computed from its inputs by this reference."""
+    key = bytes.fromhex(v["key"])
+    req, entries = v["request"], v["entries"]
+    rh = request_hash(req)
+    lh = list_hash(req["drawId"], entries)
+    reveals = {o: bytes.fromhex(x) for o, x in v["reveals"].items()}
+    sd = seed(req["drawId"], lh, rh, reveals, v["beacon"]["round"], bytes.fromhex(v["beacon"]["value"]))
+    s = Stream(sd, v["stream"]["stratum"])
+    return {
+        "pseudonym": pseudonym(key, v["pseudonym"]["drawId"], v["pseudonym"]["expertId"]),
+        "biddersDigest": bidders_digest(key, v["biddersDigest"]["drawId"], v["biddersDigest"]["bidders"]),
+        "commitment": commitment(v["commitment"]["drawId"], v["commitment"]["office"], bytes.fromhex(v["commitment"]["value"])),
+        "requestHash": rh,
+        "listHash": lh,
+        "seed": sd.hex(),
+        "permutation": permutation(sd, v["permutation"]["stratum"], v["permutation"]["n"]),
+        "stream": [s.below(v["stream"]["below"]) for _ in range(v["stream"]["count"])],
+        "draw": [{"stratum": sid, "order": order, "selected": selected} for sid, order, selected in draw(sd, req["strata"], entries)],
+    }
+
+
+def vector():
+    v = vector_inputs()
+    doc = {"algorithm": "trading/draw/v1", "comment": "Inputs and every intermediate value of docs/expert-draw.md, "
+           "computed by tests/Trading.ExpertPool.Tests/reference/draw_reference.py and checked by the C# TestVectorTests.",
+           "inputs": v, "expected": vector_outputs(v)}
+    print(json.dumps(doc, indent=2, ensure_ascii=False))
+
+
+def check(path):
+    with open(path, encoding="utf-8") as f:
+        doc = json.load(f)
+    got = vector_outputs(doc["inputs"])
+    bad = [k for k in doc["expected"] if doc["expected"][k] != got.get(k)]
+    print("OK" if not bad else "differs: " + ", ".join(bad))
+    return not bad
 
 
 if __name__ == "__main__":
@@ -222,6 +258,8 @@ if __name__ == "__main__":
         sys.exit(0 if result.startswith("OK") else 1)
     elif len(sys.argv) == 2 and sys.argv[1] == "vector":
         vector()
+    elif len(sys.argv) == 3 and sys.argv[1] == "check":
+        sys.exit(0 if check(sys.argv[2]) else 1)
     else:
         print(__doc__)
         sys.exit(2)
