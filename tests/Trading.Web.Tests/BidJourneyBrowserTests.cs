@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Trading.Crypto;
 using Trading.Data;
+using Trading.Domain.Bidding;
 using Trading.Web.Tests.Infrastructure;
 using UglyToad.PdfPig;
 
@@ -70,7 +71,7 @@ public class BidJourneyBrowserTests(PostgresServer pg) : BrowserTest(pg)
         // A fourth bidder seals offline with the CLI and uploads the envelope on the same page.
         var cliDir = Directory.CreateDirectory(Path.Combine(App.DataDirectory, "cli-bid"));
         var bidFolder = Directory.CreateDirectory(Path.Combine(cliDir.FullName, "bid"));
-        await File.WriteAllTextAsync(Path.Combine(bidFolder.FullName, "bid-form.json"), JsonSerializer.Serialize(new { priceYuan = 3_399_999m, durationDays = 300, projectManager = "赵六", projectManagerId = "110101198001011239", keyStaff = "", bondAccount = "6222 9999" }));
+        await File.WriteAllTextAsync(Path.Combine(bidFolder.FullName, "bid-form.json"), Bidding.FormJson(new OpeningForm(3_399_999m, 300, "赵六", "110101198001011239", "", "6222 9999")));
         var bidder4 = await App.ApiAsync("bidder04");
         await Bidding.ObtainDocumentsAsync(bidder4, tender);
         var sealing = await (await bidder4.GetAsync($"/api/tenders/{tender}/sealing")).Json();

@@ -115,7 +115,7 @@ public class IntegrityScaleTests(PostgresServer pg) : WebTest(pg)
         using (var zip = new ZipArchive(ms, ZipArchiveMode.Create, leaveOpen: true))
         {
             using (var w = new StreamWriter(zip.CreateEntry("bid-form.json").Open(), Encoding.UTF8))
-                w.Write(JsonSerializer.Serialize(new { priceYuan = 1, durationDays = 300, projectManager = "pm", projectManagerId = $"pm-{i}", keyStaff = "", bondAccount = "" }));
+                w.Write(Bidding.FormJson(new OpeningForm(1, 300, "pm", $"pm-{i}", "", "")));
             using (var w = new StreamWriter(zip.CreateEntry("files/method.txt").Open(), new UTF8Encoding(false)))
                 w.Write(string.Join(' ', Enumerable.Range(0, 600).Select(_ => Words[rng.Next(Words.Length)] + rng.Next(1000))));
             using (var w = new StreamWriter(zip.CreateEntry("files/bill.txt").Open(), new UTF8Encoding(false)))

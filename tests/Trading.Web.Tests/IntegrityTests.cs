@@ -36,7 +36,7 @@ public class IntegrityTests(PostgresServer pg) : WebTest(pg)
         using (var zip = new ZipArchive(ms, ZipArchiveMode.Create, leaveOpen: true))
         {
             using (var w = new StreamWriter(zip.CreateEntry("bid-form.json").Open(), Encoding.UTF8))
-                w.Write(form ?? JsonSerializer.Serialize(new { priceYuan = b.Price, durationDays = 200, projectManager = "项目经理", projectManagerId = b.PmId, keyStaff = "技术负责人", bondAccount = b.Bond }));
+                w.Write(form ?? Bidding.FormJson(new OpeningForm(b.Price, 200, "项目经理", b.PmId, "技术负责人", b.Bond)));
             foreach (var (name, content) in b.Files)
             {
                 using var s = zip.CreateEntry(name).Open();

@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Trading.Crypto;
+using Trading.Domain.Bidding;
 
 namespace Trading.Web.Tests.Infrastructure;
 
@@ -77,6 +78,11 @@ public static class Bidding
         return new JointKey(CryptoSuites.P256, "bidder-view", 3, 3, y, [], JointKey.ComputeKeyId(y));
     }
 
+    /// <summary>bid-form.json as the bid page writes it (docs/envelope-format.md, 3.7 "Bid plaintext").</summary>
+    public static string FormJson(OpeningForm form) => JsonSerializer.Serialize(form, WebJson);
+
+    private static readonly JsonSerializerOptions WebJson = new(JsonSerializerDefaults.Web);
+
     /// <summary>
     /// A bid package whose project manager's ID number, bond account and proposal follow from <paramref name="pm"/>, so
     /// bids with different project managers share nothing the collusion screens would call collusion.
@@ -88,7 +94,7 @@ public static class Bidding
         using (var zip = new ZipArchive(ms, ZipArchiveMode.Create, leaveOpen: true))
         {
             using (var w = new StreamWriter(zip.CreateEntry("bid-form.json").Open(), Encoding.UTF8))
-                w.Write(form ?? JsonSerializer.Serialize(new { priceYuan, durationDays, projectManager = pm, projectManagerId = $"11010119900101{n:D4}", keyStaff = "李娜 技术负责人", bondAccount = $"6222 0000 1111 {n:D4}" }));
+                w.Write(form ?? FormJson(new OpeningForm(priceYuan, durationDays, pm, $"11010119900101{n:D4}", "李娜 技术负责人", $"6222 0000 1111 {n:D4}")));
             using (var w = new StreamWriter(zip.CreateEntry("files/technical.txt").Open(), Encoding.UTF8))
                 w.Write($"施工组织设计 technical proposal of {pm}, number {n}");
         }
