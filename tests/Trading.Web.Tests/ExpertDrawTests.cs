@@ -331,7 +331,7 @@ public class ExpertDrawTests(PostgresServer pg) : WebTest(pg)
         // Late (a session in the past) and malformed input.
         var late = RequestForm(t, t.Lots[0]);
         late["Day"] = "2026-11-20";
-        Assert.Contains("评标须在将来开始", Errors(await (await PostRequestAsync(centre, t, late)).Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Contains(Wording.Of(DrawRules.TimesInvalid), Errors(await (await PostRequestAsync(centre, t, late)).Content.ReadAsStringAsync()), StringComparison.Ordinal);
         var huge = RequestForm(t, t.Lots[0]);
         huge["Input.EvaluationRoom"] = new string('x', 5000);
         Assert.Contains("evaluationRoom", Errors(await (await PostRequestAsync(centre, t, huge)).Content.ReadAsStringAsync()), StringComparison.Ordinal);
@@ -375,7 +375,7 @@ public class ExpertDrawTests(PostgresServer pg) : WebTest(pg)
         Assert.Equal(replacement.Pseudonym, rec.Replacements[0].In);
         // A replay of the same decline is refused: the expert no longer holds the seat.
         var replay = await Browser.PostFormAsync(expert, "/Draw/Invitations", "/Draw/Invitations?handler=Decline", new Dictionary<string, string> { ["memberId"] = first.Id.ToString(), ["reason"] = "illness" });
-        Assert.Contains("该专家已不在此席位", Errors(await replay.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Contains(Wording.Of(DrawRules.NotServing), Errors(await replay.Content.ReadAsStringAsync()), StringComparison.Ordinal);
 
         // One accepts in time; the job does nothing before the window ends.
         var accepter = s.Members.First(m => m.Status == CommitteeMemberStatus.Invited && m.Id != replacement.Id);
@@ -395,7 +395,7 @@ public class ExpertDrawTests(PostgresServer pg) : WebTest(pg)
         // Too late to accept now.
         var lateAnswer = await Browser.SignInAsync(App, UserNameOfExpert(silent[0].ExpertId));
         var tooLate = await Browser.PostFormAsync(lateAnswer, "/Draw/Invitations", "/Draw/Invitations?handler=Accept", new Dictionary<string, string> { ["memberId"] = silent[0].Id.ToString() });
-        Assert.Contains("该专家已不在此席位", Errors(await tooLate.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Contains(Wording.Of(DrawRules.NotServing), Errors(await tooLate.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         // The newcomers got invitations; the accepted expert withdraws later with a declared reason and is replaced too.
         Assert.Equal(HttpStatusCode.Redirect, (await Browser.PostFormAsync(acc, "/Draw/Invitations", "/Draw/Invitations?handler=Decline", new Dictionary<string, string> { ["memberId"] = accepter.Id.ToString(), ["reason"] = "family-emergency" })).StatusCode);
         Assert.Equal(CommitteeMemberStatus.Replaced, Session(id).Members.Single(m => m.Id == accepter.Id).Status);

@@ -176,7 +176,7 @@ public class SupervisionTests(PostgresServer pg) : WebTest(pg)
         Assert.Contains("黄灯（超期 3 个工作日）必须早于红灯（超期 1 个工作日）", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var negative = await Browser.PostFormAsync(centre, "/Supervision/Settings", "/Supervision/Settings?handler=Thresholds",
             new Dictionary<string, string> { ["Mode"] = "DaysLate", ["YellowFractionLeft"] = "0.2", ["YellowDaysLate"] = "-1", ["RedDaysLate"] = "2" });
-        Assert.Contains("不能为负数", await negative.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains(Wording.Of(SupervisionRules.ThresholdNegative), await negative.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Empty(App.WithDb(db => db.Set<SupervisionSetting>().ToList()));
 
         var ok = await Browser.PostFormAsync(centre, "/Supervision/Settings", "/Supervision/Settings?handler=Thresholds",
@@ -225,11 +225,11 @@ public class SupervisionTests(PostgresServer pg) : WebTest(pg)
 
         var bad = """{ "years": [ { "year": 2027, "holidays": [ { "name": "国庆节", "from": "2027-10-01", "to": "2027-10-07" } ], "workdays": [ { "name": "国庆节调休", "date": "2027-10-08" } ] } ] }""";
         var r = await Browser.PostFormAsync(centre, "/Supervision/Settings", "/Supervision/Settings?handler=Calendar", new Dictionary<string, string> { ["CalendarJson"] = bad });
-        Assert.Contains("不是周六或周日", await r.Content.ReadAsStringAsync(), StringComparison.Ordinal); // 8 Oct 2027 is a Friday
+        Assert.Contains(Wording.Of(SupervisionRules.CalendarWorkdayNotWeekend), await r.Content.ReadAsStringAsync(), StringComparison.Ordinal); // 8 Oct 2027 is a Friday
         r = await Browser.PostFormAsync(centre, "/Supervision/Settings", "/Supervision/Settings?handler=Calendar", new Dictionary<string, string> { ["CalendarJson"] = "{ not json" });
-        Assert.Contains("不是有效的 JSON", await r.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains(Wording.Of(SupervisionRules.CalendarJson), await r.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         r = await Browser.PostFormAsync(centre, "/Supervision/Settings", "/Supervision/Settings?handler=Calendar", new Dictionary<string, string> { ["CalendarJson"] = new string(' ', 300_000) + "{}" });
-        Assert.Contains("超过 256 KB", await r.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains(Wording.Of(SupervisionRules.CalendarTooLarge), await r.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Empty(App.WithDb(db => db.Set<SupervisionSetting>().ToList()));
 
         // The centre publishes 2027 with a make-up Saturday; the evaluator uses it at once.
@@ -288,13 +288,13 @@ public class SupervisionTests(PostgresServer pg) : WebTest(pg)
 
         // Refused: no reason; no end date. Nothing saved.
         var r = await Browser.PostFormAsync(supervisor, "/Supervision/Records/New", "/Supervision/Records/New", RecordForm($"Firm:{firm}", "Suspension", today, end, null));
-        Assert.Contains("暂停交易资格必须填写理由", await r.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains(Wording.Of(SupervisionRules.SuspensionReason), await r.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         r = await Browser.PostFormAsync(supervisor, "/Supervision/Records/New", "/Supervision/Records/New", RecordForm($"Firm:{firm}", "Suspension", today, null, "串通投标"));
-        Assert.Contains("必须填写起始日和截止日", await r.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains(Wording.Of(SupervisionRules.SuspensionDates), await r.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         r = await Browser.PostFormAsync(supervisor, "/Supervision/Records/New", "/Supervision/Records/New", RecordForm($"Firm:{Guid.NewGuid()}", "Suspension", today, end, "x"));
-        Assert.Contains("请选择记录对象", await r.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains(Wording.Of(SupervisionRules.RecordSubject), await r.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         r = await Browser.PostFormAsync(supervisor, "/Supervision/Records/New", "/Supervision/Records/New", RecordForm($"Firm:{firm}", "Suspension", today, end, "串通投标", facts: new string('事', 5000)));
-        Assert.Contains("内容过长", await r.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains(Wording.Of(SupervisionRules.RecordTooLong), await r.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Empty(App.WithDb(db => db.Set<BadBehaviourRecord>().Where(x => x.SubjectId == firm).ToList()));
 
         // With an evidence file, multipart as the browser sends it.
@@ -346,7 +346,7 @@ public class SupervisionTests(PostgresServer pg) : WebTest(pg)
         // A reduced end after the current one is refused.
         r = await Browser.PostFormAsync(supervisor, details, details + "?handler=Appeal", new Dictionary<string, string>
             { ["Appeal.Grounds"] = "再次申诉", ["Appeal.Decision"] = "Reduced", ["Appeal.ReducedEnd"] = end });
-        Assert.Contains("减轻处理须填写早于当前截止时间", await r.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains(Wording.Of(SupervisionRules.AppealReducedEnd), await r.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         r = await Browser.PostFormAsync(supervisor, details, details + "?handler=Appeal", new Dictionary<string, string>
             { ["Appeal.Grounds"] = "再次申诉", ["Appeal.Decision"] = "Overturned", ["Appeal.DecisionReason"] = "复核撤销" });
         Assert.Equal(HttpStatusCode.Redirect, r.StatusCode);
@@ -460,7 +460,7 @@ public class SupervisionTests(PostgresServer pg) : WebTest(pg)
         var malformed = await Browser.PostFormAsync(supervisor, "/Supervision/Records/New", "/Supervision/Records/New",
             new Dictionary<string, string> { ["Form.Subject"] = "Firm:not-a-guid", ["Form.Sanction"] = "Banish", ["Form.SuspensionEnd"] = "31/31/2026" });
         Assert.Equal(HttpStatusCode.OK, malformed.StatusCode);
-        Assert.Contains("请选择记录对象", await malformed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains(Wording.Of(SupervisionRules.RecordSubject), await malformed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
