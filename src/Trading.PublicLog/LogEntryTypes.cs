@@ -171,6 +171,10 @@ public static class LogEntryTypes
     public const string IntegrityFailed = "integrity.failed";
     /// <summary>The supervision office confirmed or dismissed a finding (hashes of evidence and reason).</summary>
     public const string IntegrityFindingDecided = "integrity.finding.decided";
+    /// <summary>The supervision office imported a centre's past results for the history screens (the file's hash and counts).</summary>
+    public const string IntegrityHistoryImported = "integrity.history.imported";
+    /// <summary>The supervision office removed an imported history file.</summary>
+    public const string IntegrityHistoryRemoved = "integrity.history.removed";
     /// <summary>A collusion screening run was requested.</summary>
     public const string IntegrityRequested = "integrity.requested";
     /// <summary>A collusion screening run finished (counts only).</summary>
@@ -319,6 +323,8 @@ public static class LogEntryTypes
         new(FirmRejected, LogReveal.AtOnce, "firm, reason, by", "An office rejected a firm's filing, with a reason."),
         new(IntegrityFailed, LogReveal.AtOnce, "run, error", "A collusion screening run failed (the error, no data)."),
         new(IntegrityFindingDecided, LogReveal.AtOnce, "finding, lot, indicator, grade, decision, evidenceSha256, reasonSha256, by", "The supervision office confirmed or dismissed a finding (hashes of evidence and reason)."),
+        new(IntegrityHistoryImported, LogReveal.AtOnce, "file, kind, bytes, lots, bids, skipped, by", "The supervision office imported a centre's past results for the history screens (the file's hash and counts)."),
+        new(IntegrityHistoryRemoved, LogReveal.AtOnce, "file, by", "The supervision office removed an imported history file."),
         new(IntegrityRequested, LogReveal.AtOnce, "run, by", "A collusion screening run was requested."),
         new(IntegrityScreened, LogReveal.AtOnce, "run, trigger, lots, bids, historyLots, findings, notEnoughData, notes, reopened", "A collusion screening run finished (counts only)."),
         new(OpeningBid, LogReveal.AtOnce, "ceremony, bid, position, envelopeSha256, firm, status, priceFen, durationDays", "A bid opened, or failed to open with its classification (position, status, price, duration)."),
