@@ -157,7 +157,7 @@ internal static class ActiveCalibrate
 
     private static string Load() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
-    private static List<byte[]> VideoFrames(string path, int fps)
+    internal static List<byte[]> VideoFrames(string path, int fps)
     {
         var dir = Directory.CreateTempSubdirectory("active-liveness-");
         try

@@ -38,6 +38,7 @@ public sealed record ChallengeFrame(IReadOnlyList<(float X, float Y)> Points, fl
 /// <param name="FrameLiveness">Live probability every frame must reach.</param>
 /// <param name="TurnPeak">How far past the midline (in the asked direction) the nose must get at the turn's peak.</param>
 /// <param name="FramesBelowLiveness">How many frames may score below <paramref name="FrameLiveness"/> (motion blur on a real turn); the frame matched is never one of them.</param>
+/// <param name="Parallax">How far the nose must leave the plane of the eyes and mouth corners between the turn's two ends (<see cref="ActiveLiveness.Parallax"/>, in eye distances).</param>
 public sealed record ActiveLivenessThresholds(
     int MinFrames = 6,
     int MaxFrames = 16,
@@ -45,8 +46,12 @@ public sealed record ActiveLivenessThresholds(
     float SameFace = ActiveLivenessThresholds.CalibratedSameFace,
     float FrameLiveness = CheckInThresholds.CalibratedLiveness,
     double TurnPeak = ActiveLivenessThresholds.CalibratedTurnPeak,
-    int FramesBelowLiveness = ActiveLivenessThresholds.CalibratedFramesBelowLiveness)
+    int FramesBelowLiveness = ActiveLivenessThresholds.CalibratedFramesBelowLiveness,
+    double Parallax = ActiveLivenessThresholds.CalibratedParallax)
 {
+    /// <summary>Parallax threshold from the attack-kind run (bench/results/biometrics-attack-kinds.md).</summary>
+    public const double CalibratedParallax = 0;
+
     /// <summary>Turn threshold from the calibration run (bench/results/biometrics-active-liveness.md).</summary>
     public const double CalibratedTurnShift = 0.20;
 
@@ -165,6 +170,108 @@ public static class ActiveLiveness
             return Fail(BiometricReason.ChallengeNotPerformed, shift, lowestSame, lowestLive, frontal, challenge.ToString(), F(Math.Min(shift, peak)), F(t.TurnShift));
         }
 
+        // A flat picture tilted with perspective can move the nose's affine coordinate a little; no tilt of a plane moves
+        // the nose off the homography of the four other points, a real head's nose does.
+        var parallax = Parallax(frames, challenge);
+        if (parallax < t.Parallax)
+        {
+            return Fail(BiometricReason.ChallengeNotPerformed, shift, lowestSame, lowestLive, frontal, challenge.ToString(), F(parallax), F(t.Parallax));
+        }
+
         return new ChallengeOutcome(true, BiometricReason.Accepted, [], shift, lowestSame, lowestLive, frontal);
+    }
+
+    /// <summary>
+    /// Projective parallax of the nose between the two ends of the asked turn (the frames where the nose is furthest
+    /// towards and furthest against the asked direction): the homography that carries the eyes and mouth corners of one
+    /// end onto the other carries a point of their plane exactly, so for any flat picture, however tilted with
+    /// perspective, the nose lands where the homography predicts (up to landmark noise). A real head's nose stands out of
+    /// that plane and lands elsewhere. Returned in eye distances of the later end; 0 when the points are degenerate.
+    /// </summary>
+    public static double Parallax(IReadOnlyList<ChallengeFrame> frames, LivenessChallenge challenge)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        if (frames.Count < 2)
+        {
+            return 0;
+        }
+
+        var sign = challenge == LivenessChallenge.TurnLeft ? 1 : -1;
+        var u = frames.Select(f => sign * NoseCoordinates(f.Points).U).ToArray();
+        var a = frames[Array.IndexOf(u, u.Min())].Points;
+        var b = frames[Array.IndexOf(u, u.Max())].Points;
+        var h = Homography([a[0], a[1], a[3], a[4]], [b[0], b[1], b[3], b[4]]);
+        if (h is null)
+        {
+            return 0;
+        }
+
+        var (nx, ny) = a[2];
+        var w = (h[6] * nx) + (h[7] * ny) + 1;
+        if (Math.Abs(w) < 1e-9)
+        {
+            return 0;
+        }
+
+        var px = ((h[0] * nx) + (h[1] * ny) + h[2]) / w;
+        var py = ((h[3] * nx) + (h[4] * ny) + h[5]) / w;
+        var eye = Math.Sqrt(Math.Pow(b[1].X - b[0].X, 2) + Math.Pow(b[1].Y - b[0].Y, 2));
+        return eye < 1e-6 ? 0 : Math.Sqrt(Math.Pow(px - b[2].X, 2) + Math.Pow(py - b[2].Y, 2)) / eye;
+    }
+
+    /// <summary>The homography (h00..h21, h22 = 1) carrying four points onto four, or null when they are degenerate.</summary>
+    private static double[]? Homography(IReadOnlyList<(float X, float Y)> from, IReadOnlyList<(float X, float Y)> to)
+    {
+        var m = new double[8, 9];
+        for (var i = 0; i < 4; i++)
+        {
+            double x = from[i].X, y = from[i].Y, X = to[i].X, Y = to[i].Y;
+            double[] r1 = [x, y, 1, 0, 0, 0, -x * X, -y * X, X];
+            double[] r2 = [0, 0, 0, x, y, 1, -x * Y, -y * Y, Y];
+            for (var k = 0; k < 9; k++)
+            {
+                m[2 * i, k] = r1[k];
+                m[(2 * i) + 1, k] = r2[k];
+            }
+        }
+
+        // Gaussian elimination with partial pivoting on the 8x8 system.
+        for (var col = 0; col < 8; col++)
+        {
+            var pivot = col;
+            for (var r = col + 1; r < 8; r++)
+            {
+                if (Math.Abs(m[r, col]) > Math.Abs(m[pivot, col]))
+                {
+                    pivot = r;
+                }
+            }
+
+            if (Math.Abs(m[pivot, col]) < 1e-9)
+            {
+                return null;
+            }
+
+            for (var k = 0; k < 9; k++)
+            {
+                (m[col, k], m[pivot, k]) = (m[pivot, k], m[col, k]);
+            }
+
+            for (var r = 0; r < 8; r++)
+            {
+                if (r == col)
+                {
+                    continue;
+                }
+
+                var f = m[r, col] / m[col, col];
+                for (var k = col; k < 9; k++)
+                {
+                    m[r, k] -= f * m[col, k];
+                }
+            }
+        }
+
+        return [.. Enumerable.Range(0, 8).Select(i => m[i, 8] / m[i, i])];
     }
 }

@@ -112,6 +112,39 @@ public sealed class ActiveLivenessTests
     }
 
     [Fact]
+    public void No_perspective_tilt_of_a_flat_picture_gives_parallax_and_a_real_turn_does()
+    {
+        // A flat picture of a slightly turned face, swung with strong perspective: the nose moves with the plane of the
+        // other four points, so the homography of those four predicts it exactly.
+        var rng = new Random(11);
+        var flat = Head(12);
+        for (var k = 0; k < 200; k++)
+        {
+            var frames = Enumerable.Range(0, 8).Select(i =>
+            {
+                var yaw = ((rng.NextDouble() * 2) - 1) * 0.8;
+                var pitch = ((rng.NextDouble() * 2) - 1) * 0.5;
+                var d = 300.0;
+                return new ChallengeFrame([.. flat.Select(p =>
+                {
+                    double x = p.X - 640, y = p.Y - 360;
+                    var w = 1 + (x * Math.Sin(yaw) / d) + (y * Math.Sin(pitch) / d);
+                    return ((float)(640 + (x * Math.Cos(yaw) / w)), (float)(360 + (y * Math.Cos(pitch) / w)));
+                })], Person, 1f);
+            }).ToList();
+            foreach (var c in Enum.GetValues<LivenessChallenge>())
+            {
+                Assert.InRange(ActiveLiveness.Parallax(frames, c), 0, 1e-3);
+            }
+        }
+
+        // A real 25-degree turn moves the nose off the plane by a large share of the eye distance; the other way, there
+        // is nothing to measure between the ends.
+        Assert.True(ActiveLiveness.Parallax(Turn(25), LivenessChallenge.TurnLeft) > 0.2, ActiveLiveness.Parallax(Turn(25), LivenessChallenge.TurnLeft).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(ActiveLiveness.Parallax(Turn(-25), LivenessChallenge.TurnRight) > 0.2);
+    }
+
+    [Fact]
     public void A_frame_of_another_person_breaks_the_sequence()
     {
         var frames = Turn(25);
