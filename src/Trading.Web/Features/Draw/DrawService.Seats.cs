@@ -1,12 +1,9 @@
-using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Trading.Data;
 using Trading.Domain;
 using Trading.Domain.Experts;
 using Trading.ExpertPool;
-using Trading.Web.Features.Experts;
 using Trading.Web.Features.Notifications;
 using Trading.Web.Infrastructure;
 
