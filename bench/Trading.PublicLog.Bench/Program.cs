@@ -15,7 +15,9 @@ if (args is ["--stopwatch", ..])
         ("hashes only (records in memory)", bench.Hashes_only_1M),
         ("with entry format (records in memory)", bench.With_entry_format_1M),
         ("from JSON Lines", bench.From_json_lines_1M),
-        ("from JSON Lines with entry format (verify-log)", bench.From_json_lines_with_entry_format_1M),
+        ("SHA-256 of the JSON Lines download (baseline)", bench.Sha256_of_the_download),
+        ("from JSON Lines with entry format, row by row", bench.From_json_lines_with_entry_format_1M),
+        ("from JSON Lines with entry format, parallel (verify-log)", bench.Verify_json_lines_parallel_1M),
     };
     foreach (var (name, run) in cases)
     {
@@ -27,7 +29,7 @@ if (args is ["--stopwatch", ..])
             run();
             sw.Stop();
             var used = Process.GetCurrentProcess().TotalProcessorTime - cpu;
-            Console.WriteLine($"{name,-48} wall {sw.Elapsed.TotalSeconds,6:F2} s  cpu {used.TotalSeconds,6:F2} s  load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+            Console.WriteLine($"{name,-58} wall {sw.Elapsed.TotalSeconds,6:F2} s  cpu {used.TotalSeconds,6:F2} s  load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
         }
     }
     bench.Cleanup();
