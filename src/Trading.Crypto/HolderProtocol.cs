@@ -238,12 +238,12 @@ public sealed record RosterOfficer(int Holder, byte[] TransportPoint);
 /// The public roster a dealer needs: the ceremony's parameters and every officer's transport point (what the ceremony
 /// page serves, and what <c>trading keyholder deal</c> reads).
 /// </summary>
-public sealed record CeremonyRoster(int Version, string CeremonyId, int Holders, int Threshold, IReadOnlyList<RosterOfficer> Officers)
+public sealed record CeremonyRoster(int Version, string CeremonyId, int Holders, int Threshold, IReadOnlyList<RosterOfficer> Officers, string Suite = CryptoSuites.P256)
 {
     /// <summary>The ceremony parameters (validated).</summary>
     public CeremonyParameters Parameters()
     {
-        var p = new CeremonyParameters(CeremonyId, Holders, Threshold);
+        var p = new CeremonyParameters(CeremonyId, Holders, Threshold, Suite);
         p.Validate();
         return p;
     }

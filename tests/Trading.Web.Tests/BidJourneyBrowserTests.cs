@@ -19,7 +19,10 @@ public class BidJourneyBrowserTests(PostgresServer pg) : BrowserTest(pg)
 {
     // The officers' machines here are C# clients with bearer tokens, which carry no two-factor claim; the rule itself is
     // tested in SubmissionTwoFactorTests, and the ceremony room with two-factor in CeremonyRoomBrowserTests.
-    protected override IReadOnlyDictionary<string, string> Settings => Bidding.FastSettings;
+    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>(Bidding.FastSettings) { ["Submission:Suite"] = Suite };
+
+    /// <summary>The deployment's envelope suite; <see cref="BidJourneySm2BrowserTests"/> runs the same journey with suite 2.</summary>
+    protected virtual string Suite => CryptoSuites.P256;
 
     private async Task<IPage> HolderAsync(string user) => (await SignInWithTwoFactorAsync(user)).Page;
 
@@ -75,9 +78,11 @@ public class BidJourneyBrowserTests(PostgresServer pg) : BrowserTest(pg)
         var bidder4 = await App.ApiAsync("bidder04");
         await Bidding.ObtainDocumentsAsync(bidder4, tender);
         var sealing = await (await bidder4.GetAsync($"/api/tenders/{tender}/sealing")).Json();
+        // The deployment's suite is the joint key's: what the page seals with and the CLI is told.
+        Assert.Equal(Suite, sealing.GetProperty("suite").GetString());
         await File.WriteAllTextAsync(Path.Combine(cliDir.FullName, "joint-key.json"), await App.Anonymous().GetStringAsync($"/api/public/tenders/{tender}/joint-key"));
         string P(string n) => Path.Combine(cliDir.FullName, n);
-        Assert.Equal(0, TradingCli.Run("bidder-key", "--out", P("bidder-key.pem")).Code);
+        Assert.Equal(0, TradingCli.Run("bidder-key", "--out", P("bidder-key.pem"), "--suite", Suite).Code);
         var seal = TradingCli.Run("seal", "--input", bidFolder.FullName, "--tender", sealing.GetProperty("tender").GetString()!, "--lot", sealing.GetProperty("lots")[0].GetProperty("lotContext").GetString()!,
             "--bidder", sealing.GetProperty("bidder").GetString()!, "--joint-key", P("joint-key.json"), "--signing-key", P("bidder-key.pem"), "--out", P("bid.env"));
         Assert.True(seal.Code == 0, seal.Err);
@@ -165,4 +170,14 @@ public class BidJourneyBrowserTests(PostgresServer pg) : BrowserTest(pg)
         var verify = TradingCli.Run("verify-opening", "--transcript", transcriptPath, "--joint-key", P("joint-key.json"));
         Assert.True(verify.Code == 0, verify.Out + verify.Err);
     }
+}
+
+/// <summary>
+/// The same journey in a deployment set to suite 2 (SM2/SM3/SM4-GCM): the officers' ceremony makes an SM2 joint key,
+/// bidders seal in the browser with the bundled SM module and sign with SM2, the CLI bidder seals with an SM2 key, and
+/// the holders' browsers give SM2 partials in the opening hall.
+/// </summary>
+public class BidJourneySm2BrowserTests(PostgresServer pg) : BidJourneyBrowserTests(pg)
+{
+    protected override string Suite => CryptoSuites.Sm2;
 }

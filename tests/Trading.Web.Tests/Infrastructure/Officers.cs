@@ -83,7 +83,8 @@ public sealed class OfficerClient(HttpClient api, string user, string passphrase
         var officers = state.GetProperty("roster").EnumerateObject()
             .SelectMany(h => h.Value.EnumerateArray().Select(o => new RosterOfficer(int.Parse(h.Name, System.Globalization.CultureInfo.InvariantCulture), Convert.FromHexString(o.GetString()!))))
             .ToList();
-        return new CeremonyRoster(1, p.GetProperty("ceremonyId").GetString()!, p.GetProperty("holders").GetInt32(), p.GetProperty("threshold").GetInt32(), officers);
+        return new CeremonyRoster(1, p.GetProperty("ceremonyId").GetString()!, p.GetProperty("holders").GetInt32(), p.GetProperty("threshold").GetInt32(), officers,
+            p.GetProperty("suite").GetString()!);
     }
 
     /// <summary>Deals this holder's part on this machine and posts it (the polynomial never leaves <see cref="HolderSide.Deal"/>).</summary>

@@ -32,7 +32,7 @@ public sealed class CustodyService(TradingDbContext db, PublicLogWriter log, Not
         return (t, await ceremonies.GetAsync(tenderId, ct));
     }
 
-    public static CeremonyParameters ParametersOf(KeyCeremony c) => new(c.CeremonyId, c.Holders.Count, c.Threshold);
+    private CeremonyParameters ParametersOf(KeyCeremony c) => ceremonies.ParametersOf(c);
 
     /// <summary>The holder of this ceremony the actor's organisation and role make it part of, or a refusal.</summary>
     public KeyHolder HolderOf(Actor actor, ClaimsPrincipal user, KeyCeremony c) => ceremonies.HolderFor(actor, user, c);
@@ -537,7 +537,7 @@ public sealed class CustodyService(TradingDbContext db, PublicLogWriter log, Not
         var (_, c) = await LoadAsync(tenderId, ct);
         var p = ParametersOf(c);
         return new CeremonyRoster(1, c.CeremonyId, p.Holders, p.Threshold,
-            (await RosterAsync(c, ct)).OrderBy(h => h.Key).SelectMany(h => h.Value.Select(pt => new RosterOfficer(h.Key, pt))).ToList());
+            (await RosterAsync(c, ct)).OrderBy(h => h.Key).SelectMany(h => h.Value.Select(pt => new RosterOfficer(h.Key, pt))).ToList(), p.Suite);
     }
 
     /// <summary>One dealing whole (commitments and every encrypted share: public ciphertexts), for an active officer's CLI.</summary>

@@ -30,6 +30,11 @@ public sealed class SubmissionOptions
     public TimeSpan UploadReplaceableAfter { get; set; } = TimeSpan.FromMinutes(10);
     /// <summary>A completion that has not finished in this long is taken to have crashed; its claim expires.</summary>
     public TimeSpan CompletionClaimAge { get; set; } = TimeSpan.FromMinutes(15);
+    /// <summary>
+    /// The envelope suite of this deployment's new key ceremonies (docs/envelope-format.md): suite 1 (P-256) or suite 2
+    /// (SM2/SM3/SM4-GCM). A ceremony whose joint key exists keeps its key's suite whatever this says later.
+    /// </summary>
+    public string Suite { get; set; } = Trading.Crypto.CryptoSuites.P256;
 }
 
 /// <summary>
@@ -38,6 +43,14 @@ public sealed class SubmissionOptions
 /// </summary>
 public sealed class CeremonyService(TradingDbContext db, PublicLogWriter log, TimeProvider clock, IOptions<SubmissionOptions> options)
 {
+    /// <summary>
+    /// The parameters of a ceremony: its id, n and t, and its suite, which is the joint key's once there is one and the
+    /// deployment's (<see cref="SubmissionOptions.Suite"/>) while it is being made.
+    /// </summary>
+    public Trading.Crypto.CeremonyParameters ParametersOf(KeyCeremony c) =>
+        new(c.CeremonyId, c.Holders.Count, c.Threshold,
+            c.JointKeyJson is { } key ? Trading.Crypto.CryptoJson.Deserialize<Trading.Crypto.JointKey>(key).Suite : Trading.Crypto.CryptoSuites.NameOf(Trading.Crypto.CryptoSuites.IdOf(options.Value.Suite)));
+
     private SubmissionOptions O => options.Value;
 
     public static readonly (HolderRole Role, string UserRole)[] HolderRoles =

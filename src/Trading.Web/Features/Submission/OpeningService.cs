@@ -133,7 +133,7 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
         var dealings = CryptoJson.Deserialize<List<DealerCommitment>>(c.CommitmentsJson!).OrderBy(cm => cm.DealerIndex)
             .Select(cm => new HolderDealing(cm, shares.Where(s => s.DealerIndex == cm.DealerIndex && s.RecipientIndex == holder.HolderIndex)
                 .Select(s => new OfficerShare(holder.TransportPoint!, s)).ToList())).ToList();
-        return new HolderMaterial(new CeremonyParameters(c.CeremonyId, c.Holders.Count, c.Threshold), holder.HolderIndex, CryptoJson.Deserialize<JointKey>(c.JointKeyJson!),
+        return new HolderMaterial(ceremonies.ParametersOf(c), holder.HolderIndex, CryptoJson.Deserialize<JointKey>(c.JointKeyJson!),
             new OfficerMaterial(holder.OfficerUserId ?? actor.UserId, holder.TransportPoint!, CryptoJson.Deserialize<SealedShare>(holder.SealedTransportKeyJson)), dealings);
     }
 

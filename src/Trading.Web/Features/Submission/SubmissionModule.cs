@@ -115,7 +115,7 @@ public static class SubmissionModule
 public sealed record SealingLot(Guid Id, int Number, string Name, string LotContext);
 
 /// <summary>What the sealing page and `trading seal` need: the strings bound into the envelope and the joint key.</summary>
-public sealed record SealingDto(Guid TenderId, string Tender, string Bidder, string? JointKey, string? KeyId, string Ceremony, DateTime Deadline, IReadOnlyList<SealingLot> Lots)
+public sealed record SealingDto(Guid TenderId, string Tender, string Bidder, string? JointKey, string? KeyId, string Ceremony, DateTime Deadline, IReadOnlyList<SealingLot> Lots, string? Suite = null)
 {
     public static SealingDto From(Tender t, Organisation firm, KeyCeremony? c)
     {
@@ -123,7 +123,7 @@ public sealed record SealingDto(Guid TenderId, string Tender, string Bidder, str
         var ctx = t.Lots.Count == 0 ? null : BidService.ContextOf(t, t.Lots[0], firm);
         return new(t.Id, t.Code, ctx?.Bidder ?? "", key is null ? null : Convert.ToHexStringLower(key.PublicKey), key?.KeyIdHex,
             (c?.Status ?? CeremonyStatus.AwaitingHolders).ToString(), t.BidDeadline,
-            t.Lots.OrderBy(l => l.Number).Select(l => new SealingLot(l.Id, l.Number, l.Name, BidService.ContextOf(t, l, firm).Lot)).ToList());
+            t.Lots.OrderBy(l => l.Number).Select(l => new SealingLot(l.Id, l.Number, l.Name, BidService.ContextOf(t, l, firm).Lot)).ToList(), key?.Suite);
     }
 }
 

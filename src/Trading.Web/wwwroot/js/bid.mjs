@@ -1,6 +1,6 @@
 // Seals the bid in the browser (WebCrypto, via the same envelope code the C# library is tested against) and
 // uploads only the envelope, in chunks, resuming from the server's count after a dropped connection.
-import { sealEnvelope, signManifest, fromHex, toHex } from '/lib/envelope.mjs';
+import { fromHex, toHex } from '/lib/envelope.mjs';
 import { zipSync, strToU8 } from '/lib/fflate.mjs';
 
 const form = document.getElementById('bid-form');
@@ -135,9 +135,13 @@ form?.addEventListener('submit', async ev => {
     const zip = zipSync(entries, { level: 0 });
     const lotSelect = form.querySelector('#lot');
     const lot = lotSelect.selectedOptions[0].dataset.lot;
-    const { envelope, manifest } = await sealEnvelope({ jointPublicKey: fromHex(form.dataset.jointKey), tender: form.dataset.tender, lot, bidder: form.dataset.bidder, plaintext: zip });
-    const keyPair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
-    const signed = await signManifest(manifest, keyPair);
+    // The tender's joint key names the suite: suite 2 (SM2/SM3/SM4-GCM) seals with the bundled SM module and signs with
+    // an SM2 key made for this bid (WebCrypto has no SM2), suite 1 with WebCrypto alone.
+    const sm = form.dataset.suite === 'SM2-HKDF-SM3-SM4GCM';
+    const suite = sm ? await import('/lib/envelope-sm.mjs') : await import('/lib/envelope.mjs');
+    const { envelope, manifest } = await suite.sealEnvelope({ jointPublicKey: fromHex(form.dataset.jointKey), tender: form.dataset.tender, lot, bidder: form.dataset.bidder, plaintext: zip });
+    const signed = sm ? suite.signManifest(manifest, suite.createSigningKey())
+      : await suite.signManifest(manifest, await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']));
     const uploadId = await upload(envelope, lotSelect.value);
     await finish(uploadId, signed);
   } catch (e) {
