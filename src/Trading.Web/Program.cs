@@ -57,6 +57,7 @@ app.MapOpeningHall();
 app.MapExpertDraw();
 app.MapCheckIn();
 app.MapEvaluation();
+app.MapClarifications();
 app.MapArchive();
 app.MapOpenData();
 app.MapAward();

@@ -450,4 +450,66 @@ public class EvaluationRoomTests(PostgresServer pg) : WebTest(pg)
                      "/api/evaluation/{sessionId}/review", "/api/evaluation/{sessionId}/report/signatures", "/api/evaluation/{sessionId}/report" })
             Assert.Contains("\"" + path + "\"", doc, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_chair_asks_a_bidder_to_clarify_the_bidder_answers_once_before_the_deadline_and_nobody_else_can()
+    {
+        var s = await ArrangeAsync(Experts);
+        var api = await MembersAsync(App);
+        foreach (var u in Experts.Take(3))
+            Assert.Equal(HttpStatusCode.NoContent, (await api[u].PostAsJsonAsync(Room(s, "/chair-votes"), new { candidateMemberId = s.Seats["expert01"] })).StatusCode);
+        var asked = Entries("evaluation.clarification.asked");
+
+        // Only the chair asks, about a bid of this session, with some text and a deadline inside the session.
+        await (await api["expert02"].PostAsJsonAsync(Room(s, "/clarifications"), new { bidId = s.Bids[1], question = "请说明报价构成。", minutes = 60 })).AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.NotChair);
+        await (await api["expert01"].PostAsJsonAsync(Room(s, "/clarifications"), new { bidId = Guid.NewGuid(), question = "?", minutes = 60 })).AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.ClarificationUnknownBid);
+        await (await api["expert01"].PostAsJsonAsync(Room(s, "/clarifications"), new { bidId = s.Bids[1], question = "  ", minutes = 60 })).AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.ClarificationText);
+        await (await api["expert01"].PostAsJsonAsync(Room(s, "/clarifications"), new { bidId = s.Bids[1], question = "请说明报价构成。", minutes = 5 * 60 })).AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.ClarificationDeadline);
+        Assert.Equal(asked, Entries("evaluation.clarification.asked"));
+
+        var created = await api["expert01"].PostAsJsonAsync(Room(s, "/clarifications"), new { bidId = s.Bids[1], question = "请说明报价明显偏低的原因及成本构成。", minutes = 60 });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        Assert.Equal(asked + 1, Entries("evaluation.clarification.asked"));
+        // The public log holds the question's hash, never its text.
+        Assert.DoesNotContain(App.WithDb(db => db.LogEntries.Where(e => e.Type == "evaluation.clarification.asked").Select(e => e.Payload).ToList()), p => p.Contains("成本构成", StringComparison.Ordinal));
+
+        // The bidder of that bid is notified and answers on its page; another firm cannot see or answer it.
+        var (firm, other) = App.WithDb(db =>
+        {
+            var bid = db.Set<Bid>().Single(b => b.Id == s.Bids[1]);
+            var own = db.Users.First(u => u.OrganisationId == bid.FirmId).UserName!;
+            var otherFirm = db.Set<Bid>().Single(b => b.Id == s.Bids[0]).FirmId;
+            return (own, db.Users.First(u => u.OrganisationId == otherFirm).UserName!);
+        });
+        Assert.True(App.WithDb(db => db.Set<Trading.Data.Notifications.Notification>().Any(n => n.Kind == "evaluation.clarification" && db.Users.Any(u => u.Id == n.UserId && u.UserName == firm))));
+        var otherApi = await App.ApiAsync(other);
+        Assert.DoesNotContain(id.ToString(), await otherApi.GetStringAsync("/api/clarifications/mine"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await otherApi.PostAsJsonAsync($"/api/clarifications/{id}/answer", new { answer = "冒名答复" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await api["expert02"].GetAsync("/api/clarifications/mine")).StatusCode);
+
+        var bidder = await Browser.SignInAsync(App, firm);
+        var page = await bidder.GetStringAsync("/Evaluation/Clarifications?culture=en");
+        Assert.Contains("请说明报价明显偏低的原因及成本构成。", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("expert0", page, StringComparison.Ordinal);
+        var answered = await Browser.PostFormAsync(bidder, "/Evaluation/Clarifications", "/Evaluation/Clarifications?handler=Answer&culture=en",
+            new Dictionary<string, string> { ["id"] = id.ToString(), ["answer"] = "主要材料为自有库存，详见附表。" });
+        Assert.Equal(HttpStatusCode.Redirect, answered.StatusCode);
+        Assert.Equal(1, Entries("evaluation.clarification.answered"));
+
+        // Once only: a second answer is refused and the first stands; the room shows it.
+        var bidderApi = await App.ApiAsync(firm);
+        await (await bidderApi.PostAsJsonAsync($"/api/clarifications/{id}/answer", new { answer = "改口" })).AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.ClarificationClosed);
+        var room = await api["expert03"].GetStringAsync(Room(s, "/clarifications"));
+        Assert.Contains("主要材料为自有库存，详见附表。", room, StringComparison.Ordinal);
+        Assert.DoesNotContain("改口", room, StringComparison.Ordinal);
+
+        // Past its deadline a question cannot be answered.
+        var late = await api["expert01"].PostAsJsonAsync(Room(s, "/clarifications"), new { bidId = s.Bids[2], question = "请补充工期说明。", minutes = 10 });
+        var lateId = (await late.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var thirdFirm = App.WithDb(db => { var f = db.Set<Bid>().Single(b => b.Id == s.Bids[2]).FirmId; return db.Users.First(u => u.OrganisationId == f).UserName!; });
+        App.Clock.Advance(TimeSpan.FromMinutes(11));
+        await (await (await App.ApiAsync(thirdFirm)).PostAsJsonAsync($"/api/clarifications/{lateId}/answer", new { answer = "迟到的答复" })).AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.ClarificationClosed);
+        Assert.Equal(1, Entries("evaluation.clarification.answered"));
+    }
 }

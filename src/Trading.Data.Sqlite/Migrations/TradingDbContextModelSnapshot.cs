@@ -1628,6 +1628,51 @@ namespace Trading.Data.Sqlite.Migrations
                     b.ToTable("DocumentDownloads");
                 });
 
+            modelBuilder.Entity("Trading.Domain.Evaluation.BidClarification", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Answer")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("AnswerBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("AnsweredAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("AnsweredByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("AskedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("BidId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Question")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BidId");
+
+                    b.HasIndex("SessionId", "BidId");
+
+                    b.ToTable("BidClarifications", (string)null);
+                });
+
             modelBuilder.Entity("Trading.Domain.Evaluation.ChairVote", b =>
                 {
                     b.Property<Guid>("Id")
@@ -3390,6 +3435,21 @@ namespace Trading.Data.Sqlite.Migrations
                         .WithMany("Clarifications")
                         .HasForeignKey("TenderId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Trading.Domain.Evaluation.BidClarification", b =>
+                {
+                    b.HasOne("Trading.Domain.Bidding.Bid", null)
+                        .WithMany()
+                        .HasForeignKey("BidId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Trading.Domain.Experts.EvaluationSession", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Trading.Domain.Bidding;
 using Trading.Domain.Evaluation;
 using Trading.Domain.Experts;
 
@@ -79,5 +80,20 @@ internal sealed class EvaluationReportConfiguration : IEntityTypeConfiguration<E
         e.Property(x => x.PdfSha256).HasMaxLength(64);
         e.Property(x => x.StorageKey).HasMaxLength(200);
         e.HasOne<EvaluationSession>().WithMany().HasForeignKey(x => x.SessionId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class BidClarificationConfiguration : IEntityTypeConfiguration<BidClarification>
+{
+    public void Configure(EntityTypeBuilder<BidClarification> e)
+    {
+        e.ToTable("BidClarifications");
+        e.HasIndex(x => new { x.SessionId, x.BidId });
+        e.Property(x => x.Question).HasMaxLength(ClarificationRules.MaxText);
+        e.Property(x => x.Answer).HasMaxLength(ClarificationRules.MaxText);
+        // Two answers racing: the second finds the version changed and is refused, so an answer is never overwritten.
+        e.Property(x => x.Version).IsConcurrencyToken();
+        e.HasOne<EvaluationSession>().WithMany().HasForeignKey(x => x.SessionId).OnDelete(DeleteBehavior.Restrict);
+        e.HasOne<Bid>().WithMany().HasForeignKey(x => x.BidId).OnDelete(DeleteBehavior.Restrict);
     }
 }

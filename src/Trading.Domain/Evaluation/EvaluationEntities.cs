@@ -33,3 +33,23 @@ public class DeviationReason
     public string Reason { get; set; } = "";
     public DateTime At { get; set; }
 }
+
+/// <summary>
+/// A written question of the committee to one bidder during evaluation (评标澄清, Regulations art. 52: an abnormally low
+/// price, an ambiguity), recorded by the chair and answered by the bidder on its own page before the deadline the
+/// committee set. The bidder sees the question, never who asked; an answer explains and may not change the price or
+/// the substance of the bid (the committee judges it), so it is kept beside the bid, never merged into it.
+/// </summary>
+public class BidClarification
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+    public Guid SessionId { get; set; }
+    public Guid BidId { get; set; }
+    public string Question { get; set; } = "";
+    public DateTime AskedAt { get; set; }
+    public DateTime AnswerBy { get; set; }
+    public string? Answer { get; set; }
+    public DateTime? AnsweredAt { get; set; }
+    public Guid? AnsweredByUserId { get; set; }
+    public Guid Version { get; set; } = Guid.NewGuid();
+}

@@ -53,6 +53,41 @@ public static class EvaluationRules
     public const string ReportSigned = "Rule.Evaluation.ReportSigned";
     public const string NoValidBids = "Rule.Evaluation.NoValidBids";
     public const string SheetAltered = "Rule.Evaluation.SheetAltered";
+    /// <summary>A clarification question or answer that is empty or longer than <see cref="ClarificationRules.MaxText"/>.</summary>
+    public const string ClarificationText = "Rule.Evaluation.ClarificationText";
+    /// <summary>The answer deadline is outside <see cref="ClarificationRules.MinMinutes"/>..<see cref="ClarificationRules.MaxMinutes"/> or after the session's end.</summary>
+    public const string ClarificationDeadline = "Rule.Evaluation.ClarificationDeadline";
+    /// <summary>Past the answer deadline, or answered already: an answer is given once and never changed.</summary>
+    public const string ClarificationClosed = "Rule.Evaluation.ClarificationClosed";
+    /// <summary>A question to a bid the committee is not evaluating (another lot, or rejected).</summary>
+    public const string ClarificationUnknownBid = "Rule.Evaluation.ClarificationUnknownBid";
+    /// <summary>Only the bidder whose bid is asked about answers.</summary>
+    public const string ClarificationNotYourBid = "Rule.Evaluation.ClarificationNotYourBid";
+}
+
+/// <summary>What a clarification (评标澄清) may be: one rule for the room, the bidder's page and the API.</summary>
+public static class ClarificationRules
+{
+    public const int MaxText = 4000;
+    public const int MinMinutes = 10;
+    public const int MaxMinutes = 24 * 60;
+
+    /// <summary>The chair's question: some text, a deadline the bidder can meet that ends before the session does.</summary>
+    public static RuleViolation? CheckQuestion(string? question, int minutes, DateTime nowUtc, DateTime sessionEndsAt)
+    {
+        if (string.IsNullOrWhiteSpace(question) || question.Trim().Length > MaxText) return new RuleViolation(EvaluationRules.ClarificationText, MaxText);
+        if (minutes < MinMinutes || minutes > MaxMinutes || nowUtc.AddMinutes(minutes) > sessionEndsAt)
+            return new RuleViolation(EvaluationRules.ClarificationDeadline, MinMinutes, MaxMinutes, sessionEndsAt);
+        return null;
+    }
+
+    /// <summary>The bidder's answer: once, before the deadline, with some text.</summary>
+    public static RuleViolation? CheckAnswer(BidClarification c, string? answer, DateTime nowUtc)
+    {
+        if (c.Answer is not null || nowUtc > c.AnswerBy) return new RuleViolation(EvaluationRules.ClarificationClosed, c.AnswerBy);
+        if (string.IsNullOrWhiteSpace(answer) || answer.Trim().Length > MaxText) return new RuleViolation(EvaluationRules.ClarificationText, MaxText);
+        return null;
+    }
 }
 
 /// <summary>The checks a scoring scheme must pass before the tender's documents can be filed.</summary>

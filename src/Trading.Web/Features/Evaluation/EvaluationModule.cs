@@ -22,16 +22,21 @@ public sealed record SheetRequest(Guid MemberId, IReadOnlyList<ItemScore>? Score
 public sealed record CommitmentDto(Guid SheetId, string Commitment, long LogIndex);
 public sealed record RevealedSheetDto(string Seat, string Commitment, IReadOnlyList<ItemScore> Scores, IReadOnlyList<AdjustmentEntry> Adjustments);
 public sealed record ReasonRequest(Guid BidId, string ItemCode, string? Reason);
+public sealed record ClarificationRequest(Guid BidId, string? Question, int Minutes);
+public sealed record AnswerRequest(string? Answer);
+public sealed record ClarificationDto(Guid Id, Guid BidId, string Question, DateTime AskedAt, DateTime AnswerBy, string? Answer, DateTime? AnsweredAt);
 
 /// <summary>The evaluation room's services and its JSON API (bearer tokens, committee members only).</summary>
 public static class EvaluationModule
 {
     public const string ExpertPolicy = "Evaluation.Expert";
+    public const string BidderPolicy = "Evaluation.Bidder";
 
     public static IServiceCollection AddEvaluation(this IServiceCollection services, IConfiguration config)
     {
         services.AddScoped<EvaluationService>();
         services.AddScoped<EvaluationReportPdf>();
+        services.AddScoped<BidClarifications>();
         services.PostConfigure<Microsoft.AspNetCore.Mvc.RazorPages.RazorPagesOptions>(o =>
         {
             // The room is for experts; the service then admits only the session's seated, checked-in members.
@@ -39,8 +44,11 @@ public static class EvaluationModule
             o.Conventions.AuthorizePage("/Evaluation/Room", ExpertPolicy);
             // The report: the committee, the tender's owner side and oversight; the service checks which.
             o.Conventions.AuthorizePage("/Evaluation/Report");
+            // A bidder's own clarifications; the service shows only the caller's firm's.
+            o.Conventions.AuthorizePage("/Evaluation/Clarifications", BidderPolicy);
         });
-        services.AddAuthorizationBuilder().AddPolicy(ExpertPolicy, p => p.RequireRole(Trading.Data.Roles.Expert));
+        services.AddAuthorizationBuilder().AddPolicy(ExpertPolicy, p => p.RequireRole(Trading.Data.Roles.Expert))
+            .AddPolicy(BidderPolicy, p => p.RequireRole(Trading.Data.Roles.Bidder));
         return services;
     }
 
@@ -89,6 +97,31 @@ public static class EvaluationModule
         }).WithSummary("The issued report's PDF: for the committee, the tender's owner side, centre staff and supervisors.")
             .Produces(StatusCodes.Status200OK, contentType: "application/pdf");
     }
+
+    /// <summary>Clarifications (评标澄清): the chair asks in the room's API; the bidder lists and answers its own.</summary>
+    public static void MapClarifications(this WebApplication app)
+    {
+        var room = app.MapGroup("/api/evaluation/{sessionId:guid}/clarifications").AddEndpointFilter<RuleErrorFilter>().DisableAntiforgery()
+            .RequireAuthorization(Policies.Api).WithTags("Evaluation");
+        room.MapGet("", async (Guid sessionId, HttpContext http, BidClarifications s, CancellationToken ct) =>
+            (await s.ForRoomAsync(Act(http), sessionId, ct)).Select(ClarificationOf))
+            .WithSummary("The session's clarifications with their answers, for a seated, checked-in member.");
+        room.MapPost("", async (Guid sessionId, ClarificationRequest body, HttpContext http, BidClarifications s, CancellationToken ct) =>
+        {
+            var c = await s.AskAsync(Act(http), sessionId, body.BidId, body.Question, body.Minutes, ct);
+            return Results.Created($"/api/evaluation/{sessionId}/clarifications", ClarificationOf(c));
+        }).WithSummary("The chair asks one bidder a written question with a deadline inside the session (Regulations art. 52); the bidder is notified.");
+        var mine = app.MapGroup("/api/clarifications").AddEndpointFilter<RuleErrorFilter>().DisableAntiforgery()
+            .RequireAuthorization(Policies.Api).WithTags("Evaluation");
+        mine.MapGet("/mine", async (HttpContext http, BidClarifications s, CancellationToken ct) =>
+            (await s.MineAsync(Act(http), ct)).Select(m => ClarificationOf(m.Clarification)))
+            .WithSummary("The calling bidder firm's clarifications, newest first.");
+        mine.MapPost("/{id:guid}/answer", async (Guid id, AnswerRequest body, HttpContext http, BidClarifications s, CancellationToken ct) =>
+            ClarificationOf(await s.AnswerAsync(Act(http), id, body.Answer, ct)))
+            .WithSummary("The bidder answers once, before the deadline; the answer explains and may not change the bid.");
+    }
+
+    private static ClarificationDto ClarificationOf(BidClarification c) => new(c.Id, c.BidId, c.Question, c.AskedAt, c.AnswerBy, c.Answer, c.AnsweredAt);
 
     private static RoomDto Room(RoomView v) => new(v.Session.Id, v.Session.DrawId, v.Tender.Id, v.Pseudonym, v.MemberId, v.Scheme,
         v.Opened.Select(b => new BidDto(b.BidId, b.FirmName, Trading.Domain.Money.Yuan(b.PriceFen), b.PriceScore, b.AbnormallyLow, b.Rejected)).ToList(),

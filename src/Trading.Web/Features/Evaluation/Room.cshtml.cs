@@ -10,15 +10,16 @@ namespace Trading.Web.Features.Evaluation;
 
 /// <summary>
 /// The evaluation room for one checked-in member: the chair vote, the opened bids and their files, the collusion
-/// findings of the opening, the preliminary review (the chair records it), the member's own sheet, the reveal with
+/// findings of the opening, the preliminary review (the chair records it), clarifications asked of bidders, the member's own sheet, the reveal with
 /// the flagged marks and their reasons, the ranking, and the report to sign or dissent from. Plain forms, no script.
 /// </summary>
-public sealed class EvaluationRoomModel(EvaluationService evaluation, IntegrityService integrity) : TradingPageModel
+public sealed class EvaluationRoomModel(EvaluationService evaluation, IntegrityService integrity, BidClarifications clarifications) : TradingPageModel
 {
     [FromRoute] public Guid Id { get; set; }
 
     public RoomView Room { get; private set; } = null!;
     public TenderFindings? Findings { get; private set; }
+    public IReadOnlyList<Trading.Domain.Evaluation.BidClarification> Clarifications { get; private set; } = [];
 
     public Task<IActionResult> OnGetAsync(CancellationToken ct) => RunAsync(async () => { await LoadAsync(ct); return Page(); });
 
@@ -61,6 +62,9 @@ public sealed class EvaluationRoomModel(EvaluationService evaluation, IntegrityS
     public Task<IActionResult> OnPostExplainAsync(Guid bid, string item, string? reason, CancellationToken ct) =>
         Act(() => evaluation.ExplainAsync(RequireActor(), Id, bid, item, reason, ct), "Evaluation.Explained", ct);
 
+    public Task<IActionResult> OnPostClarifyAsync(Guid bid, string? question, int minutes, CancellationToken ct) =>
+        Act(() => clarifications.AskAsync(RequireActor(), Id, bid, question, minutes, ct), "Evaluation.Clarify.Asked", ct);
+
     public Task<IActionResult> OnPostSignAsync(string? password, string? code, CancellationToken ct) =>
         Act(() => evaluation.SignAsync(RequireActor(), Id, password, code, null, ct), "Evaluation.SignedDone", ct);
 
@@ -76,6 +80,7 @@ public sealed class EvaluationRoomModel(EvaluationService evaluation, IntegrityS
     private async Task LoadAsync(CancellationToken ct)
     {
         Room = await evaluation.RoomAsync(RequireActor(), Id, ct);
+        Clarifications = await clarifications.ForRoomAsync(RequireActor(), Id, ct);
         try { Findings = await integrity.TenderAsync(RequireActor(), Room.Tender.Id, ct); }
         catch (ForbiddenException) { Findings = null; }
     }

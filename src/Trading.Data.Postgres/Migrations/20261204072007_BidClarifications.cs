@@ -1,0 +1,64 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Trading.Data.Postgres.Migrations
+{
+    /// <inheritdoc />
+    public partial class BidClarifications : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "BidClarifications",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    SessionId = table.Column<Guid>(type: "uuid", nullable: false),
+                    BidId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Question = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    AskedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    AnswerBy = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Answer = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    AnsweredAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    AnsweredByUserId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Version = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_BidClarifications", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_BidClarifications_Bid_BidId",
+                        column: x => x.BidId,
+                        principalTable: "Bid",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_BidClarifications_EvaluationSession_SessionId",
+                        column: x => x.SessionId,
+                        principalTable: "EvaluationSession",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_BidClarifications_BidId",
+                table: "BidClarifications",
+                column: "BidId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_BidClarifications_SessionId_BidId",
+                table: "BidClarifications",
+                columns: new[] { "SessionId", "BidId" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "BidClarifications");
+        }
+    }
+}
