@@ -141,6 +141,10 @@ public static class LogEntryTypes
     public const string DrawVoided = "draw.voided";
     /// <summary>A committee seat voted for the chair.</summary>
     public const string EvaluationChairVote = "evaluation.chair.vote";
+    /// <summary>The chair asked a bidder for a clarification (the question's hash, the deadline).</summary>
+    public const string EvaluationClarificationAsked = "evaluation.clarification.asked";
+    /// <summary>The bidder answered a clarification (the answer's hash).</summary>
+    public const string EvaluationClarificationAnswered = "evaluation.clarification.answered";
     /// <summary>A member explained a deviating mark (畸高畸低).</summary>
     public const string EvaluationDeviationExplained = "evaluation.deviation.explained";
     /// <summary>The evaluation report was issued (content and PDF hashes; step 13).</summary>
@@ -308,6 +312,8 @@ public static class LogEntryTypes
         new(DrawRevealMissing, LogReveal.AtOnce, "drawId, phase, args, extra", "An office that committed did not reveal before the draw; it is left out."),
         new(DrawVoided, LogReveal.AtOnce, "drawId, phase, args, extra", "A supervisor voided the draw, with a reason."),
         new(EvaluationChairVote, LogReveal.AtOnce, "draw, seat, candidate", "A committee seat voted for the chair."),
+        new(EvaluationClarificationAsked, LogReveal.AtOnce, "draw, clarification, bid, answerBy, question", "The chair asked a bidder for a clarification (the question's hash, the deadline)."),
+        new(EvaluationClarificationAnswered, LogReveal.AtOnce, "clarification, bid, answer", "The bidder answered a clarification (the answer's hash)."),
         new(EvaluationDeviationExplained, LogReveal.AtOnce, "draw, seat, item, reason", "A member explained a deviating mark (畸高畸低)."),
         new(EvaluationReportIssued, LogReveal.AtOnce, "draw, content, pdf, dissents, candidates", "The evaluation report was issued (content and PDF hashes; step 13)."),
         new(EvaluationReportSigned, LogReveal.AtOnce, "draw, seat, content, dissent, reauthentication", "A member signed the report or recorded dissent, after re-authenticating."),
