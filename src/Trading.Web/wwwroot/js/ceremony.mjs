@@ -49,7 +49,17 @@ async function refresh() {
   for (const id of ['room-status', 'officer-actions']) {
     const fresh = doc.getElementById(id);
     const current = document.getElementById(id);
-    if (fresh && current) current.replaceWith(fresh);
+    if (!fresh || !current) continue;
+    // A live update must never wipe what an officer is typing (a passphrase half-typed, or typed and about to be
+    // used): the typed values and the focus move over to the fresh section.
+    const typed = [...current.querySelectorAll('input[id]:not([type=hidden]), textarea[id]')].map(i => [i.id, i.value]);
+    const focused = current.contains(document.activeElement) ? document.activeElement.id : null;
+    current.replaceWith(fresh);
+    for (const [inputId, value] of typed) {
+      const twin = document.getElementById(inputId);
+      if (twin && fresh.contains(twin) && value) twin.value = value;
+    }
+    if (focused) document.getElementById(focused)?.focus();
   }
 }
 
