@@ -14,7 +14,8 @@ namespace Trading.Web.Features.Submission;
 /// passes nothing is a bid, so a crash or a dropped connection mid-upload can never leave a half-written one.
 /// </summary>
 public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileStore files, CeremonyService ceremonies, Log.ReceiptIssuer receipts, TimeProvider clock,
-    IOptions<SubmissionOptions> options, DataFolder data, Supervision.Sanctions sanctions)
+    IOptions<SubmissionOptions> options, DataFolder data, Supervision.Sanctions sanctions,
+    Certificates.CertificateService certificates)
 {
     private SubmissionOptions O => options.Value;
 
@@ -198,6 +199,17 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
                 info = await Envelope.ValidateAsync(input, context, key, O.MaxBidBytes, null, ct);
             ManifestSigning.Verify(manifest);
             manifest.Manifest.CheckDescribes(info);
+            // The firm's certificate at the time of submission: a firm that signs with certificates is refused a
+            // manifest by any other key, or under a revoked or expired certificate (checked again under the lock below).
+            try
+            {
+                await certificates.SignerAsync(firm.Id, manifest, clock.GetUtcNow().UtcDateTime, ct);
+            }
+            catch (RuleViolationException refused)
+            {
+                await log.ActAsync(() => log.AppendSealedAsync("bid.refused", t.Id, new { reason = refused.Violation.Code, firm = log.TenderPseudonym(t.Id, "firm", firm.Id.ToString()), lot = lot.Number }, ct), ct);
+                throw;
+            }
             // One pass over the bytes: the checked temp file itself becomes the stored envelope.
             stored = await files.AdoptAsync(u.TempPath, info.EnvelopeLength, Convert.ToHexStringLower(info.EnvelopeSha256), ct);
         }
@@ -241,6 +253,8 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
                 now = clock.GetUtcNow().UtcDateTime;
                 if (BiddingPeriod.Open(t, now) is { } closed) throw new RuleViolationException(closed);
                 bid.SubmittedAt = now;
+                var signer = await certificates.SignerAsync(firm.Id, manifest, now, ct);
+                bid.SignerCertificateId = signer?.Id;
                 var previous = await db.Set<Bid>().Where(b => b.TenderId == t.Id && b.LotId == lot.Id && b.FirmId == firm.Id && b.Status == BidStatus.Valid).ToListAsync(ct);
                 foreach (var p in previous) p.Status = BidStatus.Superseded;
                 db.Add(bid);
@@ -248,11 +262,14 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
                 u.BidId = bid.Id;
                 // Sealed until the deadline (nobody learns who or how many bid); then hashes only, the bidder a pseudonym of
                 // this tender alone, and the price still in the envelope.
-                var entry = await log.AppendSealedAsync("bid.submitted", t.Id, new
+                var submitted = new Dictionary<string, object?>
                 {
-                    bid = bid.Id, lot = context.Lot, bidder = log.TenderPseudonym(t.Id, "firm", firm.Id.ToString()), ciphertextSha256 = bid.EnvelopeSha256,
-                    ciphertextLength = bid.Length, headerHash = bid.HeaderHash, supersedes = previous.Select(p => p.Id).ToArray(),
-                }, ct);
+                    ["bid"] = bid.Id, ["lot"] = context.Lot, ["bidder"] = log.TenderPseudonym(t.Id, "firm", firm.Id.ToString()), ["ciphertextSha256"] = bid.EnvelopeSha256,
+                    ["ciphertextLength"] = bid.Length, ["headerHash"] = bid.HeaderHash, ["supersedes"] = previous.Select(p => p.Id).ToArray(),
+                };
+                // The receipt names the certificate the signature was checked against (its serial and SHA-256 fingerprint).
+                if (signer is not null) submitted["signerCertificate"] = new { serial = signer.SerialNumber, sha256 = signer.CertificateSha256 };
+                var entry = await log.AppendSealedAsync("bid.submitted", t.Id, submitted, ct);
                 bid.LogIndex = entry.Index;
                 // The receipt is signed over the tree as of this entry and commits (or not) with the bid.
                 bid.ReceiptJson = await receipts.IssueAsync(new Log.ReceiptRequest(entry.Index, firm.Id), ct);
