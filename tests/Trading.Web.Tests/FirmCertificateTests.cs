@@ -104,6 +104,53 @@ public class FirmCertificateTests(PostgresServer pg) : BrowserTest(pg)
         Assert.Empty(CspViolations);
     }
 
+    [Fact]
+    public async Task The_opening_record_pdf_carries_the_centres_seal_signature_and_pdfsig_validates_it()
+    {
+        var deadline = App.Clock.GetUtcNow().UtcDateTime.AddDays(25);
+        var tender = await TestApi.PublishedTenderAsync(await App.ApiAsync("owner1"), deadline);
+        await Bidding.JoinAllAsync(App, tender);
+        decimal[] prices = [1_234_567.89m, 1_100_000m, 999_999.50m];
+        for (var i = 0; i < 3; i++)
+        {
+            var bidder = await App.ApiAsync($"bidder0{i + 1}");
+            await Bidding.ObtainDocumentsAsync(bidder, tender);
+            var r = await Bidding.UploadAsync(bidder, tender, await Bidding.SealAsync(bidder, tender, prices[i]));
+            Assert.True(r.StatusCode == HttpStatusCode.OK, await r.Content.ReadAsStringAsync());
+        }
+        App.Clock.Set(new DateTimeOffset(deadline.AddMinutes(1), TimeSpan.Zero));
+        await App.RunDeadlineJobAsync();
+        foreach (var holder in new[] { "supervisor", "centre", "owner1" })
+            Assert.Equal(HttpStatusCode.OK, (await OpeningOfficer.GiveAsync(App, holder, tender)).StatusCode);
+
+        // A bidder of the tender downloads the record from the opening page, as a reader would.
+        var reader = await NewPageAsync();
+        await SignInAsync(reader, "bidder02");
+        await reader.GotoAsync($"/Submission/Opening/{tender}");
+        var download = await reader.RunAndWaitForDownloadAsync(() => reader.GetByTestId("pdf").ClickAsync());
+        var dir = Directory.CreateDirectory(Path.Combine(App.DataDirectory, "pdfsig"));
+        var path = Path.Combine(dir.FullName, "opening.pdf");
+        await download.SaveAsAsync(path);
+
+        var report = PdfSig(path);
+        Assert.Contains("Signature Validation: Signature is Valid.", report, StringComparison.Ordinal);
+        Assert.Contains("Document Seal", report, StringComparison.Ordinal);
+        // The seal chains to the centre's published CA certificate, and the signature carries the centre TSA's time-stamp.
+        var pdf = await File.ReadAllBytesAsync(path);
+        var cms = Trading.Reports.PdfSignatures.Read(pdf)!;
+        cms.CheckSignature(verifySignatureOnly: true);
+        using (var ca = X509Certificate2.CreateFromPem(await App.Anonymous().GetStringAsync("/pki/centre-ca.crt")))
+            Assert.True(Trading.PublicLog.FirmCertificateAuthority.Chains(cms.SignerInfos[0].Certificate!, [ca], App.Clock.GetUtcNow()));
+        Assert.Contains(cms.SignerInfos[0].UnsignedAttributes.Cast<System.Security.Cryptography.CryptographicAttributeObject>(), a => a.Oid.Value == "1.2.840.113549.1.9.16.2.14");
+
+        // A changed byte inside the signed range: pdfsig no longer calls it valid.
+        var at = pdf.AsSpan().IndexOf("/Creator"u8);
+        pdf[at + 1] ^= 0x01;
+        await File.WriteAllBytesAsync(path, pdf);
+        Assert.DoesNotContain("Signature is Valid.", PdfSig(path), StringComparison.Ordinal);
+        Assert.Empty(CspViolations);
+    }
+
     /// <summary>Asks for a certificate in the firm's page with a fresh code, has the centre approve it, and returns the issued row.</summary>
     private async Task<FirmCertificate> RequestAndIssueAsync(IPage firm, string totpKey)
     {
@@ -144,6 +191,15 @@ public class FirmCertificateTests(PostgresServer pg) : BrowserTest(pg)
         await page.Locator("#pmid").FillAsync("110101198001011234");
         await page.Locator("#bond").FillAsync("6222 0000 0000 0001");
         await page.GetByTestId("seal-upload").ClickAsync();
+    }
+
+    /// <summary>poppler's pdfsig on a file (poppler-utils; .ci/run installs it).</summary>
+    private static string PdfSig(string path)
+    {
+        using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("pdfsig", ["-nocert", path]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return output;
     }
 
     private static async Task ExpectRefusalAsync(HttpResponseMessage response, string rule, string words)

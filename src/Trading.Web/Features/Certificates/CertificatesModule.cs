@@ -14,6 +14,7 @@ public static class CertificatesModule
         services.Configure<CertificateOptions>(config.GetSection("Certificates"));
         services.AddSingleton<CertificateAuthority>();
         services.AddScoped<CertificateService>();
+        services.AddSingleton<DocumentSeal>();
         services.PostConfigure<RazorPagesOptions>(o => o.Conventions.AuthorizeFolder("/Certificates"));
         return services;
     }
