@@ -143,11 +143,27 @@ public class FirmCertificateTests(PostgresServer pg) : BrowserTest(pg)
             Assert.True(Trading.PublicLog.FirmCertificateAuthority.Chains(cms.SignerInfos[0].Certificate!, [ca], App.Clock.GetUtcNow()));
         Assert.Contains(cms.SignerInfos[0].UnsignedAttributes.Cast<System.Security.Cryptography.CryptographicAttributeObject>(), a => a.Oid.Value == "1.2.840.113549.1.9.16.2.14");
 
-        // A changed byte inside the signed range: pdfsig no longer calls it valid.
+        // `trading verify-pdf` checks it offline: the seal against the centre's CA, the time-stamp against the log PKI's root.
+        var caPath = Path.Combine(dir.FullName, "centre-ca.crt");
+        var rootPath = Path.Combine(dir.FullName, "root-ca.crt");
+        await File.WriteAllTextAsync(caPath, await App.Anonymous().GetStringAsync("/pki/centre-ca.crt"));
+        await File.WriteAllTextAsync(rootPath, await App.Anonymous().GetStringAsync("/api/log/certificates/root-ca.crt"));
+        var check = TradingCli.Run("verify-pdf", path, "--root", caPath, "--tsa-root", rootPath, "--lang", "en");
+        Assert.True(check.Code == 0, check.Out + check.Err);
+        Assert.Contains("Signature is valid", check.Out, StringComparison.Ordinal);
+        // Against another CA (the log PKI's root) the seal does not chain.
+        var foreign = TradingCli.Run("verify-pdf", path, "--root", rootPath, "--lang", "en");
+        Assert.Equal(1, foreign.Code);
+        Assert.Contains("does not chain", foreign.Out, StringComparison.Ordinal);
+
+        // A changed byte inside the signed range: pdfsig and the tool no longer call it valid.
         var at = pdf.AsSpan().IndexOf("/Creator"u8);
         pdf[at + 1] ^= 0x01;
         await File.WriteAllBytesAsync(path, pdf);
         Assert.DoesNotContain("Signature is Valid.", PdfSig(path), StringComparison.Ordinal);
+        var changed = TradingCli.Run("verify-pdf", path, "--root", caPath, "--lang", "en");
+        Assert.Equal(1, changed.Code);
+        Assert.Contains("changed after signing", changed.Out, StringComparison.Ordinal);
         Assert.Empty(CspViolations);
     }
 
