@@ -262,14 +262,14 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
                 u.BidId = bid.Id;
                 // Sealed until the deadline (nobody learns who or how many bid); then hashes only, the bidder a pseudonym of
                 // this tender alone, and the price still in the envelope.
-                var submitted = new Dictionary<string, object?>
+                // The certificate the signature was checked against is kept with the bid (SignerCertificateId), not in this
+                // entry: certificate.issued names the firm in the clear, so a serial here would undo the tender pseudonym
+                // once the deadline opens the entry.
+                var entry = await log.AppendSealedAsync("bid.submitted", t.Id, new
                 {
-                    ["bid"] = bid.Id, ["lot"] = context.Lot, ["bidder"] = log.TenderPseudonym(t.Id, "firm", firm.Id.ToString()), ["ciphertextSha256"] = bid.EnvelopeSha256,
-                    ["ciphertextLength"] = bid.Length, ["headerHash"] = bid.HeaderHash, ["supersedes"] = previous.Select(p => p.Id).ToArray(),
-                };
-                // The receipt names the certificate the signature was checked against (its serial and SHA-256 fingerprint).
-                if (signer is not null) submitted["signerCertificate"] = new { serial = signer.SerialNumber, sha256 = signer.CertificateSha256 };
-                var entry = await log.AppendSealedAsync("bid.submitted", t.Id, submitted, ct);
+                    bid = bid.Id, lot = context.Lot, bidder = log.TenderPseudonym(t.Id, "firm", firm.Id.ToString()), ciphertextSha256 = bid.EnvelopeSha256,
+                    ciphertextLength = bid.Length, headerHash = bid.HeaderHash, supersedes = previous.Select(p => p.Id).ToArray(),
+                }, ct);
                 bid.LogIndex = entry.Index;
                 // The receipt is signed over the tree as of this entry and commits (or not) with the bid.
                 bid.ReceiptJson = await receipts.IssueAsync(new Log.ReceiptRequest(entry.Index, firm.Id), ct);
