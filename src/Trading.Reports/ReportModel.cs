@@ -20,6 +20,9 @@ public sealed class ReportOptions
 
     /// <summary>Landscape A4, for wide tables.</summary>
     public bool Landscape { get; init; }
+
+    /// <summary>When set, the PDF is signed (a PDF signature readers verify) with this seal.</summary>
+    public ReportSeal? Seal { get; init; }
 }
 
 /// <summary>Horizontal alignment of a table column.</summary>

@@ -299,6 +299,15 @@ internal sealed class ReportRenderer
             var labelX = left + width - TextWidth(label, FooterSize, false);
             g.DrawString(label, footerFont, brush, labelX, footerTop + flh / 2 + FooterSize * 0.36, XStringFormats.BaseLineLeft);
         }
+        if (report.Options.Seal is { } seal)
+        {
+            // An invisible signature (no widget drawn): the record's look stays the same, its reader shows the signature panel.
+            PdfSharp.Pdf.Signatures.DigitalSignatureHandler.ForDocument(document, seal.Signer(), new PdfSharp.Pdf.Signatures.DigitalSignatureOptions
+            {
+                Reason = seal.Reason ?? "", Location = seal.Location ?? "", AppName = "Trading.Reports", PageIndex = 0,
+                Rectangle = new XRect(0, 0, 0, 0),
+            });
+        }
         using var stream = new MemoryStream();
         document.Save(stream, false);
         return stream.ToArray();

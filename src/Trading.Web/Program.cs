@@ -2,6 +2,7 @@ using Trading.Web.Api;
 using Trading.Web.Features.Admin;
 using Trading.Web.Features.Archive;
 using Trading.Web.Features.Award;
+using Trading.Web.Features.Certificates;
 using Trading.Web.Features.CheckIn;
 using Trading.Web.Features.Custody;
 using Trading.Web.Features.Draw;
@@ -42,6 +43,7 @@ services.AddIntegrity(config);
 services.AddArchive(config);
 services.AddOpenData(config);
 services.AddAward(config);
+services.AddCertificates(config);
 
 var app = builder.Build();
 await app.UsePlatformAsync();
@@ -61,6 +63,7 @@ app.MapClarifications();
 app.MapArchive();
 app.MapOpenData();
 app.MapAward();
+app.MapCertificates();
 
 app.Run();
 

@@ -13,7 +13,7 @@ namespace Trading.Cli.PublicLog;
 public static class PublicLogCommands
 {
     /// <summary>The commands to add to the root command.</summary>
-    public static IEnumerable<Command> Build() => [BuildPki(), BuildVerifyReceipt(), BuildVerifyLog(), CosignCommand.Build(), ArchiveCommand.Build()];
+    public static IEnumerable<Command> Build() => [BuildPki(), BuildVerifyReceipt(), BuildVerifyLog(), CosignCommand.Build(), ArchiveCommand.Build(), VerifyPdfCommand.Build()];
 
     internal static Option<string> LanguageOption() => new("--lang")
     {

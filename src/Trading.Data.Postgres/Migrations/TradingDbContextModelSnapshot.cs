@@ -1021,6 +1021,9 @@ namespace Trading.Data.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<Guid?>("SignerCertificateId")
+                        .HasColumnType("uuid");
+
                     b.Property<int>("Status")
                         .HasColumnType("integer");
 
@@ -1050,6 +1053,8 @@ namespace Trading.Data.Postgres.Migrations
                     b.HasIndex("FirmId");
 
                     b.HasIndex("LotId");
+
+                    b.HasIndex("SignerCertificateId");
 
                     b.HasIndex("TenderId", "FirmId", "Status");
 
@@ -1392,6 +1397,95 @@ namespace Trading.Data.Postgres.Migrations
                     b.HasIndex("TenderId");
 
                     b.ToTable("OpeningObjection");
+                });
+
+            modelBuilder.Entity("Trading.Domain.Certificates.FirmCertificate", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<byte[]>("Certificate")
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("CertificateSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("DecidedByUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("FirmId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("KeySha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime?>("NotAfter")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("NotBefore")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("PublicKey")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("RejectionReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<Guid?>("RenewsId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("RequestPem")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)");
+
+                    b.Property<DateTime>("RequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("RequestedByUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("RevocationReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("RevokedByUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("SerialNumber")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("KeySha256");
+
+                    b.HasIndex("RenewsId");
+
+                    b.HasIndex("SerialNumber")
+                        .IsUnique();
+
+                    b.HasIndex("FirmId", "Status");
+
+                    b.ToTable("FirmCertificates", (string)null);
                 });
 
             modelBuilder.Entity("Trading.Domain.CheckIn.CheckInAttempt", b =>
@@ -3333,6 +3427,11 @@ namespace Trading.Data.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("Trading.Domain.Certificates.FirmCertificate", null)
+                        .WithMany()
+                        .HasForeignKey("SignerCertificateId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Trading.Domain.Tender", null)
                         .WithMany()
                         .HasForeignKey("TenderId")
@@ -3395,6 +3494,20 @@ namespace Trading.Data.Postgres.Migrations
                         .HasForeignKey("KeyCeremonyId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Trading.Domain.Certificates.FirmCertificate", b =>
+                {
+                    b.HasOne("Trading.Domain.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("FirmId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Trading.Domain.Certificates.FirmCertificate", null)
+                        .WithMany()
+                        .HasForeignKey("RenewsId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Trading.Domain.CheckIn.CheckInAttempt", b =>

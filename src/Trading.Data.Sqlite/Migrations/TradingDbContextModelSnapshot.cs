@@ -1009,6 +1009,9 @@ namespace Trading.Data.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("SignerCertificateId")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER");
 
@@ -1038,6 +1041,8 @@ namespace Trading.Data.Sqlite.Migrations
                     b.HasIndex("FirmId");
 
                     b.HasIndex("LotId");
+
+                    b.HasIndex("SignerCertificateId");
 
                     b.HasIndex("TenderId", "FirmId", "Status");
 
@@ -1380,6 +1385,95 @@ namespace Trading.Data.Sqlite.Migrations
                     b.HasIndex("TenderId");
 
                     b.ToTable("OpeningObjection");
+                });
+
+            modelBuilder.Entity("Trading.Domain.Certificates.FirmCertificate", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Certificate")
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("CertificateSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DecidedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("DecidedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("FirmId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("KeySha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("NotAfter")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("NotBefore")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("PublicKey")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("RejectionReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("RenewsId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestPem")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("RequestedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RequestedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RevocationReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("RevokedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SerialNumber")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("KeySha256");
+
+                    b.HasIndex("RenewsId");
+
+                    b.HasIndex("SerialNumber")
+                        .IsUnique();
+
+                    b.HasIndex("FirmId", "Status");
+
+                    b.ToTable("FirmCertificates", (string)null);
                 });
 
             modelBuilder.Entity("Trading.Domain.CheckIn.CheckInAttempt", b =>
@@ -3321,6 +3415,11 @@ namespace Trading.Data.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("Trading.Domain.Certificates.FirmCertificate", null)
+                        .WithMany()
+                        .HasForeignKey("SignerCertificateId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Trading.Domain.Tender", null)
                         .WithMany()
                         .HasForeignKey("TenderId")
@@ -3383,6 +3482,20 @@ namespace Trading.Data.Sqlite.Migrations
                         .HasForeignKey("KeyCeremonyId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Trading.Domain.Certificates.FirmCertificate", b =>
+                {
+                    b.HasOne("Trading.Domain.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("FirmId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Trading.Domain.Certificates.FirmCertificate", null)
+                        .WithMany()
+                        .HasForeignKey("RenewsId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Trading.Domain.CheckIn.CheckInAttempt", b =>

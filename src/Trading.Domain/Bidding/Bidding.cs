@@ -81,6 +81,8 @@ public class Bid
     /// <summary>The envelope's ephemeral point R (65 bytes): what the holders partially decrypt.</summary>
     public byte[] EphemeralPoint { get; set; } = [];
     public string SignedManifestJson { get; set; } = "";
+    /// <summary>The firm certificate the manifest's signature was checked against at submission (null: a per-bid key).</summary>
+    public Guid? SignerCertificateId { get; set; }
     public DateTime SubmittedAt { get; set; }
     public DateTime? WithdrawnAt { get; set; }
     public string? IpAddress { get; set; }

@@ -10,7 +10,7 @@ namespace Trading.Web.Features.Award;
 /// The award notice (中标通知书) to the winner and the result notice (中标结果通知书) to each other bidder of the lot, in
 /// Chinese (the language of the record), with the awarded price also in capitals (人民币大写).
 /// </summary>
-public sealed class AwardNoticePdf(Texts t)
+public sealed class AwardNoticePdf(Texts t, Certificates.DocumentSeal seal)
 {
     private static readonly CultureInfo Zh = CultureInfo.GetCultureInfo("zh-CN");
 
@@ -26,7 +26,7 @@ public sealed class AwardNoticePdf(Texts t)
             var r = new Report(new ReportOptions
             {
                 Culture = "zh-CN", Title = title, Subtitle = $"{tender.Code} {tender.Title} · {t["Award.Lot", lot.Number, lot.Name]}",
-                Footer = t["Award.Pdf.Footer", t.Time(issuedAt)], Author = t["Award.Pdf.Author"],
+                Footer = t["Award.Pdf.Footer", t.Time(issuedAt)], Author = t["Award.Pdf.Author"], Seal = seal.For(title),
             });
             r.Paragraph(t["Award.Pdf.To", to.Firm]);
             r.Paragraph(kind == NoticeKind.Award

@@ -11,7 +11,7 @@ namespace Trading.Web.Features.Draw;
 /// JSON record (pseudonyms only, whoever prints it), with the record's SHA-256 in every page's footer so
 /// the paper copy can be matched to the file the verifier checks.
 /// </summary>
-public sealed class DrawPdf(Texts T, CentreTime time)
+public sealed class DrawPdf(Texts T, CentreTime time, Certificates.DocumentSeal seal)
 {
     public byte[] Render(DrawView v)
     {
@@ -23,7 +23,7 @@ public sealed class DrawPdf(Texts T, CentreTime time)
             Culture = culture,
             Title = T["Draw.PdfTitle"],
             Subtitle = $"{v.Tender.Code} · {v.Tender.Title} · {T["Draw.Lot"]} {v.Lot.Number}",
-            Footer = T["Draw.PdfFooter", time.Format(time.UtcNow), recordHash],
+            Footer = T["Draw.PdfFooter", time.Format(time.UtcNow), recordHash], Seal = seal.For(T["Draw.PdfTitle"]),
         });
         report.Heading(T["Draw.PdfRequest"]).KeyValues(
             (T["Draw.DrawId"], r.DrawId),

@@ -11,7 +11,7 @@ namespace Trading.Web.Features.Evaluation;
 /// committee by seat, the bids and the review with every rejection's ground and reason, each seat's results, the
 /// explained deviations, the ranking and candidates, dissent, and one signature row per seat.
 /// </summary>
-public sealed class EvaluationReportPdf(Texts t)
+public sealed class EvaluationReportPdf(Texts t, Certificates.DocumentSeal seal)
 {
     private static readonly CultureInfo Zh = CultureInfo.GetCultureInfo("zh-CN");
 
@@ -39,6 +39,7 @@ public sealed class EvaluationReportPdf(Texts t)
         {
             Culture = "zh-CN", Title = t["Evaluation.Report.Title"], Subtitle = $"{c.TenderCode} {c.TenderTitle} · {t["Evaluation.Report.Lot", c.LotNumber, c.LotName]}",
             Footer = t["Evaluation.Report.Footer", t.Time(issuedAt), hash], Author = t["Evaluation.Report.Author"], Landscape = true,
+            Seal = seal.For(t["Evaluation.Report.Title"]),
         });
         string Firm(Guid bid) => c.Bids.First(b => b.BidId == bid).Firm;
         string Seat(int n) => t["Evaluation.Seat", n];

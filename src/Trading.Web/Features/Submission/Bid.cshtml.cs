@@ -9,13 +9,15 @@ namespace Trading.Web.Features.Submission;
 /// The bidder's page: the browser zips the opening form and attachments, seals them to the tender's joint key,
 /// signs the manifest and uploads the envelope in chunks. The handlers below only ever see ciphertext.
 /// </summary>
-public sealed class BidModel(BidService bids) : TradingPageModel
+public sealed class BidModel(BidService bids, Certificates.CertificateService certificates) : TradingPageModel
 {
     [FromRoute] public Guid Id { get; set; }
 
     public SealingDto Sealing { get; private set; } = null!;
     public List<Bid> MyBids { get; private set; } = [];
     public string? CannotBid { get; private set; }
+    /// <summary>The firm's certified keys as "keySha256:serial", valid ones first (empty: the firm has no certificate).</summary>
+    public string CertifiedKeys { get; private set; } = "";
 
     public Task<IActionResult> OnGetAsync(CancellationToken ct) => RunAsync(async () => { await LoadAsync(ct); return Page(); });
 
@@ -40,6 +42,9 @@ public sealed class BidModel(BidService bids) : TradingPageModel
         var (t, firm, c) = await bids.PrepareAsync(actor, Id, ct);
         Sealing = SealingDto.From(t, firm, c);
         MyBids = await bids.MyBidsAsync(actor, Id, ct);
+        CertifiedKeys = string.Join(' ', (await certificates.ListAsync(actor, ct))
+            .Where(c => c.SerialNumber is not null && c.Status is Domain.Certificates.FirmCertificateStatus.Issued or Domain.Certificates.FirmCertificateStatus.Revoked)
+            .OrderByDescending(c => c.ValidNow).ThenByDescending(c => c.NotAfter).Select(c => $"{c.KeySha256}:{c.SerialNumber}"));
         if (await bids.WhyCannotBidAsync(t, firm, c, ct) is { } refusal) CannotBid = T.Explain(refusal);
     }
 }

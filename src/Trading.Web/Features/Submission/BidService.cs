@@ -14,7 +14,8 @@ namespace Trading.Web.Features.Submission;
 /// passes nothing is a bid, so a crash or a dropped connection mid-upload can never leave a half-written one.
 /// </summary>
 public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileStore files, CeremonyService ceremonies, Log.ReceiptIssuer receipts, TimeProvider clock,
-    IOptions<SubmissionOptions> options, DataFolder data, Supervision.Sanctions sanctions)
+    IOptions<SubmissionOptions> options, DataFolder data, Supervision.Sanctions sanctions,
+    Certificates.CertificateService certificates)
 {
     private SubmissionOptions O => options.Value;
 
@@ -198,6 +199,17 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
                 info = await Envelope.ValidateAsync(input, context, key, O.MaxBidBytes, null, ct);
             ManifestSigning.Verify(manifest);
             manifest.Manifest.CheckDescribes(info);
+            // The firm's certificate at the time of submission: a firm that signs with certificates is refused a
+            // manifest by any other key, or under a revoked or expired certificate (checked again under the lock below).
+            try
+            {
+                await certificates.SignerAsync(firm.Id, manifest, clock.GetUtcNow().UtcDateTime, ct);
+            }
+            catch (RuleViolationException refused)
+            {
+                await log.ActAsync(() => log.AppendSealedAsync("bid.refused", t.Id, new { reason = refused.Violation.Code, firm = log.TenderPseudonym(t.Id, "firm", firm.Id.ToString()), lot = lot.Number }, ct), ct);
+                throw;
+            }
             // One pass over the bytes: the checked temp file itself becomes the stored envelope.
             stored = await files.AdoptAsync(u.TempPath, info.EnvelopeLength, Convert.ToHexStringLower(info.EnvelopeSha256), ct);
         }
@@ -241,6 +253,8 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
                 now = clock.GetUtcNow().UtcDateTime;
                 if (BiddingPeriod.Open(t, now) is { } closed) throw new RuleViolationException(closed);
                 bid.SubmittedAt = now;
+                var signer = await certificates.SignerAsync(firm.Id, manifest, now, ct);
+                bid.SignerCertificateId = signer?.Id;
                 var previous = await db.Set<Bid>().Where(b => b.TenderId == t.Id && b.LotId == lot.Id && b.FirmId == firm.Id && b.Status == BidStatus.Valid).ToListAsync(ct);
                 foreach (var p in previous) p.Status = BidStatus.Superseded;
                 db.Add(bid);
@@ -248,6 +262,9 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
                 u.BidId = bid.Id;
                 // Sealed until the deadline (nobody learns who or how many bid); then hashes only, the bidder a pseudonym of
                 // this tender alone, and the price still in the envelope.
+                // The certificate the signature was checked against is kept with the bid (SignerCertificateId), not in this
+                // entry: certificate.issued names the firm in the clear, so a serial here would undo the tender pseudonym
+                // once the deadline opens the entry.
                 var entry = await log.AppendSealedAsync("bid.submitted", t.Id, new
                 {
                     bid = bid.Id, lot = context.Lot, bidder = log.TenderPseudonym(t.Id, "firm", firm.Id.ToString()), ciphertextSha256 = bid.EnvelopeSha256,

@@ -18,7 +18,7 @@ namespace Trading.Web.Features.Submission;
 /// and posts only the partials with their proofs. The hub (Features/Opening) tells the page when to re-read itself.
 /// </summary>
 public sealed class OpeningModel(OpeningService openings, CeremonyService ceremonies, OpeningPresence presence, HolderModuleHash moduleHash, TradingDbContext db,
-    CentreTime time, TimeProvider clock) : TradingPageModel
+    CentreTime time, TimeProvider clock, Certificates.DocumentSeal seal) : TradingPageModel
 {
     [FromRoute] public Guid Id { get; set; }
     [BindProperty] public string Text { get; set; } = "";
@@ -108,7 +108,7 @@ public sealed class OpeningModel(OpeningService openings, CeremonyService ceremo
         // Landscape: eight columns with a price and its capitals must not wrap inside a figure.
         var r = new Report(new ReportOptions
         {
-            Culture = culture, Title = T["Bid.Opening.PdfTitle"], Subtitle = $"{Tender.Code} {Tender.Title}", Landscape = true,
+            Culture = culture, Title = T["Bid.Opening.PdfTitle"], Subtitle = $"{Tender.Code} {Tender.Title}", Landscape = true, Seal = seal.For(T["Bid.Opening.PdfTitle"]),
             Footer = T["Bid.Opening.PdfFooter", time.Format(Ceremony.OpenedAt.Value), Ceremony.TranscriptSha256 ?? ""],
         });
         r.KeyValues((T["Tender.Deadline"], time.Format(Tender.BidDeadline)), (T["Bid.Opening.OpenedAt"], time.Format(Ceremony.OpenedAt.Value)),

@@ -2,6 +2,7 @@
 // uploads only the envelope, in chunks, resuming from the server's count after a dropped connection.
 import { fromHex, toHex } from '/lib/envelope.mjs';
 import { zipSync, strToU8 } from '/lib/fflate.mjs';
+import { findKey } from '/js/signing-keys.mjs';
 
 const form = document.getElementById('bid-form');
 const CHUNK = 1 << 20;
@@ -87,12 +88,25 @@ async function upload(envelope, lotId) {
   return start.uploadId;
 }
 
-async function finish(uploadId, signed) {
+// A firm that signs with certificates signs with its certified key from this browser's storage (the page lists the
+// firm's certified keys, valid ones first; the server decides whether the one used is valid now). A firm without any
+// certificate signs with a key made for this bid alone.
+async function signingKey() {
+  const certified = (form.dataset.certKeys || '').split(' ').filter(Boolean).map(p => p.split(':'));
+  if (certified.length === 0) {
+    return { keyPair: await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']), serial: null };
+  }
+  const found = await findKey(certified.map(c => c[0])).catch(() => null);
+  if (!found) throw localError(form.dataset.msgNoKey);
+  return { keyPair: found.keyPair, serial: certified.find(c => c[0] === found.keySha256)[1] };
+}
+
+async function finish(uploadId, signed, serial) {
   const bid = await call(`${form.dataset.base}?handler=Complete&upload=${uploadId}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ signedManifest: signed }) });
   progress(1);
   // Said once, in the receipt box; the status line only ever carries progress.
   show('status', '');
-  show('receipt', `${form.dataset.msgDone} SHA-256 ${bid.envelopeSha256} · #${bid.logIndex}`);
+  show('receipt', `${form.dataset.msgDone} SHA-256 ${bid.envelopeSha256} · #${bid.logIndex}` + (serial ? ` · ${form.dataset.msgCertificate} ${serial}` : ''));
   const link = document.createElement('a');
   link.href = `/Log/Receipt/${bid.logIndex}`;
   link.textContent = ` ${form.dataset.msgReceipt}`;
@@ -136,14 +150,15 @@ form?.addEventListener('submit', async ev => {
     const lotSelect = form.querySelector('#lot');
     const lot = lotSelect.selectedOptions[0].dataset.lot;
     // The tender's joint key names the suite: suite 2 (SM2/SM3/SM4-GCM) seals with the bundled SM module and signs with
-    // an SM2 key made for this bid (WebCrypto has no SM2), suite 1 with WebCrypto alone.
+    // an SM2 key made for this bid (WebCrypto has no SM2, and there are no SM2 firm certificates yet); suite 1 seals with
+    // WebCrypto and signs with the firm's certified key when it has one.
     const sm = form.dataset.suite === 'SM2-HKDF-SM3-SM4GCM';
     const suite = sm ? await import('/lib/envelope-sm.mjs') : await import('/lib/envelope.mjs');
     const { envelope, manifest } = await suite.sealEnvelope({ jointPublicKey: fromHex(form.dataset.jointKey), tender: form.dataset.tender, lot, bidder: form.dataset.bidder, plaintext: zip });
-    const signed = sm ? suite.signManifest(manifest, suite.createSigningKey())
-      : await suite.signManifest(manifest, await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']));
+    const keyPair = sm ? { keyPair: null, serial: null } : await signingKey();
+    const signed = sm ? suite.signManifest(manifest, suite.createSigningKey()) : await suite.signManifest(manifest, keyPair.keyPair);
     const uploadId = await upload(envelope, lotSelect.value);
-    await finish(uploadId, signed);
+    await finish(uploadId, signed, keyPair.serial);
   } catch (e) {
     fail(e);
   } finally {

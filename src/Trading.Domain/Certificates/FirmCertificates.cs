@@ -1,0 +1,94 @@
+namespace Trading.Domain.Certificates;
+
+/// <summary>Where a firm's certificate stands: asked for, issued (until it expires or is revoked), refused, revoked.</summary>
+public enum FirmCertificateStatus { Requested = 0, Issued = 1, Rejected = 2, Revoked = 3 }
+
+/// <summary>
+/// A firm's signing certificate (数字证书): the firm's key, certified by the centre's issuing CA after the firm's
+/// request (made by a firm account with two-factor, re-confirmed with a code) and a centre officer's approval.
+/// Bids are signed with the key and checked against the certificate valid at the time of submission.
+/// </summary>
+public class FirmCertificate
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+    public Guid FirmId { get; set; }
+    public Guid RequestedByUserId { get; set; }
+    public DateTime RequestedAt { get; set; }
+    /// <summary>The PKCS#10 request as sent (PEM): the key's proof of possession, kept for auditors.</summary>
+    public string RequestPem { get; set; } = "";
+    /// <summary>The certified public key (SubjectPublicKeyInfo DER) and its SHA-256 (lowercase hex), the lookup key.</summary>
+    public byte[] PublicKey { get; set; } = [];
+    public string KeySha256 { get; set; } = "";
+    /// <summary>The certificate this one renews (same firm), if any.</summary>
+    public Guid? RenewsId { get; set; }
+    public FirmCertificateStatus Status { get; set; }
+    public Guid? DecidedByUserId { get; set; }
+    public DateTime? DecidedAt { get; set; }
+    public string? RejectionReason { get; set; }
+    /// <summary>Serial number (lowercase hex), certificate (DER) and its SHA-256 fingerprint, once issued.</summary>
+    public string? SerialNumber { get; set; }
+    public byte[]? Certificate { get; set; }
+    public string? CertificateSha256 { get; set; }
+    public DateTime? NotBefore { get; set; }
+    public DateTime? NotAfter { get; set; }
+    public DateTime? RevokedAt { get; set; }
+    public string? RevocationReason { get; set; }
+    public Guid? RevokedByUserId { get; set; }
+    public Guid Version { get; set; } = Guid.NewGuid();
+
+    /// <summary>Why this certificate cannot vouch for a signature made at <paramref name="at"/>, or null.</summary>
+    public RuleViolation? WhyNotValidAt(DateTime at)
+    {
+        if (Status == FirmCertificateStatus.Revoked && RevokedAt is { } r && r <= at) return new RuleViolation(CertificateRules.SignerRevoked, SerialNumber ?? "");
+        if (Status is not (FirmCertificateStatus.Issued or FirmCertificateStatus.Revoked)) return new RuleViolation(CertificateRules.SignerNotCertified);
+        if (NotBefore is not { } nb || NotAfter is not { } na || at < nb || at > na) return new RuleViolation(CertificateRules.SignerExpired, SerialNumber ?? "");
+        return null;
+    }
+}
+
+/// <summary>The rules of firm certificates and of bids signed with them (codes with words in both languages).</summary>
+public static class CertificateRules
+{
+    public const int MaxReason = 500;
+
+    /// <summary>The request must come from a firm account with two-factor on, confirmed with a current code.</summary>
+    public const string TwoFactorRequired = "Rule.Certificate.TwoFactorRequired";
+    public const string CodeWrong = "Rule.Certificate.CodeWrong";
+    /// <summary>Not a readable PKCS#10 request, its signature does not verify, or its key is of an algorithm the centre does not certify.</summary>
+    public const string RequestInvalid = "Rule.Certificate.RequestInvalid";
+    public const string KeyAlreadyUsed = "Rule.Certificate.KeyAlreadyUsed";
+    public const string RequestPending = "Rule.Certificate.RequestPending";
+    public const string NotPending = "Rule.Certificate.NotPending";
+    public const string NotIssued = "Rule.Certificate.NotIssued";
+    public const string ReasonRequired = "Rule.Certificate.ReasonRequired";
+    public const string CentreOnly = "Rule.Certificate.CentreOnly";
+
+    /// <summary>The bid's manifest is signed by a key the firm holds no certificate for, while the firm signs with certificates.</summary>
+    public const string SignerNotCertified = "Rule.Bid.SignerNotCertified";
+    public const string SignerRevoked = "Rule.Bid.SignerRevoked";
+    public const string SignerExpired = "Rule.Bid.SignerExpired";
+    /// <summary>The deployment requires certified signatures and the firm has none.</summary>
+    public const string CertificateRequired = "Rule.Bid.CertificateRequired";
+    /// <summary>The certificate does not chain to a root the centre trusts at the time of submission.</summary>
+    public const string SignerUntrusted = "Rule.Bid.SignerUntrusted";
+
+    /// <summary>
+    /// Which certificate, if any, a signature by the key <paramref name="keySha256"/> at <paramref name="at"/> stands on.
+    /// A firm that has ever held a certificate signs with one: a fresh key is refused. A firm that never had one
+    /// signs with a per-bid key unless the deployment requires certificates.
+    /// </summary>
+    public static (FirmCertificate? Certificate, RuleViolation? Refusal) SignerFor(IReadOnlyList<FirmCertificate> firmCertificates, string keySha256, DateTime at, bool required)
+    {
+        var matching = firmCertificates.Where(c => c.KeySha256 == keySha256 && c.Status is FirmCertificateStatus.Issued or FirmCertificateStatus.Revoked).ToList();
+        if (matching.Count == 0)
+        {
+            var enrolled = firmCertificates.Any(c => c.Status is FirmCertificateStatus.Issued or FirmCertificateStatus.Revoked);
+            if (enrolled) return (null, new RuleViolation(SignerNotCertified));
+            return (null, required ? new RuleViolation(CertificateRequired) : null);
+        }
+        // One key may be certified twice (a renewal that kept it): any one valid certificate is enough.
+        foreach (var c in matching.OrderByDescending(c => c.NotAfter))
+            if (c.WhyNotValidAt(at) is null) return (c, null);
+        return (null, matching.OrderByDescending(c => c.NotAfter).First().WhyNotValidAt(at));
+    }
+}

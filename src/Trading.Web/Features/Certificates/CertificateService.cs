@@ -1,0 +1,212 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Trading.Crypto;
+using Trading.Data;
+using Trading.Domain;
+using Trading.Domain.Certificates;
+using Trading.PublicLog;
+using Trading.Web.Infrastructure;
+
+namespace Trading.Web.Features.Certificates;
+
+/// <summary>A firm certificate as the pages and the API show it.</summary>
+public sealed record CertificateView(Guid Id, Guid FirmId, string Firm, string? CreditCode, FirmCertificateStatus Status, bool ValidNow, string KeySha256, string? SerialNumber,
+    string? CertificateSha256, DateTime RequestedAt, DateTime? NotBefore, DateTime? NotAfter, DateTime? RevokedAt, string? Reason, Guid? RenewsId);
+
+/// <summary>
+/// Firm certificates: a firm asks (a PKCS#10 request for a key made in its browser or by `trading bidder-key`, confirmed
+/// by the account's two-factor code, as the firm's legal representative's act), a centre officer approves or refuses,
+/// and the certificate is renewed or revoked later. Every step is in the public log; the revocation list is public.
+/// Bids then check their manifest's signer here (<see cref="SignerAsync"/>).
+/// </summary>
+public sealed class CertificateService(TradingDbContext db, PublicLogWriter log, TimeProvider clock, CertificateAuthority authority,
+    UserManager<AppUser> users, Account.SignInThrottle throttle, IOptions<CertificateOptions> options)
+{
+    private static RuleViolationException Refuse(string code, params object[] args) => new(new RuleViolation(code, args));
+
+    public async Task<List<CertificateView>> ListAsync(Actor actor, CancellationToken ct)
+    {
+        var q = db.Set<FirmCertificate>().AsNoTracking();
+        if (actor.IsIn(Roles.Bidder)) q = q.Where(c => c.FirmId == actor.OrganisationId);
+        else if (!actor.IsOversight) throw new ForbiddenException(CertificateRules.CentreOnly);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var rows = await (from c in q join o in db.Organisations on c.FirmId equals o.Id select new { c, o.Name, o.CreditCode }).ToListAsync(ct);
+        return rows.OrderBy(r => r.c.Status != FirmCertificateStatus.Requested).ThenByDescending(r => r.c.RequestedAt)
+            .Select(r => View(r.c, r.Name, r.CreditCode, now)).ToList();
+    }
+
+    private static CertificateView View(FirmCertificate c, string firm, string? credit, DateTime now) =>
+        new(c.Id, c.FirmId, firm, credit, c.Status, c.Status == FirmCertificateStatus.Issued && c.WhyNotValidAt(now) is null, c.KeySha256, c.SerialNumber,
+            c.CertificateSha256, c.RequestedAt, c.NotBefore, c.NotAfter, c.RevokedAt, c.RevocationReason ?? c.RejectionReason, c.RenewsId);
+
+    /// <summary>
+    /// The firm's request: only a bidder account of an approved firm with two-factor on, confirming with a current code
+    /// (the signature of the firm's legal representative's account); one open request at a time; a key certified once.
+    /// </summary>
+    public async Task<FirmCertificate> RequestAsync(Actor actor, string? requestPem, string? code, Guid? renews, CancellationToken ct)
+    {
+        if (!actor.IsIn(Roles.Bidder)) throw new ForbiddenException(RuleCodes.BidderOnly);
+        var firm = await db.Organisations.FirstAsync(o => o.Id == actor.OrganisationId, ct);
+        if (firm.CheckApproved() is { } notApproved) throw new RuleViolationException(notApproved);
+        await ConfirmCodeAsync(actor, code);
+        var key = FirmCertificateAuthority.ReadRequest(requestPem ?? "") ?? throw Refuse(CertificateRules.RequestInvalid);
+        var spki = key.ExportSubjectPublicKeyInfo();
+        var keySha = Convert.ToHexStringLower(SHA256.HashData(spki));
+        if (renews is { } r && !await db.Set<FirmCertificate>().AnyAsync(c => c.Id == r && c.FirmId == firm.Id && c.Status == FirmCertificateStatus.Issued, ct))
+            throw Refuse(CertificateRules.NotIssued);
+        var row = new FirmCertificate
+        {
+            FirmId = firm.Id, RequestedByUserId = actor.UserId, RequestedAt = clock.GetUtcNow().UtcDateTime, RequestPem = requestPem!.Trim(),
+            PublicKey = spki, KeySha256 = keySha, RenewsId = renews, Status = FirmCertificateStatus.Requested,
+        };
+        return await log.ActAsync(async () =>
+        {
+            // Under the log's lock: two requests at once cannot both be the firm's one open request.
+            await log.LockAsync(ct);
+            if (await db.Set<FirmCertificate>().AnyAsync(c => c.FirmId == firm.Id && c.Status == FirmCertificateStatus.Requested, ct)) throw Refuse(CertificateRules.RequestPending);
+            if (await db.Set<FirmCertificate>().AnyAsync(c => c.KeySha256 == keySha && c.Status != FirmCertificateStatus.Rejected, ct)) throw Refuse(CertificateRules.KeyAlreadyUsed);
+            db.Add(row);
+            await log.AppendAsync("certificate.requested", null, new { request = row.Id, firm = firm.Id, key = keySha, renews, by = log.Pseudonym("user", actor.UserId.ToString()), confirmation = "totp" }, ct);
+            return row;
+        }, ct);
+    }
+
+    private async Task ConfirmCodeAsync(Actor actor, string? code)
+    {
+        var user = await users.FindByIdAsync(actor.UserId.ToString()) ?? throw new ForbiddenException(RuleCodes.SignInRequired);
+        if (!user.TwoFactorEnabled) throw Refuse(CertificateRules.TwoFactorRequired);
+        var ip = System.Net.IPAddress.TryParse(actor.IpAddress, out var a) ? a : null;
+        // Counted like a sign-in: asking for a certificate is not a way round the throttle.
+        if (!throttle.Allows(user.UserName ?? "", ip)) throw Refuse("Auth.Throttled");
+        var digits = (code ?? "").Replace(" ", "", StringComparison.Ordinal);
+        if (digits.Length == 0 || !await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, digits))
+        {
+            throttle.Failed(user.UserName ?? "", ip);
+            throw Refuse(CertificateRules.CodeWrong);
+        }
+    }
+
+    private static void RequireCentre(Actor actor)
+    {
+        if (!actor.IsIn(Roles.CentreStaff)) throw new ForbiddenException(CertificateRules.CentreOnly);
+    }
+
+    /// <summary>A centre officer issues the certificate the firm asked for.</summary>
+    public async Task<FirmCertificate> ApproveAsync(Actor actor, Guid id, CancellationToken ct)
+    {
+        RequireCentre(actor);
+        return await log.ActAsync(async () =>
+        {
+            await log.LockAsync(ct);
+            var c = await db.Set<FirmCertificate>().FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException();
+            if (c.Status != FirmCertificateStatus.Requested) throw Refuse(CertificateRules.NotPending);
+            var firm = await db.Organisations.FirstAsync(o => o.Id == c.FirmId, ct);
+            var now = clock.GetUtcNow();
+            var serial = FirmCertificateAuthority.NewSerial();
+            var key = PublicKey.CreateFromSubjectPublicKeyInfo(c.PublicKey, out _);
+            using var cert = authority.Ca.Issue(key, firm.Name, firm.CreditCode ?? firm.Id.ToString("N"), firm.LegalRepresentative, serial,
+                now.AddMinutes(-5), now.AddDays(options.Value.ValidityDays), authority.CrlUrl);
+            c.Status = FirmCertificateStatus.Issued;
+            c.DecidedAt = now.UtcDateTime;
+            c.DecidedByUserId = actor.UserId;
+            c.SerialNumber = Convert.ToHexStringLower(serial);
+            c.Certificate = cert.RawData;
+            c.CertificateSha256 = Convert.ToHexStringLower(SHA256.HashData(cert.RawData));
+            c.NotBefore = cert.NotBefore.ToUniversalTime();
+            c.NotAfter = cert.NotAfter.ToUniversalTime();
+            await log.AppendAsync("certificate.issued", null, new
+            {
+                certificate = c.Id, firm = c.FirmId, serial = c.SerialNumber, sha256 = c.CertificateSha256, key = c.KeySha256, notBefore = c.NotBefore, notAfter = c.NotAfter,
+                renews = c.RenewsId, by = log.Pseudonym("user", actor.UserId.ToString()),
+            }, ct);
+            return c;
+        }, ct);
+    }
+
+    public async Task<FirmCertificate> RejectAsync(Actor actor, Guid id, string? reason, CancellationToken ct)
+    {
+        RequireCentre(actor);
+        var why = Reason(reason);
+        return await log.ActAsync(async () =>
+        {
+            await log.LockAsync(ct);
+            var c = await db.Set<FirmCertificate>().FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException();
+            if (c.Status != FirmCertificateStatus.Requested) throw Refuse(CertificateRules.NotPending);
+            c.Status = FirmCertificateStatus.Rejected;
+            c.DecidedAt = clock.GetUtcNow().UtcDateTime;
+            c.DecidedByUserId = actor.UserId;
+            c.RejectionReason = why;
+            await log.AppendAsync("certificate.rejected", null, new { request = c.Id, firm = c.FirmId, reason = why, by = log.Pseudonym("user", actor.UserId.ToString()) }, ct);
+            return c;
+        }, ct);
+    }
+
+    /// <summary>The centre, or the firm itself (a lost or exposed key), revokes an issued certificate; the revocation list says so at once.</summary>
+    public async Task<FirmCertificate> RevokeAsync(Actor actor, Guid id, string? reason, CancellationToken ct)
+    {
+        if (!actor.IsIn(Roles.CentreStaff, Roles.Bidder)) throw new ForbiddenException(CertificateRules.CentreOnly);
+        var why = Reason(reason);
+        return await log.ActAsync(async () =>
+        {
+            await log.LockAsync(ct);
+            var c = await db.Set<FirmCertificate>().FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException();
+            if (actor.IsIn(Roles.Bidder) && !actor.IsIn(Roles.CentreStaff) && c.FirmId != actor.OrganisationId) throw new NotFoundException();
+            if (c.Status != FirmCertificateStatus.Issued) throw Refuse(CertificateRules.NotIssued);
+            c.Status = FirmCertificateStatus.Revoked;
+            c.RevokedAt = clock.GetUtcNow().UtcDateTime;
+            c.RevokedByUserId = actor.UserId;
+            c.RevocationReason = why;
+            await log.AppendAsync("certificate.revoked", null, new { certificate = c.Id, firm = c.FirmId, serial = c.SerialNumber, reason = why, by = log.Pseudonym("user", actor.UserId.ToString()) }, ct);
+            return c;
+        }, ct);
+    }
+
+    private static string Reason(string? reason)
+    {
+        var why = (reason ?? "").Trim();
+        if (why.Length == 0) throw Refuse(CertificateRules.ReasonRequired);
+        if (why.Length > CertificateRules.MaxReason) throw Refuse("Rule.Engagement.TooLong", CertificateRules.MaxReason);
+        return why;
+    }
+
+    /// <summary>The firm's own certificate (DER), for its download.</summary>
+    public async Task<FirmCertificate> GetIssuedAsync(Actor actor, Guid id, CancellationToken ct)
+    {
+        var c = await db.Set<FirmCertificate>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
+        if (c?.Certificate is null || (!actor.IsOversight && !(actor.IsIn(Roles.Bidder) && c.FirmId == actor.OrganisationId))) throw new NotFoundException();
+        return c;
+    }
+
+    /// <summary>The revocation list the platform publishes: every revoked serial, signed by the CA, fresh for a day.</summary>
+    public async Task<byte[]> CrlAsync(CancellationToken ct)
+    {
+        var revoked = await db.Set<FirmCertificate>().AsNoTracking().Where(c => c.Status == FirmCertificateStatus.Revoked)
+            .Select(c => new { c.SerialNumber, c.RevokedAt }).ToListAsync(ct);
+        return authority.Ca.BuildCrl(revoked.Select(r => (Convert.FromHexString(r.SerialNumber!), new DateTimeOffset(DateTime.SpecifyKind(r.RevokedAt!.Value, DateTimeKind.Utc)))),
+            clock.GetUtcNow(), TimeSpan.FromDays(1));
+    }
+
+    /// <summary>
+    /// The certificate a bid's manifest is signed under, checked at <paramref name="at"/> (the submission time): the signer's
+    /// key must be the firm's certified key (when the firm signs with certificates), the certificate neither revoked nor
+    /// expired then, and chained to a trusted root then. Null: a firm without certificates signed with a per-bid key.
+    /// The signature itself is checked against the certificate's key by the caller's <see cref="ManifestSigning.Verify"/>.
+    /// </summary>
+    public async Task<FirmCertificate?> SignerAsync(Guid firmId, SignedManifest manifest, DateTime at, CancellationToken ct)
+    {
+        var certs = await db.Set<FirmCertificate>().AsNoTracking().Where(c => c.FirmId == firmId).ToListAsync(ct);
+        var keySha = Convert.ToHexStringLower(SHA256.HashData(manifest.SignerPublicKey));
+        var (cert, refusal) = CertificateRules.SignerFor(certs, keySha, at, options.Value.RequireForBids);
+        if (refusal is not null) throw new RuleViolationException(refusal);
+        if (cert is null) return null;
+        using var x509 = X509CertificateLoader.LoadCertificate(cert.Certificate!);
+        if (!FirmCertificateAuthority.Chains(x509, authority.TrustedRoots, new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc))))
+            throw Refuse(CertificateRules.SignerUntrusted);
+        // The key the signature is checked with comes from the certificate, not from the manifest.
+        ManifestSigning.Verify(manifest, x509.PublicKey.ExportSubjectPublicKeyInfo());
+        return cert;
+    }
+}

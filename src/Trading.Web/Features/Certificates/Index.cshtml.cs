@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Mvc;
+using Trading.Data;
+using Trading.Web.Infrastructure;
+
+namespace Trading.Web.Features.Certificates;
+
+/// <summary>
+/// Firm certificates in one page: a bidder makes a signing key in this browser (kept non-extractable in its storage)
+/// and asks for a certificate with a two-factor code, renews or revokes it; centre staff approve, refuse and revoke.
+/// </summary>
+public sealed class CertificatesIndexModel(CertificateService certificates) : TradingPageModel
+{
+    public List<CertificateView> Certificates { get; private set; } = [];
+    public bool IsFirm => CurrentActor?.IsIn(Roles.Bidder) == true;
+    public bool IsCentre => CurrentActor?.IsIn(Roles.CentreStaff) == true;
+
+    [BindProperty] public Guid CertificateId { get; set; }
+    [BindProperty] public string? Reason { get; set; }
+
+    public Task<IActionResult> OnGetAsync() => RunAsync(async () => { await LoadAsync(); return Page(); });
+
+    /// <summary>The browser's request (JSON, with the anti-forgery header): the PKCS#10 it built and the two-factor code.</summary>
+    public Task<IActionResult> OnPostRequestAsync([FromBody] CertificateRequestInput r) =>
+        JsonAsync(async () =>
+        {
+            var c = await certificates.RequestAsync(RequireActor(), r.RequestPem, r.Code, r.Renews, HttpContext.RequestAborted);
+            return new { id = c.Id, keySha256 = c.KeySha256 };
+        });
+
+    public Task<IActionResult> OnPostApproveAsync() =>
+        PostAsync(() => certificates.ApproveAsync(RequireActor(), CertificateId, HttpContext.RequestAborted), "Certificate.Approved", null, LoadAsync);
+
+    public Task<IActionResult> OnPostRejectAsync() =>
+        PostAsync(() => certificates.RejectAsync(RequireActor(), CertificateId, Reason, HttpContext.RequestAborted), "Certificate.Rejected", null, LoadAsync);
+
+    public Task<IActionResult> OnPostRevokeAsync() =>
+        PostAsync(() => certificates.RevokeAsync(RequireActor(), CertificateId, Reason, HttpContext.RequestAborted), "Certificate.RevokedDone", null, LoadAsync);
+
+    public Task<IActionResult> OnGetDownloadAsync(Guid id) => RunAsync(async () =>
+    {
+        var c = await certificates.GetIssuedAsync(RequireActor(), id, HttpContext.RequestAborted);
+        return File(System.Text.Encoding.ASCII.GetBytes(CertificatesModule.PemOf(c)), "application/x-pem-file", $"firm-certificate-{c.SerialNumber![..12]}.crt");
+    });
+
+    private async Task LoadAsync() => Certificates = await certificates.ListAsync(RequireActor(), HttpContext.RequestAborted);
+}

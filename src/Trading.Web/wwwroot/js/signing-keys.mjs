@@ -1,0 +1,95 @@
+// The firm's signing keys in this browser: ECDSA P-256 made by WebCrypto with the private key non-extractable (no
+// script, not even this one, can read it out), kept in IndexedDB and found again by the SHA-256 of the public key,
+// which is what the firm's certificate names. The certificate request is PKCS#10, built here from a few DER parts.
+
+const DB = 'trading-signing-keys';
+const STORE = 'keys';
+
+function open() {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(DB, 1);
+    req.onupgradeneeded = () => req.result.createObjectStore(STORE, { keyPath: 'keySha256' });
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+function tx(mode, fn) {
+  return open().then(db => new Promise((resolve, reject) => {
+    const t = db.transaction(STORE, mode);
+    const result = fn(t.objectStore(STORE));
+    t.oncomplete = () => { db.close(); resolve(result.result); };
+    t.onerror = () => { db.close(); reject(t.error); };
+  }));
+}
+
+export function toHex(bytes) { return Array.from(bytes, b => b.toString(16).padStart(2, '0')).join(''); }
+
+export async function sha256Hex(bytes) { return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))); }
+
+/** Makes a key pair (private part non-extractable) and keeps it; returns it with its SPKI and the SPKI's SHA-256. */
+export async function makeKey() {
+  const keyPair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
+  const spki = new Uint8Array(await crypto.subtle.exportKey('spki', keyPair.publicKey));
+  const keySha256 = await sha256Hex(spki);
+  await tx('readwrite', s => s.put({ keySha256, privateKey: keyPair.privateKey, publicKey: keyPair.publicKey, createdAt: new Date().toISOString() }));
+  return { keyPair, spki, keySha256 };
+}
+
+/** The first of the given key hashes whose key this browser holds, as a CryptoKeyPair, or null. */
+export async function findKey(keySha256s) {
+  for (const h of keySha256s) {
+    const row = await tx('readonly', s => s.get(h));
+    if (row) return { keySha256: h, keyPair: { privateKey: row.privateKey, publicKey: row.publicKey } };
+  }
+  return null;
+}
+
+/** Which of the given key hashes this browser holds. */
+export async function heldKeys(keySha256s) {
+  const held = [];
+  for (const h of keySha256s) if (await tx('readonly', s => s.get(h))) held.push(h);
+  return held;
+}
+
+// DER: tag, length, content.
+function der(tag, ...parts) {
+  const body = concat(...parts);
+  const n = body.length;
+  let len;
+  if (n < 0x80) len = [n];
+  else if (n < 0x100) len = [0x81, n];
+  else if (n < 0x10000) len = [0x82, n >> 8, n & 0xff];
+  else throw new Error('DER length');
+  return concat(new Uint8Array([tag, ...len]), body);
+}
+
+function concat(...parts) {
+  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+  let o = 0;
+  for (const p of parts) { out.set(p, o); o += p.length; }
+  return out;
+}
+
+// An ECDSA signature as WebCrypto gives it (r || s) in the DER form X.509 wants: SEQUENCE { INTEGER r, INTEGER s }.
+function derSignature(p1363) {
+  const int = v => {
+    let i = 0;
+    while (i < v.length - 1 && v[i] === 0) i++;
+    const t = v.subarray(i);
+    return der(0x02, t[0] & 0x80 ? concat(new Uint8Array([0]), t) : t);
+  };
+  return der(0x30, int(p1363.subarray(0, 32)), int(p1363.subarray(32)));
+}
+
+/** A PKCS#10 request (PEM) for the key, signed with it: the proof that whoever asks holds the key. The centre sets the subject. */
+export async function certificateRequest(keyPair, spki, commonName) {
+  const oidCn = new Uint8Array([0x06, 0x03, 0x55, 0x04, 0x03]);
+  const name = der(0x30, der(0x31, der(0x30, oidCn, der(0x0c, new TextEncoder().encode(commonName)))));
+  const info = der(0x30, new Uint8Array([0x02, 0x01, 0x00]), name, spki, new Uint8Array([0xa0, 0x00]));
+  const ecdsaSha256 = der(0x30, new Uint8Array([0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02]));
+  const signature = new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, keyPair.privateKey, info));
+  const csr = der(0x30, info, ecdsaSha256, der(0x03, new Uint8Array([0]), derSignature(signature)));
+  const b64 = btoa(String.fromCharCode(...csr)).replace(/(.{64})/g, '$1\n');
+  return `-----BEGIN CERTIFICATE REQUEST-----\n${b64.trim()}\n-----END CERTIFICATE REQUEST-----\n`;
+}

@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Security.Cryptography.Pkcs;
+using System.Security.Cryptography.X509Certificates;
+using Trading.Reports;
+
+namespace Trading.Reports.Tests;
+
+/// <summary>Signed reports: the PDF carries a detached CMS signature over its byte range that poppler's pdfsig validates.</summary>
+public class ReportSealTests
+{
+    [Fact]
+    public void A_sealed_report_validates_with_pdfsig_and_a_changed_byte_breaks_it()
+    {
+        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var caReq = new CertificateRequest("CN=Test Centre CA, O=Test Centre", caKey, HashAlgorithmName.SHA256);
+        caReq.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
+        caReq.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        using var ca = caReq.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+        using var sealKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var sealReq = new CertificateRequest("CN=Test Centre Document Seal, O=Test Centre", sealKey, HashAlgorithmName.SHA256);
+        sealReq.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.NonRepudiation, true));
+        using var issued = sealReq.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1), [1, 2, 3, 4]);
+        using var seal = issued.CopyWithPrivateKey(sealKey);
+
+        var report = new Report(new ReportOptions
+        {
+            Culture = "zh-CN", Title = "开标记录", Seal = new ReportSeal { Certificate = seal, Chain = [ca], Reason = "开标记录", Location = "Test Centre" },
+        });
+        report.Paragraph("投标人 甲公司 报价 ¥3,210,000.00");
+        var pdf = report.Render();
+
+        // The CMS in /Contents verifies over the byte range and names the seal's certificate.
+        var cms = SignatureOf(pdf);
+        cms.CheckSignature(verifySignatureOnly: true);
+        Assert.Equal(seal.Thumbprint, cms.SignerInfos[0].Certificate!.Thumbprint);
+
+        var dir = Directory.CreateTempSubdirectory("report-seal-");
+        try
+        {
+            var path = Path.Combine(dir.FullName, "sealed.pdf");
+            File.WriteAllBytes(path, pdf);
+            var ok = PdfSig(path);
+            Assert.Contains("Signature Validation: Signature is Valid.", ok, StringComparison.Ordinal);
+            Assert.Contains("Test Centre Document Seal", ok, StringComparison.Ordinal);
+
+            // One byte of the page content changed: the signature no longer holds.
+            var tampered = (byte[])pdf.Clone();
+            var at = IndexOf(tampered, "/Creator"u8.ToArray());
+            tampered[at + 1] ^= 0x01;
+            File.WriteAllBytes(path, tampered);
+            Assert.DoesNotContain("Signature is Valid.", PdfSig(path), StringComparison.Ordinal);
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
+    /// <summary>pdfsig's report (poppler-utils; .ci/run installs it).</summary>
+    public static string PdfSig(string path)
+    {
+        using var p = Process.Start(new ProcessStartInfo("pdfsig", ["-nocert", path]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return output;
+    }
+
+    /// <summary>The PDF's CMS signature, decoded over its /ByteRange (check it with CheckSignature).</summary>
+    public static SignedCms SignatureOf(byte[] pdf) => PdfSignatures.Read(pdf) ?? throw new InvalidOperationException("no signature");
+
+    private static int IndexOf(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle);
+}

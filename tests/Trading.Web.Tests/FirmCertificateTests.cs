@@ -1,0 +1,250 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using Microsoft.Playwright;
+using Trading.Domain.Bidding;
+using Trading.Domain.Certificates;
+using Trading.Web.Tests.Infrastructure;
+
+namespace Trading.Web.Tests;
+
+/// <summary>
+/// Firm certificates in Chromium: a firm makes its signing key in the browser and asks for a certificate with its
+/// two-factor code, the centre issues it, and the firm seals and signs a bid with it; a bid signed with another key,
+/// under an expired certificate or after revocation is refused in words; the revocation list names the revoked serial.
+/// </summary>
+public class FirmCertificateTests(PostgresServer pg) : BrowserTest(pg)
+{
+    private const int ValidityDays = 30;
+
+    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>(Bidding.FastSettings)
+    {
+        ["Certificates:ValidityDays"] = ValidityDays.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    [Fact]
+    public async Task A_firm_obtains_a_certificate_signs_bids_with_it_and_other_keys_expired_and_revoked_certificates_are_refused()
+    {
+        var start = App.Clock.GetUtcNow().UtcDateTime;
+        var tender = await TestApi.PublishedTenderAsync(await App.ApiAsync("owner1"), start.AddDays(60));
+        await Bidding.JoinAllAsync(App, tender);
+        var (firm, totpKey) = await SignInWithTwoFactorAsync("bidder01");
+        var api = await TwoFactorApiAsync("bidder01", totpKey);
+        await Bidding.ObtainDocumentsAsync(api, tender);
+
+        // A wrong code is refused in words, and nothing is asked for.
+        await firm.GotoAsync("/Certificates");
+        await firm.GetByTestId("certificate-code").FillAsync("12345");
+        await firm.GetByTestId("certificate-request").ClickAsync();
+        await Assertions.Expect(firm.GetByTestId("certificate-error")).ToContainTextAsync("six-digit code");
+        await firm.GetByTestId("certificate-code").FillAsync(WrongCode(totpKey));
+        await firm.GetByTestId("certificate-request").ClickAsync();
+        await Assertions.Expect(firm.GetByTestId("certificate-error")).ToContainTextAsync("wrong or already used");
+        Assert.Equal(0, App.WithDb(db => db.Set<FirmCertificate>().Count()));
+
+        var first = await RequestAndIssueAsync(firm, totpKey);
+        await Assertions.Expect(firm.Locator($"tr[data-certificate='{first.Id}'] [data-testid=key-here]")).ToBeVisibleAsync();
+
+        // The certificate chains to the centre's published CA certificate and names the firm's credit code.
+        var caPem = await App.Anonymous().GetStringAsync("/pki/centre-ca.crt");
+        using (var ca = X509Certificate2.CreateFromPem(caPem))
+        using (var cert = X509CertificateLoader.LoadCertificate(first.Certificate!))
+        {
+            Assert.True(Trading.PublicLog.FirmCertificateAuthority.Chains(cert, [ca], App.Clock.GetUtcNow()));
+            var credit = App.WithDb(db => db.Organisations.Single(o => o.Id == first.FirmId).CreditCode)!;
+            Assert.Contains(credit, cert.SubjectName.Format(false), StringComparison.Ordinal);
+        }
+
+        // Sealed and signed in the browser with the certified key; the receipt names the certificate.
+        await SealInBrowserAsync(firm, tender, 3_210_000m);
+        await Assertions.Expect(firm.GetByTestId("receipt")).ToContainTextAsync($"Bid received", new() { Timeout = 30_000 });
+        await Assertions.Expect(firm.GetByTestId("receipt")).ToContainTextAsync(first.SerialNumber!);
+        var bid = App.WithDb(db => db.Set<Bid>().Single(b => b.TenderId == tender && b.Status == BidStatus.Valid));
+        Assert.Equal(first.Id, bid.SignerCertificateId);
+        // The public log's entry does not name it: certificate.issued names the firm, and the entry is opened at the deadline.
+        Assert.DoesNotContain(first.SerialNumber!, bid.ReceiptJson, StringComparison.Ordinal);
+
+        // A manifest signed with any other key is refused with its reason, and nothing is stored.
+        var other = await Bidding.UploadAsync(api, tender, await Bidding.SealAsync(api, tender, 3_000_000m));
+        await ExpectRefusalAsync(other, CertificateRules.SignerNotCertified, "holds no certificate for");
+        Assert.Equal(1, App.WithDb(db => db.Set<Bid>().Count(b => b.TenderId == tender)));
+
+        // Past the certificate's end (the tender still open), the same key is refused as expired.
+        App.Clock.Set(new DateTimeOffset(start.AddDays(ValidityDays + 1), TimeSpan.Zero));
+        await SealInBrowserAsync(firm, tender, 3_220_000m);
+        await Assertions.Expect(firm.GetByTestId("upload-error")).ToContainTextAsync("expired", new() { Timeout = 30_000 });
+        await Assertions.Expect(firm.GetByTestId("upload-error")).ToContainTextAsync(first.SerialNumber!);
+
+        // Renewed with a new key made in the browser: bids sign again.
+        await firm.GotoAsync("/Certificates");
+        await firm.Locator($"tr[data-certificate='{first.Id}'] [data-testid=renew]").ClickAsync();
+        var second = await RequestAndIssueAsync(firm, totpKey);
+        Assert.Equal(first.Id, second.RenewsId);
+        Assert.NotEqual(first.KeySha256, second.KeySha256);
+        await SealInBrowserAsync(firm, tender, 3_230_000m);
+        await Assertions.Expect(firm.GetByTestId("receipt")).ToContainTextAsync(second.SerialNumber!, new() { Timeout = 30_000 });
+
+        // The centre revokes the new certificate: the revocation list names it and the key signs no more bids.
+        var centre = await CentreAsync();
+        await centre.Locator($"tr[data-certificate='{second.Id}'] [data-testid=revoke-reason]").FillAsync("key exposed");
+        await centre.Locator($"tr[data-certificate='{second.Id}'] [data-testid=revoke]").ClickAsync();
+        await Assertions.Expect(centre.Locator($"tr[data-certificate='{second.Id}']")).ToHaveAttributeAsync("data-state", "Revoked");
+        var crl = await App.Anonymous().GetByteArrayAsync("/pki/firms.crl");
+        var parsed = new Org.BouncyCastle.X509.X509CrlParser().ReadCrl(crl);
+        using (var ca = X509Certificate2.CreateFromPem(caPem))
+            parsed.Verify(new Org.BouncyCastle.X509.X509CertificateParser().ReadCertificate(ca.RawData).GetPublicKey());
+        Assert.NotNull(parsed.GetRevokedCertificate(new Org.BouncyCastle.Math.BigInteger(second.SerialNumber, 16)));
+        Assert.Null(parsed.GetRevokedCertificate(new Org.BouncyCastle.Math.BigInteger(first.SerialNumber, 16)));
+
+        await SealInBrowserAsync(firm, tender, 3_240_000m);
+        await Assertions.Expect(firm.GetByTestId("upload-error")).ToContainTextAsync("has been revoked", new() { Timeout = 30_000 });
+        Assert.Equal(2, App.WithDb(db => db.Set<Bid>().Count(b => b.TenderId == tender)));
+        Assert.Empty(CspViolations);
+    }
+
+    [Fact]
+    public async Task The_opening_record_pdf_carries_the_centres_seal_signature_and_pdfsig_validates_it()
+    {
+        var deadline = App.Clock.GetUtcNow().UtcDateTime.AddDays(25);
+        var tender = await TestApi.PublishedTenderAsync(await App.ApiAsync("owner1"), deadline);
+        await Bidding.JoinAllAsync(App, tender);
+        decimal[] prices = [1_234_567.89m, 1_100_000m, 999_999.50m];
+        for (var i = 0; i < 3; i++)
+        {
+            var bidder = await App.ApiAsync($"bidder0{i + 1}");
+            await Bidding.ObtainDocumentsAsync(bidder, tender);
+            var r = await Bidding.UploadAsync(bidder, tender, await Bidding.SealAsync(bidder, tender, prices[i]));
+            Assert.True(r.StatusCode == HttpStatusCode.OK, await r.Content.ReadAsStringAsync());
+        }
+        App.Clock.Set(new DateTimeOffset(deadline.AddMinutes(1), TimeSpan.Zero));
+        await App.RunDeadlineJobAsync();
+        foreach (var holder in new[] { "supervisor", "centre", "owner1" })
+            Assert.Equal(HttpStatusCode.OK, (await OpeningOfficer.GiveAsync(App, holder, tender)).StatusCode);
+
+        // A bidder of the tender downloads the record from the opening page, as a reader would.
+        var reader = await NewPageAsync();
+        await SignInAsync(reader, "bidder02");
+        await reader.GotoAsync($"/Submission/Opening/{tender}");
+        var download = await reader.RunAndWaitForDownloadAsync(() => reader.GetByTestId("pdf").ClickAsync());
+        var dir = Directory.CreateDirectory(Path.Combine(App.DataDirectory, "pdfsig"));
+        var path = Path.Combine(dir.FullName, "opening.pdf");
+        await download.SaveAsAsync(path);
+
+        var report = PdfSig(path);
+        Assert.Contains("Signature Validation: Signature is Valid.", report, StringComparison.Ordinal);
+        Assert.Contains("Document Seal", report, StringComparison.Ordinal);
+        // The seal chains to the centre's published CA certificate, and the signature carries the centre TSA's time-stamp.
+        var pdf = await File.ReadAllBytesAsync(path);
+        var cms = Trading.Reports.PdfSignatures.Read(pdf)!;
+        cms.CheckSignature(verifySignatureOnly: true);
+        using (var ca = X509Certificate2.CreateFromPem(await App.Anonymous().GetStringAsync("/pki/centre-ca.crt")))
+            Assert.True(Trading.PublicLog.FirmCertificateAuthority.Chains(cms.SignerInfos[0].Certificate!, [ca], App.Clock.GetUtcNow()));
+        Assert.Contains(cms.SignerInfos[0].UnsignedAttributes.Cast<System.Security.Cryptography.CryptographicAttributeObject>(), a => a.Oid.Value == "1.2.840.113549.1.9.16.2.14");
+
+        // `trading verify-pdf` checks it offline: the seal against the centre's CA, the time-stamp against the log PKI's root.
+        var caPath = Path.Combine(dir.FullName, "centre-ca.crt");
+        var rootPath = Path.Combine(dir.FullName, "root-ca.crt");
+        await File.WriteAllTextAsync(caPath, await App.Anonymous().GetStringAsync("/pki/centre-ca.crt"));
+        await File.WriteAllTextAsync(rootPath, await App.Anonymous().GetStringAsync("/api/log/certificates/root-ca.crt"));
+        var check = TradingCli.Run("verify-pdf", path, "--root", caPath, "--tsa-root", rootPath, "--lang", "en");
+        Assert.True(check.Code == 0, check.Out + check.Err);
+        Assert.Contains("Signature is valid", check.Out, StringComparison.Ordinal);
+        // Against another CA (the log PKI's root) the seal does not chain.
+        var foreign = TradingCli.Run("verify-pdf", path, "--root", rootPath, "--lang", "en");
+        Assert.Equal(1, foreign.Code);
+        Assert.Contains("does not chain", foreign.Out, StringComparison.Ordinal);
+
+        // A changed byte inside the signed range: pdfsig and the tool no longer call it valid.
+        var at = pdf.AsSpan().IndexOf("/Creator"u8);
+        pdf[at + 1] ^= 0x01;
+        await File.WriteAllBytesAsync(path, pdf);
+        Assert.DoesNotContain("Signature is Valid.", PdfSig(path), StringComparison.Ordinal);
+        var changed = TradingCli.Run("verify-pdf", path, "--root", caPath, "--lang", "en");
+        Assert.Equal(1, changed.Code);
+        Assert.Contains("changed after signing", changed.Out, StringComparison.Ordinal);
+        Assert.Empty(CspViolations);
+    }
+
+    /// <summary>Asks for a certificate in the firm's page with a fresh code, has the centre approve it, and returns the issued row.</summary>
+    private async Task<FirmCertificate> RequestAndIssueAsync(IPage firm, string totpKey)
+    {
+        var before = App.WithDb(db => db.Set<FirmCertificate>().Select(c => c.Id).ToList());
+        await firm.GetByTestId("certificate-code").FillAsync(Totp.FreshCode(totpKey));
+        await firm.GetByTestId("certificate-request").ClickAsync();
+        await Assertions.Expect(firm.Locator("tr[data-state='Requested']")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+        var id = App.WithDb(db => db.Set<FirmCertificate>().Select(c => c.Id).ToList()).Except(before).Single();
+
+        var centre = await CentreAsync();
+        await centre.Locator($"tr[data-certificate='{id}'] [data-testid=approve]").ClickAsync();
+        await Assertions.Expect(centre.Locator($"tr[data-certificate='{id}']")).ToHaveAttributeAsync("data-state", "Issued");
+
+        await firm.GotoAsync("/Certificates");
+        await Assertions.Expect(firm.Locator($"tr[data-certificate='{id}'] [data-testid=certificate-state]")).ToHaveTextAsync("valid");
+        return App.WithDb(db => db.Set<FirmCertificate>().Single(c => c.Id == id));
+    }
+
+    private IPage? _centre;
+
+    private async Task<IPage> CentreAsync()
+    {
+        if (_centre is null)
+        {
+            _centre = await NewPageAsync();
+            await SignInAsync(_centre, "centre");
+        }
+        await _centre.GotoAsync("/Certificates");
+        return _centre;
+    }
+
+    private static async Task SealInBrowserAsync(IPage page, Guid tender, decimal price)
+    {
+        await page.GotoAsync($"/Submission/Bid/{tender}");
+        await page.Locator("#price").FillAsync(price.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await page.Locator("#duration").FillAsync("300");
+        await page.Locator("#pm").FillAsync("项目经理");
+        await page.Locator("#pmid").FillAsync("110101198001011234");
+        await page.Locator("#bond").FillAsync("6222 0000 0000 0001");
+        await page.GetByTestId("seal-upload").ClickAsync();
+    }
+
+    /// <summary>poppler's pdfsig on a file (poppler-utils; .ci/run installs it).</summary>
+    private static string PdfSig(string path)
+    {
+        using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("pdfsig", ["-nocert", path]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return output;
+    }
+
+    private static async Task ExpectRefusalAsync(HttpResponseMessage response, string rule, string words)
+    {
+        Assert.False(response.IsSuccessStatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(rule, body.GetProperty("rule").GetString());
+        Assert.Contains(words, body.GetProperty("title").GetString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>A six-digit code that is neither this step's nor a neighbour's.</summary>
+    private static string WrongCode(string key)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var near = new[] { -60, -30, 0, 30, 60 }.Select(s => Totp.Code(key, now.AddSeconds(s))).ToHashSet();
+        for (var i = 0; ; i++)
+        {
+            var c = ((123456 + i * 7919) % 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+            if (!near.Contains(c)) return c;
+        }
+    }
+
+    private async Task<HttpClient> TwoFactorApiAsync(string user, string totpKey)
+    {
+        var client = App.Anonymous();
+        var r = await client.PostAsJsonAsync("/api/auth/token", new { userName = user, password = Trading.Web.Demo.DemoSeeder.Password, twoFactorCode = Totp.FreshCode(totpKey) });
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        var token = (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+}
