@@ -102,13 +102,29 @@ public abstract class BrowserTest(PostgresServer pg) : IAsyncLifetime
         return page;
     }
 
+    /// <summary>
+    /// Waits until the page has left <paramref name="signInPath"/> and loaded where it went. Two clean-clone runs timed
+    /// out here at 30 s with the redirect done and its load event not reported ("NetworkIdle event fired"); when the
+    /// page has left the sign-in, that wait is not what the test is about, so it goes on (the next step waits for what it needs).
+    /// </summary>
+    protected static async Task LeftSignInAsync(IPage page, string signInPath)
+    {
+        try
+        {
+            await page.WaitForURLAsync(u => !u.Contains(signInPath, StringComparison.Ordinal));
+        }
+        catch (TimeoutException) when (!page.Url.Contains(signInPath, StringComparison.Ordinal))
+        {
+        }
+    }
+
     protected static async Task SignInAsync(IPage page, string user, string password = Trading.Web.Demo.DemoSeeder.Password)
     {
         await page.GotoAsync("/Account/Login");
         await page.GetByLabel("User name").FillAsync(user);
         await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(u => !u.Contains("/Account/Login", StringComparison.Ordinal));
+        await LeftSignInAsync(page, "/Account/Login");
         // Demo users prefer Chinese, and signing in applies the preference; switch the way a user would.
         if (await page.Locator("html").GetAttributeAsync("lang") != "en")
         {
