@@ -13,13 +13,16 @@ public class JsInteropTests
 
     private static string RunnerPath => Path.Combine(TestVectors.RepoRoot(), "tests", "Trading.Crypto.Tests", "js", "runner.mjs");
 
-    internal static async Task<JsonNode> RunNodeAsync(string command, string inputPath)
+    internal static Task<JsonNode> RunNodeAsync(string command, string inputPath) => RunNodeAsync(RunnerPath, command, inputPath, ModulePath);
+
+    /// <summary>Runs a Node runner script on one input file and module; its standard output is the JSON result.</summary>
+    internal static async Task<JsonNode> RunNodeAsync(string runner, string command, string inputPath, string module)
     {
         var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(RunnerPath);
+        psi.ArgumentList.Add(runner);
         psi.ArgumentList.Add(command);
         psi.ArgumentList.Add(inputPath);
-        psi.ArgumentList.Add(ModulePath);
+        psi.ArgumentList.Add(module);
         using var process = Process.Start(psi) ?? throw new InvalidOperationException("node did not start");
         var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using static Trading.Crypto.Tests.EnvelopeTestData;
 
@@ -11,22 +10,7 @@ public class JsSm2InteropTests
 
     private static string RunnerPath => Path.Combine(TestVectors.RepoRoot(), "tests", "Trading.Crypto.Tests", "js", "runner-sm.mjs");
 
-    private static async Task<JsonNode> RunNodeAsync(string command, string inputPath)
-    {
-        var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(RunnerPath);
-        psi.ArgumentList.Add(command);
-        psi.ArgumentList.Add(inputPath);
-        psi.ArgumentList.Add(ModulePath);
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException("node did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"node exited {process.ExitCode}: {await stderr}");
-        return JsonNode.Parse(await stdout)!;
-    }
+    private static Task<JsonNode> RunNodeAsync(string command, string inputPath) => JsInteropTests.RunNodeAsync(RunnerPath, command, inputPath, ModulePath);
 
     [Fact]
     public async Task The_SM_module_reproduces_every_suite_2_vector_value_and_signature()

@@ -20,11 +20,12 @@ public sealed record MyClarification(BidClarification Clarification, string Tend
 public sealed class BidClarifications(TradingDbContext db, EvaluationService evaluation, PublicLogWriter log, CentreTime time, Notifier notifier)
 {
     /// <summary>The session's clarifications, for a seated, checked-in member (the room's own admission check).</summary>
-    public async Task<IReadOnlyList<BidClarification>> ForRoomAsync(Actor actor, Guid sessionId, CancellationToken ct)
-    {
-        await evaluation.RoomAsync(actor, sessionId, ct);
-        return await db.Set<BidClarification>().AsNoTracking().Where(c => c.SessionId == sessionId).OrderBy(c => c.AskedAt).ToListAsync(ct);
-    }
+    public async Task<IReadOnlyList<BidClarification>> ForRoomAsync(Actor actor, Guid sessionId, CancellationToken ct) =>
+        await OfAsync(await evaluation.RoomAsync(actor, sessionId, ct), ct);
+
+    /// <summary>The clarifications of a room the caller has already been admitted to (the room page has its view).</summary>
+    public async Task<IReadOnlyList<BidClarification>> OfAsync(RoomView room, CancellationToken ct) =>
+        await db.Set<BidClarification>().AsNoTracking().Where(c => c.SessionId == room.Session.Id).OrderBy(c => c.AskedAt).ToListAsync(ct);
 
     public async Task<BidClarification> AskAsync(Actor actor, Guid sessionId, Guid bidId, string? question, int minutes, CancellationToken ct)
     {

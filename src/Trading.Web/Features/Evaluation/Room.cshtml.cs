@@ -80,7 +80,7 @@ public sealed class EvaluationRoomModel(EvaluationService evaluation, IntegrityS
     private async Task LoadAsync(CancellationToken ct)
     {
         Room = await evaluation.RoomAsync(RequireActor(), Id, ct);
-        Clarifications = await clarifications.ForRoomAsync(RequireActor(), Id, ct);
+        Clarifications = await clarifications.OfAsync(Room, ct);
         try { Findings = await integrity.TenderAsync(RequireActor(), Room.Tender.Id, ct); }
         catch (ForbiddenException) { Findings = null; }
     }
