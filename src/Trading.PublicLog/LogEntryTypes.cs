@@ -360,7 +360,7 @@ public static class LogEntryTypes
         new(SupervisionCalendarChanged, LogReveal.AtOnce, "years, sha256, by", "The working-day calendar changed (its hash)."),
         new(SupervisionLimitRed, LogReveal.AtOnce, "limit, subject, id, from, to, start, due, crossed, completed", "A time limit turned red (overdue)."),
         new(SupervisionLimitYellow, LogReveal.AtOnce, "limit, subject, id, from, to, start, due, crossed, completed", "A time limit turned yellow (near or just past)."),
-        new(SupervisionRecordAdopted, LogReveal.AtOnce, "record, number, id, end", "A bad-behaviour record's suspension was adopted for an organisation."),
+        new(SupervisionRecordAdopted, LogReveal.WhenPublished, "record, number, id, end", "A bad-behaviour record's suspension was adopted for an organisation."),
         new(SupervisionRecordAppeal, LogReveal.WhenPublished, "record, number, appeal, decision, reducedEnd, effectiveEnd, by", "An appeal against a bad-behaviour record was filed or decided."),
         new(SupervisionRecordCreated, LogReveal.WhenPublished, "record, number, subject, id, rule, sanction, start, end, evidenceSha256, finding, by", "A bad-behaviour record (and any suspension) was created."),
         new(SupervisionThresholdsChanged, LogReveal.AtOnce, "mode, yellowFractionLeft, yellowDaysLate, redDaysLate, by", "The time-limit colour thresholds changed."),

@@ -76,3 +76,33 @@ public class SupervisionLogPrivacyTests(PostgresServer pg) : WebTest(pg)
         Assert.Contains(suspension.Number, App.WithDb(db => db.LogEntries.OrderByDescending(e => e.Index).First(e => e.Type == "supervision.record.created").Payload), StringComparison.Ordinal);
     }
 }
+
+/// <summary>A centre that publishes no sanctions (Supervision:PublishSanctions=false) names no suspended firm in the public log, not even one adopted from a suspension set on the organisation itself.</summary>
+public class UnpublishedSanctionsLogTests(PostgresServer pg) : WebTest(pg)
+{
+    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string> { ["Supervision:PublishSanctions"] = "false" };
+
+    [Fact]
+    public async Task An_adopted_suspension_is_only_a_sealed_commitment()
+    {
+        var now = App.Clock.GetUtcNow().UtcDateTime;
+        var firm = App.WithDb(db =>
+        {
+            var o = db.Organisations.First(o => o.Kind == Trading.Domain.OrganisationKind.BidderFirm && !db.Set<BadBehaviourRecord>().Any(r => r.SubjectId == o.Id));
+            o.SuspendedUntil = now.AddDays(60);
+            o.SuspensionReason = "串通投标（测试）";
+            db.SaveChanges();
+            return (o.Id, o.Name);
+        });
+        var before = App.WithDb(db => db.LogEntries.LongCount());
+
+        await using var scope = App.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<Sanctions>().RefreshAllAsync(now, default);
+
+        var record = App.WithDb(db => db.Set<BadBehaviourRecord>().Single(r => r.SubjectId == firm.Id));
+        var entry = Assert.Single(App.WithDb(db => db.LogEntries.Where(e => e.Index >= before).ToList()));
+        Assert.Equal("sealed.act", entry.Type);
+        foreach (var secret in new[] { record.Number, firm.Id.ToString(), firm.Name, record.Id.ToString(), "supervision.record" })
+            Assert.DoesNotContain(secret, entry.Payload, StringComparison.OrdinalIgnoreCase);
+    }
+}

@@ -281,7 +281,8 @@ public sealed class Sanctions(
                 RecordedAt = nowUtc, RecordedByName = "system",
             };
             db.Set<BadBehaviourRecord>().Add(record);
-            await log.AppendAsync("supervision.record.adopted", null, new { record = record.Id, number = record.Number, id = o.Id, end = record.SuspensionEnd }, ct);
+            // Logged like any record: in the clear only where the centre publishes suspensions.
+            await AppendAboutAsync(record, "supervision.record.adopted", new { record = record.Id, number = record.Number, id = o.Id, end = record.SuspensionEnd }, ct);
             return record;
         }, ct);
     }
