@@ -7,6 +7,13 @@ if (args is ["quick"] or ["quick", _])
     return;
 }
 
+if (args.Length > 0 && args[0] == "dleq")
+{
+    var inv = System.Globalization.CultureInfo.InvariantCulture;
+    Trading.Crypto.Bench.Dleq.Run(args.Length > 1 ? int.Parse(args[1], inv) : 15, args.Length > 2 ? int.Parse(args[2], inv) : 200);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "open-one")
 {
     var inv = System.Globalization.CultureInfo.InvariantCulture;

@@ -43,18 +43,29 @@ public static class ThresholdOpening
     internal static PartialDecryption PartialDecrypt(HolderSecret secret, JointKey key, ReadOnlySpan<byte> r, BigInteger nonce)
     {
         var g = key.Group;
-        var rPoint = g.Decode(r, "ephemeral point R");
-        var x = secret.Scalar;
+        var curve = g.Fast;
+        var rPoint = g.DecodeFast(r, "ephemeral point R");
         // Y_i is taken from the key (as published) rather than recomputed: the proof is only useful if it matches it.
         var yi = key.VerificationKeys[secret.HolderIndex - 1];
-        var d = g.Multiply(rPoint, x);
-        var a = g.MultiplyG(nonce);
-        var b = g.Multiply(rPoint, nonce); // reuses R's window table computed just above
-        var rBytes = r.ToArray();
-        var dBytes = g.Encode(d);
-        var c = Challenge(key, secret.HolderIndex, yi, rBytes, dBytes, g.Encode(a), g.Encode(b));
-        var s = nonce.Add(c.Multiply(x)).Mod(g.N);
-        return new PartialDecryption(secret.HolderIndex, rBytes, dBytes, new DleqProof(g.EncodeScalar(c), g.EncodeScalar(s)));
+        // x_i R and k R are the two secret-scalar multiplications: constant-time windows over one table of R's
+        // multiples; k G uses the generator's comb table, also read by masked scans (see Curves.ShortCurve).
+        var multiplesOfR = curve.Multiples(rPoint);
+        var nonceBytes = g.EncodeScalar(nonce);
+        try
+        {
+            var d = curve.MultiplySecret(multiplesOfR, secret.ScalarBytes);
+            var a = curve.MultiplyComb(curve.GeneratorComb, nonceBytes, secret: true);
+            var b = curve.MultiplySecret(multiplesOfR, nonceBytes);
+            var encoded = curve.EncodeMany([d, a, b]);
+            var rBytes = r.ToArray();
+            var c = Challenge(key, secret.HolderIndex, yi, rBytes, encoded[0], encoded[1], encoded[2]);
+            var s = nonce.Add(c.Multiply(secret.Scalar)).Mod(g.N);
+            return new PartialDecryption(secret.HolderIndex, rBytes, encoded[0], new DleqProof(g.EncodeScalar(c), g.EncodeScalar(s)));
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(nonceBytes);
+        }
     }
 
     /// <summary>Partially decrypts a batch of R values (one per bid), checking once that the secret belongs to the key.</summary>
@@ -77,46 +88,66 @@ public static class ThresholdOpening
         VerifyPartial(key, KeyPoints.For(key), expectedR, null, partial);
 
     /// <summary>
-    /// Decoded verification keys, kept for a batch so each Y_i's window table is computed once, not once per bid.
+    /// The verification keys' comb tables, kept per key object so each Y_i's table is built once, not once per bid.
     /// </summary>
     internal sealed class KeyPoints(JointKey key)
     {
-        // Keyed by the JointKey instance (not record equality), so the decoded points live exactly as long as the
-        // key object. Reusing the same ECPoint lets BouncyCastle keep, and after a few uses widen, its window table
-        // (and use the fixed-point comb path for sG - cY_i), instead of rebuilding it for every single verification.
+        // Keyed by the JointKey instance (not record equality), so the tables live exactly as long as the key object.
+        // A table costs a few verifications to build and makes c Y_i a 52-addition comb with no doubling.
         private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<JointKey, KeyPoints> Cache = new();
 
-        private readonly ECPoint?[] _points = new ECPoint?[key.Holders];
+        private readonly Curves.CombTable?[] _combs = new Curves.CombTable?[key.Holders];
+        private readonly int[] _uses = new int[key.Holders];
 
         public static KeyPoints For(JointKey key) => Cache.GetValue(key, k => new KeyPoints(k));
 
-        public ECPoint Get(int index)
+        /// <summary>
+        /// Y_i's comb table from its second use on; null at the first, when a 16-entry window table is cheaper
+        /// (a key read for one verification, as a health check does, should not pay for a table it never reuses).
+        /// </summary>
+        public Curves.CombTable? Comb(int index)
         {
             if (index < 1 || index > key.Holders)
             {
                 throw new CryptoException(CryptoErrorCode.HolderIndexOutOfRange, index.ToString(), key.Holders.ToString());
             }
 
-            return _points[index - 1] ??= key.VerificationKey(index);
+            if (_combs[index - 1] is { } built)
+            {
+                return built;
+            }
+
+            if (Interlocked.Increment(ref _uses[index - 1]) < 2)
+            {
+                return null;
+            }
+
+            // A race builds the same table twice at worst; the reference write is atomic.
+            return _combs[index - 1] = key.Group.Fast.Comb(VerificationKey(index));
         }
+
+        public Curves.ProjectivePoint VerificationKey(int index) =>
+            key.Group.DecodeFast(key.VerificationKeys[index - 1], $"verification key Y_{index}");
     }
 
-    internal static void VerifyPartial(JointKey key, KeyPoints keyPoints, ReadOnlySpan<byte> expectedR, ECPoint? decodedR, PartialDecryption partial)
+    /// <summary>Verifies one partial; <paramref name="multiplesOfR"/> (R's window table) may be shared by the partials of one bid.</summary>
+    internal static void VerifyPartial(JointKey key, KeyPoints keyPoints, ReadOnlySpan<byte> expectedR, Curves.ProjectivePoint[]? multiplesOfR, PartialDecryption partial)
     {
         var index = partial.HolderIndex;
-        var yi = keyPoints.Get(index);
+        var yiComb = keyPoints.Comb(index);
         if (!expectedR.SequenceEqual(partial.R))
         {
             throw new CryptoException(CryptoErrorCode.PartialForOtherBid, index, index.ToString());
         }
 
         var g = key.Group;
-        var r = decodedR ?? g.Decode(partial.R, "ephemeral point R");
-        ECPoint d;
+        var curve = g.Fast;
+        multiplesOfR ??= curve.Multiples(g.DecodeFast(partial.R, "ephemeral point R"));
+        Curves.ProjectivePoint d;
         BigInteger c, s;
         try
         {
-            d = g.Decode(partial.D, $"partial decryption D_{index}");
+            d = g.DecodeFast(partial.D, $"partial decryption D_{index}");
             c = g.DecodeScalar(partial.Proof.Challenge, "DLEQ challenge", allowZero: true);
             s = g.DecodeScalar(partial.Proof.Response, "DLEQ response", allowZero: true);
         }
@@ -125,12 +156,18 @@ public static class ThresholdOpening
             throw new CryptoException(CryptoErrorCode.DleqProofInvalid, index, index.ToString());
         }
 
-        // A = sG - cY_i and B = sR - cD_i, each one Shamir double multiplication.
-        var negC = g.N.Subtract(c);
-        var a = g.SumOfTwoMultiplies(g.G, s, yi, negC);
-        var b = g.SumOfTwoMultiplies(r, s, d, negC);
-        if (a.IsInfinity || b.IsInfinity
-            || !Challenge(key, index, key.VerificationKeys[index - 1], partial.R, partial.D, g.Encode(a), g.Encode(b)).Equals(c))
+        // A = sG - cY_i from the two comb tables (52 additions each, no doubling); B = sR - cD_i as one Straus
+        // double multiplication. Everything here is public, so the tables are indexed directly (variable time).
+        var sBytes = partial.Proof.Response;
+        var negC = g.EncodeScalar(g.N.Subtract(c));
+        var cYi = yiComb is null
+            ? curve.MultiplyPublic(curve.Multiples(keyPoints.VerificationKey(index)), negC)
+            : curve.MultiplyComb(yiComb, negC, secret: false);
+        curve.Add(curve.MultiplyComb(curve.GeneratorComb, sBytes, secret: false), cYi, out var a);
+        var b = curve.MultiplyPublic(multiplesOfR, sBytes, curve.Multiples(d), negC);
+        var encoded = curve.EncodeMany([a, b]);
+        if (encoded[0].Length == 1 || encoded[1].Length == 1
+            || !Challenge(key, index, key.VerificationKeys[index - 1], partial.R, partial.D, encoded[0], encoded[1]).Equals(c))
         {
             throw new CryptoException(CryptoErrorCode.DleqProofInvalid, index, index.ToString());
         }
@@ -169,7 +206,7 @@ public static class ThresholdOpening
     private static Combination Combine(JointKey key, KeyPoints points, ReadOnlySpan<byte> r, IReadOnlyCollection<PartialDecryption> partials)
     {
         var g = key.Group;
-        var rPoint = g.Decode(r, "ephemeral point R");
+        var multiplesOfR = g.Fast.Multiples(g.DecodeFast(r, "ephemeral point R"));
         var seen = new HashSet<int>();
         foreach (var p in partials)
         {
@@ -190,7 +227,7 @@ public static class ThresholdOpening
         {
             try
             {
-                VerifyPartial(key, points, r, rPoint, p);
+                VerifyPartial(key, points, r, multiplesOfR, p);
                 valid.Add(p);
             }
             catch (CryptoException e)
