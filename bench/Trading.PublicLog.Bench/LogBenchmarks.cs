@@ -153,5 +153,88 @@ public class FullVerification
     /// <summary>The baseline of the same run: one SHA-256 over the whole download (what <c>sha256sum</c> does).</summary>
     public bool Sha256_of_the_download() => System.Security.Cryptography.SHA256.HashData(_jsonLines).Length == 32;
 
+    /// <summary>The row-by-row path cut into cumulative steps, for <c>--profile</c>.</summary>
+    public IEnumerable<(string Name, Action Run)> Steps()
+    {
+        yield return ("SHA-256 of the download (baseline)", () => Sha256_of_the_download());
+        yield return ("split lines only", () =>
+        {
+            var n = 0;
+            var span = _jsonLines.AsSpan();
+            int i;
+            while ((i = span.IndexOf((byte)'\n')) >= 0)
+            {
+                n++;
+                span = span[(i + 1)..];
+            }
+        });
+        yield return ("parse rows (ReadJsonLines)", () =>
+        {
+            using var stream = new MemoryStream(_jsonLines);
+            foreach (var r in LogVerifier.ReadJsonLines(stream))
+            {
+                _ = r;
+            }
+        });
+        yield return ("parse + leaf hash", () =>
+        {
+            using var stream = new MemoryStream(_jsonLines);
+            Span<byte> leaf = stackalloc byte[32];
+            foreach (var r in LogVerifier.ReadJsonLines(stream))
+            {
+                MerkleHash.Leaf(r.Entry, leaf);
+            }
+        });
+        yield return ("parse + leaf hash + entry format", () =>
+        {
+            using var stream = new MemoryStream(_jsonLines);
+            Span<byte> leaf = stackalloc byte[32];
+            foreach (var r in LogVerifier.ReadJsonLines(stream))
+            {
+                MerkleHash.Leaf(r.Entry, leaf);
+                LogEntry.Validate(r.Entry);
+            }
+        });
+        yield return ("leaf hash only, one-shot (records in memory)", () =>
+        {
+            Span<byte> leaf = stackalloc byte[32];
+            foreach (var r in _records)
+            {
+                MerkleHash.Leaf(r.Entry, leaf);
+            }
+        });
+        yield return ("leaf hash only, reused context (records in memory)", () =>
+        {
+            using var h = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            Span<byte> leaf = stackalloc byte[32];
+            ReadOnlySpan<byte> zero = [0];
+            foreach (var r in _records)
+            {
+                h.AppendData(zero);
+                h.AppendData(r.Entry);
+                h.GetHashAndReset(leaf);
+            }
+        });
+        yield return ("entry format only (records in memory)", () =>
+        {
+            foreach (var r in _records)
+            {
+                LogEntry.Validate(r.Entry);
+            }
+        });
+        yield return ("leaf hashes + tree only (records in memory)", () =>
+        {
+            var range = new CompactRange();
+            Span<byte> leaf = stackalloc byte[32];
+            foreach (var r in _records)
+            {
+                MerkleHash.Leaf(r.Entry, leaf);
+                range.Append(leaf);
+            }
+        });
+        yield return ("whole row-by-row verification", () => From_json_lines_with_entry_format_1M());
+        yield return ("whole parallel verification", () => Verify_json_lines_parallel_1M());
+    }
+
     private static bool Check(LogVerificationReport r) => r.Ok && r.VerifiedSize == MillionLog.Size ? true : throw new InvalidOperationException(r.Problem?.Message);
 }

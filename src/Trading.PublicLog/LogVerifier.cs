@@ -153,7 +153,8 @@ public static class LogVerifier
     /// <summary>Reads a downloaded log in JSON Lines form (UTF-8) lazily from a stream; the faster path.</summary>
     public static IEnumerable<LogExportRecord> ReadJsonLines(Stream stream)
     {
-        var buffer = new byte[1 << 16];
+        // 1 MiB reads: a 386 MB download in a few hundred system calls rather than six thousand.
+        var buffer = new byte[1 << 20];
         int start = 0, end = 0;
         long position = 0;
         while (true)
@@ -237,6 +238,7 @@ public static class LogVerifier
         static IEnumerable<PreparedRow> Prepare(IEnumerable<LogExportRecord> records, bool checkFormat)
         {
             using var e = records.GetEnumerator();
+            using var hasher = new MerkleHasher();
             while (true)
             {
                 PreparedRow row;
@@ -246,7 +248,7 @@ public static class LogVerifier
                     {
                         yield break;
                     }
-                    row = PreparedRow.Of(e.Current, checkFormat);
+                    row = PreparedRow.Of(e.Current, checkFormat, hasher);
                 }
                 catch (PublicLogException ex)
                 {
@@ -277,10 +279,10 @@ public static class LogVerifier
     /// <summary>What one row yields before the ordered checks: the record (or why it did not parse), its leaf hash and, when asked, its format refusal.</summary>
     private sealed record PreparedRow(LogExportRecord? Record, PublicLogException? ParseError, byte[]? Leaf, PublicLogException? FormatError)
     {
-        public static PreparedRow Of(LogExportRecord record, bool checkFormat)
+        public static PreparedRow Of(LogExportRecord record, bool checkFormat, MerkleHasher hasher)
         {
             var leaf = new byte[MerkleHash.Size];
-            MerkleHash.Leaf(record.Entry, leaf);
+            hasher.Leaf(record.Entry, leaf);
             PublicLogException? format = null;
             if (checkFormat)
             {
@@ -346,6 +348,7 @@ public static class LogVerifier
     private static PreparedRow[] PrepareBlock(List<ReadOnlyMemory<byte>> block, long firstPosition, bool checkFormat)
     {
         var rows = new List<PreparedRow>(block.Count);
+        using var hasher = new MerkleHasher();
         for (int i = 0; i < block.Count; i++)
         {
             LogExportRecord record;
@@ -358,7 +361,7 @@ public static class LogVerifier
                 rows.Add(new PreparedRow(null, e, null, null));
                 break;
             }
-            rows.Add(PreparedRow.Of(record, checkFormat));
+            rows.Add(PreparedRow.Of(record, checkFormat, hasher));
         }
         return [.. rows];
     }
@@ -451,7 +454,8 @@ public static class LogVerifier
             }
         }
 
-        var range = new CompactRange();
+        using var hasher = new MerkleHasher();
+        var range = new CompactRange(hasher);
         var sealedActs = new SealedActs.RevealChecker();
         int next = 0;
         long verified = 0;

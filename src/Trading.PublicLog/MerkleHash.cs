@@ -135,10 +135,43 @@ public static class MerkleHash
 }
 
 /// <summary>
+/// RFC 9162 leaf and node hashes through one SHA-256 context reused for every hash: the one-shot calls of
+/// <see cref="MerkleHash"/> set a context up and free it each time, about a tenth of a small entry's hashing cost,
+/// which a verifier hashing a million leaves and a million nodes in a row need not pay. One per thread.
+/// </summary>
+public sealed class MerkleHasher : IDisposable
+{
+    private readonly IncrementalHash _sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+    /// <summary>SHA-256(0x00 || entry) into <paramref name="destination"/> (32 bytes).</summary>
+    public void Leaf(ReadOnlySpan<byte> entry, Span<byte> destination)
+    {
+        _sha.AppendData([0x00]);
+        _sha.AppendData(entry);
+        _sha.GetHashAndReset(destination);
+    }
+
+    /// <summary>SHA-256(0x01 || left || right); <paramref name="destination"/> may be either input.</summary>
+    public void Node(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right, Span<byte> destination)
+    {
+        Span<byte> buffer = stackalloc byte[1 + 2 * MerkleHash.Size];
+        buffer[0] = 0x01;
+        left.CopyTo(buffer[1..]);
+        right.CopyTo(buffer[(1 + MerkleHash.Size)..]);
+        _sha.AppendData(buffer);
+        _sha.GetHashAndReset(destination);
+    }
+
+    /// <summary>Frees the context.</summary>
+    public void Dispose() => _sha.Dispose();
+}
+
+/// <summary>
 /// The right edge of a growing tree: at most one perfect subtree per level, so roots of a log of any
 /// length stream in O(log n) memory. Used by the full-log verifier and for batch roots.
 /// </summary>
-public sealed class CompactRange
+/// <param name="hasher">A reused hashing context for many appends in a row (the verifier's), or none.</param>
+public sealed class CompactRange(MerkleHasher? hasher = null)
 {
     // Level l holds a perfect subtree exactly when bit l of Size is set: the range is a binary counter.
     private readonly byte[] _levels = new byte[64 * MerkleHash.Size];
@@ -158,7 +191,14 @@ public sealed class CompactRange
         int level = 0;
         while (((Size >> level) & 1) == 1)
         {
-            MerkleHash.Node(Slot(level), hash, hash);
+            if (hasher is null)
+            {
+                MerkleHash.Node(Slot(level), hash, hash);
+            }
+            else
+            {
+                hasher.Node(Slot(level), hash, hash);
+            }
             level++;
         }
         hash.CopyTo(Slot(level));

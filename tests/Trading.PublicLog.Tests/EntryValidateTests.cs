@@ -61,6 +61,24 @@ public sealed class EntryValidateTests
         }
     }
 
+    /// <summary>Times at the edges of the calendar and the clock: Validate reads them by hand, Parse with the culture's parser.</summary>
+    public static TheoryData<string> Times() =>
+    [
+        "2024-02-29T00:00:00.000Z", "2023-02-29T00:00:00.000Z", "2000-02-29T12:00:00.000Z", "1900-02-29T12:00:00.000Z",
+        "2026-04-30T23:59:59.999Z", "2026-04-31T00:00:00.000Z", "2026-12-31T23:59:59.999Z", "2026-00-10T00:00:00.000Z",
+        "2026-01-00T00:00:00.000Z", "2026-01-32T00:00:00.000Z", "2026-01-01T24:00:00.000Z", "2026-01-01T23:60:00.000Z",
+        "2026-01-01T23:59:60.000Z", "0000-01-01T00:00:00.000Z", "0001-01-01T00:00:00.000Z", "9999-12-31T23:59:59.999Z",
+        "2026-1-01T00:00:00.0000Z", "2026-01-01T00:00:00.00aZ", "2026-01-01t00:00:00.000Z", "2026-01-01T00:00:00.000z",
+        "2026-01-01T00:00:00,000Z", "+026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.000+", " 026-01-01T00:00:00.000Z",
+        "2026-01-01T00:0 :00.000Z", "2026/01/01T00:00:00.000Z", "2026-01-01T00:00:00.000", "2026-01-01T00:00:00Z",
+        "２026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.-00Z",
+    ];
+
+    [Theory]
+    [MemberData(nameof(Times))]
+    public void Validate_and_parse_agree_on_times_at_the_calendar_edges(string time) =>
+        AssertSame(Encoding.UTF8.GetBytes("{\"data\":{},\"time\":\"" + time + "\",\"type\":\"a.b\",\"v\":1}"));
+
     private const string Alphabet = "{}[]\":,.0123456789-abtvxzT Z\\\n";
 
     private static void AssertSame(byte[] bytes)
