@@ -202,7 +202,8 @@ public sealed partial class CheckInService
             substitutePseudonym = log.Pseudonym("expert", o.RegistrationNumber);
         }
         db.Add(attempt);
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        // The attempt, its log entry and the tender's move are one unit of work (joins a caller's transaction).
+        await log.ActAsync(async () =>
         {
             await log.AppendAsync("checkin.attempt", tenderId, new
             {
@@ -230,8 +231,7 @@ public sealed partial class CheckInService
             await db.SaveChangesAsync(ct);
             // An admitted member may complete step 11: the tender moves with the check-in, in its transaction.
             if (tenderId is { } tid && attempt.Decision != CheckInDecision.Refused) await moves.AdvanceAsync(tid, actor, ct);
-            await tx.CommitAsync(ct);
-        }
+        }, ct);
         return new CheckInOutcome(attempt, expert, Describe(attempt), substitute);
     }
 
@@ -253,7 +253,8 @@ public sealed partial class CheckInService
         attempt.OverriddenByUserId = actor.UserId;
         attempt.OverrideReason = reason;
         var tenderId = attempt.SessionId is { } sid ? await db.Set<EvaluationSession>().Where(s => s.Id == sid).Select(s => (Guid?)s.TenderId).FirstOrDefaultAsync(ct) : null;
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        // The attempt, its log entry and the tender's move are one unit of work (joins a caller's transaction).
+        await log.ActAsync(async () =>
         {
             await log.AppendAsync("checkin.overridden", tenderId, new
             {
@@ -269,8 +270,7 @@ public sealed partial class CheckInService
             await db.SaveChangesAsync(ct);
             // An admitted member may complete step 11: the tender moves with the check-in, in its transaction.
             if (tenderId is { } tid && attempt.Decision != CheckInDecision.Refused) await moves.AdvanceAsync(tid, actor, ct);
-            await tx.CommitAsync(ct);
-        }
+        }, ct);
         return attempt;
     }
 }
