@@ -58,9 +58,7 @@ public sealed record LogExportRecord(long Index, byte[] Entry, byte[]? LeafHash)
                     {
                         throw Bad("'entry' must be a string");
                     }
-                    var buffer = new byte[reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length];
-                    int written = reader.CopyString(buffer);
-                    entry = written == buffer.Length ? buffer : buffer[..written];
+                    entry = reader.ValueIsEscaped && !reader.HasValueSequence ? Unescape(ref reader) : CopyString(ref reader);
                 }
                 else if (reader.ValueTextEquals("leafHash"u8) && leaf is null)
                 {
@@ -94,6 +92,53 @@ public sealed record LogExportRecord(long Index, byte[] Entry, byte[]? LeafHash)
             throw Bad("row needs integer 'index' and string 'entry'");
         }
         return new LogExportRecord(index.Value, entry, leaf);
+    }
+
+    private static byte[] CopyString(ref Utf8JsonReader reader)
+    {
+        var buffer = new byte[reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length];
+        int written = reader.CopyString(buffer);
+        return written == buffer.Length ? buffer : buffer[..written];
+    }
+
+    /// <summary>
+    /// The entry string's bytes without its escapes. Every quote of the embedded JSON is escaped, and the reader's
+    /// general unescaping was the larger part of parsing a row; the reader has already checked the escapes, so the
+    /// two-character ones are replaced here run by run, and a string with a \u escape goes to the reader's own path.
+    /// </summary>
+    private static byte[] Unescape(ref Utf8JsonReader reader)
+    {
+        var raw = reader.ValueSpan;
+        // \u escapes and bytes that are not UTF-8 keep the reader's path, and so its refusals, exactly.
+        if (raw.IndexOf("\\u"u8) >= 0 || !System.Text.Unicode.Utf8.IsValid(raw))
+        {
+            return CopyString(ref reader);
+        }
+        var output = new byte[raw.Length];
+        int written = 0;
+        while (true)
+        {
+            int slash = raw.IndexOf((byte)'\\');
+            if (slash < 0)
+            {
+                raw.CopyTo(output.AsSpan(written));
+                written += raw.Length;
+                break;
+            }
+            raw[..slash].CopyTo(output.AsSpan(written));
+            written += slash;
+            output[written++] = raw[slash + 1] switch
+            {
+                (byte)'b' => (byte)'\b',
+                (byte)'f' => (byte)'\f',
+                (byte)'n' => (byte)'\n',
+                (byte)'r' => (byte)'\r',
+                (byte)'t' => (byte)'\t',
+                var c => c, // '"', '\\' and '/' stand for themselves
+            };
+            raw = raw[(slash + 2)..];
+        }
+        return written == output.Length ? output : output[..written];
     }
 
     private static byte[]? DecodeHash(ReadOnlySpan<byte> base64)

@@ -290,4 +290,46 @@ public sealed class LogVerifierTests
         Assert.Equal("verify.entry-invalid", Assert.Throws<LogFormatException>(() => LogExportRecord.ParseJsonLine(row.Replace("\"index\":0", "\"index\":\"0\"", StringComparison.Ordinal), 0)).Code);
         Assert.Equal("verify.entry-invalid", Assert.Throws<LogFormatException>(() => LogExportRecord.ParseJsonLine("[1]", 0)).Code);
     }
+
+    /// <summary>Entry strings with every kind of escape, and raw non-ASCII text.</summary>
+    public static TheoryData<string> EscapedEntries() =>
+    [
+        "{\\\"a\\\":\\\"b\\\"}",
+        "x\\\\y\\/z\\b\\f\\n\\r\\t",
+        "\\\\u0041 (a backslash, then u)",
+        "\\u00e9\\u4e2d and \\ud83d\\ude00",
+        "中文 é 😀",
+        "trailing escape \\\"",
+        "",
+    ];
+
+    [Theory]
+    [MemberData(nameof(EscapedEntries))]
+    public void A_row_entry_is_unescaped_exactly_as_the_json_reader_unescapes_it(string escaped)
+    {
+        var line = System.Text.Encoding.UTF8.GetBytes("{\"entry\":\"" + escaped + "\",\"index\":0}");
+        var reader = new System.Text.Json.Utf8JsonReader(line);
+        reader.Read();
+        reader.Read();
+        reader.Read();
+        var expected = new byte[reader.ValueSpan.Length];
+        expected = expected[..reader.CopyString(expected)];
+        Assert.Equal(expected, LogExportRecord.ParseJsonLine(line, 0).Entry);
+    }
+
+    [Fact]
+    public void A_row_entry_that_is_not_utf8_is_refused_as_the_json_reader_refuses_it()
+    {
+        byte[] line = [.. "{\"entry\":\"a\\\"b"u8, 0xC3, 0x28, .. "\",\"index\":0}"u8];
+        var old = Record.Exception(() =>
+        {
+            var reader = new System.Text.Json.Utf8JsonReader(line);
+            reader.Read();
+            reader.Read();
+            reader.Read();
+            reader.CopyString(new byte[64]);
+        });
+        var now = Record.Exception(() => LogExportRecord.ParseJsonLine(line, 0));
+        Assert.Equal(old is null, now is null);
+    }
 }
