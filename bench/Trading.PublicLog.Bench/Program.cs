@@ -1,9 +1,35 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Running;
+using Trading.PublicLog;
 using Trading.PublicLog.Bench;
 
 // "--stopwatch [runs]": the full-verification cases timed directly, wall and CPU time per run. On a shared
 // machine CPU time says what the code costs while wall time says what the load did to it.
+// "--cli-files DIR": writes a 1,000,000-entry download, its checkpoints and a development PKI into DIR, so the
+// whole `trading verify-log` process can be timed against `sha256sum` of the same file (bench/cli-verify-log.sh).
+if (args is ["--cli-files", var dir])
+{
+    Directory.CreateDirectory(dir);
+    var now = DateTimeOffset.UtcNow;
+    using var pki = CentrePki.CreateDevelopment("Bench Centre", now);
+    foreach (var (name, content) in pki.ToPemFiles())
+    {
+        File.WriteAllText(Path.Combine(dir, name), content);
+    }
+    var (store, log) = MillionLog.Build();
+    var entries = store.GetEntriesAsync(0, MillionLog.Size).AsTask().GetAwaiter().GetResult();
+    using (var writer = new StreamWriter(Path.Combine(dir, "entries.jsonl")))
+    {
+        LogVerifier.WriteJsonLines(entries.Select((e, i) => new LogExportRecord(i, e, store.GetNode(new NodeAddress(0, i)))), writer);
+    }
+    var signer = pki.LogSigner(MillionLog.Origin);
+    var notes = Enumerable.Range(1, 10).Select(k => SignedNote.SignCheckpoint(
+        new Checkpoint(MillionLog.Origin, k * 100_000L, log.GetRootAsync(k * 100_000L).GetAwaiter().GetResult(), now.AddMinutes(k)), signer));
+    File.WriteAllText(Path.Combine(dir, "checkpoints.json"), LogVerifier.WriteCheckpoints(notes));
+    Console.WriteLine($"wrote {dir}");
+    return;
+}
+
 // "--profile": where the row-by-row path's CPU goes, step by step (each row adds one step to the one above).
 if (args is ["--profile", ..])
 {
