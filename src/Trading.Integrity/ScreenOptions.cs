@@ -97,6 +97,18 @@ public sealed record HistoryOptions
     public double MarkupSelectPairMinT { get; init; } = 1.5;
     /// <summary>H6: Welch t the group chosen on one half needs on the other half.</summary>
     public double MarkupConfirmMinT { get; init; } = 3.0;
+    /// <summary>H6 cohesive groups: lots two firms must have met in to be joined while a group grows.</summary>
+    public int MarkupCohesiveMinMet { get; init; } = 3;
+    /// <summary>H6 cohesive groups: Welch t a pair needs to start a group (low: the grown group is judged whole).</summary>
+    public double MarkupCohesiveStartMinT { get; init; } = 1.0;
+    /// <summary>H6 cohesive groups: most members a grown group may have.</summary>
+    public int MarkupCohesiveMaxSize { get; init; } = 5;
+    /// <summary>H6 cohesive groups: share of the members' bids placed in another member's company (chosen on tuning seeds 101-108).</summary>
+    public double MarkupCohesiveMinShare { get; init; } = 0.7;
+    /// <summary>H6 cohesive groups: Welch t the group needs (chosen on tuning seeds 101-108, above their largest honest group's 3.6).</summary>
+    public double MarkupCohesiveMinT { get; init; } = 4.3;
+    /// <summary>H6 cohesive groups: Welch t the group still needs without any one member's own bids.</summary>
+    public double MarkupCohesiveLeaveOneOutMinT { get; init; } = 3.2;
     /// <summary>H7: bids in a market (category and region) that make a firm a regular bidder there.</summary>
     public int AllocationMinLots { get; init; } = 8;
     /// <summary>H7: Poisson lower-tail probability of meeting so rarely, at most this.</summary>

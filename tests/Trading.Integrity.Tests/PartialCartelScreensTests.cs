@@ -72,6 +72,40 @@ public class PartialCartelScreensTests
     }
 
     [Fact]
+    public void H6_names_a_group_that_adds_five_percent_when_it_meets_and_not_firms_that_simply_bid_together()
+    {
+        var random = new Random(5);
+        var efficiency = Enumerable.Range(1, 14).ToDictionary(i => $"H{i:D2}", _ => 0.97 + Gauss(random) * 0.025);
+        foreach (var id in new[] { "C1", "C2", "C3", "C4", "S1", "S2" }) efficiency[id] = 0.97 + Gauss(random) * 0.025;
+        string[] cartel = ["C1", "C2", "C3", "C4"];
+        var lots = new List<HistoricLot>();
+        for (var l = 0; l < 400; l++)
+        {
+            var estimate = 1_000_000m + 1000m * l;
+            var firms = efficiency.Keys.Where(k => k.StartsWith('H') && random.NextDouble() < 0.35).ToList();
+            // Look-alike: two sister firms that mostly bid together, at their honest prices.
+            if (l % 4 == 0) firms.AddRange(random.NextDouble() < 0.8 ? ["S1", "S2"] : [random.NextDouble() < 0.5 ? "S1" : "S2"]);
+            // Planted: in a quarter of the lots one to three cartel members bid; two or more add 5 %.
+            var members = l % 4 == 1 ? cartel.OrderBy(_ => random.NextDouble()).Take(random.NextDouble() < 0.4 ? 1 : random.Next(2, 4)).ToList() : [];
+            firms.AddRange(members);
+            var bids = firms.Select(f => new HistoricBid(f, Math.Round(estimate * (decimal)(efficiency[f] * (1 + Gauss(random) * 0.035)
+                * (members.Count >= 2 && members.Contains(f) ? 1.05 : 1.0)), 0))).ToList();
+            if (bids.Count < 3) continue;
+            lots.Add(new HistoricLot($"L{l}", "works", Start.AddDays(2 * l), bids, bids.MinBy(b => b.Price)!.FirmId) { Region = "R1", Estimate = estimate });
+        }
+        // The cohesive path alone: the pair and split-half paths are switched off by thresholds nothing reaches.
+        var report = IntegrityScreens.ScreenHistory(new MarketHistory(lots), new HistoryOptions { MarkupPairMinT = 99, MarkupConfirmMinT = 99 });
+        var h6 = report.Findings.Where(f => f.IndicatorId == "H6").ToList();
+        var found = Assert.Single(h6, f => f.FirmIds.Count(cartel.Contains) >= 2);
+        Assert.Equal(Grade.Lead, found.Grade);
+        Assert.All(h6, f => Assert.True(f.FirmIds.Count(id => !cartel.Contains(id)) < 2, $"honest firms named: {f.Explanation.En}"));
+        Assert.DoesNotContain(h6, f => f.FirmIds.Contains("S1") && f.FirmIds.Contains("S2"));
+        Assert.Equal("markup-cohesive", found.Basis);
+        Assert.Contains(found.Evidence, e => e.Kind == "cohesion");
+        Assert.Contains(found.Explanation.ZhCn, c => c >= '\u4E00' && c <= '\u9FFF');
+    }
+
+    [Fact]
     public void H8_partial_correlation_removes_what_the_lot_shares()
     {
         var random = new Random(3);
