@@ -150,6 +150,10 @@ public sealed class AwardService(
             by = log.Pseudonym("user", actor.UserId.ToString()),
         }, ct);
         p.LogIndex = entry.Index;
+        // The bidders' turn to read the result and object if they must, while the publicity runs.
+        var firms = (await BidsAsync(t.Id, ct)).Select(b => b.FirmId);
+        await notifier.RaiseOnceAsync(await notifier.FirmUsersAsync(firms, ct),
+            u => new Notice(u, "award.publicity", "Award.Notice.PublicitySubject", "Award.Notice.PublicityBody", [t.Code, t.Title, time.Format(p.EndsAt)], $"/Award/Tender/{t.Id}", t.Id), ct);
         await db.SaveChangesAsync(ct);
         await moves.AdvanceAsync(t.Id, actor, ct);
         return p;

@@ -228,12 +228,20 @@ public sealed partial class CheckInService
                 sameFace = active is null ? null : Score(active.LowestSameFace),
                 by = log.Pseudonym("user", actor.UserId.ToString()),
             }, ct);
+            // A drawn member the kiosk refused waits for a supervisor's decision: the supervision office is told once per
+            // member and session (a second refusal of the same person adds nothing to do).
+            if (attempt.Decision == CheckInDecision.Refused && attempt.SessionId is not null && Overridable(attempt))
+                await notifier.RaiseOnceAsync(await notifier.UsersWithRoleAsync(Roles.Supervisor, ct),
+                    u => new Notifications.Notice(u, "checkin.refused", "CheckIn.Notice.RefusedSubject", "CheckIn.Notice.RefusedBody", [room, expert.Name], "/CheckIn", tenderId), ct);
             await db.SaveChangesAsync(ct);
             // An admitted member may complete step 11: the tender moves with the check-in, in its transaction.
             if (tenderId is { } tid && attempt.Decision != CheckInDecision.Refused) await moves.AdvanceAsync(tid, actor, ct);
         }, ct);
         return new CheckInOutcome(attempt, expert, Describe(attempt), substitute);
     }
+
+    /// <summary>The draw decides who sits on the committee; a supervisor may vouch for a face, not seat someone the draw did not.</summary>
+    private static bool Overridable(CheckInAttempt attempt) => attempt.Reason is not (nameof(BiometricReason.NotDrawnToday) or nameof(BiometricReason.WrongRoom));
 
     /// <summary>A supervisor admits an expert whose check-in was refused, with a written reason; logged beside the attempt.</summary>
     public async Task<CheckInAttempt> OverrideAsync(Actor actor, Guid attemptId, string? reason, CancellationToken ct)
@@ -242,7 +250,7 @@ public sealed partial class CheckInService
         var attempt = await db.Set<CheckInAttempt>().FirstOrDefaultAsync(a => a.Id == attemptId, ct) ?? throw new NotFoundException();
         if (attempt.Decision != CheckInDecision.Refused) throw new RuleViolationException(new RuleViolation(CheckInRules.OverrideNotNeeded));
         // The draw decides who sits on the committee; a supervisor may vouch for a face, not seat someone the draw did not.
-        if (attempt.Reason is nameof(BiometricReason.NotDrawnToday) or nameof(BiometricReason.WrongRoom))
+        if (!Overridable(attempt))
             throw new RuleViolationException(new RuleViolation(CheckInRules.OverrideNotAllowed, ReasonText(attempt)));
         reason = reason?.Trim();
         if (string.IsNullOrEmpty(reason)) throw new RuleViolationException(new RuleViolation(CheckInRules.OverrideReasonMissing));

@@ -34,7 +34,7 @@ public sealed record KioskExpert(Guid ExpertId, string RegistrationNumber, strin
 public sealed partial class CheckInService(
     TradingDbContext db, PublicLogWriter log, FaceEngine engine, FaceTemplates templates, FaceGallery gallery,
     IFileStore files, TimeProvider clock, CentreTime centre, Texts texts, IOptions<BiometricsOptions> options, Tenders.TenderMoves moves,
-    KioskChallenges challenges, KioskDeviceService devices)
+    KioskChallenges challenges, KioskDeviceService devices, Notifications.Notifier notifier)
 {
     private BiometricsOptions Options => options.Value;
 

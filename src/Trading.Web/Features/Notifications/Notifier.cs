@@ -39,6 +39,58 @@ public sealed class Notifier(TradingDbContext db, TimeProvider clock)
                 select u.Id;
         foreach (var id in await q.ToListAsync(ct)) Raise(make(id));
     }
+
+    /// <summary>
+    /// Raises the notice unless the same one (user, kind, tender, arguments) was raised before, saved or pending in this
+    /// change: a watcher that runs every few seconds, a move retried after a conflict, or a step reached twice tells each
+    /// person once.
+    /// </summary>
+    public async Task<bool> RaiseOnceAsync(Notice n, CancellationToken ct)
+    {
+        var args = JsonSerializer.Serialize(n.Args);
+        bool Same(Notification x) => x.UserId == n.UserId && x.Kind == n.Kind && x.TenderId == n.TenderId && x.ArgsJson == args;
+        if (db.Set<Notification>().Local.Any(Same)) return false;
+        if (await db.Set<Notification>().AnyAsync(x => x.UserId == n.UserId && x.Kind == n.Kind && x.TenderId == n.TenderId && x.ArgsJson == args, ct)) return false;
+        Raise(n);
+        return true;
+    }
+
+    /// <summary>Raises one notice to each of the users, once (<see cref="RaiseOnceAsync"/>); returns how many were new.</summary>
+    public async Task<int> RaiseOnceAsync(IEnumerable<Guid> users, Func<Guid, Notice> make, CancellationToken ct)
+    {
+        var n = 0;
+        foreach (var u in users.Distinct())
+            if (await RaiseOnceAsync(make(u), ct)) n++;
+        return n;
+    }
+
+    /// <summary>The users who act for the tender's owner side (its owner unit's and its agency's owners and agents).</summary>
+    public Task<List<Guid>> OwnerSideAsync(Guid ownerOrganisationId, Guid? agentOrganisationId, CancellationToken ct) =>
+        UsersInRolesAsync([ownerOrganisationId, .. agentOrganisationId is { } a ? new[] { a } : []], [Roles.Owner, Roles.Agent], ct);
+
+    /// <summary>The bidder users of the given firms. A notice built from this list names only the reader's own firm's acts.</summary>
+    public Task<List<Guid>> FirmUsersAsync(IEnumerable<Guid> firmIds, CancellationToken ct) => UsersInRolesAsync(firmIds.Distinct().ToList(), [Roles.Bidder], ct);
+
+    /// <summary>The bidder users of every firm that obtained the tender's documents (step 4).</summary>
+    public async Task<List<Guid>> DocumentTakersAsync(Guid tenderId, CancellationToken ct) =>
+        await FirmUsersAsync(await db.DocumentDownloads.Where(d => d.TenderId == tenderId).Select(d => d.FirmId).Distinct().ToListAsync(ct), ct);
+
+    /// <summary>The bidder users of every firm with a valid bid in the tender.</summary>
+    public async Task<List<Guid>> BiddersAsync(Guid tenderId, CancellationToken ct) =>
+        await FirmUsersAsync(await db.Set<Trading.Domain.Bidding.Bid>().Where(b => b.TenderId == tenderId && b.Status == Trading.Domain.Bidding.BidStatus.Valid)
+            .Select(b => b.FirmId).Distinct().ToListAsync(ct), ct);
+
+    /// <summary>Every user holding the role, whatever the organisation (e.g. all supervisors).</summary>
+    public async Task<List<Guid>> UsersWithRoleAsync(string role, CancellationToken ct) =>
+        await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where r.Name == role select ur.UserId).Distinct().ToListAsync(ct);
+
+    /// <summary>The users holding one of the roles in one of the organisations.</summary>
+    public async Task<List<Guid>> UsersInRolesAsync(IReadOnlyCollection<Guid> organisations, IReadOnlyCollection<string> roles, CancellationToken ct) =>
+        await (from u in db.Users
+               join ur in db.UserRoles on u.Id equals ur.UserId
+               join r in db.Roles on ur.RoleId equals r.Id
+               where organisations.Contains(u.OrganisationId) && roles.Contains(r.Name!)
+               select u.Id).Distinct().ToListAsync(ct);
 }
 
 /// <summary>An outside channel a deployment plugs in (e-mail here; SMS or a messaging app elsewhere).</summary>
@@ -162,6 +214,7 @@ public static class NotificationsModule
         services.AddScoped<UnreadNotifications>();
         services.AddSingleton<INotificationChannel, EmailChannel>();
         services.AddScheduledJob<NotificationDispatcher>();
+        services.AddScheduledJob<TurnWatcher>();
         // PostConfigure: the page conventions need the options MVC itself sets up first.
         services.PostConfigure<Microsoft.AspNetCore.Mvc.RazorPages.RazorPagesOptions>(o => o.Conventions.AuthorizeFolder("/Notifications"));
         return services;

@@ -41,7 +41,7 @@ public sealed class SubmissionOptions
 /// The tender's key ceremony record, started by publication, and who may act for which holder. The ceremony itself
 /// runs on the holders' side and through the relay (Features/Custody): no code here deals, unseals or takes a passphrase.
 /// </summary>
-public sealed class CeremonyService(TradingDbContext db, PublicLogWriter log, TimeProvider clock, IOptions<SubmissionOptions> options)
+public sealed class CeremonyService(TradingDbContext db, PublicLogWriter log, TimeProvider clock, IOptions<SubmissionOptions> options, Notifier notifier)
 {
     /// <summary>
     /// The parameters of a ceremony: its id, n and t, and its suite, which is the joint key's once there is one and the
@@ -81,6 +81,13 @@ public sealed class CeremonyService(TradingDbContext db, PublicLogWriter log, Ti
         ];
         db.Add(c);
         await log.AppendAsync("ceremony.started", t.Id, new { ceremony = c.CeremonyId, holders = 3, threshold = c.Threshold }, ct);
+        // Each holder's people are asked to join: no bid can be sealed until the three have made the joint key.
+        foreach (var h in c.Holders)
+        {
+            var role = HolderRoles.First(r => r.Role == h.Role).UserRole;
+            await notifier.RaiseOnceAsync(await notifier.UsersInRolesAsync([h.OrganisationId], [role], ct),
+                u => new Notice(u, "ceremony.invited", "Custody.Notice.InvitedSubject", "Custody.Notice.InvitedBody", [t.Code, t.Title], $"/Submission/Ceremony/{t.Id}", t.Id), ct);
+        }
         return c;
     }
 

@@ -22,7 +22,8 @@ public sealed record OpeningRow(Guid BidId, Guid FirmId, string Firm, int Lot, B
 /// classified. An opening interrupted midway (a crash, a failed read) resumes with the bids not yet opened.
 /// </summary>
 public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, CeremonyService ceremonies, Custody.CustodyService custody, IFileStore files, TimeProvider clock,
-    Tenders.TenderMoves moves, Opening.IOpeningHall hall, Microsoft.Extensions.Options.IOptions<Opening.OpeningOptions> options, ILogger<OpeningService> logger)
+    Tenders.TenderMoves moves, Opening.IOpeningHall hall, Microsoft.Extensions.Options.IOptions<Opening.OpeningOptions> options, ILogger<OpeningService> logger,
+    Notifications.Notifier notifier, CentreTime time)
 {
     public const int MaxFormBytes = 64 * 1024;
 
@@ -343,6 +344,10 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
                 ceremony = c.CeremonyId, transcriptSha256 = stored.Sha256, recordClosesAt = OpeningRules.RecordClosesAt(c.OpenedAt.Value, options.Value.ConfirmationWindow),
                 bids = bids.Select(b => new { bid = b.Id, firm = log.TenderPseudonym(t.Id, "firm", b.FirmId.ToString()), status = b.OpeningStatus.ToString(), priceFen = b.PriceFen, durationDays = b.DurationDays }).ToArray(),
             }, ct);
+            // The bidders' turn: each checks its own row and confirms or objects while the record is open.
+            var closes = OpeningRules.RecordClosesAt(c.OpenedAt.Value, options.Value.ConfirmationWindow);
+            await notifier.RaiseOnceAsync(await notifier.BiddersAsync(t.Id, ct),
+                u => new Notifications.Notice(u, "opening.record", "Bid.Notice.RecordSubject", "Bid.Notice.RecordBody", [t.Code, t.Title, time.Format(closes)], $"/Submission/Opening/{t.Id}", t.Id), ct);
             await db.SaveChangesAsync(ct);
             // The opening is step 10's act: the tender moves with it (once the committee is drawn), in the same transaction.
             await moves.AdvanceAsync(t.Id, null, ct);

@@ -16,7 +16,8 @@ namespace Trading.Web.Features.Tenders;
 /// <see cref="TenderLifecycle"/>'s and <see cref="BiddingPeriod"/>'s; this class gathers the facts they need and
 /// stores the outcome.
 /// </summary>
-public sealed class TenderMoves(TradingDbContext db, PublicLogWriter log, TimeProvider clock, IOptions<TenderRules> rules, Log.Checkpoints checkpoints, ILogger<TenderMoves> logger)
+public sealed class TenderMoves(TradingDbContext db, PublicLogWriter log, TimeProvider clock, IOptions<TenderRules> rules, Log.Checkpoints checkpoints, ILogger<TenderMoves> logger,
+    Notifications.Notifier notifier, CentreTime time)
 {
     public static readonly Guid SystemUserId = Guid.Empty;
     public static Actor System { get; } = new(SystemUserId, "system", Guid.Empty, new HashSet<string> { Roles.Admin }, null);
@@ -90,10 +91,47 @@ public sealed class TenderMoves(TradingDbContext db, PublicLogWriter log, TimePr
             await log.AppendAsync("tender.lots.failed", t.Id, new { code = t.Code, lots = failedLots.Select(l => new { lot = l.Number, rule = l.FailedReason }).ToArray() }, ct);
         await db.SaveChangesAsync(ct);
         await AdvanceLoadedAsync(t, actor, ct);
+        await NotifyDeadlineAsync(t, bids, ct);
         await checkpoints.CheckpointNowAsync("deadline", ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return t;
+    }
+
+    /// <summary>
+    /// Whose turn the deadline makes it, told in the deadline's transaction (so once): the holders' officers to open, the
+    /// bidders to follow the opening (or that their lot failed), the owner side to request the draw when no committee is
+    /// drawn yet, or that the tender failed. Counts are public from the deadline on; each notice still names only the
+    /// reader's own tender and firm.
+    /// </summary>
+    private async Task NotifyDeadlineAsync(Tender t, List<Bid> bids, CancellationToken ct)
+    {
+        var failedLots = t.Lots.Where(l => l.FailedReason is not null).Select(l => l.Id).ToHashSet();
+        var link = $"/Submission/Opening/{t.Id}";
+        var failedFirms = bids.Where(b => t.Failed || failedLots.Contains(b.LotId)).Select(b => b.FirmId).ToHashSet();
+        var openFirms = bids.Where(b => !t.Failed && !failedLots.Contains(b.LotId)).Select(b => b.FirmId).Where(f => !failedFirms.Contains(f)).ToHashSet();
+        string[] args = [t.Code, t.Title, time.Format(t.OpeningTime), t.OpeningPlace, rules.Value.MinBidsToOpen.ToString(global::System.Globalization.CultureInfo.InvariantCulture)];
+        var owners = await notifier.OwnerSideAsync(t.OwnerOrganisationId, t.AgentOrganisationId, ct);
+        await notifier.RaiseOnceAsync(await notifier.FirmUsersAsync(failedFirms, ct),
+            u => new Notifications.Notice(u, "tender.failed", "Tender.Notice.FailedSubject", t.Failed ? "Tender.Notice.FailedBody" : "Tender.Notice.LotFailedBody", args, $"/Tenders/Details/{t.Id}", t.Id), ct);
+        if (t.Failed)
+        {
+            await notifier.RaiseOnceAsync(owners,
+                u => new Notifications.Notice(u, "tender.failed", "Tender.Notice.FailedSubject", "Tender.Notice.FailedOwnerBody", args, $"/Tenders/Details/{t.Id}", t.Id), ct);
+            return;
+        }
+        await notifier.RaiseOnceAsync(await notifier.FirmUsersAsync(openFirms, ct),
+            u => new Notifications.Notice(u, "opening.due", "Bid.Notice.OpeningSubject", "Bid.Notice.OpeningBody", args, link, t.Id), ct);
+        var holders = await db.Set<KeyCeremony>().Where(c => c.TenderId == t.Id).SelectMany(c => c.Holders.Select(h => h.OrganisationId)).ToListAsync(ct);
+        var officers = await db.Set<HolderOfficer>().Where(o => holders.Contains(o.OrganisationId) && o.AddedAt != null && o.RemovedAt == null)
+            .Select(o => o.UserId).Distinct().ToListAsync(ct);
+        await notifier.RaiseOnceAsync(officers,
+            u => new Notifications.Notice(u, "opening.turn", "Bid.Notice.OpenTurnSubject", "Bid.Notice.OpenTurnBody", args, link, t.Id), ct);
+        var openLots = t.Lots.Where(l => l.FailedReason is null).Select(l => l.Id).ToList();
+        var drawn = await db.Set<EvaluationSession>().Where(s => s.TenderId == t.Id && s.VoidedAt == null).Select(s => s.LotId).ToListAsync(ct);
+        if (!openLots.All(drawn.Contains))
+            await notifier.RaiseOnceAsync(owners,
+                u => new Notifications.Notice(u, "draw.due", "Draw.Notice.DueSubject", "Draw.Notice.DueBody", args, $"/Draw/Request?tenderId={t.Id}", t.Id), ct);
     }
 
     /// <summary>

@@ -22,7 +22,7 @@ public sealed record TenderInput(
 public sealed class TenderService(
     TradingDbContext db, PublicLogWriter log, CentreTime time, Uploads uploads,
     IOptions<PlatformOptions> options, IOptions<TenderRules> rules, Supervision.Sanctions sanctions, IEnumerable<IPublicationStep> publicationSteps,
-    Engagements.EngagementService engagements)
+    Engagements.EngagementService engagements, Notifications.Notifier notifier)
 {
     public static readonly IReadOnlySet<SniffedType> DocumentTypes = new HashSet<SniffedType> { SniffedType.Pdf, SniffedType.Zip };
 
@@ -138,6 +138,10 @@ public sealed class TenderService(
             throw new RuleViolationException(v);
         var c = new Clarification { TenderId = t.Id, Question = question.Trim(), Answer = answer.Trim(), ChangesDocuments = changesDocuments, PublishedAt = time.UtcNow };
         db.Clarifications.Add(c);
+        // Every firm that took the documents is told, each of its own copy only: nobody learns who else took them.
+        foreach (var u in await notifier.DocumentTakersAsync(t.Id, ct))
+            notifier.Raise(new Notifications.Notice(u, "tender.clarification", "Tender.Notice.ClarificationSubject",
+                changesDocuments ? "Tender.Notice.ClarificationChangesBody" : "Tender.Notice.ClarificationBody", [t.Code, t.Title], $"/Tenders/Details/{t.Id}", t.Id));
         await log.RecordAsync("tender.clarification", t.Id, new { clarification = c.Id, changesDocuments }, ct);
         return c;
     }
@@ -163,6 +167,9 @@ public sealed class TenderService(
             ThrowIfInvalid(TenderValidation.ValidateTerms(t, time.UtcNow, rules.Value));
             db.Touch(t);
             await log.AppendAsync("tender.deadline.postponed", t.Id, new { from = old, to = newDeadlineUtc }, ct);
+            foreach (var u in await notifier.DocumentTakersAsync(t.Id, ct))
+                notifier.Raise(new Notifications.Notice(u, "tender.postponed", "Tender.Notice.PostponedSubject", "Tender.Notice.PostponedBody",
+                    [t.Code, t.Title, time.Format(newDeadlineUtc)], $"/Tenders/Details/{t.Id}", t.Id));
             return t;
         }, ct);
     }
