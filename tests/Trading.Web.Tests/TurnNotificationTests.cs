@@ -128,5 +128,12 @@ public class TurnNotificationTests(PostgresServer pg) : WebTest(pg)
         Assert.True(counts.GetValueOrDefault("centre") <= 5, $"centre holds {counts.GetValueOrDefault("centre")} notices after seeding");
         Assert.All(counts, kv => Assert.True(kv.Value <= 5, $"{kv.Key} holds {kv.Value} notices after seeding"));
         Assert.Empty(App.WithDb(db => db.Set<Notification>().Where(n => n.Kind.StartsWith("ceremony.") || n.Kind.StartsWith("custody.") || n.Kind == "draw.requested").ToList()));
+
+        // The demo's failed tender failed by the deadline move itself (its log says so), and its owner heard it once.
+        var failed = App.WithDb(db => db.Tenders.AsNoTracking().Single(t => t.Title == "示范市教育局校园安防监控设备采购"));
+        Assert.True(failed.Failed);
+        Assert.Single(App.WithDb(db => db.LogEntries.Where(e => e.TenderId == failed.Id && e.Type == "tender.failed").ToList()));
+        Assert.Single(App.WithDb(db => db.LogEntries.Where(e => e.TenderId == failed.Id && e.Type == "bids.frozen").ToList()));
+        Assert.Equal(["owner3"], Told(failed.Id, "tender.failed"));
     }
 }

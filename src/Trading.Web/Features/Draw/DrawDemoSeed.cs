@@ -20,7 +20,7 @@ public sealed class DrawDemoSeed(TradingDbContext db, DrawService draws, CentreT
 
     public async Task SeedAsync(CancellationToken ct)
     {
-        var tender = await db.Tenders.Include(t => t.Lots).Where(t => t.Step == LifecycleStep.BidDeadline).OrderBy(t => t.Code).FirstOrDefaultAsync(ct);
+        var tender = await db.Tenders.Include(t => t.Lots).Where(t => t.Step == LifecycleStep.BidDeadline && !t.Failed).OrderBy(t => t.Code).FirstOrDefaultAsync(ct);
         if (tender is null) return;
         async Task<Actor> As(string userName)
         {

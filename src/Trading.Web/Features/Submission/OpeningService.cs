@@ -12,7 +12,14 @@ namespace Trading.Web.Features.Submission;
 
 /// <summary>One row of the opening record (开标记录).</summary>
 public sealed record OpeningRow(Guid BidId, Guid FirmId, string Firm, int Lot, BidOpeningStatus? Status, long? PriceFen, int? DurationDays,
-    string? ProjectManager, string? Problem, string EnvelopeSha256, string? ReceiptHash, DateTime? ConfirmedAt);
+    string? ProjectManager, string? Problem, string EnvelopeSha256, string? ReceiptHash, DateTime? ConfirmedAt, long BondFen = 0, string? BondAccountTail = null)
+{
+    /// <summary>
+    /// The last four characters of the account the bid says its bond was paid from: enough to match the bank's receipt
+    /// at the opening table, not the whole number for every reader of the record.
+    /// </summary>
+    public static string? Tail(string? account) => string.IsNullOrWhiteSpace(account) ? null : account.Trim() is { Length: > 4 } a ? a[^4..] : account.Trim();
+}
 
 /// <summary>
 /// The three-key opening. The server never holds a holder's secret, a share or a passphrase: each holder's officer
@@ -478,9 +485,10 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
         if (bids.Count == 0) return (t, c, []);
         var firms = await db.Organisations.Where(o => bids.Select(b => b.FirmId).Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
         var lots = t.Lots.ToDictionary(l => l.Id, l => l.Number);
+        var bonds = t.Lots.ToDictionary(l => l.Id, l => l.BidBondFen);
         return (t, c, bids.Select(b => new OpeningRow(b.Id, b.FirmId, firms[b.FirmId], lots[b.LotId], b.OpeningStatus, b.PriceFen, b.DurationDays, b.ProjectManager,
             b.OpeningProblem, b.EnvelopeSha256, b.ReceiptJson is null ? null : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(b.ReceiptJson))),
-            b.ConfirmedAt)).ToList());
+            b.ConfirmedAt, bonds[b.LotId], OpeningRow.Tail(b.BondAccount))).ToList());
     }
 
     /// <summary>A bidder confirms its row of the record, within the window before the record closes.</summary>
