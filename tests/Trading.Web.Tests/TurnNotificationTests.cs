@@ -129,6 +129,13 @@ public class TurnNotificationTests(PostgresServer pg) : WebTest(pg)
         Assert.All(counts, kv => Assert.True(kv.Value <= 5, $"{kv.Key} holds {kv.Value} notices after seeding"));
         Assert.Empty(App.WithDb(db => db.Set<Notification>().Where(n => n.Kind.StartsWith("ceremony.") || n.Kind.StartsWith("custody.") || n.Kind == "draw.requested").ToList()));
 
+        // The time-limit watch's first run over the demo raises the still-pending filings of firms 10 and 11 and the supervision
+        // demo's deliberate lights (7 when written), not a red per settled filing (27 before).
+        await App.RunJobAsync<Trading.Web.Features.Supervision.SupervisionJob>();
+        var supervisorLights = App.WithDb(db => (from n in db.Set<Notification>() join u in db.Users on n.UserId equals u.Id
+                                                 where u.UserName == "supervisor" && n.Kind.StartsWith("limit.") select n).Count());
+        Assert.True(supervisorLights <= 8, $"the supervisor holds {supervisorLights} time-limit notices after the first watch over the demo");
+
         // The demo's failed tender failed by the deadline move itself (its log says so), and its owner heard it once.
         var failed = App.WithDb(db => db.Tenders.AsNoTracking().Single(t => t.Title == "示范市教育局校园安防监控设备采购"));
         Assert.True(failed.Failed);

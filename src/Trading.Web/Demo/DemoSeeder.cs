@@ -46,7 +46,9 @@ public sealed class DemoSeeder(TradingDbContext db, UserManager<AppUser> users, 
             firm.QualificationSummary = f.PickRandom("建筑工程施工总承包一级", "市政公用工程施工总承包二级", "公路工程施工总承包一级");
             firm.Shareholders = [new Shareholder { Name = ChineseName(f), ShareBasisPoints = 6000 }, new Shareholder { Name = ChineseName(f), ShareBasisPoints = 4000 }];
             // Firms 1-9 are approved; 10 waits for the centre, 11 for the supervision office; 12 is suspended.
-            if (i <= 9 || i == 12) { firm.Status = FirmStatus.Approved; firm.CentreApprovedAt = now.AddDays(-60); firm.SupervisionApprovedAt = now.AddDays(-59); }
+            // Approved within the filing time limit (five working days): demo history that broke it would greet the
+            // supervisor and the centre with two dozen red alerts about long-settled filings.
+            if (i <= 9 || i == 12) { firm.Status = FirmStatus.Approved; firm.CentreApprovedAt = now.AddDays(-89); firm.SupervisionApprovedAt = now.AddDays(-88); }
             if (i is 10 or 11) firm.Status = FirmStatus.Pending;
             if (i == 11) firm.CentreApprovedAt = now.AddDays(-2);
             if (i == 12) { firm.SuspendedUntil = now.AddDays(180); firm.SuspensionReason = "串通投标（2026年第3号不良行为记录）"; }
