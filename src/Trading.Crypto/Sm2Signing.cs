@@ -81,6 +81,19 @@ public sealed class Sm2SigningKey
     /// <summary>The uncompressed public point, 65 bytes.</summary>
     public byte[] PublicPoint => PublicKey.Q.GetEncoded(false);
 
+    /// <summary>
+    /// A PKCS#10 certification request (DER) for this key, signed SM3withSM2 with it (the default user id): the proof of
+    /// possession the centre's SM2 CA asks for. The subject is a bare common name; the centre sets the certificate's.
+    /// The layout is the one the browser module builds (envelope-sm.mjs certificationRequest), byte for byte.
+    /// </summary>
+    public byte[] CreateCertificationRequest(string commonName, SecureRandom? random = null)
+    {
+        var factory = new Org.BouncyCastle.Crypto.Operators.Asn1SignatureFactory("SM3WITHSM2", _key, random ?? new SecureRandom());
+        var subject = new Org.BouncyCastle.Asn1.X509.X509Name([Org.BouncyCastle.Asn1.X509.X509Name.CN], new[] { commonName });
+        // An empty attribute set is written (a0 00): PKCS#10 makes the field mandatory, and the browser writes it too.
+        return new Pkcs10CertificationRequest(factory, subject, PublicKey, new Org.BouncyCastle.Asn1.DerSet()).GetEncoded();
+    }
+
     internal byte[] Sign(byte[] message, SecureRandom? random = null)
     {
         var signer = Sm2Signatures.Signer();

@@ -90,8 +90,7 @@ public sealed class FirmCertificateAuthority : IDisposable
 
     /// <summary>
     /// Reads a PKCS#10 request and checks its signature (the requester holds the key). Returns null when it is not a
-    /// request, its signature fails, or its key is not one the centre certifies (ECDSA P-256 today; an SM2 key needs
-    /// the SM suite's signer and is refused until then).
+    /// request, its signature fails, or its key is not ECDSA P-256 (SM2 requests: <see cref="Sm2CertificateAuthority.ReadRequest"/>).
     /// </summary>
     public static PublicKey? ReadRequest(string pem)
     {
@@ -106,6 +105,11 @@ public sealed class FirmCertificateAuthority : IDisposable
         }
         catch (ArgumentException)
         {
+            return null;
+        }
+        catch (NotSupportedException)
+        {
+            // An algorithm the platform's crypto does not know (an SM3withSM2 request is Sm2CertificateAuthority's).
             return null;
         }
     }

@@ -93,7 +93,8 @@ public static class SealCommands
             DefaultValueFactory = _ => CryptoSuites.P256,
             Description = $"The envelope suite the key signs for: {CryptoSuites.P256} (ECDSA P-256) or {CryptoSuites.Sm2} (SM2); 'sm2' and 'p256' are accepted",
         };
-        var command = new Command("bidder-key", "Create a bidder's manifest-signing key (ECDSA P-256, or SM2 for suite 2)") { output, suite, lang };
+        var csr = new Option<FileInfo?>("--csr") { Description = "Also write a PKCS#10 certificate request for the key (PEM), to send to the centre for the firm's certificate: ECDSA with SHA-256, or SM3withSM2 for an SM2 key" };
+        var command = new Command("bidder-key", "Create a bidder's manifest-signing key (ECDSA P-256, or SM2 for suite 2)") { output, suite, csr, lang };
         command.SetAction((parse, ct) => CliSupport.RunAsync(parse, lang, async stdout =>
         {
             var path = parse.GetValue(output)!.FullName;
@@ -103,22 +104,41 @@ public static class SealCommands
                 return CliSupport.BadInput;
             }
 
-            string privatePem, publicPem;
+            var csrPath = parse.GetValue(csr)?.FullName;
+            if (csrPath is not null && File.Exists(csrPath))
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"refusing to overwrite {csrPath}");
+                return CliSupport.BadInput;
+            }
+
+            // The request's subject is a placeholder: the centre writes the firm's name and credit code into the certificate.
+            const string subject = "firm signing key";
+            string privatePem, publicPem, requestPem;
             if (CliSupport.Suite(parse.GetValue(suite)!) == CryptoSuites.Sm2)
             {
                 var sm2 = Sm2SigningKey.Create();
                 (privatePem, publicPem) = (sm2.ExportPkcs8Pem(), sm2.ExportSubjectPublicKeyInfoPem());
+                requestPem = new string(PemEncoding.Write("CERTIFICATE REQUEST", sm2.CreateCertificationRequest(subject)));
             }
             else
             {
                 using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
                 (privatePem, publicPem) = (ecdsa.ExportPkcs8PrivateKeyPem(), ecdsa.ExportSubjectPublicKeyInfoPem());
+                requestPem = new System.Security.Cryptography.X509Certificates.CertificateRequest($"CN={subject}", ecdsa, HashAlgorithmName.SHA256).CreateSigningRequestPem();
             }
 
             SecretFile.WriteAllText(path, privatePem);
 
             await File.WriteAllTextAsync(path + ".pub.pem", publicPem, ct);
-            await stdout.WriteLineAsync($"wrote {path} and {path}.pub.pem");
+            if (csrPath is not null)
+            {
+                await File.WriteAllTextAsync(csrPath, requestPem + "\n", ct);
+                await stdout.WriteLineAsync($"wrote {path}, {path}.pub.pem and {csrPath}");
+            }
+            else
+            {
+                await stdout.WriteLineAsync($"wrote {path} and {path}.pub.pem");
+            }
             return CliSupport.Ok;
         }));
         return command;

@@ -146,6 +146,35 @@ export function signManifest(manifest, key, testInputs) {
   return { manifest, signature: signature.padStart(128, '0'), signerPublicKey: toHex(subjectPublicKeyInfo(key.publicKey)) };
 }
 
+// DER: tag, length (short or long form up to 64 KiB), content.
+function der(tag, ...parts) {
+  const body = concat(...parts);
+  const n = body.length;
+  const len = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : n < 0x10000 ? [0x82, n >> 8, n & 0xff] : null;
+  if (!len) throw new Error('DER length');
+  return concat(new Uint8Array([tag, ...len]), body);
+}
+
+/** SM3withSM2 (GM/T 0006: 1.2.156.10197.1.501), with no parameters as GM/T 0015 and BouncyCastle write it. */
+const SM3_WITH_SM2 = fromHex('06082a811ccf55018375');
+
+/**
+ * A PKCS#10 certification request (DER) for an SM2 signing key, signed SM3withSM2 with that key (default user id,
+ * signature DER SEQUENCE { r, s }): the proof of possession the centre's SM2 CA asks for. Subject CN=commonName, an
+ * empty attribute set. Byte for byte the layout BouncyCastle writes (Sm2SigningKey.CreateCertificationRequest), so
+ * with the same k (testInputs, vectors only) both give the same request.
+ */
+export function certificationRequest(key, commonName, testInputs) {
+  const oidCn = fromHex('0603550403');
+  const name = der(0x30, der(0x31, der(0x30, oidCn, der(0x0c, new TextEncoder().encode(commonName)))));
+  const info = der(0x30, fromHex('020100'), name, subjectPublicKeyInfo(key.publicKey), fromHex('a000'));
+  const signature = sm2.doSignature(info, key.privateKey, {
+    hash: true, der: true, publicKey: toHex(key.publicKey), userId: SM2_DEFAULT_USER_ID,
+    ...(testInputs ? { pointPool: [testInputs] } : {}),
+  });
+  return der(0x30, info, der(0x30, SM3_WITH_SM2), der(0x03, new Uint8Array([0]), fromHex(signature)));
+}
+
 /** Verifies a SignedManifest of suite 2 (the signer key must be an SM2 SPKI). */
 export function verifyManifest(signed) {
   const spki = fromHex(signed.signerPublicKey);

@@ -56,6 +56,8 @@ public static class CertificateRules
     public const string CodeWrong = "Rule.Certificate.CodeWrong";
     /// <summary>Not a readable PKCS#10 request, its signature does not verify, or its key is of an algorithm the centre does not certify.</summary>
     public const string RequestInvalid = "Rule.Certificate.RequestInvalid";
+    /// <summary>An SM2 key where the deployment has no SM2 issuing CA (its CA folder holds the P-256 CA only).</summary>
+    public const string Sm2NotOffered = "Rule.Certificate.Sm2NotOffered";
     public const string KeyAlreadyUsed = "Rule.Certificate.KeyAlreadyUsed";
     public const string RequestPending = "Rule.Certificate.RequestPending";
     public const string NotPending = "Rule.Certificate.NotPending";

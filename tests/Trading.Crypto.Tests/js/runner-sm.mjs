@@ -1,5 +1,5 @@
 // Test runner for suite 2: drives src/Trading.Crypto/js/envelope-sm.mjs under Node for the .NET tests.
-// Usage: node runner-sm.mjs <vectors|samples|seal> <input.json> <path to envelope-sm.mjs>
+// Usage: node runner-sm.mjs <vectors|samples|seal|certificate-request> <input.json> <path to envelope-sm.mjs>
 // Only this runner touches Node APIs (files); the module itself stays browser-only.
 import { readFile, writeFile, open } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
@@ -166,6 +166,19 @@ async function seal() {
   return { refusedP256Key: refused };
 }
 
-const commands = { vectors, samples, seal };
+// docs/test-vectors/firm-certificate-sm2-v1.json: the firm's SM2 key and its PKCS#10 request, byte for byte with the
+// vector's k; a fresh request (random k) is returned for the C# side to verify.
+async function certificateRequest() {
+  const mismatches = [];
+  for (const v of input.requests) {
+    const key = m.createSigningKey(v.privateKey);
+    check(mismatches, `${v.name} SPKI`, v.subjectPublicKeyInfo, m.subjectPublicKeyInfo(key.publicKey));
+    check(mismatches, `${v.name} request`, v.request, m.certificationRequest(key, v.commonName, { k: BigInt('0x' + v.k), x1: BigInt('0x' + v.x1) }));
+  }
+  const fresh = m.createSigningKey();
+  return { mismatches, fresh: { subjectPublicKeyInfo: hex(m.subjectPublicKeyInfo(fresh.publicKey)), request: hex(m.certificationRequest(fresh, 'firm signing key')) } };
+}
+
+const commands = { vectors, samples, seal, 'certificate-request': certificateRequest };
 if (!commands[command]) throw new Error(`unknown command ${command}`);
 process.stdout.write(JSON.stringify(await commands[command]()));

@@ -61,21 +61,24 @@ public static class Bidding
     {
         var s = await (await bidder.GetAsync($"/api/tenders/{tenderId}/sealing")).Json();
         var lot = s.GetProperty("lots")[0];
-        var key = JointKeyFrom(jointKeyHex ?? s.GetProperty("jointKey").GetString()!);
+        // The tender's key names its suite (a suite 2 deployment's ceremonies make SM2 keys): sealed and signed in it,
+        // with a key made for this bid.
+        var suite = s.TryGetProperty("suite", out var sv) && sv.GetString() is { } named ? named : CryptoSuites.P256;
+        var key = JointKeyFrom(jointKeyHex ?? s.GetProperty("jointKey").GetString()!, suite);
         var context = new BidContext(s.GetProperty("tender").GetString()!, lot.GetProperty("lotContext").GetString()!, s.GetProperty("bidder").GetString()!);
         var zip = BidZip(priceYuan, durationDays, pm);
         using var output = new MemoryStream();
         var result = await Envelope.SealAsync(new MemoryStream(zip), output, key, context);
         using var signer = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var signed = ManifestSigning.Sign(result.ToManifest(), signer);
+        var signed = suite == CryptoSuites.Sm2 ? ManifestSigning.Sign(result.ToManifest(), Sm2SigningKey.Create()) : ManifestSigning.Sign(result.ToManifest(), signer);
         return new Sealed(output.ToArray(), CryptoJson.Serialize(signed), lot.GetProperty("id").GetGuid());
     }
 
     /// <summary>A joint key object for sealing from the public point alone (what a bidder's browser has).</summary>
-    public static JointKey JointKeyFrom(string hex)
+    public static JointKey JointKeyFrom(string hex, string suite = CryptoSuites.P256)
     {
         var y = Convert.FromHexString(hex);
-        return new JointKey(CryptoSuites.P256, "bidder-view", 3, 3, y, [], JointKey.ComputeKeyId(y));
+        return new JointKey(suite, "bidder-view", 3, 3, y, [], JointKey.ComputeKeyId(y, suite));
     }
 
     /// <summary>bid-form.json as the bid page writes it (docs/envelope-format.md, 3.7 "Bid plaintext").</summary>

@@ -27,16 +27,63 @@ public sealed class CertificateAuthority(IConfiguration config, Infrastructure.D
 {
     public const string CrlPath = "/pki/firms.crl";
     public const string CaPath = "/pki/centre-ca.crt";
+    public const string Sm2CrlPath = "/pki/firms-sm2.crl";
+    public const string Sm2CaPath = "/pki/centre-ca-sm2.crt";
 
     private readonly Lazy<FirmCertificateAuthority> ca = new(() => Load(config, data.Path, clock, environment, options.Value), LazyThreadSafetyMode.ExecutionAndPublication);
 
     public FirmCertificateAuthority Ca => ca.Value;
 
+    private readonly Lazy<Sm2CertificateAuthority?> sm2 = new(() => LoadSm2(config, data.Path, clock, environment, options.Value), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>
+    /// The SM2 issuing CA (certificates for SM2 keys, suite 2), or null where the deployment has none: a configured
+    /// CaDirectory without centre-ca-sm2.crt/.key certifies P-256 keys only.
+    /// </summary>
+    public Sm2CertificateAuthority? Sm2 => sm2.Value;
+
+    /// <summary>SM2 roots a firm's SM2 certificate may chain to (DER): the centre's SM2 CA and configured SM2 roots.</summary>
+    public IReadOnlyList<byte[]> Sm2Roots => sm2Roots ??= [.. Sm2 is { } s ? [s.Ca.GetEncoded()] : Array.Empty<byte[]>(), .. ConfiguredSm2Roots()];
+    private IReadOnlyList<byte[]>? sm2Roots;
+
+    private IEnumerable<byte[]> ConfiguredSm2Roots()
+    {
+        var parser = new Org.BouncyCastle.X509.X509CertificateParser();
+        foreach (var path in options.Value.TrustedRoots)
+        {
+            var der = parser.ReadCertificate(System.Text.Encoding.ASCII.GetBytes(File.ReadAllText(path))).GetEncoded();
+            if (Sm2CertificateAuthority.IsSm2Key(parser.ReadCertificate(der).CertificateStructure.SubjectPublicKeyInfo.GetEncoded())) yield return der;
+        }
+    }
+
     /// <summary>Roots a firm certificate may chain to: the centre's CA and any configured external roots.</summary>
     public IReadOnlyList<X509Certificate2> TrustedRoots => trusted ??= [Ca.Ca, .. options.Value.TrustedRoots.Select(p => X509Certificate2.CreateFromPem(File.ReadAllText(p)))];
     private IReadOnlyList<X509Certificate2>? trusted;
 
-    public string? CrlUrl => (options.Value.PublicBaseUrl ?? config["Notifications:BaseUrl"]) is { Length: > 0 } b ? b.TrimEnd('/') + CrlPath : null;
+    public string? CrlUrl => BaseUrl is { } b ? b + CrlPath : null;
+
+    /// <summary>The SM2 certificates' revocation list address (their issuer signs its own list).</summary>
+    public string? Sm2CrlUrl => BaseUrl is { } b ? b + Sm2CrlPath : null;
+
+    private string? BaseUrl => (options.Value.PublicBaseUrl ?? config["Notifications:BaseUrl"]) is { Length: > 0 } b ? b.TrimEnd('/') : null;
+
+    private static Sm2CertificateAuthority? LoadSm2(IConfiguration config, string dataPath, TimeProvider clock, IHostEnvironment environment, CertificateOptions o)
+    {
+        // A configured folder is the deployment's decision: SM2 is offered only if it holds the SM2 CA's files.
+        if (!string.IsNullOrEmpty(o.CaDirectory)) return Directory.Exists(o.CaDirectory) ? Sm2CertificateAuthority.FromPem(Read(o.CaDirectory)) : null;
+        if (environment.IsProduction()) return null;
+        var dir = Path.Combine(dataPath, "keys", "centre-ca");
+        if (File.Exists(Path.Combine(dir, Sm2CertificateAuthority.Files.CaCertificate))) return Sm2CertificateAuthority.FromPem(Read(dir));
+        Directory.CreateDirectory(dir);
+        var name = config["Platform:CentreName"] is { Length: > 0 } n ? n : "Development Trading Centre";
+        foreach (var (file, pem) in Sm2CertificateAuthority.Create(name, clock.GetUtcNow().AddDays(-1)).ToPemFiles())
+        {
+            var path = Path.Combine(dir, file);
+            if (file.EndsWith(".key", StringComparison.Ordinal)) Trading.Crypto.SecretFile.WriteAllText(path, pem);
+            else File.WriteAllText(path, pem);
+        }
+        return Sm2CertificateAuthority.FromPem(Read(dir));
+    }
 
     private static FirmCertificateAuthority Load(IConfiguration config, string dataPath, TimeProvider clock, IHostEnvironment environment, CertificateOptions o)
     {

@@ -14,7 +14,11 @@ namespace Trading.Web.Features.Certificates;
 
 /// <summary>A firm certificate as the pages and the API show it.</summary>
 public sealed record CertificateView(Guid Id, Guid FirmId, string Firm, string? CreditCode, FirmCertificateStatus Status, bool ValidNow, string KeySha256, string? SerialNumber,
-    string? CertificateSha256, DateTime RequestedAt, DateTime? NotBefore, DateTime? NotAfter, DateTime? RevokedAt, string? Reason, Guid? RenewsId);
+    string? CertificateSha256, DateTime RequestedAt, DateTime? NotBefore, DateTime? NotAfter, DateTime? RevokedAt, string? Reason, Guid? RenewsId, bool Sm2 = false)
+{
+    /// <summary>The key's kind as the bid page names it: "sm2" (suite 2) or "p256" (suite 1).</summary>
+    public string KeyKind => Sm2 ? "sm2" : "p256";
+}
 
 /// <summary>
 /// Firm certificates: a firm asks (a PKCS#10 request for a key made in its browser or by `trading bidder-key`, confirmed
@@ -40,7 +44,8 @@ public sealed class CertificateService(TradingDbContext db, PublicLogWriter log,
 
     private static CertificateView View(FirmCertificate c, string firm, string? credit, DateTime now) =>
         new(c.Id, c.FirmId, firm, credit, c.Status, c.Status == FirmCertificateStatus.Issued && c.WhyNotValidAt(now) is null, c.KeySha256, c.SerialNumber,
-            c.CertificateSha256, c.RequestedAt, c.NotBefore, c.NotAfter, c.RevokedAt, c.RevocationReason ?? c.RejectionReason, c.RenewsId);
+            c.CertificateSha256, c.RequestedAt, c.NotBefore, c.NotAfter, c.RevokedAt, c.RevocationReason ?? c.RejectionReason, c.RenewsId,
+            Sm2CertificateAuthority.IsSm2Key(c.PublicKey));
 
     /// <summary>
     /// The firm's request: only a bidder account of an approved firm with two-factor on, confirming with a current code
@@ -52,8 +57,11 @@ public sealed class CertificateService(TradingDbContext db, PublicLogWriter log,
         var firm = await db.Organisations.FirstAsync(o => o.Id == actor.OrganisationId, ct);
         if (firm.CheckApproved() is { } notApproved) throw new RuleViolationException(notApproved);
         await ConfirmCodeAsync(actor, code);
-        var key = FirmCertificateAuthority.ReadRequest(requestPem ?? "") ?? throw Refuse(CertificateRules.RequestInvalid);
-        var spki = key.ExportSubjectPublicKeyInfo();
+        // An ECDSA P-256 key (suite 1) or an SM2 key (suite 2, certified by the SM2 CA where the deployment has one).
+        // SM2 first: .NET's request reader does not know SM3withSM2, and is not asked about a request it cannot read.
+        var spki = Sm2CertificateAuthority.ReadRequest(requestPem ?? "") ?? FirmCertificateAuthority.ReadRequest(requestPem ?? "")?.ExportSubjectPublicKeyInfo()
+            ?? throw Refuse(CertificateRules.RequestInvalid);
+        if (Sm2CertificateAuthority.IsSm2Key(spki) && authority.Sm2 is null) throw Refuse(CertificateRules.Sm2NotOffered);
         var keySha = Convert.ToHexStringLower(SHA256.HashData(spki));
         if (renews is { } r && !await db.Set<FirmCertificate>().AnyAsync(c => c.Id == r && c.FirmId == firm.Id && c.Status == FirmCertificateStatus.Issued, ct))
             throw Refuse(CertificateRules.NotIssued);
@@ -106,17 +114,26 @@ public sealed class CertificateService(TradingDbContext db, PublicLogWriter log,
             var firm = await db.Organisations.FirstAsync(o => o.Id == c.FirmId, ct);
             var now = clock.GetUtcNow();
             var serial = FirmCertificateAuthority.NewSerial();
-            var key = PublicKey.CreateFromSubjectPublicKeyInfo(c.PublicKey, out _);
-            using var cert = authority.Ca.Issue(key, firm.Name, firm.CreditCode ?? firm.Id.ToString("N"), firm.LegalRepresentative, serial,
-                now.AddMinutes(-5), now.AddDays(options.Value.ValidityDays), authority.CrlUrl);
+            var (credit, notBefore, notAfter) = (firm.CreditCode ?? firm.Id.ToString("N"), now.AddMinutes(-5), now.AddDays(options.Value.ValidityDays));
+            if (Sm2CertificateAuthority.IsSm2Key(c.PublicKey))
+            {
+                var sm2 = authority.Sm2 ?? throw Refuse(CertificateRules.Sm2NotOffered);
+                c.Certificate = sm2.Issue(c.PublicKey, firm.Name, credit, firm.LegalRepresentative, serial, notBefore, notAfter, authority.Sm2CrlUrl);
+                var issued = new Org.BouncyCastle.X509.X509CertificateParser().ReadCertificate(c.Certificate);
+                (c.NotBefore, c.NotAfter) = (issued.NotBefore.ToUniversalTime(), issued.NotAfter.ToUniversalTime());
+            }
+            else
+            {
+                var key = PublicKey.CreateFromSubjectPublicKeyInfo(c.PublicKey, out _);
+                using var cert = authority.Ca.Issue(key, firm.Name, credit, firm.LegalRepresentative, serial, notBefore, notAfter, authority.CrlUrl);
+                c.Certificate = cert.RawData;
+                (c.NotBefore, c.NotAfter) = (cert.NotBefore.ToUniversalTime(), cert.NotAfter.ToUniversalTime());
+            }
             c.Status = FirmCertificateStatus.Issued;
             c.DecidedAt = now.UtcDateTime;
             c.DecidedByUserId = actor.UserId;
             c.SerialNumber = Convert.ToHexStringLower(serial);
-            c.Certificate = cert.RawData;
-            c.CertificateSha256 = Convert.ToHexStringLower(SHA256.HashData(cert.RawData));
-            c.NotBefore = cert.NotBefore.ToUniversalTime();
-            c.NotAfter = cert.NotAfter.ToUniversalTime();
+            c.CertificateSha256 = Convert.ToHexStringLower(SHA256.HashData(c.Certificate));
             await log.AppendAsync("certificate.issued", null, new
             {
                 certificate = c.Id, firm = c.FirmId, serial = c.SerialNumber, sha256 = c.CertificateSha256, key = c.KeySha256, notBefore = c.NotBefore, notAfter = c.NotAfter,
@@ -181,12 +198,20 @@ public sealed class CertificateService(TradingDbContext db, PublicLogWriter log,
     }
 
     /// <summary>The revocation list the platform publishes: every revoked serial, signed by the CA, fresh for a day.</summary>
-    public async Task<byte[]> CrlAsync(CancellationToken ct)
+    public async Task<byte[]> CrlAsync(CancellationToken ct) =>
+        authority.Ca.BuildCrl(await RevokedAsync(sm2: false, ct), clock.GetUtcNow(), TimeSpan.FromDays(1));
+
+    /// <summary>The SM2 certificates' revocation list, signed SM3withSM2 by the SM2 CA (each issuer lists its own serials); null without an SM2 CA.</summary>
+    public async Task<byte[]?> Sm2CrlAsync(CancellationToken ct) =>
+        authority.Sm2 is { } sm2 ? sm2.BuildCrl(await RevokedAsync(sm2: true, ct), clock.GetUtcNow(), TimeSpan.FromDays(1)) : null;
+
+    private async Task<List<(byte[] Serial, DateTimeOffset RevokedAt)>> RevokedAsync(bool sm2, CancellationToken ct)
     {
         var revoked = await db.Set<FirmCertificate>().AsNoTracking().Where(c => c.Status == FirmCertificateStatus.Revoked)
-            .Select(c => new { c.SerialNumber, c.RevokedAt }).ToListAsync(ct);
-        return authority.Ca.BuildCrl(revoked.Select(r => (Convert.FromHexString(r.SerialNumber!), new DateTimeOffset(DateTime.SpecifyKind(r.RevokedAt!.Value, DateTimeKind.Utc)))),
-            clock.GetUtcNow(), TimeSpan.FromDays(1));
+            .Select(c => new { c.SerialNumber, c.RevokedAt, c.PublicKey }).ToListAsync(ct);
+        // The issuer follows from the key: SM2 keys are certified by the SM2 CA, all others by the P-256 CA.
+        return revoked.Where(r => Sm2CertificateAuthority.IsSm2Key(r.PublicKey) == sm2)
+            .Select(r => (Convert.FromHexString(r.SerialNumber!), new DateTimeOffset(DateTime.SpecifyKind(r.RevokedAt!.Value, DateTimeKind.Utc)))).ToList();
     }
 
     /// <summary>
@@ -202,8 +227,17 @@ public sealed class CertificateService(TradingDbContext db, PublicLogWriter log,
         var (cert, refusal) = CertificateRules.SignerFor(certs, keySha, at, options.Value.RequireForBids);
         if (refusal is not null) throw new RuleViolationException(refusal);
         if (cert is null) return null;
+        var atUtc = new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc));
+        if (Sm2CertificateAuthority.IsSm2Key(cert.PublicKey))
+        {
+            // .NET's chain builder does not do SM2: the SM2 CA's signature, names and validity are checked with BouncyCastle.
+            if (!Sm2CertificateAuthority.Chains(cert.Certificate!, authority.Sm2Roots, atUtc)) throw Refuse(CertificateRules.SignerUntrusted);
+            ManifestSigning.Verify(manifest, new Org.BouncyCastle.X509.X509CertificateParser().ReadCertificate(cert.Certificate!)
+                .CertificateStructure.SubjectPublicKeyInfo.GetEncoded());
+            return cert;
+        }
         using var x509 = X509CertificateLoader.LoadCertificate(cert.Certificate!);
-        if (!FirmCertificateAuthority.Chains(x509, authority.TrustedRoots, new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc))))
+        if (!FirmCertificateAuthority.Chains(x509, authority.TrustedRoots, atUtc))
             throw Refuse(CertificateRules.SignerUntrusted);
         // The key the signature is checked with comes from the certificate, not from the manifest.
         ManifestSigning.Verify(manifest, x509.PublicKey.ExportSubjectPublicKeyInfo());

@@ -23,6 +23,9 @@ public static class CertificatesModule
     {
         // Public: the CA certificate that firm certificates chain to, and the revocation list named inside them.
         app.MapGet(CertificateAuthority.CaPath, (CertificateAuthority ca) => Results.Text(ca.Ca.Ca.ExportCertificatePem() + "\n", "application/x-pem-file")).AllowAnonymous();
+        app.MapGet(CertificateAuthority.Sm2CaPath, (CertificateAuthority ca) => ca.Sm2 is { } sm2 ? Results.Text(sm2.CaPem, "application/x-pem-file") : Results.NotFound()).AllowAnonymous();
+        app.MapGet(CertificateAuthority.Sm2CrlPath, async (CertificateService s, CancellationToken ct) =>
+            await s.Sm2CrlAsync(ct) is { } crl ? Results.Bytes(crl, "application/pkix-crl", "firms-sm2.crl") : Results.NotFound()).AllowAnonymous();
         app.MapGet(CertificateAuthority.CrlPath, async (CertificateService s, CancellationToken ct) => Results.Bytes(await s.CrlAsync(ct), "application/pkix-crl", "firms.crl")).AllowAnonymous();
 
         var api = app.MapGroup("/api/certificates").AddEndpointFilter<RuleErrorFilter>().DisableAntiforgery().RequireAuthorization(Policies.Api);

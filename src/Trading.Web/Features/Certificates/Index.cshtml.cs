@@ -8,8 +8,13 @@ namespace Trading.Web.Features.Certificates;
 /// Firm certificates in one page: a bidder makes a signing key in this browser (kept non-extractable in its storage)
 /// and asks for a certificate with a two-factor code, renews or revokes it; centre staff approve, refuse and revoke.
 /// </summary>
-public sealed class CertificatesIndexModel(CertificateService certificates) : TradingPageModel
+public sealed class CertificatesIndexModel(CertificateService certificates, CertificateAuthority authority,
+    Microsoft.Extensions.Options.IOptions<Submission.SubmissionOptions> submission) : TradingPageModel
 {
+    /// <summary>The deployment's envelope suite: the key this page makes is SM2 for suite 2 (when the centre has an SM2 CA), else P-256.</summary>
+    public string KeySuite => submission.Value.Suite == Trading.Crypto.CryptoSuites.Sm2 && HasSm2Ca ? Trading.Crypto.CryptoSuites.Sm2 : Trading.Crypto.CryptoSuites.P256;
+    public bool HasSm2Ca => authority.Sm2 is not null;
+
     public List<CertificateView> Certificates { get; private set; } = [];
     public bool IsFirm => CurrentActor?.IsIn(Roles.Bidder) == true;
     public bool IsCentre => CurrentActor?.IsIn(Roles.CentreStaff) == true;

@@ -16,7 +16,7 @@ public sealed class BidModel(BidService bids, Certificates.CertificateService ce
     public SealingDto Sealing { get; private set; } = null!;
     public List<Bid> MyBids { get; private set; } = [];
     public string? CannotBid { get; private set; }
-    /// <summary>The firm's certified keys as "keySha256:serial", valid ones first (empty: the firm has no certificate).</summary>
+    /// <summary>The firm's certified keys as "keySha256:serial:kind" (kind p256 or sm2), valid ones first (empty: the firm has no certificate).</summary>
     public string CertifiedKeys { get; private set; } = "";
 
     public Task<IActionResult> OnGetAsync(CancellationToken ct) => RunAsync(async () => { await LoadAsync(ct); return Page(); });
@@ -44,7 +44,7 @@ public sealed class BidModel(BidService bids, Certificates.CertificateService ce
         MyBids = await bids.MyBidsAsync(actor, Id, ct);
         CertifiedKeys = string.Join(' ', (await certificates.ListAsync(actor, ct))
             .Where(c => c.SerialNumber is not null && c.Status is Domain.Certificates.FirmCertificateStatus.Issued or Domain.Certificates.FirmCertificateStatus.Revoked)
-            .OrderByDescending(c => c.ValidNow).ThenByDescending(c => c.NotAfter).Select(c => $"{c.KeySha256}:{c.SerialNumber}"));
+            .OrderByDescending(c => c.ValidNow).ThenByDescending(c => c.NotAfter).Select(c => $"{c.KeySha256}:{c.SerialNumber}:{c.KeyKind}"));
         if (await bids.WhyCannotBidAsync(t, firm, c, ct) is { } refusal) CannotBid = T.Explain(refusal);
     }
 }

@@ -91,14 +91,18 @@ async function upload(envelope, lotId) {
 // A firm that signs with certificates signs with its certified key from this browser's storage (the page lists the
 // firm's certified keys, valid ones first; the server decides whether the one used is valid now). A firm without any
 // certificate signs with a key made for this bid alone.
-async function signingKey() {
-  const certified = (form.dataset.certKeys || '').split(' ').filter(Boolean).map(p => p.split(':'));
+// The list names each key's kind (p256 or sm2): a suite 2 tender is signed with an SM2 certified key, a suite 1 tender
+// with a P-256 one. A firm certified only for the other kind signs with a key of this bid, and the server refuses it by
+// rule (the firm signs with certificates) in the bidder's words.
+async function signingKey(sm, suite) {
+  const certified = (form.dataset.certKeys || '').split(' ').filter(Boolean).map(p => p.split(':')).filter(c => (c[2] === 'sm2') === sm);
   if (certified.length === 0) {
-    return { keyPair: await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']), serial: null };
+    return sm ? { sm2Key: suite.createSigningKey(), serial: null }
+      : { keyPair: await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']), serial: null };
   }
   const found = await findKey(certified.map(c => c[0])).catch(() => null);
   if (!found) throw localError(form.dataset.msgNoKey);
-  return { keyPair: found.keyPair, serial: certified.find(c => c[0] === found.keySha256)[1] };
+  return { ...found, serial: certified.find(c => c[0] === found.keySha256)[1] };
 }
 
 async function finish(uploadId, signed, serial) {
@@ -150,15 +154,15 @@ form?.addEventListener('submit', async ev => {
     const lotSelect = form.querySelector('#lot');
     const lot = lotSelect.selectedOptions[0].dataset.lot;
     // The tender's joint key names the suite: suite 2 (SM2/SM3/SM4-GCM) seals with the bundled SM module and signs with
-    // an SM2 key made for this bid (WebCrypto has no SM2, and there are no SM2 firm certificates yet); suite 1 seals with
-    // WebCrypto and signs with the firm's certified key when it has one.
+    // SM2 (WebCrypto has neither); suite 1 seals with WebCrypto and signs with ECDSA P-256. Either signs with the firm's
+    // certified key of that kind when it has certificates, else with a key made for this bid.
     const sm = form.dataset.suite === 'SM2-HKDF-SM3-SM4GCM';
     const suite = sm ? await import('/lib/envelope-sm.mjs') : await import('/lib/envelope.mjs');
     const { envelope, manifest } = await suite.sealEnvelope({ jointPublicKey: fromHex(form.dataset.jointKey), tender: form.dataset.tender, lot, bidder: form.dataset.bidder, plaintext: zip });
-    const keyPair = sm ? { keyPair: null, serial: null } : await signingKey();
-    const signed = sm ? suite.signManifest(manifest, suite.createSigningKey()) : await suite.signManifest(manifest, keyPair.keyPair);
+    const key = await signingKey(sm, suite);
+    const signed = sm ? suite.signManifest(manifest, key.sm2Key) : await suite.signManifest(manifest, key.keyPair);
     const uploadId = await upload(envelope, lotSelect.value);
-    await finish(uploadId, signed, keyPair.serial);
+    await finish(uploadId, signed, key.serial);
   } catch (e) {
     fail(e);
   } finally {

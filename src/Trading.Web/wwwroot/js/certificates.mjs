@@ -1,6 +1,6 @@
-// The firm's certificate page: makes the signing key in this browser, asks for its certificate with the account's
+// The firm's certificate page: makes the signing key in this browser (SM2 at a suite 2 deployment), asks for its certificate with the account's
 // two-factor code, and marks the certificates whose key this browser holds.
-import { makeKey, certificateRequest, heldKeys } from '/js/signing-keys.mjs';
+import { makeKey, makeSm2Key, certificateRequest, sm2CertificateRequest, heldKeys } from '/js/signing-keys.mjs';
 
 const form = document.getElementById('certificate-request');
 
@@ -29,8 +29,15 @@ form?.addEventListener('submit', async ev => {
   button.disabled = true;
   try {
     show('request-status', form.dataset.msgWorking);
-    const { keyPair, spki } = await makeKey();
-    const requestPem = await certificateRequest(keyPair, spki, 'firm signing key');
+    // The deployment's suite decides the key: SM2 (SM3withSM2 request) for suite 2, ECDSA P-256 otherwise.
+    let requestPem;
+    if (form.dataset.suite === 'SM2-HKDF-SM3-SM4GCM') {
+      const { sm2Key } = await makeSm2Key();
+      requestPem = await sm2CertificateRequest(sm2Key, 'firm signing key');
+    } else {
+      const { keyPair, spki } = await makeKey();
+      requestPem = await certificateRequest(keyPair, spki, 'firm signing key');
+    }
     const renews = document.getElementById('renews').value || null;
     const token = form.querySelector('input[name="__RequestVerificationToken"]').value;
     const res = await fetch('/Certificates?handler=Request', {
@@ -41,7 +48,9 @@ form?.addEventListener('submit', async ev => {
     if (!res.ok) { show('request-status', ''); show('request-error', body.title || form.dataset.msgFailed); document.getElementById('request-error').focus(); return; }
     show('request-status', form.dataset.msgDone);
     location.reload();
-  } catch {
+  } catch (e) {
+    // The person reads the page's words; the console keeps the browser's own error for whoever diagnoses it.
+    console.error('certificate request failed', e);
     show('request-status', '');
     show('request-error', form.dataset.msgFailed);
     document.getElementById('request-error').focus();

@@ -1,6 +1,7 @@
 // The firm's signing keys in this browser: ECDSA P-256 made by WebCrypto with the private key non-extractable (no
-// script, not even this one, can read it out), kept in IndexedDB and found again by the SHA-256 of the public key,
-// which is what the firm's certificate names. The certificate request is PKCS#10, built here from a few DER parts.
+// script, not even this one, can read it out), or SM2 (suite 2) made by the bundled SM module, kept in IndexedDB and
+// found again by the SHA-256 of the public key, which is what the firm's certificate names. The certificate request is
+// PKCS#10, built from a few DER parts (here for P-256, in the SM module for SM2).
 
 const DB = 'trading-signing-keys';
 const STORE = 'keys';
@@ -36,10 +37,36 @@ export async function makeKey() {
   return { keyPair, spki, keySha256 };
 }
 
-/** The first of the given key hashes whose key this browser holds, as a CryptoKeyPair, or null. */
+/**
+ * Makes an SM2 key pair (suite 2) with the bundled SM module and keeps it. WebCrypto has no SM2, so the private key is
+ * a scalar held as a value in IndexedDB: not sent anywhere, but readable by this site's own scripts (docs/certificates.md).
+ */
+export async function makeSm2Key() {
+  const sm = await import('/lib/envelope-sm.mjs');
+  const key = sm.createSigningKey();
+  const spki = sm.subjectPublicKeyInfo(key.publicKey);
+  const keySha256 = await sha256Hex(spki);
+  await tx('readwrite', s => s.put({ keySha256, kind: 'sm2', sm2PrivateKey: key.privateKey, sm2PublicKey: toHex(key.publicKey), createdAt: new Date().toISOString() }));
+  return { sm2Key: key, spki, keySha256 };
+}
+
+/** A PKCS#10 request (PEM) for an SM2 key, signed SM3withSM2 with it (the SM module builds the DER). */
+export async function sm2CertificateRequest(sm2Key, commonName) {
+  const sm = await import('/lib/envelope-sm.mjs');
+  return pem(sm.certificationRequest(sm2Key, commonName));
+}
+
+/**
+ * The first of the given key hashes whose key this browser holds, or null: a P-256 key as a CryptoKeyPair (keyPair),
+ * an SM2 key as { privateKey, publicKey } for the SM module (sm2Key).
+ */
 export async function findKey(keySha256s) {
   for (const h of keySha256s) {
     const row = await tx('readonly', s => s.get(h));
+    if (row && row.kind === 'sm2') {
+      const publicKey = new Uint8Array(row.sm2PublicKey.match(/../g).map(b => parseInt(b, 16)));
+      return { keySha256: h, sm2Key: { privateKey: row.sm2PrivateKey, publicKey } };
+    }
     if (row) return { keySha256: h, keyPair: { privateKey: row.privateKey, publicKey: row.publicKey } };
   }
   return null;
@@ -89,7 +116,10 @@ export async function certificateRequest(keyPair, spki, commonName) {
   const info = der(0x30, new Uint8Array([0x02, 0x01, 0x00]), name, spki, new Uint8Array([0xa0, 0x00]));
   const ecdsaSha256 = der(0x30, new Uint8Array([0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02]));
   const signature = new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, keyPair.privateKey, info));
-  const csr = der(0x30, info, ecdsaSha256, der(0x03, new Uint8Array([0]), derSignature(signature)));
+  return pem(der(0x30, info, ecdsaSha256, der(0x03, new Uint8Array([0]), derSignature(signature))));
+}
+
+function pem(csr) {
   const b64 = btoa(String.fromCharCode(...csr)).replace(/(.{64})/g, '$1\n');
   return `-----BEGIN CERTIFICATE REQUEST-----\n${b64.trim()}\n-----END CERTIFICATE REQUEST-----\n`;
 }
