@@ -49,6 +49,13 @@ public sealed record BidReceipt
     public string? SealedEntry { get; init; }
     /// <summary>Version 2: the sealed entry's nonce, 64 lower-case hex digits.</summary>
     public string? Nonce { get; init; }
+    /// <summary>
+    /// The firm certificate the bid's manifest signature was verified against at submission, or null (a firm without
+    /// certificates signs with a per-bid key). Covered by the time-stamp like every other field. Only the firm and
+    /// supervisors read a receipt, so naming the certificate here does not tie the tender pseudonym of the public
+    /// entry to the firm (the entry itself does not name it).
+    /// </summary>
+    public ReceiptSigner? Signer { get; init; }
     /// <summary>RFC 3161 token (base64 DER) over <see cref="Imprint"/>; empty until stamped.</summary>
     public string TimeStampToken { get; init; } = "";
 
@@ -83,6 +90,16 @@ public sealed record BidReceipt
         {
             o["sealedEntry"] = SealedEntry;
             o["nonce"] = Nonce;
+        }
+        if (Signer is { } signer)
+        {
+            o["signer"] = new JsonObject
+            {
+                ["serial"] = signer.Serial,
+                ["issuer"] = signer.Issuer,
+                ["certificateSha256"] = signer.CertificateSha256,
+                ["certificate"] = signer.Certificate,
+            };
         }
         if (includeToken)
         {
@@ -172,7 +189,7 @@ public sealed record BidReceipt
             {
                 throw Bad("not a JSON object");
             }
-            string[] known = ["version", "tender", "lot", "bidder", "ciphertextSha256", "ciphertextLength", "serverTime", "logIndex", "entry", "checkpoint", "inclusionProof", "certificates", "timeStampToken", "sealedEntry", "nonce"];
+            string[] known = ["version", "tender", "lot", "bidder", "ciphertextSha256", "ciphertextLength", "serverTime", "logIndex", "entry", "checkpoint", "inclusionProof", "certificates", "timeStampToken", "sealedEntry", "nonce", "signer"];
             foreach (var p in r.EnumerateObject())
             {
                 if (!known.Contains(p.Name))
@@ -201,8 +218,21 @@ public sealed record BidReceipt
             {
                 throw Bad("serverTime must be yyyy-MM-ddTHH:mm:ss.fffZ");
             }
+            ReceiptSigner? signer = null;
+            if (r.TryGetProperty("signer", out var sg))
+            {
+                if (sg.ValueKind != JsonValueKind.Object) throw Bad("signer must be an object");
+                string[] signerFields = ["serial", "issuer", "certificateSha256", "certificate"];
+                foreach (var p in sg.EnumerateObject())
+                {
+                    if (!signerFields.Contains(p.Name)) throw Bad($"unknown field 'signer.{p.Name}'");
+                }
+                string S(string name) => sg.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : throw Bad($"field 'signer.{name}' missing or not a string");
+                signer = new ReceiptSigner(S("serial"), S("issuer"), S("certificateSha256"), S("certificate"));
+            }
             return new BidReceipt
             {
+                Signer = signer,
                 Version = (int)version,
                 Tender = Str("tender"),
                 Lot = Str("lot"),
@@ -220,6 +250,22 @@ public sealed record BidReceipt
                 Nonce = hasSealed ? Str("nonce") : null,
             };
         }
+    }
+}
+
+/// <summary>
+/// The firm certificate a bid was signed under, as its receipt names it: serial (lower-case hex), issuer (X.500 name as
+/// BouncyCastle writes it), SHA-256 of the DER, and the certificate itself (PEM), so the receipt alone lets anyone the
+/// firm shows it to check the chain (<c>trading verify-receipt --firm-ca</c>).
+/// </summary>
+public sealed record ReceiptSigner(string Serial, string Issuer, string CertificateSha256, string Certificate)
+{
+    /// <summary>The signer entry for a certificate (DER, P-256 or SM2).</summary>
+    public static ReceiptSigner Of(byte[] certificate)
+    {
+        var c = new Org.BouncyCastle.X509.X509CertificateParser().ReadCertificate(certificate);
+        return new(Convert.ToHexStringLower(c.SerialNumber.ToByteArrayUnsigned()), c.IssuerDN.ToString(), Convert.ToHexStringLower(SHA256.HashData(certificate)),
+            new string(PemEncoding.Write("CERTIFICATE", certificate)));
     }
 }
 
@@ -242,9 +288,15 @@ public static class BidReceiptVerifier
     /// tree, and the time-stamp covers the receipt. Throws a <see cref="PublicLogException"/> naming the first failure.
     /// <paramref name="tsaRoot"/> is the external TSA's root when the centre uses one (default: <paramref name="root"/>).
     /// </summary>
-    public static ReceiptVerification Verify(string receiptJson, X509Certificate2 root, X509Certificate2? tsaRoot = null)
+    /// <remarks>
+    /// A receipt that names its signer certificate is checked for that certificate's consistency (its SHA-256, serial and
+    /// issuer); with <paramref name="firmCas"/> (the centre's firm CA certificates, P-256 and SM2, DER) the certificate
+    /// must also chain to one of them at the receipt's server time, and a receipt without a signer is refused.
+    /// </remarks>
+    public static ReceiptVerification Verify(string receiptJson, X509Certificate2 root, X509Certificate2? tsaRoot = null, IReadOnlyList<byte[]>? firmCas = null)
     {
         var receipt = BidReceipt.Parse(receiptJson);
+        CheckSigner(receipt, firmCas);
 
         var entryBytes = Encoding.UTF8.GetBytes(receipt.Entry);
         var entry = LogEntry.Parse(entryBytes);
@@ -312,6 +364,54 @@ public static class BidReceiptVerifier
         finally
         {
             certs.ForEach(c => c.Dispose());
+        }
+    }
+
+    private static void CheckSigner(BidReceipt receipt, IReadOnlyList<byte[]>? firmCas)
+    {
+        if (receipt.Signer is not { } signer)
+        {
+            if (firmCas is not null) throw new LogVerificationException("receipt.signer-missing", Args.Of());
+            return;
+        }
+        byte[] der;
+        try
+        {
+            var fields = PemEncoding.Find(signer.Certificate);
+            der = Convert.FromBase64String(signer.Certificate[fields.Base64Data]);
+        }
+        catch (ArgumentException e)
+        {
+            throw new LogFormatException("receipt.malformed", Args.Of(("reason", "signer.certificate is not a PEM certificate")), e);
+        }
+        var named = ReceiptSigner.Of(der);
+        if (named.CertificateSha256 != signer.CertificateSha256 || named.Serial != signer.Serial || named.Issuer != signer.Issuer)
+            throw new LogVerificationException("receipt.field-mismatch", Args.Of(("field", "signer")));
+        if (firmCas is null) return;
+        var at = receipt.ServerTime;
+        var chains = Sm2CertificateAuthority.IsSm2Key(new Org.BouncyCastle.X509.X509CertificateParser().ReadCertificate(der).CertificateStructure.SubjectPublicKeyInfo.GetEncoded())
+            ? Sm2CertificateAuthority.Chains(der, firmCas, at)
+            : ChainsP256(der, firmCas, at);
+        if (!chains) throw new LogVerificationException("receipt.signer-untrusted", Args.Of(("serial", signer.Serial)));
+    }
+
+    private static bool ChainsP256(byte[] der, IReadOnlyList<byte[]> cas, DateTimeOffset at)
+    {
+        using var leaf = X509CertificateLoader.LoadCertificate(der);
+        var roots = new List<X509Certificate2>();
+        try
+        {
+            foreach (var ca in cas)
+            {
+                // SM2 CA certificates among the roots are the SM2 check's; .NET's chain takes the others.
+                if (!Sm2CertificateAuthority.IsSm2Key(new Org.BouncyCastle.X509.X509CertificateParser().ReadCertificate(ca).CertificateStructure.SubjectPublicKeyInfo.GetEncoded()))
+                    roots.Add(X509CertificateLoader.LoadCertificate(ca));
+            }
+            return roots.Count > 0 && FirmCertificateAuthority.Chains(leaf, roots, at);
+        }
+        finally
+        {
+            roots.ForEach(r => r.Dispose());
         }
     }
 }

@@ -73,6 +73,8 @@ public static class LogMessages
         ["cert.wrong-usage"] = ("Certificate \"{subject}\" is not allowed for {usage}.", "证书 \"{subject}\" 不允许用于 {usage}。"),
         ["key.invalid"] = ("The key is not a valid {kind}: {reason}", "密钥不是有效的 {kind}：{reason}"),
         ["receipt.malformed"] = ("The receipt is malformed: {reason}", "回执格式错误：{reason}"),
+        ["receipt.signer-missing"] = ("The receipt names no firm certificate: the bid was signed with a key made for it, not under a certificate.", "回执未载明投标单位证书：该投标文件以一次性密钥签名，而非以数字证书签名。"),
+        ["receipt.signer-untrusted"] = ("The firm certificate {serial} the receipt names does not chain to the CA certificates given at the receipt's time.", "回执载明的投标单位证书 {serial} 在回执时间不能链接到所给的 CA 证书。"),
         ["receipt.field-mismatch"] = ("The receipt's {field} does not match the logged entry.", "回执中的 {field} 与日志条目不符。"),
         // Archive packages (docs/archive-format.md); {file} is the member blamed.
         ["archive.manifest-malformed"] = ("{file}: the manifest is malformed: {reason}", "{file}：清单格式错误：{reason}"),

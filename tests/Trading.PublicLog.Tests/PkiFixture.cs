@@ -20,7 +20,8 @@ public sealed class PkiFixture : IDisposable
     }
 
     /// <summary>A log with a few events and one bid; returns the stamped receipt JSON for the bid.</summary>
-    public async Task<(string Json, MerkleLog Log, InMemoryLogStore Store)> ReceiptAsync(CentrePki pki, int entriesBefore = 6, int entriesAfter = 3, CentrePki? tsaPki = null)
+    public async Task<(string Json, MerkleLog Log, InMemoryLogStore Store)> ReceiptAsync(CentrePki pki, int entriesBefore = 6, int entriesAfter = 3, CentrePki? tsaPki = null,
+        ReceiptSigner? firmSigner = null)
     {
         var ct = TestContext.Current.CancellationToken;
         var store = new InMemoryLogStore();
@@ -40,6 +41,7 @@ public sealed class PkiFixture : IDisposable
         var signer = pki.LogSigner("trading.test/log");
         var note = SignedNote.SignCheckpoint(new Checkpoint("trading.test/log", size, await log.GetRootAsync(size, ct), Now.AddHours(1)), signer);
         var receipt = await BidReceipt.CreateAsync(log, store, index, note, signer.Verifier, [pki.LogSigning, pki.Issuing], ct);
+        receipt = receipt with { Signer = firmSigner };
         var stamped = receipt with { TimeStampToken = Convert.ToBase64String((tsaPki ?? pki).TimeStampAuthority().Stamp(receipt.Imprint(), Now.AddHours(1).AddSeconds(1))) };
         return (stamped.ToJson(), log, store);
     }

@@ -27,6 +27,45 @@ public sealed class ReceiptTests(PkiFixture f) : IClassFixture<PkiFixture>
     }
 
     [Fact]
+    public async Task A_receipt_names_the_firm_certificate_under_its_time_stamp_and_the_chain_is_checked_against_the_firm_CAs()
+    {
+        // A P-256 firm CA and an SM2 one, each with a firm certificate issued the hour before the receipt.
+        var at = PkiFixture.Now;
+        using var p256 = FirmCertificateAuthority.Create("Test Centre", at);
+        var sm2 = Sm2CertificateAuthority.Create("Test Centre", at);
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var publicKey = System.Security.Cryptography.X509Certificates.PublicKey.CreateFromSubjectPublicKeyInfo(key.ExportSubjectPublicKeyInfo(), out _);
+        using var p256Cert = p256.Issue(publicKey, "测试公司", "91350100MA2XXXXX1X", "张三", FirmCertificateAuthority.NewSerial(), at, at.AddDays(30), null);
+        var generator = new Org.BouncyCastle.Crypto.Generators.ECKeyPairGenerator("EC");
+        generator.Init(new Org.BouncyCastle.Crypto.Parameters.ECKeyGenerationParameters(Org.BouncyCastle.Asn1.GM.GMObjectIdentifiers.sm2p256v1, new Org.BouncyCastle.Security.SecureRandom()));
+        var sm2Spki = Org.BouncyCastle.X509.SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(generator.GenerateKeyPair().Public).GetEncoded();
+        var sm2Cert = sm2.Issue(sm2Spki, "测试公司", "91350100MA2XXXXX1X", "张三", FirmCertificateAuthority.NewSerial(), at, at.AddDays(30), null);
+        byte[][] cas = [p256.Ca.RawData, sm2.Ca.GetEncoded()];
+
+        foreach (var der in new[] { p256Cert.RawData, sm2Cert })
+        {
+            var signer = ReceiptSigner.Of(der);
+            var (json, _, _) = await f.ReceiptAsync(f.Pki, firmSigner: signer);
+            Assert.Equal(json, BidReceipt.Parse(json).ToJson());
+            Assert.Equal(signer, BidReceiptVerifier.Verify(json, f.Pki.Root, firmCas: cas).Receipt.Signer);
+            // Only under the CA that issued it.
+            var issuer = der == sm2Cert ? sm2.Ca.GetEncoded() : p256.Ca.RawData;
+            var other = der == sm2Cert ? p256.Ca.RawData : sm2.Ca.GetEncoded();
+            BidReceiptVerifier.Verify(json, f.Pki.Root, firmCas: [issuer]);
+            Assert.Equal("receipt.signer-untrusted", Assert.Throws<LogVerificationException>(() => BidReceiptVerifier.Verify(json, f.Pki.Root, firmCas: [other])).Code);
+            // The time-stamp covers the signer: another serial breaks the receipt, and so does another certificate.
+            Assert.Equal("signer", Assert.Throws<LogVerificationException>(() => BidReceiptVerifier.Verify(Edit(json, o => o["signer"]!["serial"] = "01"), f.Pki.Root)).Arguments["field"]);
+            var swapped = Edit(json, o => o["signer"] = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(ReceiptSigner.Of(der == sm2Cert ? p256Cert.RawData : sm2Cert),
+                new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))));
+            Assert.Equal("tsa.imprint-mismatch", Assert.Throws<LogVerificationException>(() => BidReceiptVerifier.Verify(swapped, f.Pki.Root)).Code);
+        }
+
+        // Asked to check the firm's chain, a receipt that names no certificate is refused.
+        var (plain, _, _) = await f.ReceiptAsync(f.Pki);
+        Assert.Equal("receipt.signer-missing", Assert.Throws<LogVerificationException>(() => BidReceiptVerifier.Verify(plain, f.Pki.Root, firmCas: cas)).Code);
+    }
+
+    [Fact]
     public async Task Receipts_at_every_position_of_odd_sized_logs_verify()
     {
         foreach (var (before, after) in new[] { (0, 0), (0, 4), (3, 0), (7, 1), (8, 0), (13, 6) })

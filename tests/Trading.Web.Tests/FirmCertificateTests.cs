@@ -22,7 +22,45 @@ public class FirmCertificateTests(PostgresServer pg) : BrowserTest(pg)
     protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>(Bidding.FastSettings)
     {
         ["Certificates:ValidityDays"] = ValidityDays.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Submission:Suite"] = Suite,
     };
+
+    /// <summary>The deployment's envelope suite; <see cref="FirmCertificateSm2Tests"/> runs the same journey with suite 2.</summary>
+    protected virtual string Suite => Trading.Crypto.CryptoSuites.P256;
+
+    private bool Sm => Suite == Trading.Crypto.CryptoSuites.Sm2;
+
+    /// <summary>The issuing CA the firm's certificates chain to (P-256, or SM2 at a suite 2 deployment), as published.</summary>
+    private string CaPath => Sm ? "/pki/centre-ca-sm2.crt" : "/pki/centre-ca.crt";
+
+    /// <summary>The revocation list signed by that CA.</summary>
+    private string CrlPath => Sm ? "/pki/firms-sm2.crl" : "/pki/firms.crl";
+
+    /// <summary>
+    /// The certificate chains to the published CA at the current time and names the firm's credit code; in the SM suite it
+    /// certifies an SM2 key and is signed SM3withSM2 (checked with BouncyCastle: .NET's chain builder has no SM2).
+    /// </summary>
+    private async Task ExpectChainsAndNamesFirmAsync(FirmCertificate issued)
+    {
+        var caPem = await App.Anonymous().GetStringAsync(CaPath);
+        var credit = App.WithDb(db => db.Organisations.Single(o => o.Id == issued.FirmId).CreditCode)!;
+        var cert = new Org.BouncyCastle.X509.X509CertificateParser().ReadCertificate(issued.Certificate!);
+        Assert.Contains(credit, cert.SubjectDN.ToString(), StringComparison.Ordinal);
+        if (Sm)
+        {
+            Assert.Equal("1.2.156.10197.1.501", cert.SigAlgOid);
+            Assert.True(Trading.Crypto.Sm2Signatures.IsSm2Key(cert.CertificateStructure.SubjectPublicKeyInfo.GetEncoded()));
+            var ca = new Org.BouncyCastle.X509.X509CertificateParser().ReadCertificate(System.Text.Encoding.ASCII.GetBytes(caPem));
+            Assert.True(Trading.PublicLog.Sm2CertificateAuthority.Chains(issued.Certificate!, [ca.GetEncoded()], App.Clock.GetUtcNow()));
+            // Not under the P-256 CA, whose name differs and whose key did not sign it.
+            using var p256 = X509Certificate2.CreateFromPem(await App.Anonymous().GetStringAsync("/pki/centre-ca.crt"));
+            Assert.False(Trading.PublicLog.Sm2CertificateAuthority.Chains(issued.Certificate!, [p256.RawData], App.Clock.GetUtcNow()));
+            return;
+        }
+        using (var ca = X509Certificate2.CreateFromPem(caPem))
+        using (var x509 = X509CertificateLoader.LoadCertificate(issued.Certificate!))
+            Assert.True(Trading.PublicLog.FirmCertificateAuthority.Chains(x509, [ca], App.Clock.GetUtcNow()));
+    }
 
     [Fact]
     public async Task A_firm_obtains_a_certificate_signs_bids_with_it_and_other_keys_expired_and_revoked_certificates_are_refused()
@@ -31,6 +69,8 @@ public class FirmCertificateTests(PostgresServer pg) : BrowserTest(pg)
         var tender = await TestApi.PublishedTenderAsync(await App.ApiAsync("owner1"), start.AddDays(60));
         await Bidding.JoinAllAsync(App, tender);
         var (firm, totpKey) = await SignInWithTwoFactorAsync("bidder01");
+        firm.Console += (_, m) => { if (m.Type == "error") lock (_console) _console.Add(m.Text); };
+        firm.Response += (_, r) => { if (r.Status >= 500) lock (_console) _console.Add($"{r.Status} {r.Url}"); };
         var api = await TwoFactorApiAsync("bidder01", totpKey);
         await Bidding.ObtainDocumentsAsync(api, tender);
 
@@ -48,14 +88,8 @@ public class FirmCertificateTests(PostgresServer pg) : BrowserTest(pg)
         await Assertions.Expect(firm.Locator($"tr[data-certificate='{first.Id}'] [data-testid=key-here]")).ToBeVisibleAsync();
 
         // The certificate chains to the centre's published CA certificate and names the firm's credit code.
-        var caPem = await App.Anonymous().GetStringAsync("/pki/centre-ca.crt");
-        using (var ca = X509Certificate2.CreateFromPem(caPem))
-        using (var cert = X509CertificateLoader.LoadCertificate(first.Certificate!))
-        {
-            Assert.True(Trading.PublicLog.FirmCertificateAuthority.Chains(cert, [ca], App.Clock.GetUtcNow()));
-            var credit = App.WithDb(db => db.Organisations.Single(o => o.Id == first.FirmId).CreditCode)!;
-            Assert.Contains(credit, cert.SubjectName.Format(false), StringComparison.Ordinal);
-        }
+        await ExpectChainsAndNamesFirmAsync(first);
+        await Assertions.Expect(firm.Locator($"tr[data-certificate='{first.Id}'] [data-testid=key-kind]")).ToHaveTextAsync(Sm ? "SM2" : "P-256");
 
         // Sealed and signed in the browser with the certified key; the receipt names the certificate.
         await SealInBrowserAsync(firm, tender, 3_210_000m);
@@ -63,12 +97,51 @@ public class FirmCertificateTests(PostgresServer pg) : BrowserTest(pg)
         await Assertions.Expect(firm.GetByTestId("receipt")).ToContainTextAsync(first.SerialNumber!);
         var bid = App.WithDb(db => db.Set<Bid>().Single(b => b.TenderId == tender && b.Status == BidStatus.Valid));
         Assert.Equal(first.Id, bid.SignerCertificateId);
-        // The public log's entry does not name it: certificate.issued names the firm, and the entry is opened at the deadline.
-        Assert.DoesNotContain(first.SerialNumber!, bid.ReceiptJson, StringComparison.Ordinal);
+        // Sealed in the deployment's suite and signed by the certified key itself.
+        var signedManifest = Trading.Crypto.CryptoJson.Deserialize<Trading.Crypto.SignedManifest>(bid.SignedManifestJson);
+        Assert.Equal(Suite, signedManifest.Manifest.Suite);
+        Assert.Equal(first.PublicKey, signedManifest.SignerPublicKey);
+        // The firm's receipt names it (only the firm and supervisors read receipts), under the time-stamp; the public log's
+        // entry does not: certificate.issued names the firm, and the entry is opened at the deadline.
+        var receipt = Trading.PublicLog.BidReceipt.Parse(bid.ReceiptJson);
+        Assert.Equal(first.SerialNumber, receipt.Signer!.Serial);
+        Assert.Equal(first.CertificateSha256, receipt.Signer.CertificateSha256);
+        Assert.DoesNotContain(first.SerialNumber!, receipt.Entry, StringComparison.Ordinal);
+        Assert.DoesNotContain(first.SerialNumber!, receipt.SealedEntry ?? "", StringComparison.Ordinal);
+        // `trading verify-receipt --firm-ca` checks the named certificate's chain to the centre's firm CA offline.
+        var dir = Directory.CreateDirectory(Path.Combine(App.DataDirectory, "receipt-" + Suite));
+        string Save(string name, string text) { var path = Path.Combine(dir.FullName, name); File.WriteAllText(path, text); return path; }
+        var receiptPath = Save("receipt.json", bid.ReceiptJson);
+        var logRoot = Save("root-ca.crt", await App.Anonymous().GetStringAsync("/api/log/certificates/root-ca.crt"));
+        var firmCa = Save("firm-ca.crt", await App.Anonymous().GetStringAsync(CaPath));
+        var verified = TradingCli.Run("verify-receipt", receiptPath, "--root", logRoot, "--firm-ca", firmCa, "--lang", "en");
+        Assert.True(verified.Code == 0, verified.Out + verified.Err);
+        // Against a CA that did not issue it (the other suite's firm CA) the same receipt fails verification (exit 1).
+        var otherCa = Save("other-ca.crt", await App.Anonymous().GetStringAsync(Sm ? "/pki/centre-ca.crt" : "/pki/centre-ca-sm2.crt"));
+        Assert.Equal(1, TradingCli.Run("verify-receipt", receiptPath, "--root", logRoot, "--firm-ca", otherCa, "--lang", "en").Code);
 
         // A manifest signed with any other key is refused with its reason, and nothing is stored.
         var other = await Bidding.UploadAsync(api, tender, await Bidding.SealAsync(api, tender, 3_000_000m));
         await ExpectRefusalAsync(other, CertificateRules.SignerNotCertified, "holds no certificate for");
+        Assert.Equal(1, App.WithDb(db => db.Set<Bid>().Count(b => b.TenderId == tender)));
+
+        // A key of the other curve (a P-256 key on an SM2 bid, an SM2 key on a P-256 bid) is refused by name.
+        var crossed = await Bidding.SealAsync(api, tender, 3_010_000m);
+        var manifest = Trading.Crypto.CryptoJson.Deserialize<Trading.Crypto.SignedManifest>(crossed.SignedManifestJson).Manifest;
+        Trading.Crypto.SignedManifest otherCurve;
+        if (Sm)
+        {
+            using var ec = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+            otherCurve = new(manifest, ec.SignData(manifest.ToSigningBytes(), System.Security.Cryptography.HashAlgorithmName.SHA256,
+                System.Security.Cryptography.DSASignatureFormat.IeeeP1363FixedFieldConcatenation), ec.ExportSubjectPublicKeyInfo());
+        }
+        else
+        {
+            var sm2 = Trading.Crypto.ManifestSigning.Sign(manifest with { Suite = Trading.Crypto.CryptoSuites.Sm2 }, Trading.Crypto.Sm2SigningKey.Create());
+            otherCurve = new(manifest, sm2.Signature, sm2.SignerPublicKey);
+        }
+        var crossedUpload = await Bidding.UploadAsync(api, tender, crossed with { SignedManifestJson = Trading.Crypto.CryptoJson.Serialize(otherCurve) });
+        await ExpectRefusalAsync(crossedUpload, "Rule.Bid.EnvelopeRefused", "cryptographic suite");
         Assert.Equal(1, App.WithDb(db => db.Set<Bid>().Count(b => b.TenderId == tender)));
 
         // Past the certificate's end (the tender still open), the same key is refused as expired.
@@ -91,12 +164,12 @@ public class FirmCertificateTests(PostgresServer pg) : BrowserTest(pg)
         await centre.Locator($"tr[data-certificate='{second.Id}'] [data-testid=revoke-reason]").FillAsync("key exposed");
         await centre.Locator($"tr[data-certificate='{second.Id}'] [data-testid=revoke]").ClickAsync();
         await Assertions.Expect(centre.Locator($"tr[data-certificate='{second.Id}']")).ToHaveAttributeAsync("data-state", "Revoked");
-        var crl = await App.Anonymous().GetByteArrayAsync("/pki/firms.crl");
+        var crl = await App.Anonymous().GetByteArrayAsync(CrlPath);
         var parsed = new Org.BouncyCastle.X509.X509CrlParser().ReadCrl(crl);
-        using (var ca = X509Certificate2.CreateFromPem(caPem))
-            parsed.Verify(new Org.BouncyCastle.X509.X509CertificateParser().ReadCertificate(ca.RawData).GetPublicKey());
+        parsed.Verify(new Org.BouncyCastle.X509.X509CertificateParser().ReadCertificate(System.Text.Encoding.ASCII.GetBytes(await App.Anonymous().GetStringAsync(CaPath))).GetPublicKey());
         Assert.NotNull(parsed.GetRevokedCertificate(new Org.BouncyCastle.Math.BigInteger(second.SerialNumber, 16)));
         Assert.Null(parsed.GetRevokedCertificate(new Org.BouncyCastle.Math.BigInteger(first.SerialNumber, 16)));
+        if (Sm) Assert.Equal("1.2.156.10197.1.501", parsed.SigAlgOid);
 
         await SealInBrowserAsync(firm, tender, 3_240_000m);
         await Assertions.Expect(firm.GetByTestId("upload-error")).ToContainTextAsync("has been revoked", new() { Timeout = 30_000 });
@@ -173,7 +246,10 @@ public class FirmCertificateTests(PostgresServer pg) : BrowserTest(pg)
         var before = App.WithDb(db => db.Set<FirmCertificate>().Select(c => c.Id).ToList());
         await firm.GetByTestId("certificate-code").FillAsync(Totp.FreshCode(totpKey));
         await firm.GetByTestId("certificate-request").ClickAsync();
-        await Assertions.Expect(firm.Locator("tr[data-state='Requested']")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+        // The page reloads with the request, or says why not: a refusal fails here with its words.
+        await Assertions.Expect(firm.Locator("tr[data-state='Requested'], [data-testid=certificate-error]:visible")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+        if (await firm.GetByTestId("certificate-error").IsVisibleAsync())
+            Assert.Fail("request refused: " + await firm.GetByTestId("certificate-error").InnerTextAsync() + " " + string.Join(" | ", _console));
         var id = App.WithDb(db => db.Set<FirmCertificate>().Select(c => c.Id).ToList()).Except(before).Single();
 
         var centre = await CentreAsync();
@@ -186,6 +262,9 @@ public class FirmCertificateTests(PostgresServer pg) : BrowserTest(pg)
     }
 
     private IPage? _centre;
+
+    /// <summary>The firm page's console errors and server errors, named when a step fails.</summary>
+    private readonly List<string> _console = [];
 
     private async Task<IPage> CentreAsync()
     {
@@ -247,4 +326,14 @@ public class FirmCertificateTests(PostgresServer pg) : BrowserTest(pg)
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }
+}
+
+/// <summary>
+/// The same certificate journey at a suite 2 deployment: the firm's SM2 key made in the browser (sm-crypto-v2), its
+/// SM3withSM2 request certified by the centre's SM2 CA, SM2 bids signed with it and refused with another key, expired or
+/// revoked (the SM2 revocation list names it); the opening record PDF of an SM2 tender validates with pdfsig.
+/// </summary>
+public class FirmCertificateSm2Tests(PostgresServer pg) : FirmCertificateTests(pg)
+{
+    protected override string Suite => Trading.Crypto.CryptoSuites.Sm2;
 }

@@ -72,11 +72,17 @@ public static class PublicLogCommands
         var file = new Argument<FileInfo>("receipt") { Description = "Receipt JSON file downloaded from the site" };
         var rootOption = new Option<FileInfo>("--root") { Description = "The centre's root CA certificate (PEM)", DefaultValueFactory = _ => new FileInfo(Path.Combine("certs", "dev", CentrePki.Files.RootCertificate)) };
         var tsaRootOption = new Option<FileInfo?>("--tsa-root") { Description = "Root certificate of an external TSA, when the centre uses one (PEM)" };
+        var firmCaOption = new Option<FileInfo[]>("--firm-ca")
+        {
+            Description = "The centre's firm certificate CA (PEM: /pki/centre-ca.crt, or /pki/centre-ca-sm2.crt for SM2); repeatable. "
+                + "The certificate the receipt names must chain to one at the receipt's time",
+        };
         var lang = LanguageOption();
         var cmd = new Command("verify-receipt", "Check a bid receipt offline against the centre's root certificate");
         cmd.Arguments.Add(file);
         cmd.Options.Add(rootOption);
         cmd.Options.Add(tsaRootOption);
+        cmd.Options.Add(firmCaOption);
         cmd.Options.Add(lang);
         cmd.SetAction(parse =>
         {
@@ -86,13 +92,25 @@ public static class PublicLogCommands
                 using var root = X509Certificate2.CreateFromPem(File.ReadAllText(parse.GetValue(rootOption)!.FullName));
                 var tsaRootFile = parse.GetValue(tsaRootOption);
                 using var tsaRoot = tsaRootFile is null ? null : X509Certificate2.CreateFromPem(File.ReadAllText(tsaRootFile.FullName));
-                var result = BidReceiptVerifier.Verify(File.ReadAllText(parse.GetValue(file)!.FullName), root, tsaRoot);
+                static byte[] Der(FileInfo f)
+                {
+                    var pem = File.ReadAllText(f.FullName);
+                    return Convert.FromBase64String(pem[PemEncoding.Find(pem).Base64Data]);
+                }
+                var firmCas = parse.GetValue(firmCaOption) is { Length: > 0 } cas ? cas.Select(Der).ToList() : null;
+                var result = BidReceiptVerifier.Verify(File.ReadAllText(parse.GetValue(file)!.FullName), root, tsaRoot, firmCas);
                 var r = result.Receipt;
                 Console.WriteLine(Zh(language) ? "回执有效" : "Receipt is valid");
                 Console.WriteLine($"  tender {r.Tender}  lot {r.Lot}  bidder {r.Bidder}");
                 Console.WriteLine($"  ciphertext sha256 {r.CiphertextSha256}  length {r.CiphertextLength}");
                 Console.WriteLine($"  server time {r.ServerTime:O}  time-stamp {result.TimeStamp.Time:O} ({result.TimeStamp.TsaSubject})");
                 Console.WriteLine($"  log entry {r.LogIndex} included in checkpoint {result.Checkpoint.Origin} size {result.Checkpoint.Size} signed by {result.LogSigner}");
+                if (r.Signer is { } signer)
+                {
+                    Console.WriteLine(Zh(language)
+                        ? $"  投标文件以投标单位证书 {signer.Serial}（签发者 {signer.Issuer}）签名" + (firmCas is null ? "" : "，该证书链接到所给的 CA 证书")
+                        : $"  signed under firm certificate {signer.Serial} issued by {signer.Issuer}" + (firmCas is null ? "" : ", which chains to the CA certificate given"));
+                }
                 if (r.Version == BidReceipt.SealedVersion)
                 {
                     Console.WriteLine(Zh(language)

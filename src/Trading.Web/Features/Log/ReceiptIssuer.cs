@@ -7,8 +7,8 @@ using Trading.Web.Infrastructure;
 
 namespace Trading.Web.Features.Log;
 
-/// <summary>What the bid-submission code passes: the index of the bid.submitted entry it appended, and the bidder firm that owns the receipt.</summary>
-public sealed record ReceiptRequest(long LogIndex, Guid BidderOrganisationId);
+/// <summary>What the bid-submission code passes: the index of the bid.submitted entry it appended, the bidder firm that owns the receipt, and the firm certificate the manifest was verified against (none for a per-bid key).</summary>
+public sealed record ReceiptRequest(long LogIndex, Guid BidderOrganisationId, ReceiptSigner? Signer = null);
 
 /// <summary>
 /// Issues the receipt CRYPTO.md promises a bidder (tender, lot, bidder pseudonym, ciphertext hash and length,
@@ -73,6 +73,7 @@ public sealed class ReceiptIssuer(TradingDbContext db, EfLogStore store, CentreK
         var time = new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
         var note = SignedNote.SignCheckpoint(new Checkpoint(keys.Origin, size, root, time), keys.LogSigner);
         var receipt = await BidReceipt.CreateAsync(merkle, store, request.LogIndex, note, keys.LogSigner.Verifier, keys.LogChain, opening, ct);
+        receipt = receipt with { Signer = request.Signer };
         receipt = receipt with { TimeStampToken = Convert.ToBase64String(await stamper.StampAsync(receipt.Imprint(), ct)) };
         var json = receipt.ToJson();
 

@@ -262,9 +262,9 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
                 u.BidId = bid.Id;
                 // Sealed until the deadline (nobody learns who or how many bid); then hashes only, the bidder a pseudonym of
                 // this tender alone, and the price still in the envelope.
-                // The certificate the signature was checked against is kept with the bid (SignerCertificateId), not in this
-                // entry: certificate.issued names the firm in the clear, so a serial here would undo the tender pseudonym
-                // once the deadline opens the entry.
+                // The certificate the signature was checked against is kept with the bid (SignerCertificateId) and named in
+                // the firm's receipt, not in this entry: certificate.issued names the firm in the clear, so a serial here
+                // would undo the tender pseudonym once the deadline opens the entry.
                 var entry = await log.AppendSealedAsync("bid.submitted", t.Id, new
                 {
                     bid = bid.Id, lot = context.Lot, bidder = log.TenderPseudonym(t.Id, "firm", firm.Id.ToString()), ciphertextSha256 = bid.EnvelopeSha256,
@@ -272,7 +272,7 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
                 }, ct);
                 bid.LogIndex = entry.Index;
                 // The receipt is signed over the tree as of this entry and commits (or not) with the bid.
-                bid.ReceiptJson = await receipts.IssueAsync(new Log.ReceiptRequest(entry.Index, firm.Id), ct);
+                bid.ReceiptJson = await receipts.IssueAsync(new Log.ReceiptRequest(entry.Index, firm.Id, signer?.Certificate is { } der ? Trading.PublicLog.ReceiptSigner.Of(der) : null), ct);
             }, ct);
         }
         catch
