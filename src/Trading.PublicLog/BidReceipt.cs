@@ -375,16 +375,17 @@ public static class BidReceiptVerifier
             return;
         }
         byte[] der;
+        ReceiptSigner named;
         try
         {
             var fields = PemEncoding.Find(signer.Certificate);
             der = Convert.FromBase64String(signer.Certificate[fields.Base64Data]);
+            named = ReceiptSigner.Of(der);
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or IOException or Org.BouncyCastle.Security.GeneralSecurityException or InvalidCastException)
         {
             throw new LogFormatException("receipt.malformed", Args.Of(("reason", "signer.certificate is not a PEM certificate")), e);
         }
-        var named = ReceiptSigner.Of(der);
         if (named.CertificateSha256 != signer.CertificateSha256 || named.Serial != signer.Serial || named.Issuer != signer.Issuer)
             throw new LogVerificationException("receipt.field-mismatch", Args.Of(("field", "signer")));
         if (firmCas is null) return;

@@ -103,7 +103,7 @@ public class FirmCertificateTests(PostgresServer pg) : BrowserTest(pg)
         Assert.Equal(first.PublicKey, signedManifest.SignerPublicKey);
         // The firm's receipt names it (only the firm and supervisors read receipts), under the time-stamp; the public log's
         // entry does not: certificate.issued names the firm, and the entry is opened at the deadline.
-        var receipt = Trading.PublicLog.BidReceipt.Parse(bid.ReceiptJson);
+        var receipt = Trading.PublicLog.BidReceipt.Parse(bid.ReceiptJson!);
         Assert.Equal(first.SerialNumber, receipt.Signer!.Serial);
         Assert.Equal(first.CertificateSha256, receipt.Signer.CertificateSha256);
         Assert.DoesNotContain(first.SerialNumber!, receipt.Entry, StringComparison.Ordinal);
@@ -111,7 +111,7 @@ public class FirmCertificateTests(PostgresServer pg) : BrowserTest(pg)
         // `trading verify-receipt --firm-ca` checks the named certificate's chain to the centre's firm CA offline.
         var dir = Directory.CreateDirectory(Path.Combine(App.DataDirectory, "receipt-" + Suite));
         string Save(string name, string text) { var path = Path.Combine(dir.FullName, name); File.WriteAllText(path, text); return path; }
-        var receiptPath = Save("receipt.json", bid.ReceiptJson);
+        var receiptPath = Save("receipt.json", bid.ReceiptJson!);
         var logRoot = Save("root-ca.crt", await App.Anonymous().GetStringAsync("/api/log/certificates/root-ca.crt"));
         var firmCa = Save("firm-ca.crt", await App.Anonymous().GetStringAsync(CaPath));
         var verified = TradingCli.Run("verify-receipt", receiptPath, "--root", logRoot, "--firm-ca", firmCa, "--lang", "en");
