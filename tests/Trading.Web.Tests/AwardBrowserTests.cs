@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Trading.Domain;
 using Trading.Web.Tests.Infrastructure;
@@ -9,7 +10,11 @@ namespace Trading.Web.Tests;
 /// Steps 13 to 18 in Chromium, each act done on the pages by the person who does it: the owner publishes the
 /// candidates, a bidder objects and the owner answers, the bidder complains and the supervisor suspends and decides,
 /// the owner awards, uploads the contract and records every refund; the public pages show the publicity and then the
-/// result with the committee's names. The tender starts at its signed report (arranged as in <see cref="AwardTests"/>).
+/// result with the committee's names; the owner archives, the supervisor cosigns on the witness desk, the downloaded
+/// package verifies with <c>trading verify-archive</c>, and the public finds the result on the results page and in the
+/// OCDS package, which validates against the schemas. The tender starts at its signed report (arranged as in
+/// <see cref="AwardTests"/>; <see cref="NewcomerJourneyTests"/> takes a demo tender through the real opening, draw and
+/// evaluation to the archive in Chromium).
 /// </summary>
 public class AwardBrowserTests(PostgresServer pg) : BrowserTest(pg)
 {
@@ -109,6 +114,63 @@ public class AwardBrowserTests(PostgresServer pg) : BrowserTest(pg)
         await Assertions.Expect(visitor.GetByTestId("committee")).ToBeVisibleAsync();
         await AccessibilityBrowserTests.AssertUsableAsync(visitor, $"/Award/Public/{s.TenderId}");
         await AccessibilityBrowserTests.AssertUsableAsync(visitor, "/Award");
+
+        // The archive: the owner archives from the tender's page; the package waits for the office's cosignature, which
+        // the supervisor gives on the witness desk; the owner downloads it and `trading verify-archive` checks it offline
+        // with the root certificate alone.
+        await owner.GotoAsync($"/Tenders/Details/{s.TenderId}");
+        await owner.GetByTestId("archive-link").ClickAsync();
+        await SubmitAsync(owner, owner.GetByTestId("archive"), $"/Archive/{s.TenderId}");
+        await Assertions.Expect(owner.GetByTestId("why-no-package")).ToBeVisibleAsync();
+        await supervisor.GotoAsync("/Log/Witness");
+        await supervisor.GetByTestId("cosign").ClickAsync();
+        await Assertions.Expect(supervisor.GetByTestId("last-cosigned")).ToBeVisibleAsync();
+        await owner.GotoAsync($"/Archive/{s.TenderId}");
+        var download = await owner.RunAndWaitForDownloadAsync(() => owner.GetByTestId("download").ClickAsync());
+        var dir = Directory.CreateTempSubdirectory("trading-award-archive-").FullName;
+        try
+        {
+            var tar = Path.Combine(dir, download.SuggestedFilename);
+            await download.SaveAsAsync(tar);
+            var root = Path.Combine(dir, "root-ca.crt");
+            await File.WriteAllTextAsync(root, await App.Anonymous().GetStringAsync("/api/log/certificates/root-ca.crt"));
+            var (code, output) = await Log.CliRunner.RunAsync("verify-archive", tar, "--root", root, "--lang", "en");
+            Assert.True(code == 0, output);
+            Assert.Contains("Archive is valid", output, StringComparison.Ordinal);
+            // Every record of steps 13-17 is in it: the report, the three notices, the contract, and the acts' log entries.
+            var verified = await Trading.PublicLog.Archive.TenderArchiveVerifier.VerifyAsync(File.OpenRead(tar),
+                App.Services.GetRequiredService<Trading.Web.Features.Log.CentreKeys>().Pki.Root, TestContext.Current.CancellationToken);
+            Assert.True(verified.Ok, verified.Problem?.Message);
+            var kinds = verified.Manifest!.Files.Select(f => f.Kind).ToList();
+            Assert.Single(kinds, k => k == "evaluation-report");
+            Assert.Equal(3, kinds.Count(k => k == "award-notice"));
+            Assert.Single(kinds, k => k == "contract");
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+
+        // The public: the results page finds the tender with its winner and contract, without signing in; the open-data
+        // package has its award and contract releases and validates against the OCDS schemas.
+        var tenderCode = App.WithDb(db => db.Tenders.AsNoTracking().Single(t => t.Id == s.TenderId).Code);
+        await visitor.SetViewportSizeAsync(1280, 800);
+        await visitor.GotoAsync("/Results");
+        await visitor.GetByTestId("results-q").FillAsync(tenderCode);
+        await visitor.GetByTestId("results-search").ClickAsync();
+        var row = visitor.GetByTestId("result-row").Filter(new() { HasText = tenderCode });
+        await Assertions.Expect(row).ToHaveCountAsync(1);
+        await Assertions.Expect(row.GetByTestId("result-award")).ToBeVisibleAsync();
+        await Assertions.Expect(row.GetByTestId("result-contract")).ToBeVisibleAsync();
+        await AccessibilityBrowserTests.AssertUsableAsync(visitor, $"/Results?q={tenderCode}");
+        var package = await (await visitor.GotoAsync("/api/ocds/release-package"))!.TextAsync();
+        await Archive.OpenDataTests.ValidateAsync(package);
+        var releases = await (await visitor.GotoAsync($"/api/ocds/tenders/{s.TenderId}/releases"))!.TextAsync();
+        await Archive.OpenDataTests.ValidateAsync(releases);
+        using (var doc = System.Text.Json.JsonDocument.Parse(releases))
+        {
+            var tags = doc.RootElement.GetProperty("releases").EnumerateArray().Select(r => r.GetProperty("tag")[0].GetString()).ToList();
+            Assert.Contains("award", tags);
+            Assert.Contains("contract", tags);
+        }
+        Assert.Contains(s.TenderId.ToString(), package, StringComparison.Ordinal);
         Assert.Empty(CspViolations);
     }
 }

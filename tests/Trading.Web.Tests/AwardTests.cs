@@ -27,21 +27,22 @@ public class AwardTests(PostgresServer pg) : WebTest(pg)
 
     internal sealed record Setup(Guid TenderId, Guid LotId, Guid[] Bids, string[] Bidders);
 
-    /// <summary>A published tender of owner1 at step 13: three opened bids of bidder01-03, a drawn committee, an issued report ranking them.</summary>
-    internal static async Task<Setup> ArrangeAtReportAsync(TradingFactory app)
+    /// <summary>
+    /// A published tender of owner1 at step 13: opened bids of <paramref name="bidders"/> (bidder01-03 unless given) at
+    /// <paramref name="pricesFen"/>, a drawn committee, an issued report ranking them in the order given.
+    /// </summary>
+    internal static async Task<Setup> ArrangeAtReportAsync(TradingFactory app, string[]? bidders = null, long[]? pricesFen = null)
     {
         var now = app.Clock.GetUtcNow().UtcDateTime;
         var owner = await app.ApiAsync("owner1");
         var tenderId = await TestApi.PublishedTenderAsync(owner, now.AddDays(25));
-        string[] bidders = ["bidder01", "bidder02", "bidder03"];
+        bidders ??= ["bidder01", "bidder02", "bidder03"];
+        long[] prices = pricesFen ?? [900_000_00, 950_000_00, 980_000_00];
         var (lotId, bids, sessionId) = app.WithDb(db =>
         {
             var tender = db.Tenders.Include(t => t.Lots).First(t => t.Id == tenderId);
-            tender.Step = LifecycleStep.EvaluationReport;
-            db.StepTransitions.Add(new StepTransition { TenderId = tenderId, From = LifecycleStep.Evaluation, To = LifecycleStep.EvaluationReport, At = now, ActorName = "system" });
             var lot = tender.Lots[0];
             var firms = bidders.Select(u => db.Users.First(x => x.UserName == u).OrganisationId).ToList();
-            long[] prices = [900_000_00, 950_000_00, 980_000_00];
             var rows = firms.Select((f, i) => new Bid
             {
                 TenderId = tenderId, LotId = lot.Id, FirmId = f, SubmittedByUserId = Guid.NewGuid(), SubmittedAt = now,
@@ -64,19 +65,35 @@ public class AwardTests(PostgresServer pg) : WebTest(pg)
             db.SaveChanges();
             return (lot.Id, rows.Select(b => b.Id).ToArray(), session.Id);
         });
-        using (var scope = app.Services.CreateScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<Trading.Data.TradingDbContext>();
-            var log = scope.ServiceProvider.GetRequiredService<PublicLogWriter>();
-            await log.ActAsync(async () =>
-            {
-                var report = new EvaluationReport { SessionId = sessionId, TenderId = tenderId, ContentSha256 = new string('c', 64), PdfSha256 = new string('d', 64), StorageKey = "none", IssuedAt = now };
-                var entry = await log.AppendAsync("evaluation.report.issued", tenderId, new { content = report.ContentSha256, pdf = report.PdfSha256, dissents = 0, candidates = bids });
-                report.LogIndex = entry.Index;
-                db.Add(report);
-            });
-        }
+        await IssueReportAsync(app, tenderId, sessionId, bids);
         return new Setup(tenderId, lotId, bids, bidders);
+    }
+
+    /// <summary>
+    /// The committee's report of the session, ranking <paramref name="rankedBids"/>, as the evaluation leaves it: the
+    /// tender at step 13, the report PDF sealed by the centre and stored, its row and its real log entry.
+    /// </summary>
+    internal static async Task IssueReportAsync(TradingFactory app, Guid tenderId, Guid sessionId, Guid[] rankedBids)
+    {
+        var now = app.Clock.GetUtcNow().UtcDateTime;
+        using var scope = app.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<Trading.Data.TradingDbContext>();
+        var log = scope.ServiceProvider.GetRequiredService<PublicLogWriter>();
+        var pdf = new Trading.Reports.Report(new Trading.Reports.ReportOptions
+        {
+            Title = "评标报告", Seal = scope.ServiceProvider.GetRequiredService<Trading.Web.Features.Certificates.DocumentSeal>().For("评标报告"),
+        }).Paragraph("评标委员会推荐的中标候选人见附表。").Render();
+        var stored = await scope.ServiceProvider.GetRequiredService<IFileStore>().SaveAsync(new MemoryStream(pdf), pdf.Length + 1, CancellationToken.None);
+        await log.ActAsync(async () =>
+        {
+            var tender = await db.Tenders.FirstAsync(t => t.Id == tenderId);
+            db.StepTransitions.Add(new StepTransition { TenderId = tenderId, From = tender.Step, To = LifecycleStep.EvaluationReport, At = now, ActorName = "system" });
+            tender.Step = LifecycleStep.EvaluationReport;
+            var report = new EvaluationReport { SessionId = sessionId, TenderId = tenderId, ContentSha256 = new string('c', 64), PdfSha256 = stored.Sha256, StorageKey = stored.Key, IssuedAt = now };
+            var entry = await log.AppendAsync("evaluation.report.issued", tenderId, new { content = report.ContentSha256, pdf = report.PdfSha256, dissents = 0, candidates = rankedBids });
+            report.LogIndex = entry.Index;
+            db.Add(report);
+        });
     }
 
     private LifecycleStep Step(Guid id) => App.WithDb(db => db.Tenders.AsNoTracking().First(t => t.Id == id).Step);
@@ -84,13 +101,16 @@ public class AwardTests(PostgresServer pg) : WebTest(pg)
     private int Entries(Guid tenderId, string type) => App.WithDb(db => db.LogEntries.Count(e => e.TenderId == tenderId && e.Type == type));
     private static string Url(Setup s, string tail = "") => $"/api/award/{s.TenderId}{tail}";
 
-    private MultipartFormDataContent ContractForm(Setup s, decimal price, int days = 180)
+    private MultipartFormDataContent ContractForm(Setup s, decimal price, int days = 180) => ContractForm(s.LotId, price, Now, days);
+
+    /// <summary>The contract upload of one lot, signed on the centre's date of <paramref name="now"/>.</summary>
+    internal static MultipartFormDataContent ContractForm(Guid lotId, decimal price, DateTime now, int days = 180)
     {
         var form = TestApi.File("file", "contract.pdf", TestApi.Pdf("合同"));
-        form.Add(new StringContent(s.LotId.ToString()), "LotId");
+        form.Add(new StringContent(lotId.ToString()), "LotId");
         form.Add(new StringContent(price.ToString(System.Globalization.CultureInfo.InvariantCulture)), "PriceYuan");
         form.Add(new StringContent(days.ToString(System.Globalization.CultureInfo.InvariantCulture)), "DurationDays");
-        form.Add(new StringContent(DateOnly.FromDateTime(Now.AddHours(8)).ToString("yyyy-MM-dd")), "SignedOn");
+        form.Add(new StringContent(DateOnly.FromDateTime(now.AddHours(8)).ToString("yyyy-MM-dd")), "SignedOn");
         return form;
     }
 

@@ -24,7 +24,7 @@ public class IntegrityHistoryImportTests(PostgresServer pg) : WebTest(pg)
         """;
 
     /// <summary>Demo users prefer Chinese (sign-in sets it), so each request names its language as a reader's choice would.</summary>
-    private static async Task<HttpResponseMessage> UploadAsync(HttpClient c, string name, byte[] content, string culture = "en")
+    internal static async Task<HttpResponseMessage> UploadAsync(HttpClient c, string name, byte[] content, string culture = "en")
     {
         using var form = new MultipartFormDataContent
         {

@@ -15,7 +15,7 @@ public class ScreenRun
 {
     public Guid Id { get; set; } = Guid.NewGuid();
     public Guid TenderId { get; set; }
-    /// <summary>"opening" (queued by the job after an opening), "manual" (a supervisor) or "demo".</summary>
+    /// <summary>"opening" (queued by the job after an opening), "archive" (queued by the archive act), "manual" (a supervisor) or "demo".</summary>
     public string Trigger { get; set; } = "";
     public Guid? RequestedByUserId { get; set; }
     public ScreenRunStatus Status { get; set; }

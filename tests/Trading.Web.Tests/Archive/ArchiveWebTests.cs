@@ -136,6 +136,129 @@ public class ArchiveWebTests(PostgresServer pg) : WebTest(pg)
         }
     }
 
+    /// <summary>The committee of the tender's lot drawn through the offices' pages (as <see cref="ExpertDrawTests"/> does); returns the session.</summary>
+    private async Task<Guid> DrawThroughPagesAsync(Guid tenderId)
+    {
+        DrawPages.NormalisePool(App);
+        var lot = App.WithDb(db => db.Lots.AsNoTracking().Single(l => l.TenderId == tenderId));
+        var day = TimeZoneInfo.ConvertTimeFromUtc(Now, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")).AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var offices = new[] { ("supervision", await Browser.SignInAsync(App, "supervisor")), ("centre", await Browser.SignInAsync(App, "centre")), ("owner", await Browser.SignInAsync(App, "owner1")) };
+        var request = await Browser.PostFormAsync(offices[2].Item2, $"/Draw/Request?tenderId={tenderId}", "/Draw/Request", new Dictionary<string, string>
+        {
+            ["Input.TenderId"] = tenderId.ToString(), ["Input.LotId"] = lot.Id.ToString(), ["Input.EvaluationRoom"] = "评标室二",
+            ["Day"] = day, ["From"] = "09:00", ["To"] = "12:00", ["Input.CommitteeSize"] = "5", ["Input.OwnerRepresentativeSeats"] = "0", ["Input.ResponseWindowHours"] = "2",
+            ["Input.Strata[0].Stratum"] = "1-tech", ["Input.Strata[0].Kind"] = "Technical", ["Input.Strata[0].Specialties"] = "construction/*", ["Input.Strata[0].Count"] = "3",
+            ["Input.Strata[1].Stratum"] = "2-econ", ["Input.Strata[1].Kind"] = "Economic", ["Input.Strata[1].Specialties"] = "economics/*", ["Input.Strata[1].Count"] = "2",
+        });
+        Assert.True(request.StatusCode == HttpStatusCode.Redirect, DrawPages.Errors(await request.Content.ReadAsStringAsync()));
+        var id = Guid.Parse(request.Headers.Location!.OriginalString.Split('/')[^1]);
+        var drawId = DrawPages.Session(App, id).DrawId;
+        var values = offices.ToDictionary(o => o.Item1, _ => System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        foreach (var (office, client) in offices)
+        {
+            var r = await DrawPages.ActAsync(client, id, "Commit", new() { ["commitment"] = Trading.ExpertPool.DrawAlgorithm.Commitment(drawId, office, values[office]) });
+            Assert.True(r.StatusCode == HttpStatusCode.Redirect, $"{office} commit: {DrawPages.Errors(await r.Content.ReadAsStringAsync())}");
+        }
+        foreach (var (office, client) in offices)
+        {
+            var r = await DrawPages.ActAsync(client, id, "Reveal", new() { ["value"] = Convert.ToHexStringLower(values[office]) });
+            Assert.True(r.StatusCode == HttpStatusCode.Redirect, $"{office} reveal: {DrawPages.Errors(await r.Content.ReadAsStringAsync())}");
+        }
+        var drawn = await DrawPages.ActAsync(offices[1].Item2, id, "Draw");
+        Assert.True(drawn.StatusCode == HttpStatusCode.Redirect, $"draw: {DrawPages.Errors(await drawn.Content.ReadAsStringAsync())}");
+        return id;
+    }
+
+    [Fact]
+    public async Task A_completed_tenders_package_holds_its_opening_and_draw_records_sealed_and_verifies()
+    {
+        // Three real sealed bids, the deadline, the committee drawn, the real three-holder opening; the evaluation's report
+        // is then issued as AwardTests arranges it, and steps 14-18 go through the API.
+        var (id, deadline) = await TenderWithBidsAsync(App, 3);
+        App.Clock.Set(new DateTimeOffset(deadline.AddMinutes(1), TimeSpan.Zero));
+        await App.RunDeadlineJobAsync();
+        var session = await DrawThroughPagesAsync(id);
+        foreach (var holder in Bidding.Holders)
+            Assert.Equal(HttpStatusCode.OK, (await OpeningOfficer.GiveAsync(App, holder, id)).StatusCode);
+        var (lotId, ranked) = App.WithDb(db =>
+        {
+            var bids = db.Set<Trading.Domain.Bidding.Bid>().AsNoTracking().Where(b => b.TenderId == id && b.OpeningStatus == Trading.Domain.Bidding.BidOpeningStatus.Opened).OrderBy(b => b.PriceFen).ToList();
+            return (bids[0].LotId, bids.Select(b => (b.Id, b.PriceFen!.Value)).ToList());
+        });
+        Assert.Equal(3, ranked.Count);
+        await AwardTests.IssueReportAsync(App, id, session, [.. ranked.Select(r => r.Id)]);
+        var owner = await App.ApiAsync("owner1");
+        Assert.Equal(HttpStatusCode.Created, (await owner.PostAsJsonAsync($"/api/award/{id}/publicity", new { days = 3 })).StatusCode);
+        App.Clock.Advance(TimeSpan.FromDays(3) + TimeSpan.FromMinutes(1));
+        var award = await owner.PostAsJsonAsync($"/api/award/{id}/awards", new { lotId, bidId = ranked[0].Id });
+        Assert.True(award.StatusCode == HttpStatusCode.Created, await award.Content.ReadAsStringAsync());
+        var contract = await owner.PostAsync($"/api/award/{id}/contracts", AwardTests.ContractForm(lotId, ranked[0].Item2 / 100m, Now));
+        Assert.True(contract.StatusCode == HttpStatusCode.Created, await contract.Content.ReadAsStringAsync());
+        var today = DateOnly.FromDateTime(Now.AddHours(8)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var (bid, _) in ranked)
+            Assert.Equal(HttpStatusCode.Created, (await owner.PostAsJsonAsync($"/api/award/{id}/refunds", new { bidId = bid, amountYuan = 20_000m, interestYuan = 0m, refundedOn = today })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await owner.PostAsync($"/api/tenders/{id}/archive", null)).StatusCode);
+        await CosignNowAsync(App);
+        var package = await (await owner.GetAsync($"/api/tenders/{id}/archive")).Content.ReadAsByteArrayAsync();
+
+        // Both records are in it as PDFs, each sealed by the centre (the signature holds and chains to the centre's CA),
+        // beside the JSON the verifiers read, the transcript, the report, the notices and the contract.
+        var checkedHere = await TenderArchiveVerifier.VerifyAsync(new MemoryStream(package), App.Services.GetRequiredService<CentreKeys>().Pki.Root, TestContext.Current.CancellationToken);
+        Assert.True(checkedHere.Ok, checkedHere.Problem?.Message);
+        var kinds = checkedHere.Manifest!.Files.Select(f => f.Kind).ToList();
+        foreach (var kind in new[] { "opening-transcript", "opening-record", "draw-record", "draw-record-pdf", "evaluation-report", "contract" })
+            Assert.True(kinds.Count(k => k == kind) == 1, $"{kind}: {string.Join(", ", kinds)}");
+        Assert.Equal(3, kinds.Count(k => k == "award-notice"));
+        using var ca = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(await App.Anonymous().GetStringAsync("/pki/centre-ca.crt"));
+        foreach (var prefix in new[] { "opening/record-", "draw/" })
+        {
+            var pdf = Member(package, prefix, ".pdf");
+            Assert.StartsWith("%PDF", System.Text.Encoding.ASCII.GetString(pdf, 0, 4), StringComparison.Ordinal);
+            var cms = Trading.Reports.PdfSignatures.Read(pdf);
+            Assert.NotNull(cms);
+            cms.CheckSignature(verifySignatureOnly: true);
+            Assert.True(Trading.PublicLog.FirmCertificateAuthority.Chains(cms.SignerInfos[0].Certificate!, [ca], App.Clock.GetUtcNow()), prefix);
+        }
+        Assert.Contains("开标记录", EvaluationRoomTests.PdfText(Member(package, "opening/record-", ".pdf")), StringComparison.Ordinal);
+
+        var dir = Directory.CreateTempSubdirectory("trading-archive-").FullName;
+        try
+        {
+            var root = Path.Combine(dir, "root-ca.crt");
+            await File.WriteAllTextAsync(root, await App.Anonymous().GetStringAsync("/api/log/certificates/root-ca.crt"));
+            var good = Path.Combine(dir, "good.tar");
+            await File.WriteAllBytesAsync(good, package);
+            var (code, output) = await CliRunner.RunAsync("verify-archive", good, "--root", root, "--lang", "en");
+            Assert.True(code == 0, output);
+            // One byte of the opening record changed: the tool names it.
+            var (offset, member) = Locate(package, "opening/record-");
+            var bad = (byte[])package.Clone();
+            bad[offset] ^= 0x01;
+            var badPath = Path.Combine(dir, "bad.tar");
+            await File.WriteAllBytesAsync(badPath, bad);
+            (code, output) = await CliRunner.RunAsync("verify-archive", badPath, "--root", root, "--lang", "en");
+            Assert.True(code == 1, output);
+            Assert.Contains(member, output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>The content of the first member whose name starts with <paramref name="prefix"/> and ends with <paramref name="suffix"/>.</summary>
+    private static byte[] Member(byte[] tar, string prefix, string suffix)
+    {
+        int at = 0;
+        while (ArchiveTar.Peek(tar.AsSpan(at, ArchiveTar.Block)) is { } m)
+        {
+            if (m.Name.StartsWith(prefix, StringComparison.Ordinal) && m.Name.EndsWith(suffix, StringComparison.Ordinal))
+                return tar.AsSpan(at + ArchiveTar.Block, (int)m.Size).ToArray();
+            at += ArchiveTar.Block + (int)m.Size + ArchiveTar.Padding(m.Size);
+        }
+        throw new InvalidOperationException($"no member {prefix}*{suffix}");
+    }
+
     /// <summary>The middle byte of the content of the first member whose name starts with <paramref name="prefix"/>.</summary>
     private static (int Offset, string Member) Locate(byte[] tar, string prefix)
     {

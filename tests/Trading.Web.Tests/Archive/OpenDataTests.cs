@@ -33,7 +33,7 @@ public class OpenDataTests(PostgresServer pg) : WebTest(pg)
     }
 
     /// <summary>Validates a release package: its own schema (releases' items left to the next step), then each release against release-schema.json.</summary>
-    private static async Task ValidateAsync(string packageJson)
+    internal static async Task ValidateAsync(string packageJson)
     {
         var dir = SchemaDirectory();
         // The package schema names the release schema by its published URL; the tests never go online, so the releases

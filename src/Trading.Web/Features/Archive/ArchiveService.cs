@@ -25,7 +25,8 @@ public sealed record ArchiveStatus(Tender Tender, DateTime? ArchivedAt, long? Ar
 /// the package is stored: it is the files and the log, which are kept anyway, arranged and proven.
 /// </summary>
 public sealed class ArchiveService(TradingDbContext db, PublicLogWriter log, EfLogStore store, IFileStore files, CentreKeys keys,
-    TimeStamper stamper, Checkpoints checkpoints, TimeProvider clock, IConfiguration config, ILogger<ArchiveService> logger)
+    TimeStamper stamper, Checkpoints checkpoints, TimeProvider clock, IConfiguration config, Integrity.IntegrityService integrity, Integrity.IntegrityScreenJob screenJob,
+    Submission.OpeningService openings, Submission.OpeningRecordPdf openingPdf, Draw.DrawPdf drawPdf, ILogger<ArchiveService> logger)
 {
     public const string ArchivedType = "tender.archived";
 
@@ -67,11 +68,15 @@ public sealed class ArchiveService(TradingDbContext db, PublicLogWriter log, EfL
     private int RetentionOf(LogRecord archived) =>
         JsonNode.Parse(archived.Payload)?["data"]?["retentionYears"] is JsonValue v && v.TryGetValue<int>(out var y) ? y : RetentionYears;
 
-    /// <summary>Archives the tender: refused unless it failed or ran its course; one <c>tender.archived</c> entry in the act's transaction.</summary>
+    /// <summary>
+    /// Archives the tender: refused unless it failed or ran its course; one <c>tender.archived</c> entry in the act's
+    /// transaction, which also queues the collusion screens' re-run over the history the tender's awards now complete.
+    /// </summary>
     public async Task ArchiveAsync(Actor actor, Guid tenderId, CancellationToken ct)
     {
         var t = await LoadAsync(tenderId, ct);
         if (!MayArchive(actor, t)) throw new ForbiddenException(RuleCodes.NotOwnerSide);
+        var screen = false;
         await log.ActAsync(async () =>
         {
             // Under the log's lock: two clicks at once cannot both archive.
@@ -88,9 +93,11 @@ public sealed class ArchiveService(TradingDbContext db, PublicLogWriter log, EfL
             }, ct);
             // A signed checkpoint that covers the act, in its transaction (as at every deadline): the supervision office
             // then has a checkpoint to cosign, and the package can be made as soon as it does.
+            screen = await integrity.QueueArchivedAsync(t.Id, ct);
             await db.SaveChangesAsync(ct);
             await checkpoints.CheckpointNowAsync("archive", ct);
         }, ct);
+        if (screen) screenJob.Wake();
     }
 
     /// <summary>
@@ -141,7 +148,7 @@ public sealed class ArchiveService(TradingDbContext db, PublicLogWriter log, EfL
         // A file whose SHA-256 one of the tender's own entries states is bound to that entry (the verifier checks it).
         long? LoggedAt(string sha) => rows.FirstOrDefault(r => r.Payload.Contains(sha, StringComparison.Ordinal))?.Index;
 
-        var items = await FilesAsync(t, LoggedAt, ct);
+        var items = await FilesAsync(actor, t, LoggedAt, ct);
         var builder = new TenderArchiveBuilder
         {
             Tender = new ArchiveTender(t.Id.ToString(), t.Code, t.Title, t.OwnerOrganisation?.Name ?? "", t.Failed ? "failed" : "completed"),
@@ -154,8 +161,11 @@ public sealed class ArchiveService(TradingDbContext db, PublicLogWriter log, EfL
         return ($"{t.Code}-archive.tar", async (output, c) => await builder.WriteAsync(output, c));
     }
 
-    /// <summary>Every file of the tender, in a fixed order; member names are ASCII, the real names are the titles.</summary>
-    private async Task<List<ArchiveItem>> FilesAsync(Tender t, Func<string, long?> loggedAt, CancellationToken ct)
+    /// <summary>
+    /// Every file of the tender, in a fixed order; member names are ASCII, the real names are the titles. The opening and
+    /// draw records are printed here as the pages print them (sealed by the centre), in Chinese, the record's language.
+    /// </summary>
+    private async Task<List<ArchiveItem>> FilesAsync(Actor actor, Tender t, Func<string, long?> loggedAt, CancellationToken ct)
     {
         var items = new List<ArchiveItem>();
         ArchiveItem Stored(string path, string kind, string title, string key, string? sha) =>
@@ -170,8 +180,21 @@ public sealed class ArchiveService(TradingDbContext db, PublicLogWriter log, EfL
             items.Add(Stored($"bids/{++n:D2}-{b.Id:N}.env", "bid-envelope", $"envelope {b.EnvelopeSha256[..12]} ({b.Status})", b.StorageKey, b.EnvelopeSha256));
         foreach (var c in await db.Set<KeyCeremony>().AsNoTracking().Where(c => c.TenderId == t.Id && c.TranscriptStorageKey != null).OrderBy(c => c.CreatedAt).ToListAsync(ct))
             items.Add(Stored($"opening/transcript-{c.Id:N}.json", "opening-transcript", "opening transcript (trading verify-opening)", c.TranscriptStorageKey!, c.TranscriptSha256));
+        if (await db.Set<KeyCeremony>().AsNoTracking().AnyAsync(c => c.TenderId == t.Id && c.OpenedAt != null, ct))
+        {
+            var (tender, ceremony, rows) = await openings.RecordAsync(actor, t.Id, ct);
+            items.Add(ArchiveItem.FromBytes($"opening/record-{ceremony.Id:N}.pdf", "opening-record", "opening record (开标记录)", InChinese(() => openingPdf.Render(tender, ceremony, rows))));
+        }
         foreach (var s in await db.Set<EvaluationSession>().AsNoTracking().Where(s => s.TenderId == t.Id && s.RecordJson != "").OrderBy(s => s.StartsAt).ToListAsync(ct))
+        {
             items.Add(ArchiveItem.FromBytes($"draw/{s.Id:N}.json", "draw-record", $"draw record {s.DrawId} (trading verify-draw)", Encoding.UTF8.GetBytes(s.RecordJson)));
+            if (DrawRecordOf(s) is { } record)
+            {
+                var lot = t.Lots.First(l => l.Id == s.LotId);
+                var view = new Draw.DrawView(s, t, lot, record, null, false, false, [], null, []);
+                items.Add(ArchiveItem.FromBytes($"draw/{s.Id:N}.pdf", "draw-record-pdf", $"draw record {s.DrawId} (专家抽取记录)", InChinese(() => drawPdf.Render(view))));
+            }
+        }
         foreach (var r in await db.Set<EvaluationReport>().AsNoTracking().Where(r => r.TenderId == t.Id).OrderBy(r => r.IssuedAt).ToListAsync(ct))
             items.Add(Stored($"evaluation/report-{r.Id:N}.pdf", "evaluation-report", "evaluation report (评标报告)", r.StorageKey, r.PdfSha256));
         foreach (var a in await db.Set<Domain.Award.AwardNotice>().AsNoTracking().Where(a => a.TenderId == t.Id).OrderBy(a => a.IssuedAt).ThenBy(a => a.Id).ToListAsync(ct))
@@ -180,6 +203,26 @@ public sealed class ArchiveService(TradingDbContext db, PublicLogWriter log, EfL
         foreach (var c in await db.Set<Domain.Award.LotContract>().AsNoTracking().Where(c => c.TenderId == t.Id).OrderBy(c => c.UploadedAt).ToListAsync(ct))
             items.Add(Stored($"contracts/{c.Id:N}{Extension(c.FileName)}", "contract", c.FileName, c.StorageKey, c.Sha256));
         return items;
+    }
+
+    /// <summary>The session's draw record, or null for a session with none to print (its JSON is archived as it is).</summary>
+    private static ExpertPool.DrawRecord? DrawRecordOf(EvaluationSession s)
+    {
+        try { return ExpertPool.DrawRecordJson.Deserialize(s.RecordJson); }
+        catch (JsonException) { return null; }
+    }
+
+    /// <summary>Renders in zh-CN: the archive is the centre's record, kept in the language it is signed in.</summary>
+    private static T InChinese<T>(Func<T> render)
+    {
+        var (ui, culture) = (System.Globalization.CultureInfo.CurrentUICulture, System.Globalization.CultureInfo.CurrentCulture);
+        System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.GetCultureInfo("zh-CN");
+        try { return render(); }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentUICulture = ui;
+            System.Globalization.CultureInfo.CurrentCulture = culture;
+        }
     }
 
     private static string Extension(string fileName)

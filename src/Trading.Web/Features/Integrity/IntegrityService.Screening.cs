@@ -28,6 +28,22 @@ public sealed partial class IntegrityService
         return opened.Count;
     }
 
+    /// <summary>The trigger of the run queued when a tender is archived.</summary>
+    public const string ArchiveTrigger = "archive";
+
+    /// <summary>
+    /// Queues the run an archived tender gets (not saved: the archive act saves it in its own transaction). By then its
+    /// lots are awarded, so the rotation and cover screens (H1, H2, H4) see them with their winners; a tender that opened
+    /// no bid has nothing to screen and gets none, nor one that already has a run waiting.
+    /// </summary>
+    public async Task<bool> QueueArchivedAsync(Guid tenderId, CancellationToken ct)
+    {
+        if (!await db.Set<Bid>().AnyAsync(b => b.TenderId == tenderId && b.OpeningStatus == BidOpeningStatus.Opened, ct)) return false;
+        if (await db.Set<ScreenRun>().AnyAsync(r => r.TenderId == tenderId && (r.Status == ScreenRunStatus.Queued || r.Status == ScreenRunStatus.Running), ct)) return false;
+        db.Set<ScreenRun>().Add(new ScreenRun { TenderId = tenderId, Trigger = ArchiveTrigger, Status = ScreenRunStatus.Queued, QueuedAt = Now });
+        return true;
+    }
+
     /// <summary>A supervisor asks for the screens to run again (new history, a corrected registry record).</summary>
     public async Task<ScreenRun> RequestAsync(Actor actor, Guid tenderId, CancellationToken ct)
     {
@@ -82,10 +98,15 @@ public sealed partial class IntegrityService
     {
         var tender = await db.Tenders.AsNoTracking().Include(t => t.Lots).SingleAsync(t => t.Id == run.TenderId, ct);
         var openedAt = await db.Set<KeyCeremony>().AsNoTracking().Where(c => c.TenderId == tender.Id).Select(c => c.OpenedAt).FirstOrDefaultAsync(ct);
-        var history = await inputs.HistoryAsync(tender.Id, ct);
+        // At the opening the tender's own lots have no winner yet and are what is screened, so the history is every other
+        // tender's. Once archived they are awarded history like any other: the run then reads them too, or the rotation
+        // that the tender completes would stay one lot short. The price baselines never count the lots they judge.
+        var ownLots = tender.Lots.Select(l => l.Id.ToString()).ToHashSet(StringComparer.Ordinal);
+        var all = await inputs.HistoryAsync(run.Trigger == ArchiveTrigger ? Guid.Empty : tender.Id, ct);
+        var history = run.Trigger == ArchiveTrigger ? new Trading.Integrity.Model.MarketHistory(all.Lots.Where(l => !ownLots.Contains(l.LotId)).ToList()) { FirmRegions = all.FirmRegions } : all;
         var baseline = await inputs.BaselineAsync(history, tender.Id, ct);
         // The history screens look at the whole market; only what involves two or more of a lot's bidders is kept for the lot.
-        var historyReport = IntegrityScreens.ScreenHistory(history);
+        var historyReport = IntegrityScreens.ScreenHistory(all);
         await ProgressAsync(run.Id, "lots", 0, tender.Lots.Count, ct);
 
         var lotInputs = await inputs.LotsAsync(tender, openedAt, ct);
@@ -157,11 +178,11 @@ public sealed partial class IntegrityService
             run.LotCount = tender.Lots.Count;
             run.LotsDone = tender.Lots.Count;
             run.BidCount = lotInputs.Sum(l => l.Screen.Bids.Count);
-            run.HistoryLots = history.Lots.Count;
+            run.HistoryLots = all.Lots.Count;
             run.DetailsJson = JsonSerializer.Serialize(new RunDetails(details), Json);
             await log.AppendAsync("integrity.screened", tender.Id, new
             {
-                run = run.Id, trigger = run.Trigger, lots = tender.Lots.Count, bids = run.BidCount, historyLots = history.Lots.Count,
+                run = run.Id, trigger = run.Trigger, lots = tender.Lots.Count, bids = run.BidCount, historyLots = all.Lots.Count,
                 findings = found.GroupBy(x => $"{x.Finding.IndicatorId}/{x.Finding.Grade}").OrderBy(g => g.Key, StringComparer.Ordinal)
                     .ToDictionary(g => g.Key, g => g.Count()),
                 notEnoughData = details.SelectMany(d => d.Outcomes).Where(o => o.Status == nameof(ScreenStatus.NotEnoughData))

@@ -4,7 +4,6 @@ using Trading.Crypto;
 using Trading.Data;
 using Trading.Domain;
 using Trading.Domain.Bidding;
-using Trading.Reports;
 using Trading.Web.Features.Opening;
 using Trading.Web.Infrastructure;
 
@@ -18,7 +17,7 @@ namespace Trading.Web.Features.Submission;
 /// and posts only the partials with their proofs. The hub (Features/Opening) tells the page when to re-read itself.
 /// </summary>
 public sealed class OpeningModel(OpeningService openings, CeremonyService ceremonies, OpeningPresence presence, HolderModuleHash moduleHash, TradingDbContext db,
-    CentreTime time, TimeProvider clock, Certificates.DocumentSeal seal) : TradingPageModel
+    TimeProvider clock, OpeningRecordPdf recordPdf) : TradingPageModel
 {
     [FromRoute] public Guid Id { get; set; }
     [BindProperty] public string Text { get; set; } = "";
@@ -99,44 +98,12 @@ public sealed class OpeningModel(OpeningService openings, CeremonyService ceremo
         return File(System.Text.Encoding.UTF8.GetBytes(json), "application/json", $"opening-transcript-{sha[..12]}.json");
     });
 
-    /// <summary>The opening record as a PDF in the reader's language, built with the shared report layout.</summary>
+    /// <summary>The opening record as a PDF in the reader's language, sealed by the centre (the archive keeps it too).</summary>
     public Task<IActionResult> OnGetPdfAsync(CancellationToken ct) => RunAsync(async () =>
     {
         await LoadAsync(ct);
         if (Ceremony.OpenedAt is null) return NotFound();
-        var culture = System.Globalization.CultureInfo.CurrentUICulture.Name.StartsWith("zh", StringComparison.Ordinal) ? "zh-CN" : "en";
-        // Landscape: eight columns with a price and its capitals must not wrap inside a figure.
-        var r = new Report(new ReportOptions
-        {
-            Culture = culture, Title = T["Bid.Opening.PdfTitle"], Subtitle = $"{Tender.Code} {Tender.Title}", Landscape = true, Seal = seal.For(T["Bid.Opening.PdfTitle"]),
-            Footer = T["Bid.Opening.PdfFooter", time.Format(Ceremony.OpenedAt.Value), Ceremony.TranscriptSha256 ?? ""],
-        });
-        r.KeyValues((T["Tender.Deadline"], time.Format(Tender.BidDeadline)), (T["Bid.Opening.OpenedAt"], time.Format(Ceremony.OpenedAt.Value)),
-            (T["Bid.KeyId"], Ceremony.KeyIdHex), (T["Bid.Opening.Transcript"], Ceremony.TranscriptSha256));
-        r.Table(
-        [
-            new ReportColumn("#", 0.4, ColumnAlign.Right), new ReportColumn(T["Bid.Opening.Bidder"], 2.4), new ReportColumn(T["Bid.Form.Lot"], 0.6, ColumnAlign.Center),
-            new ReportColumn(T["Bid.Form.Price"], 1.6, ColumnAlign.Right), new ReportColumn(T["Bid.Opening.PriceCapitals"], 2.4),
-            new ReportColumn(T["Bid.Opening.Bond"], 1.7), new ReportColumn(T["Bid.Form.Duration"], 1.1, ColumnAlign.Right), new ReportColumn(T["Bid.Form.ProjectManager"], 1.1),
-            new ReportColumn(T["Bid.Opening.Decryption"], 1.3), new ReportColumn(T["Bid.EnvelopeHash"], 1.8),
-        ], Rows.Select((row, i) => (IReadOnlyList<string?>)
-        [
-            (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), row.Firm, row.Lot.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            row.PriceFen is { } p ? T.Yuan(p) : "—",
-            // Capitals in every language: the record is read out and signed in Chinese, and capitals cannot be altered by a stroke.
-            row.PriceFen is { } pc and >= 0 and <= ChineseAmount.MaxFen ? "人民币" + ChineseAmount.FromFen(pc) : "—",
-            // The bond the lot asks for and the account the bid names for it (the platform holds no bank record to check it against).
-            row.BondAccountTail is { } tail ? T["Bid.Opening.BondPaidFrom", T.Yuan(row.BondFen), tail] : T["Bid.Opening.BondNoAccount", T.Yuan(row.BondFen)],
-            row.DurationDays?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "—",
-            row.ProjectManager ?? "—", T["Bid.Opening.Status." + (row.Status?.ToString() ?? "None")], row.EnvelopeSha256,
-        ]).ToList());
-        // Rows for the hand signatures of the record as printed for the file (开标记录签字): the host, the supervisor
-        // and each bidder's representative, who confirms the row read out for it.
-        r.Heading(T["Bid.Opening.Signatures"]);
-        r.Table([new ReportColumn(T["Bid.Opening.SignRole"], 2.4), new ReportColumn(T["Bid.Opening.SignName"], 2), new ReportColumn(T["Bid.Opening.Signature"], 3), new ReportColumn(T["Bid.Opening.SignDate"], 1.6)],
-            new[] { T["Bid.Opening.Host"], T["Bid.Opening.Supervisor"] }.Concat(Rows.Select(row => T["Bid.Opening.BidderRep", row.Firm]))
-                .Select(role => (IReadOnlyList<string?>)[role, "", "", ""]).ToList());
-        return File(r.Render(), "application/pdf", $"opening-record-{Tender.Code}.pdf");
+        return File(recordPdf.Render(Tender, Ceremony, Rows), "application/pdf", $"opening-record-{Tender.Code}.pdf");
     });
 
     private Task<IActionResult> Act(Func<Task> action, string done, CancellationToken ct) => PostAsync(action, done, new { id = Id }, () => LoadAsync(ct));

@@ -18,6 +18,7 @@ public static class SubmissionModule
         services.AddScoped<CeremonyService>();
         services.AddScoped<BidService>();
         services.AddScoped<OpeningService>();
+        services.AddScoped<OpeningRecordPdf>();
         services.AddScoped<IPublicationStep, StartCeremonyAtPublication>();
         services.AddScheduledJob<UploadSweep>();
         services.AddScoped<Demo.IDemoSeed, SubmissionDemo>();
