@@ -124,8 +124,9 @@ public class AwardBrowserTests(PostgresServer pg) : BrowserTest(pg)
         await Assertions.Expect(owner.GetByTestId("why-no-package")).ToBeVisibleAsync();
         await supervisor.GotoAsync("/Log/Witness");
         await supervisor.GetByTestId("cosign").ClickAsync();
-        await Assertions.Expect(supervisor.GetByTestId("last-cosigned")).ToBeVisibleAsync();
+        await Assertions.Expect(Flash(supervisor)).ToBeVisibleAsync();
         await owner.GotoAsync($"/Archive/{s.TenderId}");
+        await Assertions.Expect(owner.GetByTestId("download")).ToBeVisibleAsync();
         var download = await owner.RunAndWaitForDownloadAsync(() => owner.GetByTestId("download").ClickAsync());
         var dir = Directory.CreateTempSubdirectory("trading-award-archive-").FullName;
         try

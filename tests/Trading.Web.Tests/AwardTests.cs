@@ -38,6 +38,14 @@ public class AwardTests(PostgresServer pg) : WebTest(pg)
         var tenderId = await TestApi.PublishedTenderAsync(owner, now.AddDays(25));
         bidders ??= ["bidder01", "bidder02", "bidder03"];
         long[] prices = pricesFen ?? [900_000_00, 950_000_00, 980_000_00];
+        // Each bid's envelope as stored (random bytes standing in for the ciphertext), so the archive has one per bid.
+        var envelopes = new List<StoredFile>();
+        using (var scope = app.Services.CreateScope())
+        {
+            var files = scope.ServiceProvider.GetRequiredService<IFileStore>();
+            foreach (var _ in bidders)
+                envelopes.Add(await files.SaveAsync(new MemoryStream(System.Security.Cryptography.RandomNumberGenerator.GetBytes(2048)), 4096, CancellationToken.None));
+        }
         var (lotId, bids, sessionId) = app.WithDb(db =>
         {
             var tender = db.Tenders.Include(t => t.Lots).First(t => t.Id == tenderId);
@@ -46,6 +54,7 @@ public class AwardTests(PostgresServer pg) : WebTest(pg)
             var rows = firms.Select((f, i) => new Bid
             {
                 TenderId = tenderId, LotId = lot.Id, FirmId = f, SubmittedByUserId = Guid.NewGuid(), SubmittedAt = now,
+                StorageKey = envelopes[i].Key, EnvelopeSha256 = envelopes[i].Sha256, Length = envelopes[i].Length,
                 OpeningStatus = BidOpeningStatus.Opened, PriceFen = prices[i], DurationDays = 180, ConfirmedAt = now,
             }).ToList();
             db.AddRange(rows);
@@ -137,7 +146,10 @@ public class AwardTests(PostgresServer pg) : WebTest(pg)
         Assert.Equal(JsonValueKind.Null, pub.GetProperty("committee").ValueKind); // no expert's name before the award
 
         // Objections: a non-bidder is refused; a bidder's is taken; after the publicity none is.
-        await (await bidder["bidder04"].PostAsJsonAsync(Url(s, "/objections"), new { text = "第一名业绩不真实，请复核。" })).AssertRefused(HttpStatusCode.UnprocessableEntity, AwardRules.NotBidder);
+        // In the user's language: a Chinese reader gets the rule's Chinese words.
+        var notBidder = await (await (await App.ApiAsync("bidder04", culture: "zh-CN")).PostAsJsonAsync(Url(s, "/objections"), new { text = "第一名业绩不真实，请复核。" }))
+            .AssertRefused(HttpStatusCode.UnprocessableEntity, AwardRules.NotBidder);
+        Assert.Contains("只有本项目的投标人", notBidder, StringComparison.Ordinal);
         Assert.Equal(0, Count<Objection>(s.TenderId));
         var raised = await bidder["bidder02"].PostAsJsonAsync(Url(s, "/objections"), new { text = "第一名业绩不真实，请复核。" });
         Assert.Equal(HttpStatusCode.Created, raised.StatusCode);
@@ -148,7 +160,8 @@ public class AwardTests(PostgresServer pg) : WebTest(pg)
 
         // No award while the objection is unanswered; nothing of the award is written.
         var award = new { lotId = s.LotId, bidId = s.Bids[0] };
-        await (await owner.PostAsJsonAsync(Url(s, "/awards"), award)).AssertRefused(HttpStatusCode.UnprocessableEntity, AwardRules.ObjectionOpen);
+        Assert.Contains("未答复", await (await (await App.ApiAsync("owner1", culture: "zh-CN")).PostAsJsonAsync(Url(s, "/awards"), award))
+            .AssertRefused(HttpStatusCode.UnprocessableEntity, AwardRules.ObjectionOpen), StringComparison.Ordinal);
         Assert.Equal(0, Count<LotAward>(s.TenderId));
         Assert.Equal(0, Count<AwardNotice>(s.TenderId));
         await (await stranger.PostAsJsonAsync(Url(s, $"/objections/{objectionId}/answer"), new { text = "经复核，业绩真实有效。" })).AssertRefused(HttpStatusCode.Forbidden, "Rule.Auth.NotOwnerSide");
@@ -247,6 +260,15 @@ public class AwardTests(PostgresServer pg) : WebTest(pg)
         var answered = await RowAsync("objection-answer", objection);
         Assert.True(answered.Status.Completed);
         Assert.True((await RowAsync("publicity-start", s.TenderId)).Status.Completed);
+        // A complaint starts the office's 30 working days; its decision stops them.
+        var today = DateOnly.FromDateTime(Now.AddHours(8)).ToString("yyyy-MM-dd");
+        var complaint = (await (await bidder.PostAsJsonAsync(Url(s, "/complaints"), new { knewOn = today, text = "异议答复未附证据。" })).Json()).GetProperty("id").GetGuid();
+        var pending = await RowAsync("complaint-decision", complaint);
+        Assert.Equal(LimitColour.Green, pending.Status.Colour);
+        Assert.False(pending.Status.Completed);
+        var supervisor = await App.ApiAsync("supervisor");
+        Assert.Equal(HttpStatusCode.NoContent, (await supervisor.PostAsJsonAsync(Url(s, $"/complaints/{complaint}/decision"), new { outcome = "Dismissed", decision = "投诉缺乏事实根据，予以驳回。" })).StatusCode);
+        Assert.True((await RowAsync("complaint-decision", complaint)).Status.Completed);
         Assert.Equal(HttpStatusCode.Created, (await owner.PostAsJsonAsync(Url(s, "/awards"), new { lotId = s.LotId, bidId = s.Bids[0] })).StatusCode);
 
         var contract = await RowAsync("contract", s.TenderId);
@@ -263,6 +285,14 @@ public class AwardTests(PostgresServer pg) : WebTest(pg)
         Assert.True(stopped.Status.Completed);
         Assert.Equal(LimitColour.Red, stopped.Status.Colour);
         Assert.False((await RowAsync("bond-refund", s.TenderId)).Status.Completed);
+        // Every bond refunded in time stops the refund's light green, and the tender is at step 18.
+        today = DateOnly.FromDateTime(Now.AddHours(8)).ToString("yyyy-MM-dd");
+        foreach (var b in s.Bids)
+            Assert.Equal(HttpStatusCode.Created, (await owner.PostAsJsonAsync(Url(s, "/refunds"), new { bidId = b, amountYuan = 20_000m, interestYuan = 0m, refundedOn = today })).StatusCode);
+        var refunded = await RowAsync("bond-refund", s.TenderId);
+        Assert.True(refunded.Status.Completed);
+        Assert.Equal(LimitColour.Green, refunded.Status.Colour);
+        Assert.Equal(LifecycleStep.BondRefundAndArchive, Step(s.TenderId));
     }
 
     private static async Task<JsonElement> Created(HttpResponseMessage r)

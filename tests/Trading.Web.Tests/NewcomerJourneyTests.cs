@@ -369,6 +369,13 @@ public sealed partial class NewcomerJourneyTests(PostgresServer pg) : BrowserTes
             while (await tar.GetNextEntryAsync() is { } entry) packed.Add(entry.Name);
         Assert.Equal("manifest.json", packed[0]);
         Assert.Contains(packed, m => m.Contains("report", StringComparison.Ordinal));
+        // The real opening and draw are in it as the centre's sealed PDFs, and the package verifies offline.
+        Assert.Contains(packed, m => m.StartsWith("opening/record-", StringComparison.Ordinal) && m.EndsWith(".pdf", StringComparison.Ordinal));
+        Assert.Contains(packed, m => m.StartsWith("draw/", StringComparison.Ordinal) && m.EndsWith(".pdf", StringComparison.Ordinal));
+        var rootPath = Path.Combine(App.DataDirectory, "root-ca.crt");
+        await File.WriteAllTextAsync(rootPath, await App.Anonymous().GetStringAsync("/api/log/certificates/root-ca.crt"));
+        var (verifyCode, verifyOutput) = await Log.CliRunner.RunAsync("verify-archive", packagePath, "--root", rootPath, "--lang", "en");
+        Assert.True(verifyCode == 0, verifyOutput);
         await ShotAsync(centre, "centre", "archive-package");
 
         await visitor.GotoAsync($"/Award/Public/{id}");
