@@ -33,9 +33,13 @@ public class AwardTests(PostgresServer pg) : WebTest(pg)
     /// </summary>
     internal static async Task<Setup> ArrangeAtReportAsync(TradingFactory app, string[]? bidders = null, long[]? pricesFen = null)
     {
-        var now = app.Clock.GetUtcNow().UtcDateTime;
         var owner = await app.ApiAsync("owner1");
-        var tenderId = await TestApi.PublishedTenderAsync(owner, now.AddDays(25));
+        var deadline = app.Clock.GetUtcNow().UtcDateTime.AddDays(25);
+        var tenderId = await TestApi.PublishedTenderAsync(owner, deadline);
+        // A report comes after the deadline, the opening and the evaluation: the clock goes there (the public results
+        // show a tender only once its deadline has passed).
+        var now = deadline.AddHours(6);
+        app.Clock.Set(new DateTimeOffset(now, TimeSpan.Zero));
         bidders ??= ["bidder01", "bidder02", "bidder03"];
         long[] prices = pricesFen ?? [900_000_00, 950_000_00, 980_000_00];
         // Each bid's envelope as stored (random bytes standing in for the ciphertext), so the archive has one per bid.
@@ -53,9 +57,9 @@ public class AwardTests(PostgresServer pg) : WebTest(pg)
             var firms = bidders.Select(u => db.Users.First(x => x.UserName == u).OrganisationId).ToList();
             var rows = firms.Select((f, i) => new Bid
             {
-                TenderId = tenderId, LotId = lot.Id, FirmId = f, SubmittedByUserId = Guid.NewGuid(), SubmittedAt = now,
+                TenderId = tenderId, LotId = lot.Id, FirmId = f, SubmittedByUserId = Guid.NewGuid(), SubmittedAt = deadline.AddDays(-1),
                 StorageKey = envelopes[i].Key, EnvelopeSha256 = envelopes[i].Sha256, Length = envelopes[i].Length,
-                OpeningStatus = BidOpeningStatus.Opened, PriceFen = prices[i], DurationDays = 180, ConfirmedAt = now,
+                OpeningStatus = BidOpeningStatus.Opened, PriceFen = prices[i], DurationDays = 180, ConfirmedAt = deadline.AddMinutes(30),
             }).ToList();
             db.AddRange(rows);
             var experts = Experts.Select(u => (from e in db.Set<PoolExpert>() join x in db.Users on e.UserId equals x.Id where x.UserName == u select e).Single()).ToList();
