@@ -25,16 +25,18 @@ public sealed class OpeningRecordPdf(Texts T, CentreTime time, Certificates.Docu
             (T["Bid.KeyId"], ceremony.KeyIdHex), (T["Bid.Opening.Transcript"], ceremony.TranscriptSha256));
         r.Table(
         [
-            new ReportColumn("#", 0.4, ColumnAlign.Right), new ReportColumn(T["Bid.Opening.Bidder"], 2.6), new ReportColumn(T["Bid.Form.Lot"], 0.6, ColumnAlign.Center),
-            new ReportColumn(T["Bid.Form.Price"], 1.6, ColumnAlign.Right), new ReportColumn(T["Bid.Opening.PriceCapitals"], 2.6),
-            new ReportColumn(T["Bid.Form.Duration"], 1, ColumnAlign.Right), new ReportColumn(T["Bid.Form.ProjectManager"], 1),
-            new ReportColumn(T["Bid.Opening.Decryption"], 1.4), new ReportColumn(T["Bid.EnvelopeHash"], 2.2),
+            new ReportColumn("#", 0.4, ColumnAlign.Right), new ReportColumn(T["Bid.Opening.Bidder"], 2.4), new ReportColumn(T["Bid.Form.Lot"], 0.6, ColumnAlign.Center),
+            new ReportColumn(T["Bid.Form.Price"], 1.6, ColumnAlign.Right), new ReportColumn(T["Bid.Opening.PriceCapitals"], 2.4),
+            new ReportColumn(T["Bid.Opening.Bond"], 1.7), new ReportColumn(T["Bid.Form.Duration"], 1.1, ColumnAlign.Right), new ReportColumn(T["Bid.Form.ProjectManager"], 1.1),
+            new ReportColumn(T["Bid.Opening.Decryption"], 1.3), new ReportColumn(T["Bid.EnvelopeHash"], 1.8),
         ], rows.Select((row, i) => (IReadOnlyList<string?>)
         [
             (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), row.Firm, row.Lot.ToString(System.Globalization.CultureInfo.InvariantCulture),
             row.PriceFen is { } p ? T.Yuan(p) : "—",
             // Capitals in every language: the record is read out and signed in Chinese, and capitals cannot be altered by a stroke.
             row.PriceFen is { } pc and >= 0 and <= ChineseAmount.MaxFen ? "人民币" + ChineseAmount.FromFen(pc) : "—",
+            // The bond the lot asks for and the account the bid names for it (the platform holds no bank record to check it against).
+            row.BondAccountTail is { } tail ? T["Bid.Opening.BondPaidFrom", T.Yuan(row.BondFen), tail] : T["Bid.Opening.BondNoAccount", T.Yuan(row.BondFen)],
             row.DurationDays?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "—",
             row.ProjectManager ?? "—", T["Bid.Opening.Status." + (row.Status?.ToString() ?? "None")], row.EnvelopeSha256,
         ]).ToList());
