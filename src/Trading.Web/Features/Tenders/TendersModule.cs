@@ -10,7 +10,6 @@ public static class TendersModule
         services.AddScoped<TenderService>();
         services.AddScoped<TenderMoves>();
         services.AddScheduledJob<DeadlineWatcher>();
-        services.AddScoped<Demo.IDemoSeed, TenderDeadlineDemo>();
         services.PostConfigure<RazorPagesOptions>(o =>
         {
             o.Conventions.AuthorizeFolder("/Tenders");
