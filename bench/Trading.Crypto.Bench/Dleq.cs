@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using Org.BouncyCastle.Math;
 using Org.BouncyCastle.Math.EC;
 
@@ -14,21 +13,7 @@ namespace Trading.Crypto.Bench;
 /// </summary>
 internal static partial class Dleq
 {
-    [StructLayout(LayoutKind.Sequential)]
-    private struct Timespec
-    {
-        public long Seconds;
-        public long Nanoseconds;
-    }
-
-    [LibraryImport("libc", EntryPoint = "clock_gettime")]
-    private static partial int ClockGetTime(int clock, out Timespec time);
-
-    private static double ThreadCpuMs()
-    {
-        ClockGetTime(3, out var t);
-        return t.Seconds * 1000.0 + t.Nanoseconds / 1e6;
-    }
+    private static double ThreadCpuMs() => CpuClock.ThreadMs();
 
     private static string Load() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Trading.Crypto;
 
 namespace Trading.Crypto.Bench;
@@ -15,25 +14,9 @@ internal static partial class Quick
     // (CLOCK_THREAD_CPUTIME_ID) would hide most of its work: the envelope table uses the whole process's CPU time
     // (CLOCK_PROCESS_CPUTIME_ID, every thread, so it also counts the runtime's own background threads), which is
     // the total work done. Wall time is what a caller waits; process CPU time is what the machine pays.
-    [StructLayout(LayoutKind.Sequential)]
-    private struct Timespec
-    {
-        public long Seconds;
-        public long Nanoseconds;
-    }
+    private static double ThreadCpuMs() => CpuClock.ThreadMs();
 
-    [LibraryImport("libc", EntryPoint = "clock_gettime")]
-    private static partial int ClockGetTime(int clock, out Timespec time);
-
-    private static double CpuMs(int clock)
-    {
-        ClockGetTime(clock, out var t);
-        return t.Seconds * 1000.0 + t.Nanoseconds / 1e6;
-    }
-
-    private static double ThreadCpuMs() => CpuMs(3);
-
-    private static double ProcessCpuMs() => CpuMs(2);
+    private static double ProcessCpuMs() => CpuClock.ProcessMs();
 
     public static void Run(int rounds = 15)
     {

@@ -110,11 +110,7 @@ public class ArchiveWebTests(PostgresServer pg) : WebTest(pg)
         var dir = Directory.CreateTempSubdirectory("trading-archive-").FullName;
         try
         {
-            var root = Path.Combine(dir, "root-ca.crt");
-            await File.WriteAllTextAsync(root, await App.Anonymous().GetStringAsync("/api/log/certificates/root-ca.crt"));
-            var good = Path.Combine(dir, "good.tar");
-            await File.WriteAllBytesAsync(good, package);
-            var (code, output) = await CliRunner.RunAsync("verify-archive", good, "--root", root, "--lang", "en");
+            var (code, output) = await VerifyArchiveAsync(dir, "good.tar", package, "en");
             Assert.True(code == 0, output);
             Assert.Contains("Archive is valid", output, StringComparison.Ordinal);
             Assert.Contains("kept 25 years", output, StringComparison.Ordinal);
@@ -123,9 +119,7 @@ public class ArchiveWebTests(PostgresServer pg) : WebTest(pg)
             var (offset, member) = Locate(package, "bids/02-");
             var bad = (byte[])package.Clone();
             bad[offset] ^= 0x01;
-            var badPath = Path.Combine(dir, "bad.tar");
-            await File.WriteAllBytesAsync(badPath, bad);
-            (code, output) = await CliRunner.RunAsync("verify-archive", badPath, "--root", root, "--lang", "zh-CN");
+            (code, output) = await VerifyArchiveAsync(dir, "bad.tar", bad, "zh-CN");
             Assert.True(code == 1, output);
             Assert.Contains(member, output, StringComparison.Ordinal);
             Assert.Contains("档案验证失败", output, StringComparison.Ordinal);
@@ -224,19 +218,13 @@ public class ArchiveWebTests(PostgresServer pg) : WebTest(pg)
         var dir = Directory.CreateTempSubdirectory("trading-archive-").FullName;
         try
         {
-            var root = Path.Combine(dir, "root-ca.crt");
-            await File.WriteAllTextAsync(root, await App.Anonymous().GetStringAsync("/api/log/certificates/root-ca.crt"));
-            var good = Path.Combine(dir, "good.tar");
-            await File.WriteAllBytesAsync(good, package);
-            var (code, output) = await CliRunner.RunAsync("verify-archive", good, "--root", root, "--lang", "en");
+            var (code, output) = await VerifyArchiveAsync(dir, "good.tar", package, "en");
             Assert.True(code == 0, output);
             // One byte of the opening record changed: the tool names it.
             var (offset, member) = Locate(package, "opening/record-");
             var bad = (byte[])package.Clone();
             bad[offset] ^= 0x01;
-            var badPath = Path.Combine(dir, "bad.tar");
-            await File.WriteAllBytesAsync(badPath, bad);
-            (code, output) = await CliRunner.RunAsync("verify-archive", badPath, "--root", root, "--lang", "en");
+            (code, output) = await VerifyArchiveAsync(dir, "bad.tar", bad, "en");
             Assert.True(code == 1, output);
             Assert.Contains(member, output, StringComparison.Ordinal);
         }
@@ -244,6 +232,16 @@ public class ArchiveWebTests(PostgresServer pg) : WebTest(pg)
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    /// <summary>Runs <c>trading verify-archive</c> as an outsider would: its own process, the package as a file, the root certificate alone.</summary>
+    private async Task<(int Code, string Output)> VerifyArchiveAsync(string dir, string name, byte[] package, string lang)
+    {
+        var root = Path.Combine(dir, "root-ca.crt");
+        if (!File.Exists(root)) await File.WriteAllTextAsync(root, await App.Anonymous().GetStringAsync("/api/log/certificates/root-ca.crt"));
+        var path = Path.Combine(dir, name);
+        await File.WriteAllBytesAsync(path, package);
+        return await CliRunner.RunAsync("verify-archive", path, "--root", root, "--lang", lang);
     }
 
     /// <summary>The content of the first member whose name starts with <paramref name="prefix"/> and ends with <paramref name="suffix"/>.</summary>

@@ -183,7 +183,7 @@ public sealed class ArchiveService(TradingDbContext db, PublicLogWriter log, EfL
         if (await db.Set<KeyCeremony>().AsNoTracking().AnyAsync(c => c.TenderId == t.Id && c.OpenedAt != null, ct))
         {
             var (tender, ceremony, rows) = await openings.RecordAsync(actor, t.Id, ct);
-            items.Add(ArchiveItem.FromBytes($"opening/record-{ceremony.Id:N}.pdf", "opening-record", "opening record (开标记录)", InChinese(() => openingPdf.Render(tender, ceremony, rows))));
+            items.Add(ArchiveItem.FromBytes($"opening/record-{ceremony.Id:N}.pdf", "opening-record", "opening record (开标记录)", InCulture.Run(InCulture.Chinese, () => openingPdf.Render(tender, ceremony, rows))));
         }
         foreach (var s in await db.Set<EvaluationSession>().AsNoTracking().Where(s => s.TenderId == t.Id && s.RecordJson != "").OrderBy(s => s.StartsAt).ToListAsync(ct))
         {
@@ -192,7 +192,7 @@ public sealed class ArchiveService(TradingDbContext db, PublicLogWriter log, EfL
             {
                 var lot = t.Lots.First(l => l.Id == s.LotId);
                 var view = new Draw.DrawView(s, t, lot, record, null, false, false, [], null, []);
-                items.Add(ArchiveItem.FromBytes($"draw/{s.Id:N}.pdf", "draw-record-pdf", $"draw record {s.DrawId} (专家抽取记录)", InChinese(() => drawPdf.Render(view))));
+                items.Add(ArchiveItem.FromBytes($"draw/{s.Id:N}.pdf", "draw-record-pdf", $"draw record {s.DrawId} (专家抽取记录)", InCulture.Run(InCulture.Chinese, () => drawPdf.Render(view))));
             }
         }
         foreach (var r in await db.Set<EvaluationReport>().AsNoTracking().Where(r => r.TenderId == t.Id).OrderBy(r => r.IssuedAt).ToListAsync(ct))
@@ -210,19 +210,6 @@ public sealed class ArchiveService(TradingDbContext db, PublicLogWriter log, EfL
     {
         try { return ExpertPool.DrawRecordJson.Deserialize(s.RecordJson); }
         catch (JsonException) { return null; }
-    }
-
-    /// <summary>Renders in zh-CN: the archive is the centre's record, kept in the language it is signed in.</summary>
-    private static T InChinese<T>(Func<T> render)
-    {
-        var (ui, culture) = (System.Globalization.CultureInfo.CurrentUICulture, System.Globalization.CultureInfo.CurrentCulture);
-        System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.GetCultureInfo("zh-CN");
-        try { return render(); }
-        finally
-        {
-            System.Globalization.CultureInfo.CurrentUICulture = ui;
-            System.Globalization.CultureInfo.CurrentCulture = culture;
-        }
     }
 
     private static string Extension(string fileName)

@@ -12,15 +12,9 @@ namespace Trading.Web.Features.Award;
 /// </summary>
 public sealed class AwardNoticePdf(Texts t, Certificates.DocumentSeal seal)
 {
-    private static readonly CultureInfo Zh = CultureInfo.GetCultureInfo("zh-CN");
-
     public byte[] Render(NoticeKind kind, Tender tender, Lot lot, LotAward award, AwardBid to, DateTime issuedAt)
     {
-        var ui = CultureInfo.CurrentUICulture;
-        var culture = CultureInfo.CurrentCulture;
-        CultureInfo.CurrentUICulture = Zh;
-        CultureInfo.CurrentCulture = Zh;
-        try
+        return InCulture.Run(InCulture.Chinese, () =>
         {
             var title = kind == NoticeKind.Award ? t["Award.Pdf.AwardTitle"] : t["Award.Pdf.ResultTitle"];
             var r = new Report(new ReportOptions
@@ -43,11 +37,6 @@ public sealed class AwardNoticePdf(Texts t, Certificates.DocumentSeal seal)
                 r.KeyValues((t["Award.Reason"], award.Reason));
             r.Paragraph(kind == NoticeKind.Award ? t["Award.Pdf.AwardClosing", 30] : t["Award.Pdf.ResultClosing"]);
             return r.Render();
-        }
-        finally
-        {
-            CultureInfo.CurrentUICulture = ui;
-            CultureInfo.CurrentCulture = culture;
-        }
+        });
     }
 }

@@ -13,23 +13,9 @@ namespace Trading.Web.Features.Evaluation;
 /// </summary>
 public sealed class EvaluationReportPdf(Texts t, Certificates.DocumentSeal seal)
 {
-    private static readonly CultureInfo Zh = CultureInfo.GetCultureInfo("zh-CN");
-
     public byte[] Render(ReportContent c, IReadOnlyList<(int Seat, string Pseudonym, ReportSignature Signature)> signatures, DateTime issuedAt)
     {
-        var ui = CultureInfo.CurrentUICulture;
-        var culture = CultureInfo.CurrentCulture;
-        CultureInfo.CurrentUICulture = Zh;
-        CultureInfo.CurrentCulture = Zh;
-        try
-        {
-            return Build(c, signatures, issuedAt).Render();
-        }
-        finally
-        {
-            CultureInfo.CurrentUICulture = ui;
-            CultureInfo.CurrentCulture = culture;
-        }
+        return InCulture.Run(InCulture.Chinese, () => Build(c, signatures, issuedAt).Render());
     }
 
     private Report Build(ReportContent c, IReadOnlyList<(int Seat, string Pseudonym, ReportSignature Signature)> signatures, DateTime issuedAt)

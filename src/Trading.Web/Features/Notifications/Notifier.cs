@@ -32,12 +32,8 @@ public sealed class Notifier(TradingDbContext db, TimeProvider clock)
     /// <summary>Notifies every user of the given organisations who holds one of the roles (e.g. all supervisors).</summary>
     public async Task RaiseToRoleAsync(string role, Func<Guid, Notice> make, CancellationToken ct, Guid? organisationId = null)
     {
-        var roleId = await db.Roles.Where(r => r.Name == role).Select(r => r.Id).SingleAsync(ct);
-        var q = from ur in db.UserRoles
-                join u in db.Users on ur.UserId equals u.Id
-                where ur.RoleId == roleId && (organisationId == null || u.OrganisationId == organisationId)
-                select u.Id;
-        foreach (var id in await q.ToListAsync(ct)) Raise(make(id));
+        var users = organisationId is { } o ? await UsersInRolesAsync([o], [role], ct) : await UsersWithRoleAsync(role, ct);
+        foreach (var id in users) Raise(make(id));
     }
 
     /// <summary>
@@ -48,9 +44,11 @@ public sealed class Notifier(TradingDbContext db, TimeProvider clock)
     public async Task<bool> RaiseOnceAsync(Notice n, CancellationToken ct)
     {
         var args = JsonSerializer.Serialize(n.Args);
-        bool Same(Notification x) => x.UserId == n.UserId && x.Kind == n.Kind && x.TenderId == n.TenderId && x.ArgsJson == args;
-        if (db.Set<Notification>().Local.Any(Same)) return false;
-        if (await db.Set<Notification>().AnyAsync(x => x.UserId == n.UserId && x.Kind == n.Kind && x.TenderId == n.TenderId && x.ArgsJson == args, ct)) return false;
+        // One predicate for both: EF translates it for the saved rows, compiled it checks the pending ones.
+        System.Linq.Expressions.Expression<Func<Notification, bool>> same =
+            x => x.UserId == n.UserId && x.Kind == n.Kind && x.TenderId == n.TenderId && x.ArgsJson == args;
+        if (db.Set<Notification>().Local.Any(same.Compile())) return false;
+        if (await db.Set<Notification>().AnyAsync(same, ct)) return false;
         Raise(n);
         return true;
     }
@@ -164,13 +162,7 @@ public sealed class NotificationDispatcher(IServiceScopeFactory scopes, TimeProv
         foreach (var n in pending)
         {
             var user = users[n.UserId];
-            var previous = CultureInfo.CurrentUICulture;
-            var culture = new CultureInfo(user.PreferredCulture ?? "zh-CN");
-            CultureInfo.CurrentUICulture = culture;
-            CultureInfo.CurrentCulture = culture;
-            var (subject, body) = NotificationText.Render(texts, n);
-            CultureInfo.CurrentUICulture = previous;
-            CultureInfo.CurrentCulture = previous;
+            var (subject, body) = InCulture.Run(new CultureInfo(user.PreferredCulture ?? "zh-CN"), () => NotificationText.Render(texts, n));
             string? skipped = null;
             try
             {
