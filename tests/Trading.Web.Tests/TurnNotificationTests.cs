@@ -135,5 +135,12 @@ public class TurnNotificationTests(PostgresServer pg) : WebTest(pg)
         var supervisorLights = App.WithDb(db => (from n in db.Set<Notification>() join u in db.Users on n.UserId equals u.Id
                                                  where u.UserName == "supervisor" && n.Kind.StartsWith("limit.") select n).Count());
         Assert.True(supervisorLights <= 8, $"the supervisor holds {supervisorLights} time-limit notices after the first watch over the demo");
+
+        // The demo's failed tender failed by the deadline move itself (its log says so), and its owner heard it once.
+        var failed = App.WithDb(db => db.Tenders.AsNoTracking().Single(t => t.Title == "示范市教育局校园安防监控设备采购"));
+        Assert.True(failed.Failed);
+        Assert.Single(App.WithDb(db => db.LogEntries.Where(e => e.TenderId == failed.Id && e.Type == "tender.failed").ToList()));
+        Assert.Single(App.WithDb(db => db.LogEntries.Where(e => e.TenderId == failed.Id && e.Type == "bids.frozen").ToList()));
+        Assert.Equal(["owner3"], Told(failed.Id, "tender.failed"));
     }
 }

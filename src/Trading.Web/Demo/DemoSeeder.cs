@@ -78,6 +78,8 @@ public sealed class DemoSeeder(TradingDbContext db, UserManager<AppUser> users, 
         await Tender(owners[2], "示范市第三中学教学楼新建工程", ProcurementCategory.ConstructionWorks, 8, now.AddDays(-30), At930(-3), [("施工总承包", 26_500_000m)]);
         await Tender(owners[0], "示范市公交场站充电设施建设项目", ProcurementCategory.ConstructionWorks, 2, null, At930(35), [("充电设施施工", 9_200_000m)]);
         await Tender(owners[1], "示范市第一人民医院后勤物业服务采购", ProcurementCategory.GovernmentProcurement, 1, null, At930(40), [("物业服务", 3_600_000m)]);
+        // On issue with its deadline passed and no bid: the deadline move (TenderDeadlineDemo) fails it as the law says (流标).
+        await Tender(owners[2], "示范市教育局校园安防监控设备采购", ProcurementCategory.GovernmentProcurement, 3, now.AddDays(-28), At930(-6), [("安防监控设备", 2_400_000m)]);
 
         // Features add their own demo data (expert profiles, bids, draws, time limits) after the core.
         foreach (var feature in features.OrderBy(x => x.Order))

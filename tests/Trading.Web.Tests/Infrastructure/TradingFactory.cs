@@ -113,6 +113,8 @@ public class TradingFactory : WebApplicationFactory<Program>
 public abstract class WebTest(PostgresServer pg) : IAsyncLifetime
 {
     protected TradingFactory App { get; private set; } = null!;
+    /// <summary>The server, for a test that needs a second database (another app beside <see cref="App"/>).</summary>
+    protected PostgresServer Postgres => pg;
     protected virtual bool Demo => true;
     protected virtual IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>();
 

@@ -10,6 +10,7 @@ public static class TendersModule
         services.AddScoped<TenderService>();
         services.AddScoped<TenderMoves>();
         services.AddScheduledJob<DeadlineWatcher>();
+        services.AddScoped<Demo.IDemoSeed, TenderDeadlineDemo>();
         services.PostConfigure<RazorPagesOptions>(o =>
         {
             o.Conventions.AuthorizeFolder("/Tenders");
