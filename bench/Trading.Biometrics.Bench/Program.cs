@@ -21,6 +21,12 @@ if (args.Length > 0 && args[0] == "attack-kinds")
     return;
 }
 
+if (args.Length > 0 && args[0] == "enrolment-quality")
+{
+    EnrolmentQuality.Run(args.Length > 1 ? args[1] : null);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "stages")
 {
     StageTiming.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 50);

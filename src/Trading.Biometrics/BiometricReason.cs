@@ -58,6 +58,12 @@ public enum BiometricReason
     ChallengeNotPerformed,
     /// <summary>The challenge is unknown, already answered or expired.</summary>
     ChallengeExpired,
+    /// <summary>An enrolment photo's face is out of focus or blurred by movement.</summary>
+    FaceBlurred,
+    /// <summary>An enrolment photo's face is too dark, too bright or burnt out.</summary>
+    FaceBadlyExposed,
+    /// <summary>An enrolment photo's face is turned to one side, not frontal.</summary>
+    FaceNotFrontal,
 }
 
 /// <summary>
@@ -91,6 +97,9 @@ public static class BiometricMessages
             [BiometricReason.OverrideReasonMissing] = ("biometrics.override-reason-missing", "A supervisor override needs a written reason.", "监察人员放行必须填写理由。"),
             [BiometricReason.OverrideNotNeeded] = ("biometrics.override-not-needed", "Only a refused check-in can be overridden.", "只有被拒绝的签到才能由监察人员放行。"),
             [BiometricReason.ImageDamaged] = ("biometrics.image-damaged", "The image file is truncated or damaged; take the photo again.", "图像文件不完整或已损坏；请重新拍摄。"),
+            [BiometricReason.FaceBlurred] = ("biometrics.face-blurred", "The face is blurred (sharpness {0}, at least {1} is needed): hold the camera still, focus and take the photo again.", "人脸模糊（清晰度 {0}，至少需要 {1}）：请稳住相机、对焦后重新拍摄。"),
+            [BiometricReason.FaceBadlyExposed] = ("biometrics.face-badly-exposed", "The face is badly lit (its brightest parts at {0} %, at least {1} % is needed; {2} % of it burnt out to white): light the face evenly and take the photo again.", "人脸曝光不当（最亮部分为 {0}%，至少需要 {1}%；过曝发白部分占 {2}%）：请均匀照亮面部后重新拍摄。"),
+            [BiometricReason.FaceNotFrontal] = ("biometrics.face-not-frontal", "The face is turned to one side ({0} eye distances, at most {1}): look straight into the camera and take the photo again.", "人脸偏向一侧（偏转 {0} 个眼距，最多 {1}）：请正视镜头后重新拍摄。"),
             [BiometricReason.ChallengeFramesInvalid] = ("biometrics.challenge-frames-invalid", "The camera sequence is not usable ({0}); please try again.", "摄像头画面序列无法使用（{0}）；请重试。"),
             [BiometricReason.ChallengeFramesDisagree] = ("biometrics.challenge-frames-disagree", "The camera frames do not show the same person throughout (score {0}).", "摄像头画面中并非始终是同一人（分数 {0}）。"),
             [BiometricReason.ChallengeNotPerformed] = ("biometrics.challenge-not-performed", "The requested movement ({0}) was not seen (measured {1}, needed {2}): a photo or screen is suspected, or please try again.", "未检测到所要求的动作（{0}）（测得 {1}，需要 {2}）：疑似照片或屏幕，或请重试。"),

@@ -219,7 +219,12 @@ public sealed class CheckInVerifier
 
 /// <summary>Options for enrolment.</summary>
 /// <param name="RequireLiveness">Refuse enrolment photos that fail liveness (a staff-captured photo should pass).</param>
-public sealed record EnrolmentOptions(bool RequireLiveness = true);
+/// <param name="Quality">Sharpness, exposure and pose limits; the calibrated ones unless given.</param>
+public sealed record EnrolmentOptions(bool RequireLiveness = true, FaceQualityThresholds? Quality = null)
+{
+    /// <summary>The limits in force: the calibrated ones unless others are given.</summary>
+    public FaceQualityThresholds Quality { get; init; } = Quality ?? new FaceQualityThresholds();
+}
 
 /// <summary>An enrolled template and the analyses behind it.</summary>
 public sealed record EnrolmentResult(FaceTemplate Template, IReadOnlyList<FaceAnalysis> Photos, float LowestPairScore);
@@ -247,11 +252,14 @@ public static class FaceEnrolment
         var analyses = new List<FaceAnalysis>();
         foreach (var photo in photos)
         {
-            var a = pipeline.Analyze(photo);
+            var image = ImageDecoder.Decode(photo, pipeline.Options.Limits);
+            var a = pipeline.Analyze(image);
             if (options.RequireLiveness && a.LiveScore < thresholds.Liveness)
             {
                 throw new BiometricException(BiometricReason.LivenessFailed, a.LiveScore.ToString("F3", System.Globalization.CultureInfo.InvariantCulture), thresholds.Liveness.ToString("F3", System.Globalization.CultureInfo.InvariantCulture));
             }
+
+            FaceQualityCheck.Require(FaceQualityCheck.Measure(image, a), options.Quality);
 
             analyses.Add(a);
         }

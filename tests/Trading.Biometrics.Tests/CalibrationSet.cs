@@ -117,6 +117,39 @@ internal static class CalibrationSet
 /// <summary>Synthetic test images made with SkiaSharp at run time.</summary>
 internal static class SyntheticImages
 {
+    /// <summary>A photo re-encoded through a Skia paint (a blur or a colour matrix), as a camera with that defect would give it.</summary>
+    public static byte[] Through(byte[] jpeg, SKPaint paint)
+    {
+        using var src = SKBitmap.Decode(jpeg);
+        using var surface = SKSurface.Create(new SKImageInfo(src.Width, src.Height, SKColorType.Rgba8888, SKAlphaType.Premul));
+        surface.Canvas.Clear(SKColors.Black);
+        surface.Canvas.DrawBitmap(src, 0, 0, paint);
+        using var image = surface.Snapshot();
+        using var data = image.Encode(SKEncodedImageFormat.Jpeg, 92);
+        return data.ToArray();
+    }
+
+    /// <summary>Out of focus: a Gaussian blur of <paramref name="sigma"/> pixels.</summary>
+    public static byte[] Blurred(byte[] jpeg, float sigma)
+    {
+        using var paint = new SKPaint { ImageFilter = SKImageFilter.CreateBlur(sigma, sigma) };
+        return Through(jpeg, paint);
+    }
+
+    /// <summary>Exposure changed: every channel times <paramref name="gain"/> plus <paramref name="offset"/> (0 to 1).</summary>
+    public static byte[] Levels(byte[] jpeg, float gain, float offset)
+    {
+        float[] m =
+        [
+            gain, 0, 0, 0, offset,
+            0, gain, 0, 0, offset,
+            0, 0, gain, 0, offset,
+            0, 0, 0, 1, 0,
+        ];
+        using var paint = new SKPaint { ColorFilter = SKColorFilter.CreateColorMatrix(m) };
+        return Through(jpeg, paint);
+    }
+
     /// <summary>
     /// Simulates a recapture attack: the photo shown inside a border (white paper or black screen bezel) held in a
     /// room, under a perspective tilt, with sensor noise; screens also get a faint line pattern and a colour cast.

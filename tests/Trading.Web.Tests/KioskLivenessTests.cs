@@ -66,6 +66,21 @@ public class DuplicateFaceTests(PostgresServer pg) : CheckInTestBase(pg)
         Assert.Equal(nameof(BiometricReason.ImageDamaged), r.GetProperty("reason").GetString());
         Assert.Equal(nameof(BiometricReason.ImageDamaged), Log("checkin.attempt").Last().Data.GetProperty("reason").GetString());
     }
+
+    [Fact]
+    public async Task A_blurred_or_dark_photo_is_refused_at_enrolment_saying_what_to_do_in_the_users_language()
+    {
+        var good = CheckInPhotos.Franck("02159");
+        var zh = await App.ApiAsync("centre", culture: "zh-CN");
+        var title = await (await EnrolAsync(zh, "expert01", SyntheticImages.Blurred(good, 9))).AssertRefused(HttpStatusCode.UnprocessableEntity, CheckInRules.EnrolmentRefused);
+        Assert.Contains("人脸模糊", title, StringComparison.Ordinal);
+        var centre = await App.ApiAsync("centre");
+        title = await (await EnrolAsync(centre, "expert01", good, SyntheticImages.Levels(good, 0.22f, 0))).AssertRefused(HttpStatusCode.UnprocessableEntity, CheckInRules.EnrolmentRefused);
+        Assert.Contains("badly lit", title, StringComparison.Ordinal);
+        Assert.Empty(Log("checkin.enrolled"));
+        Assert.Equal(HttpStatusCode.Created, (await EnrolAsync(centre, "expert01", good)).StatusCode);
+        Assert.Single(Log("checkin.enrolled"));
+    }
 }
 
 /// <summary>The kiosk in kiosk mode: camera frames answering a drawn movement, never a file (issue 21).</summary>
