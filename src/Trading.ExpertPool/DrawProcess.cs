@@ -109,6 +109,19 @@ public static class DrawProcess
     }
 
     /// <summary>
+    /// Nothing but the centre's draw is awaited: commitments are closed, every office that committed has revealed, and the
+    /// beacon value is in when the request names a round. (<see cref="Draw"/> also accepts a draw with reveals missing, which
+    /// then drop out of the seed; this is the moment the draw can be made with every committed value in it.)
+    /// </summary>
+    public static bool AwaitsOnlyTheDraw(DrawRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return record.Phase == DrawPhase.Revealing
+            && record.Commitments.All(c => record.Reveals.Any(r => r.Office == c.Office))
+            && (record.Request.BeaconRound is null || record.Beacon is not null);
+    }
+
+    /// <summary>
     /// Ends the reveal window and draws: offices that committed but did not reveal are logged and
     /// dropped; the seed is computed; each stratum is ordered and the committee selected.
     /// </summary>

@@ -109,6 +109,31 @@ public class DrawProcessTests
     }
 
     [Fact]
+    public void Only_the_draw_is_awaited_once_every_committed_office_revealed_and_the_named_beacon_is_in()
+    {
+        var open = ExpertDraw.Prepare(Fixtures.Request(), Pool, Fixtures.Key, Fixtures.T0).Record;
+        Assert.False(DrawProcess.AwaitsOnlyTheDraw(open));
+        var r = Committed();
+        Assert.False(DrawProcess.AwaitsOnlyTheDraw(r));
+        r = DrawProcess.Reveal(r, "supervision", Fixtures.Value(1), Fixtures.T0).Record;
+        r = DrawProcess.Reveal(r, "centre", Fixtures.Value(2), Fixtures.T0).Record;
+        Assert.False(DrawProcess.AwaitsOnlyTheDraw(r));
+        r = DrawProcess.Reveal(r, "owner", Fixtures.Value(3), Fixtures.T0).Record;
+        Assert.True(DrawProcess.AwaitsOnlyTheDraw(r));
+        Assert.False(DrawProcess.AwaitsOnlyTheDraw(DrawProcess.Draw(r, Fixtures.T0).Record));
+
+        // Only the offices that committed count; a named beacon round must be in as well.
+        var ownerOnly = DrawProcess.CloseCommitments(Committed(null, "owner"), Fixtures.T0).Record;
+        Assert.True(DrawProcess.AwaitsOnlyTheDraw(DrawProcess.Reveal(ownerOnly, "owner", Fixtures.Value(1), Fixtures.T0).Record));
+        var beacon = Committed(Fixtures.Request(beaconRound: "drand:quicknet:9000000"));
+        byte b = 1;
+        foreach (var o in DrawAlgorithm.Offices) beacon = DrawProcess.Reveal(beacon, o, Fixtures.Value(b++), Fixtures.T0).Record;
+        Assert.False(DrawProcess.AwaitsOnlyTheDraw(beacon));
+        beacon = DrawProcess.SetBeacon(beacon, new BeaconValue("drand:quicknet:9000000", new string('c', 64), "manual"), Fixtures.T0).Record;
+        Assert.True(DrawProcess.AwaitsOnlyTheDraw(beacon));
+    }
+
+    [Fact]
     public void Typed_office_values_are_parsed_or_refused()
     {
         Assert.Equal(Fixtures.Value(0xab), DrawProcess.ParseOfficeValue("owner", string.Join(" ", Enumerable.Repeat("ABAB-abab", 8))));

@@ -231,9 +231,16 @@ public class AwardTests(PostgresServer pg) : WebTest(pg)
         await (await owner.PostAsJsonAsync(Url(s, "/refunds"), refundBody)).AssertRefused(HttpStatusCode.UnprocessableEntity, AwardRules.RefundTwice);
         Assert.Equal(1, Count<BondRefund>(s.TenderId));
         Assert.Equal(LifecycleStep.Contract, Step(s.TenderId));
+        List<string> ToldToArchive() => App.WithDb(db => (from n in db.Set<Trading.Data.Notifications.Notification>() join u in db.Users on n.UserId equals u.Id
+                                                          where n.TenderId == s.TenderId && n.Kind == "archive.due" select u.UserName!).ToList()).Order(StringComparer.Ordinal).ToList();
         foreach (var b in new[] { s.Bids[0], s.Bids[2] })
+        {
+            Assert.Empty(ToldToArchive());
             Assert.Equal(HttpStatusCode.Created, (await owner.PostAsJsonAsync(Url(s, "/refunds"), refundBody with { bidId = b, interestYuan = 0m })).StatusCode);
+        }
         Assert.Equal(LifecycleStep.BondRefundAndArchive, Step(s.TenderId));
+        // The last refund: whoever may archive (the owner side and the centre) is told, once.
+        Assert.Equal(["centre", "owner1"], ToldToArchive());
 
         // The public result: the winner, the contract's key terms, the decided complaint and now the committee's names.
         pub = await (await App.Anonymous().GetAsync($"/api/award/public/{s.TenderId}")).Json();

@@ -30,6 +30,11 @@ public class EvaluationJourneyTests(PostgresServer pg) : BrowserTest(pg)
 
     private LifecycleStep Step(Guid id) => App.WithDb(db => db.Tenders.Single(t => t.Id == id).Step);
 
+    /// <summary>Who holds a notice of this kind about the tender, by user name.</summary>
+    private List<string> Told(Guid tenderId, string kind) => App.WithDb(db =>
+        (from n in db.Set<Trading.Data.Notifications.Notification>() join u in db.Users on n.UserId equals u.Id
+         where n.TenderId == tenderId && n.Kind == kind select u.UserName!).ToList()).Order(StringComparer.Ordinal).ToList();
+
     [Theory]
     [InlineData("ComprehensiveScoring")]
     [InlineData("LowestEvaluatedPrice")]
@@ -88,16 +93,21 @@ public class EvaluationJourneyTests(PostgresServer pg) : BrowserTest(pg)
             var r = await DrawPages.ActAsync(client, sessionId, "Commit", new() { ["commitment"] = DrawAlgorithm.Commitment(drawId, office, values[office]) });
             Assert.True(r.StatusCode == HttpStatusCode.Redirect, DrawPages.Errors(await r.Content.ReadAsStringAsync()));
         }
+        // The third commitment closed them: each office is told to reveal, once; nobody is told to draw yet.
+        Assert.Equal(["centre", "owner1", "supervisor"], Told(id, "draw.reveal"));
         foreach (var (office, client) in new[] { ("owner", offices.Owner), ("supervision", offices.Supervision), ("centre", offices.Centre) })
         {
+            Assert.Empty(Told(id, "draw.ready"));
             var r = await DrawPages.ActAsync(client, sessionId, "Reveal", new() { ["value"] = Convert.ToHexStringLower(values[office]) });
             Assert.True(r.StatusCode == HttpStatusCode.Redirect, DrawPages.Errors(await r.Content.ReadAsStringAsync()));
         }
+        Assert.Equal(["centre"], Told(id, "draw.ready"));
         var drawn = await DrawPages.ActAsync(offices.Centre, sessionId, "Draw");
         Assert.True(drawn.StatusCode == HttpStatusCode.Redirect, DrawPages.Errors(await drawn.Content.ReadAsStringAsync()));
         Assert.Equal(LifecycleStep.ExpertDraw, Step(id));
 
         // Each drawn expert accepts the invitation within the response window.
+        var accepted = new List<string>();
         foreach (var (memberId, user) in App.WithDb(db => (from m in db.Set<CommitteeMember>()
                                                            join e in db.Set<PoolExpert>() on m.ExpertId equals e.Id
                                                            join u in db.Users on e.UserId equals u.Id
@@ -107,7 +117,12 @@ public class EvaluationJourneyTests(PostgresServer pg) : BrowserTest(pg)
             var expert = await Browser.SignInAsync(App, user);
             var r = await Browser.PostFormAsync(expert, "/Draw/Invitations", "/Draw/Invitations?handler=Accept", new Dictionary<string, string> { ["memberId"] = memberId.ToString() });
             Assert.True(r.StatusCode == HttpStatusCode.Redirect, DrawPages.Errors(await r.Content.ReadAsStringAsync()));
+            accepted.Add(user);
         }
+        // The session is hours away: each expert who accepted is reminded of it, once however often the watcher runs.
+        await App.RunJobAsync<Trading.Web.Features.Notifications.TurnWatcher>();
+        await App.RunJobAsync<Trading.Web.Features.Notifications.TurnWatcher>();
+        Assert.Equal(accepted.Order(StringComparer.Ordinal).ToList(), Told(id, "evaluation.session.near"));
 
         // 10: the three holders open the bids.
         await OpeningOfficer.GiveAllAsync(App, id);
@@ -211,6 +226,7 @@ public class EvaluationJourneyTests(PostgresServer pg) : BrowserTest(pg)
         await pages[1].GotoAsync(room);
         await Assertions.Expect(pages[1].Locator("#deviations li").First).ToContainTextAsync("The member has not given the reason yet.");
         await Assertions.Expect(pages[1].Locator("#sign-form")).ToHaveCountAsync(0);
+        Assert.Empty(Told(id, "evaluation.sign"));
         while (await deviator.Locator("form.explain-form").CountAsync() > 0)
         {
             var f = deviator.Locator("form.explain-form").First;
@@ -219,6 +235,8 @@ public class EvaluationJourneyTests(PostgresServer pg) : BrowserTest(pg)
             await Assertions.Expect(Flash(deviator)).ToContainTextAsync("Your reason is recorded.");
         }
         await Assertions.Expect(deviator.Locator(".flag-reason").First).ToContainTextAsync("专项论证");
+        // The last reason made the report signable: every member is told to sign, once.
+        Assert.Equal(members.Select(m => m.UserName!).Order(StringComparer.Ordinal).ToList(), Told(id, "evaluation.sign"));
 
         // The ranking on the page, then the signatures: a wrong password first, one dissent, the rest sign.
         await AccessibilityBrowserTests.AssertUsableAsync(pages[2], room);

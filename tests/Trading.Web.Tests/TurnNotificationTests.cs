@@ -60,7 +60,9 @@ public class TurnNotificationTests(PostgresServer pg) : WebTest(pg)
         Assert.Equal(["bidder01", "bidder02", "bidder03", "bidder04"], Told(id, "tender.clarification"));
 
         // Nothing about the deadline while it is far; a day before it, the same four are told, once however often the job runs.
-        Assert.Equal(0, await App.RunJobAsync<TurnWatcher>());
+        // (The first run does remind the demo's two accepted experts of their session tomorrow: nothing of this tender.)
+        await App.RunJobAsync<TurnWatcher>();
+        Assert.Empty(Told(id, "tender.deadline.near"));
         App.Clock.Set(new DateTimeOffset(deadline.AddHours(-12), TimeSpan.Zero));
         Assert.Equal(4, await App.RunJobAsync<TurnWatcher>());
         Assert.Equal(0, await App.RunJobAsync<TurnWatcher>());
@@ -118,6 +120,33 @@ public class TurnNotificationTests(PostgresServer pg) : WebTest(pg)
     }
 
     [Fact]
+    public async Task The_experts_who_accepted_a_seat_are_reminded_of_their_session_a_day_before_once()
+    {
+        // The demo's drawn session (tomorrow 09:00, two of five seats accepted): nothing two days before it.
+        var session = App.WithDb(db => db.Set<Trading.Domain.Experts.EvaluationSession>().AsNoTracking().Single(s => s.DrawnAt != null));
+        List<string> Reminded() => App.WithDb(db => (from n in db.Set<Notification>() join u in db.Users on n.UserId equals u.Id
+                                                      where n.Kind == "evaluation.session.near" select u.UserName!).ToList()).Order(StringComparer.Ordinal).ToList();
+        var accepted = App.WithDb(db => (from m in db.Set<Trading.Domain.Experts.CommitteeMember>()
+                                         join e in db.Set<Trading.Domain.Experts.PoolExpert>() on m.ExpertId equals e.Id
+                                         join u in db.Users on e.UserId equals u.Id
+                                         where m.SessionId == session.Id && m.Status == Trading.Domain.Experts.CommitteeMemberStatus.Accepted
+                                         select u.UserName!).ToList()).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(2, accepted.Count);
+        App.Clock.Set(new DateTimeOffset(session.StartsAt.AddHours(-48), TimeSpan.Zero));
+        await App.RunJobAsync<TurnWatcher>();
+        Assert.Empty(Reminded());
+
+        // A day before: the two who accepted, not the three still invited; once however often the watcher runs.
+        App.Clock.Set(new DateTimeOffset(session.StartsAt.AddHours(-20), TimeSpan.Zero));
+        await App.RunJobAsync<TurnWatcher>();
+        await App.RunJobAsync<TurnWatcher>();
+        Assert.Equal(accepted, Reminded());
+        var page = await (await Browser.SignInAsync(App, accepted[0])).GetStringAsync("/Notifications");
+        Assert.Contains(session.EvaluationRoom, page, StringComparison.Ordinal);
+        Assert.Contains("刷脸签到", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_demo_seed_leaves_nobody_a_pile_of_notices_about_its_history()
     {
         var counts = App.WithDb(db => (from n in db.Set<Notification>() join u in db.Users on n.UserId equals u.Id group n by u.UserName into g select new { User = g.Key!, Count = g.Count() })
@@ -127,7 +156,7 @@ public class TurnNotificationTests(PostgresServer pg) : WebTest(pg)
         Assert.True(counts.GetValueOrDefault("supervisor") <= 5, $"supervisor holds {counts.GetValueOrDefault("supervisor")} notices after seeding");
         Assert.True(counts.GetValueOrDefault("centre") <= 5, $"centre holds {counts.GetValueOrDefault("centre")} notices after seeding");
         Assert.All(counts, kv => Assert.True(kv.Value <= 5, $"{kv.Key} holds {kv.Value} notices after seeding"));
-        Assert.Empty(App.WithDb(db => db.Set<Notification>().Where(n => n.Kind.StartsWith("ceremony.") || n.Kind.StartsWith("custody.") || n.Kind == "draw.requested").ToList()));
+        Assert.Empty(App.WithDb(db => db.Set<Notification>().Where(n => n.Kind.StartsWith("ceremony.") || n.Kind.StartsWith("custody.") || n.Kind == "draw.requested" || n.Kind == "draw.reveal" || n.Kind == "draw.ready").ToList()));
 
         // The time-limit watch's first run over the demo raises the still-pending filings of firms 10 and 11 and the supervision
         // demo's deliberate lights (7 when written), not a red per settled filing (27 before).

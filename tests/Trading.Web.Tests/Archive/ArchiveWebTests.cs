@@ -81,6 +81,9 @@ public class ArchiveWebTests(PostgresServer pg) : WebTest(pg)
         Assert.Contains("\"retentionYears\":25", archived[0].Payload, StringComparison.Ordinal);
         // The act comes with a signed checkpoint covering it, ready for the office to cosign.
         Assert.True(App.WithDb(db => db.Set<Trading.Data.Log.LogCheckpoint>().Any(c => c.Reason == "archive" && c.Size > archived[0].Index)));
+        // The office is told it is its turn to cosign, once (the refused second archive told nobody again).
+        Assert.Equal(["supervisor"], App.WithDb(db => (from n in db.Set<Trading.Data.Notifications.Notification>() join u in db.Users on n.UserId equals u.Id
+                                                        where n.TenderId == id && n.Kind == "archive.cosign" select u.UserName!).ToList()));
 
         // The package waits for a cosigned checkpoint that covers the act.
         await (await owner.GetAsync($"/api/tenders/{id}/archive")).AssertRefused(HttpStatusCode.UnprocessableEntity, ArchiveRules.AwaitingCosignature);

@@ -26,7 +26,7 @@ public sealed record ArchiveStatus(Tender Tender, DateTime? ArchivedAt, long? Ar
 /// </summary>
 public sealed class ArchiveService(TradingDbContext db, PublicLogWriter log, EfLogStore store, IFileStore files, CentreKeys keys,
     TimeStamper stamper, Checkpoints checkpoints, TimeProvider clock, IConfiguration config, Integrity.IntegrityService integrity, Integrity.IntegrityScreenJob screenJob,
-    Submission.OpeningService openings, Submission.OpeningRecordPdf openingPdf, Draw.DrawPdf drawPdf, ILogger<ArchiveService> logger)
+    Submission.OpeningService openings, Submission.OpeningRecordPdf openingPdf, Draw.DrawPdf drawPdf, Notifications.Notifier notifier, ILogger<ArchiveService> logger)
 {
     public const string ArchivedType = "tender.archived";
 
@@ -95,7 +95,10 @@ public sealed class ArchiveService(TradingDbContext db, PublicLogWriter log, EfL
             // then has a checkpoint to cosign, and the package can be made as soon as it does.
             screen = await integrity.QueueArchivedAsync(t.Id, ct);
             await db.SaveChangesAsync(ct);
-            await checkpoints.CheckpointNowAsync("archive", ct);
+            var checkpoint = await checkpoints.CheckpointNowAsync("archive", ct);
+            // The package waits for the supervision office's cosignature of that checkpoint: its turn, said once.
+            await notifier.RaiseOnceAsync(await notifier.UsersWithRoleAsync(Roles.Supervisor, ct), u => new Notifications.Notice(u, "archive.cosign", "Archive.Notice.CosignSubject",
+                "Archive.Notice.CosignBody", [t.Code, checkpoint.Size.ToString(System.Globalization.CultureInfo.InvariantCulture)], "/Log/Witness", t.Id), ct);
         }, ct);
         if (screen) screenJob.Wake();
     }

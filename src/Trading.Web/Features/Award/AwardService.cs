@@ -400,6 +400,12 @@ public sealed class AwardService(
         await NotifyFirmAsync(bid.FirmId, t, "award.bond.refunded", "Award.Notice.RefundSubject", "Award.Notice.RefundBody", ct);
         await db.SaveChangesAsync(ct);
         await moves.AdvanceAsync(t.Id, actor, ct);
+        // The last refund brings step 18: the owner side and the centre (either may archive) are told the tender can be archived.
+        if (await db.Tenders.Where(x => x.Id == t.Id).Select(x => x.Step).FirstAsync(ct) == LifecycleStep.BondRefundAndArchive)
+        {
+            var archivists = (await notifier.OwnerSideAsync(t.OwnerOrganisationId, t.AgentOrganisationId, ct)).Concat(await notifier.UsersWithRoleAsync(Roles.CentreStaff, ct));
+            await notifier.RaiseOnceAsync(archivists, u => new Notice(u, "archive.due", "Archive.Notice.DueSubject", "Archive.Notice.DueBody", [t.Code, t.Title], $"/Archive/{t.Id}", t.Id), ct);
+        }
         return r;
     }, ct);
 

@@ -63,9 +63,10 @@ public sealed class DrawDemoSeed(TradingDbContext db, DrawService draws, CentreT
             await draws.RespondAsync(await As(name), m.Id, true, null, ct);
         }
         // Demo invitations stay in-app: seeding must not mail the demo addresses, nor fill the outbox other features watch.
-        // The offices' "commit your value" notices are for a draw already made: history, not a turn, so they go.
+        // The offices' "commit", "reveal" and "draw now" notices are for a draw already made: history, not a turn, so they go.
         db.ChangeTracker.Clear();
-        await db.Set<Trading.Data.Notifications.Notification>().Where(n => n.Kind == "draw.requested" && n.TenderId == tender.Id).ExecuteDeleteAsync(ct);
+        string[] offices = ["draw.requested", "draw.reveal", "draw.ready"];
+        await db.Set<Trading.Data.Notifications.Notification>().Where(n => offices.Contains(n.Kind) && n.TenderId == tender.Id).ExecuteDeleteAsync(ct);
         foreach (var n in await db.Set<Trading.Data.Notifications.Notification>().Where(n => n.Kind.StartsWith("draw.") && n.EmailedAt == null).ToListAsync(ct))
             n.EmailSkipped = "demo data";
         await db.SaveChangesAsync(ct);

@@ -119,10 +119,7 @@ public sealed partial class DrawService
             await AppendEventsAsync(s, [prep.Event], ct, new { excluded = prep.Eligibility.Excluded.Count });
             // The three offices' turn: each commits its random value on the draw's page (then reveals it).
             string[] args = [t.Code, lot.Number.ToString(CultureInfo.InvariantCulture), s.EvaluationRoom, time.Format(s.StartsAt)];
-            var offices = await notifier.UsersInRolesAsync(
-                await db.Organisations.Where(o => o.Kind == OrganisationKind.SupervisionOffice || o.Kind == OrganisationKind.TradingCentre).Select(o => o.Id).ToListAsync(ct),
-                [Roles.Supervisor, Roles.CentreStaff], ct);
-            await notifier.RaiseOnceAsync(offices.Concat(await notifier.OwnerSideAsync(t.OwnerOrganisationId, t.AgentOrganisationId, ct)),
+            await notifier.RaiseOnceAsync(await OfficeUsersAsync(t, DrawAlgorithm.Offices, ct),
                 u => new Notice(u, "draw.requested", "Draw.Notice.RequestedSubject", "Draw.Notice.RequestedBody", args, $"/Draw/Details/{s.Id}", t.Id), ct);
             return s;
         }, ct);

@@ -57,6 +57,22 @@ public sealed partial class DrawService(
         return m;
     }
 
+    /// <summary>The people who act for the given offices on this tender's draw: supervisors, centre staff, the owner side.</summary>
+    private async Task<List<Guid>> OfficeUsersAsync(Tender t, IEnumerable<string> offices, CancellationToken ct)
+    {
+        var users = new List<Guid>();
+        foreach (var office in offices.Distinct())
+            users.AddRange(office switch
+            {
+                Supervision => await notifier.UsersInRolesAsync(await OrganisationsAsync(OrganisationKind.SupervisionOffice), [Roles.Supervisor], ct),
+                Centre => await notifier.UsersInRolesAsync(await OrganisationsAsync(OrganisationKind.TradingCentre), [Roles.CentreStaff], ct),
+                _ => await notifier.OwnerSideAsync(t.OwnerOrganisationId, t.AgentOrganisationId, ct),
+            });
+        return users;
+
+        Task<List<Guid>> OrganisationsAsync(OrganisationKind kind) => db.Organisations.Where(o => o.Kind == kind).Select(o => o.Id).ToListAsync(ct);
+    }
+
     /// <summary>
     /// One step of a draw: load the session (tracked) with its tender, let <paramref name="step"/> produce the
     /// next record from the library, then save the record, the members it makes and its log entries in one
@@ -97,6 +113,14 @@ public sealed partial class DrawService(
         }
         if (next.Events.Any(e => e.Reason.Code == ReasonCodes.EventReserveExhausted))
             await notifier.RaiseToRoleAsync(Roles.CentreStaff, u => new Notice(u, "draw.reserve-exhausted", "Draw.Notice.ExhaustedSubject", "Draw.Notice.ExhaustedBody", [t.Code, s.DrawId], $"/Draw/Details/{s.Id}", t.Id), ct);
+        // The offices' next turns: once commitments close, each office that committed reveals its value; once every
+        // committed value (and a named beacon) is in, the centre draws.
+        if (before.Phase == DrawPhase.Committing && next.Record.Phase == DrawPhase.Revealing)
+            await notifier.RaiseOnceAsync(await OfficeUsersAsync(t, next.Record.Commitments.Select(c => c.Office), ct),
+                u => new Notice(u, "draw.reveal", "Draw.Notice.RevealSubject", "Draw.Notice.RevealBody", [t.Code, s.DrawId], $"/Draw/Details/{s.Id}", t.Id), ct);
+        if (DrawProcess.AwaitsOnlyTheDraw(next.Record) && !DrawProcess.AwaitsOnlyTheDraw(before))
+            await notifier.RaiseOnceAsync(await OfficeUsersAsync(t, [Centre], ct),
+                u => new Notice(u, "draw.ready", "Draw.Notice.ReadySubject", "Draw.Notice.ReadyBody", [t.Code, s.DrawId], $"/Draw/Details/{s.Id}", t.Id), ct);
         if (next.Record.Phase == DrawPhase.Voided && before.Phase != DrawPhase.Voided)
         {
             var serving = s.Members.Where(m => m.Serving).Select(m => m.ExpertId).ToList();

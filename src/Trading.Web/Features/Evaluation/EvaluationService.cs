@@ -211,6 +211,7 @@ public sealed class EvaluationService(
                 row.LogIndex = entry.Index;
                 await db.SaveChangesAsync(ct);
                 await moves.AdvanceAsync(tender.Id, actor, ct);
+                await TellSignersAsync(session, member, tender, scheme, ct);
             }, ct);
         }
         catch (DbUpdateException)
@@ -220,6 +221,21 @@ public sealed class EvaluationService(
             throw Refuse(EvaluationRules.SheetCommitted);
         }
         return row;
+    }
+
+    /// <summary>
+    /// Once the report can be signed (every seat's sheet in, every flagged mark explained), each member who has not signed
+    /// is told, once. Runs inside the act that made it so, after its save, so the view reads the act's own rows and the
+    /// notices commit with the act (<see cref="PublicLogWriter.ActAsync{T}"/> saves them).
+    /// </summary>
+    private async Task TellSignersAsync(EvaluationSession session, CommitteeMember member, Tender tender, ScoringScheme scheme, CancellationToken ct)
+    {
+        var room = await ViewAsync(session, member, tender, scheme, ct);
+        if (room.Content is null || room.Report is not null) return;
+        var unsigned = room.Seats.Where(s => s.Signature is null).Select(s => s.MemberId).ToList();
+        var users = await (from m in db.Set<CommitteeMember>() join e in db.Set<PoolExpert>() on m.ExpertId equals e.Id where unsigned.Contains(m.Id) select e.UserId).ToListAsync(ct);
+        await notifier.RaiseOnceAsync(users, u => new Notice(u, "evaluation.sign", "Evaluation.Notice.SignSubject", "Evaluation.Notice.SignBody",
+            [tender.Code, session.EvaluationRoom], $"/Evaluation/Room/{session.Id}", tender.Id), ct);
     }
 
     /// <summary>The committee's sheets, only once every seat has committed (a member reads them in the room).</summary>
@@ -232,7 +248,8 @@ public sealed class EvaluationService(
     /// <summary>The caller's written reason for one of their own flagged marks; logged (its hash, not its text).</summary>
     public async Task ExplainAsync(Actor actor, Guid sessionId, Guid bidId, string itemCode, string? reason, CancellationToken ct)
     {
-        var room = await RoomAsync(actor, sessionId, ct);
+        var (session, member, tender, scheme) = await EnterAsync(actor, sessionId, ct);
+        var room = await ViewAsync(session, member, tender, scheme, ct);
         if (room.Flags is null) throw Refuse(EvaluationRules.NotAllCommitted, room.Committed, room.Serving);
         var text = reason?.Trim() ?? "";
         if (text.Length is < Committee.MinReasonLength or > Committee.MaxReasonLength) throw Refuse(EvaluationRules.ReasonLength, Committee.MinReasonLength, Committee.MaxReasonLength);
@@ -242,7 +259,12 @@ public sealed class EvaluationService(
         db.Add(new DeviationReason { SessionId = sessionId, MemberId = room.MemberId, BidId = bidId, ItemCode = itemCode, Reason = text, At = time.UtcNow });
         try
         {
-            await log.RecordAsync("evaluation.deviation.explained", room.Tender.Id, new { draw = room.Session.DrawId, seat = room.Pseudonym, item = itemCode, reason = Sha(text) }, ct);
+            await log.ActAsync(async () =>
+            {
+                await log.AppendAsync("evaluation.deviation.explained", room.Tender.Id, new { draw = room.Session.DrawId, seat = room.Pseudonym, item = itemCode, reason = Sha(text) }, ct);
+                await db.SaveChangesAsync(ct);
+                await TellSignersAsync(session, member, tender, scheme, ct);
+            }, ct);
         }
         catch (DbUpdateException)
         {
