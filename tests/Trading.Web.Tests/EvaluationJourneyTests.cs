@@ -223,6 +223,9 @@ public class EvaluationJourneyTests(PostgresServer pg) : BrowserTest(pg)
         var flags = deviator.Locator("#deviations li");
         await Assertions.Expect(flags).ToHaveCountAsync(1);
         await Assertions.Expect(flags.First).ToContainTextAsync("Seat 5");
+        // The flagged row by its name in the reader's language, never its code.
+        await Assertions.Expect(flags.First).ToContainTextAsync(comprehensive ? "\"Construction plan\"" : "\"Duration deviation\"");
+        await Assertions.Expect(flags.First).Not.ToContainTextAsync(comprehensive ? "tech-plan" : "adj-duration");
         await pages[1].GotoAsync(room);
         await Assertions.Expect(pages[1].Locator("#deviations li").First).ToContainTextAsync("The member has not given the reason yet.");
         await Assertions.Expect(pages[1].Locator("#sign-form")).ToHaveCountAsync(0);
@@ -283,6 +286,10 @@ public class EvaluationJourneyTests(PostgresServer pg) : BrowserTest(pg)
         Assert.True(positions.All(x => x >= 0) && positions[0] < positions[1] && positions[1] < positions[2], text);
         Assert.Contains("第1中标候选人", text, StringComparison.Ordinal);
         Assert.Contains("保留意见", text, StringComparison.Ordinal);
+        // The deviation table names the row in the report's language (Chinese), not by its code or in two languages.
+        Assert.Contains(comprehensive ? "施工组织设计" : "工期偏差", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(comprehensive ? "tech-plan" : "adj-duration", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(comprehensive ? "Construction plan" : "Duration deviation", text, StringComparison.Ordinal);
         Assert.All(members, m => Assert.DoesNotContain(m.DisplayName, text, StringComparison.Ordinal));
 
         // A bidder's pages never show an expert's name.

@@ -12,6 +12,9 @@ public class ScoringSchemeBrowserTests(PostgresServer pg) : BrowserTest(pg)
         var owner = await NewPageAsync();
         await SignInAsync(owner, "owner2");
         await owner.GotoAsync("/Tenders/Create");
+        // The standard rows are named in the reader's language only (the tables hold both languages in one name).
+        await Assertions.Expect(owner.Locator("#item-name-0")).ToHaveValueAsync("Construction plan");
+        await Assertions.Expect(owner.Locator("#review-name-0")).ToHaveValueAsync("Bid letter signed and sealed");
         await owner.Locator("#Form_Title").FillAsync("School roof repair");
         await owner.Locator("#Form_Qualifications").FillAsync("Roofing licence");
         await owner.Locator("#Form_Place").FillAsync("Opening room 1");

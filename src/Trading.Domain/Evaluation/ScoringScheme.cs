@@ -119,6 +119,10 @@ public sealed record ScoringScheme
     public static ScoringScheme? FromJson(string? json) =>
         string.IsNullOrWhiteSpace(json) ? null : JsonSerializer.Deserialize<ScoringScheme>(json, Json);
 
+    /// <summary>The name this scheme gives a scoring item, adjustment or review item, or null for a code it does not have.</summary>
+    public string? NameOf(string code) =>
+        Items.FirstOrDefault(i => i.Code == code)?.Name ?? Adjustments.FirstOrDefault(a => a.Code == code)?.Name ?? ReviewItems.FirstOrDefault(r => r.Code == code)?.Name;
+
     /// <summary>
     /// The name the starting tables give an item, adjustment or review item (both languages in one, as the owner starts
     /// from it), or null for a code they do not have. A page shows such an untouched name in its reader's language.

@@ -46,7 +46,7 @@ public sealed class EvaluationReportPdf(Texts t, Certificates.DocumentSeal seal)
         if (rejections.Count == 0) r.Paragraph(t["Evaluation.Report.NoRejections"]);
         else
             r.Table([new ReportColumn(t["Evaluation.Firm"], 2.5), new ReportColumn(t["Evaluation.ReviewItem"], 2.5), new ReportColumn(t["Evaluation.Ground"], 3), new ReportColumn(t["Evaluation.Reason"], 4)],
-                rejections.Select(x => (IReadOnlyList<string?>)[x.Firm, x.x.ItemName, t[$"RejectionGround.{x.x.Ground}"], x.x.Reason]).ToList());
+                rejections.Select(x => (IReadOnlyList<string?>)[x.Firm, t.Item(x.x.ItemCode, x.x.ItemName), t[$"RejectionGround.{x.x.Ground}"], x.x.Reason]).ToList());
 
         var scored = c.Bids.Where(b => !b.Rejected).ToList();
         r.Heading(c.Method == EvaluationMethod.ComprehensiveScoring ? t["Evaluation.Report.Scores"] : t["Evaluation.Report.Adjustments"]);
@@ -59,7 +59,7 @@ public sealed class EvaluationReportPdf(Texts t, Certificates.DocumentSeal seal)
         else
             r.Table([new ReportColumn(t["Evaluation.SeatColumn"], 1), new ReportColumn(t["Evaluation.Firm"], 2.5), new ReportColumn(t["Evaluation.Item"], 1.5),
                     new ReportColumn(t["Evaluation.Mark"], 1, ColumnAlign.Right), new ReportColumn(t["Evaluation.Mean"], 1, ColumnAlign.Right), new ReportColumn(t["Evaluation.Reason"], 4)],
-                c.Flags.Select(f => (IReadOnlyList<string?>)[Seat(f.Seat), Firm(f.BidId), f.ItemCode, f.Value.ToString("0.##", CultureInfo.InvariantCulture),
+                c.Flags.Select(f => (IReadOnlyList<string?>)[Seat(f.Seat), Firm(f.BidId), t.Item(f.ItemCode, f.ItemName), f.Value.ToString("0.##", CultureInfo.InvariantCulture),
                     f.Mean.ToString("0.##", CultureInfo.InvariantCulture), f.Reason]).ToList());
 
         r.Heading(t["Evaluation.Report.Ranking"]);

@@ -11,7 +11,7 @@ public sealed record ReportReview(string ItemCode, string ItemName, ReviewKind K
 public sealed record ReportBid(Guid BidId, string Firm, long PriceFen, bool Rejected, IReadOnlyList<ReportReview> Review);
 /// <summary>One seat's result for one bid: its total points (综合评估法) or its summed adjustment in fen (经评审的最低投标价法).</summary>
 public sealed record ReportMark(int Seat, Guid BidId, decimal Value);
-public sealed record ReportFlag(int Seat, Guid BidId, string ItemCode, decimal Value, decimal Mean, string Reason);
+public sealed record ReportFlag(int Seat, Guid BidId, string ItemCode, string ItemName, decimal Value, decimal Mean, string Reason);
 public sealed record ReportRank(int Rank, Guid BidId, string Firm, long PriceFen, decimal? FinalScore, long? EvaluatedPriceFen, bool Candidate);
 
 /// <summary>
@@ -50,7 +50,7 @@ public sealed record ReportContent(
         return new ReportContent(tender.Code, tender.Title, lot.Number, lot.Name, session.DrawId, session.EvaluationRoom, session.StartsAt, session.EndsAt,
             scheme.Method, seats.Select(s => new ReportSeat(s.Number, s.Pseudonym, s.MemberId == chairId)).ToList(), reportBids,
             marks.OrderBy(m => m.Seat).ThenBy(m => m.BidId).ToList(),
-            flags.Select(f => new ReportFlag(SeatOf(f.Deviation.MemberId), f.Deviation.BidId, f.Deviation.ItemCode, f.Deviation.Value, f.Deviation.Mean, f.Reason ?? ""))
+            flags.Select(f => new ReportFlag(SeatOf(f.Deviation.MemberId), f.Deviation.BidId, f.Deviation.ItemCode, scheme.NameOf(f.Deviation.ItemCode) ?? f.Deviation.ItemCode, f.Deviation.Value, f.Deviation.Mean, f.Reason ?? ""))
                 .OrderBy(f => f.Seat).ThenBy(f => f.BidId).ThenBy(f => f.ItemCode, StringComparer.Ordinal).ToList(),
             ranking.Select(r => new ReportRank(r.Rank, r.BidId, bids.First(b => b.BidId == r.BidId).FirmName, r.PriceFen, r.FinalScore, r.EvaluatedPriceFen, r.Candidate)).ToList());
     }

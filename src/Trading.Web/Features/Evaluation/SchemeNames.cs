@@ -9,6 +9,9 @@ namespace Trading.Web.Features.Evaluation;
 /// </summary>
 public static class SchemeNames
 {
+    /// <summary>The scheme's row <paramref name="code"/> by its name (in the reader's language when untouched), never by its code.</summary>
+    public static string Item(this Texts t, ScoringScheme scheme, string code) => scheme.NameOf(code) is { } name ? t.Item(code, name) : code;
+
     public static string Item(this Texts t, string code, string name)
     {
         if (ScoringScheme.TemplateName(code) != name) return name;

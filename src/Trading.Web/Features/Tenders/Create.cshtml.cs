@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.EntityFrameworkCore;
 using Trading.Data;
 using Trading.Domain;
+using Trading.Web.Features.Evaluation;
 using Trading.Web.Infrastructure;
 
 namespace Trading.Web.Features.Tenders;
@@ -44,6 +45,7 @@ public sealed class CreateTenderModel(TenderService tenders, Engagements.Engagem
     {
         var deadline = time.ToLocal(time.UtcNow).Date.AddDays(Rules.MinDaysDocumentsToDeadline + 2).AddHours(9).AddMinutes(30);
         Form.Deadline = Form.Opening = deadline;
+        Form.Scheme = SchemeForm.Standard(T.Item);
         var result = await RunAsync(async () =>
         {
             if (Retender is { } id)

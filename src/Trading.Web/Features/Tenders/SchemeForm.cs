@@ -43,16 +43,21 @@ public sealed class SchemeForm
     public TieRule TieRule { get; set; } = TieRule.LowerPriceFirst;
     public int Candidates { get; set; } = 3;
 
-    /// <summary>The form filled from the standard tables of both methods, with spare blank rows.</summary>
-    public static SchemeForm Standard()
+    /// <summary>
+    /// The form filled from the standard tables of both methods, with spare blank rows. <paramref name="name"/> gives each
+    /// row's name from its code and the table's two-language name: the page passes the reader's language, so the owner
+    /// starts from names in one language and what they save is what they read.
+    /// </summary>
+    public static SchemeForm Standard(Func<string, string, string>? name = null)
     {
+        name ??= (_, n) => n;
         var c = ScoringScheme.Template(EvaluationMethod.ComprehensiveScoring);
         var l = ScoringScheme.Template(EvaluationMethod.LowestEvaluatedPrice);
         var f = new SchemeForm
         {
-            Items = [.. c.Items.Select(i => new ItemRow { Name = i.Name, Group = i.Group, MaxPoints = i.MaxPoints })],
-            Adjustments = [.. l.Adjustments.Select(a => new AdjustmentRow { Name = a.Name, MaxYuan = Money.Yuan(a.MaxFen) })],
-            Reviews = [.. c.ReviewItems.Select(r => new ReviewRow { Name = r.Name, Kind = r.Kind })],
+            Items = [.. c.Items.Select(i => new ItemRow { Name = name(i.Code, i.Name), Group = i.Group, MaxPoints = i.MaxPoints })],
+            Adjustments = [.. l.Adjustments.Select(a => new AdjustmentRow { Name = name(a.Code, a.Name), MaxYuan = Money.Yuan(a.MaxFen) })],
+            Reviews = [.. c.ReviewItems.Select(r => new ReviewRow { Name = name(r.Code, r.Name), Kind = r.Kind })],
         };
         f.Pad();
         return f;
