@@ -203,7 +203,8 @@ public sealed partial class NewcomerJourneyTests(PostgresServer pg) : BrowserTes
         await ShotAsync(centre, "centre", "drawn");
         AtStep(id, LifecycleStep.ExpertDraw, "the draw");
 
-        // The five drawn experts (each learns it from the invitation; the test reads who they are) accept.
+        // The five drawn experts accept. Who they are, the newcomer reads where the centre sees the committee: the demo names
+        // each seat's demo sign-in there (each expert also finds the invitation on signing in).
         var session = App.WithDb(db => db.Set<EvaluationSession>().AsNoTracking().Single(s => s.TenderId == id && s.VoidedAt == null));
         var members = App.WithDb(db => (from m in db.Set<CommitteeMember>()
                                          join e in db.Set<PoolExpert>() on m.ExpertId equals e.Id
@@ -212,6 +213,12 @@ public sealed partial class NewcomerJourneyTests(PostgresServer pg) : BrowserTes
                                          select new { m.Id, m.Pseudonym, e.RegistrationNumber, u.UserName }).ToList())
             .OrderBy(m => m.Pseudonym, StringComparer.Ordinal).ToList();
         Assert.Equal(5, members.Count);
+        var shown = await centre.Locator("[data-demo-sign-in]").EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.demoSignIn)");
+        Assert.Equal(members.Select(m => m.UserName!).Order(StringComparer.Ordinal), shown.Order(StringComparer.Ordinal));
+        // The owner side sees the committee by pseudonym only, and so no sign-in either (Bidding Law art. 37).
+        await owner.GotoAsync(drawUrl);
+        await Assertions.Expect(owner.GetByTestId("committee")).ToBeVisibleAsync();
+        await Assertions.Expect(owner.Locator("[data-demo-sign-in]")).ToHaveCountAsync(0);
         var experts = new List<IPage>();
         foreach (var m in members)
         {

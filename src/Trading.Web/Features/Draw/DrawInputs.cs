@@ -39,7 +39,10 @@ public sealed class DrawRequestInput
 }
 
 /// <summary>A seat of the committee as a given reader may see it: the name only when they are entitled to it.</summary>
-public sealed record SeatView(string Stratum, string Pseudonym, CommitteeMemberStatus? Status, string? Name, string? RegistrationNumber, DateTime? RespondBy, string? DeclineReason, Guid? MemberId);
+/// <param name="DemoSignIn">On a demo deployment only, for those who may see identities: the seated expert's demo account, so
+/// a newcomer knows whom to sign in as to answer the invitation (a real deployment never shows it).</param>
+public sealed record SeatView(string Stratum, string Pseudonym, CommitteeMemberStatus? Status, string? Name, string? RegistrationNumber, DateTime? RespondBy, string? DeclineReason, Guid? MemberId,
+    string? DemoSignIn = null);
 
 /// <summary>An exclusion from the eligible list with its reasons (confidential: supervisors and centre).</summary>
 public sealed record ExclusionView(string RegistrationNumber, string Name, IReadOnlyList<string> Reasons, IReadOnlyList<string> Codes);

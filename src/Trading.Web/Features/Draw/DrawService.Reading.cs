@@ -33,8 +33,12 @@ public sealed partial class DrawService
         var identities = CanSeeIdentities(actor, t);
         var screeningAllowed = actor.IsIn(Roles.CentreStaff, Roles.Supervisor, Roles.Admin);
         var experts = identities || screeningAllowed
-            ? await db.Set<PoolExpert>().AsNoTracking().Select(e => new { e.Id, e.RegistrationNumber, e.Name }).ToListAsync(ct)
+            ? await db.Set<PoolExpert>().AsNoTracking().Select(e => new { e.Id, e.RegistrationNumber, e.Name, e.UserId }).ToListAsync(ct)
             : [];
+        var seatedUsers = identities && platform.Value.Demo
+            ? experts.Where(e => s.Members.Any(m => m.ExpertId == e.Id)).Select(e => e.UserId).ToList()
+            : [];
+        var demoSignIns = await db.Users.AsNoTracking().Where(u => seatedUsers.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.UserName, ct);
         var byId = experts.ToDictionary(e => e.Id);
         var seats = new List<SeatView>();
         if (record.Phase is DrawPhase.Drawn or DrawPhase.Voided && record.Seed is not null)
@@ -43,7 +47,7 @@ public sealed partial class DrawService
             {
                 var e = identities && byId.TryGetValue(m.ExpertId, out var x) ? x : null;
                 seats.Add(new SeatView(m.Stratum, m.Pseudonym, m.Status, e?.Name, e?.RegistrationNumber, m.RespondBy,
-                    identities ? m.DeclineReason : null, identities ? m.Id : null));
+                    identities ? m.DeclineReason : null, identities ? m.Id : null, e is not null ? demoSignIns.GetValueOrDefault(e.UserId) : null));
             }
         }
         IReadOnlyList<ExclusionView>? exclusions = null;

@@ -18,7 +18,7 @@ namespace Trading.Web.Features.Draw;
 /// </summary>
 public sealed partial class DrawService(
     TradingDbContext db, PublicLogWriter log, Notifier notifier, TimeProvider clock, CentreTime time, ILotBidders bidders,
-    DrawPseudonymKey key, IOptions<ExpertDrawOptions> options, BeaconSources beacons, Texts texts, Tenders.TenderMoves moves)
+    DrawPseudonymKey key, IOptions<ExpertDrawOptions> options, BeaconSources beacons, Texts texts, Tenders.TenderMoves moves, IOptions<PlatformOptions> platform)
 {
     public const string Supervision = "supervision";
     public const string Centre = "centre";
