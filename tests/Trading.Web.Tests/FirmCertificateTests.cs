@@ -83,6 +83,13 @@ public class FirmCertificateTests(PostgresServer pg) : BrowserTest(pg)
         await firm.GetByTestId("certificate-request").ClickAsync();
         await Assertions.Expect(firm.GetByTestId("certificate-error")).ToContainTextAsync("wrong or already used");
         Assert.Equal(0, App.WithDb(db => db.Set<FirmCertificate>().Count()));
+        // The key made for the refused request is not left behind in the browser.
+        Assert.Equal(0, await firm.EvaluateAsync<int>(@"() => new Promise((resolve, reject) => {
+            const open = indexedDB.open('trading-signing-keys', 1);
+            open.onupgradeneeded = () => open.result.createObjectStore('keys', { keyPath: 'keySha256' });
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => { const r = open.result.transaction('keys').objectStore('keys').count(); r.onsuccess = () => { open.result.close(); resolve(r.result); }; };
+        })"));
 
         var first = await RequestAndIssueAsync(firm, totpKey);
         await Assertions.Expect(firm.Locator($"tr[data-certificate='{first.Id}'] [data-testid=key-here]")).ToBeVisibleAsync();

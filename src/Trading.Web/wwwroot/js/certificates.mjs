@@ -1,6 +1,6 @@
 // The firm's certificate page: makes the signing key in this browser (SM2 at a suite 2 deployment), asks for its certificate with the account's
 // two-factor code, and marks the certificates whose key this browser holds.
-import { makeKey, makeSm2Key, certificateRequest, sm2CertificateRequest, heldKeys } from '/js/signing-keys.mjs';
+import { makeKey, makeSm2Key, certificateRequest, sm2CertificateRequest, heldKeys, forgetKey } from '/js/signing-keys.mjs';
 
 const form = document.getElementById('certificate-request');
 
@@ -27,15 +27,19 @@ form?.addEventListener('submit', async ev => {
   if (!/^\d{6}$/.test(code)) { show('request-error', form.dataset.msgCode); document.getElementById('request-error').focus(); return; }
   const button = form.querySelector('button[type="submit"]');
   button.disabled = true;
+  // The key made for this request, forgotten again if the request is refused (a refused key would never be certified).
+  let made = null;
   try {
     show('request-status', form.dataset.msgWorking);
     // The deployment's suite decides the key: SM2 (SM3withSM2 request) for suite 2, ECDSA P-256 otherwise.
     let requestPem;
     if (form.dataset.suite === 'SM2-HKDF-SM3-SM4GCM') {
-      const { sm2Key } = await makeSm2Key();
+      const { sm2Key, keySha256 } = await makeSm2Key();
+      made = keySha256;
       requestPem = await sm2CertificateRequest(sm2Key, 'firm signing key');
     } else {
-      const { keyPair, spki } = await makeKey();
+      const { keyPair, spki, keySha256 } = await makeKey();
+      made = keySha256;
       requestPem = await certificateRequest(keyPair, spki, 'firm signing key');
     }
     const renews = document.getElementById('renews').value || null;
@@ -45,12 +49,16 @@ form?.addEventListener('submit', async ev => {
       body: JSON.stringify({ requestPem, code, renews }),
     });
     const body = await res.json().catch(() => ({}));
-    if (!res.ok) { show('request-status', ''); show('request-error', body.title || form.dataset.msgFailed); document.getElementById('request-error').focus(); return; }
+    if (!res.ok) {
+      await forgetKey(made).catch(() => {});
+      show('request-status', ''); show('request-error', body.title || form.dataset.msgFailed); document.getElementById('request-error').focus(); return;
+    }
     show('request-status', form.dataset.msgDone);
     location.reload();
   } catch (e) {
     // The person reads the page's words; the console keeps the browser's own error for whoever diagnoses it.
     console.error('certificate request failed', e);
+    if (made) await forgetKey(made).catch(() => {});
     show('request-status', '');
     show('request-error', form.dataset.msgFailed);
     document.getElementById('request-error').focus();

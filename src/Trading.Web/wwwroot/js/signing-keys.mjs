@@ -72,6 +72,11 @@ export async function findKey(keySha256s) {
   return null;
 }
 
+/** Drops a key this browser made, e.g. when the request for its certificate was refused: no key waits here for nothing. */
+export async function forgetKey(keySha256) {
+  await tx('readwrite', s => s.delete(keySha256));
+}
+
 /** Which of the given key hashes this browser holds. */
 export async function heldKeys(keySha256s) {
   const held = [];
