@@ -247,6 +247,60 @@ public class FirmCertificateTests(PostgresServer pg) : BrowserTest(pg)
         Assert.Empty(CspViolations);
     }
 
+    [Fact]
+    public async Task A_key_made_by_the_command_line_is_certified_through_the_api_and_signs_a_bid_sealed_offline()
+    {
+        var start = App.Clock.GetUtcNow().UtcDateTime;
+        var tender = await TestApi.PublishedTenderAsync(await App.ApiAsync("owner1"), start.AddDays(60));
+        await Bidding.JoinAllAsync(App, tender);
+        var (_, totpKey) = await SignInWithTwoFactorAsync("bidder02");
+        var api = await TwoFactorApiAsync("bidder02", totpKey);
+        await Bidding.ObtainDocumentsAsync(api, tender);
+        var dir = Directory.CreateDirectory(Path.Combine(App.DataDirectory, "cli-certificate")).FullName;
+        string P(string n) => Path.Combine(dir, n);
+
+        // The firm's officer makes the key and its request offline; the private key never leaves the folder.
+        var made = TradingCli.Run("bidder-key", "--out", P("key.pem"), "--csr", P("request.pem"));
+        Assert.True(made.Code == 0, made.Err);
+        var requestPem = await File.ReadAllTextAsync(P("request.pem"));
+
+        // Through the API with the account's two-factor code: a request that is not one, a replayed code and a second
+        // request while one waits are refused with their rules; nothing extra is stored.
+        await ExpectRefusalAsync(await api.PostAsJsonAsync("/api/certificates/requests", new { requestPem = "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----", code = Totp.FreshCode(totpKey) }),
+            CertificateRules.RequestInvalid, "could not be read");
+        var code = Totp.FreshCode(totpKey);
+        var requested = await api.PostAsJsonAsync("/api/certificates/requests", new { requestPem, code });
+        Assert.True(requested.StatusCode == HttpStatusCode.Created, await requested.Content.ReadAsStringAsync());
+        var id = (await requested.Json()).GetProperty("id").GetGuid();
+        await ExpectRefusalAsync(await api.PostAsJsonAsync("/api/certificates/requests", new { requestPem, code }), CertificateRules.CodeWrong, "already used");
+        await ExpectRefusalAsync(await api.PostAsJsonAsync("/api/certificates/requests", new { requestPem, code = Totp.FreshCode(totpKey) }), CertificateRules.RequestPending, "already has a request");
+        Assert.Equal(1, App.WithDb(db => db.Set<FirmCertificate>().Count()));
+
+        // The firm cannot approve its own request; the centre does, and the certificate certifies the CLI's key.
+        Assert.False((await api.PostAsync($"/api/certificates/{id}/approve", null)).IsSuccessStatusCode);
+        var approved = await (await App.ApiAsync("centre")).PostAsync($"/api/certificates/{id}/approve", null);
+        Assert.True(approved.StatusCode == HttpStatusCode.OK, await approved.Content.ReadAsStringAsync());
+        using (var certificate = X509Certificate2.CreateFromPem(await api.GetStringAsync($"/api/certificates/{id}/certificate")))
+        using (var key = System.Security.Cryptography.ECDsa.Create())
+        {
+            key.ImportFromPem(await File.ReadAllTextAsync(P("key.pem.pub.pem")));
+            Assert.Equal(key.ExportSubjectPublicKeyInfo(), certificate.PublicKey.ExportSubjectPublicKeyInfo());
+        }
+
+        // A bid sealed with the CLI and signed with that key, uploaded through the API: accepted under the certificate.
+        var sealing = await (await api.GetAsync($"/api/tenders/{tender}/sealing")).Json();
+        var bidFolder = Directory.CreateDirectory(P("bid")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(bidFolder, "bid-form.json"), Bidding.FormJson(new OpeningForm(2_345_678m, 300, "钱七", "110101198001011247", "", "6222 8888")));
+        await File.WriteAllTextAsync(P("joint-key.json"), await App.Anonymous().GetStringAsync($"/api/public/tenders/{tender}/joint-key"));
+        var seal = TradingCli.Run("seal", "--input", bidFolder, "--tender", sealing.GetProperty("tender").GetString()!, "--lot", sealing.GetProperty("lots")[0].GetProperty("lotContext").GetString()!,
+            "--bidder", sealing.GetProperty("bidder").GetString()!, "--joint-key", P("joint-key.json"), "--signing-key", P("key.pem"), "--out", P("bid.env"));
+        Assert.True(seal.Code == 0, seal.Err);
+        var lotId = sealing.GetProperty("lots")[0].GetProperty("id").GetGuid();
+        var uploaded = await Bidding.UploadAsync(api, tender, new Bidding.Sealed(await File.ReadAllBytesAsync(P("bid.env")), await File.ReadAllTextAsync(P("bid.env.manifest.json")), lotId));
+        Assert.True(uploaded.StatusCode == HttpStatusCode.OK, await uploaded.Content.ReadAsStringAsync());
+        Assert.Equal(id, App.WithDb(db => db.Set<Bid>().Single(b => b.TenderId == tender && b.Status == BidStatus.Valid).SignerCertificateId));
+    }
+
     /// <summary>Asks for a certificate in the firm's page with a fresh code, has the centre approve it, and returns the issued row.</summary>
     private async Task<FirmCertificate> RequestAndIssueAsync(IPage firm, string totpKey)
     {
