@@ -77,9 +77,9 @@ public static class LogEntryTypes
     public const string BidRefused = "bid.refused";
     /// <summary>A sealed bid was received (hashes and length only; supersedes the bid it replaces).</summary>
     public const string BidSubmitted = "bid.submitted";
-    /// <summary>A firm asked for a signing certificate (the key's hash; confirmed with the account's two-factor code).</summary>
+    /// <summary>A firm asked for a signing certificate, or registered one from a CA the centre trusts (external: its hash, serial, issuer); confirmed with the account's two-factor code.</summary>
     public const string CertificateRequested = "certificate.requested";
-    /// <summary>The centre issued a firm's signing certificate (serial, fingerprint, key hash, validity).</summary>
+    /// <summary>The centre issued a firm's signing certificate, or accepted a registered one (external: true) (serial, fingerprint, key hash, validity).</summary>
     public const string CertificateIssued = "certificate.issued";
     /// <summary>The centre refused a firm's certificate request, with its reason.</summary>
     public const string CertificateRejected = "certificate.rejected";
@@ -288,8 +288,8 @@ public static class LogEntryTypes
         new(AwardTenderSuspended, LogReveal.AtOnce, "code, complaint, by", "The supervision office suspended a tender while it decides a complaint."),
         new(BidRefused, LogReveal.AtDeadline, "reason, firm, lot", "A bid was refused at completion (reason code, firm by tender pseudonym)."),
         new(BidSubmitted, LogReveal.AtDeadline, "bid, lot, bidder, ciphertextSha256, ciphertextLength, headerHash, supersedes", "A sealed bid was received (hashes and length only; supersedes the bid it replaces)."),
-        new(CertificateRequested, LogReveal.AtOnce, "request, firm, key, renews, by, confirmation", "A firm asked for a signing certificate (the key's hash; confirmed with the account's two-factor code)."),
-        new(CertificateIssued, LogReveal.AtOnce, "certificate, firm, serial, sha256, key, notBefore, notAfter, renews, by", "The centre issued a firm's signing certificate (serial, fingerprint, key hash, validity)."),
+        new(CertificateRequested, LogReveal.AtOnce, "request, firm, key, renews, external, by, confirmation", "A firm asked for a signing certificate, or registered one from a CA the centre trusts (external: its hash, serial, issuer); confirmed with the account's two-factor code."),
+        new(CertificateIssued, LogReveal.AtOnce, "certificate, firm, serial, sha256, key, notBefore, notAfter, renews, external, by", "The centre issued a firm's signing certificate, or accepted a registered one (external: true) (serial, fingerprint, key hash, validity)."),
         new(CertificateRejected, LogReveal.AtOnce, "request, firm, reason, by", "The centre refused a firm's certificate request, with its reason."),
         new(CertificateRevoked, LogReveal.AtOnce, "certificate, firm, serial, reason, by", "A firm certificate was revoked (by the centre or the firm), with its reason; the revocation list names it."),
         new(BidWithdrawn, LogReveal.AtDeadline, "bid, envelopeSha256", "A bid was withdrawn before the deadline."),

@@ -92,6 +92,16 @@ public static class LogMessages
         ["archive.entry-count"] = ("{file}: {count} entries, the manifest says {expected}.", "{file}：共 {count} 条，清单写的是 {expected} 条。"),
         ["archive.sealed-unopened"] = ("{file}: {count} sealed entries are not opened by a reveal of this tender.", "{file}：有 {count} 条密封条目未被本项目的揭示条目开启。"),
         ["archive.file-not-logged"] = ("{file}: log entry {index} does not state this file's SHA-256.", "{file}：日志条目 {index} 未记载该文件的 SHA-256。"),
+        ["archive.index-unchecked"] = ("{file}: the signed archive index is checked against the centre's CA certificate (the seal's issuer): give it with --seal-ca.", "{file}：签章档案目录须以交易中心 CA 证书（签章的签发者）核验：请用 --seal-ca 提供。"),
+        ["archive.index-malformed"] = ("record/index.pdf: the archive index's list is malformed: {reason}", "record/index.pdf：档案目录所附清单格式错误：{reason}"),
+        ["archive.index-differs"] = ("{file}: the signed archive index states another {field} than the package.", "{file}：签章档案目录所载的 {field} 与档案包不符。"),
+        ["archive.index-unlisted"] = ("{file}: the signed archive index does not list this file.", "{file}：签章档案目录未列出该文件。"),
+        ["archive.index-extra"] = ("{file}: the signed archive index lists this file, which is not in the package.", "{file}：签章档案目录列出了该文件，但档案包中没有。"),
+        ["pdf.unsigned"] = ("The file has no signature covering the whole document.", "文件没有覆盖整个文档的签名。"),
+        ["pdf.altered"] = ("The signature does not match the document: it was changed after signing.", "签名与文档不符：文档在签名后被改动。"),
+        ["pdf.no-time-stamp"] = ("The signature has no time-stamp.", "签名没有时间戳。"),
+        ["pdf.untrusted"] = ("The signing certificate does not chain to the CA certificate given.", "签名证书不能链接到所给的 CA 证书。"),
+        ["pdf.no-attachment"] = ("The PDF has no attachment {name}.", "PDF 没有附件 {name}。"),
         ["receipt.version"] = ("Receipt format version {version} is not supported.", "不支持回执格式版本 {version}。"),
     };
 

@@ -41,6 +41,33 @@ public static partial class PdfSignatures
         return cms;
     }
 
+    /// <summary>
+    /// The content of the embedded file <paramref name="name"/> (as <see cref="Report.Attach"/> writes it), or null. Read
+    /// after <see cref="Read"/> has bound the signature to the whole file, so the attachment is what the seal signed.
+    /// </summary>
+    public static byte[]? Attachment(byte[] pdf, string name)
+    {
+        ArgumentNullException.ThrowIfNull(pdf);
+        try
+        {
+            using var document = PdfSharp.Pdf.IO.PdfReader.Open(new MemoryStream(pdf, writable: false), PdfSharp.Pdf.IO.PdfDocumentOpenMode.Import);
+            var names = document.Internals.Catalog.Elements.GetDictionary("/Names")?.Elements.GetDictionary("/EmbeddedFiles")?.Elements.GetArray("/Names");
+            if (names is null) return null;
+            // A flat name tree of (name, file specification) pairs: the form the renderer writes.
+            for (var i = 0; i + 1 < names.Elements.Count; i += 2)
+            {
+                if (names.Elements.GetString(i) != name) continue;
+                var stream = names.Elements.GetDictionary(i + 1)?.Elements.GetDictionary("/EF")?.Elements.GetDictionary("/F")?.Stream;
+                return stream?.UnfilteredValue;
+            }
+            return null;
+        }
+        catch (Exception e) when (e is PdfSharp.Pdf.IO.PdfReaderException or InvalidOperationException or InvalidCastException or IOException)
+        {
+            return null;
+        }
+    }
+
     [GeneratedRegex(@"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]")]
     private static partial Regex ByteRange();
 }

@@ -40,6 +40,22 @@ public sealed class Report
 
     internal IReadOnlyList<Block> Blocks => blocks;
 
+    internal IReadOnlyList<(string Name, byte[] Content)> Attachments => attachments;
+
+    private readonly List<(string Name, byte[] Content)> attachments = [];
+
+    /// <summary>
+    /// Embeds a file in the PDF (an attachment readers list; <see cref="PdfSignatures.Attachment"/> reads it back), inside
+    /// what the seal signs: the machine-readable form of what the pages print.
+    /// </summary>
+    public Report Attach(string name, byte[] content)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(content);
+        attachments.Add((name, content.ToArray()));
+        return this;
+    }
+
     /// <summary>Adds a section heading; it is kept on the same page as the start of what follows.</summary>
     public Report Heading(string? text)
     {

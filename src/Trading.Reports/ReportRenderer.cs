@@ -299,6 +299,8 @@ internal sealed class ReportRenderer
             var labelX = left + width - TextWidth(label, FooterSize, false);
             g.DrawString(label, footerFont, brush, labelX, footerTop + flh / 2 + FooterSize * 0.36, XStringFormats.BaseLineLeft);
         }
+        foreach (var (name, content) in report.Attachments)
+            document.AddEmbeddedFile(name, new MemoryStream(content, writable: false));
         if (report.Options.Seal is { } seal)
         {
             // An invisible signature (no widget drawn): the record's look stays the same, its reader shows the signature panel.

@@ -19,7 +19,7 @@ public sealed class ArchiveTests(PkiFixture f) : IClassFixture<PkiFixture>
 
     /// <summary>Builds a log: other tenders' entries, the tender's entries, a sealed act, cover, the reveal; returns a package.</summary>
     public static async Task<byte[]> BuildAsync(CentrePki pki, Action<List<ArchiveLogEntry>>? tamperEntries = null, bool cosign = true,
-        string? documentSha = null, IReadOnlyList<ArchiveItem>? extraFiles = null, CancellationToken ct = default)
+        string? documentSha = null, IReadOnlyList<ArchiveItem>? extraFiles = null, Func<ArchiveIndex, ArchiveIndex>? index = null, CancellationToken ct = default)
     {
         var store = new InMemoryLogStore();
         var log = new MerkleLog(store);
@@ -66,6 +66,8 @@ public sealed class ArchiveTests(PkiFixture f) : IClassFixture<PkiFixture>
             LogCertificates = [pki.LogSigning, pki.Issuing], WitnessCertificate = pki.Witness!,
             Entries = entries,
             Stamp = (imprint, _) => Task.FromResult(tsa.Stamp(imprint, T0.AddDays(22))),
+            // The index's "PDF" is its attachment alone here: the seal is the CLI's check (ArchiveWebTests runs it).
+            Index = index is null ? null : (ix, _) => Task.FromResult(index(ix).ToBytes()),
         };
         var output = new MemoryStream();
         await builder.WriteAsync(output, ct);
@@ -175,5 +177,49 @@ public sealed class ArchiveTests(PkiFixture f) : IClassFixture<PkiFixture>
         var result = await VerifyAsync(package);
         Assert.Contains(result.File!, result.Problem!.Localized("en"), StringComparison.Ordinal);
         Assert.Contains(result.File!, result.Problem.Localized("zh-CN"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_signed_index_is_checked_against_the_members_and_a_disagreement_names_the_file()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        static byte[] Attachment(byte[] pdf) => pdf;
+        async Task<ArchiveVerification> Check(byte[] package, ArchiveIndexReader? reader) =>
+            await TenderArchiveVerifier.VerifyAsync(new MemoryStream(package), f.Pki.Root, reader, ct);
+
+        // As built: the last member, listing every other member exactly as the manifest does, and the checkpoint.
+        var package = await BuildAsync(f.Pki, index: i => i, ct: ct);
+        var good = await Check(package, Attachment);
+        Assert.True(good.Ok, good.Problem?.Message);
+        Assert.Equal(TenderArchive.IndexPath, good.Manifest!.Files[^1].Path);
+        Assert.Equal(TenderArchive.IndexKind, good.Manifest.Files[^1].Kind);
+        Assert.Equal(good.Manifest.Files.SkipLast(1), good.Index!.Files);
+        Assert.Equal(good.Checkpoint!.Root, good.Index.CheckpointRoot);
+
+        // Not taken on trust: without a reader, or when the reader finds the seal broken, the index is blamed.
+        var notRead = await VerifyAsync(package);
+        Assert.Equal((TenderArchive.IndexPath, "archive.index-unchecked"), (notRead.File, notRead.Problem!.Code));
+        var broken = await Check(package, _ => throw new LogVerificationException("pdf.altered"));
+        Assert.Equal((TenderArchive.IndexPath, "pdf.altered"), (broken.File, broken.Problem!.Code));
+
+        // An index the centre built wrongly (and sealed and stamped anyway) fails, naming the file it is wrong about.
+        var cases = new (Func<ArchiveIndex, ArchiveIndex> Tamper, string File, string Code)[]
+        {
+            (i => i with { Files = [.. i.Files.Select(x => x.Path == "bids/01.env" ? x with { Sha256 = new string('a', 64) } : x)] }, "bids/01.env", "archive.index-differs"),
+            (i => i with { Files = [.. i.Files.Select(x => x.Path == "bids/01.env" ? x with { Length = x.Length + 1 } : x)] }, "bids/01.env", "archive.index-differs"),
+            (i => i with { Files = [.. i.Files.Select(x => x.Path == "bids/01.env" ? x with { LogIndex = 3 } : x)] }, "bids/01.env", "archive.index-differs"),
+            (i => i with { Files = [.. i.Files.Where(x => x.Path != "records/empty.json")] }, "records/empty.json", "archive.index-unlisted"),
+            (i => i with { Files = [.. i.Files, i.Files[0] with { Path = "documents/99-extra.txt" }] }, "documents/99-extra.txt", "archive.index-extra"),
+            (i => i with { CheckpointRoot = new byte[32] }, TenderArchive.IndexPath, "archive.index-differs"),
+            (i => i with { Tender = i.Tender with { Code = "ZB-2026-9999" } }, TenderArchive.IndexPath, "archive.index-differs"),
+            (i => i with { RetentionYears = 10 }, TenderArchive.IndexPath, "archive.index-differs"),
+        };
+        foreach (var (tamper, file, code) in cases)
+        {
+            var result = await Check(await BuildAsync(f.Pki, index: tamper, ct: ct), Attachment);
+            Assert.False(result.Ok, $"{file} {code}");
+            Assert.Equal((file, code), (result.File, result.Problem!.Code));
+            Assert.Contains(file, result.Problem.Localized("zh-CN"), StringComparison.Ordinal);
+        }
     }
 }

@@ -135,12 +135,15 @@ public class AwardBrowserTests(PostgresServer pg) : BrowserTest(pg)
             await download.SaveAsAsync(tar);
             var root = Path.Combine(dir, "root-ca.crt");
             await File.WriteAllTextAsync(root, await App.Anonymous().GetStringAsync("/api/log/certificates/root-ca.crt"));
-            var (code, output) = await Log.CliRunner.RunAsync("verify-archive", tar, "--root", root, "--lang", "en");
+            var sealCa = Path.Combine(dir, "centre-ca.crt");
+            await File.WriteAllTextAsync(sealCa, await App.Anonymous().GetStringAsync("/pki/centre-ca.crt"));
+            var (code, output) = await Log.CliRunner.RunAsync("verify-archive", tar, "--root", root, "--seal-ca", sealCa, "--lang", "en");
             Assert.True(code == 0, output);
             Assert.Contains("Archive is valid", output, StringComparison.Ordinal);
             // Every record of steps 13-17 is in it: the report, the three notices, the contract, and the acts' log entries.
-            var verified = await Trading.PublicLog.Archive.TenderArchiveVerifier.VerifyAsync(File.OpenRead(tar),
-                App.Services.GetRequiredService<Trading.Web.Features.Log.CentreKeys>().Pki.Root, TestContext.Current.CancellationToken);
+            var pkiRoot = App.Services.GetRequiredService<Trading.Web.Features.Log.CentreKeys>().Pki.Root;
+            var verified = await Trading.PublicLog.Archive.TenderArchiveVerifier.VerifyAsync(File.OpenRead(tar), pkiRoot,
+                Trading.Cli.PublicLog.SealedPdf.ArchiveIndex(App.Services.GetRequiredService<Trading.Web.Features.Certificates.CertificateAuthority>().Ca.Ca, pkiRoot), TestContext.Current.CancellationToken);
             Assert.True(verified.Ok, verified.Problem?.Message);
             var kinds = verified.Manifest!.Files.Select(f => f.Kind).ToList();
             Assert.Single(kinds, k => k == "evaluation-report");

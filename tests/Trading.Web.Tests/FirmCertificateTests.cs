@@ -350,7 +350,7 @@ public class FirmCertificateTests(PostgresServer pg) : BrowserTest(pg)
     }
 
     /// <summary>poppler's pdfsig on a file (poppler-utils; .ci/run installs it).</summary>
-    private static string PdfSig(string path)
+    internal static string PdfSig(string path)
     {
         using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("pdfsig", ["-nocert", path]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
         var output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();

@@ -381,7 +381,9 @@ public sealed partial class NewcomerJourneyTests(PostgresServer pg) : BrowserTes
         Assert.Contains(packed, m => m.StartsWith("draw/", StringComparison.Ordinal) && m.EndsWith(".pdf", StringComparison.Ordinal));
         var rootPath = Path.Combine(App.DataDirectory, "root-ca.crt");
         await File.WriteAllTextAsync(rootPath, await App.Anonymous().GetStringAsync("/api/log/certificates/root-ca.crt"));
-        var (verifyCode, verifyOutput) = await Log.CliRunner.RunAsync("verify-archive", packagePath, "--root", rootPath, "--lang", "en");
+        var sealCaPath = Path.Combine(App.DataDirectory, "centre-ca.crt");
+        await File.WriteAllTextAsync(sealCaPath, await App.Anonymous().GetStringAsync("/pki/centre-ca.crt"));
+        var (verifyCode, verifyOutput) = await Log.CliRunner.RunAsync("verify-archive", packagePath, "--root", rootPath, "--seal-ca", sealCaPath, "--lang", "en");
         Assert.True(verifyCode == 0, verifyOutput);
         await ShotAsync(centre, "centre", "archive-package");
 

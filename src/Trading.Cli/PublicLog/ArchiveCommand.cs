@@ -7,8 +7,8 @@ using Trading.PublicLog.Archive;
 namespace Trading.Cli.PublicLog;
 
 /// <summary>
-/// <c>trading verify-archive package.tar --root root-ca.crt</c>: checks a tender's archive package offline
-/// (docs/archive-format.md) and names the file that fails. Exit codes: 0 valid, 1 verification failed, 2 unusable input.
+/// <c>trading verify-archive package.tar --root root-ca.crt --seal-ca centre-ca.crt</c>: checks a tender's archive
+/// package offline (docs/archive-format.md), its signed index with the seal's CA, and names the file that fails. Exit codes: 0 valid, 1 verification failed, 2 unusable input.
 /// </summary>
 public static class ArchiveCommand
 {
@@ -16,20 +16,24 @@ public static class ArchiveCommand
     {
         var file = new Argument<FileInfo>("archive") { Description = "The tender's archive package (.tar) downloaded from the site" };
         var rootOption = new Option<FileInfo>("--root") { Description = "The centre's root CA certificate (PEM)", DefaultValueFactory = _ => new FileInfo(Path.Combine("certs", "dev", CentrePki.Files.RootCertificate)) };
+        var sealCaOption = new Option<FileInfo?>("--seal-ca") { Description = "The centre's CA certificate that issued the document seal (PEM, /pki/centre-ca.crt), to check the package's signed index" };
         var lang = PublicLogCommands.LanguageOption();
         var cmd = new Command("verify-archive", "Check a tender's archive package offline against the centre's root certificate and name the file that fails");
         cmd.Arguments.Add(file);
         cmd.Options.Add(rootOption);
+        cmd.Options.Add(sealCaOption);
         cmd.Options.Add(lang);
         cmd.SetAction(async (parse, ct) =>
         {
             var language = parse.GetValue(lang)!;
             var zh = PublicLogCommands.Zh(language);
             X509Certificate2 root;
+            X509Certificate2? sealCa;
             Stream input;
             try
             {
                 root = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(parse.GetValue(rootOption)!.FullName, ct));
+                sealCa = parse.GetValue(sealCaOption) is { } sealCaFile ? X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(sealCaFile.FullName, ct)) : null;
                 input = File.OpenRead(parse.GetValue(file)!.FullName);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
@@ -38,9 +42,10 @@ public static class ArchiveCommand
                 return 2;
             }
             using (root)
+            using (sealCa)
             await using (input)
             {
-                var r = await TenderArchiveVerifier.VerifyAsync(input, root, ct);
+                var r = await TenderArchiveVerifier.VerifyAsync(input, root, sealCa is null ? null : SealedPdf.ArchiveIndex(sealCa, root), ct);
                 if (!r.Ok)
                 {
                     Console.WriteLine(zh ? "档案验证失败" : "Archive verification FAILED");
@@ -61,6 +66,12 @@ public static class ArchiveCommand
                 Console.WriteLine(zh
                     ? $"  归档于 {Day(m.ArchivedAt)}，保存 {m.RetentionYears} 年，至 {m.RetainUntil:yyyy-MM-dd}"
                     : $"  archived {Day(m.ArchivedAt)}, kept {m.RetentionYears} years, until {m.RetainUntil:yyyy-MM-dd}");
+                if (r.Index is { } index)
+                {
+                    Console.WriteLine(zh
+                        ? $"  签章档案目录 {TenderArchive.IndexPath} 有效，所列 {index.Files.Count} 个文件的大小和 SHA-256 均与档案包一致"
+                        : $"  the sealed index {TenderArchive.IndexPath} holds and the size and SHA-256 of each of the {index.Files.Count} files it lists match the package");
+                }
                 foreach (var f in m.Files)
                 {
                     Console.WriteLine($"    {f.Path}  {f.Length}  {f.Sha256[..16]}…  {f.Title}");

@@ -36,6 +36,16 @@ public class FirmCertificate
     public Guid? RevokedByUserId { get; set; }
     public Guid Version { get; set; } = Guid.NewGuid();
 
+    /// <summary>
+    /// A certificate from a CA the centre trusts, registered by the firm rather than issued by the centre: what the firm
+    /// sent (<see cref="RequestPem"/>) is the certificate itself. The centre approves and may revoke it, but its own
+    /// revocation list does not speak for another issuer's serials.
+    /// </summary>
+    public bool External => IsCertificate(RequestPem);
+
+    /// <summary>Whether what a firm sent is a certificate (a registration) rather than a PKCS#10 request.</summary>
+    public static bool IsCertificate(string sent) => sent.StartsWith("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal);
+
     /// <summary>Why this certificate cannot vouch for a signature made at <paramref name="at"/>, or null.</summary>
     public RuleViolation? WhyNotValidAt(DateTime at)
     {
@@ -64,6 +74,18 @@ public static class CertificateRules
     public const string NotIssued = "Rule.Certificate.NotIssued";
     public const string ReasonRequired = "Rule.Certificate.ReasonRequired";
     public const string CentreOnly = "Rule.Certificate.CentreOnly";
+
+    /// <summary>A registered certificate (one from a CA the centre trusts) that cannot be read as X.509, PEM or DER.</summary>
+    public const string NotACertificate = "Rule.Certificate.NotACertificate";
+    /// <summary>It does not chain to a root the centre configured for firms' own certificates.</summary>
+    public const string UntrustedIssuer = "Rule.Certificate.UntrustedIssuer";
+    /// <summary>It is the centre's own CA's: those come through a request, not a registration.</summary>
+    public const string UseRequest = "Rule.Certificate.UseRequest";
+    public const string NotValidNow = "Rule.Certificate.NotValidNow";
+    public const string KeyNotP256 = "Rule.Certificate.KeyNotP256";
+    public const string NoDigitalSignature = "Rule.Certificate.NoDigitalSignature";
+    /// <summary>Its subject does not name the firm's unified social credit code (organizationIdentifier or serialNumber).</summary>
+    public const string NotTheFirms = "Rule.Certificate.NotTheFirms";
 
     /// <summary>The bid's manifest is signed by a key the firm holds no certificate for, while the firm signs with certificates.</summary>
     public const string SignerNotCertified = "Rule.Bid.SignerNotCertified";

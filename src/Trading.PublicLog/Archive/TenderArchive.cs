@@ -30,6 +30,12 @@ public static class TenderArchive
     public const string WitnessCertificatePath = "log/witness.pem";
     /// <summary>Kinds of the log members (the others are the builder's choice, listed in the spec).</summary>
     public const string LogKind = "log";
+    /// <summary>The signed index (档案目录): a PDF sealed by the centre listing every other member; the last member.</summary>
+    public const string IndexPath = "record/index.pdf";
+    /// <summary>The index's kind.</summary>
+    public const string IndexKind = "archive-index";
+    /// <summary>The name of the PDF's attachment that holds the list it prints (<see cref="ArchiveIndex.ToBytes"/>).</summary>
+    public const string IndexAttachment = "index.json";
 
     /// <summary>Largest manifest, token or log member the verifier holds in memory.</summary>
     public const int MaxInMemory = 64 * 1024 * 1024;
@@ -70,6 +76,143 @@ public sealed record ArchiveLogEntry(long Index, byte[] Entry, IReadOnlyList<byt
 /// <summary>One file the manifest lists.</summary>
 public sealed record ArchiveFileEntry(string Path, string Kind, string Title, long Length, string Sha256, long? LogIndex);
 
+/// <summary>
+/// The JSON forms the manifest and the index share, so a file is written and read one way in both; <c>code</c> names the
+/// refusal of the document being read.
+/// </summary>
+internal static class ArchiveJson
+{
+    public static JsonObject Tender(ArchiveTender t) => new() { ["id"] = t.Id, ["code"] = t.Code, ["title"] = t.Title, ["owner"] = t.Owner, ["state"] = t.State };
+
+    public static JsonObject Retention(int years, DateOnly until) => new() { ["years"] = years, ["until"] = until.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) };
+
+    public static JsonArray Files(IEnumerable<ArchiveFileEntry> files)
+    {
+        var array = new JsonArray();
+        foreach (var f in files)
+        {
+            var o = new JsonObject { ["path"] = f.Path, ["kind"] = f.Kind, ["title"] = f.Title, ["length"] = f.Length, ["sha256"] = f.Sha256 };
+            if (f.LogIndex is long i)
+            {
+                o["logIndex"] = i;
+            }
+            array.Add(o);
+        }
+        return array;
+    }
+
+    /// <summary>Reads one canonical JSON document strictly.</summary>
+    public sealed class Reader(string code)
+    {
+        public LogFormatException Bad(string reason) => new(code, Args.Of(("reason", reason)));
+
+        public JsonObject Root(ReadOnlySpan<byte> bytes)
+        {
+            if (!CanonicalJson.IsCanonical(bytes))
+            {
+                throw Bad("not canonical JSON");
+            }
+            try
+            {
+                return JsonNode.Parse(bytes) as JsonObject ?? throw Bad("not a JSON object");
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                throw Bad(e.Message);
+            }
+        }
+
+        public string Str(JsonObject o, string name) => o[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : throw Bad($"'{name}' missing or not a string");
+
+        public long Long(JsonObject o, string name) => o[name] is JsonValue v && v.TryGetValue<long>(out var l) ? l : throw Bad($"'{name}' missing or not an integer");
+
+        public JsonObject Obj(JsonObject o, string name) => o[name] as JsonObject ?? throw Bad($"'{name}' missing or not an object");
+
+        public DateTimeOffset Time(JsonObject o, string name) =>
+            DateTimeOffset.TryParseExact(Str(o, name), "yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)
+                ? t : throw Bad($"'{name}' must be yyyy-MM-ddTHH:mm:ssZ");
+
+        public ArchiveTender Tender(JsonObject root)
+        {
+            var t = Obj(root, "tender");
+            return new ArchiveTender(Str(t, "id"), Str(t, "code"), Str(t, "title"), Str(t, "owner"), Str(t, "state"));
+        }
+
+        public (int Years, DateOnly Until) Retention(JsonObject root)
+        {
+            var r = Obj(root, "retention");
+            return DateOnly.TryParseExact(Str(r, "until"), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var until)
+                ? ((int)Math.Clamp(Long(r, "years"), 0, 10_000), until) : throw Bad("retention.until must be yyyy-MM-dd");
+        }
+
+        public List<ArchiveFileEntry> Files(JsonObject root)
+        {
+            var files = new List<ArchiveFileEntry>();
+            foreach (var node in root["files"] as JsonArray ?? throw Bad("'files' missing or not an array"))
+            {
+                var f = node as JsonObject ?? throw Bad("a file is not an object");
+                var sha = Str(f, "sha256");
+                if (sha.Length != 64 || !sha.All(char.IsAsciiHexDigitLower))
+                {
+                    throw Bad("sha256 must be 64 lower-case hex digits");
+                }
+                var path = Str(f, "path");
+                if (!ArchiveTar.IsValidName(path) || path is TenderArchive.ManifestPath or TenderArchive.StampPath || files.Any(x => x.Path == path))
+                {
+                    throw Bad($"path '{path}' is not allowed or repeated");
+                }
+                files.Add(new ArchiveFileEntry(path, Str(f, "kind"), Str(f, "title"), Long(f, "length"), sha, f["logIndex"] is null ? null : Long(f, "logIndex")));
+            }
+            return files;
+        }
+    }
+}
+
+/// <summary>
+/// What the signed index (<see cref="TenderArchive.IndexPath"/>) prints and carries as its attachment: the manifest's
+/// facts and its list of every other member, with the checkpoint's root. One value for the page and the check.
+/// </summary>
+public sealed record ArchiveIndex(ArchiveTender Tender, DateTimeOffset ArchivedAt, int RetentionYears, DateOnly RetainUntil,
+    long CheckpointSize, byte[] CheckpointRoot, IReadOnlyList<ArchiveFileEntry> Files)
+{
+    /// <summary>The attachment's format name.</summary>
+    public const string Format = "trading-archive-index/v1";
+
+    /// <summary>Canonical bytes.</summary>
+    public byte[] ToBytes() => CanonicalJson.Serialize(new JsonObject
+    {
+        ["format"] = Format,
+        ["tender"] = ArchiveJson.Tender(Tender),
+        ["archivedAt"] = TenderArchive.Time(ArchivedAt),
+        ["retention"] = ArchiveJson.Retention(RetentionYears, RetainUntil),
+        ["checkpoint"] = new JsonObject { ["size"] = CheckpointSize, ["root"] = Convert.ToBase64String(CheckpointRoot) },
+        ["files"] = ArchiveJson.Files(Files),
+    });
+
+    /// <summary>Parses the attachment strictly (<c>archive.index-malformed</c>).</summary>
+    public static ArchiveIndex Parse(ReadOnlySpan<byte> bytes)
+    {
+        var r = new ArchiveJson.Reader("archive.index-malformed");
+        var root = r.Root(bytes);
+        if (r.Str(root, "format") != Format)
+        {
+            throw r.Bad($"format is not {Format}");
+        }
+        var checkpoint = r.Obj(root, "checkpoint");
+        byte[] hash;
+        try
+        {
+            hash = StrictBase64.DecodeHash(r.Str(checkpoint, "root"), "root");
+        }
+        catch (PublicLogException e)
+        {
+            throw r.Bad(e.Message);
+        }
+        var (years, until) = r.Retention(root);
+        return new ArchiveIndex(r.Tender(root), r.Time(root, "archivedAt"), years, until, r.Long(checkpoint, "size"), hash, r.Files(root));
+    }
+}
+
 /// <summary>The manifest (canonical JSON).</summary>
 public sealed record ArchiveManifest(
     DateTimeOffset BuiltAt, ArchiveTender Tender, DateTimeOffset ArchivedAt, int RetentionYears, DateOnly RetainUntil,
@@ -79,85 +222,31 @@ public sealed record ArchiveManifest(
     public static DateOnly RetentionEnd(DateTimeOffset archivedAt, int years) => DateOnly.FromDateTime(archivedAt.UtcDateTime).AddYears(years);
 
     /// <summary>Canonical bytes.</summary>
-    public byte[] ToBytes()
+    public byte[] ToBytes() => CanonicalJson.Serialize(new JsonObject
     {
-        var files = new JsonArray();
-        foreach (var f in Files)
-        {
-            var o = new JsonObject { ["path"] = f.Path, ["kind"] = f.Kind, ["title"] = f.Title, ["length"] = f.Length, ["sha256"] = f.Sha256 };
-            if (f.LogIndex is long i)
-            {
-                o["logIndex"] = i;
-            }
-            files.Add(o);
-        }
-        return CanonicalJson.Serialize(new JsonObject
-        {
-            ["format"] = TenderArchive.Format,
-            ["builtAt"] = TenderArchive.Time(BuiltAt),
-            ["tender"] = new JsonObject { ["id"] = Tender.Id, ["code"] = Tender.Code, ["title"] = Tender.Title, ["owner"] = Tender.Owner, ["state"] = Tender.State },
-            ["archivedAt"] = TenderArchive.Time(ArchivedAt),
-            ["retention"] = new JsonObject { ["years"] = RetentionYears, ["until"] = RetainUntil.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) },
-            ["log"] = new JsonObject { ["origin"] = Origin, ["witness"] = WitnessName, ["checkpointSize"] = CheckpointSize, ["entries"] = EntryCount },
-            ["files"] = files,
-        });
-    }
+        ["format"] = TenderArchive.Format,
+        ["builtAt"] = TenderArchive.Time(BuiltAt),
+        ["tender"] = ArchiveJson.Tender(Tender),
+        ["archivedAt"] = TenderArchive.Time(ArchivedAt),
+        ["retention"] = ArchiveJson.Retention(RetentionYears, RetainUntil),
+        ["log"] = new JsonObject { ["origin"] = Origin, ["witness"] = WitnessName, ["checkpointSize"] = CheckpointSize, ["entries"] = EntryCount },
+        ["files"] = ArchiveJson.Files(Files),
+    });
 
     /// <summary>Parses a manifest strictly (canonical form, every field present and typed).</summary>
     public static ArchiveManifest Parse(ReadOnlySpan<byte> bytes)
     {
-        static LogFormatException Bad(string reason) => new("archive.manifest-malformed", Args.Of(("reason", reason)));
-        if (!CanonicalJson.IsCanonical(bytes))
+        var r = new ArchiveJson.Reader("archive.manifest-malformed");
+        var root = r.Root(bytes);
+        if (r.Str(root, "format") != TenderArchive.Format)
         {
-            throw Bad("not canonical JSON");
+            throw r.Bad($"format is not {TenderArchive.Format}");
         }
-        JsonObject root;
-        try
-        {
-            root = JsonNode.Parse(bytes) as JsonObject ?? throw Bad("not a JSON object");
-        }
-        catch (System.Text.Json.JsonException e)
-        {
-            throw Bad(e.Message);
-        }
-        string Str(JsonObject o, string name) => o[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : throw Bad($"'{name}' missing or not a string");
-        long Long(JsonObject o, string name) => o[name] is JsonValue v && v.TryGetValue<long>(out var l) ? l : throw Bad($"'{name}' missing or not an integer");
-        JsonObject Obj(JsonObject o, string name) => o[name] as JsonObject ?? throw Bad($"'{name}' missing or not an object");
-        DateTimeOffset Time(JsonObject o, string name) =>
-            DateTimeOffset.TryParseExact(Str(o, name), "yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)
-                ? t : throw Bad($"'{name}' must be yyyy-MM-ddTHH:mm:ssZ");
-        if (Str(root, "format") != TenderArchive.Format)
-        {
-            throw Bad($"format is not {TenderArchive.Format}");
-        }
-        var tender = Obj(root, "tender");
-        var retention = Obj(root, "retention");
-        var log = Obj(root, "log");
-        var files = new List<ArchiveFileEntry>();
-        foreach (var node in root["files"] as JsonArray ?? throw Bad("'files' missing or not an array"))
-        {
-            var f = node as JsonObject ?? throw Bad("a file is not an object");
-            var sha = Str(f, "sha256");
-            if (sha.Length != 64 || !sha.All(char.IsAsciiHexDigitLower))
-            {
-                throw Bad("sha256 must be 64 lower-case hex digits");
-            }
-            var path = Str(f, "path");
-            if (!ArchiveTar.IsValidName(path) || path is TenderArchive.ManifestPath or TenderArchive.StampPath || files.Any(x => x.Path == path))
-            {
-                throw Bad($"path '{path}' is not allowed or repeated");
-            }
-            files.Add(new ArchiveFileEntry(path, Str(f, "kind"), Str(f, "title"), Long(f, "length"), sha, f["logIndex"] is null ? null : Long(f, "logIndex")));
-        }
-        if (!DateOnly.TryParseExact(Str(retention, "until"), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var until))
-        {
-            throw Bad("retention.until must be yyyy-MM-dd");
-        }
-        return new ArchiveManifest(
-            Time(root, "builtAt"),
-            new ArchiveTender(Str(tender, "id"), Str(tender, "code"), Str(tender, "title"), Str(tender, "owner"), Str(tender, "state")),
-            Time(root, "archivedAt"), (int)Math.Clamp(Long(retention, "years"), 0, 10_000), until,
-            Str(log, "origin"), Str(log, "witness"), Long(log, "checkpointSize"), Long(log, "entries"), files);
+        var log = r.Obj(root, "log");
+        var files = r.Files(root);
+        var (years, until) = r.Retention(root);
+        return new ArchiveManifest(r.Time(root, "builtAt"), r.Tender(root), r.Time(root, "archivedAt"), years, until,
+            r.Str(log, "origin"), r.Str(log, "witness"), r.Long(log, "checkpointSize"), r.Long(log, "entries"), files);
     }
 }
 
@@ -190,6 +279,27 @@ public sealed class TenderArchiveBuilder
     /// <summary>Makes an RFC 3161 token (DER) over an imprint.</summary>
     public required Func<byte[], CancellationToken, Task<byte[]>> Stamp { get; init; }
 
+    /// <summary>
+    /// Renders the signed index (<see cref="TenderArchive.IndexPath"/>) from the list of the other members; the PDF must
+    /// carry <see cref="ArchiveIndex.ToBytes"/> as its attachment <see cref="TenderArchive.IndexAttachment"/>. None when null.
+    /// </summary>
+    public Func<ArchiveIndex, CancellationToken, Task<byte[]>>? Index { get; init; }
+
+    private static async Task<ArchiveFileEntry> HashAsync(ArchiveItem item, CancellationToken ct)
+    {
+        await using var s = await item.Open(ct);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[81920];
+        long length = 0;
+        int read;
+        while ((read = await s.ReadAsync(buffer, ct)) > 0)
+        {
+            sha.AppendData(buffer, 0, read);
+            length += read;
+        }
+        return new ArchiveFileEntry(item.Path, item.Kind, item.Title, length, Convert.ToHexStringLower(sha.GetHashAndReset()), item.LogIndex);
+    }
+
     /// <summary>Hashes everything, stamps the manifest and writes the package to <paramref name="output"/>.</summary>
     public async Task<ArchiveManifest> WriteAsync(Stream output, CancellationToken ct = default)
     {
@@ -206,20 +316,19 @@ public sealed class TenderArchiveBuilder
                 Encoding.ASCII.GetBytes(WitnessCertificate.ExportCertificatePem() + "\n")),
         };
         var items = Files.Concat(logItems).ToList();
-        var listed = new List<ArchiveFileEntry>(items.Count);
+        var listed = new List<ArchiveFileEntry>(items.Count + 1);
         foreach (var item in items)
         {
-            await using var s = await item.Open(ct);
-            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            var buffer = new byte[81920];
-            long length = 0;
-            int read;
-            while ((read = await s.ReadAsync(buffer, ct)) > 0)
-            {
-                sha.AppendData(buffer, 0, read);
-                length += read;
-            }
-            listed.Add(new ArchiveFileEntry(item.Path, item.Kind, item.Title, length, Convert.ToHexStringLower(sha.GetHashAndReset()), item.LogIndex));
+            listed.Add(await HashAsync(item, ct));
+        }
+        if (Index is { } render)
+        {
+            // The index lists what is already hashed, so it comes last and cannot list itself.
+            var index = new ArchiveIndex(Tender, TenderArchive.Seconds(ArchivedAt), RetentionYears, ArchiveManifest.RetentionEnd(ArchivedAt, RetentionYears),
+                checkpoint.Size, checkpoint.Root, [.. listed]);
+            var item = ArchiveItem.FromBytes(TenderArchive.IndexPath, TenderArchive.IndexKind, "archive index (档案目录)", await render(index, ct));
+            items.Add(item);
+            listed.Add(await HashAsync(item, ct));
         }
         var manifest = new ArchiveManifest(time, Tender, TenderArchive.Seconds(ArchivedAt), RetentionYears,
             ArchiveManifest.RetentionEnd(ArchivedAt, RetentionYears), checkpoint.Origin, WitnessName, checkpoint.Size, Entries.Count, listed);

@@ -9,7 +9,13 @@ namespace Trading.PublicLog.Archive;
 
 /// <summary>The outcome of checking a package: on failure, the member (file) to blame and why.</summary>
 public sealed record ArchiveVerification(bool Ok, string? File, PublicLogException? Problem, ArchiveManifest? Manifest,
-    TimeStampInfo? Stamp, Checkpoint? Checkpoint, DateTimeOffset? CosignedAt, int EntriesChecked, int SealedOpened);
+    TimeStampInfo? Stamp, Checkpoint? Checkpoint, DateTimeOffset? CosignedAt, int EntriesChecked, int SealedOpened, ArchiveIndex? Index = null);
+
+/// <summary>
+/// Checks the signed index's PDF signature (throwing a <see cref="PublicLogException"/> when it does not hold) and returns
+/// its attachment <see cref="TenderArchive.IndexAttachment"/>: PDF reading lives with the report library, not here.
+/// </summary>
+public delegate byte[] ArchiveIndexReader(byte[] pdf);
 
 /// <summary>
 /// Checks a package offline with the centre's root certificate alone (docs/archive-format.md "Verification"), in one
@@ -26,8 +32,15 @@ public static class TenderArchiveVerifier
     private static Failure Fail(string file, string code, params (string Key, object? Value)[] args) =>
         new(file, new LogVerificationException(code, Args.Of([("file", file), .. args])));
 
-    /// <summary>Verifies the package read from <paramref name="archive"/>; never throws for a bad package.</summary>
-    public static async Task<ArchiveVerification> VerifyAsync(Stream archive, X509Certificate2 root, CancellationToken ct = default)
+    /// <summary>Verifies a package without a signed index; one with an index fails (<c>archive.index-unchecked</c>).</summary>
+    public static Task<ArchiveVerification> VerifyAsync(Stream archive, X509Certificate2 root, CancellationToken ct = default) =>
+        VerifyAsync(archive, root, null, ct);
+
+    /// <summary>
+    /// Verifies the package read from <paramref name="archive"/>, its signed index through <paramref name="readIndex"/>;
+    /// never throws for a bad package.
+    /// </summary>
+    public static async Task<ArchiveVerification> VerifyAsync(Stream archive, X509Certificate2 root, ArchiveIndexReader? readIndex, CancellationToken ct = default)
     {
         ArchiveManifest? manifest = null;
         TimeStampInfo? stamp = null;
@@ -78,7 +91,7 @@ public static class TenderArchiveVerifier
                     throw Fail(TenderArchive.ManifestPath, "archive.manifest-malformed", ("reason", $"length of {f.Path}"));
                 }
                 RequireHeader(header, f.Path, f.Length, time);
-                bool keep = f.Path.StartsWith("log/", StringComparison.Ordinal);
+                bool keep = f.Path.StartsWith("log/", StringComparison.Ordinal) || f.Path == TenderArchive.IndexPath;
                 if (keep && f.Length > TenderArchive.MaxInMemory)
                 {
                     throw Fail(f.Path, "archive.too-large", ("max", TenderArchive.MaxInMemory));
@@ -106,12 +119,65 @@ public static class TenderArchiveVerifier
                     throw Fail(f.Path, "archive.file-not-logged", ("index", f.LogIndex));
                 }
             }
-            return new ArchiveVerification(true, null, null, manifest, stamp, checkpoint, cosignedAt, entries.Count, opened);
+
+            // 6. The signed index, when the package has one: its seal holds and it lists exactly the other members.
+            var index = kept.TryGetValue(TenderArchive.IndexPath, out var pdf) ? CheckIndex(manifest, pdf, checkpoint, readIndex) : null;
+            return new ArchiveVerification(true, null, null, manifest, stamp, checkpoint, cosignedAt, entries.Count, opened, index);
         }
         catch (Failure f)
         {
             return new ArchiveVerification(false, f.File, f.Problem, manifest, stamp, null, null, 0, 0);
         }
+    }
+
+    private static ArchiveIndex CheckIndex(ArchiveManifest manifest, byte[] pdf, Checkpoint checkpoint, ArchiveIndexReader? readIndex)
+    {
+        const string file = TenderArchive.IndexPath;
+        if (readIndex is null)
+        {
+            throw Fail(file, "archive.index-unchecked");
+        }
+        ArchiveIndex index;
+        try
+        {
+            index = ArchiveIndex.Parse(readIndex(pdf));
+        }
+        catch (PublicLogException e)
+        {
+            throw new Failure(file, e);
+        }
+        if (index.Tender != manifest.Tender)
+        {
+            throw Fail(file, "archive.index-differs", ("field", "tender"));
+        }
+        if (index.ArchivedAt != manifest.ArchivedAt || index.RetentionYears != manifest.RetentionYears || index.RetainUntil != manifest.RetainUntil)
+        {
+            throw Fail(file, "archive.index-differs", ("field", "archivedAt/retention"));
+        }
+        if (index.CheckpointSize != checkpoint.Size || !MerkleHash.Equal(index.CheckpointRoot, checkpoint.Root))
+        {
+            throw Fail(file, "archive.index-differs", ("field", "checkpoint"));
+        }
+        // Step 3 matched each member to the manifest, so comparing the index with the manifest compares it with the
+        // members; a difference is blamed on the file it concerns.
+        var others = manifest.Files.Where(f => f.Path != file).ToList();
+        foreach (var f in others)
+        {
+            var listed = index.Files.FirstOrDefault(x => x.Path == f.Path) ?? throw Fail(f.Path, "archive.index-unlisted");
+            if (listed.Length != f.Length || listed.Sha256 != f.Sha256)
+            {
+                throw Fail(f.Path, "archive.index-differs", ("field", "length/sha256"));
+            }
+            if (listed != f)
+            {
+                throw Fail(f.Path, "archive.index-differs", ("field", "kind/title/logIndex"));
+            }
+        }
+        if (index.Files.FirstOrDefault(x => !others.Any(f => f.Path == x.Path)) is { } extra)
+        {
+            throw Fail(extra.Path, "archive.index-extra");
+        }
+        return index;
     }
 
     private static byte[] StatedImprint(byte[] token)

@@ -10,6 +10,9 @@ public static class InCulture
 {
     public static readonly CultureInfo Chinese = CultureInfo.GetCultureInfo("zh-CN");
 
+    /// <summary>The current UI culture as the report library and the log's messages name their two languages.</summary>
+    public static string Tag => CultureInfo.CurrentUICulture.Name.StartsWith("zh", StringComparison.Ordinal) ? "zh-CN" : "en";
+
     public static T Run<T>(CultureInfo culture, Func<T> render)
     {
         var (ui, current) = (CultureInfo.CurrentUICulture, CultureInfo.CurrentCulture);

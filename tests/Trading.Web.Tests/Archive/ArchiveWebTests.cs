@@ -19,8 +19,9 @@ namespace Trading.Web.Tests.Archive;
 /// The archive on real PostgreSQL with a real tender (documents, two sealed bids, the deadline's reveal, failed for too
 /// few bids): the act is refused before its time and twice, logged once; the package is refused to another owner, a
 /// bidder and anyone before a cosigned checkpoint covers the act; the owner's download verifies with
-/// <c>trading verify-archive</c> run as its own process with the root certificate alone, and one changed byte in a
-/// bid envelope makes it fail naming that file.
+/// <c>trading verify-archive</c> run as its own process with the root and seal CA certificates alone, and one changed
+/// byte in a bid envelope makes it fail naming that file. Its signed index (档案目录) validates with pdfsig, prints each
+/// file's hash, and the tool refuses it altered or with a broken seal.
 /// </summary>
 public class ArchiveWebTests(PostgresServer pg) : WebTest(pg)
 {
@@ -100,7 +101,7 @@ public class ArchiveWebTests(PostgresServer pg) : WebTest(pg)
         var package = await response.Content.ReadAsByteArrayAsync();
 
         // What is in it: the record, the documents, both envelopes as stored, and the log with the sealed bids opened.
-        var checkedHere = await TenderArchiveVerifier.VerifyAsync(new MemoryStream(package), App.Services.GetRequiredService<CentreKeys>().Pki.Root, TestContext.Current.CancellationToken);
+        var checkedHere = await VerifyHereAsync(package);
         Assert.True(checkedHere.Ok, checkedHere.Problem?.Message);
         var m = checkedHere.Manifest!;
         Assert.Equal(id.ToString(), m.Tender.Id);
@@ -110,20 +111,69 @@ public class ArchiveWebTests(PostgresServer pg) : WebTest(pg)
         Assert.Contains(m.Files, f => f.Kind == "tender-document");
         Assert.True(checkedHere.SealedOpened >= 4, $"documents obtained and bids of two firms are sealed acts; {checkedHere.SealedOpened} opened");
 
+        // The signed index: the last member, listing every other one as the manifest does, with the checkpoint's root.
+        Assert.Equal(TenderArchive.IndexPath, m.Files[^1].Path);
+        Assert.Equal(m.Files.SkipLast(1), checkedHere.Index!.Files);
+        Assert.Equal(checkedHere.Checkpoint!.Root, checkedHere.Index.CheckpointRoot);
+        var indexPdf = Member(package, TenderArchive.IndexPath, "");
+        var text = EvaluationRoomTests.PdfText(indexPdf);
+        var code = App.WithDb(db => db.Tenders.AsNoTracking().Single(t => t.Id == id).Code);
+        Assert.Contains("档案目录", text, StringComparison.Ordinal);
+        Assert.Contains(code, text, StringComparison.Ordinal);
+        Assert.Contains("流标", text, StringComparison.Ordinal);
+        Assert.Contains(Convert.ToBase64String(checkedHere.Checkpoint.Root), text, StringComparison.Ordinal);
+        foreach (var f in m.Files.SkipLast(1))
+            Assert.True(text.Contains(f.Sha256, StringComparison.Ordinal), $"the index does not print {f.Path}'s SHA-256 on one line");
+
         var dir = Directory.CreateTempSubdirectory("trading-archive-").FullName;
         try
         {
-            var (code, output) = await VerifyArchiveAsync(dir, "good.tar", package, "en");
-            Assert.True(code == 0, output);
+            var indexPath = Path.Combine(dir, "index.pdf");
+            await File.WriteAllBytesAsync(indexPath, indexPdf);
+            Assert.Contains("Signature Validation: Signature is Valid.", FirmCertificateTests.PdfSig(indexPath), StringComparison.Ordinal);
+
+            var (exit, output) = await VerifyArchiveAsync(dir, "good.tar", package, "en");
+            Assert.True(exit == 0, output);
             Assert.Contains("Archive is valid", output, StringComparison.Ordinal);
             Assert.Contains("kept 25 years", output, StringComparison.Ordinal);
+            Assert.Contains($"the sealed index {TenderArchive.IndexPath} holds", output, StringComparison.Ordinal);
+
+            // Without the seal's CA the index is not taken on trust.
+            (exit, output) = await CliRunner.RunAsync("verify-archive", Path.Combine(dir, "good.tar"), "--root", Path.Combine(dir, "root-ca.crt"), "--lang", "en");
+            Assert.True(exit == 1, output);
+            Assert.Contains(TenderArchive.IndexPath, output, StringComparison.Ordinal);
+            Assert.Contains("--seal-ca", output, StringComparison.Ordinal);
+
+            // One byte of the index changed: named by its hash in the manifest.
+            var (at, indexMember) = Locate(package, TenderArchive.IndexPath);
+            var changedIndex = (byte[])package.Clone();
+            changedIndex[at] ^= 0x01;
+            (exit, output) = await VerifyArchiveAsync(dir, "index.tar", changedIndex, "en");
+            Assert.True(exit == 1, output);
+            Assert.Contains(indexMember, output, StringComparison.Ordinal);
+
+            // The index changed and the manifest restamped to match, as a centre building a wrong package would: the seal no longer holds.
+            var restamped = await RestampedAsync(package, TenderArchive.IndexPath, pdf =>
+            {
+                var creator = pdf.AsSpan().IndexOf("/Creator"u8);
+                pdf[creator + 1] ^= 0x01;
+                return pdf;
+            });
+            (exit, output) = await VerifyArchiveAsync(dir, "restamped.tar", restamped, "en");
+            Assert.True(exit == 1, output);
+            Assert.Contains(TenderArchive.IndexPath, output, StringComparison.Ordinal);
+            Assert.Contains("changed after signing", output, StringComparison.Ordinal);
+
+            // The restamped package with its index as built does verify: the failure above is the seal's alone.
+            (exit, output) = await VerifyArchiveAsync(dir, "same.tar", await RestampedAsync(package, TenderArchive.IndexPath, pdf => pdf), "en");
+            Assert.True(exit == 0, output);
 
             // One byte of the second envelope changed: the tool says which file.
             var (offset, member) = Locate(package, "bids/02-");
             var bad = (byte[])package.Clone();
             bad[offset] ^= 0x01;
-            (code, output) = await VerifyArchiveAsync(dir, "bad.tar", bad, "zh-CN");
-            Assert.True(code == 1, output);
+            (exit, output) = await VerifyArchiveAsync(dir, "bad.tar", bad, "zh-CN");
+            Assert.True(exit == 1, output);
             Assert.Contains(member, output, StringComparison.Ordinal);
             Assert.Contains("档案验证失败", output, StringComparison.Ordinal);
         }
@@ -200,10 +250,10 @@ public class ArchiveWebTests(PostgresServer pg) : WebTest(pg)
 
         // Both records are in it as PDFs, each sealed by the centre (the signature holds and chains to the centre's CA),
         // beside the JSON the verifiers read, the transcript, the report, the notices and the contract.
-        var checkedHere = await TenderArchiveVerifier.VerifyAsync(new MemoryStream(package), App.Services.GetRequiredService<CentreKeys>().Pki.Root, TestContext.Current.CancellationToken);
+        var checkedHere = await VerifyHereAsync(package);
         Assert.True(checkedHere.Ok, checkedHere.Problem?.Message);
         var kinds = checkedHere.Manifest!.Files.Select(f => f.Kind).ToList();
-        foreach (var kind in new[] { "opening-transcript", "opening-record", "draw-record", "draw-record-pdf", "evaluation-report", "contract" })
+        foreach (var kind in new[] { "opening-transcript", "opening-record", "draw-record", "draw-record-pdf", "evaluation-report", "contract", TenderArchive.IndexKind })
             Assert.True(kinds.Count(k => k == kind) == 1, $"{kind}: {string.Join(", ", kinds)}");
         Assert.Equal(3, kinds.Count(k => k == "award-notice"));
         using var ca = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(await App.Anonymous().GetStringAsync("/pki/centre-ca.crt"));
@@ -237,14 +287,50 @@ public class ArchiveWebTests(PostgresServer pg) : WebTest(pg)
         }
     }
 
-    /// <summary>Runs <c>trading verify-archive</c> as an outsider would: its own process, the package as a file, the root certificate alone.</summary>
+    /// <summary>Runs <c>trading verify-archive</c> as an outsider would: its own process, the package as a file, the published root and seal CA certificates alone.</summary>
     private async Task<(int Code, string Output)> VerifyArchiveAsync(string dir, string name, byte[] package, string lang)
     {
         var root = Path.Combine(dir, "root-ca.crt");
         if (!File.Exists(root)) await File.WriteAllTextAsync(root, await App.Anonymous().GetStringAsync("/api/log/certificates/root-ca.crt"));
+        var sealCa = Path.Combine(dir, "centre-ca.crt");
+        if (!File.Exists(sealCa)) await File.WriteAllTextAsync(sealCa, await App.Anonymous().GetStringAsync("/pki/centre-ca.crt"));
         var path = Path.Combine(dir, name);
         await File.WriteAllBytesAsync(path, package);
-        return await CliRunner.RunAsync("verify-archive", path, "--root", root, "--lang", lang);
+        return await CliRunner.RunAsync("verify-archive", path, "--root", root, "--seal-ca", sealCa, "--lang", lang);
+    }
+
+    /// <summary>The package checked in this process, its index with the CLI's reader and the centre's own certificates.</summary>
+    private async Task<ArchiveVerification> VerifyHereAsync(byte[] package)
+    {
+        var root = App.Services.GetRequiredService<CentreKeys>().Pki.Root;
+        var sealCa = App.Services.GetRequiredService<Features.Certificates.CertificateAuthority>().Ca.Ca;
+        return await TenderArchiveVerifier.VerifyAsync(new MemoryStream(package), root, Trading.Cli.PublicLog.SealedPdf.ArchiveIndex(sealCa, root), TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>
+    /// The package with member <paramref name="path"/> changed and the manifest rewritten and stamped by the centre's TSA to
+    /// match: what a centre that builds a wrong package would serve, which only the checks past the manifest can catch.
+    /// </summary>
+    private async Task<byte[]> RestampedAsync(byte[] package, string path, Func<byte[], byte[]> change)
+    {
+        var members = new List<(string Name, byte[] Content)>();
+        int at = 0;
+        while (ArchiveTar.Peek(package.AsSpan(at, ArchiveTar.Block)) is { } m)
+        {
+            var content = package.AsSpan(at + ArchiveTar.Block, (int)m.Size).ToArray();
+            members.Add((m.Name, m.Name == path ? change(content) : content));
+            at += ArchiveTar.Block + (int)m.Size + ArchiveTar.Padding(m.Size);
+        }
+        var manifest = ArchiveManifest.Parse(members[0].Content);
+        var files = members.Skip(2).ToList();
+        manifest = manifest with { Files = [.. manifest.Files.Zip(files, (f, x) => f with { Length = x.Content.Length, Sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(x.Content)) })] };
+        var bytes = manifest.ToBytes();
+        var token = App.Services.GetRequiredService<CentreKeys>().Tsa.Stamp(TenderArchive.Imprint(bytes), manifest.BuiltAt);
+        var output = new MemoryStream();
+        foreach (var (name, content) in new[] { (TenderArchive.ManifestPath, bytes), (TenderArchive.StampPath, token) }.Concat(files))
+            await ArchiveTar.WriteMemberAsync(output, name, content.Length, manifest.BuiltAt, new MemoryStream(content), TestContext.Current.CancellationToken);
+        await ArchiveTar.WriteEndAsync(output, TestContext.Current.CancellationToken);
+        return output.ToArray();
     }
 
     /// <summary>The content of the first member whose name starts with <paramref name="prefix"/> and ends with <paramref name="suffix"/>.</summary>

@@ -57,7 +57,7 @@ public static class Bidding
     public sealed record Sealed(byte[] Envelope, string SignedManifestJson, Guid LotId);
 
     /// <summary>Zips an opening form (and one attachment), seals it to the tender's joint key and signs the manifest.</summary>
-    public static async Task<Sealed> SealAsync(HttpClient bidder, Guid tenderId, decimal priceYuan, int durationDays = 180, string pm = "张伟", string? jointKeyHex = null)
+    public static async Task<Sealed> SealAsync(HttpClient bidder, Guid tenderId, decimal priceYuan, int durationDays = 180, string pm = "张伟", string? jointKeyHex = null, ECDsa? signWith = null)
     {
         var s = await (await bidder.GetAsync($"/api/tenders/{tenderId}/sealing")).Json();
         var lot = s.GetProperty("lots")[0];
@@ -69,8 +69,8 @@ public static class Bidding
         var zip = BidZip(priceYuan, durationDays, pm);
         using var output = new MemoryStream();
         var result = await Envelope.SealAsync(new MemoryStream(zip), output, key, context);
-        using var signer = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var signed = suite == CryptoSuites.Sm2 ? ManifestSigning.Sign(result.ToManifest(), Sm2SigningKey.Create()) : ManifestSigning.Sign(result.ToManifest(), signer);
+        using var perBid = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var signed = suite == CryptoSuites.Sm2 ? ManifestSigning.Sign(result.ToManifest(), Sm2SigningKey.Create()) : ManifestSigning.Sign(result.ToManifest(), signWith ?? perBid);
         return new Sealed(output.ToArray(), CryptoJson.Serialize(signed), lot.GetProperty("id").GetGuid());
     }
 

@@ -59,15 +59,7 @@ public abstract class BrowserTest(PostgresServer pg) : IAsyncLifetime
     /// </summary>
     protected async Task<(IPage Page, string Key)> SignInWithTwoFactorAsync(string user)
     {
-        string key;
-        using (var scope = App.Services.CreateScope())
-        {
-            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Trading.Data.AppUser>>();
-            var u = (await users.FindByNameAsync(user))!;
-            await users.ResetAuthenticatorKeyAsync(u);
-            await users.SetTwoFactorEnabledAsync(u, true);
-            key = (await users.GetAuthenticatorKeyAsync(u))!;
-        }
+        var key = await App.EnableTwoFactorAsync(user);
         var page = await NewPageAsync();
         await page.GotoAsync("/Account/Login");
         await page.GetByLabel("User name").FillAsync(user);

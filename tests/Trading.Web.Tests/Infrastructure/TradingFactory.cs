@@ -77,6 +77,17 @@ public class TradingFactory : WebApplicationFactory<Program>
 
     public Task<int> RunJobAsync<T>() where T : ScheduledJob => Services.GetRequiredService<T>().RunOnceAsync(CancellationToken.None);
 
+    /// <summary>Turns two-factor on for <paramref name="user"/> with a new authenticator key, and returns the key (for <see cref="Totp"/>).</summary>
+    public async Task<string> EnableTwoFactorAsync(string user)
+    {
+        using var scope = Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<AppUser>>();
+        var u = (await users.FindByNameAsync(user))!;
+        await users.ResetAuthenticatorKeyAsync(u);
+        await users.SetTwoFactorEnabledAsync(u, true);
+        return (await users.GetAuthenticatorKeyAsync(u))!;
+    }
+
     public T WithDb<T>(Func<TradingDbContext, T> f)
     {
         using var scope = Services.CreateScope();

@@ -12,6 +12,7 @@ public static class ArchiveModule
     public static IServiceCollection AddArchive(this IServiceCollection services, IConfiguration config)
     {
         services.AddScoped<ArchiveService>();
+        services.AddScoped<ArchiveIndexPdf>();
         services.PostConfigure<RazorPagesOptions>(o => o.Conventions.AuthorizeFolder("/Archive"));
         return services;
     }

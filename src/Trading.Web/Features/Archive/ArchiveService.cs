@@ -26,7 +26,8 @@ public sealed record ArchiveStatus(Tender Tender, DateTime? ArchivedAt, long? Ar
 /// </summary>
 public sealed class ArchiveService(TradingDbContext db, PublicLogWriter log, EfLogStore store, IFileStore files, CentreKeys keys,
     TimeStamper stamper, Checkpoints checkpoints, TimeProvider clock, IConfiguration config, Integrity.IntegrityService integrity, Integrity.IntegrityScreenJob screenJob,
-    Submission.OpeningService openings, Submission.OpeningRecordPdf openingPdf, Draw.DrawPdf drawPdf, Notifications.Notifier notifier, ILogger<ArchiveService> logger)
+    Submission.OpeningService openings, Submission.OpeningRecordPdf openingPdf, Draw.DrawPdf drawPdf, ArchiveIndexPdf indexPdf, Notifications.Notifier notifier,
+    ILogger<ArchiveService> logger)
 {
     public const string ArchivedType = "tender.archived";
 
@@ -159,6 +160,8 @@ public sealed class ArchiveService(TradingDbContext db, PublicLogWriter log, EfL
             Files = items, CosignedCheckpoint = cosigned.CosignedNote, WitnessName = cosigned.WitnessName,
             LogCertificates = keys.LogChain, WitnessCertificate = witness, Entries = entries,
             Stamp = (imprint, c) => stamper.StampAsync(imprint, c),
+            // In Chinese, the record's language, like the opening and draw records beside it.
+            Index = (index, _) => Task.FromResult(InCulture.Run(InCulture.Chinese, () => indexPdf.Render(index))),
         };
         logger.LogInformation("Archive package of {Tender}: {Files} files, {Entries} log entries, checkpoint {Size}", t.Code, items.Count, entries.Count, cosigned.Size);
         return ($"{t.Code}-archive.tar", async (output, c) => await builder.WriteAsync(output, c));

@@ -60,6 +60,9 @@ public sealed class CertificateAuthority(IConfiguration config, Infrastructure.D
     public IReadOnlyList<X509Certificate2> TrustedRoots => trusted ??= [Ca.Ca, .. options.Value.TrustedRoots.Select(p => X509Certificate2.CreateFromPem(File.ReadAllText(p)))];
     private IReadOnlyList<X509Certificate2>? trusted;
 
+    /// <summary>The configured roots alone: a certificate a firm registers must chain to one of these, not to the centre's CA.</summary>
+    public IReadOnlyList<X509Certificate2> ExternalRoots => [.. TrustedRoots.Skip(1)];
+
     public string? CrlUrl => BaseUrl is { } b ? b + CrlPath : null;
 
     /// <summary>The SM2 certificates' revocation list address (their issuer signs its own list).</summary>

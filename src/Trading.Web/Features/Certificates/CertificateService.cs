@@ -14,7 +14,7 @@ namespace Trading.Web.Features.Certificates;
 
 /// <summary>A firm certificate as the pages and the API show it.</summary>
 public sealed record CertificateView(Guid Id, Guid FirmId, string Firm, string? CreditCode, FirmCertificateStatus Status, bool ValidNow, string KeySha256, string? SerialNumber,
-    string? CertificateSha256, DateTime RequestedAt, DateTime? NotBefore, DateTime? NotAfter, DateTime? RevokedAt, string? Reason, Guid? RenewsId, bool Sm2 = false)
+    string? CertificateSha256, DateTime RequestedAt, DateTime? NotBefore, DateTime? NotAfter, DateTime? RevokedAt, string? Reason, Guid? RenewsId, bool Sm2 = false, bool External = false)
 {
     /// <summary>The key's kind as the bid page names it: "sm2" (suite 2) or "p256" (suite 1).</summary>
     public string KeyKind => Sm2 ? "sm2" : "p256";
@@ -45,7 +45,7 @@ public sealed class CertificateService(TradingDbContext db, PublicLogWriter log,
     private static CertificateView View(FirmCertificate c, string firm, string? credit, DateTime now) =>
         new(c.Id, c.FirmId, firm, credit, c.Status, c.Status == FirmCertificateStatus.Issued && c.WhyNotValidAt(now) is null, c.KeySha256, c.SerialNumber,
             c.CertificateSha256, c.RequestedAt, c.NotBefore, c.NotAfter, c.RevokedAt, c.RevocationReason ?? c.RejectionReason, c.RenewsId,
-            Sm2CertificateAuthority.IsSm2Key(c.PublicKey));
+            Sm2CertificateAuthority.IsSm2Key(c.PublicKey), c.External);
 
     /// <summary>
     /// The firm's request: only a bidder account of an approved firm with two-factor on, confirming with a current code
@@ -82,6 +82,94 @@ public sealed class CertificateService(TradingDbContext db, PublicLogWriter log,
         }, ct);
     }
 
+    /// <summary>
+    /// The firm registers a certificate from a CA the centre trusts (PEM or DER): refused unless it chains to a configured
+    /// root (not the centre's CA: that is <see cref="RequestAsync"/>), is valid now, certifies a P-256 key for
+    /// digitalSignature and names the firm's unified social credit code; then confirmed with the two-factor code like a
+    /// request, and it waits for the centre's approval. The certificate is checked before the code, so a certificate
+    /// that cannot be registered costs no code.
+    /// </summary>
+    public async Task<FirmCertificate> RegisterAsync(Actor actor, byte[]? certificate, string? code, CancellationToken ct)
+    {
+        if (!actor.IsIn(Roles.Bidder)) throw new ForbiddenException(RuleCodes.BidderOnly);
+        var firm = await db.Organisations.FirstAsync(o => o.Id == actor.OrganisationId, ct);
+        if (firm.CheckApproved() is { } notApproved) throw new RuleViolationException(notApproved);
+        // The PEM kept must fit the request column; real firm certificates are a tenth of this.
+        using var cert = ReadCertificate(certificate) is { RawData.Length: <= 5000 } read ? read : throw Refuse(CertificateRules.NotACertificate);
+        CheckRegistrable(cert, firm.CreditCode, clock.GetUtcNow());
+        await ConfirmCodeAsync(actor, code);
+        var spki = cert.PublicKey.ExportSubjectPublicKeyInfo();
+        var keySha = Convert.ToHexStringLower(SHA256.HashData(spki));
+        var row = new FirmCertificate
+        {
+            FirmId = firm.Id, RequestedByUserId = actor.UserId, RequestedAt = clock.GetUtcNow().UtcDateTime, RequestPem = cert.ExportCertificatePem(),
+            PublicKey = spki, KeySha256 = keySha, Status = FirmCertificateStatus.Requested, Certificate = cert.RawData,
+            CertificateSha256 = Convert.ToHexStringLower(SHA256.HashData(cert.RawData)), SerialNumber = cert.SerialNumber.ToLowerInvariant(),
+            NotBefore = cert.NotBefore.ToUniversalTime(), NotAfter = cert.NotAfter.ToUniversalTime(),
+        };
+        return await log.ActAsync(async () =>
+        {
+            await log.LockAsync(ct);
+            if (await db.Set<FirmCertificate>().AnyAsync(c => c.FirmId == firm.Id && c.Status == FirmCertificateStatus.Requested, ct)) throw Refuse(CertificateRules.RequestPending);
+            if (await db.Set<FirmCertificate>().AnyAsync(c => c.KeySha256 == keySha && c.Status != FirmCertificateStatus.Rejected, ct)) throw Refuse(CertificateRules.KeyAlreadyUsed);
+            db.Add(row);
+            await log.AppendAsync("certificate.requested", null, new
+            {
+                request = row.Id, firm = firm.Id, key = keySha, external = new { sha256 = row.CertificateSha256, serial = row.SerialNumber, issuer = cert.Issuer },
+                by = log.Pseudonym("user", actor.UserId.ToString()), confirmation = "totp",
+            }, ct);
+            return row;
+        }, ct);
+    }
+
+    private static X509Certificate2? ReadCertificate(byte[]? bytes)
+    {
+        if (bytes is not { Length: > 0 }) return null;
+        try
+        {
+            var text = System.Text.Encoding.ASCII.GetString(bytes);
+            return text.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal) ? X509Certificate2.CreateFromPem(text) : X509CertificateLoader.LoadCertificate(bytes);
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The registration rules, at <paramref name="now"/> (again at approval: it may have expired while it waited).</summary>
+    private void CheckRegistrable(X509Certificate2 cert, string? creditCode, DateTimeOffset now)
+    {
+        if (FirmCertificateAuthority.Chains(cert, [authority.Ca.Ca], now)) throw Refuse(CertificateRules.UseRequest);
+        if (now.UtcDateTime < cert.NotBefore.ToUniversalTime() || now.UtcDateTime > cert.NotAfter.ToUniversalTime())
+            throw Refuse(CertificateRules.NotValidNow, cert.NotBefore.ToUniversalTime().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                cert.NotAfter.ToUniversalTime().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        if (!FirmCertificateAuthority.Chains(cert, authority.ExternalRoots, now)) throw Refuse(CertificateRules.UntrustedIssuer, cert.Issuer);
+        if (!FirmCertificateAuthority.IsCertifiable(cert.PublicKey)) throw Refuse(CertificateRules.KeyNotP256);
+        if (cert.Extensions.OfType<X509KeyUsageExtension>().FirstOrDefault() is not { } usage || !usage.KeyUsages.HasFlag(X509KeyUsageFlags.DigitalSignature))
+            throw Refuse(CertificateRules.NoDigitalSignature);
+        if (creditCode is not { Length: > 0 } code || !NamesCreditCode(cert.SubjectName, code)) throw Refuse(CertificateRules.NotTheFirms, creditCode ?? "");
+    }
+
+    /// <summary>
+    /// The subject attributes Chinese and European CAs put an organisation's registration number in: organizationIdentifier
+    /// (2.5.4.97), as the code or with ETSI EN 319 412-1's "NTRCN-" prefix, and serialNumber (2.5.4.5), as the code.
+    /// </summary>
+    private static bool NamesCreditCode(X500DistinguishedName subject, string code)
+    {
+        foreach (var rdn in subject.EnumerateRelativeDistinguishedNames())
+        {
+            if (rdn.HasMultipleElements || rdn.GetSingleElementValue() is not { } value) continue;
+            var matches = rdn.GetSingleElementType().Value switch
+            {
+                "2.5.4.97" => string.Equals(value, code, StringComparison.OrdinalIgnoreCase) || string.Equals(value, "NTRCN-" + code, StringComparison.OrdinalIgnoreCase),
+                "2.5.4.5" => string.Equals(value, code, StringComparison.OrdinalIgnoreCase),
+                _ => false,
+            };
+            if (matches) return true;
+        }
+        return false;
+    }
+
     private async Task ConfirmCodeAsync(Actor actor, string? code)
     {
         var user = await users.FindByIdAsync(actor.UserId.ToString()) ?? throw new ForbiddenException(RuleCodes.SignInRequired);
@@ -113,6 +201,7 @@ public sealed class CertificateService(TradingDbContext db, PublicLogWriter log,
             if (c.Status != FirmCertificateStatus.Requested) throw Refuse(CertificateRules.NotPending);
             var firm = await db.Organisations.FirstAsync(o => o.Id == c.FirmId, ct);
             var now = clock.GetUtcNow();
+            if (c.External) return await AcceptExternalAsync(actor, c, firm.CreditCode, now, ct);
             var serial = FirmCertificateAuthority.NewSerial();
             var (credit, notBefore, notAfter) = (firm.CreditCode ?? firm.Id.ToString("N"), now.AddMinutes(-5), now.AddDays(options.Value.ValidityDays));
             if (Sm2CertificateAuthority.IsSm2Key(c.PublicKey))
@@ -141,6 +230,21 @@ public sealed class CertificateService(TradingDbContext db, PublicLogWriter log,
             }, ct);
             return c;
         }, ct);
+    }
+
+    /// <summary>Approval of a registered certificate: the same checks as at registration, now; it is then the firm's like an issued one.</summary>
+    private async Task<FirmCertificate> AcceptExternalAsync(Actor actor, FirmCertificate c, string? creditCode, DateTimeOffset now, CancellationToken ct)
+    {
+        using (var cert = X509CertificateLoader.LoadCertificate(c.Certificate!)) CheckRegistrable(cert, creditCode, now);
+        c.Status = FirmCertificateStatus.Issued;
+        c.DecidedAt = now.UtcDateTime;
+        c.DecidedByUserId = actor.UserId;
+        await log.AppendAsync("certificate.issued", null, new
+        {
+            certificate = c.Id, firm = c.FirmId, serial = c.SerialNumber, sha256 = c.CertificateSha256, key = c.KeySha256, notBefore = c.NotBefore, notAfter = c.NotAfter,
+            external = true, by = log.Pseudonym("user", actor.UserId.ToString()),
+        }, ct);
+        return c;
     }
 
     public async Task<FirmCertificate> RejectAsync(Actor actor, Guid id, string? reason, CancellationToken ct)
@@ -208,9 +312,10 @@ public sealed class CertificateService(TradingDbContext db, PublicLogWriter log,
     private async Task<List<(byte[] Serial, DateTimeOffset RevokedAt)>> RevokedAsync(bool sm2, CancellationToken ct)
     {
         var revoked = await db.Set<FirmCertificate>().AsNoTracking().Where(c => c.Status == FirmCertificateStatus.Revoked)
-            .Select(c => new { c.SerialNumber, c.RevokedAt, c.PublicKey }).ToListAsync(ct);
-        // The issuer follows from the key: SM2 keys are certified by the SM2 CA, all others by the P-256 CA.
-        return revoked.Where(r => Sm2CertificateAuthority.IsSm2Key(r.PublicKey) == sm2)
+            .Select(c => new { c.SerialNumber, c.RevokedAt, c.PublicKey, c.RequestPem }).ToListAsync(ct);
+        // The issuer follows from the key: SM2 keys are certified by the SM2 CA, all others by the P-256 CA; a registered
+        // certificate's serial is its own CA's, which the centre's list cannot speak for (the centre's refusal is its database).
+        return revoked.Where(r => Sm2CertificateAuthority.IsSm2Key(r.PublicKey) == sm2 && !FirmCertificate.IsCertificate(r.RequestPem))
             .Select(r => (Convert.FromHexString(r.SerialNumber!), new DateTimeOffset(DateTime.SpecifyKind(r.RevokedAt!.Value, DateTimeKind.Utc)))).ToList();
     }
 

@@ -6,6 +6,23 @@ namespace Trading.Web.Features.Certificates;
 
 public sealed record CertificateRequestInput(string? RequestPem, string? Code, Guid? Renews);
 public sealed record CertificateDecisionInput(string? Reason);
+/// <summary>A certificate from a CA the centre trusts: PEM text, or DER in base64.</summary>
+public sealed record CertificateRegistrationInput(string? Certificate, string? Code)
+{
+    public byte[]? Bytes()
+    {
+        var text = (Certificate ?? "").Trim();
+        if (text.Contains("-----BEGIN", StringComparison.Ordinal)) return System.Text.Encoding.ASCII.GetBytes(text);
+        try
+        {
+            return Convert.FromBase64String(text);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+}
 
 public static class CertificatesModule
 {
@@ -35,6 +52,11 @@ public static class CertificatesModule
         {
             var c = await s.RequestAsync(Act(http), r.RequestPem, r.Code, r.Renews, ct);
             return Results.Created($"/api/certificates/{c.Id}", new { id = c.Id, keySha256 = c.KeySha256 });
+        });
+        api.MapPost("/registrations", async (CertificateRegistrationInput r, HttpContext http, CertificateService s, CancellationToken ct) =>
+        {
+            var c = await s.RegisterAsync(Act(http), r.Bytes(), r.Code, ct);
+            return Results.Created($"/api/certificates/{c.Id}", new { id = c.Id, keySha256 = c.KeySha256, sha256 = c.CertificateSha256 });
         });
         api.MapPost("/{id:guid}/approve", async (Guid id, HttpContext http, CertificateService s, CancellationToken ct) =>
         {

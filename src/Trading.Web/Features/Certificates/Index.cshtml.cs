@@ -21,6 +21,9 @@ public sealed class CertificatesIndexModel(CertificateService certificates, Cert
 
     [BindProperty] public Guid CertificateId { get; set; }
     [BindProperty] public string? Reason { get; set; }
+    [BindProperty] public string? CertificatePem { get; set; }
+    [BindProperty] public IFormFile? CertificateFile { get; set; }
+    [BindProperty] public string? Code { get; set; }
 
     public Task<IActionResult> OnGetAsync() => RunAsync(async () => { await LoadAsync(); return Page(); });
 
@@ -31,6 +34,21 @@ public sealed class CertificatesIndexModel(CertificateService certificates, Cert
             var c = await certificates.RequestAsync(RequireActor(), r.RequestPem, r.Code, r.Renews, HttpContext.RequestAborted);
             return new { id = c.Id, keySha256 = c.KeySha256 };
         });
+
+    /// <summary>A certificate from a CA the centre trusts, uploaded as a file (PEM or DER) or pasted as PEM.</summary>
+    public Task<IActionResult> OnPostRegisterAsync() =>
+        PostAsync(async () =>
+        {
+            byte[]? bytes = null;
+            if (CertificateFile is { Length: > 0 and <= 64 * 1024 } file)
+            {
+                using var ms = new MemoryStream();
+                await file.CopyToAsync(ms, HttpContext.RequestAborted);
+                bytes = ms.ToArray();
+            }
+            bytes ??= new CertificateRegistrationInput(CertificatePem, Code).Bytes();
+            await certificates.RegisterAsync(RequireActor(), bytes, Code, HttpContext.RequestAborted);
+        }, "Certificate.Registered", null, LoadAsync);
 
     public Task<IActionResult> OnPostApproveAsync() =>
         PostAsync(() => certificates.ApproveAsync(RequireActor(), CertificateId, HttpContext.RequestAborted), "Certificate.Approved", null, LoadAsync);

@@ -14,7 +14,7 @@ public sealed class OpeningRecordPdf(Texts T, CentreTime time, Certificates.Docu
     public byte[] Render(Tender tender, KeyCeremony ceremony, IReadOnlyList<OpeningRow> rows)
     {
         var openedAt = ceremony.OpenedAt ?? throw new InvalidOperationException("The opening has not completed.");
-        var culture = System.Globalization.CultureInfo.CurrentUICulture.Name.StartsWith("zh", StringComparison.Ordinal) ? "zh-CN" : "en";
+        var culture = InCulture.Tag;
         // Landscape: eight columns with a price and its capitals must not wrap inside a figure.
         var r = new Report(new ReportOptions
         {
