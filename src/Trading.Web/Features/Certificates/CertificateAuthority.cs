@@ -57,11 +57,12 @@ public sealed class CertificateAuthority(IConfiguration config, Infrastructure.D
     }
 
     /// <summary>Roots a firm certificate may chain to: the centre's CA and any configured external roots.</summary>
-    public IReadOnlyList<X509Certificate2> TrustedRoots => trusted ??= [Ca.Ca, .. options.Value.TrustedRoots.Select(p => X509Certificate2.CreateFromPem(File.ReadAllText(p)))];
+    public IReadOnlyList<X509Certificate2> TrustedRoots => trusted ??= [Ca.Ca, .. ExternalRoots];
     private IReadOnlyList<X509Certificate2>? trusted;
 
     /// <summary>The configured roots alone: a certificate a firm registers must chain to one of these, not to the centre's CA.</summary>
-    public IReadOnlyList<X509Certificate2> ExternalRoots => [.. TrustedRoots.Skip(1)];
+    public IReadOnlyList<X509Certificate2> ExternalRoots => external ??= [.. options.Value.TrustedRoots.Select(p => X509Certificate2.CreateFromPem(File.ReadAllText(p)))];
+    private IReadOnlyList<X509Certificate2>? external;
 
     public string? CrlUrl => BaseUrl is { } b ? b + CrlPath : null;
 

@@ -35,10 +35,12 @@ public sealed partial class DrawService
         var experts = identities || screeningAllowed
             ? await db.Set<PoolExpert>().AsNoTracking().Select(e => new { e.Id, e.RegistrationNumber, e.Name, e.UserId }).ToListAsync(ct)
             : [];
+        // Only a demo deployment reads the sign-ins: a real one makes no extra query for them.
         var seatedUsers = identities && platform.Value.Demo
             ? experts.Where(e => s.Members.Any(m => m.ExpertId == e.Id)).Select(e => e.UserId).ToList()
             : [];
-        var demoSignIns = await db.Users.AsNoTracking().Where(u => seatedUsers.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.UserName, ct);
+        var demoSignIns = seatedUsers.Count == 0 ? []
+            : await db.Users.AsNoTracking().Where(u => seatedUsers.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.UserName, ct);
         var byId = experts.ToDictionary(e => e.Id);
         var seats = new List<SeatView>();
         if (record.Phase is DrawPhase.Drawn or DrawPhase.Voided && record.Seed is not null)

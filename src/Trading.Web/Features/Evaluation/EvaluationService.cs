@@ -211,7 +211,8 @@ public sealed class EvaluationService(
                 row.LogIndex = entry.Index;
                 await db.SaveChangesAsync(ct);
                 await moves.AdvanceAsync(tender.Id, actor, ct);
-                await TellSignersAsync(session, member, tender, scheme, ct);
+                // Only the sheet that completes the committee can make the report signable: the others read no room view.
+                if (room.Committed + 1 == room.Serving) await TellSignersAsync(session, member, tender, scheme, ct);
             }, ct);
         }
         catch (DbUpdateException)
