@@ -23,6 +23,7 @@ public abstract class BrowserTest(PostgresServer pg) : IAsyncLifetime
     {
         var cs = await pg.CreateDatabaseAsync(GetType().Name);
         App = CreateFactory(cs);
+        await App.PrepareAsync();
         App.UseKestrel(0);
         App.StartServer();
         BaseUrl = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses

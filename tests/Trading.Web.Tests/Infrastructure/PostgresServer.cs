@@ -53,6 +53,7 @@ public sealed class PostgresServer : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
+        SeededTemplates.DeleteDataFolders();
         if (_dir.Length == 0) return;
         try { await RunAsync(Path.Combine(_bin, "pg_ctl"), ["-D", Path.Combine(_dir, "data"), "-m", "immediate", "-w", "stop"]); }
         catch (InvalidOperationException) { /* already stopped */ }

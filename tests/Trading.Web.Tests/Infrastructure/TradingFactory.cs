@@ -21,7 +21,13 @@ namespace Trading.Web.Tests.Infrastructure;
 public class TradingFactory : WebApplicationFactory<Program>
 {
     private readonly string _connectionString;
-    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "trading-web-tests", Guid.NewGuid().ToString("N"));
+    public string DataDirectory { get; private init; } = Path.Combine(Path.GetTempPath(), "trading-web-tests", Guid.NewGuid().ToString("N"));
+    /// <summary>
+    /// Starts from a copy of an already seeded database and data folder (see <see cref="SeededTemplates"/>) instead of
+    /// seeding the demo again; off for a factory that must watch the seeding itself.
+    /// </summary>
+    public bool FromTemplate { get; init; } = true;
+    private bool _keepData;
     public TestClock Clock { get; } = new(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero));
     public bool Demo { get; init; } = true;
     /// <summary>
@@ -36,6 +42,21 @@ public class TradingFactory : WebApplicationFactory<Program>
     public Uri? ServerAddress { get; set; }
 
     public TradingFactory(string connectionString) => _connectionString = connectionString;
+
+    /// <summary>
+    /// Copies the seeded template for this factory's settings into its database and data folder (call before the host
+    /// starts; startup then finds the demo there and does not seed). Only the plain factory with the demo and the test
+    /// clock: a subclass may hook services the seeding uses, and the demo clock's time is the machine's.
+    /// </summary>
+    public async Task PrepareAsync()
+    {
+        if (FromTemplate && Demo && !UseDemoClock && GetType() == typeof(TradingFactory))
+            await SeededTemplates.CopyInto(_connectionString, DataDirectory, Settings, SignInPerMinute);
+    }
+
+    /// <summary>A factory that seeds a template: its data folder outlives it, for the copies.</summary>
+    internal static TradingFactory ForTemplate(string connectionString, string dataDirectory, IReadOnlyDictionary<string, string> settings, int signInPerMinute) =>
+        new(connectionString) { DataDirectory = dataDirectory, Settings = settings, SignInPerMinute = signInPerMinute, FromTemplate = false, _keepData = true };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -116,6 +137,7 @@ public class TradingFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
+        if (_keepData) return;
         try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }
@@ -133,6 +155,7 @@ public abstract class WebTest(PostgresServer pg) : IAsyncLifetime
     {
         var cs = await pg.CreateDatabaseAsync(GetType().Name);
         App = new TradingFactory(cs) { Demo = Demo, Settings = Settings };
+        await App.PrepareAsync();
         _ = App.Services; // builds the host: migrates and seeds
     }
 
