@@ -72,6 +72,17 @@ public sealed class DemoSeeder(TradingDbContext db, UserManager<AppUser> users, 
         }
         await db.SaveChangesAsync(ct);
 
+        // The demo's past, played through the real moves weeks back (features with a negative order: the expert pool,
+        // then DemoHistory's finished tenders); the clock is back at the present when it ends.
+        var history = clock as HistoryClock ?? throw new InvalidOperationException("The demo needs its history clock (DemoClockModule registers it).");
+        history.Rewind(now - DemoHistory.Span);
+        try
+        {
+            foreach (var feature in features.Where(x => x.Order < 0).OrderBy(x => x.Order))
+                await feature.SeedAsync(ct);
+        }
+        finally { history.ToPresent(); }
+
         // Tenders at several steps. Historic ones are written as they happened; their schedules met the rules then.
         await Tender(owners[0], "示范市环城北路改造工程施工", ProcurementCategory.ConstructionWorks, 3, now.AddDays(-25), At930(5), [("第一标段 K0+000~K3+200", 38_600_000m), ("第二标段 K3+200~K6+800", 42_100_000m)]);
         await Tender(owners[1], "示范市第一人民医院门诊楼医疗设备采购", ProcurementCategory.GovernmentProcurement, 3, now.AddDays(-21), At930(2), [("CT 与 DR 设备", 12_800_000m)]);
@@ -82,7 +93,7 @@ public sealed class DemoSeeder(TradingDbContext db, UserManager<AppUser> users, 
         await Tender(owners[2], "示范市教育局校园安防监控设备采购", ProcurementCategory.GovernmentProcurement, 3, now.AddDays(-28), At930(-6), [("安防监控设备", 2_400_000m)]);
 
         // Features add their own demo data (expert profiles, bids, draws, time limits) after the core.
-        foreach (var feature in features.OrderBy(x => x.Order))
+        foreach (var feature in features.Where(x => x.Order >= 0).OrderBy(x => x.Order))
             await feature.SeedAsync(ct);
 
         async Task User(string name, string display, Organisation org, string role)
@@ -97,7 +108,7 @@ public sealed class DemoSeeder(TradingDbContext db, UserManager<AppUser> users, 
         {
             var t = new Tender
             {
-                Code = $"ZB-{now.Year}-{db.Tenders.Local.Count + 1:0000}", Title = title, Category = cat, OwnerOrganisationId = owner.Id,
+                Code = $"ZB-{now.Year}-{await db.Tenders.CountAsync(x => x.Code.StartsWith($"ZB-{now.Year}-"), ct) + 1:0000}", Title = title, Category = cat, OwnerOrganisationId = owner.Id,
                 AgentOrganisationId = owner == owners[0] ? agency.Id : null,
                 Description = $"{title}。资金来源为财政资金，已落实；项目已具备招标条件，现对该项目进行公开招标。", EvaluationMethod = cat == ProcurementCategory.ConstructionWorks ? EvaluationMethod.ComprehensiveScoring : EvaluationMethod.LowestEvaluatedPrice,
                 QualificationRequirements = "具备相应资质；近三年无重大质量安全事故；未被列入失信被执行人名单。",

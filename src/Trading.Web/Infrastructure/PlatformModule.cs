@@ -52,6 +52,7 @@ public static class PlatformModule
         services.AddScoped<CentreTime>();
         services.AddScoped<Texts>();
         services.AddScoped<DemoSeeder>();
+        services.AddScoped<IDemoSeed, DemoHistory>();
 
         services.AddTradingIdentity();
         services.AddProtectedDataProtection(config, builder.Environment, data.Path);

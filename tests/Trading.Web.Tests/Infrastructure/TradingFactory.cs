@@ -77,7 +77,8 @@ public class TradingFactory : WebApplicationFactory<Program>
             if (!UseDemoClock)
             {
                 s.RemoveAll<TimeProvider>();
-                s.AddSingleton<TimeProvider>(Clock);
+                // A demo deployment's clock wraps it, as in the app: the seeding plays the demo's history on it.
+                s.AddSingleton<TimeProvider>(Demo ? new HistoryClock(Clock) : Clock);
             }
             // Sign-ins follow the test clock; tests that jump weeks ahead keep their sessions.
             s.Configure<Microsoft.AspNetCore.Authentication.BearerToken.BearerTokenOptions>(Microsoft.AspNetCore.Identity.IdentityConstants.BearerScheme,

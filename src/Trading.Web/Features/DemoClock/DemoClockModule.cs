@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Trading.Web.Demo;
 using Trading.Web.Infrastructure;
 
 namespace Trading.Web.Features.DemoClock;
@@ -7,15 +8,21 @@ public static class DemoClockModule
 {
     /// <summary>
     /// Replaces the system clock with the demo clock when the demo data is on and the environment is not Production
-    /// (a production centre's time is never movable, whatever its settings say). Tests bring their own clock.
+    /// (a production centre's time is never movable, whatever its settings say), and wraps whichever it is in the
+    /// clock the demo's seeding plays its history with (<see cref="HistoryClock"/>). Tests bring their own clock.
     /// </summary>
     public static IServiceCollection AddDemoClock(this IServiceCollection services, PlatformOptions platform, IHostEnvironment env, string dataDir)
     {
-        if (!platform.Demo || env.IsProduction()) return services;
-        var clock = new DemoClock(TimeProvider.System, dataDir);
-        services.AddSingleton(clock);
-        services.AddSingleton<TimeProvider>(clock);
-        services.AddScoped<DemoClockService>();
+        if (!platform.Demo) return services;
+        TimeProvider present = TimeProvider.System;
+        if (!env.IsProduction())
+        {
+            var clock = new DemoClock(TimeProvider.System, dataDir);
+            services.AddSingleton(clock);
+            services.AddScoped<DemoClockService>();
+            present = clock;
+        }
+        services.AddSingleton<TimeProvider>(new HistoryClock(present));
         return services;
     }
 }

@@ -17,13 +17,15 @@ namespace Trading.Web.Features.Experts;
 /// </summary>
 public sealed class ExpertPoolDemoSeed(TradingDbContext db, ExpertIdNumbers ids, PublicLogWriter log, TimeProvider clock) : IDemoSeed
 {
-    public int Order => 100;
+    /// <summary>First in the demo's history (the draws there need the pool), so its entry comes before theirs in the log.</summary>
+    public int Order => -100;
 
     public async Task SeedAsync(CancellationToken ct)
     {
         var f = new Faker("zh_CN") { Random = new Randomizer(20261123) };
         var now = clock.GetUtcNow().UtcDateTime;
-        var today = DateOnly.FromDateTime(now);
+        // The profiles describe the pool as it stands today (who is away next month, who is past 70), though seeded weeks back.
+        var today = DateOnly.FromDateTime(clock is HistoryClock history ? history.PresentUtc : now);
         var firms = await db.Organisations.Where(o => o.Kind == OrganisationKind.BidderFirm).OrderBy(o => o.Name).ToListAsync(ct);
         var owners = await db.Organisations.Where(o => o.Kind == OrganisationKind.OwnerUnit).OrderBy(o => o.Name).ToListAsync(ct);
         var users = await db.Users.Where(u => u.UserName!.StartsWith("expert")).OrderBy(u => u.UserName).ToListAsync(ct);
@@ -74,7 +76,7 @@ public sealed class ExpertPoolDemoSeed(TradingDbContext db, ExpertIdNumbers ids,
             experts[7].Relationships.Add(new ExpertRelationship { OrganisationId = firms[1].Id, PartyName = firms[1].Name, Kind = RelationshipKind.Relative, Note = "配偶任职" });
             experts[10].RegistryLinks.Add(new ExpertRegistryLink { OrganisationId = firms[2].Id, PartyName = firms[2].Name, Kind = RegistryLinkKind.Shareholder });
             experts[13].Status = ExpertStatus.Suspended;
-            experts[13].SuspendedUntil = now.AddDays(90);
+            experts[13].SuspendedUntil = today.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc).AddDays(90);
             experts[13].StatusReason = "2026年第2号不良行为记录";
             experts[16].BirthDate = today.AddYears(-71);
             experts[19].Title = ExpertTitle.Intermediate;

@@ -21,7 +21,6 @@ public static class IntegrityModule
         services.AddScoped<HistoryImports>();
         services.AddScoped<IntegrityService>();
         services.AddScheduledJob<IntegrityScreenJob>();
-        services.AddScoped<IDemoSeed, IntegrityDemoSeed>();
         services.AddAuthorizationBuilder().AddPolicy(IntegrityPolicies.Read, p => p.RequireRole(Roles.Supervisor, Roles.Expert));
         services.PostConfigure<RazorPagesOptions>(o => o.Conventions.AuthorizeFolder("/Integrity", IntegrityPolicies.Read));
         return services;

@@ -78,8 +78,9 @@ public sealed class CentreKeys : IDisposable
 
         System.IO.Directory.CreateDirectory(dir);
         var name = config["Platform:CentreName"] is { Length: > 0 } n ? n : "Development Trading Centre";
-        // Valid from a day back: a test clock or a skewed server clock must not see its own certificates as not yet valid.
-        using var pki = CentrePki.CreateDevelopment(name, clock.GetUtcNow().AddDays(-1));
+        // Valid from months back: a test clock or a skewed server clock must not see its own certificates as not yet
+        // valid, nor must the demo's history (seeded weeks in the past, Demo/HistoryClock) sign before them.
+        using var pki = CentrePki.CreateDevelopment(name, clock.GetUtcNow().AddDays(-120));
         foreach (var (file, pem) in pki.ToPemFiles())
         {
             // The root and issuing CA keys would be offline in production; a dev PKI that cannot issue more needs neither.

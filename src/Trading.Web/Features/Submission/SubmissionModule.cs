@@ -21,7 +21,9 @@ public static class SubmissionModule
         services.AddScoped<OpeningRecordPdf>();
         services.AddScoped<IPublicationStep, StartCeremonyAtPublication>();
         services.AddScheduledJob<UploadSweep>();
-        services.AddScoped<Demo.IDemoSeed, SubmissionDemo>();
+        services.AddSingleton<DemoOfficerKeys>();
+        services.AddScoped<SubmissionDemo>();
+        services.AddScoped<Demo.IDemoSeed>(sp => sp.GetRequiredService<SubmissionDemo>());
         services.PostConfigure<RazorPagesOptions>(o =>
         {
             o.Conventions.AuthorizeFolder("/Submission");

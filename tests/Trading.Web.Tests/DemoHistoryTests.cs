@@ -1,0 +1,68 @@
+using Microsoft.EntityFrameworkCore;
+using Trading.Domain;
+using Trading.Domain.Award;
+using Trading.Domain.Bidding;
+using Trading.Domain.Evaluation;
+using Trading.Domain.Integrity;
+using Trading.Web.Tests.Infrastructure;
+
+namespace Trading.Web.Tests;
+
+/// <summary>
+/// The demo's finished tenders are made by the real moves in the past (Demo/DemoHistory): every step they show was
+/// reached by its act, in time order, and the log's times never go back.
+/// </summary>
+public class DemoHistoryTests(PostgresServer pg) : WebTest(pg)
+{
+    private Tender Tender(string title) => App.WithDb(db => db.Tenders.AsNoTracking().Include(t => t.Lots).Single(t => t.Title.StartsWith(title)));
+
+    [Fact]
+    public void The_demos_later_steps_are_reached_by_their_acts_in_time_order()
+    {
+        var now = App.Clock.GetUtcNow().UtcDateTime;
+        var library = Tender("示范市图书馆智能化改造项目");
+        var greenway = Tender("示范市滨江绿道景观提升工程");
+        var sewage = Tender("示范市城东污水处理厂提标改造工程");
+        Assert.Equal(LifecycleStep.AwardNotice, library.Step);
+        Assert.Equal(LifecycleStep.EvaluationReport, greenway.Step);
+        Assert.Equal(LifecycleStep.Evaluation, sewage.Step);
+
+        foreach (var t in new[] { library, greenway, sewage })
+        {
+            // Every step from registration, each once, in order and in the past; a bidding period of at least 20 days.
+            var moves = App.WithDb(db => db.StepTransitions.AsNoTracking().Where(s => s.TenderId == t.Id).OrderBy(s => s.At).ThenBy(s => s.To).ToList());
+            Assert.Equal(LifecycleStep.DocumentsFiled, moves[0].To);
+            Assert.Equal(t.Step, moves[^1].To);
+            Assert.All(moves.Zip(moves.Skip(1)), p => Assert.True(p.First.To < p.Second.To && p.First.At <= p.Second.At, $"{t.Title}: {p.First.To} then {p.Second.To}"));
+            Assert.All(moves, m => Assert.True(m.At < now));
+            Assert.True(t.BidDeadline - t.PublishedAt!.Value >= TimeSpan.FromDays(20), t.Title);
+            // Bids sealed, uploaded before the deadline, opened by the three holders.
+            var bids = App.WithDb(db => db.Set<Bid>().AsNoTracking().Where(b => b.TenderId == t.Id).ToList());
+            Assert.InRange(bids.Count, 3, 5);
+            Assert.All(bids, b => { Assert.True(b.SubmittedAt < t.BidDeadline); Assert.Equal(BidOpeningStatus.Opened, b.OpeningStatus); Assert.NotNull(b.ReceiptJson); });
+        }
+
+        // The report six days old with no publicity (its limit red on the dashboard); the award 27 days old with no contract.
+        var report = App.WithDb(db => db.Set<EvaluationReport>().AsNoTracking().Single(r => r.TenderId == greenway.Id));
+        Assert.InRange(now - report.IssuedAt, TimeSpan.FromDays(5), TimeSpan.FromDays(7));
+        Assert.False(App.WithDb(db => db.Set<CandidatePublicity>().Any(p => p.TenderId == greenway.Id)));
+        var award = App.WithDb(db => db.Set<LotAward>().AsNoTracking().Single(a => a.TenderId == library.Id));
+        Assert.InRange(now - award.AwardedAt, TimeSpan.FromDays(27), TimeSpan.FromDays(29));
+        Assert.Equal(3, App.WithDb(db => db.Set<AwardNotice>().Count(n => n.TenderId == library.Id)));
+        Assert.False(App.WithDb(db => db.Set<LotContract>().Any(c => c.TenderId == library.Id)));
+
+        // The screens the opening ran found the planted ring: one bond account and one manager for bidder02 and 03.
+        var firms = App.WithDb(db => db.Users.Where(u => u.UserName == "bidder02" || u.UserName == "bidder03").Select(u => u.OrganisationId.ToString()).ToList())
+            .Order(StringComparer.Ordinal).ToList();
+        var findings = App.WithDb(db => db.Set<IntegrityFinding>().AsNoTracking().Where(f => f.TenderId == sewage.Id).ToList());
+        Assert.Contains(findings, f => f.FirmIds == string.Join(',', firms));
+        // Nothing named the honest firms of the two other tenders.
+        Assert.Empty(App.WithDb(db => db.Set<IntegrityFinding>().Where(f => f.TenderId == library.Id || f.TenderId == greenway.Id).ToList()));
+
+        // The log's times never go back, from the first demo entry to the last.
+        var times = App.WithDb(db => db.LogEntries.AsNoTracking().OrderBy(e => e.Index).Select(e => e.RecordedAt).ToList());
+        Assert.All(times.Zip(times.Skip(1)), p => Assert.True(p.First <= p.Second, $"{p.First:o} then {p.Second:o}"));
+        // History told people of their turns then; nothing of it waits unread now.
+        Assert.Empty(App.WithDb(db => db.Set<Trading.Data.Notifications.Notification>().Where(n => n.ReadAt == null && n.CreatedAt < now.AddDays(-1)).ToList()));
+    }
+}
