@@ -85,6 +85,18 @@ public enum CryptoErrorCode
     NotInFrozenList,
     /// <summary>The frozen bid list does not check out against the log (inclusion proof, checkpoint or its signatures).</summary>
     FrozenListUnverified,
+    /// <summary>The opening transcript's version is not one this library reads.</summary>
+    TranscriptVersionUnsupported,
+    /// <summary>A version 2 transcript entry lacks its signer data (submission time or signed manifest).</summary>
+    SignerDataMissing,
+    /// <summary>The signer certificate in a transcript entry is not a readable X.509 certificate.</summary>
+    SignerCertificateInvalid,
+    /// <summary>The signer certificate does not certify the key that signed the manifest.</summary>
+    SignerKeyMismatch,
+    /// <summary>The signer certificate was not valid at the bid's submission time.</summary>
+    SignerNotValidAtSubmission,
+    /// <summary>The signer certificate does not chain to any root given, at the bid's submission time.</summary>
+    SignerUntrusted,
 }
 
 /// <summary>
@@ -166,6 +178,12 @@ public static class CryptoMessages
         [CryptoErrorCode.ComplaintEvidenceFalse] = ("the complaint of holder {1} against holder {0} is not borne out by its evidence: {2}", "持有方 {1} 对持有方 {0} 的投诉与其证据不符：{2}"),
         [CryptoErrorCode.NotInFrozenList] = ("point {0} is not in the tender's frozen bid list: a holder decrypts only frozen bids", "点 {0} 不在本项目冻结的投标清单中：持有方只对冻结的投标做部分解密"),
         [CryptoErrorCode.FrozenListUnverified] = ("the frozen bid list does not check out against the public log: {0}", "冻结的投标清单未能通过公开日志核验：{0}"),
+        [CryptoErrorCode.TranscriptVersionUnsupported] = ("opening transcript version {0} is not supported (this software reads versions 1 and 2)", "不支持开标记录版本 {0}（本软件支持版本 1 和 2）"),
+        [CryptoErrorCode.SignerDataMissing] = ("the version 2 entry lacks its {0}, so who signed the bid cannot be checked", "第 2 版记录的该条目缺少 {0}，无法核验投标签名人"),
+        [CryptoErrorCode.SignerCertificateInvalid] = ("the signer certificate is not a readable X.509 certificate: {0}", "签名证书不是可读取的 X.509 证书：{0}"),
+        [CryptoErrorCode.SignerKeyMismatch] = ("certificate {0} does not certify the key that signed the bid manifest", "证书 {0} 所证明的公钥不是签署投标清单的公钥"),
+        [CryptoErrorCode.SignerNotValidAtSubmission] = ("certificate {0} was not valid when the bid was submitted at {1} (valid from {2} to {3})", "证书 {0} 在投标递交时（{1}）不在有效期内（有效期 {2} 至 {3}）"),
+        [CryptoErrorCode.SignerUntrusted] = ("certificate {0} does not chain to any root certificate given (--ca) at the submission time {1}", "证书 {0} 在递交时（{1}）不能链接到所给的任何根证书（--ca）"),
     };
 
     /// <summary>Formats the message for a code in "zh-CN" (or any "zh" culture) or English (anything else).</summary>

@@ -389,30 +389,7 @@ public static class BidReceiptVerifier
         if (named.CertificateSha256 != signer.CertificateSha256 || named.Serial != signer.Serial || named.Issuer != signer.Issuer)
             throw new LogVerificationException("receipt.field-mismatch", Args.Of(("field", "signer")));
         if (firmCas is null) return;
-        var at = receipt.ServerTime;
-        var chains = Sm2CertificateAuthority.IsSm2Key(new Org.BouncyCastle.X509.X509CertificateParser().ReadCertificate(der).CertificateStructure.SubjectPublicKeyInfo.GetEncoded())
-            ? Sm2CertificateAuthority.Chains(der, firmCas, at)
-            : ChainsP256(der, firmCas, at);
+        var chains = FirmCertificateAuthority.ChainsToAny(der, firmCas, receipt.ServerTime);
         if (!chains) throw new LogVerificationException("receipt.signer-untrusted", Args.Of(("serial", signer.Serial)));
-    }
-
-    private static bool ChainsP256(byte[] der, IReadOnlyList<byte[]> cas, DateTimeOffset at)
-    {
-        using var leaf = X509CertificateLoader.LoadCertificate(der);
-        var roots = new List<X509Certificate2>();
-        try
-        {
-            foreach (var ca in cas)
-            {
-                // SM2 CA certificates among the roots are the SM2 check's; .NET's chain takes the others.
-                if (!Sm2CertificateAuthority.IsSm2Key(new Org.BouncyCastle.X509.X509CertificateParser().ReadCertificate(ca).CertificateStructure.SubjectPublicKeyInfo.GetEncoded()))
-                    roots.Add(X509CertificateLoader.LoadCertificate(ca));
-            }
-            return roots.Count > 0 && FirmCertificateAuthority.Chains(leaf, roots, at);
-        }
-        finally
-        {
-            roots.ForEach(r => r.Dispose());
-        }
     }
 }

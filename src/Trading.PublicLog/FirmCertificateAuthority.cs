@@ -181,6 +181,32 @@ public sealed class FirmCertificateAuthority : IDisposable
         return chain.Build(certificate);
     }
 
+    /// <summary>
+    /// Whether a firm certificate (DER) of either kind chains to one of <paramref name="cas"/> (CA certificates, DER, P-256
+    /// and SM2 mixed) at <paramref name="at"/>: an SM2 certificate by the SM2 check, any other by .NET's chain builder with
+    /// the non-SM2 roots as its only trust. What the receipt and opening verifiers need offline.
+    /// </summary>
+    public static bool ChainsToAny(byte[] der, IReadOnlyList<byte[]> cas, DateTimeOffset at)
+    {
+        static bool Sm2(byte[] certificate) =>
+            Sm2CertificateAuthority.IsSm2Key(new Org.BouncyCastle.X509.X509CertificateParser().ReadCertificate(certificate).CertificateStructure.SubjectPublicKeyInfo.GetEncoded());
+        if (Sm2(der)) return Sm2CertificateAuthority.Chains(der, cas, at);
+        using var leaf = X509CertificateLoader.LoadCertificate(der);
+        var roots = new List<X509Certificate2>();
+        try
+        {
+            foreach (var ca in cas)
+            {
+                if (!Sm2(ca)) roots.Add(X509CertificateLoader.LoadCertificate(ca));
+            }
+            return roots.Count > 0 && Chains(leaf, roots, at);
+        }
+        finally
+        {
+            roots.ForEach(r => r.Dispose());
+        }
+    }
+
     public void Dispose()
     {
         Ca.Dispose();

@@ -171,6 +171,64 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void Verify_opening_checks_who_signed_each_bid_against_the_roots_given()
+    {
+        // Pass: the vector's certificate chains to the vector CA, was valid at submission and signed the manifest.
+        var pass = Run("verify-opening", "--transcript", TranscriptV2Vectors.TranscriptPath, "--ca", TranscriptV2Vectors.CaPath, "--lang", "en");
+        Assert.True(pass.Code == 0, pass.Out + pass.Err);
+        Assert.Contains("signer: certificate 2026060100000000000000000000abcd, valid at submission and chaining to a root given", pass.Out);
+        Assert.Contains("opening verified", pass.Out);
+        Assert.DoesNotContain("not checked", pass.Out);
+
+        // Without --ca: everything else verifies, and the chain is said to be unchecked rather than passed in silence.
+        var noCa = Run("verify-opening", "--transcript", TranscriptV2Vectors.TranscriptPath, "--lang", "en");
+        Assert.True(noCa.Code == 0, noCa.Out + noCa.Err);
+        Assert.Contains("signer chain not checked", noCa.Out);
+        Assert.Contains("证书链未核验", Run("verify-opening", "--transcript", TranscriptV2Vectors.TranscriptPath, "--lang", "zh-CN").Out);
+
+        // Tampered manifest: the bid is named with the rule, in English and Chinese.
+        var tampered = Run("verify-opening", "--transcript", TranscriptV2Vectors.TamperedPath, "--ca", TranscriptV2Vectors.CaPath, "--lang", "en");
+        Assert.Equal(1, tampered.Code);
+        Assert.Contains("bid 1 (bidder-91350100MA2XXXXX): INVALID", tampered.Out);
+        Assert.Contains("ManifestSignatureInvalid: the bid manifest signature does not verify", tampered.Out);
+        Assert.Contains("opening NOT verified", tampered.Out);
+        Assert.Contains("投标清单签名验证失败", Run("verify-opening", "--transcript", TranscriptV2Vectors.TamperedPath, "--ca", TranscriptV2Vectors.CaPath, "--lang", "zh-CN").Out);
+
+        // A certificate of the same name from another root does not chain to the CA given.
+        var wrongRoot = Run("verify-opening", "--transcript", TranscriptV2Vectors.OtherRootPath, "--ca", TranscriptV2Vectors.CaPath, "--lang", "en");
+        Assert.Equal(1, wrongRoot.Code);
+        Assert.Contains("bid 1 (bidder-91350100MA2XXXXX): INVALID", wrongRoot.Out);
+        Assert.Contains("SignerUntrusted: certificate 2026060100000000000000000000abcd does not chain to any root certificate given (--ca) at the submission time 2026-06-01T08:00:00Z", wrongRoot.Out);
+        var wrongRootZh = Run("verify-opening", "--transcript", TranscriptV2Vectors.OtherRootPath, "--ca", TranscriptV2Vectors.CaPath, "--lang", "zh-CN");
+        Assert.Contains("不能链接到所给的任何根证书", wrongRootZh.Out);
+
+        // A root that is not a certificate is unusable input (2), not a bid that fails to chain.
+        File.WriteAllText(P("not-a-ca.crt"), "hello");
+        Assert.Equal(2, Run("verify-opening", "--transcript", TranscriptV2Vectors.TranscriptPath, "--ca", P("not-a-ca.crt")).Code);
+
+        // A version 1 transcript verifies as before and says it carries no signer data.
+        var v1 = Run("verify-opening", "--transcript", TestVectors.TranscriptPath, "--ca", TranscriptV2Vectors.CaPath, "--lang", "en");
+        Assert.True(v1.Code == 0, v1.Out);
+        Assert.Contains("a version 1 transcript carries no signer data", v1.Out);
+        Assert.Contains("第 1 版开标记录不含签名人数据", Run("verify-opening", "--transcript", TestVectors.TranscriptPath, "--lang", "zh-CN").Out);
+    }
+
+    [Fact]
+    public async Task Verify_opening_refuses_a_certificate_that_had_expired_when_the_bid_was_submitted()
+    {
+        var g = await TranscriptV2Vectors.GenerateAsync(leafUntil: TranscriptV2Vectors.SubmittedAt.AddDays(-1));
+        await File.WriteAllTextAsync(P("expired.json"), CryptoJson.Serialize(g.Valid), TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(P("ca.crt"), g.CaPem, TestContext.Current.CancellationToken);
+        var r = Run("verify-opening", "--transcript", P("expired.json"), "--ca", P("ca.crt"), "--lang", "en");
+        Assert.Equal(1, r.Code);
+        Assert.Contains("bid 1 (bidder-91350100MA2XXXXX): INVALID", r.Out);
+        Assert.Contains("SignerNotValidAtSubmission: certificate 2026060100000000000000000000abcd was not valid when the bid was submitted at 2026-06-01T08:00:00Z (valid from 2026-03-01T00:00:00Z to 2026-05-31T08:00:00Z)", r.Out);
+        // Refused without --ca too: validity at submission is read from the certificate itself.
+        Assert.Equal(1, Run("verify-opening", "--transcript", P("expired.json")).Code);
+        Assert.Contains("不在有效期内", Run("verify-opening", "--transcript", P("expired.json"), "--lang", "zh-CN").Out);
+    }
+
+    [Fact]
     public async Task Open_goes_on_past_a_bad_envelope_and_reports_it()
     {
         var (c, keyPath, shares, passVar) = Setup(3, 2);

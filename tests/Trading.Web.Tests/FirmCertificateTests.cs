@@ -300,6 +300,36 @@ public class FirmCertificateTests(PostgresServer pg) : BrowserTest(pg)
         var uploaded = await Bidding.UploadAsync(api, tender, new Bidding.Sealed(await File.ReadAllBytesAsync(P("bid.env")), await File.ReadAllTextAsync(P("bid.env.manifest.json")), lotId));
         Assert.True(uploaded.StatusCode == HttpStatusCode.OK, await uploaded.Content.ReadAsStringAsync());
         Assert.Equal(id, App.WithDb(db => db.Set<Bid>().Single(b => b.TenderId == tender && b.Status == BidStatus.Valid).SignerCertificateId));
+
+        // Two firms without certificates bid with per-bid keys, and the bids open after the deadline, when this
+        // certificate (30 days) has expired: the transcript's signer check is at the submission time.
+        foreach (var other in new[] { "bidder01", "bidder03" })
+        {
+            var client = await App.ApiAsync(other);
+            await Bidding.ObtainDocumentsAsync(client, tender);
+            var r = await Bidding.UploadAsync(client, tender, await Bidding.SealAsync(client, tender, 2_000_000m));
+            Assert.True(r.StatusCode == HttpStatusCode.OK, await r.Content.ReadAsStringAsync());
+        }
+        App.Clock.Set(new DateTimeOffset(start.AddDays(60).AddMinutes(1), TimeSpan.Zero));
+        await App.RunDeadlineJobAsync();
+        foreach (var holder in new[] { "supervisor", "centre", "owner1" })
+            Assert.Equal(HttpStatusCode.OK, (await OpeningOfficer.GiveAsync(App, holder, tender)).StatusCode);
+
+        // The stored transcript (version 2) verifies offline against the centre's published CA: the certified bid's
+        // chain is checked, the others are said to be per-bid keys. Against another root (the log PKI's) it fails by name.
+        await File.WriteAllTextAsync(P("transcript.json"), await (await App.ApiAsync("supervisor")).GetStringAsync($"/api/tenders/{tender}/opening/transcript"));
+        await File.WriteAllTextAsync(P("centre-ca.crt"), await App.Anonymous().GetStringAsync(CaPath));
+        await File.WriteAllTextAsync(P("other-root.crt"), await App.Anonymous().GetStringAsync("/api/log/certificates/root-ca.crt"));
+        var serial = App.WithDb(db => db.Set<FirmCertificate>().Single(c => c.Id == id).SerialNumber)!.TrimStart('0');
+        var verified = TradingCli.Run("verify-opening", "--transcript", P("transcript.json"), "--ca", P("centre-ca.crt"), "--lang", "en");
+        Assert.True(verified.Code == 0, verified.Out + verified.Err);
+        Assert.Contains($"signer: certificate {serial}, valid at submission and chaining to a root given", verified.Out, StringComparison.Ordinal);
+        Assert.Equal(2, verified.Out.Split("signer: a key made for this bid").Length - 1);
+        Assert.Contains("opening verified", verified.Out, StringComparison.Ordinal);
+        var foreign = TradingCli.Run("verify-opening", "--transcript", P("transcript.json"), "--ca", P("other-root.crt"), "--lang", "en");
+        Assert.Equal(1, foreign.Code);
+        Assert.Contains($"SignerUntrusted: certificate {serial} does not chain", foreign.Out, StringComparison.Ordinal);
+        Assert.Contains("opening NOT verified", foreign.Out, StringComparison.Ordinal);
     }
 
     /// <summary>Asks for a certificate in the firm's page with a fresh code, has the centre approve it, and returns the issued row.</summary>

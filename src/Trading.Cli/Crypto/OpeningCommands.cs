@@ -87,11 +87,17 @@ public static class OpeningCommands
         var lang = CliSupport.Lang();
         var transcript = new Option<FileInfo>("--transcript") { Required = true, Description = "Opening transcript (JSON)" };
         var key = new Option<FileInfo?>("--joint-key") { Description = "Optional: the joint key as published in the tender notice, which the transcript's key must equal" };
-        var command = new Command("verify-opening", "Check every proof, every Lagrange coefficient and every combination in an opening transcript") { transcript, key, lang };
+        var ca = new Option<FileInfo[]>("--ca")
+        {
+            Description = "Root certificate (PEM or DER) a bid's signer certificate must chain to at its submission time: the centre's CA "
+                + "(/pki/centre-ca.crt, /pki/centre-ca-sm2.crt) and any external CA the centre trusts; repeatable",
+        };
+        var command = new Command("verify-opening", "Check every proof, every Lagrange coefficient and every combination in an opening transcript, and from version 2 who signed each bid") { transcript, key, ca, lang };
         command.SetAction((parse, ct) => CliSupport.RunAsync(parse, lang, async stdout =>
         {
             var t = CryptoJson.Deserialize<OpeningTranscript>(await File.ReadAllTextAsync(parse.GetValue(transcript)!.FullName, ct));
             var lng = parse.GetValue(lang)!;
+            var zh = lng.StartsWith("zh", StringComparison.OrdinalIgnoreCase);
             if (parse.GetValue(key) is { } keyFile)
             {
                 var published = CliSupport.ReadJointKey(keyFile);
@@ -102,7 +108,15 @@ public static class OpeningCommands
                 }
             }
 
-            var report = OpeningVerifier.Verify(t);
+            SignerChainCheck? chains = null;
+            if (parse.GetValue(ca) is { Length: > 0 } caFiles)
+            {
+                var roots = new List<byte[]>();
+                foreach (var f in caFiles) roots.AddRange(ReadCertificates(await File.ReadAllBytesAsync(f.FullName, ct), f.Name));
+                chains = (der, at) => Trading.PublicLog.FirmCertificateAuthority.ChainsToAny(der, roots, at);
+            }
+
+            var report = OpeningVerifier.Verify(t, chains);
             foreach (var p in report.KeyProblems)
             {
                 await stdout.WriteLineAsync($"key: {p.Code}: {CryptoMessages.Format(p.Code, p.Arguments, lng)}");
@@ -110,16 +124,76 @@ public static class OpeningCommands
 
             foreach (var bid in report.Bids)
             {
-                await stdout.WriteLineAsync($"bid {bid.Position + 1} ({bid.Bidder}): {(bid.CombinationValid ? "VALID" : "INVALID")}");
+                await stdout.WriteLineAsync($"bid {bid.Position + 1} ({bid.Bidder}): {(bid.Valid ? "VALID" : "INVALID")}");
                 foreach (var p in bid.Problems)
                 {
                     await stdout.WriteLineAsync($"  {p.Code}: {CryptoMessages.Format(p.Code, p.Arguments, lng)}");
                 }
+
+                var signer = bid.Signer switch
+                {
+                    SignerStatus.PerBidKey => zh
+                        ? "  签名人：本次投标专用密钥（无证书）：投标清单签名有效且与加密投标文件相符，但不能证明是哪家单位签名"
+                        : "  signer: a key made for this bid (no certificate): the manifest verifies and matches the envelope, but does not show which firm signed",
+                    SignerStatus.ChainNotChecked => zh
+                        ? $"  签名人：证书 {bid.SignerSerial}，递交时有效并签署了投标清单；证书链未核验（请用 --ca 给出根证书）"
+                        : $"  signer: certificate {bid.SignerSerial}, valid at submission, signed the manifest; signer chain not checked (give --ca)",
+                    SignerStatus.ChainVerified => zh
+                        ? $"  签名人：证书 {bid.SignerSerial}，递交时有效、链接到所给的根证书，并签署了投标清单"
+                        : $"  signer: certificate {bid.SignerSerial}, valid at submission and chaining to a root given, signed the manifest",
+                    _ => null,
+                };
+                if (signer is not null) await stdout.WriteLineAsync(signer);
+            }
+
+            if (t.Version == OpeningTranscript.Version1)
+            {
+                await stdout.WriteLineAsync(zh
+                    ? "注意：第 1 版开标记录不含签名人数据，未核验各投标由谁签名"
+                    : "note: a version 1 transcript carries no signer data: who signed each bid is not checked");
+            }
+
+            var notChecked = report.Bids.Count(b => b.Signer == SignerStatus.ChainNotChecked);
+            if (notChecked > 0)
+            {
+                await stdout.WriteLineAsync(zh
+                    ? $"注意：{notChecked} 份投标的签名证书链未核验（未给出 --ca）"
+                    : $"note: signer chain not checked for {notChecked} bid(s) signed under a certificate (no --ca given)");
             }
 
             await stdout.WriteLineAsync(report.Valid ? "opening verified" : "opening NOT verified");
             return report.Valid ? CliSupport.Ok : CliSupport.Refused;
         }));
         return command;
+    }
+
+    /// <summary>Every certificate in a file: PEM (one or more) or a single DER certificate.</summary>
+    private static List<byte[]> ReadCertificates(byte[] content, string name)
+    {
+        var text = System.Text.Encoding.ASCII.GetString(content);
+        var found = new List<byte[]>();
+        var rest = text.AsSpan();
+        while (PemEncoding.TryFind(rest, out var fields))
+        {
+            if (rest[fields.Label].SequenceEqual("CERTIFICATE")) found.Add(Convert.FromBase64String(rest[fields.Base64Data].ToString()));
+            rest = rest[fields.Location.End..];
+        }
+
+        if (found.Count == 0 && content.Length > 0 && content[0] == 0x30) found.Add(content);
+        if (found.Count == 0) throw new InvalidDataException($"{name}: no certificate (PEM or DER) found");
+        // A root that does not parse is the user's input to fix, not a bid's failure to chain.
+        foreach (var der in found)
+        {
+            try
+            {
+                _ = new Org.BouncyCastle.X509.X509CertificateParser().ReadCertificate(der) ?? throw new InvalidDataException($"{name}: not a certificate");
+            }
+            catch (Exception e) when (e is IOException or ArgumentException or InvalidCastException or Org.BouncyCastle.Security.GeneralSecurityException or Org.BouncyCastle.Asn1.Asn1Exception)
+            {
+                throw new InvalidDataException($"{name}: not a certificate: {e.Message}", e);
+            }
+        }
+
+        return found;
     }
 }

@@ -241,6 +241,14 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
             .ToDictionary(h => h.HolderIndex, h => CryptoJson.Deserialize<List<PartialDecryption>>(h.PartialsJson!));
         var firms = await db.Organisations.Where(o => bids.Select(b => b.FirmId).Contains(o.Id)).ToDictionaryAsync(o => o.Id, ct);
         var lots = t.Lots.ToDictionary(l => l.Id);
+        // Version 2 of the transcript says who signed each bid: its manifest as submitted and the certificate it was
+        // checked against at submission, so an auditor re-checks the signer offline (trading verify-opening --ca).
+        var signerIds = bids.Where(b => b.SignerCertificateId != null).Select(b => b.SignerCertificateId!.Value).Distinct().ToList();
+        var signers = await db.Set<Trading.Domain.Certificates.FirmCertificate>().Where(x => signerIds.Contains(x.Id)).ToDictionaryAsync(x => x.Id, x => x.Certificate, ct);
+        BidOpening Entry(Bid bid, EnvelopeHeader header, IReadOnlyList<PartialDecryption> partials, Combination combination) =>
+            OpeningTranscript.Record(header, Convert.FromHexString(bid.EnvelopeSha256), partials, combination,
+                new DateTimeOffset(DateTime.SpecifyKind(bid.SubmittedAt, DateTimeKind.Utc)), CryptoJson.Deserialize<SignedManifest>(bid.SignedManifestJson),
+                bid.SignerCertificateId is { } signer ? signers[signer] : null);
         var transcript = new List<BidOpening>();
         // Bids are decrypted ahead of the one being recorded, a few at a time on the pool (each bid's envelope read
         // once: hashed, decrypted and written to the store in one pass), while this flow records them strictly in
@@ -281,7 +289,7 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
                         {
                             await using var again = files.OpenRead(bid.StorageKey);
                             var (h, _) = await EnvelopeHeader.ReadAsync(again, ct);
-                            transcript.Add(OpeningTranscript.Record(h, Convert.FromHexString(bid.EnvelopeSha256), partials, combination));
+                            transcript.Add(Entry(bid, h, partials, combination));
                         }
                         continue;
                     }
@@ -301,7 +309,7 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
                     bid.BondAccount = r.BondAccount;
                     bid.AttachmentsJson = r.AttachmentsJson;
                     bid.PackageStorageKey = r.PackageStorageKey;
-                    if (done.Header is not null) transcript.Add(OpeningTranscript.Record(done.Header, Convert.FromHexString(bid.EnvelopeSha256), partials, done.Combination));
+                    if (done.Header is not null) transcript.Add(Entry(bid, done.Header, partials, done.Combination));
                     await log.RecordAsync("opening.bid", t.Id, new
                     {
                         ceremony = c.CeremonyId, bid = bid.Id, position = i + 1, envelopeSha256 = bid.EnvelopeSha256, firm = log.TenderPseudonym(t.Id, "firm", bid.FirmId.ToString()),
@@ -337,7 +345,7 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
 
         logger.LogInformation("Opening of tender {Tender}: {Count} bids in {Seconds:F1} s, {Waited:F1} s of it waiting for decryption, process CPU {Cpu:F1} s", t.Id, bids.Count,
             System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, waited.TotalSeconds, (Environment.CpuUsage.TotalTime - cpuAtStart).TotalSeconds);
-        var record = new OpeningTranscript(1, key, transcript);
+        var record = new OpeningTranscript(OpeningTranscript.Version2, key, transcript);
         var json = CryptoJson.Serialize(record);
         await using var ms = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json));
         var stored = await files.SaveAsync(ms, ms.Length + 1, ct);
