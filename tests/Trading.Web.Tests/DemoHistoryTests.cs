@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Trading.Domain;
 using Trading.Domain.Award;
@@ -62,7 +64,28 @@ public class DemoHistoryTests(PostgresServer pg) : WebTest(pg)
         // The log's times never go back, from the first demo entry to the last.
         var times = App.WithDb(db => db.LogEntries.AsNoTracking().OrderBy(e => e.Index).Select(e => e.RecordedAt).ToList());
         Assert.All(times.Zip(times.Skip(1)), p => Assert.True(p.First <= p.Second, $"{p.First:o} then {p.Second:o}"));
-        // History told people of their turns then; nothing of it waits unread now.
-        Assert.Empty(App.WithDb(db => db.Set<Trading.Data.Notifications.Notification>().Where(n => n.ReadAt == null && n.CreatedAt < now.AddDays(-1)).ToList()));
+        // History told people of their turns then; none of it waits in anyone's notices now.
+        var ids = new Guid?[] { library.Id, greenway.Id, sewage.Id };
+        Assert.Empty(App.WithDb(db => db.Set<Trading.Data.Notifications.Notification>().Where(n => ids.Contains(n.TenderId) || n.CreatedAt < now).ToList()));
+    }
+
+    [Fact]
+    public async Task A_newcomer_takes_the_demos_tenders_on_from_where_they_stand()
+    {
+        // The report awaiting publicity: its owner publishes the candidates (step 14), the report's first named first.
+        var greenway = Tender("示范市滨江绿道景观提升工程");
+        var owner1 = await App.ApiAsync("owner1");
+        var published = await owner1.PostAsJsonAsync($"/api/award/{greenway.Id}/publicity", new { days = 3 });
+        Assert.True(published.StatusCode == HttpStatusCode.Created, await published.Content.ReadAsStringAsync());
+        Assert.Equal(LifecycleStep.CandidatePublicity, Tender("示范市滨江绿道景观提升工程").Step);
+
+        // The award without a contract: its owner uploads the signed contract on the award's terms (step 17).
+        var library = Tender("示范市图书馆智能化改造项目");
+        var award = App.WithDb(db => db.Set<LotAward>().AsNoTracking().Single(a => a.TenderId == library.Id));
+        var owner3 = await App.ApiAsync("owner3");
+        using var form = AwardTests.ContractForm(award.LotId, award.PriceFen / 100m, App.Clock.GetUtcNow().UtcDateTime, award.DurationDays ?? 365);
+        var contract = await owner3.PostAsync($"/api/award/{library.Id}/contracts", form);
+        Assert.True(contract.StatusCode == HttpStatusCode.Created, await contract.Content.ReadAsStringAsync());
+        Assert.Equal(LifecycleStep.Contract, Tender("示范市图书馆智能化改造项目").Step);
     }
 }

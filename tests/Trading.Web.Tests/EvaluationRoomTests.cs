@@ -78,7 +78,8 @@ public class EvaluationRoomTests(PostgresServer pg) : WebTest(pg)
         })).ToArray(),
     };
 
-    private int Entries(string type) => App.WithDb(db => db.LogEntries.Count(e => e.Type == type));
+    /// <summary>This test's entries of a type (the demo's history, weeks before the present, evaluated tenders too).</summary>
+    private int Entries(string type) => App.WithDb(db => db.LogEntries.Count(e => e.Type == type && e.RecordedAt >= TradingFactory.Start.UtcDateTime));
 
     private static string Room(Setup s, string tail = "") => $"/api/evaluation/{s.SessionId}{tail}";
 
@@ -195,7 +196,7 @@ public class EvaluationRoomTests(PostgresServer pg) : WebTest(pg)
 
         // The report: a wrong password signs nothing; four sign, one records dissent; the last signature issues the PDF.
         await (await api["expert01"].PostAsJsonAsync(Room(s, "/report/signatures"), Signature(password: "not-my-password"))).AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.ReauthenticationFailed);
-        Assert.Equal(0, App.WithDb(db => db.Set<ReportSignature>().Count()));
+        Assert.Equal(0, App.WithDb(db => db.Set<ReportSignature>().Count(x => x.SessionId == s.SessionId)));
         for (var i = 0; i < 4; i++)
             Assert.Equal(HttpStatusCode.Created, (await api[Experts[i]].PostAsJsonAsync(Room(s, "/report/signatures"), Signature())).StatusCode);
         await (await api["expert02"].PostAsJsonAsync(Room(s, "/report/signatures"), Signature())).AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.ReportSigned);
@@ -212,8 +213,8 @@ public class EvaluationRoomTests(PostgresServer pg) : WebTest(pg)
         var response = await owner.GetAsync(Room(s, "/report"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var pdf = await response.Content.ReadAsByteArrayAsync();
-        var (pdfHash, logged, notices) = App.WithDb(db => (db.Set<EvaluationReport>().Single().PdfSha256,
-            db.LogEntries.Single(e => e.Type == "evaluation.report.issued").Payload,
+        var (pdfHash, logged, notices) = App.WithDb(db => (db.Set<EvaluationReport>().Single(r => r.SessionId == s.SessionId).PdfSha256,
+            db.LogEntries.Single(e => e.Type == "evaluation.report.issued" && e.RecordedAt >= TradingFactory.Start.UtcDateTime).Payload,
             db.Set<Trading.Data.Notifications.Notification>().Count(n => n.Kind == "evaluation.report")));
         Assert.Equal(pdfHash, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(pdf)));
         Assert.Contains(pdfHash, logged, StringComparison.Ordinal);
@@ -262,7 +263,7 @@ public class EvaluationRoomTests(PostgresServer pg) : WebTest(pg)
         Assert.Contains("第五十一条", noRule, StringComparison.Ordinal);
         await (await api["expert01"].PostAsJsonAsync(Room(s, "/review"), Review(s.Bids[2], "QualificationNotMet", " ")))
             .AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.ReasonLength);
-        Assert.Equal(0, App.WithDb(db => db.Set<ReviewDecision>().Count()));
+        Assert.Equal(0, App.WithDb(db => db.Set<ReviewDecision>().Count(x => x.SessionId == s.SessionId)));
         Assert.Equal(0, Entries("evaluation.review"));
 
         Assert.Equal(HttpStatusCode.NoContent, (await api["expert01"].PostAsJsonAsync(Room(s, "/review"), Review(s.Bids[2], "QualificationNotMet", "资质等级不满足招标文件要求。"))).StatusCode);
@@ -292,7 +293,7 @@ public class EvaluationRoomTests(PostgresServer pg) : WebTest(pg)
         for (var i = 0; i < 5; i++)
             Assert.Equal(HttpStatusCode.Created, (await api[Experts[i]].PostAsJsonAsync(Room(s, "/sheet"), Sheet(s, Experts[i], i == 4 ? 28 : 20))).StatusCode);
         await (await api["expert01"].PostAsJsonAsync(Room(s, "/report/signatures"), Signature())).AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.DeviationReasonMissing);
-        Assert.Equal(0, App.WithDb(db => db.Set<ReportSignature>().Count()));
+        Assert.Equal(0, App.WithDb(db => db.Set<ReportSignature>().Count(x => x.SessionId == s.SessionId)));
 
         // Someone with database access changes a committed sheet: the commitment no longer matches and nothing is revealed.
         var original = App.WithDb(db =>
@@ -343,13 +344,13 @@ public class EvaluationRoomTests(PostgresServer pg) : WebTest(pg)
         var above = await (await e1.PostAsJsonAsync($"/api/evaluation/{s.SessionId}/sheet", Sheet(s, "expert01", 20, aboveForFirst: 31))).AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.ScoreAboveMaximum);
         Assert.Contains("最高分", above, StringComparison.Ordinal);
         await (await e1.PostAsJsonAsync($"/api/evaluation/{s.SessionId}/sheet", Sheet(s, "expert02", 20))).AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.NotYourSheet);
-        Assert.Equal(0, App.WithDb(db => db.Set<ScoreSheet>().Count()));
+        Assert.Equal(0, App.WithDb(db => db.Set<ScoreSheet>().Count(x => x.SessionId == s.SessionId)));
         Assert.Equal(0, Entries("evaluation.sheet.committed"));
 
         Assert.Equal(HttpStatusCode.Created, (await e1.PostAsJsonAsync($"/api/evaluation/{s.SessionId}/sheet", Sheet(s, "expert01", 20))).StatusCode);
-        var stored = App.WithDb(db => db.Set<ScoreSheet>().Single().SheetJson);
+        var stored = App.WithDb(db => db.Set<ScoreSheet>().Single(x => x.SessionId == s.SessionId).SheetJson);
         await (await e1.PostAsJsonAsync($"/api/evaluation/{s.SessionId}/sheet", Sheet(s, "expert01", 25))).AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.SheetCommitted);
-        Assert.Equal(stored, App.WithDb(db => db.Set<ScoreSheet>().Single().SheetJson));
+        Assert.Equal(stored, App.WithDb(db => db.Set<ScoreSheet>().Single(x => x.SessionId == s.SessionId).SheetJson));
         Assert.Equal(1, Entries("evaluation.sheet.committed"));
 
         App.Clock.Advance(TimeSpan.FromHours(5));
@@ -357,7 +358,7 @@ public class EvaluationRoomTests(PostgresServer pg) : WebTest(pg)
         await (await (await App.ApiAsync("expert01")).GetAsync($"/api/evaluation/{s.SessionId}")).AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.SessionClosed);
         await (await (await App.ApiAsync("expert02")).PostAsJsonAsync($"/api/evaluation/{s.SessionId}/sheet", Sheet(s, "expert02", 20)))
             .AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.SessionClosed);
-        Assert.Equal(1, App.WithDb(db => db.Set<ScoreSheet>().Count()));
+        Assert.Equal(1, App.WithDb(db => db.Set<ScoreSheet>().Count(x => x.SessionId == s.SessionId)));
     }
 
     [Fact]
@@ -429,7 +430,7 @@ public class EvaluationRoomTests(PostgresServer pg) : WebTest(pg)
             Assert.Equal(HttpStatusCode.Redirect, (await Post("expert05", "Explain", new() { ["bid"] = b.ToString(), ["item"] = "tech-plan", ["reason"] = "方案有专项论证，明显优于其他投标。" })).StatusCode);
         var wrong = await Post("expert01", "Sign", new() { ["password"] = "wrong-password" });
         Assert.Equal(HttpStatusCode.OK, wrong.StatusCode);
-        Assert.Equal(0, App.WithDb(db => db.Set<ReportSignature>().Count())); // the page again, and nothing signed
+        Assert.Equal(0, App.WithDb(db => db.Set<ReportSignature>().Count(x => x.SessionId == s.SessionId))); // the page again, and nothing signed
         foreach (var u in Experts)
             Assert.Equal(HttpStatusCode.Redirect, (await Post(u, "Sign", new() { ["password"] = Trading.Web.Demo.DemoSeeder.Password })).StatusCode);
         html = await web["expert03"].GetStringAsync(page);

@@ -123,7 +123,7 @@ public class TurnNotificationTests(PostgresServer pg) : WebTest(pg)
     public async Task The_experts_who_accepted_a_seat_are_reminded_of_their_session_a_day_before_once()
     {
         // The demo's drawn session (tomorrow 09:00, two of five seats accepted): nothing two days before it.
-        var session = App.WithDb(db => db.Set<Trading.Domain.Experts.EvaluationSession>().AsNoTracking().Single(s => s.DrawnAt != null));
+        var session = App.WithDb(db => db.Set<Trading.Domain.Experts.EvaluationSession>().AsNoTracking().Single(s => s.DrawnAt != null && s.StartsAt > TradingFactory.Start.UtcDateTime));
         List<string> Reminded() => App.WithDb(db => (from n in db.Set<Notification>() join u in db.Users on n.UserId equals u.Id
                                                       where n.Kind == "evaluation.session.near" select u.UserName!).ToList()).Order(StringComparer.Ordinal).ToList();
         var accepted = App.WithDb(db => (from m in db.Set<Trading.Domain.Experts.CommitteeMember>()

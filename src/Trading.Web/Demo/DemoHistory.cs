@@ -74,16 +74,16 @@ public sealed class DemoHistory(IServiceScopeFactory scopes, TimeProvider clock,
         {
             new Plan("示范市图书馆智能化改造项目", "owner3", -66, -44, 800_000_000, "智能化系统施工", Until.Award,
             [
-                new("bidder06", 7_720_000m, "陈志明", "350102197605113318", "35001 8800 0000 6606", "36.248.12.40", Honest(6, "智能化系统按弱电综合布线、安防、信息发布三个子系统分段调试。")),
-                new("bidder07", 7_860_000m, "黄丽萍", "350103198109224426", "35001 8800 0000 7707", "110.87.4.19", Honest(7, "机房改造与既有书库运行错峰施工，夜间作业不影响开馆。")),
-                new("bidder08", 7_940_000m, "刘文斌", "350104197712035531", "35001 8800 0000 8808", "27.151.30.6", Honest(8, "设备进场前完成样板间验收，管线预埋与土建同步。")),
+                new("bidder09", 7_720_000m, "陈志明", "350102197605113318", "35001 8800 0000 6606", "36.248.12.40", Honest(6, "智能化系统按弱电综合布线、安防、信息发布三个子系统分段调试。")),
+                new("bidder04", 7_860_000m, "黄丽萍", "350103198109224426", "35001 8800 0000 7707", "110.87.4.19", Honest(7, "机房改造与既有书库运行错峰施工，夜间作业不影响开馆。")),
+                new("bidder01", 7_940_000m, "刘文斌", "350104197712035531", "35001 8800 0000 8808", "27.151.30.6", Honest(8, "设备进场前完成样板间验收，管线预埋与土建同步。")),
             ], "电子与智能化工程专业承包二级及以上。"),
             new Plan("示范市滨江绿道景观提升工程", "owner1", -31, -6, 800_000_000, "景观施工", Until.Report,
             [
                 new("bidder03", 7_680_000m, "杨建华", "350105198004156612", "35001 8800 0000 3303", "59.57.8.110", Honest(3, "绿道铺装分段封闭施工，保留慢行通道，夜间不施工。")),
-                new("bidder06", 7_750_000m, "陈志明", "350102197605113318", "35001 8800 0000 6606", "36.248.12.40", Honest(16, "苗木移植安排在秋季，成活率保证期两年。")),
-                new("bidder08", 7_810_000m, "刘文斌", "350104197712035531", "35001 8800 0000 8808", "27.151.30.6", Honest(18, "景观照明与园路同步预埋管线，减少二次开挖。")),
-                new("bidder09", 7_900_000m, "许国栋", "350111197908227713", "35001 8800 0000 9909", "218.85.66.3", Honest(9, "驳岸加固采用生态袋护坡，汛期前完成水下部分。")),
+                new("bidder09", 7_750_000m, "陈志明", "350102197605113318", "35001 8800 0000 6606", "36.248.12.40", Honest(16, "苗木移植安排在秋季，成活率保证期两年。")),
+                new("bidder01", 7_810_000m, "刘文斌", "350104197712035531", "35001 8800 0000 8808", "27.151.30.6", Honest(18, "景观照明与园路同步预埋管线，减少二次开挖。")),
+                new("bidder05", 7_900_000m, "许国栋", "350111197908227713", "35001 8800 0000 9909", "218.85.66.3", Honest(9, "驳岸加固采用生态袋护坡，汛期前完成水下部分。")),
             ], "市政公用工程施工总承包三级及以上。"),
             new Plan("示范市城东污水处理厂提标改造工程（围标筛查示例）", "owner1", -26, -2, 1_860_000_000, "施工总承包", Until.Evaluation,
             [
@@ -98,9 +98,11 @@ public sealed class DemoHistory(IServiceScopeFactory scopes, TimeProvider clock,
         // Every act of every tender, in time order (the clock only moves forward), then played one by one.
         var acts = new List<(DateTime At, int Seq, Func<Task> Act)>();
         var keys = officerKeys.Keys;
+        var runs = new List<Run>();
         foreach (var plan in plans)
         {
             var run = new Run(plan);
+            runs.Add(run);
             var deadline = At(plan.DeadlineDay, 9.5);
             void Add(DateTime at, Func<Task> act) => acts.Add((at, acts.Count, act));
             Add(At(plan.CreatedDay, 10), () => RegisterAsync(run, deadline, keys, ct));
@@ -128,10 +130,11 @@ public sealed class DemoHistory(IServiceScopeFactory scopes, TimeProvider clock,
             history.MoveTo(at);
             await act();
         }
-        // History, not turns: what the acts told people was read then, and the demo mails nobody.
-        var read = clock.GetUtcNow().UtcDateTime;
-        await As<TradingDbContext, int>(db => db.Set<Trading.Data.Notifications.Notification>().Where(n => n.ReadAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(n => n.ReadAt, read).SetProperty(n => n.EmailSkipped, "demo data"), ct));
+        // History, not turns: what the acts told people then is gone, as with the other demo seeds' finished acts (a
+        // supervisor once found 27 such notices waiting). Today's turns come from the present: the time-limit lights.
+        var ids = runs.Select(r => (Guid?)r.TenderId).ToList();
+        await As<TradingDbContext, int>(db => db.Set<Trading.Data.Notifications.Notification>().Where(n => ids.Contains(n.TenderId) || n.CreatedAt < present)
+            .ExecuteDeleteAsync(ct));
     }
 
     private async Task RegisterAsync(Run run, DateTime deadline, Dictionary<Guid, ECDiffieHellman> keys, CancellationToken ct)

@@ -106,8 +106,9 @@ public class OpenDataTests(PostgresServer pg) : WebTest(pg)
         // The award feature's records, as it keeps them, on a published demo tender of the first owner.
         var (tenderId, lotId, bidId, firm) = App.WithDb(db =>
         {
+            // One not yet awarded (the demo's history awarded one tender weeks ago).
             var b = db.Set<Trading.Domain.Bidding.Bid>().First(x => x.Status == Trading.Domain.Bidding.BidStatus.Valid
-                && db.Tenders.Any(t => t.Id == x.TenderId && t.Step >= LifecycleStep.NoticePublished && !t.Failed));
+                && db.Tenders.Any(t => t.Id == x.TenderId && t.Step >= LifecycleStep.NoticePublished && t.Step < LifecycleStep.AwardNotice && !t.Failed));
             return (b.TenderId, b.LotId, b.Id, db.Organisations.First(o => o.Id == b.FirmId));
         });
         var anonymous = App.Anonymous();

@@ -19,8 +19,9 @@ public static class DrawPages
     /// </summary>
     public static void NormalisePool(TradingFactory app) => app.WithDb(db =>
     {
-        // The demo draw (lot 1 of the tender past its deadline) would block a new one and put its experts in the owner's cool-down.
-        db.Set<EvaluationSession>().RemoveRange(db.Set<EvaluationSession>().ToList());
+        // The demo's draws (tomorrow's, and the history's with their check-ins and evaluations) would block a new one and
+        // put their experts in the owners' cool-down: gone, with everything that refers to them.
+        db.Database.ExecuteSqlRaw("TRUNCATE \"EvaluationSession\" CASCADE");
         db.Set<Notification>().RemoveRange(db.Set<Notification>().Where(n => n.Kind.StartsWith("draw.")).ToList());
         db.SaveChanges();
         var experts = db.Set<PoolExpert>().Include(e => e.Employments).Include(e => e.Relationships).Include(e => e.RegistryLinks).Include(e => e.Unavailable)
@@ -42,12 +43,20 @@ public static class DrawPages
     public static Tender TenderByOwner(TradingFactory app, string ownerUser) => app.WithDb(db =>
     {
         var org = db.Users.Single(u => u.UserName == ownerUser).OrganisationId;
-        return db.Tenders.Include(t => t.Lots).AsNoTracking().OrderBy(t => t.Code).First(t => t.OwnerOrganisationId == org && t.Step >= LifecycleStep.NoticePublished);
+        // One a committee can still be drawn for (the demo's history has evaluated ones, with lower codes: registered weeks before).
+        return db.Tenders.Include(t => t.Lots).AsNoTracking().OrderBy(t => t.Code)
+            .First(t => t.OwnerOrganisationId == org && t.Step >= LifecycleStep.NoticePublished && t.Step < LifecycleStep.Evaluation);
     });
 
     /// <summary>The validation summary's messages, for assertion failures that say why a form was refused.</summary>
-    public static string Errors(string html) =>
-        string.Join(" | ", System.Text.RegularExpressions.Regex.Matches(html, "<li>(.*?)</li>").Select(m => WebUtility.HtmlDecode(m.Groups[1].Value)));
+    public static string Errors(string html)
+    {
+        // The summary's items (the menu's items are list items too), or every alert if the page has no summary.
+        var summary = System.Text.RegularExpressions.Regex.Match(html, "<div class=\"alert alert-danger validation-summary-errors\"[^>]*>(.*?)</div>", System.Text.RegularExpressions.RegexOptions.Singleline);
+        var scope = summary.Success ? summary.Groups[1].Value : string.Join(" ", System.Text.RegularExpressions.Regex.Matches(html, "role=\"alert\"[^>]*>(.*?)</div>", System.Text.RegularExpressions.RegexOptions.Singleline).Select(m => m.Groups[1].Value));
+        var items = System.Text.RegularExpressions.Regex.Matches(scope, "<li>(.*?)</li>").Select(m => WebUtility.HtmlDecode(m.Groups[1].Value)).ToList();
+        return items.Count > 0 ? string.Join(" | ", items) : WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(scope, "<[^>]+>", " ")).Trim();
+    }
 
     public static Task<HttpResponseMessage> ActAsync(HttpClient c, Guid id, string handler, Dictionary<string, string>? fields = null) =>
         Browser.PostFormAsync(c, $"/Draw/Details/{id}", $"/Draw/Details/{id}?handler={handler}", fields ?? []);

@@ -28,7 +28,9 @@ public class TradingFactory : WebApplicationFactory<Program>
     /// </summary>
     public bool FromTemplate { get; init; } = true;
     private bool _keepData;
-    public TestClock Clock { get; } = new(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero));
+    /// <summary>The instant every test's clock starts at: the demo's present (its history is weeks before it).</summary>
+    public static readonly DateTimeOffset Start = new(2026, 11, 22, 1, 0, 0, TimeSpan.Zero);
+    public TestClock Clock { get; } = new(Start);
     public bool Demo { get; init; } = true;
     /// <summary>
     /// Keeps the app's own demo clock (what `dotnet run` gives a newcomer) instead of <see cref="Clock"/>: time is the

@@ -152,8 +152,12 @@ public class BidderPrivacyTests(PostgresServer pg) : WebTest(pg)
             [.. (await App.Anonymous().GetStringAsync($"/api/log/entries.jsonl?tender={t}")).Split('\n', StringSplitOptions.RemoveEmptyEntries)
                 .Select(l => JsonDocument.Parse(JsonDocument.Parse(l).RootElement.GetProperty("entry").GetString()!).RootElement.GetProperty("type").GetString()!)];
         Assert.Equal(await TenderTypes(a.Tender), await TenderTypes(b.Tender));
-        Assert.DoesNotContain("tender.document.obtained", view.Jsonl, StringComparison.Ordinal);
-        Assert.DoesNotContain("bid.submitted", view.Jsonl, StringComparison.Ordinal);
+        // Nothing since these worlds began names the acts. (The demo's history tenders passed their deadlines weeks ago:
+        // their acts are revealed, as the law allows, and are older than both worlds.)
+        var since = view.Entries.Where(e => e.Index >= a.From).Select(e => e.Entry).ToList();
+        Assert.NotEmpty(since);
+        Assert.All(since, e => Assert.DoesNotContain("tender.document.obtained", e, StringComparison.Ordinal));
+        Assert.All(since, e => Assert.DoesNotContain("bid.submitted", e, StringComparison.Ordinal));
 
         // The deadlines pass: one reveal per tender opens its sealed acts; now the count is public, names still are not.
         App.Clock.Set(new DateTimeOffset(b.Deadline.AddMinutes(1), TimeSpan.Zero));
