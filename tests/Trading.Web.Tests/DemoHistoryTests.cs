@@ -44,6 +44,14 @@ public class DemoHistoryTests(PostgresServer pg) : WebTest(pg)
             Assert.All(bids, b => { Assert.True(b.SubmittedAt < t.BidDeadline); Assert.Equal(BidOpeningStatus.Opened, b.OpeningStatus); Assert.NotNull(b.ReceiptJson); });
         }
 
+        // Past its deadline with three sealed bids, its committee drawn for tomorrow: the bids wait for the holders.
+        var school = Tender("示范市第三中学教学楼新建工程");
+        Assert.Equal(LifecycleStep.ExpertDraw, school.Step);
+        var sealedBids = App.WithDb(db => db.Set<Bid>().AsNoTracking().Where(b => b.TenderId == school.Id).ToList());
+        Assert.Equal(3, sealedBids.Count);
+        Assert.All(sealedBids, b => { Assert.True(b.SubmittedAt < school.BidDeadline); Assert.Null(b.OpeningStatus); });
+        Assert.True(school.BidDeadline < now && school.BidDeadline - school.PublishedAt!.Value >= TimeSpan.FromDays(20));
+
         // The report six days old with no publicity (its limit red on the dashboard); the award 27 days old with no contract.
         var report = App.WithDb(db => db.Set<EvaluationReport>().AsNoTracking().Single(r => r.TenderId == greenway.Id));
         Assert.InRange(now - report.IssuedAt, TimeSpan.FromDays(5), TimeSpan.FromDays(7));

@@ -28,8 +28,8 @@ namespace Trading.Web.Demo;
 /// <summary>
 /// The demo's finished tenders, made by the real moves at the times they happened (<see cref="HistoryClock"/>), so every
 /// step the demo shows is one its users can reach: an award notice 27 days old with no contract yet (the contract's time
-/// limit shows yellow), an evaluation report signed six days ago with no publicity (red), and an evaluation under way
-/// whose bids carry planted collusion (two firms with one bond account, one project manager and one method statement;
+/// limit shows yellow), an evaluation report signed six days ago with no publicity (red), a tender past its deadline
+/// whose sealed bids wait for the opening, and an evaluation under way whose bids carry planted collusion (two firms with one bond account, one project manager and one method statement;
 /// two others uploading from one address), found by the screens the opening runs. Each act goes through the service
 /// its page calls, in a scope of its own as a request would: registration, documents, publication, the officers'
 /// ceremony (<see cref="SubmissionDemo"/>), bids sealed to the joint key and signed as a browser does, the deadline
@@ -46,7 +46,7 @@ public sealed class DemoHistory(IServiceScopeFactory scopes, TimeProvider clock,
 
     private sealed record Offer(string Bidder, decimal PriceYuan, string Manager, string ManagerId, string BondAccount, string Ip, string Method);
 
-    private enum Until { Evaluation, Report, Award }
+    private enum Until { Deadline, Evaluation, Report, Award }
 
     private sealed record Plan(string Title, string Owner, int CreatedDay, int DeadlineDay, long EstimateFen, string Lot, Until Until, Offer[] Offers, string Requirements);
 
@@ -75,15 +75,15 @@ public sealed class DemoHistory(IServiceScopeFactory scopes, TimeProvider clock,
             new Plan("示范市图书馆智能化改造项目", "owner3", -66, -44, 800_000_000, "智能化系统施工", Until.Award,
             [
                 new("bidder09", 7_720_000m, "陈志明", "350102197605113318", "35001 8800 0000 6606", "36.248.12.40", Honest(6, "智能化系统按弱电综合布线、安防、信息发布三个子系统分段调试。")),
-                new("bidder04", 7_860_000m, "黄丽萍", "350103198109224426", "35001 8800 0000 7707", "110.87.4.19", Honest(7, "机房改造与既有书库运行错峰施工，夜间作业不影响开馆。")),
-                new("bidder01", 7_940_000m, "刘文斌", "350104197712035531", "35001 8800 0000 8808", "27.151.30.6", Honest(8, "设备进场前完成样板间验收，管线预埋与土建同步。")),
+                new("bidder04", 7_860_000m, "郑丽华", "350104198507083327", "35001 8800 0000 4444", "110.87.4.19", Honest(7, "机房改造与既有书库运行错峰施工，夜间作业不影响开馆。")),
+                new("bidder01", 7_940_000m, "周建国", "350102197801011234", "35001 8800 0000 1111", "120.36.10.21", Honest(8, "设备进场前完成样板间验收，管线预埋与土建同步。")),
             ], "电子与智能化工程专业承包二级及以上。"),
             new Plan("示范市滨江绿道景观提升工程", "owner1", -31, -6, 800_000_000, "景观施工", Until.Report,
             [
                 new("bidder03", 7_680_000m, "杨建华", "350105198004156612", "35001 8800 0000 3303", "59.57.8.110", Honest(3, "绿道铺装分段封闭施工，保留慢行通道，夜间不施工。")),
                 new("bidder09", 7_750_000m, "陈志明", "350102197605113318", "35001 8800 0000 6606", "36.248.12.40", Honest(16, "苗木移植安排在秋季，成活率保证期两年。")),
-                new("bidder01", 7_810_000m, "刘文斌", "350104197712035531", "35001 8800 0000 8808", "27.151.30.6", Honest(18, "景观照明与园路同步预埋管线，减少二次开挖。")),
-                new("bidder05", 7_900_000m, "许国栋", "350111197908227713", "35001 8800 0000 9909", "218.85.66.3", Honest(9, "驳岸加固采用生态袋护坡，汛期前完成水下部分。")),
+                new("bidder01", 7_810_000m, "周建国", "350102197801011234", "35001 8800 0000 1111", "120.36.10.21", Honest(18, "景观照明与园路同步预埋管线，减少二次开挖。")),
+                new("bidder05", 7_900_000m, "林志强", "350105197912254418", "35001 8800 0000 5555", "218.85.66.3", Honest(9, "驳岸加固采用生态袋护坡，汛期前完成水下部分。")),
             ], "市政公用工程施工总承包三级及以上。"),
             new Plan("示范市城东污水处理厂提标改造工程（围标筛查示例）", "owner1", -26, -2, 1_860_000_000, "施工总承包", Until.Evaluation,
             [
@@ -93,6 +93,14 @@ public sealed class DemoHistory(IServiceScopeFactory scopes, TimeProvider clock,
                 new("bidder04", 18_410_000m, "郑丽华", "350104198507083327", "35001 8800 0000 4444", "58.22.100.7", "项目部实行项目经理负责制，施工组织以保证节点工期为核心。" + Filler(4)),
                 new("bidder05", 18_530_000m, "林志强", "350105197912254418", "35001 8800 0000 5555", "58.22.100.7", "本项目投入两台履带式起重机和一台混凝土泵车，劳动力高峰期一百二十人。" + Filler(5)),
             ], "市政公用工程施工总承包二级及以上。"),
+            // Past its deadline three days ago with three sealed bids; the demo's draw (DrawDemoSeed) seats its committee
+            // for tomorrow, and its bids wait for the three holders in the opening hall.
+            new Plan("示范市第三中学教学楼新建工程", "owner3", -33, -3, 2_650_000_000, "施工总承包", Until.Deadline,
+            [
+                new("bidder01", 25_380_000m, "周建国", "350102197801011234", "35001 8800 0000 1111", "120.36.10.21", Honest(21, "主体结构采用铝合金模板体系，标准层五天一层。")),
+                new("bidder04", 25_760_000m, "郑丽华", "350104198507083327", "35001 8800 0000 4444", "58.22.100.7", Honest(24, "暑假期间完成与既有校舍相邻部位的施工，开学后封闭作业。")),
+                new("bidder09", 26_040_000m, "陈志明", "350102197605113318", "35001 8800 0000 6606", "36.248.12.40", Honest(29, "基坑支护采用钻孔灌注桩加内支撑，周边管线先行迁改。")),
+            ], "建筑工程施工总承包二级及以上。"),
         };
 
         // Every act of every tender, in time order (the clock only moves forward), then played one by one.
@@ -112,10 +120,13 @@ public sealed class DemoHistory(IServiceScopeFactory scopes, TimeProvider clock,
                 Add(At(plan.CreatedDay + 6 + i, 15), () => BidAsync(run, offer, ct));
             }
             Add(deadline.AddMinutes(1), () => CloseAsync(run, ct));
-            Add(deadline.AddMinutes(3), () => DrawAsync(run, At(plan.DeadlineDay, 14), At(plan.DeadlineDay, 18), ct));
-            Add(deadline.AddMinutes(15), () => OpenAsync(run, ct));
-            Add(At(plan.DeadlineDay, 14) + TimeSpan.FromMinutes(5), () => CheckInAsync(run, ct));
-            Add(At(plan.DeadlineDay, 14) + TimeSpan.FromMinutes(30), () => ElectAsync(run, ct));
+            if (plan.Until >= Until.Evaluation)
+            {
+                Add(deadline.AddMinutes(3), () => DrawAsync(run, At(plan.DeadlineDay, 14), At(plan.DeadlineDay, 18), ct));
+                Add(deadline.AddMinutes(15), () => OpenAsync(run, ct));
+                Add(At(plan.DeadlineDay, 14) + TimeSpan.FromMinutes(5), () => CheckInAsync(run, ct));
+                Add(At(plan.DeadlineDay, 14) + TimeSpan.FromMinutes(30), () => ElectAsync(run, ct));
+            }
             if (plan.Until >= Until.Report) Add(At(plan.DeadlineDay, 16), () => EvaluateAsync(run, ct));
             if (plan.Until >= Until.Award)
             {

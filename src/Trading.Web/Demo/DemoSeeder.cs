@@ -86,7 +86,6 @@ public sealed class DemoSeeder(TradingDbContext db, UserManager<AppUser> users, 
         // Tenders at several steps. Historic ones are written as they happened; their schedules met the rules then.
         await Tender(owners[0], "示范市环城北路改造工程施工", ProcurementCategory.ConstructionWorks, 3, now.AddDays(-25), At930(5), [("第一标段 K0+000~K3+200", 38_600_000m), ("第二标段 K3+200~K6+800", 42_100_000m)]);
         await Tender(owners[1], "示范市第一人民医院门诊楼医疗设备采购", ProcurementCategory.GovernmentProcurement, 3, now.AddDays(-21), At930(2), [("CT 与 DR 设备", 12_800_000m)]);
-        await Tender(owners[2], "示范市第三中学教学楼新建工程", ProcurementCategory.ConstructionWorks, 8, now.AddDays(-30), At930(-3), [("施工总承包", 26_500_000m)]);
         await Tender(owners[0], "示范市公交场站充电设施建设项目", ProcurementCategory.ConstructionWorks, 2, null, At930(35), [("充电设施施工", 9_200_000m)]);
         await Tender(owners[1], "示范市第一人民医院后勤物业服务采购", ProcurementCategory.GovernmentProcurement, 1, null, At930(40), [("物业服务", 3_600_000m)]);
         // On issue with its deadline passed and no bid: the deadline move (TenderDeadlineDemo) fails it as the law says (流标).

@@ -11,6 +11,7 @@ public sealed class HistoryClock(TimeProvider present) : TimeProvider
 {
     private readonly Lock _gate = new();
     private TimeSpan _behind;
+    private DateTime _target = DateTime.MinValue;
 
     public DateTime PresentUtc => present.GetUtcNow().UtcDateTime;
     public bool InHistory { get { lock (_gate) return _behind > TimeSpan.Zero; } }
@@ -33,16 +34,23 @@ public sealed class HistoryClock(TimeProvider present) : TimeProvider
             var back = PresentUtc - utc;
             if (back <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(utc), "The history starts before the present.");
             _behind = back;
+            _target = utc;
         }
     }
 
-    /// <summary>Moves forward to <paramref name="utc"/>, never back and never past the present (the log's times stay in order).</summary>
+    /// <summary>
+    /// Moves forward to <paramref name="utc"/>, never back and never past the present (the log's times stay in order).
+    /// Asked for an instant the running clock has already passed (two acts planned for one moment, while the real clock
+    /// ran on during the first), it stays where it is.
+    /// </summary>
     public void MoveTo(DateTime utc)
     {
         lock (_gate)
         {
+            if (utc < _target) throw new ArgumentOutOfRangeException(nameof(utc), $"The demo's history runs forward: {utc:u} is before {_target:u}.");
+            _target = utc;
             var now = present.GetUtcNow().UtcDateTime - _behind;
-            if (utc < now) throw new ArgumentOutOfRangeException(nameof(utc), $"The demo's history runs forward: {utc:u} is before {now:u}.");
+            if (utc <= now) return;
             var behind = PresentUtc - utc;
             _behind = behind > TimeSpan.Zero ? behind : TimeSpan.Zero;
         }
