@@ -14,22 +14,13 @@ public static partial class PdfSignatures
     public static SignedCms? Read(byte[] pdf)
     {
         ArgumentNullException.ThrowIfNull(pdf);
-        var text = System.Text.Encoding.Latin1.GetString(pdf);
-        var matches = ByteRange().Matches(text);
-        if (matches.Count == 0) return null;
-        var m = matches[^1];
-        long N(int g) => long.Parse(m.Groups[g].Value, System.Globalization.CultureInfo.InvariantCulture);
-        long a = N(1), b = N(2), c = N(3), d = N(4);
-        // The hole must be exactly the hex string <…> and the second part must end the file: nothing unsigned after it.
-        if (a != 0 || b < 1 || c <= b + 1 || c + d != pdf.LongLength || pdf[b] != (byte)'<' || pdf[c - 1] != (byte)'>') return null;
-        var signed = new byte[b + d];
-        pdf.AsSpan(0, (int)b).CopyTo(signed);
-        pdf.AsSpan((int)c, (int)d).CopyTo(signed.AsSpan((int)b));
+        if (Hole(pdf) is not (int b, int c)) return null;
+        var signed = Signed(pdf, b, c);
         byte[] contents;
         try
         {
             // The reserved space is padded with zeros after the DER: read the first value only.
-            var der = Convert.FromHexString(text.AsSpan((int)b + 1, (int)(c - b - 2)));
+            var der = Convert.FromHexString(System.Text.Encoding.Latin1.GetString(pdf, b + 1, c - b - 2));
             contents = new AsnReader(der, AsnEncodingRules.BER).ReadEncodedValue().ToArray();
         }
         catch (Exception e) when (e is FormatException or AsnContentException)
@@ -66,6 +57,31 @@ public static partial class PdfSignatures
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// Where the last signature's /Contents hex string lies: from the '&lt;' at <c>Start</c> to just after the '&gt;' at
+    /// <c>End</c>, its /ByteRange being the rest of the file. Null unless the range is one part before the hole and one
+    /// after it that ends the file (nothing unsigned after it).
+    /// </summary>
+    internal static (int Start, int End)? Hole(byte[] pdf)
+    {
+        var matches = ByteRange().Matches(System.Text.Encoding.Latin1.GetString(pdf));
+        if (matches.Count == 0) return null;
+        var m = matches[^1];
+        long N(int g) => long.TryParse(m.Groups[g].Value, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : -1;
+        long a = N(1), b = N(2), c = N(3), d = N(4);
+        if (a != 0 || b < 1 || c <= b + 1 || c > pdf.LongLength || c + d != pdf.LongLength || pdf[b] != (byte)'<' || pdf[c - 1] != (byte)'>') return null;
+        return ((int)b, (int)c);
+    }
+
+    /// <summary>The bytes a signature with the hole [<paramref name="start"/>, <paramref name="end"/>) covers.</summary>
+    internal static byte[] Signed(byte[] pdf, int start, int end)
+    {
+        var signed = new byte[pdf.Length - (end - start)];
+        pdf.AsSpan(0, start).CopyTo(signed);
+        pdf.AsSpan(end).CopyTo(signed.AsSpan(start));
+        return signed;
     }
 
     [GeneratedRegex(@"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]")]

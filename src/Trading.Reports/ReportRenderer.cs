@@ -312,7 +312,9 @@ internal sealed class ReportRenderer
         }
         using var stream = new MemoryStream();
         document.Save(stream, false);
-        return stream.ToArray();
+        var pdf = stream.ToArray();
+        report.Options.Seal?.Apply(pdf);
+        return pdf;
     }
 
     private IReadOnlyList<string> Wrap(string text, double maxWidth, double size, bool bold) =>

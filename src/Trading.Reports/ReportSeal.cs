@@ -8,7 +8,7 @@ namespace Trading.Reports;
 
 /// <summary>
 /// A PDF signature for a report: a detached CMS (CAdES) signature by <see cref="Certificate"/> over the PDF's byte
-/// range, placed in the signature dictionary, with the ESS signing-certificate-v2 attribute (PAdES baseline B) and,
+/// range, placed in the signature dictionary (SubFilter /ETSI.CAdES.detached), with the ESS signing-certificate-v2 attribute (PAdES baseline B) and,
 /// when <see cref="TimeStamp"/> is given, an RFC 3161 signature time-stamp (B-T). Checked by any PDF reader, e.g. pdfsig.
 /// </summary>
 public sealed class ReportSeal
@@ -31,41 +31,64 @@ public sealed class ReportSeal
     /// <summary>Signature space reserved in the PDF (bytes of CMS): the chain and a time-stamp token fit with room to spare.</summary>
     public int ReservedBytes { get; init; } = 24 * 1024;
 
-    internal IDigitalSigner Signer() => new CmsPdfSigner(this);
+    /// <summary>
+    /// What PDFsharp is given to sign with: it lays out the signature dictionary and reserves the /Contents hole, and is
+    /// handed no signature (the hole stays zeros). <see cref="Apply"/> then names the PAdES SubFilter and fills the hole.
+    /// </summary>
+    internal IDigitalSigner Signer() => new PlaceholderSigner(this);
 
     private const string SigningCertificateV2Oid = "1.2.840.113549.1.9.16.2.47";
     private const string SignatureTimeStampOid = "1.2.840.113549.1.9.16.2.14";
 
-    private sealed class CmsPdfSigner(ReportSeal seal) : IDigitalSigner
+    /// <summary>What PDFsharp 6.2.4 writes as the SubFilter, with no option to change it, and what PAdES names (ETSI EN 319 142-1, 5.1).</summary>
+    private static readonly byte[] PdfSharpSubFilter = "/SubFilter/adbe.pkcs7.detached"u8.ToArray();
+    private static readonly byte[] PadesSubFilter = "/SubFilter/ETSI.CAdES.detached"u8.ToArray();
+
+    private sealed class PlaceholderSigner(ReportSeal seal) : IDigitalSigner
     {
         public string CertificateName => seal.Certificate.GetNameInfo(X509NameType.SimpleName, false);
 
         public Task<int> GetSignatureSizeAsync() => Task.FromResult(seal.ReservedBytes);
 
-        public async Task<byte[]> GetSignatureAsync(Stream stream)
+        public Task<byte[]> GetSignatureAsync(Stream stream) => Task.FromResult(Array.Empty<byte>());
+    }
+
+    /// <summary>
+    /// Signs the PDF PDFsharp saved, in place: its SubFilter becomes /ETSI.CAdES.detached (PAdES baseline; the CMS is
+    /// CAdES already), then the CMS is computed over the /ByteRange and written into the reserved hole. Both names have
+    /// 30 bytes, so no offset moves, and the SubFilter is changed before the bytes are signed.
+    /// </summary>
+    internal void Apply(byte[] pdf)
+    {
+        var (start, end) = PdfSignatures.Hole(pdf) ?? throw new InvalidOperationException("The saved PDF has no signature hole to fill.");
+        var at = pdf.AsSpan(0, start).IndexOf(PdfSharpSubFilter);
+        if (at < 0 || pdf.AsSpan(at + 1, start - at - 1).IndexOf(PdfSharpSubFilter) >= 0)
+            throw new InvalidOperationException("The saved PDF does not name the SubFilter once as PDFsharp 6.2.4 writes it.");
+        PadesSubFilter.CopyTo(pdf.AsSpan(at));
+        var hex = System.Text.Encoding.ASCII.GetBytes(Convert.ToHexString(Cms(PdfSignatures.Signed(pdf, start, end))));
+        // The hole is '<', the reserved hex digits (zeros) and '>': the CMS goes first, the zeros after it stay as padding.
+        if (hex.Length > end - start - 2) throw new InvalidOperationException($"The signature ({hex.Length / 2} bytes) does not fit the {ReservedBytes} bytes reserved.");
+        hex.CopyTo(pdf.AsSpan(start + 1));
+    }
+
+    private byte[] Cms(byte[] signed)
+    {
+        var cms = new SignedCms(new ContentInfo(signed), detached: true);
+        var signer = new CmsSigner(SubjectIdentifierType.IssuerAndSerialNumber, Certificate)
         {
-            // PDFsharp's ranged stream (the PDF without the /Contents hole) is read whole in one call: that is the call it
-            // serves from the byte ranges directly (it neither seeks nor reports a usable position for block reads).
-            var signed = new byte[checked((int)stream.Length)];
-            var read = await stream.ReadAsync(signed.AsMemory());
-            if (read != signed.Length) throw new InvalidOperationException("The PDF's signed byte range could not be read whole.");
-            var cms = new SignedCms(new ContentInfo(signed), detached: true);
-            var signer = new CmsSigner(SubjectIdentifierType.IssuerAndSerialNumber, seal.Certificate)
-            {
-                DigestAlgorithm = new Oid("2.16.840.1.101.3.4.2.1"),
-                IncludeOption = X509IncludeOption.EndCertOnly,
-            };
-            signer.Certificates.AddRange(seal.Chain.ToArray());
-            signer.SignedAttributes.Add(new AsnEncodedData(SigningCertificateV2Oid, SigningCertificateV2(seal.Certificate)));
-            cms.ComputeSignature(signer, silent: true);
-            if (seal.TimeStamp is { } stamp)
-            {
-                var si = cms.SignerInfos[0];
-                var token = stamp(SHA256.HashData(si.GetSignature()));
-                si.AddUnsignedAttribute(new AsnEncodedData(SignatureTimeStampOid, token));
-            }
-            return cms.Encode();
+            DigestAlgorithm = new Oid("2.16.840.1.101.3.4.2.1"),
+            IncludeOption = X509IncludeOption.EndCertOnly,
+        };
+        signer.Certificates.AddRange(Chain.ToArray());
+        signer.SignedAttributes.Add(new AsnEncodedData(SigningCertificateV2Oid, SigningCertificateV2(Certificate)));
+        cms.ComputeSignature(signer, silent: true);
+        if (TimeStamp is { } stamp)
+        {
+            var si = cms.SignerInfos[0];
+            var token = stamp(SHA256.HashData(si.GetSignature()));
+            si.AddUnsignedAttribute(new AsnEncodedData(SignatureTimeStampOid, token));
         }
+        return cms.Encode();
     }
 
     /// <summary>SigningCertificateV2 ::= SEQUENCE { certs SEQUENCE OF ESSCertIDv2 }, with SHA-256 (the default algorithm, so omitted).</summary>

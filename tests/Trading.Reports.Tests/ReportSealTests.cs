@@ -34,6 +34,12 @@ public class ReportSealTests
         var cms = SignatureOf(pdf);
         cms.CheckSignature(verifySignatureOnly: true);
         Assert.Equal(seal.Thumbprint, cms.SignerInfos[0].Certificate!.Thumbprint);
+        // PAdES baseline: the dictionary names the CAdES SubFilter (PDFsharp's own /adbe.pkcs7.detached is replaced before
+        // signing), and the CMS carries no signing-time attribute (the claimed time is the dictionary's /M).
+        var text = System.Text.Encoding.Latin1.GetString(pdf);
+        Assert.Contains("/SubFilter/ETSI.CAdES.detached", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("adbe.pkcs7", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(cms.SignerInfos[0].SignedAttributes.Cast<CryptographicAttributeObject>(), a => a.Oid.Value == "1.2.840.113549.1.9.5");
 
         var dir = Directory.CreateTempSubdirectory("report-seal-");
         try
@@ -42,6 +48,7 @@ public class ReportSealTests
             File.WriteAllBytes(path, pdf);
             var ok = PdfSig(path);
             Assert.Contains("Signature Validation: Signature is Valid.", ok, StringComparison.Ordinal);
+            Assert.Contains("Signature Type: ETSI.CAdES.detached", ok, StringComparison.Ordinal);
             Assert.Contains("Test Centre Document Seal", ok, StringComparison.Ordinal);
 
             // One byte of the page content changed: the signature no longer holds.

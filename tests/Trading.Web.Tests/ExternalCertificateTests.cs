@@ -42,7 +42,7 @@ public class ExternalCertificateTests(PostgresServer pg) : WebTest(pg), IAsyncDi
         GC.SuppressFinalize(this);
     }
 
-    private static X509Certificate2 Ca(string name)
+    internal static X509Certificate2 Ca(string name)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var req = new CertificateRequest($"CN={name}, O=Test CA, C=CN", key, HashAlgorithmName.SHA256);
@@ -53,7 +53,7 @@ public class ExternalCertificateTests(PostgresServer pg) : WebTest(pg), IAsyncDi
     }
 
     /// <summary>A firm certificate as a Chinese CA writes it: the credit code as organizationIdentifier.</summary>
-    private static X509Certificate2 Leaf(X509Certificate2 issuer, ECDsa key, string firm, string creditCode, DateTimeOffset from, DateTimeOffset to,
+    internal static X509Certificate2 Leaf(X509Certificate2 issuer, ECDsa key, string firm, string creditCode, DateTimeOffset from, DateTimeOffset to,
         X509KeyUsageFlags usage = X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.NonRepudiation)
     {
         var name = new X500DistinguishedNameBuilder();

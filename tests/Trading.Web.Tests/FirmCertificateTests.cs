@@ -214,6 +214,7 @@ public class FirmCertificateTests(PostgresServer pg) : BrowserTest(pg)
 
         var report = PdfSig(path);
         Assert.Contains("Signature Validation: Signature is Valid.", report, StringComparison.Ordinal);
+        Assert.Contains("Signature Type: ETSI.CAdES.detached", report, StringComparison.Ordinal);
         Assert.Contains("Document Seal", report, StringComparison.Ordinal);
         // The seal chains to the centre's published CA certificate, and the signature carries the centre TSA's time-stamp.
         var pdf = await File.ReadAllBytesAsync(path);

@@ -75,6 +75,11 @@ public static class CertificateRules
     public const string ReasonRequired = "Rule.Certificate.ReasonRequired";
     public const string CentreOnly = "Rule.Certificate.CentreOnly";
 
+    /// <summary>
+    /// A registration at a deployment that trusts no other CA (no usable <c>Certificates:TrustedRoots</c>): every
+    /// certificate would be refused, so the reason is the deployment's, not the certificate's.
+    /// </summary>
+    public const string RegistrationNotOffered = "Rule.Certificate.RegistrationNotOffered";
     /// <summary>A registered certificate (one from a CA the centre trusts) that cannot be read as X.509, PEM or DER.</summary>
     public const string NotACertificate = "Rule.Certificate.NotACertificate";
     /// <summary>It does not chain to a root the centre configured for firms' own certificates.</summary>

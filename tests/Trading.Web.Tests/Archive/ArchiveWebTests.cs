@@ -130,7 +130,9 @@ public class ArchiveWebTests(PostgresServer pg) : WebTest(pg)
         {
             var indexPath = Path.Combine(dir, "index.pdf");
             await File.WriteAllBytesAsync(indexPath, indexPdf);
-            Assert.Contains("Signature Validation: Signature is Valid.", FirmCertificateTests.PdfSig(indexPath), StringComparison.Ordinal);
+            var pdfsig = FirmCertificateTests.PdfSig(indexPath);
+            Assert.Contains("Signature Validation: Signature is Valid.", pdfsig, StringComparison.Ordinal);
+            Assert.Contains("Signature Type: ETSI.CAdES.detached", pdfsig, StringComparison.Ordinal);
 
             var (exit, output) = await VerifyArchiveAsync(dir, "good.tar", package, "en");
             Assert.True(exit == 0, output);

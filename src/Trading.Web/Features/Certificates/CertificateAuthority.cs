@@ -64,6 +64,12 @@ public sealed class CertificateAuthority(IConfiguration config, Infrastructure.D
     public IReadOnlyList<X509Certificate2> ExternalRoots => external ??= [.. options.Value.TrustedRoots.Select(p => X509Certificate2.CreateFromPem(File.ReadAllText(p)))];
     private IReadOnlyList<X509Certificate2>? external;
 
+    /// <summary>
+    /// Whether a firm can register a certificate here at all: a registered certificate must be P-256 and chain through
+    /// .NET's chain builder to a configured root, so without a configured non-SM2 root every registration is refused.
+    /// </summary>
+    public bool AcceptsRegistrations => ExternalRoots.Any(r => !Sm2CertificateAuthority.IsSm2Key(r.PublicKey.ExportSubjectPublicKeyInfo()));
+
     public string? CrlUrl => BaseUrl is { } b ? b + CrlPath : null;
 
     /// <summary>The SM2 certificates' revocation list address (their issuer signs its own list).</summary>

@@ -92,6 +92,8 @@ public sealed class CertificateService(TradingDbContext db, PublicLogWriter log,
     public async Task<FirmCertificate> RegisterAsync(Actor actor, byte[]? certificate, string? code, CancellationToken ct)
     {
         if (!actor.IsIn(Roles.Bidder)) throw new ForbiddenException(RuleCodes.BidderOnly);
+        // Said first: at a deployment that trusts no other CA, no certificate and no firm could change the answer.
+        if (!authority.AcceptsRegistrations) throw Refuse(CertificateRules.RegistrationNotOffered);
         var firm = await db.Organisations.FirstAsync(o => o.Id == actor.OrganisationId, ct);
         if (firm.CheckApproved() is { } notApproved) throw new RuleViolationException(notApproved);
         // The PEM kept must fit the request column; real firm certificates are a tenth of this.

@@ -15,6 +15,9 @@ public sealed class CertificatesIndexModel(CertificateService certificates, Cert
     public string KeySuite => submission.Value.Suite == Trading.Crypto.CryptoSuites.Sm2 && HasSm2Ca ? Trading.Crypto.CryptoSuites.Sm2 : Trading.Crypto.CryptoSuites.P256;
     public bool HasSm2Ca => authority.Sm2 is not null;
 
+    /// <summary>False where the deployment trusts no other CA: the page then says so instead of offering a form every submission of which is refused.</summary>
+    public bool AcceptsRegistrations => authority.AcceptsRegistrations;
+
     public List<CertificateView> Certificates { get; private set; } = [];
     public bool IsFirm => CurrentActor?.IsIn(Roles.Bidder) == true;
     public bool IsCentre => CurrentActor?.IsIn(Roles.CentreStaff) == true;
