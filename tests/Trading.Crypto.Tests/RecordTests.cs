@@ -258,8 +258,9 @@ public class MessageTests
         foreach (var code in Enum.GetValues<CryptoErrorCode>())
         {
             Assert.True(CryptoMessages.HasTemplate(code), code.ToString());
-            var en = CryptoMessages.Format(code, ["1", "2", "3"], "en");
-            var zh = CryptoMessages.Format(code, ["1", "2", "3"], "zh-CN");
+            // As many arguments as the longest message takes (a certificate's validity names four).
+            var en = CryptoMessages.Format(code, ["1", "2", "3", "4"], "en");
+            var zh = CryptoMessages.Format(code, ["1", "2", "3", "4"], "zh-CN");
             Assert.NotEqual(en, zh);
             Assert.Contains(zh, ch => ch >= 0x4e00 && ch <= 0x9fff);
         }
