@@ -36,7 +36,18 @@ public static class SeededTemplates
         Copy(template.DataDirectory, dataDirectory);
     }
 
+    // One seeding at a time: each plays the demo's history (tens of CPU-seconds), and several at once on a small machine
+    // starve the browser tests already running into their timeouts.
+    private static readonly SemaphoreSlim Seeding = new(1, 1);
+
     private static async Task<Template> MakeAsync(string like, IReadOnlyDictionary<string, string> settings, int signInPerMinute)
+    {
+        await Seeding.WaitAsync();
+        try { return await SeedAsync(like, settings, signInPerMinute); }
+        finally { Seeding.Release(); }
+    }
+
+    private static async Task<Template> SeedAsync(string like, IReadOnlyDictionary<string, string> settings, int signInPerMinute)
     {
         var name = $"template_{Guid.NewGuid():N}";
         await using (var admin = new NpgsqlConnection(Admin(like)))
