@@ -255,6 +255,15 @@ public class IntegrityTests(PostgresServer pg) : WebTest(pg)
         return (l6.TenderId, l6, f.Single(x => x.IndicatorId == "L3"));
     });
 
+    // The demo's history draws the screened tender's committee by a real lottery, so who sits on it changes from seed to seed:
+    // the experts "off the committee" are read from the data, never named.
+    private string[] ExpertsOffCommittee(Guid tender) => App.WithDb(db =>
+    {
+        var seated = db.Set<EvaluationSession>().Where(s => s.TenderId == tender).SelectMany(s => s.Members).Select(m => m.ExpertId).ToList();
+        var free = db.Set<PoolExpert>().Where(e => !seated.Contains(e.Id)).Select(e => e.UserId).ToList();
+        return db.Users.Where(u => free.Contains(u.Id) && u.UserName!.StartsWith("expert")).Select(u => u.UserName!).OrderBy(n => n).Take(2).ToArray();
+    });
+
     private static Dictionary<string, string> Form(params (string K, string V)[] kv) => kv.ToDictionary(x => x.K, x => x.V);
 
     [Fact]
@@ -368,19 +377,22 @@ public class IntegrityTests(PostgresServer pg) : WebTest(pg)
     public async Task Bidders_owners_the_centre_and_experts_off_the_committee_are_refused_everywhere_and_the_checked_in_committee_reads_only()
     {
         var (tender, l6, _) = DemoFindings();
+        var off = ExpertsOffCommittee(tender);
+        Assert.Equal(2, off.Length);
+        var (outsider, joiner) = (off[0], off[1]);
         var supervisorPage = await SignInAsync("supervisor");
         var token = await Browser.TokenAsync(supervisorPage, $"/Integrity/Finding/{l6.Id}");
         string[] gets = ["/Integrity", $"/Integrity/Tender/{tender}", $"/Integrity/Tender/{tender}?handler=Progress", $"/Integrity/Finding/{l6.Id}"];
         string[] posts = [$"/Integrity/Finding/{l6.Id}?handler=Decide", $"/Integrity/Finding/{l6.Id}?handler=Record", $"/Integrity/Tender/{tender}?handler=Run"];
         // bidder02 is one of the firms the finding names: being named gives no right to read it.
         var named = App.WithDb(db => db.Users.Where(u => u.OrganisationId == l6.Firms[0]).Select(u => u.UserName!).First());
-        foreach (var user in new[] { named, "bidder09", "owner1", "agent", "centre", "expert02" })
+        foreach (var user in new[] { named, "bidder09", "owner1", "agent", "centre", outsider })
         {
             var c = await SignInAsync(user);
             foreach (var g in gets)
             {
                 var r = await c.GetAsync(g);
-                if (user == "expert02" && g == "/Integrity")
+                if (user == outsider && g == "/Integrity")
                 {
                     // Experts may open the overview; it lists only their committee's tenders (none).
                     Assert.DoesNotContain(tender.ToString(), await r.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -401,9 +413,9 @@ public class IntegrityTests(PostgresServer pg) : WebTest(pg)
         }
         Assert.Null(App.WithDb(db => db.Set<IntegrityFinding>().Single(f => f.Id == l6.Id).Decision));
 
-        // expert01 sits on the lot's committee: refused until checked in, then reads (no decision form) and still cannot decide.
+        // The joiner is seated on the lot's committee: refused until checked in, then reads (no decision form) and still cannot decide.
         var lot = l6.LotId;
-        var expert = App.WithDb(db => db.Set<PoolExpert>().Single(e => e.UserId == db.Users.Single(u => u.UserName == "expert01").Id));
+        var expert = App.WithDb(db => db.Set<PoolExpert>().Single(e => e.UserId == db.Users.Single(u => u.UserName == joiner).Id));
         var session = new EvaluationSession
         {
             DrawId = "IT-1", TenderId = tender, LotId = lot, EvaluationRoom = "评标室一", StartsAt = App.Clock.GetUtcNow().UtcDateTime, EndsAt = App.Clock.GetUtcNow().UtcDateTime.AddHours(4),
@@ -411,8 +423,8 @@ public class IntegrityTests(PostgresServer pg) : WebTest(pg)
         };
         session.Members.Add(new CommitteeMember { ExpertId = expert.Id, Pseudonym = "p1", Stratum = "a", Status = CommitteeMemberStatus.Accepted, InvitedAt = session.RequestedAt, RespondBy = session.StartsAt });
         App.WithDb(db => { db.Add(session); return db.SaveChanges(); });
-        var member = await SignInAsync("expert01");
-        AssertRefused(await member.GetAsync($"/Integrity/Tender/{tender}"), "expert01 before check-in");
+        var member = await SignInAsync(joiner);
+        AssertRefused(await member.GetAsync($"/Integrity/Tender/{tender}"), $"{joiner} before check-in");
         App.WithDb(db =>
         {
             db.Add(new CheckInAttempt { SessionId = session.Id, Room = session.EvaluationRoom, ClaimedExpertId = expert.Id, At = App.Clock.GetUtcNow().UtcDateTime, Decision = CheckInDecision.Accepted, Reason = "Match",
