@@ -58,11 +58,13 @@ public sealed class DemoHistory(IServiceScopeFactory scopes, TimeProvider clock,
         public Guid SessionId { get; set; }
     }
 
+    // The centre's local day, read once when the history starts; the draw's times are given in it as the centre's form gives them.
+    private CentreTime time = null!;
+
     public async Task SeedAsync(CancellationToken ct)
     {
         var history = clock as HistoryClock ?? throw new InvalidOperationException("The demo's history needs the history clock (DemoClockModule registers it).");
         var present = history.PresentUtc;
-        CentreTime time;
         await using (var s = scopes.CreateAsyncScope()) time = s.ServiceProvider.GetRequiredService<CentreTime>();
         var today = time.ToLocal(present).Date;
         DateTime At(int day, double hours) => time.ToUtc(today.AddDays(day).AddHours(hours));
@@ -206,8 +208,6 @@ public sealed class DemoHistory(IServiceScopeFactory scopes, TimeProvider clock,
         var centre = await ActorAsync("centre");
         var supervisor = await ActorAsync("supervisor");
         var owner = await ActorAsync(run.Plan.Owner);
-        CentreTime time;
-        await using (var sc = scopes.CreateAsyncScope()) time = sc.ServiceProvider.GetRequiredService<CentreTime>();
         var lotId = await As<TenderService, Guid>(async s => (await s.GetAsync(centre, run.TenderId, ct)).Lots.OrderBy(l => l.Number).First().Id);
         var session = await As<DrawService, EvaluationSession>(s => s.RequestAsync(centre, new DrawRequestInput
         {
@@ -304,7 +304,11 @@ public sealed class DemoHistory(IServiceScopeFactory scopes, TimeProvider clock,
         foreach (var a in actors)
         {
             var room = await As<EvaluationService, RoomView>(s => s.RoomAsync(a, run.SessionId, ct));
-            if (room.IAmChair) (chair, chairRoom) = (a, room);
+            if (room.IAmChair)
+            {
+                (chair, chairRoom) = (a, room);
+                break;
+            }
         }
         foreach (var bid in chairRoom!.Opened)
             await As<EvaluationService>(s => s.ReviewAsync(chair, run.SessionId, bid.BidId, chairRoom.Scheme.ReviewItems.Select(r => new ReviewInput(r.Code, true, null, null)).ToList(), ct));
