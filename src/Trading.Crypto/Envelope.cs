@@ -496,6 +496,37 @@ public static class Envelope
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
+        return Layout(header, headerBytes, length, hash.GetHashAndReset(), maxLength);
+    }
+
+    /// <summary>
+    /// The upload path when the server hashed the bytes as they arrived (chunk by chunk, in order, as they were written):
+    /// reads and checks only the header, and takes <paramref name="length"/> and <paramref name="sha256"/> for the rest,
+    /// so completing a bid does not read it a second time. The same checks and the same <see cref="EnvelopeInfo"/> as
+    /// <see cref="ValidateAsync(Stream, BidContext, JointKey, long, Stream?, CancellationToken)"/> over the same bytes.
+    /// </summary>
+    public static async Task<EnvelopeInfo> ValidateHashedAsync(Stream envelope, long length, ReadOnlyMemory<byte> sha256, BidContext expected, JointKey key, long maxLength,
+        CancellationToken cancellationToken = default)
+    {
+        if (sha256.Length != SHA256.HashSizeInBytes)
+        {
+            throw new ArgumentException("A SHA-256 hash has 32 bytes.", nameof(sha256));
+        }
+
+        var (header, headerBytes) = await EnvelopeHeader.ReadAsync(envelope, cancellationToken);
+        header.CheckSuite(key.Suite);
+        header.CheckExpected(expected, key.KeyId);
+        if (length > maxLength)
+        {
+            throw new CryptoException(CryptoErrorCode.EnvelopeTooLarge, maxLength.ToString());
+        }
+
+        return Layout(header, headerBytes, length, sha256.ToArray(), maxLength);
+    }
+
+    /// <summary>The chunk layout that <paramref name="length"/> bytes after this header must have.</summary>
+    private static EnvelopeInfo Layout(EnvelopeHeader header, byte[] headerBytes, long length, byte[] sha256, long maxLength)
+    {
         var payload = length - headerBytes.Length - EnvelopeHeader.WrappedKeyLength;
         if (payload < 0)
         {
@@ -515,6 +546,6 @@ public static class Envelope
             throw new CryptoException(CryptoErrorCode.EnvelopeTooLarge, maxLength.ToString());
         }
 
-        return new EnvelopeInfo(header, EnvelopeHeader.HashOf(headerBytes), hash.GetHashAndReset(), length, chunks);
+        return new EnvelopeInfo(header, EnvelopeHeader.HashOf(headerBytes), sha256, length, chunks);
     }
 }

@@ -64,6 +64,38 @@ public class EnvelopeTests : IDisposable
     }
 
     [Theory]
+    [InlineData(0)]
+    [InlineData(Chunk)]
+    [InlineData(1000)]
+    public async Task Validation_with_the_hash_taken_as_chunks_arrived_gives_what_a_full_read_gives_and_refuses_the_same(int plaintext)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (envelope, _) = await SealAsync(_c.Key, Plaintext(plaintext), Chunk);
+        var full = await Envelope.ValidateAsync(new MemoryStream(envelope), Bid, _c.Key, 1 << 20, null, ct);
+        // The hash as the upload path keeps it: appended chunk by chunk, in odd sizes.
+        using var running = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        for (var at = 0; at < envelope.Length; at += 37) running.AppendData(envelope.AsSpan(at, Math.Min(37, envelope.Length - at)));
+        var hashed = await Envelope.ValidateHashedAsync(new MemoryStream(envelope), envelope.Length, running.GetCurrentHash(), Bid, _c.Key, 1 << 20, ct);
+        Assert.Equal(full.EnvelopeSha256, hashed.EnvelopeSha256);
+        Assert.Equal(full.EnvelopeLength, hashed.EnvelopeLength);
+        Assert.Equal(full.ChunkCount, hashed.ChunkCount);
+        Assert.Equal(full.HeaderHash, hashed.HeaderHash);
+
+        // The same refusals: a length the layout cannot have, a length over the limit, another lot, another suite's key.
+        // A last chunk of five bytes cannot hold its 16-byte tag.
+        var cut = PayloadOffset(envelope) + (full.ChunkCount - 1) * (Chunk + 16) + 5;
+        var truncated = await Assert.ThrowsAsync<CryptoException>(() => Envelope.ValidateHashedAsync(new MemoryStream(envelope), cut, full.EnvelopeSha256, Bid, _c.Key, 1 << 20, ct));
+        Assert.Equal(CryptoErrorCode.PayloadTruncated, truncated.Code);
+        var tooBig = await Assert.ThrowsAsync<CryptoException>(() => Envelope.ValidateHashedAsync(new MemoryStream(envelope), envelope.Length, full.EnvelopeSha256, Bid, _c.Key, envelope.Length - 1, ct));
+        Assert.Equal(CryptoErrorCode.EnvelopeTooLarge, tooBig.Code);
+        var wrongLot = await Assert.ThrowsAsync<CryptoException>(() => Envelope.ValidateHashedAsync(new MemoryStream(envelope), envelope.Length, full.EnvelopeSha256, Bid with { Lot = "lot-2" }, _c.Key, 1 << 20, ct));
+        Assert.Equal(CryptoErrorCode.WrongLot, wrongLot.Code);
+        var headerOnly = await Assert.ThrowsAsync<CryptoException>(() => Envelope.ValidateHashedAsync(new MemoryStream(envelope), PayloadOffset(envelope) - 1, full.EnvelopeSha256, Bid, _c.Key, 1 << 20, ct));
+        Assert.Equal(CryptoErrorCode.HeaderTruncated, headerOnly.Code);
+        await Assert.ThrowsAsync<ArgumentException>(() => Envelope.ValidateHashedAsync(new MemoryStream(envelope), envelope.Length, new byte[20], Bid, _c.Key, 1 << 20, ct));
+    }
+
+    [Theory]
     [InlineData("tender", CryptoErrorCode.WrongTender)]
     [InlineData("lot", CryptoErrorCode.WrongLot)]
     [InlineData("bidder", CryptoErrorCode.WrongBidder)]

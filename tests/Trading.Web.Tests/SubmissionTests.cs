@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Trading.Crypto;
 using Trading.Domain.Bidding;
 using Trading.Web.Tests.Infrastructure;
@@ -167,6 +168,65 @@ public class SubmissionTests(PostgresServer pg) : WebTest(pg)
         var bids = App.WithDb(db => db.Set<Bid>().Where(b => b.TenderId == id).ToList());
         var kept = Assert.Single(bids);
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(good.Envelope)), kept.EnvelopeSha256);
+    }
+
+    [Fact]
+    public async Task A_bid_is_hashed_as_its_chunks_arrive_a_duplicate_chunk_never_changes_what_was_counted_and_an_unhashed_upload_is_read_in_full()
+    {
+        var (id, _) = await ReadyTenderAsync();
+        var bidder = await BidderAsync("bidder01", id);
+        var digests = App.Services.GetRequiredService<Trading.Web.Features.Submission.UploadDigests>();
+        string Sha(byte[] b) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(b));
+        async Task<Guid> StartAsync(Bidding.Sealed bid) =>
+            (await (await bidder.PostAsJsonAsync($"/api/tenders/{id}/bids/uploads", new { lotId = bid.LotId, length = bid.Envelope.LongLength })).Json()).GetProperty("uploadId").GetGuid();
+        async Task PutAllAsync(Guid uid, byte[] envelope, int from = 0)
+        {
+            for (var offset = from; offset < envelope.Length; offset += 100)
+                Assert.True((await bidder.PutAsync($"/api/bids/uploads/{uid}?offset={offset}", new ByteArrayContent(envelope, offset, Math.Min(100, envelope.Length - offset)))).IsSuccessStatusCode);
+        }
+
+        // In chunks of 100 bytes: the running hash is the envelope's, and completion takes it (then forgets it).
+        var first = await Bidding.SealAsync(bidder, id, 1_000_000m);
+        var uid = await StartAsync(first);
+        await PutAllAsync(uid, first.Envelope);
+        Assert.Equal(Sha(first.Envelope), Convert.ToHexStringLower(digests.HashOf(uid, first.Envelope.Length)!));
+        var accepted = await (await Bidding.CompleteAsync(bidder, uid, first.SignedManifestJson)).Json();
+        Assert.Equal(Sha(first.Envelope), accepted.GetProperty("envelopeSha256").GetString());
+        Assert.Null(digests.HashOf(uid, first.Envelope.Length));
+
+        // Two copies of the same first chunk at once, one of them altered: exactly one is counted, the file holds it, and
+        // the running hash is of what the file holds.
+        var second = await Bidding.SealAsync(bidder, id, 2_000_000m);
+        uid = await StartAsync(second);
+        var altered = second.Envelope[..100];
+        altered[50] ^= 0xff;
+        var racing = await Task.WhenAll(
+            bidder.PutAsync($"/api/bids/uploads/{uid}?offset=0", new ByteArrayContent(second.Envelope, 0, 100)),
+            bidder.PutAsync($"/api/bids/uploads/{uid}?offset=0", new ByteArrayContent(altered)));
+        Assert.Single(racing, r => r.IsSuccessStatusCode);
+        await racing.Single(r => !r.IsSuccessStatusCode).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Bid.UploadOffset");
+        var path = App.WithDb(db => db.Set<BidUpload>().Single(u => u.Id == uid).TempPath);
+        var onDisk = await File.ReadAllBytesAsync(path, TestContext.Current.CancellationToken);
+        Assert.Equal(100, onDisk.Length);
+        Assert.Equal(Sha(onDisk), Convert.ToHexStringLower(digests.HashOf(uid, 100)!));
+        if (racing[1].IsSuccessStatusCode)
+        {
+            // The altered chunk won: the bidder resends the right bytes from the start, as a client that lost its answer does.
+            uid = await StartAsync(second);
+            await PutAllAsync(uid, second.Envelope);
+        }
+        else
+        {
+            await PutAllAsync(uid, second.Envelope, 100);
+        }
+
+        // An upload this node did not hash (its chunks went to another node, or the node restarted) is read in full.
+        digests.Forget(uid);
+        var read = await (await Bidding.CompleteAsync(bidder, uid, second.SignedManifestJson)).Json();
+        Assert.Equal(Sha(second.Envelope), read.GetProperty("envelopeSha256").GetString());
+        var kept = App.WithDb(db => db.Set<Bid>().Single(b => b.Id == read.GetProperty("id").GetGuid()));
+        Assert.Equal(Sha(second.Envelope), kept.EnvelopeSha256);
+        Assert.Null(digests.HashOf(uid, second.Envelope.Length));
     }
 
     [Fact]

@@ -15,7 +15,7 @@ namespace Trading.Web.Features.Submission;
 /// </summary>
 public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileStore files, CeremonyService ceremonies, Log.ReceiptIssuer receipts, TimeProvider clock,
     IOptions<SubmissionOptions> options, DataFolder data, Supervision.Sanctions sanctions,
-    Certificates.CertificateService certificates)
+    Certificates.CertificateService certificates, UploadDigests digests)
 {
     private SubmissionOptions O => options.Value;
 
@@ -90,6 +90,7 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
             if (removed == 0)
                 throw new RuleViolationException(new RuleViolation(BiddingRules.UploadQuota, O.MaxOpenUploadsPerLot, (int)O.UploadReplaceableAfter.TotalMinutes));
             File.Delete(old.TempPath);
+            digests.Forget(old.Id);
         }
     }
 
@@ -112,30 +113,57 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
         var t = await db.Tenders.FirstAsync(x => x.Id == u.TenderId, ct);
         if (BiddingPeriod.Open(t, clock.GetUtcNow().UtcDateTime) is { } closed) throw new RuleViolationException(closed);
         if (offset != u.Received) throw new RuleViolationException(new RuleViolation(BiddingRules.UploadOffset, offset, u.Received));
-        long written = 0;
-        await using (var f = new FileStream(u.TempPath, FileMode.Open, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous))
+        var hash = digests.Take(u.Id, offset);
+        try
         {
-            f.Position = offset;
-            var buffer = new byte[81920];
-            int n;
-            while ((n = await body.ReadAsync(buffer, ct)) > 0)
+            FileStream f;
+            try
             {
-                written += n;
-                if (written > O.MaxChunkBytes || offset + written > u.ExpectedLength)
-                    throw new RuleViolationException(new RuleViolation(BiddingRules.UploadTooLarge, O.MaxBidBytes / (1024 * 1024)));
-                await f.WriteAsync(buffer.AsMemory(0, n), ct);
+                f = new FileStream(u.TempPath, FileMode.Open, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous);
             }
-            f.SetLength(offset + written);
-            await f.FlushAsync(ct);
-            f.Flush(flushToDisk: true);
+            catch (IOException)
+            {
+                // Another request is writing this upload's chunk now (a client's retry racing its first try).
+                throw new RuleViolationException(new RuleViolation(BiddingRules.UploadOffset, offset, u.Received));
+            }
+            await using (f)
+            {
+                // Read again now that the file is this request's alone: a duplicate chunk that waited for the file finds
+                // its bytes already counted and writes nothing, so the file always holds what was counted (and hashed).
+                var received = await db.Set<BidUpload>().Where(x => x.Id == u.Id).Select(x => x.Received).FirstAsync(ct);
+                if (received != offset) throw new RuleViolationException(new RuleViolation(BiddingRules.UploadOffset, offset, received));
+                long written = 0;
+                f.Position = offset;
+                var buffer = new byte[81920];
+                int n;
+                while ((n = await body.ReadAsync(buffer, ct)) > 0)
+                {
+                    written += n;
+                    if (written > O.MaxChunkBytes || offset + written > u.ExpectedLength)
+                        throw new RuleViolationException(new RuleViolation(BiddingRules.UploadTooLarge, O.MaxBidBytes / (1024 * 1024)));
+                    await f.WriteAsync(buffer.AsMemory(0, n), ct);
+                    hash?.AppendData(buffer, 0, n);
+                }
+                f.SetLength(offset + written);
+                await f.FlushAsync(ct);
+                f.Flush(flushToDisk: true);
+                // Only bytes safely on disk count as received; the conditional update makes a racing duplicate lose.
+                var now = clock.GetUtcNow().UtcDateTime;
+                var updated = await db.Set<BidUpload>().Where(x => x.Id == u.Id && x.Received == offset)
+                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.Received, offset + written).SetProperty(x => x.LastActivityAt, now), ct);
+                if (updated == 0) throw new RuleViolationException(new RuleViolation(BiddingRules.UploadOffset, offset, u.Received));
+                u.Received = offset + written;
+            }
+            if (hash is not null) digests.Put(u.Id, u.Received, hash);
+            hash = null;
+            return u;
         }
-        // Only bytes safely on disk count as received; the conditional update makes a racing duplicate lose.
-        var now = clock.GetUtcNow().UtcDateTime;
-        var updated = await db.Set<BidUpload>().Where(x => x.Id == u.Id && x.Received == offset)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Received, offset + written).SetProperty(x => x.LastActivityAt, now), ct);
-        if (updated == 0) throw new RuleViolationException(new RuleViolation(BiddingRules.UploadOffset, offset, u.Received));
-        u.Received = offset + written;
-        return u;
+        finally
+        {
+            // A chunk that failed part-way leaves bytes on disk the count does not include: the next chunk rewrites
+            // them, and this upload is read in full at completion.
+            hash?.Dispose();
+        }
     }
 
     /// <summary>Checks the whole envelope and, if it passes, makes it the firm's bid for the lot and logs it.</summary>
@@ -195,8 +223,12 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
         {
             manifest = CryptoJson.Deserialize<SignedManifest>(signedManifestJson);
             manifestUnread = false;
-            await using (var input = new FileStream(u.TempPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.Asynchronous | FileOptions.SequentialScan))
-                info = await Envelope.ValidateAsync(input, context, key, O.MaxBidBytes, null, ct);
+            // The hash kept as the chunks arrived spares a second read of the whole envelope; without it, one full read.
+            var known = digests.HashOf(u.Id, u.ExpectedLength);
+            await using (var input = new FileStream(u.TempPath, FileMode.Open, FileAccess.Read, FileShare.Read, known is null ? 1 << 20 : 4096, FileOptions.Asynchronous | FileOptions.SequentialScan))
+                info = known is not null && input.Length == u.ExpectedLength
+                    ? await Envelope.ValidateHashedAsync(input, u.ExpectedLength, known, context, key, O.MaxBidBytes, ct)
+                    : await Envelope.ValidateAsync(input, context, key, O.MaxBidBytes, null, ct);
             ManifestSigning.Verify(manifest);
             manifest.Manifest.CheckDescribes(info);
             // The firm's certificate at the time of submission: a firm that signs with certificates is refused a
@@ -226,7 +258,10 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
             // Bytes that failed the envelope's checks can never become a bid: the upload goes, and does not hold a
             // place in the firm's quota (a manifest that could not be read keeps it: a corrected one may complete it).
             if (await db.Set<BidUpload>().Where(x => x.Id == u.Id && x.CompletedAt == null).ExecuteDeleteAsync(CancellationToken.None) == 1)
+            {
                 File.Delete(u.TempPath);
+                digests.Forget(u.Id);
+            }
             throw new RuleViolationException(new RuleViolation(BiddingRules.EnvelopeRefused, e.LocalizedMessage(System.Globalization.CultureInfo.CurrentUICulture.Name)));
         }
         catch (System.Text.Json.JsonException)
@@ -284,6 +319,7 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
             files.Delete(stored.Key);
             throw;
         }
+        digests.Forget(u.Id);
         return bid;
     }
 
@@ -341,6 +377,7 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
             // The same condition again in the delete: a chunk or a completion that arrived meanwhile keeps the upload.
             if (await db.Set<BidUpload>().Where(x => x.Id == u.Id && x.CompletedAt == null && (x.LastActivityAt ?? x.CreatedAt) < cutoff).ExecuteDeleteAsync(ct) == 0) continue;
             TryDelete(u.TempPath);
+            digests.Forget(u.Id);
             removed++;
         }
         var known = (await db.Set<BidUpload>().Where(x => x.CompletedAt == null).Select(x => x.TempPath).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
