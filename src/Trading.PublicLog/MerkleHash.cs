@@ -151,6 +151,16 @@ public sealed class MerkleHasher : IDisposable
         _sha.GetHashAndReset(destination);
     }
 
+    /// <summary>
+    /// SHA-256 of <paramref name="prefixedEntry"/>, which already starts with the leaf prefix 0x00: a verifier that
+    /// unescapes each entry into a buffer after that byte hashes it with one call into the library instead of two.
+    /// </summary>
+    internal void LeafOfPrefixed(ReadOnlySpan<byte> prefixedEntry, Span<byte> destination)
+    {
+        _sha.AppendData(prefixedEntry);
+        _sha.GetHashAndReset(destination);
+    }
+
     /// <summary>SHA-256(0x01 || left || right); <paramref name="destination"/> may be either input.</summary>
     public void Node(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right, Span<byte> destination)
     {
@@ -203,6 +213,36 @@ public sealed class CompactRange(MerkleHasher? hasher = null)
         }
         hash.CopyTo(Slot(level));
         Size++;
+    }
+
+    /// <summary>
+    /// Appends the hash of a whole perfect subtree of 2^<paramref name="level"/> leaves, as that many <see cref="Append"/>
+    /// calls would: the verifier's workers hash aligned blocks of leaves into their subtrees, and the thread that keeps
+    /// the order then adds one hash per block. The size must be a multiple of the subtree's leaves.
+    /// </summary>
+    internal void AppendSubtree(int level, ReadOnlySpan<byte> subtreeHash)
+    {
+        if ((Size & ((1L << level) - 1)) != 0 || subtreeHash.Length != MerkleHash.Size)
+        {
+            throw new InvalidOperationException("a subtree must start at a multiple of its size");
+        }
+        Span<byte> hash = stackalloc byte[MerkleHash.Size];
+        subtreeHash.CopyTo(hash);
+        int l = level;
+        while (((Size >> l) & 1) == 1)
+        {
+            if (hasher is null)
+            {
+                MerkleHash.Node(Slot(l), hash, hash);
+            }
+            else
+            {
+                hasher.Node(Slot(l), hash, hash);
+            }
+            l++;
+        }
+        hash.CopyTo(Slot(l));
+        Size += 1L << level;
     }
 
     private Span<byte> Slot(int level) => _levels.AsSpan(level * MerkleHash.Size, MerkleHash.Size);
