@@ -104,4 +104,25 @@ public class OpenSslP256Tests
             }
         }
     }
+
+    [Fact]
+    public void Proofs_made_and_checked_on_many_threads_at_once_are_right()
+    {
+        // The opening combines bids on the thread pool: one OpenSSL group object serves every thread.
+        using var c = new TestCeremony(3, 2);
+        var g = c.Key.Group;
+        var work = Enumerable.Range(0, 64).Select(_ => (R: g.Encode(g.MultiplyG(g.RandomScalar())), Nonce: g.RandomScalar())).ToArray();
+        var proofs = new PartialDecryption[work.Length];
+        Parallel.For(0, work.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+        {
+            proofs[i] = ThresholdOpening.PartialDecrypt(c.Secret(3), c.Key, work[i].R, work[i].Nonce);
+            ThresholdOpening.VerifyPartial(c.Key, work[i].R, proofs[i]);
+        });
+        for (var i = 0; i < work.Length; i++)
+        {
+            var managed = ThresholdOpening.PartialDecrypt(c.Secret(3), c.Key, work[i].R, work[i].Nonce, openSsl: false);
+            Assert.Equal(managed.D, proofs[i].D);
+            Assert.Equal(managed.Proof.Response, proofs[i].Proof.Response);
+        }
+    }
 }
