@@ -40,23 +40,30 @@ public static class ThresholdOpening
     public static PartialDecryption PartialDecrypt(HolderSecret secret, JointKey key, ReadOnlySpan<byte> r) =>
         PartialDecrypt(secret, key, r, key.Group.RandomScalar());
 
-    internal static PartialDecryption PartialDecrypt(HolderSecret secret, JointKey key, ReadOnlySpan<byte> r, BigInteger nonce)
+    internal static PartialDecryption PartialDecrypt(HolderSecret secret, JointKey key, ReadOnlySpan<byte> r, BigInteger nonce, bool openSsl = true)
     {
         var g = key.Group;
         var curve = g.Fast;
         var rPoint = g.DecodeFast(r, "ephemeral point R");
         // Y_i is taken from the key (as published) rather than recomputed: the proof is only useful if it matches it.
         var yi = key.VerificationKeys[secret.HolderIndex - 1];
-        // x_i R and k R are the two secret-scalar multiplications: constant-time windows over one table of R's
-        // multiples; k G uses the generator's comb table, also read by masked scans (see Curves.ShortCurve).
-        var multiplesOfR = curve.Multiples(rPoint);
         var nonceBytes = g.EncodeScalar(nonce);
         try
         {
-            var d = curve.MultiplySecret(multiplesOfR, secret.ScalarBytes);
-            var a = curve.MultiplyComb(curve.GeneratorComb, nonceBytes, secret: true);
-            var b = curve.MultiplySecret(multiplesOfR, nonceBytes);
-            var encoded = curve.EncodeMany([d, a, b]);
+            // P-256 through OpenSSL where the platform has it (constant-time too, and several times faster); otherwise,
+            // or if OpenSSL refuses, x_i R and k R as constant-time windows over one table of R's multiples and k G
+            // from the generator's comb table, also read by masked scans (see Curves.ShortCurve).
+            if (!(openSsl && g.UsesOpenSsl && Curves.OpenSslP256.Prove(r, secret.ScalarBytes, nonceBytes, out var dBytes, out var aBytes, out var bBytes)))
+            {
+                var multiplesOfR = curve.Multiples(rPoint);
+                var d = curve.MultiplySecret(multiplesOfR, secret.ScalarBytes);
+                var a = curve.MultiplyComb(curve.GeneratorComb, nonceBytes, secret: true);
+                var b = curve.MultiplySecret(multiplesOfR, nonceBytes);
+                var points = curve.EncodeMany([d, a, b]);
+                (dBytes, aBytes, bBytes) = (points[0], points[1], points[2]);
+            }
+
+            byte[][] encoded = [dBytes, aBytes, bBytes];
             var rBytes = r.ToArray();
             var c = Challenge(key, secret.HolderIndex, yi, rBytes, encoded[0], encoded[1], encoded[2]);
             var s = nonce.Add(c.Multiply(secret.Scalar)).Mod(g.N);
@@ -86,6 +93,10 @@ public static class ThresholdOpening
     /// <summary>Verifies one partial against Y_i and the expected R; throws a refusal naming the holder.</summary>
     public static void VerifyPartial(JointKey key, ReadOnlySpan<byte> expectedR, PartialDecryption partial) =>
         VerifyPartial(key, KeyPoints.For(key), expectedR, null, partial);
+
+    /// <summary>As <see cref="VerifyPartial(JointKey, ReadOnlySpan{byte}, PartialDecryption)"/>, choosing the arithmetic (tests compare both).</summary>
+    internal static void VerifyPartial(JointKey key, ReadOnlySpan<byte> expectedR, PartialDecryption partial, bool openSsl) =>
+        VerifyPartial(key, KeyPoints.For(key), expectedR, null, partial, openSsl);
 
     /// <summary>
     /// The verification keys' comb tables, kept per key object so each Y_i's table is built once, not once per bid.
@@ -131,18 +142,33 @@ public static class ThresholdOpening
     }
 
     /// <summary>Verifies one partial; <paramref name="multiplesOfR"/> (R's window table) may be shared by the partials of one bid.</summary>
-    internal static void VerifyPartial(JointKey key, KeyPoints keyPoints, ReadOnlySpan<byte> expectedR, Curves.ProjectivePoint[]? multiplesOfR, PartialDecryption partial)
+    internal static void VerifyPartial(JointKey key, KeyPoints keyPoints, ReadOnlySpan<byte> expectedR, Curves.ProjectivePoint[]? multiplesOfR, PartialDecryption partial, bool openSsl = true)
     {
         var index = partial.HolderIndex;
-        var yiComb = keyPoints.Comb(index);
+        var g = key.Group;
+        openSsl &= g.UsesOpenSsl;
+        // Y_i's comb table is for the managed path only; OpenSSL needs none.
+        var yiComb = openSsl ? null : keyPoints.Comb(index);
+        if (openSsl && (index < 1 || index > key.Holders))
+        {
+            throw new CryptoException(CryptoErrorCode.HolderIndexOutOfRange, index.ToString(), key.Holders.ToString());
+        }
+
         if (!expectedR.SequenceEqual(partial.R))
         {
             throw new CryptoException(CryptoErrorCode.PartialForOtherBid, index, index.ToString());
         }
 
-        var g = key.Group;
         var curve = g.Fast;
-        multiplesOfR ??= curve.Multiples(g.DecodeFast(partial.R, "ephemeral point R"));
+        if (openSsl)
+        {
+            g.DecodeFast(partial.R, "ephemeral point R");
+        }
+        else
+        {
+            multiplesOfR ??= curve.Multiples(g.DecodeFast(partial.R, "ephemeral point R"));
+        }
+
         Curves.ProjectivePoint d;
         BigInteger c, s;
         try
@@ -159,13 +185,22 @@ public static class ThresholdOpening
         // A = sG - cY_i from the two comb tables (52 additions each, no doubling); B = sR - cD_i as one Straus
         // double multiplication. Everything here is public, so the tables are indexed directly (variable time).
         var sBytes = partial.Proof.Response;
-        var negC = g.EncodeScalar(g.N.Subtract(c));
-        var cYi = yiComb is null
-            ? curve.MultiplyPublic(curve.Multiples(keyPoints.VerificationKey(index)), negC)
-            : curve.MultiplyComb(yiComb, negC, secret: false);
-        curve.Add(curve.MultiplyComb(curve.GeneratorComb, sBytes, secret: false), cYi, out var a);
-        var b = curve.MultiplyPublic(multiplesOfR, sBytes, curve.Multiples(d), negC);
-        var encoded = curve.EncodeMany([a, b]);
+        byte[][] encoded;
+        if (openSsl && Curves.OpenSslP256.Commitments(key.VerificationKeys[index - 1], partial.R, partial.D, sBytes, g.EncodeScalar(g.N.Subtract(c).Mod(g.N)), out var aBytes, out var bBytes))
+        {
+            encoded = [aBytes, bBytes];
+        }
+        else
+        {
+            multiplesOfR ??= curve.Multiples(g.DecodeFast(partial.R, "ephemeral point R"));
+            var negC = g.EncodeScalar(g.N.Subtract(c));
+            var cYi = yiComb is null
+                ? curve.MultiplyPublic(curve.Multiples(keyPoints.VerificationKey(index)), negC)
+                : curve.MultiplyComb(yiComb, negC, secret: false);
+            curve.Add(curve.MultiplyComb(curve.GeneratorComb, sBytes, secret: false), cYi, out var a);
+            var b = curve.MultiplyPublic(multiplesOfR, sBytes, curve.Multiples(d), negC);
+            encoded = curve.EncodeMany([a, b]);
+        }
         if (encoded[0].Length == 1 || encoded[1].Length == 1
             || !Challenge(key, index, key.VerificationKeys[index - 1], partial.R, partial.D, encoded[0], encoded[1]).Equals(c))
         {
@@ -206,7 +241,9 @@ public static class ThresholdOpening
     private static Combination Combine(JointKey key, KeyPoints points, ReadOnlySpan<byte> r, IReadOnlyCollection<PartialDecryption> partials)
     {
         var g = key.Group;
-        var multiplesOfR = g.Fast.Multiples(g.DecodeFast(r, "ephemeral point R"));
+        var rPoint = g.DecodeFast(r, "ephemeral point R");
+        // R's window table, shared by this bid's partials, is only for the managed arithmetic.
+        var multiplesOfR = g.UsesOpenSsl ? null : g.Fast.Multiples(rPoint);
         var seen = new HashSet<int>();
         foreach (var p in partials)
         {

@@ -55,6 +55,9 @@ internal sealed class EcGroup
     /// </summary>
     internal Curves.ShortCurve Fast { get; }
 
+    /// <summary>Whether the holders' proofs multiply through the platform's OpenSSL (P-256 where libcrypto is found).</summary>
+    internal bool UsesOpenSsl => ReferenceEquals(this, P256) && Curves.OpenSslP256.IsAvailable;
+
     /// <summary>Decodes into <see cref="Fast"/>'s form, refusing exactly what <see cref="Decode"/> refuses, in its words.</summary>
     internal Curves.ProjectivePoint DecodeFast(ReadOnlySpan<byte> bytes, string field)
     {

@@ -144,15 +144,21 @@ public sealed record LogExportRecord(long Index, byte[] Entry, byte[]? LeafHash)
     private static byte[]? DecodeHash(ReadOnlySpan<byte> base64)
     {
         var hash = new byte[MerkleHash.Size];
+        return TryDecodeHash(base64, hash) ? hash : null;
+    }
+
+    /// <summary>A 32-byte hash from canonical base64 into <paramref name="hash"/>, as the row parser accepts it.</summary>
+    internal static bool TryDecodeHash(ReadOnlySpan<byte> base64, Span<byte> hash)
+    {
         if (System.Buffers.Text.Base64.DecodeFromUtf8(base64, hash, out int consumed, out int written) != System.Buffers.OperationStatus.Done
             || consumed != base64.Length || written != MerkleHash.Size)
         {
-            return null;
+            return false;
         }
         // Re-encoding catches non-canonical trailing bits, as StrictBase64 does for strings.
         Span<byte> again = stackalloc byte[64];
         System.Buffers.Text.Base64.EncodeToUtf8(hash, again, out _, out int length);
-        return again[..length].SequenceEqual(base64) ? hash : null;
+        return again[..length].SequenceEqual(base64);
     }
 }
 
@@ -181,7 +187,7 @@ public sealed record LogVerificationReport(bool Ok, long Entries, int Checkpoint
 /// Checkpoints are consistent with each other when each root is recomputed from the same entries,
 /// so no consistency proofs are needed here.
 /// </summary>
-public static class LogVerifier
+public static partial class LogVerifier
 {
     /// <summary>Reads a downloaded log in JSON Lines form lazily (blank lines are refused as bad rows).</summary>
     public static IEnumerable<LogExportRecord> ReadJsonLines(TextReader reader)
@@ -309,18 +315,6 @@ public static class LogVerifier
         }
     }
 
-    /// <summary>
-    /// Verifies a downloaded log in JSON Lines form (UTF-8), as <see cref="Verify(IEnumerable{LogExportRecord}, IReadOnlyList{string}, NoteVerifier, Options?)"/>
-    /// over <see cref="ReadJsonLines(Stream)"/> does and with the same report, but with the per-row work (parsing, the
-    /// leaf hash, the entry-format check) done on blocks of rows across the machine's cores while this thread keeps
-    /// everything that depends on order (indexes, the tree, checkpoints, sealed acts) in file order.
-    /// </summary>
-    public static LogVerificationReport VerifyJsonLines(Stream stream, IReadOnlyList<string> checkpointNotes, NoteVerifier logKey, Options? options = null)
-    {
-        options ??= new Options();
-        return Verify(PrepareInParallel(stream, options.CheckEntryFormat), checkpointNotes, logKey, options);
-    }
-
     /// <summary>What one row yields before the ordered checks: the record (or why it did not parse), its leaf hash and, when asked, its format refusal.</summary>
     private sealed record PreparedRow(LogExportRecord? Record, PublicLogException? ParseError, byte[]? Leaf, PublicLogException? FormatError)
     {
@@ -344,161 +338,12 @@ public static class LogVerifier
         }
     }
 
-    // Rows per block handed to a worker (large enough that a hand-off costs nothing next to the work), and blocks in flight.
-    private const int BlockRows = 8192;
-
-    private static IEnumerable<PreparedRow> PrepareInParallel(Stream stream, bool checkFormat)
-    {
-        var ahead = Math.Max(2, Environment.ProcessorCount * 2);
-        var queue = new Queue<Task<PreparedRow[]>>();
-        using var lines = ReadLineBlocks(stream).GetEnumerator();
-        var more = true;
-        try
-        {
-            while (true)
-            {
-                while (more && queue.Count < ahead)
-                {
-                    more = lines.MoveNext();
-                    if (more)
-                    {
-                        var (block, first) = lines.Current;
-                        queue.Enqueue(Task.Run(() => PrepareBlock(block, first, checkFormat)));
-                    }
-                }
-                if (queue.Count == 0)
-                {
-                    yield break;
-                }
-                foreach (var row in queue.Dequeue().GetAwaiter().GetResult())
-                {
-                    yield return row;
-                    if (row.ParseError is not null)
-                    {
-                        yield break;
-                    }
-                }
-            }
-        }
-        finally
-        {
-            // Stopped early (a bad row): let the blocks in flight finish before their buffers go.
-            foreach (var t in queue)
-            {
-                t.ContinueWith(_ => { }, TaskScheduler.Default).Wait();
-            }
-        }
-    }
-
-    private static PreparedRow[] PrepareBlock(List<ReadOnlyMemory<byte>> block, long firstPosition, bool checkFormat)
-    {
-        var rows = new List<PreparedRow>(block.Count);
-        using var hasher = new MerkleHasher();
-        for (int i = 0; i < block.Count; i++)
-        {
-            LogExportRecord record;
-            try
-            {
-                record = LogExportRecord.ParseJsonLine(block[i].Span, firstPosition + i);
-            }
-            catch (PublicLogException e)
-            {
-                rows.Add(new PreparedRow(null, e, null, null));
-                break;
-            }
-            rows.Add(PreparedRow.Of(record, checkFormat, hasher));
-        }
-        return [.. rows];
-    }
-
-    /// <summary>The rows of a JSON Lines stream in blocks of <see cref="BlockRows"/>, cut exactly as <see cref="ReadJsonLines(Stream)"/> cuts them.</summary>
-    private static IEnumerable<(List<ReadOnlyMemory<byte>> Block, long First)> ReadLineBlocks(Stream stream)
-    {
-        var buffer = new byte[1 << 20];
-        int start = 0, end = 0;
-        long position = 0;
-        var block = new List<ReadOnlyMemory<byte>>(BlockRows);
-        long first = 0;
-        while (true)
-        {
-            int newline = buffer.AsSpan(start, end - start).IndexOf((byte)'\n');
-            if (newline >= 0)
-            {
-                block.Add(buffer.AsMemory(start, newline));
-                position++;
-                start += newline + 1;
-                if (block.Count == BlockRows)
-                {
-                    yield return (block, first);
-                    block = new List<ReadOnlyMemory<byte>>(BlockRows);
-                    first = position;
-                }
-                continue;
-            }
-            // No full line left: the rows handed out keep the old buffer alive, so the rest moves to a fresh one
-            // (never overwritten while a worker may read it), twice as large when one line fills it.
-            var rest = end - start;
-            var fresh = new byte[rest * 2 > buffer.Length ? buffer.Length * 2 : buffer.Length];
-            Buffer.BlockCopy(buffer, start, fresh, 0, rest);
-            buffer = fresh;
-            start = 0;
-            end = rest;
-            int read = stream.ReadAtLeast(buffer.AsSpan(end), buffer.Length - end, throwOnEndOfStream: false);
-            if (read == 0)
-            {
-                if (end > start)
-                {
-                    block.Add(buffer.AsMemory(start, end - start));
-                }
-                if (block.Count > 0)
-                {
-                    yield return (block, first);
-                }
-                yield break;
-            }
-            end += read;
-        }
-    }
-
     private static LogVerificationReport Verify(IEnumerable<PreparedRow> rows, IReadOnlyList<string> checkpointNotes, NoteVerifier logKey, Options options)
     {
-        var checkpoints = new List<(int Position, Checkpoint Value)>();
-        int cosigned = 0;
-        for (int c = 0; c < checkpointNotes.Count; c++)
+        if (OpenCheckpoints(checkpointNotes, logKey, options, out var checkpoints, out var cosigned) is { } refused)
         {
-            try
-            {
-                checkpoints.Add((c, SignedNote.OpenCheckpoint(checkpointNotes[c], logKey, options.Origin)));
-                if (options.Witness is not null && checkpointNotes[c].Contains("— " + options.Witness.Name + " ", StringComparison.Ordinal))
-                {
-                    SignedNote.VerifyCosignature(checkpointNotes[c], options.Witness);
-                    cosigned++;
-                }
-            }
-            catch (PublicLogException e)
-            {
-                return Fail(0, checkpointNotes.Count, cosigned, 0, null, c, new LogVerificationException("verify.checkpoint-invalid", Args.Of(("checkpoint", c), ("reason", e.Message)), e));
-            }
+            return refused;
         }
-        if (checkpoints.Count == 0)
-        {
-            return Fail(0, 0, 0, 0, null, null, new LogVerificationException("verify.no-checkpoint"));
-        }
-        checkpoints.Sort((a, b) => a.Value.Size != b.Value.Size ? a.Value.Size.CompareTo(b.Value.Size) : a.Position.CompareTo(b.Position));
-        for (int k = 1; k < checkpoints.Count; k++)
-        {
-            var (prev, cur) = (checkpoints[k - 1].Value, checkpoints[k].Value);
-            if (cur.Time < prev.Time)
-            {
-                return Fail(0, checkpoints.Count, cosigned, 0, null, checkpoints[k].Position, new LogVerificationException("verify.checkpoint-order",
-                    Args.Of(("checkpoint", checkpoints[k].Position), ("size", cur.Size), ("time", cur.Time.ToString("O")))));
-            }
-            if (cur.Size == prev.Size && !MerkleHash.Equal(cur.Root, prev.Root))
-            {
-                return Fail(0, checkpoints.Count, cosigned, 0, null, checkpoints[k].Position, new LogVerificationException("proof.same-size-different-root", Args.Of(("size", cur.Size))));
-            }
-        }
-
         using var hasher = new MerkleHasher();
         var range = new CompactRange(hasher);
         var sealedActs = new SealedActs.RevealChecker();
@@ -573,6 +418,50 @@ public static class LogVerifier
         {
             Sealed = sealedActs.Sealed, Opened = sealedActs.Opened, Reveals = sealedActs.Reveals,
         };
+    }
+
+    /// <summary>Opens and orders the signed checkpoints; a report when one is refused, else null.</summary>
+    private static LogVerificationReport? OpenCheckpoints(IReadOnlyList<string> checkpointNotes, NoteVerifier logKey, Options options,
+        out List<(int Position, Checkpoint Value)> checkpoints, out int cosigned)
+    {
+        checkpoints = [];
+        cosigned = 0;
+        for (int c = 0; c < checkpointNotes.Count; c++)
+        {
+            try
+            {
+                checkpoints.Add((c, SignedNote.OpenCheckpoint(checkpointNotes[c], logKey, options.Origin)));
+                if (options.Witness is not null && checkpointNotes[c].Contains("— " + options.Witness.Name + " ", StringComparison.Ordinal))
+                {
+                    SignedNote.VerifyCosignature(checkpointNotes[c], options.Witness);
+                    cosigned++;
+                }
+            }
+            catch (PublicLogException e)
+            {
+                return Fail(0, checkpointNotes.Count, cosigned, 0, null, c, new LogVerificationException("verify.checkpoint-invalid", Args.Of(("checkpoint", c), ("reason", e.Message)), e));
+            }
+        }
+        if (checkpoints.Count == 0)
+        {
+            return Fail(0, 0, 0, 0, null, null, new LogVerificationException("verify.no-checkpoint"));
+        }
+        checkpoints.Sort((a, b) => a.Value.Size != b.Value.Size ? a.Value.Size.CompareTo(b.Value.Size) : a.Position.CompareTo(b.Position));
+        for (int k = 1; k < checkpoints.Count; k++)
+        {
+            var (prev, cur) = (checkpoints[k - 1].Value, checkpoints[k].Value);
+            if (cur.Time < prev.Time)
+            {
+                return Fail(0, checkpoints.Count, cosigned, 0, null, checkpoints[k].Position, new LogVerificationException("verify.checkpoint-order",
+                    Args.Of(("checkpoint", checkpoints[k].Position), ("size", cur.Size), ("time", cur.Time.ToString("O")))));
+            }
+            if (cur.Size == prev.Size && !MerkleHash.Equal(cur.Root, prev.Root))
+            {
+                return Fail(0, checkpoints.Count, cosigned, 0, null, checkpoints[k].Position, new LogVerificationException("proof.same-size-different-root", Args.Of(("size", cur.Size))));
+            }
+        }
+
+        return null;
     }
 
     private static LogVerificationException RootMismatch((int Position, Checkpoint Value) c, long from) =>

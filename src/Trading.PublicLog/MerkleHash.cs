@@ -141,15 +141,27 @@ public static class MerkleHash
 /// </summary>
 public sealed class MerkleHasher : IDisposable
 {
-    private readonly IncrementalHash _sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    // The platform's OpenSSL called directly where it can be (OpenSslSha256 says why), else .NET's IncrementalHash.
+    private readonly OpenSslSha256? _direct = OpenSslSha256.Create();
+    private readonly IncrementalHash? _sha;
+
+    /// <summary>A hasher; one per thread.</summary>
+    public MerkleHasher()
+    {
+        if (_direct is null)
+        {
+            _sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        }
+    }
 
     /// <summary>SHA-256(0x00 || entry) into <paramref name="destination"/> (32 bytes).</summary>
-    public void Leaf(ReadOnlySpan<byte> entry, Span<byte> destination)
-    {
-        _sha.AppendData([0x00]);
-        _sha.AppendData(entry);
-        _sha.GetHashAndReset(destination);
-    }
+    public void Leaf(ReadOnlySpan<byte> entry, Span<byte> destination) => Hash([0x00], entry, destination);
+
+    /// <summary>
+    /// SHA-256 of <paramref name="prefixedEntry"/>, which already starts with the leaf prefix 0x00: a verifier that
+    /// unescapes each entry into a buffer after that byte hashes it with one call into the library instead of two.
+    /// </summary>
+    internal void LeafOfPrefixed(ReadOnlySpan<byte> prefixedEntry, Span<byte> destination) => Hash(prefixedEntry, [], destination);
 
     /// <summary>SHA-256(0x01 || left || right); <paramref name="destination"/> may be either input.</summary>
     public void Node(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right, Span<byte> destination)
@@ -158,12 +170,32 @@ public sealed class MerkleHasher : IDisposable
         buffer[0] = 0x01;
         left.CopyTo(buffer[1..]);
         right.CopyTo(buffer[(1 + MerkleHash.Size)..]);
-        _sha.AppendData(buffer);
+        Hash(buffer, [], destination);
+    }
+
+    private void Hash(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, Span<byte> destination)
+    {
+        if (_direct is not null)
+        {
+            _direct.Hash(a, b, destination);
+            return;
+        }
+
+        _sha!.AppendData(a);
+        if (!b.IsEmpty)
+        {
+            _sha.AppendData(b);
+        }
+
         _sha.GetHashAndReset(destination);
     }
 
     /// <summary>Frees the context.</summary>
-    public void Dispose() => _sha.Dispose();
+    public void Dispose()
+    {
+        _direct?.Dispose();
+        _sha?.Dispose();
+    }
 }
 
 /// <summary>
@@ -203,6 +235,36 @@ public sealed class CompactRange(MerkleHasher? hasher = null)
         }
         hash.CopyTo(Slot(level));
         Size++;
+    }
+
+    /// <summary>
+    /// Appends the hash of a whole perfect subtree of 2^<paramref name="level"/> leaves, as that many <see cref="Append"/>
+    /// calls would: the verifier's workers hash aligned blocks of leaves into their subtrees, and the thread that keeps
+    /// the order then adds one hash per block. The size must be a multiple of the subtree's leaves.
+    /// </summary>
+    internal void AppendSubtree(int level, ReadOnlySpan<byte> subtreeHash)
+    {
+        if ((Size & ((1L << level) - 1)) != 0 || subtreeHash.Length != MerkleHash.Size)
+        {
+            throw new InvalidOperationException("a subtree must start at a multiple of its size");
+        }
+        Span<byte> hash = stackalloc byte[MerkleHash.Size];
+        subtreeHash.CopyTo(hash);
+        int l = level;
+        while (((Size >> l) & 1) == 1)
+        {
+            if (hasher is null)
+            {
+                MerkleHash.Node(Slot(l), hash, hash);
+            }
+            else
+            {
+                hasher.Node(Slot(l), hash, hash);
+            }
+            l++;
+        }
+        hash.CopyTo(Slot(l));
+        Size += 1L << level;
     }
 
     private Span<byte> Slot(int level) => _levels.AsSpan(level * MerkleHash.Size, MerkleHash.Size);

@@ -116,6 +116,9 @@ public static class SealedActs
 
         private static ReadOnlySpan<byte> SealedMarker => "\"type\":\"sealed."u8;
 
+        /// <summary>Whether <see cref="Observe"/> could do anything with the entry (false for most: one vectorised search).</summary>
+        internal static bool MayConcern(ReadOnlySpan<byte> entryBytes) => entryBytes.IndexOf(SealedMarker) >= 0;
+
         /// <summary>Looks at entry <paramref name="index"/>; throws <see cref="LogVerificationException"/> on a bad reveal.</summary>
         public void Observe(long index, ReadOnlySpan<byte> entryBytes)
         {

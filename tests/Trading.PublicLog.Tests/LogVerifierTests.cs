@@ -332,4 +332,114 @@ public sealed class LogVerifierTests
         var now = Record.Exception(() => LogExportRecord.ParseJsonLine(line, 0));
         Assert.Equal(old is null, now is null);
     }
+
+    /// <summary>
+    /// The block path (<see cref="LogVerifier.VerifyJsonLines"/>) over a log with sealed acts in and around its 8192-row
+    /// blocks and a reveal that opens them, and with rows written in forms its own row parser leaves to the general one
+    /// (fields in another order, whitespace, a \u escape, a carriage return, a negative or zero-padded index, bytes that
+    /// are not UTF-8, a control byte, a bad escape): every report equals the row-by-row one, including the sealed counts.
+    /// </summary>
+    [Fact]
+    public void The_block_path_reports_sealed_acts_and_unusual_rows_exactly_as_the_row_by_row_path()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var signer = new NoteSigner(Origin, key);
+        var t = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
+        var sealedAt = new[] { 5, 8191, 8192, 12_000 };
+        const int revealAt = 16_500, total = 20_000;
+        var openings = new List<SealedActs.Opening>();
+        var entries = new List<byte[]>();
+        for (int i = 0; i < total; i++)
+        {
+            if (sealedAt.Contains(i))
+            {
+                var inner = new LogEntry(LogEntryTypes.TenderDocumentObtained, 1, t.AddSeconds(i), "T-1", new JsonObject { ["bidder"] = $"firm:{i:x32}" }).ToCanonicalBytes();
+                var nonce = SealedActs.NewNonce();
+                openings.Add(new SealedActs.Opening(i, nonce, inner));
+                entries.Add(SealedActs.Act(SealedActs.WindowStart(t.AddSeconds(i), TimeSpan.FromMinutes(10)), SealedActs.Commitment(nonce, inner)).ToCanonicalBytes());
+            }
+            else if (i == revealAt)
+            {
+                entries.Add(new LogEntry(SealedActs.RevealType, 1, t.AddSeconds(i), "T-1", SealedActs.RevealData(openings)).ToCanonicalBytes());
+            }
+            else
+            {
+                entries.Add(new LogEntry(LogEntryTypes.TenderDocumentObtained, 1, t.AddSeconds(i), "T-1", new JsonObject { ["bidder"] = $"firm:{i:x32}" }).ToCanonicalBytes());
+            }
+        }
+        List<string> Notes(IReadOnlyList<byte[]> es) => [.. new[] { 8192, 16_384, 17_000, total }.Select(size =>
+        {
+            var range = new CompactRange();
+            foreach (var e in es.Take(size))
+            {
+                range.Append(MerkleHash.Leaf(e));
+            }
+            return SignedNote.SignCheckpoint(new Checkpoint(Origin, size, range.Root(), t.AddSeconds(size)), signer);
+        })];
+        var notes = Notes(entries);
+        var lines = entries.Select((e, i) => new LogExportRecord(i, e, MerkleHash.Leaf(e)).ToJsonLine()).ToList();
+
+        void Same(string name, IReadOnlyList<string> rows, IReadOnlyList<string>? withNotes = null, bool ok = true)
+        {
+            var bytes = System.Text.Encoding.UTF8.GetBytes(string.Join('\n', rows) + "\n");
+            var options = new LogVerifier.Options(Origin: Origin);
+            var sequential = LogVerifier.Verify(LogVerifier.ReadJsonLines(new MemoryStream(bytes)), withNotes ?? notes, signer.Verifier, options);
+            var blocks = LogVerifier.VerifyJsonLines(new MemoryStream(bytes), withNotes ?? notes, signer.Verifier, options);
+            Assert.True(sequential.Ok == ok, $"{name}: {sequential.Problem?.Message}");
+            Assert.True((sequential.Ok, sequential.Entries, sequential.VerifiedSize, sequential.FirstBadIndex, sequential.BadCheckpoint, sequential.Sealed, sequential.Opened, sequential.Reveals)
+                == (blocks.Ok, blocks.Entries, blocks.VerifiedSize, blocks.FirstBadIndex, blocks.BadCheckpoint, blocks.Sealed, blocks.Opened, blocks.Reveals), name);
+            Assert.True(sequential.Problem?.Code == blocks.Problem?.Code && sequential.Problem?.Message == blocks.Problem?.Message, $"{name}: {sequential.Problem?.Message} / {blocks.Problem?.Message}");
+        }
+
+        Same("sealed acts across blocks, opened by a reveal", lines);
+        var report = LogVerifier.VerifyJsonLines(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', lines))), notes, signer.Verifier, new LogVerifier.Options(Origin: Origin));
+        Assert.True((report.Ok, report.Sealed, report.Opened, report.Reveals) == (true, 4, 4, 1), report.Problem?.Message);
+
+        // A reveal whose opening no longer matches the act at 8192: named at the reveal, after the checkpoint at 16,384.
+        var tampered = entries.ToList();
+        tampered[revealAt] = new LogEntry(SealedActs.RevealType, 1, t.AddSeconds(revealAt), "T-1",
+            SealedActs.RevealData(openings.Select(o => o.Index == 8192 ? o with { Nonce = SealedActs.NewNonce() } : o))).ToCanonicalBytes();
+        Same("a reveal that does not open its act", [.. tampered.Select((e, i) => new LogExportRecord(i, e, MerkleHash.Leaf(e)).ToJsonLine())], Notes(tampered), ok: false);
+
+        // Rows in forms the block path's own parser leaves to the general one, at and around block edges.
+        var record = new LogExportRecord(8191, entries[8191], MerkleHash.Leaf(entries[8191]));
+        var json = System.Text.Encoding.UTF8.GetString(entries[8191]);
+        var hash = Convert.ToBase64String(record.LeafHash!);
+        string Escaped(string s) => System.Text.Json.JsonSerializer.Serialize(s);
+        var valid = new Dictionary<string, string>
+        {
+            ["fields in another order"] = $"{{\"index\":8191,\"leafHash\":\"{hash}\",\"entry\":{Escaped(json)}}}",
+            ["whitespace"] = $"{{ \"entry\": {Escaped(json)}, \"index\": 8191, \"leafHash\": \"{hash}\" }}",
+            ["a \\u escape"] = lines[8191].Replace("sealed.act", "sealed\\u002eact", StringComparison.Ordinal),
+            ["a carriage return"] = lines[8191] + "\r",
+            ["no leaf hash"] = $"{{\"entry\":{Escaped(json)},\"index\":8191}}",
+        };
+        foreach (var (name, row) in valid)
+        {
+            Same(name, [.. lines.Select((l, i) => i == 8191 ? row : l)]);
+        }
+        var invalid = new Dictionary<string, string>
+        {
+            ["a negative index"] = lines[8191].Replace(",\"index\":8191,", ",\"index\":-8191,", StringComparison.Ordinal),
+            ["a zero-padded index"] = lines[8191].Replace(",\"index\":8191,", ",\"index\":08191,", StringComparison.Ordinal),
+            ["an index one off"] = lines[8191].Replace(",\"index\":8191,", ",\"index\":8192,", StringComparison.Ordinal),
+            ["a bad escape"] = lines[8191].Replace("sealed.act", "sealed\\qact", StringComparison.Ordinal),
+            ["a control byte"] = lines[8191].Replace("sealed.act", "sealed\tact", StringComparison.Ordinal),
+            ["an escaped control byte"] = lines[8191].Replace("sealed.act", "sealed\\tact", StringComparison.Ordinal),
+            ["a leaf hash not in canonical base64"] = lines[8191].Replace(hash, hash[..^2] + (hash[^2] == 'A' ? "B=" : "A="), StringComparison.Ordinal),
+            ["an unterminated entry"] = lines[8191][..40],
+            ["trailing data"] = lines[8191] + "x",
+        };
+        foreach (var (name, row) in invalid)
+        {
+            Same(name, [.. lines.Select((l, i) => i == 8191 ? row : l)], ok: false);
+        }
+        var notUtf8 = System.Text.Encoding.UTF8.GetBytes(string.Join('\n', lines) + "\n");
+        var at = Array.IndexOf(notUtf8, (byte)'s', System.Text.Encoding.UTF8.GetByteCount(string.Join('\n', lines.Take(8192)) + "\n") + 12);
+        notUtf8[at] = 0xC3; // a lead byte followed by ASCII
+        var seq = LogVerifier.Verify(LogVerifier.ReadJsonLines(new MemoryStream(notUtf8)), notes, signer.Verifier, new LogVerifier.Options(Origin: Origin));
+        var blk = LogVerifier.VerifyJsonLines(new MemoryStream(notUtf8), notes, signer.Verifier, new LogVerifier.Options(Origin: Origin));
+        Assert.False(seq.Ok);
+        Assert.True((seq.FirstBadIndex, seq.Problem!.Code, seq.Problem.Message) == (blk.FirstBadIndex, blk.Problem!.Code, blk.Problem.Message), $"{seq.Problem.Message} / {blk.Problem?.Message}");
+    }
 }

@@ -244,4 +244,40 @@ public sealed class MerkleTests
         await log.AppendAsync(big, TestContext.Current.CancellationToken);
         Assert.Equal(MerkleReference.Mth([big], 0, 1), await log.GetRootAsync(1, TestContext.Current.CancellationToken));
     }
+
+    /// <summary>
+    /// The reused hasher (OpenSSL called directly on Linux, IncrementalHash elsewhere) gives the one-shot hashes for leaves
+    /// of every length around the one-shot path's 1,024-byte switch and for nodes written over one of their inputs.
+    /// </summary>
+    [Fact]
+    public void The_reused_hasher_agrees_with_the_one_shot_hashes()
+    {
+        // CI runs Debian with libcrypto 3: there the direct path is what is being tested.
+        using (var direct = OpenSslSha256.Create())
+        {
+            Assert.Equal(OperatingSystem.IsLinux(), direct is not null);
+        }
+
+        var rng = new Random(9162);
+        using var hasher = new MerkleHasher();
+        Span<byte> leaf = stackalloc byte[MerkleHash.Size];
+        foreach (var length in new[] { 0, 1, 54, 55, 56, 63, 64, 65, 119, 120, 230, 1023, 1024, 1025, 5000 })
+        {
+            var entry = new byte[length];
+            rng.NextBytes(entry);
+            hasher.Leaf(entry, leaf);
+            Assert.Equal(MerkleHash.Leaf(entry), leaf.ToArray());
+        }
+
+        var left = new byte[MerkleHash.Size];
+        var right = new byte[MerkleHash.Size];
+        for (var i = 0; i < 50; i++)
+        {
+            rng.NextBytes(left);
+            rng.NextBytes(right);
+            var expected = MerkleHash.Node(left, right);
+            hasher.Node(left, right, right);
+            Assert.Equal(expected, right);
+        }
+    }
 }
