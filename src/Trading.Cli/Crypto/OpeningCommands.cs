@@ -210,7 +210,12 @@ public static class OpeningCommands
             Description = "Root certificate (PEM or DER) a bid's signer certificate must chain to at its submission time: the centre's CA "
                 + "(/pki/centre-ca.crt, /pki/centre-ca-sm2.crt) and any external CA the centre trusts; repeatable",
         };
-        var command = new Command("verify-opening", "Check every proof, every Lagrange coefficient and every combination in an opening transcript, and from version 2 who signed each bid") { transcript, key, ca, lang };
+        var crl = new Option<FileInfo[]>("--crl")
+        {
+            Description = "Revocation list (CRL, DER or PEM) signed by a CA given with --ca: the platform's /pki/firms.crl and /pki/firms-sm2.crl; "
+                + "a bid whose signer certificate it names revoked at or before the submission time is refused; repeatable",
+        };
+        var command = new Command("verify-opening", "Check every proof, every Lagrange coefficient and every combination in an opening transcript, and from version 2 who signed each bid") { transcript, key, ca, crl, lang };
         command.SetAction((parse, ct) => CliSupport.RunAsync(parse, lang, async stdout =>
         {
             var t = CryptoJson.Deserialize<OpeningTranscript>(await File.ReadAllTextAsync(parse.GetValue(transcript)!.FullName, ct));
@@ -227,14 +232,41 @@ public static class OpeningCommands
             }
 
             SignerChainCheck? chains = null;
+            SignerRevocationCheck? revocations = null;
+            var roots = new List<byte[]>();
             if (parse.GetValue(ca) is { Length: > 0 } caFiles)
             {
-                var roots = new List<byte[]>();
                 foreach (var f in caFiles) roots.AddRange(ReadCertificates(await File.ReadAllBytesAsync(f.FullName, ct), f.Name));
                 chains = (der, at) => Trading.PublicLog.FirmCertificateAuthority.ChainsToAny(der, roots, at);
             }
 
-            var report = OpeningVerifier.Verify(t, chains);
+            if (parse.GetValue(crl) is { Length: > 0 } crlFiles)
+            {
+                // A list is believed only from the CA that signed the certificates it names, so it needs the roots to check it by.
+                if (roots.Count == 0)
+                {
+                    await parse.InvocationConfiguration.Error.WriteLineAsync(zh
+                        ? "--crl 需要同时用 --ca 给出签发该吊销列表的认证机构证书：吊销列表只有核验其签名后才可信"
+                        : "--crl needs --ca with the CA certificate that signed the list: a revocation list is believed only once its signature is checked");
+                    return CliSupport.BadInput;
+                }
+
+                var files = new List<(string, byte[])>();
+                foreach (var f in crlFiles) files.Add((f.Name, await File.ReadAllBytesAsync(f.FullName, ct)));
+                try
+                {
+                    revocations = RevocationLists.Read(files, roots).Check;
+                }
+                catch (RevocationListUntrustedException e)
+                {
+                    await parse.InvocationConfiguration.Error.WriteLineAsync(zh
+                        ? $"CrlUntrusted：吊销列表 {e.File} 不是由所给的任何认证机构证书（--ca）签发的：只有签发证书的认证机构才能吊销其证书，其他人签发的列表不予采信"
+                        : $"CrlUntrusted: revocation list {e.File} is not signed by any CA certificate given (--ca): only the CA that issued a certificate can revoke it, so a list signed by anyone else is refused");
+                    return CliSupport.BadInput;
+                }
+            }
+
+            var report = OpeningVerifier.Verify(t, chains, revocations);
             foreach (var p in report.KeyProblems)
             {
                 await stdout.WriteLineAsync($"key: {p.Code}: {CryptoMessages.Format(p.Code, p.Arguments, lng)}");
@@ -262,6 +294,16 @@ public static class OpeningCommands
                     _ => null,
                 };
                 if (signer is not null) await stdout.WriteLineAsync(signer);
+                if (bid.Valid && bid.Revocation is { } revocation)
+                {
+                    await stdout.WriteLineAsync(RevocationLine(bid, revocation, t.Bids[bid.Position].SubmittedAt, zh));
+                }
+                else if (bid.Valid && revocations is not null && bid.Signer == SignerStatus.ChainVerified && bid.Revocation is null)
+                {
+                    await stdout.WriteLineAsync(zh
+                        ? $"  吊销：未核验（未给出证书 {bid.SignerSerial} 签发机构的吊销列表）"
+                        : $"  revocation: not checked (no revocation list of certificate {bid.SignerSerial}'s issuer given)");
+                }
             }
 
             if (t.Version == OpeningTranscript.Version1)
@@ -279,10 +321,43 @@ public static class OpeningCommands
                     : $"note: signer chain not checked for {notChecked} bid(s) signed under a certificate (no --ca given)");
             }
 
+            var unrevoked = revocations is null ? report.Bids.Count(b => b.Signer == SignerStatus.ChainVerified) : 0;
+            if (unrevoked > 0)
+            {
+                await stdout.WriteLineAsync(zh
+                    ? $"注意：{unrevoked} 份以证书签名的投标未核验吊销（未给出 --crl）"
+                    : $"note: revocation not checked for {unrevoked} bid(s) signed under a certificate (no --crl given)");
+            }
+
             await stdout.WriteLineAsync(report.Valid ? "opening verified" : "opening NOT verified");
             return report.Valid ? CliSupport.Ok : CliSupport.Refused;
         }));
         return command;
+    }
+
+    /// <summary>What the signer's issuer's revocation list showed, for a bid that stands.</summary>
+    private static string RevocationLine(BidOpeningVerdict bid, SignerRevocation revocation, DateTimeOffset? submittedAt, bool zh)
+    {
+        static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var list = Iso(revocation.ListIssuedAt);
+        if (revocation.RevokedAt is { } revoked)
+        {
+            return zh
+                ? $"  吊销：证书 {bid.SignerSerial} 于 {Iso(revoked)} 吊销，晚于投标递交时间：吊销不追溯既往，此前以有效证书签署的投标仍然有效（{list} 的吊销列表）"
+                : $"  revocation: certificate {bid.SignerSerial} was revoked at {Iso(revoked)}, after the bid was submitted: a revocation does not reach back, so a bid signed before it under a valid certificate stands (list of {list})";
+        }
+
+        // A list speaks only up to its issue time: one older than the bid cannot show a revocation between the two.
+        if (submittedAt is { } at && revocation.ListIssuedAt < at)
+        {
+            return zh
+                ? $"  吊销：证书 {bid.SignerSerial} 未列入 {list} 的吊销列表，但该列表早于投标递交时间，不能说明此后至递交时是否被吊销（请用递交之后签发的列表）"
+                : $"  revocation: certificate {bid.SignerSerial} is not on the list of {list}, but that list predates the submission and cannot show a revocation between them (give a list issued after it)";
+        }
+
+        return zh
+            ? $"  吊销：证书 {bid.SignerSerial} 未列入 {list} 的吊销列表，递交时未被吊销"
+            : $"  revocation: certificate {bid.SignerSerial} is not on the revocation list of {list}: not revoked when the bid was submitted";
     }
 
     /// <summary>Every certificate in a file: PEM (one or more) or a single DER certificate.</summary>
