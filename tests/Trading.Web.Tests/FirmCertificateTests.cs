@@ -218,6 +218,13 @@ public class FirmCertificateTests(PostgresServer pg) : BrowserTest(pg)
         Assert.Contains("Document Seal", report, StringComparison.Ordinal);
         // The seal chains to the centre's published CA certificate, and the signature carries the centre TSA's time-stamp.
         var pdf = await File.ReadAllBytesAsync(path);
+        // Dated by the platform's clock, which this test moved weeks past the machine's, as the log's entries are: the
+        // document's dates and the signing time readers show (/M) are that instant, to the second, in UTC.
+        var stamp = "D:" + App.Clock.GetUtcNow().UtcDateTime.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture) + "+00'00'";
+        var text = System.Text.Encoding.Latin1.GetString(pdf);
+        Assert.Contains($"/M({stamp})", text, StringComparison.Ordinal);
+        Assert.Contains($"/CreationDate({stamp})", text, StringComparison.Ordinal);
+        Assert.Contains($"/ModDate({stamp})", text, StringComparison.Ordinal);
         var cms = Trading.Reports.PdfSignatures.Read(pdf)!;
         cms.CheckSignature(verifySignatureOnly: true);
         using (var ca = X509Certificate2.CreateFromPem(await App.Anonymous().GetStringAsync("/pki/centre-ca.crt")))
