@@ -97,6 +97,8 @@ public enum CryptoErrorCode
     SignerNotValidAtSubmission,
     /// <summary>The signer certificate does not chain to any root given, at the bid's submission time.</summary>
     SignerUntrusted,
+    /// <summary>The signer certificate was revoked at or before the bid's submission time, by a revocation list its issuer signed.</summary>
+    SignerRevoked,
 }
 
 /// <summary>
@@ -184,6 +186,7 @@ public static class CryptoMessages
         [CryptoErrorCode.SignerKeyMismatch] = ("certificate {0} does not certify the key that signed the bid manifest", "证书 {0} 所证明的公钥不是签署投标清单的公钥"),
         [CryptoErrorCode.SignerNotValidAtSubmission] = ("certificate {0} was not valid when the bid was submitted at {1} (valid from {2} to {3})", "证书 {0} 在投标递交时（{1}）不在有效期内（有效期 {2} 至 {3}）"),
         [CryptoErrorCode.SignerUntrusted] = ("certificate {0} does not chain to any root certificate given (--ca) at the submission time {1}", "证书 {0} 在递交时（{1}）不能链接到所给的任何根证书（--ca）"),
+        [CryptoErrorCode.SignerRevoked] = ("certificate {0} was revoked at {1}, at or before the bid was submitted at {2} (revocation list of {3} signed by its CA)", "证书 {0} 已于 {1} 吊销，不晚于投标递交时间 {2}（其认证机构签发的 {3} 吊销列表）"),
     };
 
     /// <summary>Formats the message for a code in "zh-CN" (or any "zh" culture) or English (anything else).</summary>

@@ -80,6 +80,16 @@ public enum SignerStatus
 /// </summary>
 public delegate bool SignerChainCheck(byte[] certificate, DateTimeOffset at);
 
+/// <summary>
+/// What a revocation list signed by a certificate's own issuer says of it: when it was revoked (null: not listed) and when
+/// that list was issued. The verifier stays free of CRL parsing: the caller brings the lists it has checked (the CLI its
+/// <c>--crl</c> files, verified against its <c>--ca</c> roots).
+/// </summary>
+public sealed record SignerRevocation(DateTimeOffset? RevokedAt, DateTimeOffset ListIssuedAt);
+
+/// <summary>The revocation status of a firm certificate (DER) by a list its issuer signed, or null when no such list was given.</summary>
+public delegate SignerRevocation? SignerRevocationCheck(byte[] certificate);
+
 /// <summary>The verdict on one bid's opening and, from version 2, on its signer.</summary>
 public sealed record BidOpeningVerdict(int Position, string Bidder, bool CombinationValid, IReadOnlyList<OpeningProblem> Problems)
 {
@@ -88,6 +98,12 @@ public sealed record BidOpeningVerdict(int Position, string Bidder, bool Combina
 
     /// <summary>The signer certificate's serial (lowercase hex), when the entry carries a readable one.</summary>
     public string? SignerSerial { get; init; }
+
+    /// <summary>
+    /// What the revocation lists given say of the signer certificate: null when none was asked or none of its issuer was
+    /// given; a list that does not name it, or (the bid still stands) names a revocation after the submission time.
+    /// </summary>
+    public SignerRevocation? Revocation { get; init; }
 
     /// <summary>The opening checks out and no signer rule failed.</summary>
     public bool Valid => CombinationValid && Signer != SignerStatus.Invalid;
@@ -105,7 +121,7 @@ public static class OpeningVerifier
     /// version 2 transcript also each bid's signer (<see cref="VerifySigner"/>); with <paramref name="chains"/> null a
     /// certificate's chain is left unchecked and said so (<see cref="SignerStatus.ChainNotChecked"/>), never passed.
     /// </summary>
-    public static OpeningReport Verify(OpeningTranscript transcript, SignerChainCheck? chains = null)
+    public static OpeningReport Verify(OpeningTranscript transcript, SignerChainCheck? chains = null, SignerRevocationCheck? revocations = null)
     {
         var keyProblems = new List<OpeningProblem>();
         if (transcript.Version is not (OpeningTranscript.Version1 or OpeningTranscript.Version2))
@@ -124,7 +140,7 @@ public static class OpeningVerifier
         }
 
         var points = ThresholdOpening.KeyPoints.For(transcript.Key);
-        var verdicts = transcript.Bids.Select((b, i) => VerifySigner(transcript, b, VerifyBid(transcript.Key, points, b, i), chains)).ToList();
+        var verdicts = transcript.Bids.Select((b, i) => VerifySigner(transcript, b, VerifyBid(transcript.Key, points, b, i), chains, revocations)).ToList();
         return new OpeningReport(keyProblems.Count == 0 && verdicts.All(v => v.Valid), keyProblems, verdicts);
     }
 
@@ -132,9 +148,11 @@ public static class OpeningVerifier
     /// The signer rules of a version 2 entry, in order: the entry carries its submission time and manifest; the manifest's
     /// signature verifies under the key it names; the manifest describes this bid (suite of the joint key, tender, lot,
     /// bidder, envelope SHA-256); and with a certificate, that it is readable, certifies that key, was valid at the
-    /// submission time and (given <paramref name="chains"/>) chains to a root then. A version 1 entry must carry none of it.
+    /// submission time and (given <paramref name="chains"/>) chains to a root then; last (given <paramref name="revocations"/>)
+    /// that its issuer's list does not name it revoked at or before the submission time. A revocation after that instant
+    /// does not reach back: the bid was signed under a valid certificate. A version 1 entry must carry none of it.
     /// </summary>
-    private static BidOpeningVerdict VerifySigner(OpeningTranscript transcript, BidOpening bid, BidOpeningVerdict verdict, SignerChainCheck? chains)
+    private static BidOpeningVerdict VerifySigner(OpeningTranscript transcript, BidOpening bid, BidOpeningVerdict verdict, SignerChainCheck? chains, SignerRevocationCheck? revocations)
     {
         var problems = verdict.Problems.ToList();
         BidOpeningVerdict Fail(CryptoErrorCode code, params string[] args)
@@ -198,7 +216,17 @@ public static class OpeningVerifier
         }
 
         if (chains is null) return verdict with { Signer = SignerStatus.ChainNotChecked };
-        return chains(der, at) ? verdict with { Signer = SignerStatus.ChainVerified } : Fail(CryptoErrorCode.SignerUntrusted, serial, Iso(at));
+        if (!chains(der, at)) return Fail(CryptoErrorCode.SignerUntrusted, serial, Iso(at));
+        if (revocations?.Invoke(der) is { } revocation)
+        {
+            verdict = verdict with { Revocation = revocation };
+            if (revocation.RevokedAt is { } revoked && revoked <= at)
+            {
+                return Fail(CryptoErrorCode.SignerRevoked, serial, Iso(revoked), Iso(at), Iso(revocation.ListIssuedAt));
+            }
+        }
+
+        return verdict with { Signer = SignerStatus.ChainVerified };
     }
 
     private static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);

@@ -23,6 +23,13 @@ public sealed class ReportOptions
 
     /// <summary>When set, the PDF is signed (a PDF signature readers verify) with this seal.</summary>
     public ReportSeal? Seal { get; init; }
+
+    /// <summary>
+    /// The clock the PDF's own dates are read from, once per <see cref="Report.Render"/>: the information dictionary's
+    /// /CreationDate and /ModDate and the seal's /M, in UTC to the second. Give the platform's clock, so a record states the
+    /// time its log entry does (also under a moved demo or test clock) and the same report renders to the same dates.
+    /// </summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
 }
 
 /// <summary>Horizontal alignment of a table column.</summary>

@@ -279,6 +279,12 @@ internal sealed class ReportRenderer
         document.Info.Title = report.Options.Title ?? "";
         document.Info.Author = report.Options.Author ?? "";
         document.Info.Creator = "Trading.Reports";
+        // PDFsharp dates a document by the machine's clock (DateTime.Now); a record is dated by the platform's, in UTC so
+        // the bytes do not depend on the server's time zone either.
+        // PdfDate formats with the machine's offset, so the date goes in as the PDF date string it is (PDF 32000 7.9.4).
+        var made = DateTimeOffset.FromUnixTimeSeconds(report.Options.Clock.GetUtcNow().ToUnixTimeSeconds());
+        document.Info.Elements.SetValue("/CreationDate", new PdfSharp.Pdf.PdfString(ReportSeal.PdfDate(made)));
+        document.Info.Elements.SetValue("/ModDate", new PdfSharp.Pdf.PdfString(ReportSeal.PdfDate(made)));
         var footerFont = Font(FooterSize, false);
         var flh = FooterSize * LineFactor;
         for (var i = 0; i < pages.Count; i++)
@@ -313,7 +319,7 @@ internal sealed class ReportRenderer
         using var stream = new MemoryStream();
         document.Save(stream, false);
         var pdf = stream.ToArray();
-        report.Options.Seal?.Apply(pdf);
+        report.Options.Seal?.Apply(pdf, made);
         return pdf;
     }
 

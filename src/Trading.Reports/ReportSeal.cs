@@ -58,18 +58,43 @@ public sealed class ReportSeal
     /// CAdES already), then the CMS is computed over the /ByteRange and written into the reserved hole. Both names have
     /// 30 bytes, so no offset moves, and the SubFilter is changed before the bytes are signed.
     /// </summary>
-    internal void Apply(byte[] pdf)
+    internal void Apply(byte[] pdf, DateTimeOffset signedAt)
     {
         var (start, end) = PdfSignatures.Hole(pdf) ?? throw new InvalidOperationException("The saved PDF has no signature hole to fill.");
         var at = pdf.AsSpan(0, start).IndexOf(PdfSharpSubFilter);
         if (at < 0 || pdf.AsSpan(at + 1, start - at - 1).IndexOf(PdfSharpSubFilter) >= 0)
             throw new InvalidOperationException("The saved PDF does not name the SubFilter once as PDFsharp 6.2.4 writes it.");
         PadesSubFilter.CopyTo(pdf.AsSpan(at));
+        SetSigningTime(pdf, at, signedAt);
         var hex = System.Text.Encoding.ASCII.GetBytes(Convert.ToHexString(Cms(PdfSignatures.Signed(pdf, start, end))));
         // The hole is '<', the reserved hex digits (zeros) and '>': the CMS goes first, the zeros after it stay as padding.
         if (hex.Length > end - start - 2) throw new InvalidOperationException($"The signature ({hex.Length / 2} bytes) does not fit the {ReservedBytes} bytes reserved.");
         hex.CopyTo(pdf.AsSpan(start + 1));
     }
+
+    /// <summary>
+    /// PDFsharp 6.2.4 writes the signature dictionary's /M from the machine's clock (DateTimeOffset.Now) while saving, with
+    /// no option to give it: it is rewritten here, before signing, to the report's time. The signing time readers show is
+    /// this /M (the CMS has no signing-time attribute), so it must be the platform's. Both are "D:" dates of the same
+    /// length (an offset is always "+hh'mm'"), so no offset in the file moves.
+    /// </summary>
+    private static void SetSigningTime(byte[] pdf, int subFilterAt, DateTimeOffset signedAt)
+    {
+        // The dictionary PDFsharp writes holds /M right after /SubFilter; look no further than the next dictionary's end.
+        var from = pdf.AsSpan(subFilterAt).IndexOf("/M(D:"u8);
+        var close = from < 0 ? -1 : pdf.AsSpan(subFilterAt + from).IndexOf((byte)')');
+        var next = pdf.AsSpan(subFilterAt).IndexOf(">>"u8);
+        if (from < 0 || close < 0 || from > next)
+            throw new InvalidOperationException("The saved PDF's signature dictionary has no /M date where PDFsharp 6.2.4 writes it.");
+        var value = System.Text.Encoding.ASCII.GetBytes("/M(" + PdfDate(signedAt) + ")");
+        if (value.Length != close + 1)
+            throw new InvalidOperationException("The saved PDF's /M date is not of the length PDFsharp 6.2.4 writes.");
+        value.CopyTo(pdf.AsSpan(subFilterAt + from));
+    }
+
+    /// <summary>A PDF date string (PDF 32000 7.9.4) in UTC to the second: <c>D:YYYYMMDDHHmmSS+00'00'</c>.</summary>
+    internal static string PdfDate(DateTimeOffset t) =>
+        "D:" + t.UtcDateTime.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture) + "+00'00'";
 
     private byte[] Cms(byte[] signed)
     {

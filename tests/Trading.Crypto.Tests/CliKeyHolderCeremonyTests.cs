@@ -136,8 +136,11 @@ public sealed class CliKeyHolderCeremonyTests : IDisposable
                 "--frozen", P("frozen.json"), "--batch", P("batch.json"), "--passphrase-env", _passVars[officer], "--out", P($"partials-{officer}.json")]));
         }
 
+        await CliReceipts.WriteAsync(P("B-1.receipt.json"), P("B-1.trbe"), new DateTimeOffset(2026, 6, 1, 8, 0, 0, TimeSpan.Zero));
+        await CliReceipts.WriteAsync(P("B-2.receipt.json"), P("B-2.trbe"), new DateTimeOffset(2026, 6, 1, 8, 5, 0, TimeSpan.Zero));
         Ok(Run("open", "--joint-key", P("joint-key.json"), "--envelope", P("B-1.trbe"), P("B-2.trbe"),
-            "--partials", P("partials-1a.json"), P("partials-2a.json"), P("partials-3a.json"), "--out-dir", P("opened"), "--transcript", P("transcript.json")));
+            "--partials", P("partials-1a.json"), P("partials-2a.json"), P("partials-3a.json"), "--out-dir", P("opened"), "--transcript", P("transcript.json"),
+            "--receipt", P("B-1.receipt.json"), P("B-2.receipt.json")));
         foreach (var (bidder, price) in prices)
         {
             using var zip = ZipFile.OpenRead(P($"opened/{bidder}.zip"));

@@ -82,7 +82,10 @@ public sealed class CliTests : IDisposable
             Assert.True(r.Code == 0, r.Err);
         }
 
-        var open = Run("open", "--joint-key", keyPath, "--envelope", P("bid.trbe"), "--partials", P("partials-1.json"), P("partials-3.json"), "--out-dir", P("opened"), "--transcript", P("transcript.json"));
+        // The manifest trading seal wrote beside the envelope is found there; the receipt is given.
+        await CliReceipts.WriteAsync(P("receipt.json"), P("bid.trbe"), new DateTimeOffset(2026, 6, 1, 8, 0, 0, TimeSpan.Zero));
+        var open = Run("open", "--joint-key", keyPath, "--envelope", P("bid.trbe"), "--partials", P("partials-1.json"), P("partials-3.json"), "--out-dir", P("opened"), "--transcript", P("transcript.json"),
+            "--receipt", P("receipt.json"));
         Assert.True(open.Code == 0, open.Err + open.Out);
         using (var zip = ZipFile.OpenRead(P("opened/B-1.zip")))
         {
@@ -91,9 +94,10 @@ public sealed class CliTests : IDisposable
             Assert.Equal(300_000, zip.GetEntry("technical-proposal.pdf")!.Length);
         }
 
-        var verify = Run("verify-opening", "--transcript", P("transcript.json"), "--joint-key", keyPath);
+        var verify = Run("verify-opening", "--transcript", P("transcript.json"), "--joint-key", keyPath, "--lang", "en");
         Assert.True(verify.Code == 0, verify.Out);
         Assert.Contains("opening verified", verify.Out);
+        Assert.Contains("signer: a key made for this bid (no certificate)", verify.Out);
 
         var t = JsonNode.Parse(File.ReadAllText(P("transcript.json")))!;
         var coefficient = (string)t["bids"]![0]!["terms"]![0]!["coefficient"]!;
@@ -153,21 +157,78 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
-    public async Task The_CLI_opens_the_test_vector_envelope_and_verifies_the_vector_transcript()
+    public async Task The_CLI_opens_the_test_vector_envelope_into_exactly_the_v2_vector_transcript_from_the_bidders_manifest_and_receipt()
     {
+        var ct = TestContext.Current.CancellationToken;
         var verify = Run("verify-opening", "--transcript", TestVectors.TranscriptPath);
         Assert.True(verify.Code == 0, verify.Out);
 
-        var transcript = CryptoJson.Deserialize<OpeningTranscript>(await File.ReadAllTextAsync(TestVectors.TranscriptPath, TestContext.Current.CancellationToken));
-        var vector = JsonNode.Parse(await File.ReadAllTextAsync(TestVectors.VectorsPath, TestContext.Current.CancellationToken))!["vectors"]![0]!;
-        await File.WriteAllBytesAsync(P("vector.trbe"), Convert.FromHexString((string)vector["envelope"]!["envelope"]!), TestContext.Current.CancellationToken);
-        await File.WriteAllTextAsync(P("key.json"), CryptoJson.Serialize(transcript.Key), TestContext.Current.CancellationToken);
-        await File.WriteAllTextAsync(P("partials.json"), CryptoJson.Serialize(transcript.Bids[0].Partials), TestContext.Current.CancellationToken);
-        var open = Run("open", "--joint-key", P("key.json"), "--envelope", P("vector.trbe"), "--partials", P("partials.json"), "--out-dir", P("out"), "--transcript", P("t.json"));
-        Assert.True(open.Code == 0, open.Err);
+        // The v2 vector is the first case's opening, submitted at 2026-06-01T08:00:00Z under the vector firm certificate:
+        // the offline opening gets the same three members from the manifest the bidder signed and the bid's receipt.
+        var expected = CryptoJson.Deserialize<OpeningTranscript>(await File.ReadAllTextAsync(TranscriptV2Vectors.TranscriptPath, ct));
+        var bid = expected.Bids[0];
+        var vector = JsonNode.Parse(await File.ReadAllTextAsync(TestVectors.VectorsPath, ct))!["vectors"]![0]!;
+        await File.WriteAllBytesAsync(P("vector.trbe"), Convert.FromHexString((string)vector["envelope"]!["envelope"]!), ct);
+        await File.WriteAllTextAsync(P("key.json"), CryptoJson.Serialize(expected.Key), ct);
+        await File.WriteAllTextAsync(P("partials.json"), CryptoJson.Serialize(bid.Partials), ct);
+        await File.WriteAllTextAsync(P("manifest.json"), CryptoJson.Serialize(bid.Manifest), ct);
+        await CliReceipts.WriteAsync(P("receipt.json"), P("vector.trbe"), TranscriptV2Vectors.SubmittedAt, Convert.FromBase64String(bid.SignerCertificate!));
+        await File.WriteAllTextAsync(P("log-root.crt"), CliReceipts.RootPem, ct);
+        var open = Run("open", "--joint-key", P("key.json"), "--envelope", P("vector.trbe"), "--partials", P("partials.json"), "--out-dir", P("out"), "--transcript", P("t.json"),
+            "--manifest", P("manifest.json"), "--receipt", P("receipt.json"), "--receipt-root", P("log-root.crt"));
+        Assert.True(open.Code == 0, open.Err + open.Out);
+        Assert.Contains("transcript (version 2): 1 opened, 0 failed", open.Out);
+        Assert.DoesNotContain("not verified", open.Out);
         var bidder = (string)vector["envelope"]!["bidder"]!;
-        Assert.Equal((string)vector["envelope"]!["plaintext"]!, Convert.ToHexStringLower(await File.ReadAllBytesAsync(P($"out/{bidder}.zip"), TestContext.Current.CancellationToken)));
-        Assert.Equal(CryptoJson.Serialize(transcript), CryptoJson.Serialize(CryptoJson.Deserialize<OpeningTranscript>(await File.ReadAllTextAsync(P("t.json"), TestContext.Current.CancellationToken))));
+        Assert.Equal((string)vector["envelope"]!["plaintext"]!, Convert.ToHexStringLower(await File.ReadAllBytesAsync(P($"out/{bidder}.zip"), ct)));
+        Assert.Equal(CryptoJson.Serialize(expected), await File.ReadAllTextAsync(P("t.json"), ct));
+
+        // And it verifies as an online opening's does: the signer chains to the CA given at the submission time.
+        var check = Run("verify-opening", "--transcript", P("t.json"), "--ca", TranscriptV2Vectors.CaPath, "--lang", "en");
+        Assert.True(check.Code == 0, check.Out + check.Err);
+        Assert.Contains("signer: certificate 2026060100000000000000000000abcd, valid at submission and chaining to a root given", check.Out);
+
+        // Without --receipt-root the receipt's word is taken as it is, and the tool says so.
+        var unchecked_ = Run("open", "--joint-key", P("key.json"), "--envelope", P("vector.trbe"), "--partials", P("partials.json"), "--out-dir", P("out-2"), "--transcript", P("t2.json"),
+            "--manifest", P("manifest.json"), "--receipt", P("receipt.json"), "--lang", "zh-CN");
+        Assert.True(unchecked_.Code == 0, unchecked_.Err + unchecked_.Out);
+        Assert.Contains("未核验投标回执", unchecked_.Out);
+        Assert.Equal(CryptoJson.Serialize(expected), await File.ReadAllTextAsync(P("t2.json"), ct));
+    }
+
+    [Fact]
+    public async Task Open_without_a_bids_manifest_or_receipt_says_which_is_missing_and_the_transcript_does_not_verify()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var expected = CryptoJson.Deserialize<OpeningTranscript>(await File.ReadAllTextAsync(TranscriptV2Vectors.TranscriptPath, ct));
+        var vector = JsonNode.Parse(await File.ReadAllTextAsync(TestVectors.VectorsPath, ct))!["vectors"]![0]!;
+        await File.WriteAllBytesAsync(P("vector.trbe"), Convert.FromHexString((string)vector["envelope"]!["envelope"]!), ct);
+        await File.WriteAllTextAsync(P("key.json"), CryptoJson.Serialize(expected.Key), ct);
+        await File.WriteAllTextAsync(P("partials.json"), CryptoJson.Serialize(expected.Bids[0].Partials), ct);
+
+        var bare = Run("open", "--joint-key", P("key.json"), "--envelope", P("vector.trbe"), "--partials", P("partials.json"), "--out-dir", P("out"), "--transcript", P("t.json"), "--lang", "en");
+        Assert.Equal(1, bare.Code);
+        Assert.Contains("vector.trbe: SignerDataMissing: no signed manifest for this envelope (give --manifest", bare.Err);
+        Assert.Contains("vector.trbe: SignerDataMissing: no receipt for this envelope (give --receipt)", bare.Err);
+        // The bid did open, and the transcript says so, but as version 2 it lacks who signed it, and the verifier says that.
+        Assert.True(File.Exists(P("out/" + (string)vector["envelope"]!["bidder"]! + ".zip")));
+        var written = CryptoJson.Deserialize<OpeningTranscript>(await File.ReadAllTextAsync(P("t.json"), ct));
+        Assert.Equal(OpeningTranscript.Version2, written.Version);
+        var verify = Run("verify-opening", "--transcript", P("t.json"), "--lang", "en");
+        Assert.Equal(1, verify.Code);
+        Assert.Contains("SignerDataMissing: the version 2 entry lacks its manifest", verify.Out);
+        Assert.Contains("没有该加密投标文件的投标回执",
+            Run("open", "--joint-key", P("key.json"), "--envelope", P("vector.trbe"), "--partials", P("partials.json"), "--out-dir", P("out-zh"), "--transcript", P("t-zh.json"), "--lang", "zh-CN").Err);
+
+        // A receipt that does not verify against the root given opens nothing: its time would be the platform's word alone.
+        await File.WriteAllTextAsync(P("manifest.json"), CryptoJson.Serialize(expected.Bids[0].Manifest), ct);
+        await CliReceipts.WriteAsync(P("receipt.json"), P("vector.trbe"), TranscriptV2Vectors.SubmittedAt);
+        var wrongRoot = Run("open", "--joint-key", P("key.json"), "--envelope", P("vector.trbe"), "--partials", P("partials.json"), "--out-dir", P("out-3"), "--transcript", P("t3.json"),
+            "--manifest", P("manifest.json"), "--receipt", P("receipt.json"), "--receipt-root", TranscriptV2Vectors.CaPath, "--lang", "en");
+        Assert.Equal(1, wrongRoot.Code);
+        Assert.Contains("receipt.json: ", wrongRoot.Err);
+        Assert.False(File.Exists(P("t3.json")));
+        Assert.False(Directory.Exists(P("out-3")) && Directory.EnumerateFileSystemEntries(P("out-3")).Any());
     }
 
     [Fact]
@@ -178,7 +239,7 @@ public sealed class CliTests : IDisposable
         Assert.True(pass.Code == 0, pass.Out + pass.Err);
         Assert.Contains("signer: certificate 2026060100000000000000000000abcd, valid at submission and chaining to a root given", pass.Out);
         Assert.Contains("opening verified", pass.Out);
-        Assert.DoesNotContain("not checked", pass.Out);
+        Assert.DoesNotContain("chain not checked", pass.Out);
 
         // Without --ca: everything else verifies, and the chain is said to be unchecked rather than passed in silence.
         var noCa = Run("verify-opening", "--transcript", TranscriptV2Vectors.TranscriptPath, "--lang", "en");

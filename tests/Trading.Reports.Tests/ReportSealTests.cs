@@ -64,6 +64,68 @@ public class ReportSealTests
         }
     }
 
+    /// <summary>The platform's clock, stopped at one instant, as the web tests' clock is.</summary>
+    private sealed class StoppedClock(DateTimeOffset at) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => at;
+    }
+
+    [Fact]
+    public void The_PDF_dates_and_the_seals_signing_time_are_the_given_clocks_in_UTC_not_the_machines()
+    {
+        // 16:00:00.7 in Beijing is 08:00:00 UTC: the dates are the clock's, to the second, whatever the offset it reads in.
+        var clock = new StoppedClock(new DateTimeOffset(2026, 6, 1, 16, 0, 0, 700, TimeSpan.FromHours(8)));
+        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var caReq = new CertificateRequest("CN=Test Centre CA, O=Test Centre", caKey, HashAlgorithmName.SHA256);
+        caReq.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
+        using var ca = caReq.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+        using var sealKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var issued = new CertificateRequest("CN=Test Centre Document Seal, O=Test Centre", sealKey, HashAlgorithmName.SHA256)
+            .Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1), [5, 6, 7, 8]);
+        using var seal = issued.CopyWithPrivateKey(sealKey);
+
+        byte[] Render(bool sealed_)
+        {
+            var r = new Report(new ReportOptions
+            {
+                Culture = "zh-CN", Title = "开标记录", Clock = clock,
+                Seal = sealed_ ? new ReportSeal { Certificate = seal, Chain = [ca], Reason = "开标记录", Location = "Test Centre" } : null,
+            });
+            r.Paragraph("投标人 甲公司 报价 ¥3,210,000.00");
+            return r.Render();
+        }
+
+        static string[] Dates(byte[] pdf) => [.. System.Text.RegularExpressions.Regex.Matches(System.Text.Encoding.Latin1.GetString(pdf), @"/(CreationDate|ModDate|M)\((D:[^)]*)\)")
+            .Select(m => m.Groups[1].Value + " " + m.Groups[2].Value)];
+
+        var plain = Render(false);
+        Assert.Equal(["CreationDate D:20260601080000+00'00'", "ModDate D:20260601080000+00'00'"], Dates(plain).Order());
+        var xmp = System.Text.Encoding.Latin1.GetString(plain);
+        Assert.Contains("<xmp:CreateDate>2026-06-01T08:00:00Z</xmp:CreateDate>", xmp, StringComparison.Ordinal);
+        Assert.Contains("<xmp:ModifyDate>2026-06-01T08:00:00Z</xmp:ModifyDate>", xmp, StringComparison.Ordinal);
+        // The same report at the same instant: the same dates again.
+        Assert.Equal(Dates(plain), Dates(Render(false)));
+
+        // Sealed: the signature dictionary's /M, which readers show as the signing time, is the clock's too, and the
+        // signature made after it was written still holds.
+        var pdf = Render(true);
+        Assert.Equal(["CreationDate D:20260601080000+00'00'", "M D:20260601080000+00'00'", "ModDate D:20260601080000+00'00'"], Dates(pdf).Order());
+        SignatureOf(pdf).CheckSignature(verifySignatureOnly: true);
+        var dir = Directory.CreateTempSubdirectory("report-dates-");
+        try
+        {
+            var path = Path.Combine(dir.FullName, "sealed.pdf");
+            File.WriteAllBytes(path, pdf);
+            var report = PdfSig(path);
+            Assert.Contains("Signature Validation: Signature is Valid.", report, StringComparison.Ordinal);
+            Assert.Contains("Signing Time: Jun 01 2026", report, StringComparison.Ordinal);
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
     /// <summary>pdfsig's report (poppler-utils; .ci/run installs it).</summary>
     public static string PdfSig(string path)
     {

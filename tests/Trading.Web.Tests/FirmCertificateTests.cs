@@ -218,6 +218,13 @@ public class FirmCertificateTests(PostgresServer pg) : BrowserTest(pg)
         Assert.Contains("Document Seal", report, StringComparison.Ordinal);
         // The seal chains to the centre's published CA certificate, and the signature carries the centre TSA's time-stamp.
         var pdf = await File.ReadAllBytesAsync(path);
+        // Dated by the platform's clock, which this test moved weeks past the machine's, as the log's entries are: the
+        // document's dates and the signing time readers show (/M) are that instant, to the second, in UTC.
+        var stamp = "D:" + App.Clock.GetUtcNow().UtcDateTime.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture) + "+00'00'";
+        var text = System.Text.Encoding.Latin1.GetString(pdf);
+        Assert.Contains($"/M({stamp})", text, StringComparison.Ordinal);
+        Assert.Contains($"/CreationDate({stamp})", text, StringComparison.Ordinal);
+        Assert.Contains($"/ModDate({stamp})", text, StringComparison.Ordinal);
         var cms = Trading.Reports.PdfSignatures.Read(pdf)!;
         cms.CheckSignature(verifySignatureOnly: true);
         using (var ca = X509Certificate2.CreateFromPem(await App.Anonymous().GetStringAsync("/pki/centre-ca.crt")))
@@ -331,6 +338,24 @@ public class FirmCertificateTests(PostgresServer pg) : BrowserTest(pg)
         Assert.Equal(1, foreign.Code);
         Assert.Contains($"SignerUntrusted: certificate {serial} does not chain", foreign.Out, StringComparison.Ordinal);
         Assert.Contains("opening NOT verified", foreign.Out, StringComparison.Ordinal);
+
+        // Revocation offline, with the list the platform publishes: not on it now; then the centre revokes the certificate
+        // after the opening, and the bid signed weeks before stands, the tool saying why.
+        await File.WriteAllBytesAsync(P("before.crl"), await App.Anonymous().GetByteArrayAsync(CrlPath));
+        var clean = TradingCli.Run("verify-opening", "--transcript", P("transcript.json"), "--ca", P("centre-ca.crt"), "--crl", P("before.crl"), "--lang", "en");
+        Assert.True(clean.Code == 0, clean.Out + clean.Err);
+        Assert.Contains($"revocation: certificate {serial} is not on the revocation list of", clean.Out, StringComparison.Ordinal);
+        var revoked = await (await App.ApiAsync("centre")).PostAsJsonAsync($"/api/certificates/{id}/revoke", new { reason = "key exposed after the opening" });
+        Assert.True(revoked.IsSuccessStatusCode, await revoked.Content.ReadAsStringAsync());
+        await File.WriteAllBytesAsync(P("after.crl"), await App.Anonymous().GetByteArrayAsync(CrlPath));
+        var later = TradingCli.Run("verify-opening", "--transcript", P("transcript.json"), "--ca", P("centre-ca.crt"), "--crl", P("after.crl"), "--lang", "en");
+        Assert.True(later.Code == 0, later.Out + later.Err);
+        Assert.Contains($"revocation: certificate {serial} was revoked at", later.Out, StringComparison.Ordinal);
+        Assert.Contains("after the bid was submitted: a revocation does not reach back", later.Out, StringComparison.Ordinal);
+        // A list signed by another CA (the log PKI's root given as the only CA) is refused, not read.
+        var forged = TradingCli.Run("verify-opening", "--transcript", P("transcript.json"), "--ca", P("other-root.crt"), "--crl", P("after.crl"), "--lang", "en");
+        Assert.Equal(2, forged.Code);
+        Assert.Contains("CrlUntrusted: revocation list after.crl is not signed by any CA certificate given", forged.Err, StringComparison.Ordinal);
     }
 
     /// <summary>Asks for a certificate in the firm's page with a fresh code, has the centre approve it, and returns the issued row.</summary>

@@ -19,6 +19,7 @@ public sealed class ArchiveIndexPdf(Texts T, CentreTime time, Certificates.Docum
         // Landscape, with the widest column for the hash: a SHA-256 stays on one line, so it reads (and copies) whole.
         var r = new Report(new ReportOptions
         {
+            Clock = seal.Clock,
             Culture = InCulture.Tag, Title = T["Archive.IndexTitle"], Subtitle = $"{t.Code} {t.Title}", Landscape = true, Seal = seal.For(T["Archive.IndexTitle"]),
             Footer = T["Archive.IndexFooter", time.Format(time.UtcNow)],
         });

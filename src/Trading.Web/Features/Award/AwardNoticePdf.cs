@@ -19,6 +19,7 @@ public sealed class AwardNoticePdf(Texts t, Certificates.DocumentSeal seal)
             var title = kind == NoticeKind.Award ? t["Award.Pdf.AwardTitle"] : t["Award.Pdf.ResultTitle"];
             var r = new Report(new ReportOptions
             {
+                Clock = seal.Clock,
                 Culture = "zh-CN", Title = title, Subtitle = $"{tender.Code} {tender.Title} · {t["Award.Lot", lot.Number, lot.Name]}",
                 Footer = t["Award.Pdf.Footer", t.Time(issuedAt)], Author = t["Award.Pdf.Author"], Seal = seal.For(title),
             });

@@ -10,6 +10,9 @@ namespace Trading.Web.Features.Certificates;
 /// </summary>
 public sealed class DocumentSeal(CertificateAuthority authority, Log.CentreKeys keys, IConfiguration config, TimeProvider clock)
 {
+    /// <summary>The platform's clock, which dates a sealed report (ReportOptions.Clock) as it dates the seal's time-stamp.</summary>
+    public TimeProvider Clock => clock;
+
     public ReportSeal For(string reason)
     {
         var ca = authority.Ca;

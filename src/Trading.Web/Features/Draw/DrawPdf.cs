@@ -20,6 +20,7 @@ public sealed class DrawPdf(Texts T, CentreTime time, Certificates.DocumentSeal 
         var recordHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(v.Session.RecordJson)));
         var report = new Report(new ReportOptions
         {
+            Clock = seal.Clock,
             Culture = culture,
             Title = T["Draw.PdfTitle"],
             Subtitle = $"{v.Tender.Code} · {v.Tender.Title} · {T["Draw.Lot"]} {v.Lot.Number}",

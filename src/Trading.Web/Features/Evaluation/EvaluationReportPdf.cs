@@ -23,6 +23,7 @@ public sealed class EvaluationReportPdf(Texts t, Certificates.DocumentSeal seal)
         var hash = c.Sha256();
         var r = new Report(new ReportOptions
         {
+            Clock = seal.Clock,
             Culture = "zh-CN", Title = t["Evaluation.Report.Title"], Subtitle = $"{c.TenderCode} {c.TenderTitle} · {t["Evaluation.Report.Lot", c.LotNumber, c.LotName]}",
             Footer = t["Evaluation.Report.Footer", t.Time(issuedAt), hash], Author = t["Evaluation.Report.Author"], Landscape = true,
             Seal = seal.For(t["Evaluation.Report.Title"]),

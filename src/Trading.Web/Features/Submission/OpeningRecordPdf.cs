@@ -18,6 +18,7 @@ public sealed class OpeningRecordPdf(Texts T, CentreTime time, Certificates.Docu
         // Landscape: eight columns with a price and its capitals must not wrap inside a figure.
         var r = new Report(new ReportOptions
         {
+            Clock = seal.Clock,
             Culture = culture, Title = T["Bid.Opening.PdfTitle"], Subtitle = $"{tender.Code} {tender.Title}", Landscape = true, Seal = seal.For(T["Bid.Opening.PdfTitle"]),
             Footer = T["Bid.Opening.PdfFooter", time.Format(openedAt), ceremony.TranscriptSha256 ?? ""],
         });

@@ -66,7 +66,7 @@ public sealed class SupervisionIndexModel(LimitMonitor monitor, TradingDbContext
         var (from, to) = Period();
         var report = new Report(new ReportOptions
         {
-            Culture = culture, Title = T["Supervision.Title"], Landscape = true,
+            Culture = culture, Title = T["Supervision.Title"], Landscape = true, Clock = time.Clock,
             Subtitle = T["Supervision.PdfSubtitle", time.Format(time.UtcNow)],
             Footer = T["Supervision.PdfFooter", CurrentActor?.Name ?? ""],
         });
