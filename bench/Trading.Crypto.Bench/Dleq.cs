@@ -40,21 +40,7 @@ internal static partial class Dleq
             var g = s.Key.Group;
             // Same nonces for both paths: the proofs must be byte for byte the same.
             var nonces = Enumerable.Range(0, iterations).Select(_ => g.RandomScalar()).ToArray();
-            var newProofs = new PartialDecryption[iterations];
-            var oldProofs = new PartialDecryption[iterations];
-            for (var i = 0; i < iterations; i++)
-            {
-                newProofs[i] = ThresholdOpening.PartialDecrypt(s.Secret, s.Key, s.Rs[i], nonces[i]);
-                oldProofs[i] = Legacy.PartialDecrypt(s.Secret, s.Key, s.Rs[i], nonces[i]);
-                var managed = ThresholdOpening.PartialDecrypt(s.Secret, s.Key, s.Rs[i], nonces[i], openSsl: false);
-                if (!managed.D.AsSpan().SequenceEqual(oldProofs[i].D) || !managed.Proof.Response.AsSpan().SequenceEqual(oldProofs[i].Proof.Response)
-                    || !newProofs[i].D.AsSpan().SequenceEqual(oldProofs[i].D)
-                    || !newProofs[i].Proof.Challenge.AsSpan().SequenceEqual(oldProofs[i].Proof.Challenge)
-                    || !newProofs[i].Proof.Response.AsSpan().SequenceEqual(oldProofs[i].Proof.Response))
-                {
-                    throw new InvalidOperationException($"{suite}: the proofs differ from BouncyCastle's at bid {i}");
-                }
-            }
+            var (newProofs, oldProofs) = Compare(s, nonces);
 
             var legacyPoints = new Legacy.KeyPoints(s.Key);
             // "now" is what the library runs: OpenSSL for P-256 where the platform has it, else the managed arithmetic,
@@ -103,6 +89,71 @@ internal static partial class Dleq
 
         Console.WriteLine();
         Console.WriteLine($"load average after: {Load()}  ({DateTime.UtcNow:HH:mm:ss} UTC)");
+    }
+
+    /// <summary>
+    /// The proofs of the library (both paths) and of the BouncyCastle baseline for the same nonces, refused unless
+    /// byte for byte the same: the benchmark times them only once they are, and the smoke run checks this too.
+    /// </summary>
+    private static (PartialDecryption[] New, PartialDecryption[] Old) Compare(Setup s, BigInteger[] nonces)
+    {
+        var suite = s.Suite;
+        var iterations = nonces.Length;
+        var newProofs = new PartialDecryption[iterations];
+        var oldProofs = new PartialDecryption[iterations];
+        for (var i = 0; i < iterations; i++)
+        {
+            newProofs[i] = ThresholdOpening.PartialDecrypt(s.Secret, s.Key, s.Rs[i], nonces[i]);
+            oldProofs[i] = Legacy.PartialDecrypt(s.Secret, s.Key, s.Rs[i], nonces[i]);
+            var managed = ThresholdOpening.PartialDecrypt(s.Secret, s.Key, s.Rs[i], nonces[i], openSsl: false);
+            if (!managed.D.AsSpan().SequenceEqual(oldProofs[i].D) || !managed.Proof.Response.AsSpan().SequenceEqual(oldProofs[i].Proof.Response)
+                || !newProofs[i].D.AsSpan().SequenceEqual(oldProofs[i].D)
+                || !newProofs[i].Proof.Challenge.AsSpan().SequenceEqual(oldProofs[i].Proof.Challenge)
+                || !newProofs[i].Proof.Response.AsSpan().SequenceEqual(oldProofs[i].Proof.Response))
+            {
+                throw new InvalidOperationException($"{suite}: the proofs differ from BouncyCastle's at bid {i}");
+            }
+        }
+
+        return (newProofs, oldProofs);
+    }
+
+    /// <summary>
+    /// The smoke run (test suite): a few proofs per suite, byte-identical to BouncyCastle's, each verified by the
+    /// library's paths and by the baseline's verifier, and a proof for another bid refused.
+    /// </summary>
+    internal static void Smoke(int proofs)
+    {
+        proofs = Math.Max(proofs, 2); // the refusal check needs a second bid
+        foreach (var suite in new[] { CryptoSuites.P256, CryptoSuites.Sm2 })
+        {
+            var s = Make(suite, proofs);
+            var g = s.Key.Group;
+            var nonces = Enumerable.Range(0, proofs).Select(_ => g.RandomScalar()).ToArray();
+            var (newProofs, oldProofs) = Compare(s, nonces);
+            var legacyPoints = new Legacy.KeyPoints(s.Key);
+            for (var i = 0; i < proofs; i++)
+            {
+                ThresholdOpening.VerifyPartial(s.Key, s.Rs[i], newProofs[i]);
+                ThresholdOpening.VerifyPartial(s.Key, s.Rs[i], newProofs[i], openSsl: false);
+                Legacy.VerifyPartial(s.Key, legacyPoints, s.Rs[i], oldProofs[i]);
+            }
+
+            var refused = false;
+            try
+            {
+                ThresholdOpening.VerifyPartial(s.Key, s.Rs[1], newProofs[0]);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                refused = true;
+            }
+
+            if (!refused)
+            {
+                throw new InvalidOperationException($"{suite}: a proof for another bid verified");
+            }
+        }
     }
 
     /// <summary>The proof code as it was before the library's own arithmetic (BouncyCastle points), for the baseline.</summary>

@@ -11,12 +11,13 @@ namespace Trading.Crypto.Bench;
 [MemoryDiagnoser]
 public class EnvelopeBenchmarks
 {
-    private const int Size = 32 << 20;
+    /// <summary>32 MiB in the benchmark; the test suite's smoke run (<see cref="Smoke"/>) sets a few MiB.</summary>
+    public int Size { get; set; } = 32 << 20;
     private byte[] _plaintext = [];
     private byte[] _ciphertext = [];
     private const int Chunk = 1 << 20;
     private byte[] _tag = new byte[16];
-    private readonly byte[] _tags = new byte[Size / Chunk * 16];
+    private byte[] _tags = [];
     private byte[] _decrypted = [];
     private byte[] _chunked = [];
     private byte[] _envelope = [];
@@ -31,6 +32,7 @@ public class EnvelopeBenchmarks
     public void Setup()
     {
         _plaintext = RandomNumberGenerator.GetBytes(Size);
+        _tags = new byte[Size / Chunk * 16];
         _ciphertext = new byte[Size];
         _decrypted = new byte[Size];
         _chunked = new byte[Size];
@@ -132,4 +134,9 @@ public class EnvelopeBenchmarks
         _sink.Position = 0;
         await Envelope.DecryptAsync(new MemoryStream(_envelope, writable: false), _sink, _key, _combination, Bid);
     }
+
+    /// <summary>For the smoke run: whether what the last decryption left in its buffer or sink is the plaintext.</summary>
+    internal bool DecryptedMatches() => _decrypted.AsSpan().SequenceEqual(_plaintext);
+
+    internal bool SinkMatches() => _sink.Length >= Size && _sink.GetBuffer().AsSpan(0, Size).SequenceEqual(_plaintext);
 }

@@ -8,7 +8,8 @@ namespace Trading.Crypto.Bench;
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
 public class OpeningBenchmarks
 {
-    private const int Bids = 500;
+    /// <summary>500 in the benchmark; the smoke run (<see cref="Smoke"/>) uses a handful.</summary>
+    public int Bids { get; set; } = 500;
     private JointKey _key = null!;
     private List<HolderSecret> _secrets = [];
     private List<byte[]> _rs = [];
