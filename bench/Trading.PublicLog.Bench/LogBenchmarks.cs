@@ -6,19 +6,19 @@ using Trading.PublicLog;
 
 namespace Trading.PublicLog.Bench;
 
-/// <summary>Shared million-entry log, built once per benchmark process.</summary>
+/// <summary>Shared million-entry log, built once per benchmark process (smaller for the test suite's smoke run).</summary>
 internal static class MillionLog
 {
     public const int Size = 1_000_000;
     public const string Origin = "bench.local/log";
 
-    public static (InMemoryLogStore Store, MerkleLog Log) Build()
+    public static (InMemoryLogStore Store, MerkleLog Log) Build(int size = Size)
     {
         var store = new InMemoryLogStore();
         var log = new MerkleLog(store);
         var time = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
         var pseudonyms = new Pseudonymizer(new byte[32]);
-        for (int i = 0; i < Size; i++)
+        for (int i = 0; i < size; i++)
         {
             // A realistic bid.submitted entry (~230 bytes of canonical JSON).
             var entry = LogEntry.BidSubmitted($"T-2026-{i / 50:D5}", "L-1", pseudonyms.Pseudonym("firm", i.ToString(System.Globalization.CultureInfo.InvariantCulture)),
@@ -40,28 +40,36 @@ public class ProofGeneration
     private byte[] _root = null!;
     private IReadOnlyList<byte[]> _proof = null!;
 
+    /// <summary>1,000,000 in the benchmark; the smoke run (<see cref="Smoke"/>) uses a few thousand.</summary>
+    public int Entries { get; set; } = MillionLog.Size;
+
+    internal InMemoryLogStore Store { get; private set; } = null!;
+
+    internal long Index => _index;
+
+    internal long ConsistencyFrom => Entries / 10 * 6 + 1;
+
     [GlobalSetup]
     public void Setup()
     {
-        InMemoryLogStore store;
-        (store, _log) = MillionLog.Build();
-        _index = 777_777;
-        _leaf = store.GetNode(new NodeAddress(0, _index));
-        _root = _log.GetRootAsync(MillionLog.Size).GetAwaiter().GetResult();
-        _proof = _log.GetInclusionProofAsync(_index, MillionLog.Size).GetAwaiter().GetResult();
+        (Store, _log) = MillionLog.Build(Entries);
+        _index = Entries / 9 * 7; // 777,777 of 1,000,000
+        _leaf = Store.GetNode(new NodeAddress(0, _index));
+        _root = _log.GetRootAsync(Entries).GetAwaiter().GetResult();
+        _proof = _log.GetInclusionProofAsync(_index, Entries).GetAwaiter().GetResult();
     }
 
     [Benchmark]
-    public IReadOnlyList<byte[]> InclusionProof_1M() => _log.GetInclusionProofAsync(_index, MillionLog.Size).GetAwaiter().GetResult();
+    public IReadOnlyList<byte[]> InclusionProof_1M() => _log.GetInclusionProofAsync(_index, Entries).GetAwaiter().GetResult();
 
     [Benchmark]
-    public IReadOnlyList<byte[]> ConsistencyProof_600k_to_1M() => _log.GetConsistencyProofAsync(600_001, MillionLog.Size).GetAwaiter().GetResult();
+    public IReadOnlyList<byte[]> ConsistencyProof_600k_to_1M() => _log.GetConsistencyProofAsync(ConsistencyFrom, Entries).GetAwaiter().GetResult();
 
     [Benchmark]
-    public byte[] Root_1M() => _log.GetRootAsync(MillionLog.Size).GetAwaiter().GetResult();
+    public byte[] Root_1M() => _log.GetRootAsync(Entries).GetAwaiter().GetResult();
 
     [Benchmark]
-    public void VerifyInclusion_1M() => MerkleProof.VerifyInclusion(_index, MillionLog.Size, _leaf, _proof, _root);
+    public void VerifyInclusion_1M() => MerkleProof.VerifyInclusion(_index, Entries, _leaf, _proof, _root);
 }
 
 /// <summary>Appends into an in-memory store (the web app's PostgreSQL numbers are measured there).</summary>
@@ -70,11 +78,14 @@ public class Append
 {
     private byte[][] _entries = null!;
 
+    /// <summary>100,000 in the benchmark (its OperationsPerInvoke); the smoke run uses fewer.</summary>
+    public int Count { get; set; } = 100_000;
+
     [GlobalSetup]
     public void Setup()
     {
         var time = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
-        _entries = [.. Enumerable.Range(0, 100_000).Select(i => new LogEntry(LogEntryTypes.TenderDocumentObtained, 1, time, "T-1", new JsonObject { ["bidder"] = $"firm:{i:x32}" }).ToCanonicalBytes())];
+        _entries = [.. Enumerable.Range(0, Count).Select(i => new LogEntry(LogEntryTypes.TenderDocumentObtained, 1, time, "T-1", new JsonObject { ["bidder"] = $"firm:{i:x32}" }).ToCanonicalBytes())];
     }
 
     [Benchmark(OperationsPerInvoke = 100_000)]
@@ -101,11 +112,14 @@ public class FullVerification
     private NoteVerifier _verifier = null!;
     private ECDsa _key = null!;
 
+    /// <summary>1,000,000 in the benchmark (a multiple of 10: a checkpoint every tenth); the smoke run uses a few thousand.</summary>
+    public int Entries { get; set; } = MillionLog.Size;
+
     [GlobalSetup]
     public void Setup()
     {
-        var (store, log) = MillionLog.Build();
-        var entries = store.GetEntriesAsync(0, MillionLog.Size).AsTask().GetAwaiter().GetResult();
+        var (store, log) = MillionLog.Build(Entries);
+        var entries = store.GetEntriesAsync(0, Entries).AsTask().GetAwaiter().GetResult();
         _records = [.. entries.Select((e, i) => new LogExportRecord(i, e, store.GetNode(new NodeAddress(0, i))))];
         var sw = new StringWriter();
         LogVerifier.WriteJsonLines(_records, sw);
@@ -115,7 +129,7 @@ public class FullVerification
         _verifier = signer.Verifier;
         var t = new DateTimeOffset(2026, 3, 2, 0, 0, 0, TimeSpan.Zero);
         _notes = [.. Enumerable.Range(1, 10).Select(k => SignedNote.SignCheckpoint(
-            new Checkpoint(MillionLog.Origin, k * 100_000L, log.GetRootAsync(k * 100_000L).GetAwaiter().GetResult(), t.AddHours(k)), signer))];
+            new Checkpoint(MillionLog.Origin, k * (Entries / 10L), log.GetRootAsync(k * (Entries / 10L)).GetAwaiter().GetResult(), t.AddHours(k)), signer))];
     }
 
     [GlobalCleanup]
@@ -236,5 +250,5 @@ public class FullVerification
         yield return ("whole parallel verification", () => Verify_json_lines_parallel_1M());
     }
 
-    private static bool Check(LogVerificationReport r) => r.Ok && r.VerifiedSize == MillionLog.Size ? true : throw new InvalidOperationException(r.Problem?.Message);
+    private bool Check(LogVerificationReport r) => r.Ok && r.VerifiedSize == Entries ? true : throw new InvalidOperationException(r.Problem?.Message ?? $"verified {r.VerifiedSize} of {Entries}");
 }

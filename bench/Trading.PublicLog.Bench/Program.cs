@@ -9,23 +9,7 @@ using Trading.PublicLog.Bench;
 // whole `trading verify-log` process can be timed against `sha256sum` of the same file (bench/cli-verify-log.sh).
 if (args is ["--cli-files", var dir])
 {
-    Directory.CreateDirectory(dir);
-    var now = DateTimeOffset.UtcNow;
-    using var pki = CentrePki.CreateDevelopment("Bench Centre", now);
-    foreach (var (name, content) in pki.ToPemFiles())
-    {
-        File.WriteAllText(Path.Combine(dir, name), content);
-    }
-    var (store, log) = MillionLog.Build();
-    var entries = store.GetEntriesAsync(0, MillionLog.Size).AsTask().GetAwaiter().GetResult();
-    using (var writer = new StreamWriter(Path.Combine(dir, "entries.jsonl")))
-    {
-        LogVerifier.WriteJsonLines(entries.Select((e, i) => new LogExportRecord(i, e, store.GetNode(new NodeAddress(0, i)))), writer);
-    }
-    var signer = pki.LogSigner(MillionLog.Origin);
-    var notes = Enumerable.Range(1, 10).Select(k => SignedNote.SignCheckpoint(
-        new Checkpoint(MillionLog.Origin, k * 100_000L, log.GetRootAsync(k * 100_000L).GetAwaiter().GetResult(), now.AddMinutes(k)), signer));
-    File.WriteAllText(Path.Combine(dir, "checkpoints.json"), LogVerifier.WriteCheckpoints(notes));
+    CliFiles.Write(dir, MillionLog.Size);
     Console.WriteLine($"wrote {dir}");
     return;
 }
