@@ -14,12 +14,15 @@ public class LotScreensBenchmark
     private OpenedLot lot = null!;
     private ScreeningBaseline baseline = null!;
 
-    /// <summary>300 bids of 300 different firms, taken from a simulated market with their documents.</summary>
-    internal static (OpenedLot Lot, ScreeningBaseline Baseline) Build()
+    /// <summary>
+    /// 300 bids of 300 different firms, taken from a simulated market with their documents (the smoke run,
+    /// <see cref="Smoke"/>, takes fewer bids from a smaller market).
+    /// </summary>
+    internal static (OpenedLot Lot, ScreeningBaseline Baseline) Build(int bidCount = 300, int lotsPerYear = 400, int honestFirms = 420)
     {
-        var market = MarketSimulator.Generate(new MarketOptions { Seed = 42, Years = 1, LotsPerYear = 400, HonestFirms = 420 });
+        var market = MarketSimulator.Generate(new MarketOptions { Seed = 42, Years = 1, LotsPerYear = lotsPerYear, HonestFirms = honestFirms });
         var byFirm = market.Firms.ToDictionary(f => f.FirmId);
-        var picked = market.Lots.SelectMany(l => l.Bids.Select(b => (Lot: l, Bid: b))).DistinctBy(x => x.Bid.FirmId).Take(300).ToList();
+        var picked = market.Lots.SelectMany(l => l.Bids.Select(b => (Lot: l, Bid: b))).DistinctBy(x => x.Bid.FirmId).Take(bidCount).ToList();
         var bids = picked.Select((x, i) => x.Bid with { BidId = $"BIG-B{i + 1:D3}" }).ToList();
         var lot = new OpenedLot
         {
@@ -42,7 +45,10 @@ public class LotScreensBenchmark
     public void Setup() => (lot, baseline) = Build();
 
     [Benchmark]
-    public int AllLotScreens300Bids() => IntegrityScreens.ScreenLot(lot, baseline).Findings.Count;
+    public int AllLotScreens300Bids() => Screen(lot, baseline).Findings.Count;
+
+    /// <summary>What the benchmark times, for the smoke run to check the report too.</summary>
+    internal static LotScreenReport Screen(OpenedLot lot, ScreeningBaseline baseline) => IntegrityScreens.ScreenLot(lot, baseline);
 }
 
 /// <summary>The history screens (H1-H4, and the price baseline H5 and PS use) on about 100,000 bids (goal: under 60 s).</summary>
@@ -52,15 +58,19 @@ public class HistoryScreensBenchmark
 {
     private MarketHistory history = null!;
 
-    internal static MarketHistory Build() => MarketSimulator.Generate(new MarketOptions
+    internal static MarketHistory Build() => Market().History;
+
+    /// <summary>The simulated market of about 100,000 bids (the smoke run's is a few hundred lots).</summary>
+    internal static SimulatedMarket Market(int years = 4, int lotsPerYear = 3400, int honestFirms = 900, int groups = 8) => MarketSimulator.Generate(new MarketOptions
     {
-        Seed = 7, Years = 4, LotsPerYear = 3400, HonestFirms = 900, WithDocuments = false, RotationGroups = 8, CoverGroups = 8,
-    }).History;
+        Seed = 7, Years = years, LotsPerYear = lotsPerYear, HonestFirms = honestFirms, WithDocuments = false, RotationGroups = groups, CoverGroups = groups,
+    });
 
     [GlobalSetup]
     public void Setup() => history = Build();
 
     [Benchmark]
-    public int HistoryScreens100kBids() =>
-        IntegrityScreens.ScreenHistory(history).Findings.Count + PriceBaseline.Build(history).LotCount;
+    public int HistoryScreens100kBids() => Screen(history).Findings.Count + PriceBaseline.Build(history).LotCount;
+
+    internal static HistoryScreenReport Screen(MarketHistory history) => IntegrityScreens.ScreenHistory(history);
 }
