@@ -27,4 +27,12 @@ public class CheckInBenchmarks
 
     [Benchmark]
     public bool CheckIn720p() => _verifier.Verify(_frame, _claimed, []).Accepted;
+
+    /// <summary>The same frame against another template (random, as the `stages` gallery's): the smoke run's check that the path can refuse.</summary>
+    internal bool CheckInAgainstStranger()
+    {
+        var rng = new Random(7);
+        var stranger = new FaceTemplate(Enumerable.Range(0, 512).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray(), 1);
+        return _verifier.Verify(_frame, stranger, []).Accepted;
+    }
 }

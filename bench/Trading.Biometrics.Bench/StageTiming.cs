@@ -10,10 +10,11 @@ namespace Trading.Biometrics.Bench;
 /// </summary>
 internal static class StageTiming
 {
-    public static void Run(int iterations)
+    /// <summary><paramref name="settings"/> and <paramref name="warmUps"/> are cut down only by the smoke run (<see cref="Smoke"/>).</summary>
+    public static void Run(int iterations, int settings = 3, int warmUps = 5)
     {
         var frame = Frame720p();
-        Console.WriteLine($"720p frame: {frame.Length} bytes; {iterations} warm iterations per setting, after 5 warm-up runs.\n");
+        Console.WriteLine($"720p frame: {frame.Length} bytes; {iterations} warm iterations per setting, after {warmUps} warm-up runs.\n");
         Console.WriteLine("| setting | decode | detect | landmarks | align+embed | liveness | 1:N vs 1000 | total median | total p90 |");
         Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var (name, options) in new (string, FaceModelOptions)[]
@@ -21,14 +22,14 @@ internal static class StageTiming
                      ("2 threads, spinning off (default)", new FaceModelOptions()),
                      ("1 thread", new FaceModelOptions(IntraOpThreads: 1)),
                      ("2 threads, spinning on", new FaceModelOptions(AllowSpinning: true)),
-                 })
+                 }.Take(settings))
         {
             using var models = FaceModels.Load(options: options);
             var verifier = new CheckInVerifier(new FacePipeline(models));
             var claimed = FaceEnrolment.Enrol(verifier.Pipeline, [frame]).Template;
             var rng = new Random(1);
             var gallery = Enumerable.Range(0, 1000).Select(i => new GalleryEntry($"e{i}", new FaceTemplate(Enumerable.Range(0, 512).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray(), 1))).ToList();
-            for (var i = 0; i < 5; i++)
+            for (var i = 0; i < warmUps; i++)
             {
                 verifier.Verify(frame, claimed, gallery);
             }
