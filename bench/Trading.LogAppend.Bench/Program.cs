@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Trading.Data;
+using Trading.LogAppend.Bench;
 using Trading.Web.Infrastructure;
 
 // Appends per second to the public log on a throwaway PostgreSQL server (started from the installed binaries,
@@ -16,29 +17,7 @@ var options = new DbContextOptionsBuilder<TradingDbContext>().UseNpgsql(pg.Conne
 await using (var db = new TradingDbContext(options)) await db.Database.MigrateAsync();
 var key = new PseudonymKey(new byte[32]);
 
-async Task<(long Appends, double Seconds)> RunAsync(int writers, int perTransaction, TimeSpan duration)
-{
-    long total = 0;
-    var sw = Stopwatch.StartNew();
-    var stopAt = sw.Elapsed + duration;
-    await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
-    {
-        long n = 0;
-        while (sw.Elapsed < stopAt)
-        {
-            await using var db = new TradingDbContext(options);
-            var log = new PublicLogWriter(db, TimeProvider.System, key);
-            await using var tx = await db.Database.BeginTransactionAsync();
-            for (var i = 0; i < perTransaction; i++)
-                await log.AppendAsync("bid.submitted", null, new { lot = "1", bidder = log.Pseudonym("firm", $"w{w}"), ciphertextSha256 = new string('a', 64), ciphertextLength = 123456L, n });
-            await db.SaveChangesAsync();
-            await tx.CommitAsync();
-            n += perTransaction;
-        }
-        Interlocked.Add(ref total, n);
-    })));
-    return (total, sw.Elapsed.TotalSeconds);
-}
+Task<(long Appends, double Seconds)> RunAsync(int writers, int perTransaction, TimeSpan duration) => AppendRun.RunAsync(options, key, writers, perTransaction, duration);
 
 if (Environment.GetEnvironmentVariable("LOG_BENCH_PHASES") is "1")
 {
@@ -85,21 +64,8 @@ foreach (var (writers, batch) in new[] { (1, 1), (8, 1), (1, 10), (8, 10), (1, 1
     var cpuPerAppend = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / Math.Max(1, appends);
     Console.WriteLine($"writers {writers,2}  appends/transaction {batch,4}  appends {appends,8}  {appends / secs,9:F0} appends/s  app cpu {cpuPerAppend,6:F0} µs/append  load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
 }
-await using (var db = new TradingDbContext(options))
-{
-    var size = await db.LogEntries.LongCountAsync();
-    var indexes = await db.LogEntries.OrderBy(e => e.Index).Select(e => e.Index).ToListAsync();
-    // Every stored node must be what the entries imply: recompute the tree from the payloads.
-    var reference = new Trading.PublicLog.InMemoryLogStore();
-    var merkle = new Trading.PublicLog.MerkleLog(reference);
-    foreach (var p in await db.LogEntries.OrderBy(e => e.Index).Select(e => e.Payload).ToListAsync())
-        await merkle.AppendAsync(System.Text.Encoding.UTF8.GetBytes(p));
-    var nodes = await db.LogNodes.Select(n => new { n.Level, n.Index, n.Hash }).ToListAsync();
-    var expected = 0L;
-    for (var l = 0; (size >> l) > 0; l++) expected += size >> l;
-    var nodesOk = nodes.Count == expected && nodes.All(n => reference.GetNode(new Trading.PublicLog.NodeAddress(n.Level, n.Index)).AsSpan().SequenceEqual(n.Hash));
-    Console.WriteLine($"log size {size}, gapless: {indexes.Select((x, i) => x == i).All(b => b)}, stored nodes match a recomputation: {nodesOk}");
-}
+var (size, gapless, nodesOk) = await AppendRun.CheckAsync(options);
+Console.WriteLine($"log size {size}, gapless: {gapless}, stored nodes match a recomputation: {nodesOk}");
 
 sealed class ThrowawayPostgres : IAsyncDisposable
 {

@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Trading.Data;
+using Trading.Web.Infrastructure;
+
+namespace Trading.LogAppend.Bench;
+
+/// <summary>
+/// The measured appends and the closing check, apart from Program.cs so the web tests' BenchSmokeTests can compile
+/// this file and run it on their own PostgreSQL server with a fixed count instead of a duration.
+/// </summary>
+internal static class AppendRun
+{
+    /// <summary>
+    /// <paramref name="writers"/> concurrent writers, each committing transactions of <paramref name="perTransaction"/>
+    /// appends through the web app's PublicLogWriter until <paramref name="duration"/> has passed or, when given, after
+    /// <paramref name="transactionsPerWriter"/> transactions.
+    /// </summary>
+    public static async Task<(long Appends, double Seconds)> RunAsync(DbContextOptions<TradingDbContext> options, PseudonymKey key, int writers, int perTransaction,
+        TimeSpan duration, int? transactionsPerWriter = null)
+    {
+        long total = 0;
+        var sw = Stopwatch.StartNew();
+        var stopAt = sw.Elapsed + duration;
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
+        {
+            long n = 0;
+            var transactions = 0;
+            while (transactionsPerWriter is int count ? transactions++ < count : sw.Elapsed < stopAt)
+            {
+                await using var db = new TradingDbContext(options);
+                var log = new PublicLogWriter(db, TimeProvider.System, key);
+                await using var tx = await db.Database.BeginTransactionAsync();
+                for (var i = 0; i < perTransaction; i++)
+                    await log.AppendAsync("bid.submitted", null, new { lot = "1", bidder = log.Pseudonym("firm", $"w{w}"), ciphertextSha256 = new string('a', 64), ciphertextLength = 123456L, n });
+                await db.SaveChangesAsync();
+                await tx.CommitAsync();
+                n += perTransaction;
+            }
+            Interlocked.Add(ref total, n);
+        })));
+        return (total, sw.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The log's size, whether its indexes are 0..size-1, and whether every stored node (the root among them) is what a recomputation from the payloads gives.</summary>
+    public static async Task<(long Size, bool Gapless, bool NodesOk)> CheckAsync(DbContextOptions<TradingDbContext> options)
+    {
+        await using var db = new TradingDbContext(options);
+        var size = await db.LogEntries.LongCountAsync();
+        var indexes = await db.LogEntries.OrderBy(e => e.Index).Select(e => e.Index).ToListAsync();
+        // Every stored node must be what the entries imply: recompute the tree from the payloads.
+        var reference = new Trading.PublicLog.InMemoryLogStore();
+        var merkle = new Trading.PublicLog.MerkleLog(reference);
+        foreach (var p in await db.LogEntries.OrderBy(e => e.Index).Select(e => e.Payload).ToListAsync())
+            await merkle.AppendAsync(System.Text.Encoding.UTF8.GetBytes(p));
+        var nodes = await db.LogNodes.Select(n => new { n.Level, n.Index, n.Hash }).ToListAsync();
+        var expected = 0L;
+        for (var l = 0; (size >> l) > 0; l++) expected += size >> l;
+        var nodesOk = nodes.Count == expected && nodes.All(n => reference.GetNode(new Trading.PublicLog.NodeAddress(n.Level, n.Index)).AsSpan().SequenceEqual(n.Hash));
+        return (size, indexes.Select((x, i) => x == i).All(b => b), nodesOk);
+    }
+}
