@@ -394,18 +394,9 @@ public static partial class LogVerifier
             }
             range.Append(leaf);
             position++;
-            if (next < checkpoints.Count && checkpoints[next].Value.Size == position)
+            if (CheckpointsOfSize(position, range, checkpoints, cosigned, ref next, ref verified) is { } mismatch)
             {
-                var root = range.Root();
-                while (next < checkpoints.Count && checkpoints[next].Value.Size == position)
-                {
-                    if (!MerkleHash.Equal(root, checkpoints[next].Value.Root))
-                    {
-                        return Fail(position, checkpoints.Count, cosigned, verified, verified, checkpoints[next].Position, RootMismatch(checkpoints[next], verified));
-                    }
-                    next++;
-                }
-                verified = position;
+                return mismatch;
             }
         }
         if (next < checkpoints.Count)
@@ -461,6 +452,30 @@ public static partial class LogVerifier
             }
         }
 
+        return null;
+    }
+
+    /// <summary>
+    /// The checkpoints of exactly <paramref name="size"/> entries, next in order, against the tree of that size: a failed
+    /// report at the first whose root differs, else null with <paramref name="next"/> past them and
+    /// <paramref name="verified"/> at <paramref name="size"/>. Both verification paths call it after each entry.
+    /// </summary>
+    private static LogVerificationReport? CheckpointsOfSize(long size, CompactRange range, List<(int Position, Checkpoint Value)> checkpoints, int cosigned,
+        ref int next, ref long verified)
+    {
+        if (next >= checkpoints.Count || checkpoints[next].Value.Size != size)
+        {
+            return null;
+        }
+        var root = range.Root();
+        for (; next < checkpoints.Count && checkpoints[next].Value.Size == size; next++)
+        {
+            if (!MerkleHash.Equal(root, checkpoints[next].Value.Root))
+            {
+                return Fail(size, checkpoints.Count, cosigned, verified, verified, checkpoints[next].Position, RootMismatch(checkpoints[next], verified));
+            }
+        }
+        verified = size;
         return null;
     }
 

@@ -147,24 +147,7 @@ public static partial class LogVerifier
         };
 
         // The checkpoints of exactly the size appended so far, as the row-by-row path checks them after each row.
-        LogVerificationReport? CheckpointsAt(long size)
-        {
-            if (next >= checkpoints.Count || checkpoints[next].Value.Size != size)
-            {
-                return null;
-            }
-            var root = range.Root();
-            while (next < checkpoints.Count && checkpoints[next].Value.Size == size)
-            {
-                if (!MerkleHash.Equal(root, checkpoints[next].Value.Root))
-                {
-                    return Fail(size, checkpoints.Count, cosigned, verified, verified, checkpoints[next].Position, RootMismatch(checkpoints[next], verified));
-                }
-                next++;
-            }
-            verified = size;
-            return null;
-        }
+        LogVerificationReport? CheckpointsAt(long size) => CheckpointsOfSize(size, range, checkpoints, cosigned, ref next, ref verified);
     }
 
     /// <summary>Up to <see cref="BlockRows"/> rows of the file: their bytes and where each ends (its newline, or the file's end).</summary>
