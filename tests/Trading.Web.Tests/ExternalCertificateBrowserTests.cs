@@ -16,26 +16,14 @@ namespace Trading.Web.Tests;
 /// </summary>
 public sealed class ExternalCertificateBrowserTests(PostgresServer pg) : BrowserTest(pg), IAsyncDisposable
 {
-    private readonly X509Certificate2 trustedCa = ExternalCertificateTests.Ca("Test Firm CA");
-    private readonly X509Certificate2 otherCa = ExternalCertificateTests.Ca("Unknown CA");
-    private readonly string dir = Directory.CreateTempSubdirectory("trading-extca-browser-").FullName;
+    private readonly TrustedFirmCa cas = new();
 
-    protected override IReadOnlyDictionary<string, string> Settings
-    {
-        get
-        {
-            var path = Path.Combine(dir, "firm-ca.crt");
-            File.WriteAllText(path, trustedCa.ExportCertificatePem());
-            return new Dictionary<string, string> { ["Certificates:TrustedRoots:0"] = path };
-        }
-    }
+    protected override IReadOnlyDictionary<string, string> Settings => cas.Settings();
 
     public new async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        trustedCa.Dispose();
-        otherCa.Dispose();
-        Directory.Delete(dir, recursive: true);
+        cas.Dispose();
         GC.SuppressFinalize(this);
     }
 
@@ -59,7 +47,7 @@ public sealed class ExternalCertificateBrowserTests(PostgresServer pg) : Browser
 
         // A certificate file (DER) from a CA the centre does not trust: refused before the code is looked at, in words.
         using var otherKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        using (var untrusted = ExternalCertificateTests.Leaf(otherCa, otherKey, firm, credit, now.AddDays(-1), now.AddDays(300)))
+        using (var untrusted = ExternalCertificateTests.Leaf(cas.Other, otherKey, firm, credit, now.AddDays(-1), now.AddDays(300)))
             await form.GetByLabel(Wording.Of("Certificate.Register.File")).SetInputFilesAsync(
                 new FilePayload { Name = "firm.cer", MimeType = "application/pkix-cert", Buffer = untrusted.RawData });
         await form.GetByLabel(Wording.Of("Certificate.Code")).FillAsync("000000");
@@ -75,7 +63,7 @@ public sealed class ExternalCertificateBrowserTests(PostgresServer pg) : Browser
 
         // The right certificate, pasted as PEM with a current code: it waits for the centre.
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        using var good = ExternalCertificateTests.Leaf(trustedCa, key, firm, credit, now.AddDays(-1), now.AddDays(300));
+        using var good = ExternalCertificateTests.Leaf(cas.Trusted, key, firm, credit, now.AddDays(-1), now.AddDays(300));
         form = page.GetByRole(AriaRole.Form, new() { Name = Wording.Of("Certificate.Register.Title") });
         await form.GetByLabel(Wording.Of("Certificate.Register.Pem")).FillAsync(good.ExportCertificatePem());
         await form.GetByLabel(Wording.Of("Certificate.Code")).FillAsync(Totp.FreshCode(totpKey));

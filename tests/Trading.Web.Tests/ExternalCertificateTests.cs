@@ -19,26 +19,14 @@ namespace Trading.Web.Tests;
 public class ExternalCertificateTests(PostgresServer pg) : WebTest(pg), IAsyncDisposable
 {
     private static readonly DateTimeOffset Real = DateTimeOffset.UtcNow;
-    private readonly X509Certificate2 trustedCa = Ca("Test Firm CA");
-    private readonly X509Certificate2 otherCa = Ca("Unknown CA");
-    private readonly string dir = Directory.CreateTempSubdirectory("trading-extca-").FullName;
+    private readonly TrustedFirmCa cas = new();
 
-    protected override IReadOnlyDictionary<string, string> Settings
-    {
-        get
-        {
-            var path = Path.Combine(dir, "firm-ca.crt");
-            File.WriteAllText(path, trustedCa.ExportCertificatePem());
-            return new Dictionary<string, string>(Bidding.FastSettings) { ["Certificates:TrustedRoots:0"] = path };
-        }
-    }
+    protected override IReadOnlyDictionary<string, string> Settings => cas.Settings(Bidding.FastSettings);
 
     public new async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        trustedCa.Dispose();
-        otherCa.Dispose();
-        Directory.Delete(dir, recursive: true);
+        cas.Dispose();
         GC.SuppressFinalize(this);
     }
 
@@ -85,7 +73,7 @@ public class ExternalCertificateTests(PostgresServer pg) : WebTest(pg), IAsyncDi
 
         // On the page (form post with its anti-forgery token): an expired certificate is refused with the reason.
         var page = await Browser.SignInAsync(App, "bidder01");
-        using (var expired = Leaf(trustedCa, other, firm, code, now.AddDays(-60), now.AddDays(-30)))
+        using (var expired = Leaf(cas.Trusted, other, firm, code, now.AddDays(-60), now.AddDays(-30)))
         {
             var r = await Browser.PostFormAsync(page, "/Certificates", "/Certificates?handler=Register",
                 new Dictionary<string, string> { ["CertificatePem"] = expired.ExportCertificatePem(), ["Code"] = "000000" });
@@ -102,20 +90,20 @@ public class ExternalCertificateTests(PostgresServer pg) : WebTest(pg), IAsyncDi
             bidder.PostAsJsonAsync("/api/certificates/registrations", new { certificate = c.ExportCertificatePem(), code = digits });
 
         // Refused, each with its reason, before any code is asked for.
-        using (var c = Leaf(otherCa, other, firm, code, now.AddDays(-1), now.AddDays(300)))
+        using (var c = Leaf(cas.Other, other, firm, code, now.AddDays(-1), now.AddDays(300)))
             await (await Register(c)).AssertRefused(HttpStatusCode.UnprocessableEntity, CertificateRules.UntrustedIssuer);
-        using (var c = Leaf(trustedCa, other, firm, code, now.AddDays(-60), now.AddDays(-30)))
+        using (var c = Leaf(cas.Trusted, other, firm, code, now.AddDays(-60), now.AddDays(-30)))
             await (await Register(c)).AssertRefused(HttpStatusCode.UnprocessableEntity, CertificateRules.NotValidNow);
-        using (var c = Leaf(trustedCa, other, firm, otherCode, now.AddDays(-1), now.AddDays(300)))
+        using (var c = Leaf(cas.Trusted, other, firm, otherCode, now.AddDays(-1), now.AddDays(300)))
             await (await Register(c)).AssertRefused(HttpStatusCode.UnprocessableEntity, CertificateRules.NotTheFirms);
-        using (var c = Leaf(trustedCa, other, firm, code, now.AddDays(-1), now.AddDays(300), X509KeyUsageFlags.KeyEncipherment))
+        using (var c = Leaf(cas.Trusted, other, firm, code, now.AddDays(-1), now.AddDays(300), X509KeyUsageFlags.KeyEncipherment))
             await (await Register(c)).AssertRefused(HttpStatusCode.UnprocessableEntity, CertificateRules.NoDigitalSignature);
         // A certificate of the centre's own CA goes through a request instead.
         var centreCa = App.Services.GetRequiredService<Features.Certificates.CertificateAuthority>().Ca;
         await (await Register(centreCa.Seal)).AssertRefused(HttpStatusCode.UnprocessableEntity, CertificateRules.UseRequest);
 
         // The right one, as DER: it waits for the centre, which approves it; both acts are logged as external.
-        using var good = Leaf(trustedCa, key, firm, code, now.AddDays(-1), now.AddDays(300));
+        using var good = Leaf(cas.Trusted, key, firm, code, now.AddDays(-1), now.AddDays(300));
         var registered = await bidder.PostAsJsonAsync("/api/certificates/registrations", new { certificate = Convert.ToBase64String(good.RawData), code = Totp.FreshCode(totp) });
         Assert.True(registered.StatusCode == HttpStatusCode.Created, await registered.Content.ReadAsStringAsync());
         var id = (await registered.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetGuid();
