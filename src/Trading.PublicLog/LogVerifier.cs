@@ -350,14 +350,9 @@ public static partial class LogVerifier
         int next = 0;
         long verified = 0;
         long position = 0;
-        // Checkpoints of size 0 carry the empty root.
-        while (next < checkpoints.Count && checkpoints[next].Value.Size == 0)
+        if (CheckpointsOfSize(0, range, checkpoints, cosigned, ref next, ref verified) is { } empty)
         {
-            if (!MerkleHash.Equal(checkpoints[next].Value.Root, MerkleHash.EmptyRoot()))
-            {
-                return Fail(0, checkpoints.Count, cosigned, 0, 0, checkpoints[next].Position, RootMismatch(checkpoints[next], 0));
-            }
-            next++;
+            return empty;
         }
         foreach (var row in rows)
         {
@@ -399,16 +394,7 @@ public static partial class LogVerifier
                 return mismatch;
             }
         }
-        if (next < checkpoints.Count)
-        {
-            var c = checkpoints[next];
-            return Fail(position, checkpoints.Count, cosigned, verified, position, c.Position,
-                new LogVerificationException("verify.checkpoint-beyond-log", Args.Of(("checkpoint", c.Position), ("size", c.Value.Size), ("entries", position))));
-        }
-        return new LogVerificationReport(true, position, checkpoints.Count, cosigned, verified, null, null, null)
-        {
-            Sealed = sealedActs.Sealed, Opened = sealedActs.Opened, Reveals = sealedActs.Reveals,
-        };
+        return Finish(position, checkpoints, next, cosigned, verified, sealedActs);
     }
 
     /// <summary>Opens and orders the signed checkpoints; a report when one is refused, else null.</summary>
@@ -458,7 +444,7 @@ public static partial class LogVerifier
     /// <summary>
     /// The checkpoints of exactly <paramref name="size"/> entries, next in order, against the tree of that size: a failed
     /// report at the first whose root differs, else null with <paramref name="next"/> past them and
-    /// <paramref name="verified"/> at <paramref name="size"/>. Both verification paths call it after each entry.
+    /// <paramref name="verified"/> at <paramref name="size"/>. Both verification paths call it before the first entry (size 0: the empty root) and after each entry.
     /// </summary>
     private static LogVerificationReport? CheckpointsOfSize(long size, CompactRange range, List<(int Position, Checkpoint Value)> checkpoints, int cosigned,
         ref int next, ref long verified)
@@ -477,6 +463,25 @@ public static partial class LogVerifier
         }
         verified = size;
         return null;
+    }
+
+    /// <summary>
+    /// The report once every row was read: a checkpoint larger than the log is refused, else the log verified. Both
+    /// verification paths end here.
+    /// </summary>
+    private static LogVerificationReport Finish(long entries, List<(int Position, Checkpoint Value)> checkpoints, int next, int cosigned, long verified,
+        SealedActs.RevealChecker sealedActs)
+    {
+        if (next < checkpoints.Count)
+        {
+            var c = checkpoints[next];
+            return Fail(entries, checkpoints.Count, cosigned, verified, entries, c.Position,
+                new LogVerificationException("verify.checkpoint-beyond-log", Args.Of(("checkpoint", c.Position), ("size", c.Value.Size), ("entries", entries))));
+        }
+        return new LogVerificationReport(true, entries, checkpoints.Count, cosigned, verified, null, null, null)
+        {
+            Sealed = sealedActs.Sealed, Opened = sealedActs.Opened, Reveals = sealedActs.Reveals,
+        };
     }
 
     private static LogVerificationException RootMismatch((int Position, Checkpoint Value) c, long from) =>

@@ -29,20 +29,15 @@ public static partial class LogVerifier
             return refused;
         }
         int next = 0;
-        while (next < checkpoints.Count && checkpoints[next].Value.Size == 0)
-        {
-            if (!MerkleHash.Equal(checkpoints[next].Value.Root, MerkleHash.EmptyRoot()))
-            {
-                return Fail(0, checkpoints.Count, cosigned, 0, 0, checkpoints[next].Position, RootMismatch(checkpoints[next], 0));
-            }
-            next++;
-        }
-
         using var hasher = new MerkleHasher();
         var range = new CompactRange(hasher);
         var sealedActs = new SealedActs.RevealChecker();
         long verified = 0;
         long position = 0;
+        if (CheckpointsAt(0) is { } empty)
+        {
+            return empty;
+        }
         var checkFormat = options.CheckEntryFormat;
         // Two blocks per core in flight keep every core busy while this thread waits for the oldest; each holds a few MiB.
         var ahead = Math.Max(2, Environment.ProcessorCount * 2);
@@ -135,16 +130,7 @@ public static partial class LogVerifier
                 block.Release();
             }
         }
-        if (next < checkpoints.Count)
-        {
-            var c = checkpoints[next];
-            return Fail(position, checkpoints.Count, cosigned, verified, position, c.Position,
-                new LogVerificationException("verify.checkpoint-beyond-log", Args.Of(("checkpoint", c.Position), ("size", c.Value.Size), ("entries", position))));
-        }
-        return new LogVerificationReport(true, position, checkpoints.Count, cosigned, verified, null, null, null)
-        {
-            Sealed = sealedActs.Sealed, Opened = sealedActs.Opened, Reveals = sealedActs.Reveals,
-        };
+        return Finish(position, checkpoints, next, cosigned, verified, sealedActs);
 
         // The checkpoints of exactly the size appended so far, as the row-by-row path checks them after each row.
         LogVerificationReport? CheckpointsAt(long size) => CheckpointsOfSize(size, range, checkpoints, cosigned, ref next, ref verified);

@@ -191,6 +191,35 @@ public sealed class LogVerifierTests
         Assert.Equal("verify.no-checkpoint", f.Verify(notes: []).Problem!.Code);
     }
 
+    /// <summary>
+    /// A checkpoint of the empty log carries the empty root: both paths accept it and name one that carries another
+    /// root, at that checkpoint, before reading any row.
+    /// </summary>
+    [Fact]
+    public void A_checkpoint_of_the_empty_log_must_carry_the_empty_root_on_both_paths()
+    {
+        using var f = new Fixture(12);
+        var lines = System.Text.Encoding.UTF8.GetBytes(string.Join('\n', f.Records.Select(r => r.ToJsonLine())));
+        var t = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
+        var empty = SignedNote.SignCheckpoint(new Checkpoint(Origin, 0, MerkleHash.EmptyRoot(), t), f.Signer);
+        var wrong = SignedNote.SignCheckpoint(new Checkpoint(Origin, 0, SHA256.HashData("x"u8), t), f.Signer);
+        var options = new LogVerifier.Options(Origin: Origin);
+
+        var rows = f.Verify(notes: [empty, .. f.Notes]);
+        var blocks = LogVerifier.VerifyJsonLines(new MemoryStream(lines), [empty, .. f.Notes], f.Signer.Verifier, options);
+        Assert.True(rows.Ok, rows.Problem?.Message);
+        Assert.True(blocks.Ok, blocks.Problem?.Message);
+        Assert.Equal((12, 12, 2), (blocks.Entries, blocks.VerifiedSize, blocks.Checkpoints));
+
+        foreach (var report in new[] { f.Verify(notes: [.. f.Notes, wrong]), LogVerifier.VerifyJsonLines(new MemoryStream(lines), [.. f.Notes, wrong], f.Signer.Verifier, options) })
+        {
+            Assert.False(report.Ok);
+            Assert.Equal("verify.root-mismatch", report.Problem!.Code);
+            Assert.Equal(1, report.BadCheckpoint);
+            Assert.Equal((0, 0), (report.Entries, report.VerifiedSize));
+        }
+    }
+
     [Fact]
     public void Non_canonical_entry_bytes_are_named()
     {
