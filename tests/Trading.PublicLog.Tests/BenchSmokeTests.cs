@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Trading.PublicLog.Bench;
 
 namespace Trading.PublicLog.Tests;
@@ -50,26 +49,7 @@ public sealed class BenchSmokeTests
         }
     }
 
-    private static async Task<(int Code, string Output)> VerifyLogAsync(string dir)
-    {
-        // tests/Trading.PublicLog.Tests/bin/<Configuration>/<tfm>/ → src/Trading.Cli/bin/<Configuration>/<tfm>/trading.dll, as the script runs it.
-        var bin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var repo = bin.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
-        var tool = Path.Combine(repo, "src", "Trading.Cli", "bin", bin.Parent.Name, bin.Name, "trading.dll");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[]
-        {
-            tool, "verify-log", Path.Combine(dir, "entries.jsonl"), "--checkpoints", Path.Combine(dir, "checkpoints.json"),
-            "--log-cert", Path.Combine(dir, "log-signing.crt"), "--issuing", Path.Combine(dir, "issuing-ca.crt"), "--root", Path.Combine(dir, "root-ca.crt"), "--lang", "en",
-        })
-        {
-            psi.ArgumentList.Add(a);
-        }
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        await p.WaitForExitAsync(cts.Token);
-        return (p.ExitCode, await stdout + await stderr);
-    }
+    private static Task<(int ExitCode, string Output)> VerifyLogAsync(string dir) =>
+        CliProcess.RunAsync("verify-log", Path.Combine(dir, "entries.jsonl"), "--checkpoints", Path.Combine(dir, "checkpoints.json"),
+            "--log-cert", Path.Combine(dir, "log-signing.crt"), "--issuing", Path.Combine(dir, "issuing-ca.crt"), "--root", Path.Combine(dir, "root-ca.crt"), "--lang", "en");
 }

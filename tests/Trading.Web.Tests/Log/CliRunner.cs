@@ -1,23 +1,9 @@
-using System.Diagnostics;
-
 namespace Trading.Web.Tests.Log;
 
 /// <summary>Runs the built `trading` command-line tool as its own process: no database, no web app, only files.</summary>
 public static class CliRunner
 {
-    public static string ToolPath
-    {
-        get
-        {
-            // tests/Trading.Web.Tests/bin/<Configuration>/<tfm>/ → src/Trading.Cli/bin/<Configuration>/<tfm>/trading.dll
-            var dir = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-            var tfm = dir.Name;
-            var configuration = dir.Parent!.Name;
-            var repo = dir.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
-            var path = Path.Combine(repo, "src", "Trading.Cli", "bin", configuration, tfm, "trading.dll");
-            return File.Exists(path) ? path : throw new FileNotFoundException("The trading CLI is not built (the test project builds it).", path);
-        }
-    }
+    public static string ToolPath => Trading.PublicLog.Tests.CliProcess.ToolPath;
 
     /// <summary>
     /// Downloads the public log, its checkpoints and the centre's certificates as an outsider would, and runs
@@ -42,16 +28,5 @@ public static class CliRunner
         }
     }
 
-    public static async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(ToolPath);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        await p.WaitForExitAsync(cts.Token);
-        return (p.ExitCode, await stdout + await stderr);
-    }
+    public static Task<(int ExitCode, string Output)> RunAsync(params string[] args) => Trading.PublicLog.Tests.CliProcess.RunAsync(args);
 }
