@@ -18,13 +18,25 @@ namespace Trading.Crypto.Bench;
 /// </summary>
 internal static partial class CliVsAge
 {
-    public static void Run(int sizeMiB, int rounds, IReadOnlyList<string> clis) => Measure(sizeMiB, rounds, clis, Console.Out);
+    /// <summary>
+    /// Measures. Before every timed process the files no longer needed are deleted and the bench waits
+    /// <c>CLI_BENCH_PAUSE</c> seconds (default 4): on a VM that hands freed memory back to its host after about two
+    /// seconds (virtio free page reporting), a process that runs right after 2 GiB were deleted writes its 1 GiB into
+    /// memory still mapped, and one that runs later pays the host's page faults: several seconds of system time. The
+    /// pause puts every tool in the same state, whatever its place in the round.
+    /// </summary>
+    public static void Run(int sizeMiB, int rounds, IReadOnlyList<string> clis)
+    {
+        var pause = int.TryParse(Environment.GetEnvironmentVariable("CLI_BENCH_PAUSE"), CultureInfo.InvariantCulture, out var p) ? p : 4;
+        Measure(sizeMiB, rounds, clis, Console.Out, TimeSpan.FromSeconds(pause));
+    }
 
     /// <summary>The smoke size (BenchSmokeTests): 4 MiB, one round, every check above; the times are not looked at.</summary>
-    public static void Smoke(string cli) => Measure(4, 1, [cli], TextWriter.Null);
+    public static void Smoke(string cli) => Measure(4, 1, [cli], TextWriter.Null, TimeSpan.Zero);
 
-    private static void Measure(int sizeMiB, int rounds, IReadOnlyList<string> clis, TextWriter log)
+    private static void Measure(int sizeMiB, int rounds, IReadOnlyList<string> clis, TextWriter log, TimeSpan pause)
     {
+        s_pause = pause;
         var inv = CultureInfo.InvariantCulture;
         var dir = Directory.CreateTempSubdirectory("trading-cli-vs-age-").FullName;
         var keep = Environment.GetEnvironmentVariable("CLI_BENCH_KEEP") == "1";
@@ -64,7 +76,7 @@ internal static partial class CliVsAge
             }
 
             var size = new FileInfo(zipPath).Length;
-            log.WriteLine($"# trading seal/open vs age, {size / 1048576.0:F0} MiB, {Environment.ProcessorCount} cores, load average before: {LoadAverage()} ({DateTime.UtcNow:HH:mm:ss} UTC)");
+            log.WriteLine($"# trading seal/open vs age, {size / 1048576.0:F0} MiB, {Environment.ProcessorCount} cores, {pause.TotalSeconds:F0} s pause before each process, load average before: {LoadAverage()} ({DateTime.UtcNow:HH:mm:ss} UTC)");
             if (!age)
             {
                 log.WriteLine("# age not found on the PATH (apt-get install age): its rows are skipped");
@@ -130,6 +142,8 @@ internal static partial class CliVsAge
         }
     }
 
+    private static TimeSpan s_pause;
+
     private static double Median(List<double> sorted) => sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
 
     private static void Check(bool ok, string what)
@@ -152,6 +166,7 @@ internal static partial class CliVsAge
     /// <param name="exitOneWhen">Exit code 1 is accepted when standard output contains this (trading open without receipts).</param>
     private static (double Wall, double Cpu) Run(string file, string[] args, string? exitOneWhen = null)
     {
+        Thread.Sleep(s_pause);
         var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) psi.ArgumentList.Add(a);
         var cpuBefore = ChildrenCpuSeconds();
