@@ -109,7 +109,7 @@ internal static class EnvelopeKdf
 /// <summary>
 /// The sealed-bid envelope: ECIES to the joint key (suite 1: ECDH P-256, HKDF-SHA256; suite 2: ECDH on the SM2 curve,
 /// HKDF-SM3) wrapping a random file key, and a STREAM-chunked AEAD payload (AES-256-GCM or SM4-GCM) with the header
-/// hash bound into every chunk. Streams in, streams out, in memory bounded by the chunk size. The suite is the joint
+/// hash bound into every chunk. Streams in, streams out, in memory bounded by a few batches of chunks (EnvelopePipeline), whatever the size. The suite is the joint
 /// key's: a ceremony on one curve gives a key that only that suite can seal to.
 /// </summary>
 public static class Envelope

@@ -7,7 +7,7 @@ namespace Trading.Crypto;
 /// <summary>
 /// The payload pass of sealing and opening (docs/envelope-format.md 3.4 and 3.5), shared by both directions. The
 /// stream is cut into batches of whole chunks (a few MiB, so every read, write and hand-off between threads moves
-/// several chunks at once), and each batch goes through four steps that overlap:
+/// several chunks at once), and each batch goes through three steps that overlap with other batches' steps:
 /// <list type="number">
 /// <item>read: the calling flow reads batch b+1 in one call (on a file that call runs on another thread);</item>
 /// <item>crypt: batch b's chunks are encrypted or decrypted on the thread pool, out of place, in chunk order within the batch;
