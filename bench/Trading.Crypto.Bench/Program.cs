@@ -24,7 +24,7 @@ if (args.Length > 0 && args[0] == "open-one")
 if (args.Length > 0 && args[0] == "cli-vs-age")
 {
     var inv = System.Globalization.CultureInfo.InvariantCulture;
-    Trading.Crypto.Bench.CliVsAge.Run(args.Length > 1 ? int.Parse(args[1], inv) : 1024, args.Length > 2 ? int.Parse(args[2], inv) : 3,
+    Trading.Crypto.Bench.CliVsAge.Run(args.Length > 1 ? int.Parse(args[1], inv) : 1024, args.Length > 2 ? int.Parse(args[2], inv) : 5,
         args.Length > 3 ? args[3..] : [Path.Combine(AppContext.BaseDirectory, "../../../../../src/Trading.Cli/bin/Release/net10.0/trading.dll")]);
     return;
 }

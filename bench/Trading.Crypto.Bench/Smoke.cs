@@ -41,6 +41,12 @@ public static class Smoke
         Check(opening.VerifyAndCombine500Bids() == 5, "not every bid combined");
     }
 
+    /// <summary>
+    /// The `cli-vs-age` mode at 4 MiB and one round, on the given trading.dll: the envelope's hash is its manifest's and
+    /// the opened bid is the sealed one (age's rows too when age is installed; skipped otherwise). Throws otherwise.
+    /// </summary>
+    public static void CliVsAge(string tradingDll) => Bench.CliVsAge.Smoke(tradingDll);
+
     private static void Check(bool ok, string what)
     {
         if (!ok)

@@ -27,6 +27,9 @@ public sealed record EnvelopeSealOptions
 
     /// <summary>Encrypt chunks on other threads while the next is read (off only to measure what that buys).</summary>
     internal bool Pipelined { get; init; } = true;
+
+    /// <summary>Input bytes per batch of whole chunks read, encrypted and written at once (small only in tests, to cross batch boundaries).</summary>
+    internal int BatchBytes { get; init; } = EnvelopePipeline.DefaultBatchBytes;
 }
 
 /// <summary>The random inputs of one seal: the ephemeral key agreement, file key and salt. Fixed only by test vectors.</summary>
@@ -106,7 +109,7 @@ internal static class EnvelopeKdf
 /// <summary>
 /// The sealed-bid envelope: ECIES to the joint key (suite 1: ECDH P-256, HKDF-SHA256; suite 2: ECDH on the SM2 curve,
 /// HKDF-SM3) wrapping a random file key, and a STREAM-chunked AEAD payload (AES-256-GCM or SM4-GCM) with the header
-/// hash bound into every chunk. Streams in, streams out, in memory bounded by the chunk size. The suite is the joint
+/// hash bound into every chunk. Streams in, streams out, in memory bounded by a few batches of chunks (EnvelopePipeline), whatever the size. The suite is the joint
 /// key's: a ceremony on one curve gives a key that only that suite can seal to.
 /// </summary>
 public static class Envelope
@@ -148,65 +151,13 @@ public static class Envelope
         await WriteAsync(headerBytes);
         await WriteAsync(wrapped);
 
-        // A ring of three chunk buffers: while the calling flow reads chunk i+1 out of the stream (a memory copy that
-        // a Stream API cannot avoid), chunk i-1 is encrypted on another core, and chunk i waits for the read to say
-        // whether it is final. Output order is exact because slots are written in ring order, and memory stays at
-        // three chunks for any size. Each slot has its own AesGcm: an instance must not be used by two threads at
-        // once, and a slot never has more than one chunk in flight.
-        var chunkSize = options.ChunkSize;
-        var block = chunkSize + EnvelopeHeader.TagLength;
-        var parallel = options.Pipelined && chunkSize >= ParallelMinChunk;
-        var buffers = new byte[PipelineSlots][];
-        var gcms = new IChunkAead[PipelineSlots];
-        var work = new Task?[PipelineSlots];
-        var lengths = new int[PipelineSlots];
-        async ValueTask FlushAsync(int i)
-        {
-            if (work[i] is { } t)
-            {
-                work[i] = null;
-                await t;
-                await WriteAsync(buffers[i].AsMemory(0, lengths[i] + EnvelopeHeader.TagLength));
-            }
-        }
-
         try
         {
-            for (var i = 0; i < PipelineSlots; i++)
-            {
-                buffers[i] = ArrayPool<byte>.Shared.Rent(block);
-                gcms[i] = suite.Aead(payloadKey);
-            }
-
-            var idx = 0;
-            lengths[0] = await plaintext.ReadAtLeastAsync(buffers[0].AsMemory(0, chunkSize), chunkSize, false, ct);
-            uint counter = 0;
-            while (true)
-            {
-                var nextIdx = (idx + 1) % PipelineSlots;
-                await FlushAsync(nextIdx);
-                var nextLen = lengths[idx] == chunkSize ? await plaintext.ReadAtLeastAsync(buffers[nextIdx].AsMemory(0, chunkSize), chunkSize, false, ct) : 0;
-                var last = nextLen == 0;
-                var (gcm, buf, len, n) = (gcms[idx], buffers[idx], lengths[idx], counter);
-                work[idx] = RunChunk(parallel, () => EncryptChunk(gcm, prefix, n, last, buf, len, headerHash));
-                if (last)
-                {
-                    break;
-                }
-
-                lengths[nextIdx] = nextLen;
-                idx = nextIdx;
-                counter = checked(counter + 1);
-            }
-
-            for (var k = 1; k <= PipelineSlots; k++)
-            {
-                await FlushAsync((idx + k) % PipelineSlots);
-            }
+            length += await EnvelopePipeline.SealAsync(plaintext, output, suite, payloadKey, prefix, headerHash, options.ChunkSize, hash,
+                options.Pipelined, options.BatchBytes, ct);
         }
         finally
         {
-            await ReleaseAsync(work, gcms, buffers);
             CryptographicOperations.ZeroMemory(payloadKey);
         }
 
@@ -226,15 +177,29 @@ public static class Envelope
     /// read once: the stream goes on from the wrapped key.
     /// </summary>
     public static Task<EnvelopeHeader> DecryptAfterHeaderAsync(Stream envelope, EnvelopeHeader header, byte[] headerBytes, Stream output, JointKey key, Combination combination, BidContext? expected = null, CancellationToken cancellationToken = default) =>
-        DecryptAfterHeaderAsync(envelope, header, headerBytes, output, key.PublicKey, combination.R, combination.SharedSecret, expected, true, key.Suite, cancellationToken);
+        DecryptAfterHeaderAsync(envelope, header, headerBytes, output, key.PublicKey, combination.R, combination.SharedSecret, expected, true, key.Suite, null, EnvelopePipeline.DefaultBatchBytes, cancellationToken);
 
-    internal static async Task<EnvelopeHeader> DecryptWithSharedSecretAsync(Stream envelope, Stream output, byte[] jointPublicKey, byte[] expectedR, byte[] z, BidContext? expected, CancellationToken ct, bool pipelined = true, string? keySuite = null)
+    /// <summary>
+    /// <see cref="DecryptAfterHeaderAsync(Stream, EnvelopeHeader, byte[], Stream, JointKey, Combination, BidContext?, CancellationToken)"/>
+    /// that also hashes the envelope in the same pass: every byte read from <paramref name="envelope"/> after the header
+    /// (wrapped key and chunks, up to the end of the stream, which decryption reads to) is added to
+    /// <paramref name="envelopeHash"/> in order, off the reading path. Add the header bytes to it first; on success it then
+    /// holds the whole envelope, as a separate read of the file would.
+    /// </summary>
+    public static Task<EnvelopeHeader> DecryptAfterHeaderAsync(Stream envelope, EnvelopeHeader header, byte[] headerBytes, Stream output, JointKey key, Combination combination,
+        IncrementalHash envelopeHash, BidContext? expected = null, CancellationToken cancellationToken = default) =>
+        DecryptAfterHeaderAsync(envelope, header, headerBytes, output, key.PublicKey, combination.R, combination.SharedSecret, expected, true, key.Suite,
+            envelopeHash ?? throw new ArgumentNullException(nameof(envelopeHash)), EnvelopePipeline.DefaultBatchBytes, cancellationToken);
+
+    internal static async Task<EnvelopeHeader> DecryptWithSharedSecretAsync(Stream envelope, Stream output, byte[] jointPublicKey, byte[] expectedR, byte[] z, BidContext? expected, CancellationToken ct,
+        bool pipelined = true, string? keySuite = null, int batchBytes = EnvelopePipeline.DefaultBatchBytes)
     {
         var (header, headerBytes) = await EnvelopeHeader.ReadAsync(envelope, ct);
-        return await DecryptAfterHeaderAsync(envelope, header, headerBytes, output, jointPublicKey, expectedR, z, expected, pipelined, keySuite, ct);
+        return await DecryptAfterHeaderAsync(envelope, header, headerBytes, output, jointPublicKey, expectedR, z, expected, pipelined, keySuite, null, batchBytes, ct);
     }
 
-    private static async Task<EnvelopeHeader> DecryptAfterHeaderAsync(Stream envelope, EnvelopeHeader header, byte[] headerBytes, Stream output, byte[] jointPublicKey, byte[] expectedR, byte[] z, BidContext? expected, bool pipelined, string? keySuite, CancellationToken ct)
+    internal static async Task<EnvelopeHeader> DecryptAfterHeaderAsync(Stream envelope, EnvelopeHeader header, byte[] headerBytes, Stream output, byte[] jointPublicKey, byte[] expectedR, byte[] z,
+        BidContext? expected, bool pipelined, string? keySuite, IncrementalHash? envelopeHash, int batchBytes, CancellationToken ct)
     {
         if (keySuite is not null)
         {
@@ -250,6 +215,7 @@ public static class Envelope
 
         var headerHash = EnvelopeHeader.HashOf(headerBytes);
         var wrapped = await EnvelopeHeader.ReadExactAsync(envelope, EnvelopeHeader.WrappedKeyLength, null, "wrapped file key", ct);
+        envelopeHash?.AppendData(wrapped);
         var kek = EnvelopeKdf.Kek(z, header.EphemeralPoint, jointPublicKey, header.SuiteId, header.Bid);
         var fileKey = new byte[32];
         try
@@ -267,176 +233,16 @@ public static class Envelope
 
         var (payloadKey, prefix) = EnvelopeKdf.Payload(fileKey, header.Salt, suite);
         CryptographicOperations.ZeroMemory(fileKey);
-        // The same ring as sealing: block i-1 is decrypted on another core while block i+1 is read. Each slot has
-        // a ciphertext and a plaintext buffer (decryption is not in place because AesGcm zeroes its output on
-        // failure and the truncation/extension retries need the ciphertext). A failure surfaces when its slot is
-        // flushed, in order, so everything before the failing chunk has been written and nothing after it.
-        var chunkSize = header.ChunkSize;
-        var block = chunkSize + EnvelopeHeader.TagLength;
-        var parallel = pipelined && chunkSize >= ParallelMinChunk;
-        var blocks = new byte[PipelineSlots][];
-        var plains = new byte[PipelineSlots][];
-        var gcms = new IChunkAead[PipelineSlots];
-        var work = new Task?[PipelineSlots];
-        var lengths = new int[PipelineSlots];
-        async ValueTask FlushAsync(int i)
-        {
-            if (work[i] is { } t)
-            {
-                work[i] = null;
-                await t;
-                await output.WriteAsync(plains[i].AsMemory(0, lengths[i] - EnvelopeHeader.TagLength), ct);
-            }
-        }
-
         try
         {
-            for (var i = 0; i < PipelineSlots; i++)
-            {
-                blocks[i] = ArrayPool<byte>.Shared.Rent(block);
-                plains[i] = ArrayPool<byte>.Shared.Rent(chunkSize);
-                gcms[i] = suite.Aead(payloadKey);
-            }
-
-            var idx = 0;
-            lengths[0] = await envelope.ReadAtLeastAsync(blocks[0].AsMemory(0, block), block, false, ct);
-            if (lengths[0] == 0)
-            {
-                throw new CryptoException(CryptoErrorCode.PayloadTruncated, "-1");
-            }
-
-            uint counter = 0;
-            while (true)
-            {
-                var nextIdx = (idx + 1) % PipelineSlots;
-                await FlushAsync(nextIdx);
-                var nextLen = lengths[idx] == block ? await envelope.ReadAtLeastAsync(blocks[nextIdx].AsMemory(0, block), block, false, ct) : 0;
-                var last = nextLen == 0;
-                if (lengths[idx] < EnvelopeHeader.TagLength)
-                {
-                    // Report an earlier chunk's failure first, as reading in order would.
-                    for (var k = 1; k <= PipelineSlots; k++)
-                    {
-                        await FlushAsync((idx + k) % PipelineSlots);
-                    }
-
-                    throw new CryptoException(CryptoErrorCode.PayloadTruncated, ((long)counter - 1).ToString());
-                }
-
-                var (gcm, cipher, plain, textLen, n) = (gcms[idx], blocks[idx], plains[idx], lengths[idx] - EnvelopeHeader.TagLength, counter);
-                work[idx] = RunChunk(parallel, () => DecryptChunk(gcm, prefix, n, last, cipher, textLen, plain, headerHash));
-                if (last)
-                {
-                    break;
-                }
-
-                lengths[nextIdx] = nextLen;
-                idx = nextIdx;
-                counter = checked(counter + 1);
-            }
-
-            for (var k = 1; k <= PipelineSlots; k++)
-            {
-                await FlushAsync((idx + k) % PipelineSlots);
-            }
+            await EnvelopePipeline.OpenAsync(envelope, output, suite, payloadKey, prefix, headerHash, header.ChunkSize, envelopeHash, pipelined, batchBytes, ct);
         }
         finally
         {
-            await ReleaseAsync(work, gcms, blocks, plains);
             CryptographicOperations.ZeroMemory(payloadKey);
         }
 
         return header;
-    }
-
-    // Three slots: one being read, one waiting for the next read to learn whether it is final, one being encrypted.
-    private const int PipelineSlots = 3;
-
-    // Below this a chunk takes less time to encrypt than handing it to another thread, so small chunks run inline.
-    private const int ParallelMinChunk = 64 << 10;
-
-    private static Task RunChunk(bool parallel, Action chunk)
-    {
-        if (parallel)
-        {
-            return Task.Run(chunk);
-        }
-
-        // Inline, but failures still surface when the slot is flushed, in chunk order.
-        try
-        {
-            chunk();
-            return Task.CompletedTask;
-        }
-        catch (Exception e)
-        {
-            return Task.FromException(e);
-        }
-    }
-
-    /// <summary>Waits for chunks still in flight (after an error or cancellation) before their buffers are wiped and pooled.</summary>
-    private static async Task ReleaseAsync(Task?[] work, IChunkAead?[] gcms, params byte[]?[][] bufferSets)
-    {
-        foreach (var t in work)
-        {
-            if (t is not null)
-            {
-                await t.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
-        }
-
-        foreach (var g in gcms)
-        {
-            g?.Dispose();
-        }
-
-        foreach (var set in bufferSets)
-        {
-            foreach (var b in set)
-            {
-                if (b is not null)
-                {
-                    CryptographicOperations.ZeroMemory(b);
-                    ArrayPool<byte>.Shared.Return(b);
-                }
-            }
-        }
-    }
-
-    private static void EncryptChunk(IChunkAead gcm, byte[] prefix, uint counter, bool last, byte[] buffer, int length, byte[] aad)
-    {
-        Span<byte> nonce = stackalloc byte[12];
-        EnvelopeKdf.Nonce(prefix, counter, last, nonce);
-        var text = buffer.AsSpan(0, length);
-        gcm.Encrypt(nonce, text, text, buffer.AsSpan(length, EnvelopeHeader.TagLength), aad);
-    }
-
-    private static void DecryptChunk(IChunkAead gcm, byte[] prefix, uint counter, bool last, byte[] block, int textLen, byte[] plain, byte[] aad)
-    {
-        if (TryDecrypt(gcm, prefix, counter, last, block, textLen, plain, aad))
-        {
-            return;
-        }
-
-        // Tell truncation and extension apart from tampering: the chunk is intact but its flag says otherwise.
-        if (last && TryDecrypt(gcm, prefix, counter, false, block, textLen, plain, aad))
-        {
-            throw new CryptoException(CryptoErrorCode.PayloadTruncated, counter.ToString());
-        }
-
-        if (!last && TryDecrypt(gcm, prefix, counter, true, block, textLen, plain, aad))
-        {
-            throw new CryptoException(CryptoErrorCode.PayloadExtended, counter.ToString());
-        }
-
-        throw new CryptoException(CryptoErrorCode.ChunkAuthenticationFailed, counter.ToString());
-    }
-
-    private static bool TryDecrypt(IChunkAead gcm, byte[] prefix, uint counter, bool last, byte[] block, int textLen, byte[] plain, byte[] aad)
-    {
-        Span<byte> nonce = stackalloc byte[12];
-        EnvelopeKdf.Nonce(prefix, counter, last, nonce);
-        return gcm.TryDecrypt(nonce, block.AsSpan(0, textLen), block.AsSpan(textLen, EnvelopeHeader.TagLength), plain.AsSpan(0, textLen), aad);
     }
 
     /// <summary>

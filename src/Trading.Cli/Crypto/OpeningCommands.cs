@@ -67,11 +67,13 @@ public static class OpeningCommands
                 try
                 {
                     // One pass over the envelope: its header is read to find this bid's partials, then the same stream
-                    // goes on through decryption, hashed as it passes. Reads are the envelope's 1 MiB blocks (a
-                    // small FileStream buffer would split each into many system calls).
-                    await using var file1 = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-                    using var hashing = new HashingReadStream(file1);
-                    var (header, headerBytes) = await EnvelopeHeader.ReadAsync(hashing, ct);
+                    // goes on through decryption, which reads batches of whole blocks (MiBs) and adds them to the
+                    // envelope's SHA-256 while it writes the plaintext, so the file is never read a second time. The
+                    // buffer only serves the header's small reads; the large reads go straight into the batches.
+                    await using var file1 = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+                    using var envelopeSha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                    var (header, headerBytes) = await EnvelopeHeader.ReadAsync(file1, ct);
+                    envelopeSha.AppendData(headerBytes);
                     header.CheckSuite(jointKey.Suite);
                     var mine = all.Where(p => p.R.AsSpan().SequenceEqual(header.EphemeralPoint)).ToList();
                     var combination = ThresholdOpening.Combine(jointKey, header.EphemeralPoint, mine);
@@ -83,10 +85,11 @@ public static class OpeningCommands
                     var target = Path.Combine(parse.GetValue(outDir)!.FullName, SafeName(header.Bidder) + ".zip");
                     await CliSupport.WriteAtomicallyAsync(target, async output =>
                     {
-                        await Envelope.DecryptAfterHeaderAsync(hashing, header, headerBytes, output, jointKey, combination, null, ct);
-                    });
-                    await hashing.CopyToAsync(Stream.Null, ct);
-                    var hash = hashing.Hash();
+                        await Envelope.DecryptAfterHeaderAsync(file1, header, headerBytes, output, jointKey, combination, envelopeSha, null, ct);
+                    }, large: true);
+
+                    // Decryption read to the end of the file (the final chunk is the one the file ends after).
+                    var hash = envelopeSha.GetHashAndReset();
 
                     // Version 2 as the web app writes it: the manifest as submitted, the submission time and the certificate
                     // checked then. The platform holds them in its database; offline they come from the bidder's own files.

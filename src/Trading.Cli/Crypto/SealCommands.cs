@@ -62,9 +62,12 @@ public static class SealCommands
                 var outFile = parse.GetValue(output)!.FullName;
                 await CliSupport.WriteAtomicallyAsync(outFile, async stream =>
                 {
-                    await using var plaintext = File.OpenRead(zipPath);
+                    // One sequential pass: the envelope reads batches of whole chunks (MiBs) itself, so the input keeps
+                    // no buffer of its own; it hashes what it writes as it goes, and the output goes to the kernel in
+                    // 32 KiB pieces (PiecewiseWriteStream).
+                    await using var plaintext = new FileStream(zipPath, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.SequentialScan);
                     result = await Envelope.SealAsync(plaintext, stream, jointKey, bid, new EnvelopeSealOptions { ChunkSize = parse.GetValue(chunk) }, ct);
-                });
+                }, large: true);
                 var signed = signer(result!.ToManifest());
                 var manifestPath = parse.GetValue(manifest)?.FullName ?? outFile + ".manifest.json";
                 await File.WriteAllTextAsync(manifestPath, CryptoJson.Serialize(signed), ct);
