@@ -20,16 +20,20 @@ namespace Trading.Web.Tests;
 /// </summary>
 public class EvaluationRoomTests(PostgresServer pg) : WebTest(pg)
 {
-    private static readonly string[] Experts = ["expert01", "expert02", "expert03", "expert04", "expert05"];
+    internal static readonly string[] Experts = ["expert01", "expert02", "expert03", "expert04", "expert05"];
     private DateTime Now => App.Clock.GetUtcNow().UtcDateTime;
 
-    private sealed record Setup(Guid TenderId, Guid SessionId, Guid[] Bids, Dictionary<string, Guid> Seats);
+    internal sealed record Setup(Guid TenderId, Guid SessionId, Guid[] Bids, Dictionary<string, Guid> Seats);
 
-    private async Task<Setup> ArrangeAsync(params string[] checkedIn)
+    private Task<Setup> ArrangeAsync(params string[] checkedIn) => ArrangeAsync(App, checkedIn);
+
+    /// <summary>A tender whose opened bids wait for a seated committee of the five experts, the given ones checked in (also for browser tests).</summary>
+    internal static async Task<Setup> ArrangeAsync(TradingFactory app, params string[] checkedIn)
     {
-        var owner = await App.ApiAsync("owner1");
-        var tenderId = await TestApi.PublishedTenderAsync(owner, Now.AddDays(25));
-        return App.WithDb(db =>
+        var now = app.Clock.GetUtcNow().UtcDateTime;
+        var owner = await app.ApiAsync("owner1");
+        var tenderId = await TestApi.PublishedTenderAsync(owner, now.AddDays(25));
+        return app.WithDb(db =>
         {
             var tender = db.Tenders.Include(t => t.Lots).First(t => t.Id == tenderId);
             // The opening, the draw and the check-in are their own features' tests: here the tender stands where they leave it.
@@ -39,20 +43,20 @@ public class EvaluationRoomTests(PostgresServer pg) : WebTest(pg)
             var prices = new long[] { 950_000_00, 900_000_00, 980_000_00 };
             var bids = firms.Select((f, i) => new Bid
             {
-                TenderId = tenderId, LotId = lot.Id, FirmId = f.Id, SubmittedByUserId = Guid.NewGuid(), SubmittedAt = Now,
-                OpeningStatus = BidOpeningStatus.Opened, PriceFen = prices[i], ConfirmedAt = Now,
+                TenderId = tenderId, LotId = lot.Id, FirmId = f.Id, SubmittedByUserId = Guid.NewGuid(), SubmittedAt = now,
+                OpeningStatus = BidOpeningStatus.Opened, PriceFen = prices[i], ConfirmedAt = now,
             }).ToList();
             db.AddRange(bids);
             var experts = Experts.Select(u => (from e in db.Set<PoolExpert>() join x in db.Users on e.UserId equals x.Id where x.UserName == u select e).Single()).ToList();
             var session = new EvaluationSession
             {
                 DrawId = "EVAL-" + Guid.NewGuid().ToString("N")[..10], TenderId = tenderId, LotId = lot.Id, EvaluationRoom = "评标室一",
-                StartsAt = Now.AddMinutes(-10), EndsAt = Now.AddHours(4), CommitteeSize = 5, RequestedAt = Now, RequestedByUserId = experts[0].UserId,
+                StartsAt = now.AddMinutes(-10), EndsAt = now.AddHours(4), CommitteeSize = 5, RequestedAt = now, RequestedByUserId = experts[0].UserId,
                 RecordJson = "{}", ScreeningJson = "{}", PseudonymMapJson = "{}", Phase = Trading.ExpertPool.DrawPhase.Drawn,
                 Members = experts.Select((x, i) => new CommitteeMember
                 {
                     ExpertId = x.Id, Pseudonym = new string((char)('a' + i), 64), Stratum = "1-tech", Status = CommitteeMemberStatus.Accepted,
-                    InvitedAt = Now.AddDays(-2), RespondBy = Now.AddDays(-1),
+                    InvitedAt = now.AddDays(-2), RespondBy = now.AddDays(-1),
                 }).ToList(),
             };
             db.Add(session);
@@ -70,7 +74,7 @@ public class EvaluationRoomTests(PostgresServer pg) : WebTest(pg)
         Decision = CheckInDecision.Accepted, Reason = "Accepted", ImageSha256 = new string('0', 64),
     });
 
-    private static object Sheet(Setup s, string user, decimal plan, decimal? aboveForFirst = null) => new
+    internal static object Sheet(Setup s, string user, decimal plan, decimal? aboveForFirst = null) => new
     {
         memberId = s.Seats[user],
         scores = s.Bids.SelectMany((b, i) => ScoringScheme.Template(EvaluationMethod.ComprehensiveScoring).ExpertItems.Select(item => new
@@ -83,10 +87,10 @@ public class EvaluationRoomTests(PostgresServer pg) : WebTest(pg)
     /// <summary>This test's entries of a type (the demo's history, weeks before the present, evaluated tenders too).</summary>
     private int Entries(string type) => App.WithDb(db => db.LogEntries.Count(e => e.Type == type && e.RecordedAt >= TradingFactory.Start.UtcDateTime));
 
-    private static string Room(Setup s, string tail = "") => $"/api/evaluation/{s.SessionId}{tail}";
+    internal static string Room(Setup s, string tail = "") => $"/api/evaluation/{s.SessionId}{tail}";
 
     /// <summary>Three votes elect expert01 chair; the chair passes every bid on every review item (or rejects <paramref name="reject"/>).</summary>
-    private static async Task ChairAndReviewAsync(Setup s, Dictionary<string, HttpClient> api, Guid? reject = null)
+    internal static async Task ChairAndReviewAsync(Setup s, Dictionary<string, HttpClient> api, Guid? reject = null)
     {
         foreach (var u in Experts.Take(3))
             Assert.Equal(HttpStatusCode.NoContent, (await api[u].PostAsJsonAsync(Room(s, "/chair-votes"), new { candidateMemberId = s.Seats["expert01"] })).StatusCode);
@@ -106,7 +110,7 @@ public class EvaluationRoomTests(PostgresServer pg) : WebTest(pg)
         }
     }
 
-    private static async Task<Dictionary<string, HttpClient>> MembersAsync(TradingFactory app, string culture = "en")
+    internal static async Task<Dictionary<string, HttpClient>> MembersAsync(TradingFactory app, string culture = "en")
     {
         var api = new Dictionary<string, HttpClient>();
         foreach (var u in Experts) api[u] = await app.ApiAsync(u, culture: culture);
@@ -117,7 +121,7 @@ public class EvaluationRoomTests(PostgresServer pg) : WebTest(pg)
     /// A signature as the room's browser posts it: the re-authentication, the dissent, and the member's own signature over
     /// the statement for the content, session and seat the room shows (a key made here as the browser would: DemoMemberSigning).
     /// </summary>
-    private static async Task<object> Signature(HttpClient member, Setup s, string? dissent = null, string password = Trading.Web.Demo.DemoSeeder.Password)
+    internal static async Task<object> Signature(HttpClient member, Setup s, string? dissent = null, string password = Trading.Web.Demo.DemoSeeder.Password)
     {
         var room = await member.GetFromJsonAsync<JsonElement>(Room(s), TestContext.Current.CancellationToken);
         var content = room.GetProperty("reportContentSha256") is { ValueKind: JsonValueKind.String } c ? c.GetString()! : new string('0', 64);
