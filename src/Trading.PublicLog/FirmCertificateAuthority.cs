@@ -133,7 +133,27 @@ public sealed class FirmCertificateAuthority : IDisposable
         name.AddOrganizationName(firmName);
         name.Add(OrganizationIdentifierOid, creditCode, System.Formats.Asn1.UniversalTagNumber.UTF8String);
         name.AddCommonName(legalRepresentative is { Length: > 0 } rep ? $"{firmName} ({rep})" : firmName);
-        var req = new CertificateRequest(name.Build(), key, HashAlgorithmName.SHA256);
+        return Issue(key, name.Build(), serial, notBefore, notAfter, crlUrl);
+    }
+
+    /// <summary>
+    /// Issues an evaluation committee member's one-signing certificate (an "event certificate", 事件型证书) for a key the
+    /// member's browser made: the subject is the seat's pseudonym and the session (<see cref="MemberSignatures.Subject"/>),
+    /// never the member's name, and it lives only minutes. No revocation list: it certifies one signature, made at once.
+    /// </summary>
+    public X509Certificate2 IssueMember(PublicKey key, string seat, Guid session, byte[] serial, DateTimeOffset notBefore, DateTimeOffset notAfter)
+    {
+        var name = new X500DistinguishedNameBuilder();
+        name.AddCountryOrRegion("CN");
+        name.AddOrganizationalUnitName(MemberSignatures.SessionUnit(session));
+        name.Add("2.5.4.12", MemberSignatures.Title, System.Formats.Asn1.UniversalTagNumber.UTF8String);
+        name.AddCommonName(MemberSignatures.SeatName(seat));
+        return Issue(key, name.Build(), serial, notBefore, notAfter, null);
+    }
+
+    private X509Certificate2 Issue(PublicKey key, X500DistinguishedName subject, byte[] serial, DateTimeOffset notBefore, DateTimeOffset notAfter, string? crlUrl)
+    {
+        var req = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
         AddLeafExtensions(req, Ca, crlUrl);
         var capped = notAfter < Ca.NotAfter ? notAfter : new DateTimeOffset(Ca.NotAfter.ToUniversalTime());
         return req.Create(Ca, notBefore, capped, serial);

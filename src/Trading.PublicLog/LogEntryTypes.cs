@@ -157,7 +157,7 @@ public static class LogEntryTypes
     public const string EvaluationDeviationExplained = "evaluation.deviation.explained";
     /// <summary>The evaluation report was issued (content and PDF hashes; step 13).</summary>
     public const string EvaluationReportIssued = "evaluation.report.issued";
-    /// <summary>A member signed the report or recorded dissent, after re-authenticating.</summary>
+    /// <summary>A member signed the report or recorded dissent, after re-authenticating, with their own signature under a one-signing certificate.</summary>
     public const string EvaluationReportSigned = "evaluation.report.signed";
     /// <summary>The chair recorded the preliminary review of a bid (rejections cite their grounds).</summary>
     public const string EvaluationReview = "evaluation.review";
@@ -328,7 +328,8 @@ public static class LogEntryTypes
         new(EvaluationClarificationAnswered, LogReveal.AtOnce, "clarification, bid, answer", "The bidder answered a clarification (the answer's hash)."),
         new(EvaluationDeviationExplained, LogReveal.AtOnce, "draw, seat, item, reason", "A member explained a deviating mark (畸高畸低)."),
         new(EvaluationReportIssued, LogReveal.AtOnce, "draw, content, pdf, dissents, candidates", "The evaluation report was issued (content and PDF hashes; step 13)."),
-        new(EvaluationReportSigned, LogReveal.AtOnce, "draw, seat, content, dissent, reauthentication", "A member signed the report or recorded dissent, after re-authenticating."),
+        new(EvaluationReportSigned, LogReveal.AtOnce, "draw, seat, content, dissent, reauthentication, member (key, certificate, statement hashes)",
+            "A member signed the report or recorded dissent, after re-authenticating, with their own signature under a one-signing certificate."),
         new(EvaluationReview, LogReveal.AtOnce, "draw, chair, bid, rejected, grounds, reasons", "The chair recorded the preliminary review of a bid (rejections cite their grounds)."),
         new(EvaluationSheetCommitted, LogReveal.AtOnce, "draw, seat, commitment", "A member committed a score sheet (the commitment only, until all have committed)."),
         new(ExpertCreated, LogReveal.AtOnce, "expert, by", "Centre staff added an expert to the pool."),

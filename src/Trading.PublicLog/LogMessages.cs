@@ -102,6 +102,18 @@ public static class LogMessages
         ["pdf.no-time-stamp"] = ("The signature has no time-stamp.", "签名没有时间戳。"),
         ["pdf.untrusted"] = ("The signing certificate does not chain to the CA certificate given.", "签名证书不能链接到所给的 CA 证书。"),
         ["pdf.no-attachment"] = ("The PDF has no attachment {name}.", "PDF 没有附件 {name}。"),
+        ["member.no-content"] = ("The evaluation report has member signatures but no attached report content (report-content.json).", "评标报告附有成员签名，但没有附上报告内容（report-content.json）。"),
+        ["member.no-signatures"] = ("The evaluation report has no attached member signatures (member-signatures.json).", "评标报告没有附上成员签名（member-signatures.json）。"),
+        ["member.malformed"] = ("The attached report content or member signatures cannot be read.", "所附报告内容或成员签名无法读取。"),
+        ["member.missing"] = ("This seat has no member signature.", "该席位没有成员签名。"),
+        ["member.unknown-seat"] = ("A member signature names a seat the report content does not have.", "成员签名所署席位不在报告内容中。"),
+        ["member.statement-malformed"] = ("The member's signed statement is not a canonical signing statement.", "成员签署的声明不是规范的签署声明。"),
+        ["member.certificate-malformed"] = ("The member's certificate cannot be read.", "成员证书无法读取。"),
+        ["member.signature-invalid"] = ("The member's signature does not verify against the statement with the certificate's key: the signature or the statement was changed.", "用证书公钥核验，成员签名与声明不符：签名或声明已被改动。"),
+        ["member.content-mismatch"] = ("The member's statement names another report content hash than the attached report content's.", "成员声明所载的报告内容哈希与所附报告内容不符。"),
+        ["member.seat-mismatch"] = ("The member's statement names another seat than the report's.", "成员声明所载席位与报告不符。"),
+        ["member.certificate-subject"] = ("The member's certificate is not for this seat and session.", "成员证书不是为该席位和评标会话签发的。"),
+        ["member.untrusted"] = ("The member's certificate does not chain to the CA certificate given.", "成员证书不能链接到所给的 CA 证书。"),
         ["receipt.version"] = ("Receipt format version {version} is not supported.", "不支持回执格式版本 {version}。"),
     };
 

@@ -146,10 +146,23 @@ public sealed class Sm2CertificateAuthority
     public byte[] Issue(byte[] subjectPublicKeyInfo, string firmName, string creditCode, string? legalRepresentative, byte[] serial,
         DateTimeOffset notBefore, DateTimeOffset notAfter, string? crlUrl)
     {
-        var key = PublicKeyFactory.CreateKey(subjectPublicKeyInfo);
         var subject = new X509Name(
             [X509Name.C, X509Name.O, X509Name.OrganizationIdentifier, X509Name.CN],
             new[] { "CN", firmName, creditCode, legalRepresentative is { Length: > 0 } rep ? $"{firmName} ({rep})" : firmName });
+        return Issue(subjectPublicKeyInfo, subject, serial, notBefore, notAfter, crlUrl);
+    }
+
+    /// <summary>
+    /// An evaluation committee member's one-signing SM2 certificate (DER): the subject and rules of
+    /// <see cref="FirmCertificateAuthority.IssueMember"/>, signed SM3withSM2 by this CA.
+    /// </summary>
+    public byte[] IssueMember(byte[] subjectPublicKeyInfo, string seat, Guid session, byte[] serial, DateTimeOffset notBefore, DateTimeOffset notAfter) =>
+        Issue(subjectPublicKeyInfo, new X509Name([X509Name.C, X509Name.OU, X509Name.T, X509Name.CN], new[] { "CN", MemberSignatures.SessionUnit(session), MemberSignatures.Title, MemberSignatures.SeatName(seat) }),
+            serial, notBefore, notAfter, null);
+
+    private byte[] Issue(byte[] subjectPublicKeyInfo, X509Name subject, byte[] serial, DateTimeOffset notBefore, DateTimeOffset notAfter, string? crlUrl)
+    {
+        var key = PublicKeyFactory.CreateKey(subjectPublicKeyInfo);
         var g = new X509V3CertificateGenerator();
         g.SetSerialNumber(new BigInteger(1, serial));
         g.SetIssuerDN(Ca.SubjectDN);

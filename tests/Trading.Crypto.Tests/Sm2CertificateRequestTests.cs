@@ -71,6 +71,11 @@ public class Sm2CertificateRequestTests
         var fresh = new Pkcs10CertificationRequest(Convert.FromHexString((string)result["fresh"]!["request"]!));
         Assert.True(fresh.Verify());
         Assert.Equal((string)result["fresh"]!["subjectPublicKeyInfo"]!, Convert.ToHexStringLower(fresh.GetCertificationRequestInfo().SubjectPublicKeyInfo.GetEncoded()));
+        // The module's signBytes (a committee member's SM2 signature of a statement) verifies here, and not over other bytes.
+        var spki = Convert.FromHexString((string)result["fresh"]!["subjectPublicKeyInfo"]!);
+        var statementSignature = Convert.FromHexString((string)result["fresh"]!["statementSignature"]!);
+        Assert.True(Sm2Signatures.Verify(spki, "{\"kind\":\"evaluation.report.member-signature\"}"u8.ToArray(), statementSignature));
+        Assert.False(Sm2Signatures.Verify(spki, "{\"kind\":\"evaluation.report.member-signature \"}"u8.ToArray(), statementSignature));
 
         // One changed byte in the signed part and it no longer verifies: the check is real.
         var der = Convert.FromHexString((string)result["fresh"]!["request"]!);

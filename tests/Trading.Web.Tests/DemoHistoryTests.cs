@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Trading.Domain;
 using Trading.Domain.Award;
 using Trading.Domain.Bidding;
@@ -56,6 +57,19 @@ public class DemoHistoryTests(PostgresServer pg) : WebTest(pg)
         var report = App.WithDb(db => db.Set<EvaluationReport>().AsNoTracking().Single(r => r.TenderId == greenway.Id));
         Assert.InRange(now - report.IssuedAt, TimeSpan.FromDays(5), TimeSpan.FromDays(7));
         Assert.False(App.WithDb(db => db.Set<CandidatePublicity>().Any(p => p.TenderId == greenway.Id)));
+        // Signed by each member as a browser signs (DemoMemberSigning): the sealed PDF attaches one valid member signature per seat.
+        byte[] pdf;
+        using (var stream = App.Services.GetRequiredService<Trading.Web.Infrastructure.IFileStore>().OpenRead(report.StorageKey))
+        using (var copy = new MemoryStream())
+        {
+            stream.CopyTo(copy);
+            pdf = copy.ToArray();
+        }
+        var ca = App.Services.GetRequiredService<Trading.Web.Features.Certificates.CertificateAuthority>().Ca.Ca.RawData;
+        var (valid, failures) = Trading.PublicLog.MemberSignatures.Check(Trading.Reports.PdfSignatures.Attachment(pdf, Trading.PublicLog.MemberSignatures.ContentAttachment),
+            Trading.Reports.PdfSignatures.Attachment(pdf, Trading.PublicLog.MemberSignatures.Attachment), [ca]);
+        Assert.Empty(failures);
+        Assert.Equal(App.WithDb(db => db.Set<ReportSignature>().Count(x => x.SessionId == report.SessionId)), valid.Count);
         var award = App.WithDb(db => db.Set<LotAward>().AsNoTracking().Single(a => a.TenderId == library.Id));
         Assert.InRange(now - award.AwardedAt, TimeSpan.FromDays(27), TimeSpan.FromDays(29));
         Assert.Equal(3, App.WithDb(db => db.Set<AwardNotice>().Count(n => n.TenderId == library.Id)));

@@ -280,7 +280,8 @@ public class EvaluationJourneyTests(PostgresServer pg) : BrowserTest(pg)
         // The owner's copy reads back with the ranking and the dissent, and names no expert.
         var pdf = await offices.Owner.GetAsync($"/Evaluation/Report/{sessionId}");
         Assert.Equal(HttpStatusCode.OK, pdf.StatusCode);
-        var text = EvaluationRoomTests.PdfText(await pdf.Content.ReadAsByteArrayAsync());
+        var pdfBytes = await pdf.Content.ReadAsByteArrayAsync();
+        var text = EvaluationRoomTests.PdfText(pdfBytes);
         var ranking = text[text.IndexOf("排名与中标候选人", StringComparison.Ordinal)..];
         var positions = expected.Select(f => ranking.IndexOf(f, StringComparison.Ordinal)).ToArray();
         Assert.True(positions.All(x => x >= 0) && positions[0] < positions[1] && positions[1] < positions[2], text);
@@ -291,6 +292,23 @@ public class EvaluationJourneyTests(PostgresServer pg) : BrowserTest(pg)
         Assert.DoesNotContain(comprehensive ? "tech-plan" : "adj-duration", text, StringComparison.Ordinal);
         Assert.DoesNotContain(comprehensive ? "Construction plan" : "Duration deviation", text, StringComparison.Ordinal);
         Assert.All(members, m => Assert.DoesNotContain(m.DisplayName, text, StringComparison.Ordinal));
+
+        // Each member's browser signed with a key made for that signing, certified for the seat: the PDF attaches one valid
+        // member signature per seat, which `trading verify-pdf` (the built tool, its own process) checks against the
+        // attached content and the centre's CA; pdfsig still validates the one PDF signature, the centre's seal.
+        Assert.All(App.WithDb(db => db.Set<Trading.Domain.Evaluation.ReportSignature>().Where(x => x.SessionId == sessionId).ToList()),
+            r => Assert.True(r.MemberCertificate is not null && r.MemberSignature is not null && r.MemberStatement is not null));
+        var dir = Directory.CreateDirectory(Path.Combine(App.DataDirectory, "report-" + method));
+        var (pdfPath, caPath) = (Path.Combine(dir.FullName, "report.pdf"), Path.Combine(dir.FullName, "centre-ca.crt"));
+        await File.WriteAllBytesAsync(pdfPath, pdfBytes);
+        await File.WriteAllTextAsync(caPath, await App.Anonymous().GetStringAsync("/pki/centre-ca.crt"));
+        var (code, output) = await Log.CliRunner.RunAsync("verify-pdf", pdfPath, "--root", caPath, "--lang", "en");
+        Assert.True(code == 0, output);
+        for (var seat = 1; seat <= 5; seat++) Assert.Contains($"seat {seat} (", output, StringComparison.Ordinal);
+        Assert.Equal(5, System.Text.RegularExpressions.Regex.Count(output, "member signature is valid"));
+        var pdfsig = FirmCertificateTests.PdfSig(pdfPath);
+        Assert.Contains("Signature Validation: Signature is Valid.", pdfsig, StringComparison.Ordinal);
+        Assert.DoesNotContain("Signature #2", pdfsig, StringComparison.Ordinal);
 
         // A bidder's pages never show an expert's name.
         var bidderPage = await NewPageAsync();

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Trading.Web.Features.Evaluation;
 using Trading.Domain;
 using Trading.Domain.Bidding;
 using Trading.Domain.CheckIn;
@@ -18,16 +20,20 @@ namespace Trading.Web.Tests;
 /// </summary>
 public class EvaluationRoomTests(PostgresServer pg) : WebTest(pg)
 {
-    private static readonly string[] Experts = ["expert01", "expert02", "expert03", "expert04", "expert05"];
+    internal static readonly string[] Experts = ["expert01", "expert02", "expert03", "expert04", "expert05"];
     private DateTime Now => App.Clock.GetUtcNow().UtcDateTime;
 
-    private sealed record Setup(Guid TenderId, Guid SessionId, Guid[] Bids, Dictionary<string, Guid> Seats);
+    internal sealed record Setup(Guid TenderId, Guid SessionId, Guid[] Bids, Dictionary<string, Guid> Seats);
 
-    private async Task<Setup> ArrangeAsync(params string[] checkedIn)
+    private Task<Setup> ArrangeAsync(params string[] checkedIn) => ArrangeAsync(App, checkedIn);
+
+    /// <summary>A tender whose opened bids wait for a seated committee of the five experts, the given ones checked in (also for browser tests).</summary>
+    internal static async Task<Setup> ArrangeAsync(TradingFactory app, params string[] checkedIn)
     {
-        var owner = await App.ApiAsync("owner1");
-        var tenderId = await TestApi.PublishedTenderAsync(owner, Now.AddDays(25));
-        return App.WithDb(db =>
+        var now = app.Clock.GetUtcNow().UtcDateTime;
+        var owner = await app.ApiAsync("owner1");
+        var tenderId = await TestApi.PublishedTenderAsync(owner, now.AddDays(25));
+        return app.WithDb(db =>
         {
             var tender = db.Tenders.Include(t => t.Lots).First(t => t.Id == tenderId);
             // The opening, the draw and the check-in are their own features' tests: here the tender stands where they leave it.
@@ -37,20 +43,20 @@ public class EvaluationRoomTests(PostgresServer pg) : WebTest(pg)
             var prices = new long[] { 950_000_00, 900_000_00, 980_000_00 };
             var bids = firms.Select((f, i) => new Bid
             {
-                TenderId = tenderId, LotId = lot.Id, FirmId = f.Id, SubmittedByUserId = Guid.NewGuid(), SubmittedAt = Now,
-                OpeningStatus = BidOpeningStatus.Opened, PriceFen = prices[i], ConfirmedAt = Now,
+                TenderId = tenderId, LotId = lot.Id, FirmId = f.Id, SubmittedByUserId = Guid.NewGuid(), SubmittedAt = now,
+                OpeningStatus = BidOpeningStatus.Opened, PriceFen = prices[i], ConfirmedAt = now,
             }).ToList();
             db.AddRange(bids);
             var experts = Experts.Select(u => (from e in db.Set<PoolExpert>() join x in db.Users on e.UserId equals x.Id where x.UserName == u select e).Single()).ToList();
             var session = new EvaluationSession
             {
                 DrawId = "EVAL-" + Guid.NewGuid().ToString("N")[..10], TenderId = tenderId, LotId = lot.Id, EvaluationRoom = "评标室一",
-                StartsAt = Now.AddMinutes(-10), EndsAt = Now.AddHours(4), CommitteeSize = 5, RequestedAt = Now, RequestedByUserId = experts[0].UserId,
+                StartsAt = now.AddMinutes(-10), EndsAt = now.AddHours(4), CommitteeSize = 5, RequestedAt = now, RequestedByUserId = experts[0].UserId,
                 RecordJson = "{}", ScreeningJson = "{}", PseudonymMapJson = "{}", Phase = Trading.ExpertPool.DrawPhase.Drawn,
                 Members = experts.Select((x, i) => new CommitteeMember
                 {
                     ExpertId = x.Id, Pseudonym = new string((char)('a' + i), 64), Stratum = "1-tech", Status = CommitteeMemberStatus.Accepted,
-                    InvitedAt = Now.AddDays(-2), RespondBy = Now.AddDays(-1),
+                    InvitedAt = now.AddDays(-2), RespondBy = now.AddDays(-1),
                 }).ToList(),
             };
             db.Add(session);
@@ -68,7 +74,7 @@ public class EvaluationRoomTests(PostgresServer pg) : WebTest(pg)
         Decision = CheckInDecision.Accepted, Reason = "Accepted", ImageSha256 = new string('0', 64),
     });
 
-    private static object Sheet(Setup s, string user, decimal plan, decimal? aboveForFirst = null) => new
+    internal static object Sheet(Setup s, string user, decimal plan, decimal? aboveForFirst = null) => new
     {
         memberId = s.Seats[user],
         scores = s.Bids.SelectMany((b, i) => ScoringScheme.Template(EvaluationMethod.ComprehensiveScoring).ExpertItems.Select(item => new
@@ -81,10 +87,10 @@ public class EvaluationRoomTests(PostgresServer pg) : WebTest(pg)
     /// <summary>This test's entries of a type (the demo's history, weeks before the present, evaluated tenders too).</summary>
     private int Entries(string type) => App.WithDb(db => db.LogEntries.Count(e => e.Type == type && e.RecordedAt >= TradingFactory.Start.UtcDateTime));
 
-    private static string Room(Setup s, string tail = "") => $"/api/evaluation/{s.SessionId}{tail}";
+    internal static string Room(Setup s, string tail = "") => $"/api/evaluation/{s.SessionId}{tail}";
 
     /// <summary>Three votes elect expert01 chair; the chair passes every bid on every review item (or rejects <paramref name="reject"/>).</summary>
-    private static async Task ChairAndReviewAsync(Setup s, Dictionary<string, HttpClient> api, Guid? reject = null)
+    internal static async Task ChairAndReviewAsync(Setup s, Dictionary<string, HttpClient> api, Guid? reject = null)
     {
         foreach (var u in Experts.Take(3))
             Assert.Equal(HttpStatusCode.NoContent, (await api[u].PostAsJsonAsync(Room(s, "/chair-votes"), new { candidateMemberId = s.Seats["expert01"] })).StatusCode);
@@ -104,14 +110,43 @@ public class EvaluationRoomTests(PostgresServer pg) : WebTest(pg)
         }
     }
 
-    private static async Task<Dictionary<string, HttpClient>> MembersAsync(TradingFactory app, string culture = "en")
+    internal static async Task<Dictionary<string, HttpClient>> MembersAsync(TradingFactory app, string culture = "en")
     {
         var api = new Dictionary<string, HttpClient>();
         foreach (var u in Experts) api[u] = await app.ApiAsync(u, culture: culture);
         return api;
     }
 
-    private static object Signature(string? dissent = null, string password = Trading.Web.Demo.DemoSeeder.Password) => new { password, dissent };
+    /// <summary>
+    /// A signature as the room's browser posts it: the re-authentication, the dissent, and the member's own signature over
+    /// the statement for the content, session and seat the room shows (a key made here as the browser would: DemoMemberSigning).
+    /// </summary>
+    internal static async Task<object> Signature(HttpClient member, Setup s, string? dissent = null, string password = Trading.Web.Demo.DemoSeeder.Password)
+    {
+        var room = await member.GetFromJsonAsync<JsonElement>(Room(s), TestContext.Current.CancellationToken);
+        var content = room.GetProperty("reportContentSha256") is { ValueKind: JsonValueKind.String } c ? c.GetString()! : new string('0', 64);
+        return SignatureBody(Trading.Web.Demo.DemoMemberSigning.Make(content, s.SessionId, room.GetProperty("seat").GetString()!, dissent?.Trim()), dissent, password);
+    }
+
+    /// <summary>A member's signing with an SM2 key (suite 2), as the SM module in the browser makes it: SM3withSM2 request, SM2 r || s over the statement.</summary>
+    private static MemberSigning Sm2Signing(string content, Guid session, string seat)
+    {
+        var key = Trading.Crypto.Sm2SigningKey.Create();
+        var request = new string(System.Security.Cryptography.PemEncoding.Write("CERTIFICATE REQUEST", key.CreateCertificationRequest("evaluation committee member")));
+        var pem = key.ExportPkcs8Pem();
+        var priv = Org.BouncyCastle.Security.PrivateKeyFactory.CreateKey(Convert.FromBase64String(pem[System.Security.Cryptography.PemEncoding.Find(pem).Base64Data]));
+        var statement = new Trading.PublicLog.MemberStatement(content, session, seat, null).ToBytes();
+        var signer = new Org.BouncyCastle.Crypto.Signers.SM2Signer(Org.BouncyCastle.Crypto.Signers.PlainDsaEncoding.Instance);
+        signer.Init(true, new Org.BouncyCastle.Crypto.Parameters.ParametersWithRandom(priv, new Org.BouncyCastle.Security.SecureRandom()));
+        signer.BlockUpdate(statement, 0, statement.Length);
+        return new MemberSigning(request, statement, signer.GenerateSignature());
+    }
+
+    internal static object SignatureBody(Trading.Web.Features.Evaluation.MemberSigning m, string? dissent = null, string password = Trading.Web.Demo.DemoSeeder.Password) => new
+    {
+        password, dissent, memberRequest = m.RequestPem, memberStatement = m.Statement is null ? null : Convert.ToBase64String(m.Statement),
+        memberSignature = m.Signature is null ? null : Convert.ToBase64String(m.Signature),
+    };
 
     internal static string PdfText(byte[] pdf)
     {
@@ -195,14 +230,14 @@ public class EvaluationRoomTests(PostgresServer pg) : WebTest(pg)
         Assert.All(ranking.EnumerateArray(), r => Assert.True(r.GetProperty("candidate").GetBoolean()));
 
         // The report: a wrong password signs nothing; four sign, one records dissent; the last signature issues the PDF.
-        await (await api["expert01"].PostAsJsonAsync(Room(s, "/report/signatures"), Signature(password: "not-my-password"))).AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.ReauthenticationFailed);
+        await (await api["expert01"].PostAsJsonAsync(Room(s, "/report/signatures"), await Signature(api["expert01"], s, password: "not-my-password"))).AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.ReauthenticationFailed);
         Assert.Equal(0, App.WithDb(db => db.Set<ReportSignature>().Count(x => x.SessionId == s.SessionId)));
         for (var i = 0; i < 4; i++)
-            Assert.Equal(HttpStatusCode.Created, (await api[Experts[i]].PostAsJsonAsync(Room(s, "/report/signatures"), Signature())).StatusCode);
-        await (await api["expert02"].PostAsJsonAsync(Room(s, "/report/signatures"), Signature())).AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.ReportSigned);
+            Assert.Equal(HttpStatusCode.Created, (await api[Experts[i]].PostAsJsonAsync(Room(s, "/report/signatures"), await Signature(api[Experts[i]], s))).StatusCode);
+        await (await api["expert02"].PostAsJsonAsync(Room(s, "/report/signatures"), await Signature(api["expert02"], s))).AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.ReportSigned);
         Assert.Equal(HttpStatusCode.NotFound, (await (await App.ApiAsync("owner1")).GetAsync(Room(s, "/report"))).StatusCode);
         Assert.Equal(LifecycleStep.Evaluation, App.WithDb(db => db.Tenders.Single(t => t.Id == s.TenderId).Step));
-        var last = await (await api["expert05"].PostAsJsonAsync(Room(s, "/report/signatures"), Signature("我认为第一名的施工方案评分偏低，保留意见。"))).Json();
+        var last = await (await api["expert05"].PostAsJsonAsync(Room(s, "/report/signatures"), await Signature(api["expert05"], s, "我认为第一名的施工方案评分偏低，保留意见。"))).Json();
         Assert.True(last.GetProperty("reportIssued").GetBoolean());
         Assert.Equal(LifecycleStep.EvaluationReport, App.WithDb(db => db.Tenders.Single(t => t.Id == s.TenderId).Step));
         Assert.Equal(5, Entries("evaluation.report.signed"));
@@ -292,7 +327,7 @@ public class EvaluationRoomTests(PostgresServer pg) : WebTest(pg)
         await ChairAndReviewAsync(s, api);
         for (var i = 0; i < 5; i++)
             Assert.Equal(HttpStatusCode.Created, (await api[Experts[i]].PostAsJsonAsync(Room(s, "/sheet"), Sheet(s, Experts[i], i == 4 ? 28 : 20))).StatusCode);
-        await (await api["expert01"].PostAsJsonAsync(Room(s, "/report/signatures"), Signature())).AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.DeviationReasonMissing);
+        await (await api["expert01"].PostAsJsonAsync(Room(s, "/report/signatures"), await Signature(api["expert01"], s))).AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.DeviationReasonMissing);
         Assert.Equal(0, App.WithDb(db => db.Set<ReportSignature>().Count(x => x.SessionId == s.SessionId)));
 
         // Someone with database access changes a committed sheet: the commitment no longer matches and nothing is revealed.
@@ -311,10 +346,11 @@ public class EvaluationRoomTests(PostgresServer pg) : WebTest(pg)
         foreach (var b in s.Bids)
             Assert.Equal(HttpStatusCode.NoContent, (await api["expert05"].PostAsJsonAsync(Room(s, "/deviation-reasons"), new { bidId = b, itemCode = "tech-plan", reason = "方案有专项论证，明显优于其他投标。" })).StatusCode);
         for (var i = 0; i < 3; i++)
-            Assert.Equal(HttpStatusCode.Created, (await api[Experts[i]].PostAsJsonAsync(Room(s, "/report/signatures"), Signature())).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await api[Experts[i]].PostAsJsonAsync(Room(s, "/report/signatures"), await Signature(api[Experts[i]], s))).StatusCode);
+        var (fourth, fifth) = (await Signature(api["expert04"], s), await Signature(api["expert05"], s));
         var both = await Task.WhenAll(
-            api["expert04"].PostAsJsonAsync(Room(s, "/report/signatures"), Signature()),
-            api["expert05"].PostAsJsonAsync(Room(s, "/report/signatures"), Signature()));
+            api["expert04"].PostAsJsonAsync(Room(s, "/report/signatures"), fourth),
+            api["expert05"].PostAsJsonAsync(Room(s, "/report/signatures"), fifth));
         Assert.All(both, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
         var issued = await Task.WhenAll(both.Select(async r => (await r.Json()).GetProperty("reportIssued").GetBoolean()));
         Assert.Contains(true, issued);
@@ -428,11 +464,24 @@ public class EvaluationRoomTests(PostgresServer pg) : WebTest(pg)
         Assert.DoesNotContain("sign-form", html, StringComparison.Ordinal);
         foreach (var b in s.Bids)
             Assert.Equal(HttpStatusCode.Redirect, (await Post("expert05", "Explain", new() { ["bid"] = b.ToString(), ["item"] = "tech-plan", ["reason"] = "方案有专项论证，明显优于其他投标。" })).StatusCode);
-        var wrong = await Post("expert01", "Sign", new() { ["password"] = "wrong-password" });
+        // The form as evaluation-sign.mjs completes it: the member's own signature over what the form names (content, session, seat).
+        async Task<Dictionary<string, string>> SignFields(string user, string password)
+        {
+            var form = await web[user].GetStringAsync(page);
+            string Data(string name) => System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(form, $"{name}=\"([^\"]*)\"").Groups[1].Value);
+            Assert.Equal(s.SessionId.ToString("D"), Data("data-session"));
+            var m = Trading.Web.Demo.DemoMemberSigning.Make(Data("data-content-sha256"), s.SessionId, Data("data-seat-pseudonym"), null);
+            return new() { ["password"] = password, ["memberRequest"] = m.RequestPem!, ["memberStatement"] = Convert.ToBase64String(m.Statement!), ["memberSignature"] = Convert.ToBase64String(m.Signature!) };
+        }
+        var wrong = await Post("expert01", "Sign", await SignFields("expert01", "wrong-password"));
         Assert.Equal(HttpStatusCode.OK, wrong.StatusCode);
         Assert.Equal(0, App.WithDb(db => db.Set<ReportSignature>().Count(x => x.SessionId == s.SessionId))); // the page again, and nothing signed
+        // Without the member's own signature (no script ran) nothing is signed either, and the page says why.
+        var bare = await Post("expert01", "Sign", new() { ["password"] = Trading.Web.Demo.DemoSeeder.Password });
+        Assert.Equal(HttpStatusCode.OK, bare.StatusCode);
+        Assert.Equal(0, App.WithDb(db => db.Set<ReportSignature>().Count(x => x.SessionId == s.SessionId)));
         foreach (var u in Experts)
-            Assert.Equal(HttpStatusCode.Redirect, (await Post(u, "Sign", new() { ["password"] = Trading.Web.Demo.DemoSeeder.Password })).StatusCode);
+            Assert.Equal(HttpStatusCode.Redirect, (await Post(u, "Sign", await SignFields(u, Trading.Web.Demo.DemoSeeder.Password))).StatusCode);
         html = await web["expert03"].GetStringAsync(page);
         Assert.Contains("report-issued", html, StringComparison.Ordinal);
         var owner = await Browser.SignInAsync(App, "owner1");
@@ -440,6 +489,116 @@ public class EvaluationRoomTests(PostgresServer pg) : WebTest(pg)
         Assert.Equal(HttpStatusCode.OK, pdf.StatusCode);
         Assert.Equal("application/pdf", pdf.Content.Headers.ContentType?.MediaType);
         Assert.True(Denied(await (await Browser.SignInAsync(App, "bidder01")).GetAsync($"/Evaluation/Report/{s.SessionId}")));
+    }
+
+    [Fact]
+    public async Task A_member_signature_by_another_key_for_another_content_session_or_seat_malformed_or_replayed_is_refused_and_the_report_attaches_one_per_seat()
+    {
+        var s = await ArrangeAsync(Experts);
+        var api = await MembersAsync(App);
+        await ChairAndReviewAsync(s, api);
+        for (var i = 0; i < 5; i++)
+            Assert.Equal(HttpStatusCode.Created, (await api[Experts[i]].PostAsJsonAsync(Room(s, "/sheet"), Sheet(s, Experts[i], 20))).StatusCode);
+        var room = await (await api["expert01"].GetAsync(Room(s))).Json();
+        var (content, seat) = (room.GetProperty("reportContentSha256").GetString()!, room.GetProperty("seat").GetString()!);
+        var otherSeat = (await (await api["expert02"].GetAsync(Room(s))).Json()).GetProperty("seat").GetString()!;
+        Task<HttpResponseMessage> Sign(object body, string user = "expert01") => api[user].PostAsJsonAsync(Room(s, "/report/signatures"), body);
+        MemberSigning Make(string c, Guid session, string st, string? dissent = null) => Trading.Web.Demo.DemoMemberSigning.Make(c, session, st, dissent);
+
+        // No own signature, a request that is no request, a statement that is not the canonical form.
+        await (await Sign(new { password = Trading.Web.Demo.DemoSeeder.Password })).AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.MemberSignatureMissing);
+        var good = Make(content, s.SessionId, seat);
+        await (await Sign(SignatureBody(good with { RequestPem = "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----" })))
+            .AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.MemberRequestInvalid);
+        var spaced = System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(good.Statement!).Replace(",", ", ", StringComparison.Ordinal));
+        await (await Sign(SignatureBody(good with { Statement = spaced }))).AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.MemberStatementMalformed);
+        // Signed by another key than the one the request certifies.
+        var other = Make(content, s.SessionId, seat);
+        await (await Sign(SignatureBody(good with { Signature = other.Signature }))).AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.MemberSignatureInvalid);
+        // A statement for another content hash (said in Chinese too), another session, another seat, or without the dissent recorded.
+        var refusal = await (await Sign(SignatureBody(Make(new string('a', 64), s.SessionId, seat)))).AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.MemberStatementContent);
+        Assert.Contains(content, refusal, StringComparison.Ordinal);
+        var zh = await App.ApiAsync("expert01", culture: "zh-CN");
+        var zhRefusal = await (await zh.PostAsJsonAsync(Room(s, "/report/signatures"), SignatureBody(Make(new string('a', 64), s.SessionId, seat)))).AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.MemberStatementContent);
+        Assert.Contains("报告内容", zhRefusal, StringComparison.Ordinal);
+        await (await Sign(SignatureBody(Make(content, Guid.NewGuid(), seat)))).AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.MemberStatementSession);
+        await (await Sign(SignatureBody(Make(content, s.SessionId, otherSeat)))).AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.MemberStatementSeat);
+        await (await Sign(SignatureBody(good, dissent: "我认为第一名的施工方案评分偏低，保留意见。"))).AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.MemberStatementDissent);
+        Assert.Equal(0, App.WithDb(db => db.Set<ReportSignature>().Count(x => x.SessionId == s.SessionId)));
+        Assert.Equal(0, Entries("evaluation.report.signed"));
+
+        // Accepted once; the same post again is refused, and so is that key signing for another seat (a replay).
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var first = SignatureBody(Trading.Web.Demo.DemoMemberSigning.Make(key, content, s.SessionId, seat, null));
+        Assert.Equal(HttpStatusCode.Created, (await Sign(first)).StatusCode);
+        await (await Sign(first)).AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.ReportSigned);
+        await (await Sign(SignatureBody(Trading.Web.Demo.DemoMemberSigning.Make(key, content, s.SessionId, otherSeat, null)), "expert02"))
+            .AssertRefused(HttpStatusCode.UnprocessableEntity, EvaluationRules.MemberKeyReused);
+        Assert.Equal(1, App.WithDb(db => db.Set<ReportSignature>().Count(x => x.SessionId == s.SessionId)));
+
+        // The row keeps the statement, the signature and the certificate the centre's CA issued for the seat and session.
+        var row = App.WithDb(db => db.Set<ReportSignature>().Single(x => x.SessionId == s.SessionId));
+        using (var cert = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(row.MemberCertificate!))
+        {
+            Assert.Contains("CN=" + seat, cert.Subject, StringComparison.Ordinal);
+            Assert.Contains(s.SessionId.ToString("D"), cert.Subject, StringComparison.Ordinal);
+            Assert.True(cert.NotAfter - cert.NotBefore <= TimeSpan.FromMinutes(15));
+            Assert.Equal(row.MemberKeySha256, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(cert.PublicKey.ExportSubjectPublicKeyInfo())));
+        }
+
+        // Seat 3 signs with an SM2 key (suite 2's kind; this centre has an SM2 CA), certified by the SM2 CA.
+        var sm2Room = await (await api["expert03"].GetAsync(Room(s))).Json();
+        var sm2Seat = sm2Room.GetProperty("seat").GetString()!;
+        var sm2Number = sm2Room.GetProperty("seats").EnumerateArray().Single(x => x.GetProperty("memberId").GetGuid() == s.Seats["expert03"]).GetProperty("number").GetInt32();
+        var sm2Signed = await Sign(SignatureBody(Sm2Signing(content, s.SessionId, sm2Seat)), "expert03");
+        Assert.True(sm2Signed.StatusCode == HttpStatusCode.Created, await sm2Signed.Content.ReadAsStringAsync());
+        Assert.True(Trading.PublicLog.Sm2CertificateAuthority.IsSm2Key(App.WithDb(db => db.Set<ReportSignature>().Single(x => x.MemberId == s.Seats["expert03"]))
+            .MemberCertificate is { } sm2Cert ? new Org.BouncyCastle.X509.X509CertificateParser().ReadCertificate(sm2Cert).CertificateStructure.SubjectPublicKeyInfo.GetEncoded() : []));
+        foreach (var i in new[] { 1, 3, 4 })
+            Assert.Equal(HttpStatusCode.Created, (await Sign(await Signature(api[Experts[i]], s, i == 4 ? "我认为第一名的施工方案评分偏低，保留意见。" : null), Experts[i])).StatusCode);
+        var pdf = await (await (await App.ApiAsync("owner1")).GetAsync(Room(s, "/report"))).Content.ReadAsByteArrayAsync();
+        var attached = Trading.Reports.PdfSignatures.Attachment(pdf, Trading.PublicLog.MemberSignatures.ContentAttachment);
+        Assert.Equal(content, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(attached!)));
+        var authority = App.Services.GetRequiredService<Trading.Web.Features.Certificates.CertificateAuthority>();
+        byte[][] cas = [authority.Ca.Ca.RawData, authority.Sm2!.Ca.GetEncoded()];
+        var (valid, failures) = Trading.PublicLog.MemberSignatures.Check(attached, Trading.Reports.PdfSignatures.Attachment(pdf, Trading.PublicLog.MemberSignatures.Attachment), cas);
+        Assert.Empty(failures);
+        Assert.Equal([1, 2, 3, 4, 5], valid.Select(v => v.Seat).ToArray());
+
+        // `trading verify-pdf` says so; a PDF sealed the same way with one changed byte in seat 2's signature and one in
+        // seat 3's statement is refused, naming those two seats and what failed, the other seats still valid.
+        var dir = Directory.CreateDirectory(Path.Combine(App.DataDirectory, "member-signatures"));
+        var (path, caPath, sm2CaPath) = (Path.Combine(dir.FullName, "report.pdf"), Path.Combine(dir.FullName, "centre-ca.crt"), Path.Combine(dir.FullName, "centre-ca-sm2.crt"));
+        await File.WriteAllBytesAsync(path, pdf, TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(caPath, await App.Anonymous().GetStringAsync("/pki/centre-ca.crt"), TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(sm2CaPath, await App.Anonymous().GetStringAsync("/pki/centre-ca-sm2.crt"), TestContext.Current.CancellationToken);
+        // Without the SM2 CA the SM2 seat's certificate chains to nothing given, and the tool says which seat.
+        var noSm2 = TradingCli.Run("verify-pdf", path, "--root", caPath, "--lang", "en");
+        Assert.True(noSm2.Code == 1, noSm2.Out + noSm2.Err);
+        Assert.Contains($"seat {sm2Number}: The member's certificate does not chain", noSm2.Out, StringComparison.Ordinal);
+        Assert.Equal(4, System.Text.RegularExpressions.Regex.Count(noSm2.Out, "member signature is valid"));
+        var check = TradingCli.Run("verify-pdf", path, "--root", caPath, "--member-ca", sm2CaPath, "--lang", "en");
+        Assert.True(check.Code == 0, check.Out + check.Err);
+        Assert.Equal(5, System.Text.RegularExpressions.Regex.Count(check.Out, "member signature is valid"));
+
+        var rows = App.WithDb(db => db.Set<ReportSignature>().AsNoTracking().Where(x => x.SessionId == s.SessionId).ToList());
+        var reportContent = System.Text.Json.JsonSerializer.Deserialize<ReportContent>(attached!, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+        Assert.Equal(content, reportContent.Sha256());
+        var signatures = reportContent.Seats.Select(x => (x.Number, x.Pseudonym, rows.Single(r => App.WithDb(db => db.Set<CommitteeMember>().Single(m => m.Id == r.MemberId).Pseudonym) == x.Pseudonym))).ToList();
+        signatures[1].Item3.MemberSignature![10] ^= 0x01;
+        var statement = signatures[2].Item3.MemberStatement!;
+        var digit = statement.AsSpan().IndexOf("\"content\":\""u8) + "\"content\":\"".Length;
+        statement[digit] = (byte)(statement[digit] == (byte)'0' ? '1' : '0');
+        var tampered = App.Services.GetRequiredService<EvaluationReportPdf>().Render(reportContent, signatures, App.Clock.GetUtcNow().UtcDateTime);
+        await File.WriteAllBytesAsync(path, tampered, TestContext.Current.CancellationToken);
+        var changed = TradingCli.Run("verify-pdf", path, "--root", caPath, "--member-ca", sm2CaPath, "--lang", "en");
+        Assert.True(changed.Code == 1, changed.Out + changed.Err);
+        Assert.Contains("Signature is valid", changed.Out, StringComparison.Ordinal); // the centre's seal over the changed attachment is valid
+        Assert.Contains("seat 2: The member's signature does not verify", changed.Out, StringComparison.Ordinal);
+        Assert.Contains("seat 3: The member's signature does not verify", changed.Out, StringComparison.Ordinal);
+        Assert.Equal(3, System.Text.RegularExpressions.Regex.Count(changed.Out, "member signature is valid"));
+        var zhChanged = TradingCli.Run("verify-pdf", path, "--root", caPath, "--member-ca", sm2CaPath, "--lang", "zh-CN");
+        Assert.Contains("第 2 席：", zhChanged.Out, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -64,6 +64,9 @@ internal sealed class ReportSignatureConfiguration : IEntityTypeConfiguration<Re
         e.Property(x => x.ContentSha256).HasMaxLength(64);
         e.Property(x => x.Dissent).HasMaxLength(2000);
         e.Property(x => x.Reauthentication).HasMaxLength(16);
+        e.Property(x => x.MemberKeySha256).HasMaxLength(64);
+        // A member key signs once: the same key (or a replayed request) for a second signature is refused here too.
+        e.HasIndex(x => x.MemberKeySha256).IsUnique();
         e.HasOne<EvaluationSession>().WithMany().HasForeignKey(x => x.SessionId).OnDelete(DeleteBehavior.Restrict);
         e.HasOne<CommitteeMember>().WithMany().HasForeignKey(x => x.MemberId).OnDelete(DeleteBehavior.Restrict);
     }

@@ -64,6 +64,17 @@ public class ReportSignature
     public string Reauthentication { get; set; } = "";
     public DateTime At { get; set; }
     public long LogIndex { get; set; }
+    /// <summary>
+    /// The member's own signature (an event certificate's, 事件型证书): the canonical statement they signed (the content hash,
+    /// the session, the seat's pseudonym, the dissent or its absence), the signature (r || s) by a key their browser made
+    /// for this signing, and the certificate the centre's CA issued for that key then. Null on rows signed before member
+    /// signatures existed.
+    /// </summary>
+    public byte[]? MemberStatement { get; set; }
+    public byte[]? MemberSignature { get; set; }
+    public byte[]? MemberCertificate { get; set; }
+    /// <summary>Hex SHA-256 of the member key's SPKI: a key is certified for one signing only (unique).</summary>
+    public string? MemberKeySha256 { get; set; }
 }
 
 /// <summary>The evaluation report (评标报告, step 13) of one session, made once when the last member signs.</summary>

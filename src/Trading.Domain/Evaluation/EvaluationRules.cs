@@ -51,6 +51,15 @@ public static class EvaluationRules
     public const string RejectionRuleMissing = "Rule.Evaluation.RejectionRuleMissing";
     public const string ReauthenticationFailed = "Rule.Evaluation.ReauthenticationFailed";
     public const string ReportSigned = "Rule.Evaluation.ReportSigned";
+    public const string MemberSignatureMissing = "Rule.Evaluation.MemberSignatureMissing";
+    public const string MemberRequestInvalid = "Rule.Evaluation.MemberRequestInvalid";
+    public const string MemberStatementMalformed = "Rule.Evaluation.MemberStatementMalformed";
+    public const string MemberStatementContent = "Rule.Evaluation.MemberStatementContent";
+    public const string MemberStatementSession = "Rule.Evaluation.MemberStatementSession";
+    public const string MemberStatementSeat = "Rule.Evaluation.MemberStatementSeat";
+    public const string MemberStatementDissent = "Rule.Evaluation.MemberStatementDissent";
+    public const string MemberSignatureInvalid = "Rule.Evaluation.MemberSignatureInvalid";
+    public const string MemberKeyReused = "Rule.Evaluation.MemberKeyReused";
     public const string NoValidBids = "Rule.Evaluation.NoValidBids";
     public const string SheetAltered = "Rule.Evaluation.SheetAltered";
     /// <summary>A clarification question or answer that is empty or longer than <see cref="ClarificationRules.MaxText"/>.</summary>

@@ -323,7 +323,11 @@ public sealed class DemoHistory(IServiceScopeFactory scopes, TimeProvider clock,
             await As<EvaluationService, ScoreSheet>(s => s.CommitAsync(a, run.SessionId, new ScoreSheetContent(room.MemberId, scores, []), ct));
         }
         foreach (var a in actors)
-            await As<EvaluationService, ReportSignature>(s => s.SignAsync(a, run.SessionId, DemoSeeder.Password, null, null, ct));
+        {
+            // Each member's own signature as their browser would make it (DemoMemberSigning: the key is made in-process for the demo only).
+            var room = await As<EvaluationService, RoomView>(s => s.RoomAsync(a, run.SessionId, ct));
+            await As<EvaluationService, ReportSignature>(s => s.SignAsync(a, run.SessionId, DemoSeeder.Password, null, null, DemoMemberSigning.For(room, null), ct));
+        }
     }
 
     /// <summary>The owner awards the lot to the first candidate of the publicity (step 16); the notices go out.</summary>

@@ -176,7 +176,9 @@ async function certificateRequest() {
     check(mismatches, `${v.name} request`, v.request, m.certificationRequest(key, v.commonName, { k: BigInt('0x' + v.k), x1: BigInt('0x' + v.x1) }));
   }
   const fresh = m.createSigningKey();
-  return { mismatches, fresh: { subjectPublicKeyInfo: hex(m.subjectPublicKeyInfo(fresh.publicKey)), request: hex(m.certificationRequest(fresh, 'firm signing key')) } };
+  // signBytes: what an evaluation committee member's SM2 key signs (the statement's bytes), checked in C#.
+  return { mismatches, fresh: { subjectPublicKeyInfo: hex(m.subjectPublicKeyInfo(fresh.publicKey)), request: hex(m.certificationRequest(fresh, 'firm signing key')),
+    statementSignature: hex(m.signBytes(ascii('{"kind":"evaluation.report.member-signature"}'), fresh)) } };
 }
 
 const commands = { vectors, samples, seal, 'certificate-request': certificateRequest };

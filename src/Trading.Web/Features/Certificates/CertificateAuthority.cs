@@ -42,6 +42,13 @@ public sealed class CertificateAuthority(IConfiguration config, Infrastructure.D
     /// </summary>
     public Sm2CertificateAuthority? Sm2 => sm2.Value;
 
+    /// <summary>
+    /// The suite of the signing keys browsers make here (firm keys, committee members' one-signing keys): SM2 at a suite 2
+    /// deployment whose centre has an SM2 CA, else P-256.
+    /// </summary>
+    public string KeySuite(string deploymentSuite) =>
+        deploymentSuite == Trading.Crypto.CryptoSuites.Sm2 && Sm2 is not null ? Trading.Crypto.CryptoSuites.Sm2 : Trading.Crypto.CryptoSuites.P256;
+
     /// <summary>SM2 roots a firm's SM2 certificate may chain to (DER): the centre's SM2 CA and configured SM2 roots.</summary>
     public IReadOnlyList<byte[]> Sm2Roots => sm2Roots ??= [.. Sm2 is { } s ? [s.Ca.GetEncoded()] : Array.Empty<byte[]>(), .. ConfiguredSm2Roots()];
     private IReadOnlyList<byte[]>? sm2Roots;

@@ -12,7 +12,7 @@ public sealed class CertificatesIndexModel(CertificateService certificates, Cert
     Microsoft.Extensions.Options.IOptions<Submission.SubmissionOptions> submission) : TradingPageModel
 {
     /// <summary>The deployment's envelope suite: the key this page makes is SM2 for suite 2 (when the centre has an SM2 CA), else P-256.</summary>
-    public string KeySuite => submission.Value.Suite == Trading.Crypto.CryptoSuites.Sm2 && HasSm2Ca ? Trading.Crypto.CryptoSuites.Sm2 : Trading.Crypto.CryptoSuites.P256;
+    public string KeySuite => authority.KeySuite(submission.Value.Suite);
     public bool HasSm2Ca => authority.Sm2 is not null;
 
     /// <summary>False where the deployment trusts no other CA: the page then says so instead of offering a form every submission of which is refused.</summary>

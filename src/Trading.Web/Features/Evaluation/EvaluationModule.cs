@@ -10,7 +10,8 @@ public sealed record ReviewDto(Guid BidId, string ItemCode, bool Passed, string?
 public sealed record VoteRequest(Guid CandidateMemberId);
 public sealed record ReviewItemRequest(string ItemCode, bool Passed, RejectionGround? Ground, string? Reason);
 public sealed record ReviewRequest(Guid BidId, IReadOnlyList<ReviewItemRequest>? Items);
-public sealed record SignRequest(string? Password, string? Code, string? Dissent);
+/// <summary>A signature: the re-authentication, the dissent (null to agree), and the member's own signature (PKCS#10 PEM, statement and signature in base64).</summary>
+public sealed record SignRequest(string? Password, string? Code, string? Dissent, string? MemberRequest = null, string? MemberStatement = null, string? MemberSignature = null);
 public sealed record SignatureDto(Guid SignatureId, string ContentSha256, bool Dissent, long LogIndex, bool ReportIssued);
 public sealed record ReportDto(Guid ReportId, string ContentSha256, string PdfSha256, DateTime IssuedAt, long LogIndex, string Pdf);
 public sealed record FlagDto(string Seat, Guid BidId, string Item, decimal Value, decimal Mean, decimal Allowed, string? Reason);
@@ -86,10 +87,11 @@ public static class EvaluationModule
         }).WithSummary("The chair records the preliminary review of one bid, every item: pass, or fail with its Regulations art. 51 ground and reason (a fail rejects the bid).");
         api.MapPost("/report/signatures", async (Guid sessionId, SignRequest body, HttpContext http, EvaluationService s, CancellationToken ct) =>
         {
-            var row = await s.SignAsync(Act(http), sessionId, body.Password, body.Code, body.Dissent, ct);
+            var row = await s.SignAsync(Act(http), sessionId, body.Password, body.Code, body.Dissent,
+                MemberSigning.FromForm(body.MemberRequest, body.MemberStatement, body.MemberSignature), ct);
             var issued = await s.IssuedAsync(sessionId, ct);
             return Results.Created($"/api/evaluation/{sessionId}/report", new SignatureDto(row.Id, row.ContentSha256, row.Dissent is not null, row.LogIndex, issued));
-        }).WithSummary("The caller signs the evaluation report (or records dissent) after re-entering the password, or an authenticator code with two-factor sign-in; the last signature issues the PDF.");
+        }).WithSummary("The caller signs the evaluation report (or records dissent) after re-entering the password, or an authenticator code with two-factor sign-in, with their own signature: a PKCS#10 request for a key made for this signing and that key's signature (r || s) over the canonical statement (content hash, session, seat, dissent); the centre's CA certifies the key. The last signature issues the PDF.");
         api.MapGet("/report", async (Guid sessionId, HttpContext http, EvaluationService s, CancellationToken ct) =>
         {
             var (report, _, pdf) = await s.ReportAsync(Act(http), sessionId, ct);

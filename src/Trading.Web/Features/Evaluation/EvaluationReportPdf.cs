@@ -1,6 +1,7 @@
 using System.Globalization;
 using Trading.Domain;
 using Trading.Domain.Evaluation;
+using Trading.PublicLog;
 using Trading.Reports;
 using Trading.Web.Infrastructure;
 
@@ -9,7 +10,7 @@ namespace Trading.Web.Features.Evaluation;
 /// <summary>
 /// The evaluation report as a PDF (Trading.Reports), in Chinese, the language of the record the centre keeps: the
 /// committee by seat, the bids and the review with every rejection's ground and reason, each seat's results, the
-/// explained deviations, the ranking and candidates, dissent, and one signature row per seat.
+/// explained deviations, the ranking and candidates, dissent, and one signature row per seat; attached (under the seal) the content and each member's own signature.
 /// </summary>
 public sealed class EvaluationReportPdf(Texts t, Certificates.DocumentSeal seal)
 {
@@ -79,10 +80,20 @@ public sealed class EvaluationReportPdf(Texts t, Certificates.DocumentSeal seal)
 
         r.Heading(t["Evaluation.Report.Signatures"]);
         r.Paragraph(t["Evaluation.Report.SignatureNote"]);
+        r.Paragraph(t["Evaluation.Report.MemberSignatureNote", MemberSignatures.Attachment, MemberSignatures.ContentAttachment]);
         r.Table([new ReportColumn(t["Evaluation.SeatColumn"], 1), new ReportColumn(t["Evaluation.Report.Act"], 1.5), new ReportColumn(t["Evaluation.Report.Reauth"], 1.5),
-                new ReportColumn(t["Evaluation.Report.SignedAt"], 2), new ReportColumn(t["Evaluation.Report.LogIndex"], 1, ColumnAlign.Right), new ReportColumn(t["Evaluation.Report.ContentHash"], 4)],
+                new ReportColumn(t["Evaluation.Report.SignedAt"], 2), new ReportColumn(t["Evaluation.Report.LogIndex"], 1, ColumnAlign.Right), new ReportColumn(t["Evaluation.Report.ContentHash"], 4),
+                new ReportColumn(t["Evaluation.Report.MemberCertificate"], 2.5)],
             signatures.OrderBy(s => s.Seat).Select(s => (IReadOnlyList<string?>)[Seat(s.Seat), s.Signature.Dissent is null ? t["Evaluation.Signed"] : t["Evaluation.DissentRecorded"],
-                t[$"Evaluation.Reauth.{s.Signature.Reauthentication}"], t.Time(s.Signature.At), s.Signature.LogIndex.ToString(CultureInfo.InvariantCulture), s.Signature.ContentSha256]).ToList());
+                t[$"Evaluation.Reauth.{s.Signature.Reauthentication}"], t.Time(s.Signature.At), s.Signature.LogIndex.ToString(CultureInfo.InvariantCulture), s.Signature.ContentSha256,
+                s.Signature.MemberCertificate is { } cert ? "SHA-256 " + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(cert))[..16] : t["Evaluation.Report.NoMemberSignature"]]).ToList());
+
+        // The machine-readable part, under the seal: the content every statement names, and each member's statement,
+        // signature and certificate (`trading verify-pdf` checks them against each other and the CA).
+        r.Attach(MemberSignatures.ContentAttachment, c.ToBytes());
+        r.Attach(MemberSignatures.Attachment, MemberSignatures.Write(hash, signatures
+            .Where(s => s.Signature is { MemberStatement: not null, MemberSignature: not null, MemberCertificate: not null })
+            .Select(s => new MemberSignatureRecord(s.Seat, s.Pseudonym, s.Signature.MemberStatement!, s.Signature.MemberSignature!, s.Signature.MemberCertificate!, s.Signature.LogIndex))));
         return r;
     }
 }

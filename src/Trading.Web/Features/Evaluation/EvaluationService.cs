@@ -40,6 +40,23 @@ public sealed record RoomView(
     public int SeatOf(Guid memberId) => Seats.FirstOrDefault(s => s.MemberId == memberId)?.Number ?? 0;
 }
 
+/// <summary>
+/// A member's own signature as the room's form posts it: the PKCS#10 request for the one-signing key their browser made,
+/// the canonical statement (<see cref="Trading.PublicLog.MemberStatement"/>) and its signature (r || s).
+/// </summary>
+public sealed record MemberSigning(string? RequestPem, byte[]? Statement, byte[]? Signature)
+{
+    /// <summary>From the form's fields (statement and signature in base64); an unreadable field is missing.</summary>
+    public static MemberSigning FromForm(string? request, string? statement, string? signature) => new(request, Base64(statement), Base64(signature));
+
+    private static byte[]? Base64(string? text)
+    {
+        if (string.IsNullOrEmpty(text)) return null;
+        try { return Convert.FromBase64String(text); }
+        catch (FormatException) { return null; }
+    }
+}
+
 /// <summary>One review conclusion as the chair gives it for a bid.</summary>
 public sealed record ReviewInput(string ItemCode, bool Passed, RejectionGround? Ground, string? Reason);
 
@@ -53,7 +70,7 @@ public sealed record ReviewInput(string ItemCode, bool Passed, RejectionGround? 
 /// </summary>
 public sealed class EvaluationService(
     TradingDbContext db, PublicLogWriter log, CentreTime time, TenderMoves moves, IFileStore files, UserManager<AppUser> users,
-    Notifier notifier, EvaluationReportPdf pdf, Account.SignInThrottle throttle)
+    Notifier notifier, EvaluationReportPdf pdf, Account.SignInThrottle throttle, Certificates.CertificateAuthority authority)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -284,19 +301,26 @@ public sealed class EvaluationService(
 
     /// <summary>
     /// The caller signs the report, or records dissent (<paramref name="dissent"/> not null), after re-entering their
-    /// password (or, with two-factor sign-in on, a fresh authenticator code). The signature is the server's record of
-    /// that re-authenticated act over the report content's hash, in the public log. Under the log's lock the last
-    /// serving seat to sign issues the report: the PDF with its signature rows, its hash in the log, a notice to the
-    /// owner side, and the tender's move to step 13; two last signatures at once make exactly one report.
+    /// password (or, with two-factor sign-in on, a fresh authenticator code), and with their own signature
+    /// (<paramref name="signing"/>): the centre's CA certifies the one-signing key their browser made (subject: the seat's
+    /// pseudonym and the session), and the statement must name this report's content hash, this session, this seat and
+    /// this dissent, and verify under that certificate's key; the certificate, statement and signature are kept with the
+    /// row, in the same transaction as the row and its log entry. Under the log's lock the last serving seat to sign
+    /// issues the report: the PDF with its signature rows and the members' signatures attached, its hash in the log, a
+    /// notice to the owner side, and the tender's move to step 13; two last signatures at once make exactly one report.
     /// </summary>
-    public async Task<ReportSignature> SignAsync(Actor actor, Guid sessionId, string? password, string? code, string? dissent, CancellationToken ct)
+    public async Task<ReportSignature> SignAsync(Actor actor, Guid sessionId, string? password, string? code, string? dissent, MemberSigning? signing, CancellationToken ct)
     {
         var (session, member, tender, scheme) = await EnterAsync(actor, sessionId, ct);
         var room = await ViewAsync(session, member, tender, scheme, ct);
         var missing = room.Flags?.Count(f => f.Reason is null) ?? 0;
+        // A textarea posts CRLF line ends, the browser signs what the page reads (LF): the dissent is kept with LF.
+        dissent = dissent?.Replace("\r\n", "\n", StringComparison.Ordinal).Trim();
         if (Committee.CheckSignature(room.Committed, room.Serving, missing, room.Me.Signature is not null, dissent) is { } refusal) throw new RuleViolationException(refusal);
         var how = await ReauthenticateAsync(actor, password, code);
         var content = room.Content!;
+        var (spki, statement) = CheckMemberSigning(signing, content.Sha256(), sessionId, member.Pseudonym, dissent);
+        var keySha = Convert.ToHexStringLower(SHA256.HashData(spki));
         try
         {
             return await log.ActAsync(async () =>
@@ -304,14 +328,23 @@ public sealed class EvaluationService(
                 await log.LockAsync(ct);
                 var signed = await db.Set<ReportSignature>().Where(s => s.SessionId == sessionId).ToListAsync(ct);
                 if (signed.Any(s => s.MemberId == member.Id)) throw Refuse(EvaluationRules.ReportSigned);
+                // A key signs once: the same request and signature again (or the key for another seat) is a replay.
+                if (await db.Set<ReportSignature>().AnyAsync(s => s.MemberKeySha256 == keySha, ct)) throw Refuse(EvaluationRules.MemberKeyReused);
+                var now = time.UtcNow;
+                var certificate = IssueMemberCertificate(spki, member.Pseudonym, sessionId, now);
+                // Checked against the certificate just issued, not the request: the key the CA vouches for is the one that signed.
+                if (Trading.PublicLog.MemberSignatures.Read(certificate) is not { } issued || !Trading.PublicLog.MemberSignatures.Verify(issued.Key, statement, signing!.Signature!))
+                    throw Refuse(EvaluationRules.MemberSignatureInvalid);
                 var row = new ReportSignature
                 {
-                    SessionId = sessionId, MemberId = member.Id, ContentSha256 = content.Sha256(), Dissent = dissent?.Trim(), Reauthentication = how, At = time.UtcNow,
+                    SessionId = sessionId, MemberId = member.Id, ContentSha256 = content.Sha256(), Dissent = dissent, Reauthentication = how, At = now,
+                    MemberStatement = statement, MemberSignature = signing.Signature, MemberCertificate = certificate, MemberKeySha256 = keySha,
                 };
                 db.Add(row);
                 var entry = await log.AppendAsync("evaluation.report.signed", tender.Id, new
                 {
                     draw = session.DrawId, seat = member.Pseudonym, content = row.ContentSha256, dissent = row.Dissent is null ? null : Sha(row.Dissent), reauthentication = how,
+                    member = new { key = keySha, certificate = Convert.ToHexStringLower(SHA256.HashData(certificate)), statement = Convert.ToHexStringLower(SHA256.HashData(statement)) },
                 }, ct);
                 row.LogIndex = entry.Index;
                 await db.SaveChangesAsync(ct);
@@ -326,6 +359,41 @@ public sealed class EvaluationService(
             db.ChangeTracker.Clear();
             throw Refuse(EvaluationRules.ReportSigned);
         }
+    }
+
+    /// <summary>
+    /// The member's signing as posted, checked before anything is issued: a request whose signature proves the key
+    /// (P-256, or SM2 where the centre has an SM2 CA), and a canonical statement for exactly this content, session, seat
+    /// and dissent. Returns the key (SPKI) and the statement's bytes; each failure is refused with its own reason.
+    /// </summary>
+    private (byte[] Key, byte[] Statement) CheckMemberSigning(MemberSigning? signing, string contentSha256, Guid sessionId, string seat, string? dissent)
+    {
+        if (signing is not { RequestPem.Length: > 0, Statement: { } bytes, Signature: { } signature }) throw Refuse(EvaluationRules.MemberSignatureMissing);
+        var spki = Trading.PublicLog.MemberSignatures.RequestKey(signing.RequestPem) ?? throw Refuse(EvaluationRules.MemberRequestInvalid);
+        if (Trading.PublicLog.Sm2CertificateAuthority.IsSm2Key(spki) && authority.Sm2 is null) throw Refuse(Trading.Domain.Certificates.CertificateRules.Sm2NotOffered);
+        var statement = Trading.PublicLog.MemberStatement.Parse(bytes) ?? throw Refuse(EvaluationRules.MemberStatementMalformed);
+        if (signature.Length != 64) throw Refuse(EvaluationRules.MemberSignatureInvalid);
+        if (statement.Content != contentSha256) throw Refuse(EvaluationRules.MemberStatementContent, contentSha256);
+        if (statement.Session != sessionId) throw Refuse(EvaluationRules.MemberStatementSession);
+        if (statement.Seat != seat) throw Refuse(EvaluationRules.MemberStatementSeat);
+        if (statement.Dissent != dissent) throw Refuse(EvaluationRules.MemberStatementDissent);
+        return (spki, bytes);
+    }
+
+    /// <summary>The member's certificate for this one signing (DER), by the centre's CA of the key's kind, valid for minutes from now.</summary>
+    private byte[] IssueMemberCertificate(byte[] spki, string seat, Guid sessionId, DateTime now)
+    {
+        var serial = Trading.PublicLog.FirmCertificateAuthority.NewSerial();
+        var sm2 = Trading.PublicLog.Sm2CertificateAuthority.IsSm2Key(spki) ? authority.Sm2 ?? throw Refuse(Trading.Domain.Certificates.CertificateRules.Sm2NotOffered) : null;
+        var caFrom = new DateTimeOffset(DateTime.SpecifyKind((sm2 is null ? authority.Ca.Ca.NotBefore : sm2.Ca.NotBefore).ToUniversalTime(), DateTimeKind.Utc));
+        // A certificate starts no earlier than its CA: a CA younger than the act (only the demo's played history) dates it from its own start.
+        var from = new DateTimeOffset(DateTime.SpecifyKind(now, DateTimeKind.Utc)).AddMinutes(-1);
+        if (from < caFrom) from = caFrom;
+        var until = from.AddMinutes(1) + Trading.PublicLog.MemberSignatures.Validity;
+        if (sm2 is not null) return sm2.IssueMember(spki, seat, sessionId, serial, from, until);
+        var key = System.Security.Cryptography.X509Certificates.PublicKey.CreateFromSubjectPublicKeyInfo(spki, out _);
+        using var cert = authority.Ca.IssueMember(key, seat, sessionId, serial, from, until);
+        return cert.RawData;
     }
 
     private async Task IssueAsync(Actor actor, EvaluationSession session, Tender tender, ReportContent content, IReadOnlyList<SeatView> seats, List<ReportSignature> signed, CancellationToken ct)

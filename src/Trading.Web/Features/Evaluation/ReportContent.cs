@@ -26,7 +26,10 @@ public sealed record ReportContent(
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public string Sha256() => Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(this, Json)));
+    public string Sha256() => Convert.ToHexStringLower(SHA256.HashData(ToBytes()));
+
+    /// <summary>The bytes <see cref="Sha256"/> hashes: what the report PDF attaches for anyone to check the members' statements against.</summary>
+    public byte[] ToBytes() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
 
     public static ReportContent Build(EvaluationSession session, Tender tender, Lot lot, ScoringScheme scheme, IReadOnlyList<SeatView> seats, Guid? chairId,
         IReadOnlyList<EvaluatedBid> bids, IReadOnlyList<ReviewDecision> review, IReadOnlyList<RevealedSheet> sheets, IReadOnlyList<FlaggedMark> flags,

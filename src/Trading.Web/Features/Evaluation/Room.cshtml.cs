@@ -11,10 +11,15 @@ namespace Trading.Web.Features.Evaluation;
 /// <summary>
 /// The evaluation room for one checked-in member: the chair vote, the opened bids and their files, the collusion
 /// findings of the opening, the preliminary review (the chair records it), clarifications asked of bidders, the member's own sheet, the reveal with
-/// the flagged marks and their reasons, the ranking, and the report to sign or dissent from. Plain forms, no script.
+/// the flagged marks and their reasons, the ranking, and the report to sign or dissent from. Plain forms; the one script
+/// (evaluation-sign.mjs) adds the member's own signature to the signing form.
 /// </summary>
-public sealed class EvaluationRoomModel(EvaluationService evaluation, IntegrityService integrity, BidClarifications clarifications) : TradingPageModel
+public sealed class EvaluationRoomModel(EvaluationService evaluation, IntegrityService integrity, BidClarifications clarifications,
+    Certificates.CertificateAuthority authority, Microsoft.Extensions.Options.IOptions<Submission.SubmissionOptions> submission) : TradingPageModel
 {
+    /// <summary>The suite of the one-signing key the member's browser makes (SM2 at a suite 2 deployment with an SM2 CA).</summary>
+    public string KeySuite => authority.KeySuite(submission.Value.Suite);
+
     [FromRoute] public Guid Id { get; set; }
 
     public RoomView Room { get; private set; } = null!;
@@ -65,11 +70,11 @@ public sealed class EvaluationRoomModel(EvaluationService evaluation, IntegrityS
     public Task<IActionResult> OnPostClarifyAsync(Guid bid, string? question, int minutes, CancellationToken ct) =>
         Act(() => clarifications.AskAsync(RequireActor(), Id, bid, question, minutes, ct), "Evaluation.Clarify.Asked", ct);
 
-    public Task<IActionResult> OnPostSignAsync(string? password, string? code, CancellationToken ct) =>
-        Act(() => evaluation.SignAsync(RequireActor(), Id, password, code, null, ct), "Evaluation.SignedDone", ct);
+    public Task<IActionResult> OnPostSignAsync(string? password, string? code, string? memberRequest, string? memberStatement, string? memberSignature, CancellationToken ct) =>
+        Act(() => evaluation.SignAsync(RequireActor(), Id, password, code, null, MemberSigning.FromForm(memberRequest, memberStatement, memberSignature), ct), "Evaluation.SignedDone", ct);
 
-    public Task<IActionResult> OnPostDissentAsync(string? password, string? code, string? dissent, CancellationToken ct) =>
-        Act(() => evaluation.SignAsync(RequireActor(), Id, password, code, dissent ?? "", ct), "Evaluation.DissentDone", ct);
+    public Task<IActionResult> OnPostDissentAsync(string? password, string? code, string? dissent, string? memberRequest, string? memberStatement, string? memberSignature, CancellationToken ct) =>
+        Act(() => evaluation.SignAsync(RequireActor(), Id, password, code, dissent ?? "", MemberSigning.FromForm(memberRequest, memberStatement, memberSignature), ct), "Evaluation.DissentDone", ct);
 
     /// <summary>A typed number in either culture's notation; an empty or unreadable field is missing (the sheet check names it).</summary>
     private static decimal? Number(string? text) =>

@@ -128,3 +128,22 @@ function pem(csr) {
   const b64 = btoa(String.fromCharCode(...csr)).replace(/(.{64})/g, '$1\n');
   return `-----BEGIN CERTIFICATE REQUEST-----\n${b64.trim()}\n-----END CERTIFICATE REQUEST-----\n`;
 }
+
+/**
+ * A key for one signing only (an event certificate's key, 事件型证书), kept nowhere: ECDSA P-256 made by WebCrypto with the
+ * private key non-extractable, or for suite 2 an SM2 key from the SM module (a value in this page's memory, dropped with
+ * it). With it, its certificate request (the centre sets the subject) and a function that signs bytes (r || s).
+ */
+export async function makeOneTimeKey(sm2, commonName) {
+  if (sm2) {
+    const sm = await import('/lib/envelope-sm.mjs');
+    const key = sm.createSigningKey();
+    return { requestPem: pem(sm.certificationRequest(key, commonName)), sign: async bytes => sm.signBytes(bytes, key) };
+  }
+  const keyPair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
+  const spki = new Uint8Array(await crypto.subtle.exportKey('spki', keyPair.publicKey));
+  return {
+    requestPem: await certificateRequest(keyPair, spki, commonName),
+    sign: async bytes => new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, keyPair.privateKey, bytes)),
+  };
+}
