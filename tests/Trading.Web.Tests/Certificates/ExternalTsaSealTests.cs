@@ -21,7 +21,7 @@ public class ExternalTsaSealTests(PostgresServer pg) : WebTest(pg), IAsyncDispos
 {
     private readonly ThrowawayTsa tsa = new();
 
-    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
+    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>(Bidding.FastSettings)
     {
         ["PublicLog:TsaUrl"] = tsa.Url,
         ["PublicLog:SealTsaTimeoutSeconds"] = "2",
@@ -105,6 +105,10 @@ public class ExternalTsaSealTests(PostgresServer pg) : WebTest(pg), IAsyncDispos
             using (var scope = App.Services.CreateScope())
                 Assert.Contains(await scope.ServiceProvider.GetRequiredService<SealStamps>().ListAsync(centre, TestContext.Current.CancellationToken),
                     v => v.RecordId == recordId && v.StampedAt is null);
+            // The supervision office sees it waiting on /Certificates; a bidder is not shown the list.
+            var office = await Browser.SignInAsync(App, "supervisor");
+            Assert.Contains($"data-record=\"{recordId}\" data-state=\"waiting\"", await office.GetStringAsync("/Certificates"), StringComparison.Ordinal);
+            Assert.DoesNotContain("seal-stamps", await (await Browser.SignInAsync(App, "bidder01")).GetStringAsync("/Certificates"), StringComparison.Ordinal);
 
             // Back up: stamped, stored beside the issued file (which is kept as logged), both hashes logged.
             tsa.Mode = ThrowawayTsa.Behaviour.Answer;
@@ -133,8 +137,58 @@ public class ExternalTsaSealTests(PostgresServer pg) : WebTest(pg), IAsyncDispos
             var lateCheck = TradingCli.Run("verify-pdf", late, "--root", ca, "--tsa-root", centreRoot, "--tsa-root", tsaRoot, "--lang", "en");
             Assert.True(lateCheck.Code == 0, lateCheck.Out + lateCheck.Err);
             Assert.Contains("by CN=Throwaway External TSA", lateCheck.Out, StringComparison.Ordinal);
-            // Nothing left to stamp.
+            // Nothing left to stamp; the page says who stamped it.
             Assert.Equal(0, await App.RunJobAsync<SealStampJob>());
+            var page = await office.GetStringAsync("/Certificates");
+            Assert.Contains($"data-record=\"{recordId}\" data-state=\"stamped\"", page, StringComparison.Ordinal);
+            Assert.Contains("Throwaway External TSA", page, StringComparison.Ordinal);
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
+    [Fact]
+    public async Task An_archive_whose_index_missed_the_stamp_is_refused_by_name_and_the_next_download_verifies_with_the_TSAs_root()
+    {
+        // A failed tender, archived and cosigned (the archive tests' own steps).
+        var (id, deadline) = await Archive.ArchiveWebTests.TenderWithBidsAsync(App, 2);
+        var owner = await App.ApiAsync("owner1");
+        App.Clock.Set(new DateTimeOffset(deadline, TimeSpan.Zero));
+        Assert.True((await owner.PostAsync($"/api/tenders/{id}/close-bidding", null)).IsSuccessStatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, (await owner.PostAsync($"/api/tenders/{id}/archive", null)).StatusCode);
+        await Archive.ArchiveWebTests.CosignNowAsync(App);
+
+        var dir = Directory.CreateTempSubdirectory("external-tsa-archive-");
+        try
+        {
+            string P(string f) => Path.Combine(dir.FullName, f);
+            await File.WriteAllTextAsync(P("root-ca.crt"), await App.Anonymous().GetStringAsync("/api/log/certificates/root-ca.crt"));
+            await File.WriteAllTextAsync(P("centre-ca.crt"), await App.Anonymous().GetStringAsync("/pki/centre-ca.crt"));
+            await File.WriteAllTextAsync(P("tsa-root.crt"), tsa.Pki.Root.ExportCertificatePem());
+            async Task<(int Code, string Output)> VerifyAsync(string name)
+            {
+                var response = await owner.GetAsync($"/api/tenders/{id}/archive");
+                Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+                await File.WriteAllBytesAsync(P(name), await response.Content.ReadAsByteArrayAsync());
+                return await Log.CliRunner.RunAsync("verify-archive", P(name), "--root", P("root-ca.crt"), "--seal-ca", P("centre-ca.crt"), "--tsa-root", P("tsa-root.crt"), "--lang", "en");
+            }
+
+            // The TSA answers garbage to the index's seal (asked first), then stamps the manifest: the package is made,
+            // and the tool names the index and the missing stamp.
+            tsa.Mode = ThrowawayTsa.Behaviour.GarbageOnce;
+            var before = await VerifyAsync("before.tar");
+            Assert.True(before.Code == 1, before.Output);
+            Assert.Contains("record/index.pdf", before.Output, StringComparison.Ordinal);
+            Assert.Contains("no time-stamp", before.Output, StringComparison.Ordinal);
+
+            // The TSA answers: the next download verifies, and the tool says the index was stamped by the external TSA under its root.
+            var after = await VerifyAsync("after.tar");
+            Assert.True(after.Code == 0, after.Output);
+            Assert.Contains("the index's seal was time-stamped", after.Output, StringComparison.Ordinal);
+            Assert.Contains("by CN=Throwaway External TSA", after.Output, StringComparison.Ordinal);
+            Assert.Contains("(root " + tsa.Pki.Root.Subject + ")", after.Output, StringComparison.Ordinal);
         }
         finally
         {

@@ -11,7 +11,8 @@ namespace Trading.Web.Tests.Infrastructure;
 /// </summary>
 public sealed class ThrowawayTsa : IDisposable
 {
-    public enum Behaviour { Answer, Garbage, Unavailable, Slow }
+    /// <summary>How it answers; <see cref="GarbageOnce"/> answers garbage to the next request and then answers properly.</summary>
+    public enum Behaviour { Answer, Garbage, Unavailable, Slow, GarbageOnce }
 
     private readonly HttpListener _listener = new();
     private readonly TimeStampAuthority _tsa;
@@ -71,7 +72,13 @@ public sealed class ThrowawayTsa : IDisposable
         var response = context.Response;
         try
         {
-            switch (Mode)
+            var mode = Mode;
+            if (mode == Behaviour.GarbageOnce)
+            {
+                Mode = Behaviour.Answer;
+                mode = Behaviour.Garbage;
+            }
+            switch (mode)
             {
                 case Behaviour.Unavailable:
                     response.StatusCode = 503;
