@@ -250,6 +250,13 @@ public class ExternalCertificateTests(PostgresServer pg) : WebTest(pg), IAsyncDi
             Assert.Equal([[Convert.ToBase64String(mid.RawData)]], carried);
             await File.WriteAllTextAsync(P("transcript.json"), transcript);
             await File.WriteAllTextAsync(P("root.crt"), cas.Deep.ExportCertificatePem());
+            // The firm's receipt names the certificate with its intermediate, so `trading verify-receipt --firm-ca <the root>` builds the chain too.
+            var receiptJson = App.WithDb(db => db.Set<Trading.Domain.Bidding.Bid>().AsNoTracking().Single(b => b.TenderId == tender && b.SignerCertificateId == id).ReceiptJson)!;
+            Assert.Equal([mid.ExportCertificatePem()], Trading.PublicLog.BidReceipt.Parse(receiptJson).Signer!.Intermediates!.Select(p => p.Trim()));
+            await File.WriteAllTextAsync(P("receipt.json"), receiptJson);
+            await File.WriteAllTextAsync(P("log-root.crt"), await App.Anonymous().GetStringAsync("/api/log/certificates/root-ca.crt"));
+            var receiptCheck = TradingCli.Run("verify-receipt", P("receipt.json"), "--root", P("log-root.crt"), "--firm-ca", P("root.crt"), "--lang", "en");
+            Assert.True(receiptCheck.Code == 0, receiptCheck.Out + receiptCheck.Err);
             var serial = good.SerialNumber.ToLowerInvariant().TrimStart('0');
             var verified = TradingCli.Run("verify-opening", "--transcript", P("transcript.json"), "--ca", P("root.crt"), "--lang", "en");
             Assert.True(verified.Code == 0, verified.Out + verified.Err);
