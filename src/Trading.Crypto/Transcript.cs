@@ -22,6 +22,14 @@ public sealed record BidOpening(string Tender, string Lot, string Bidder, byte[]
     /// <summary>Version 2: the firm certificate (DER, base64) the platform checked the signature against; absent for a per-bid key.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? SignerCertificate { get; init; }
+
+    /// <summary>
+    /// Version 2, a certificate registered from a CA the centre trusts through intermediate CAs: those intermediate
+    /// certificates (DER, base64), the firm's order, so the chain to a root given to the verifier is built offline. Absent
+    /// when there are none.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? SignerIntermediates { get; init; }
 }
 
 /// <summary>An opening transcript: the joint key and every bid's opening. <c>trading verify-opening</c> checks it.</summary>
@@ -39,12 +47,13 @@ public sealed record OpeningTranscript(int Version, JointKey Key, IReadOnlyList<
 
     /// <summary>Records one bid for a version 2 transcript: the opening and who signed it.</summary>
     public static BidOpening Record(EnvelopeHeader header, byte[] envelopeSha256, IReadOnlyList<PartialDecryption> partials, Combination combination,
-        DateTimeOffset submittedAt, SignedManifest manifest, byte[]? signerCertificate) =>
+        DateTimeOffset submittedAt, SignedManifest manifest, byte[]? signerCertificate, IReadOnlyList<byte[]>? signerIntermediates = null) =>
         Record(header, envelopeSha256, partials, combination) with
         {
             SubmittedAt = submittedAt,
             Manifest = manifest,
             SignerCertificate = signerCertificate is null ? null : Convert.ToBase64String(signerCertificate),
+            SignerIntermediates = signerCertificate is null || signerIntermediates is not { Count: > 0 } ? null : [.. signerIntermediates.Select(Convert.ToBase64String)],
         };
 }
 
@@ -78,7 +87,8 @@ public enum SignerStatus
 /// Decides whether a firm certificate (DER) chains to a trusted root at an instant. The verifier stays free of any trust
 /// store: the caller brings the roots (the CLI its <c>--ca</c> files) and the chain builder for the certificate's algorithm.
 /// </summary>
-public delegate bool SignerChainCheck(byte[] certificate, DateTimeOffset at);
+/// <remarks>The intermediates are those the transcript carries for the certificate (none for most).</remarks>
+public delegate bool SignerChainCheck(byte[] certificate, DateTimeOffset at, IReadOnlyList<byte[]> intermediates);
 
 /// <summary>
 /// What a revocation list signed by a certificate's own issuer says of it: when it was revoked (null: not listed) and when
@@ -216,7 +226,16 @@ public static class OpeningVerifier
         }
 
         if (chains is null) return verdict with { Signer = SignerStatus.ChainNotChecked };
-        if (!chains(der, at)) return Fail(CryptoErrorCode.SignerUntrusted, serial, Iso(at));
+        IReadOnlyList<byte[]> intermediates;
+        try
+        {
+            intermediates = [.. (bid.SignerIntermediates ?? []).Select(Convert.FromBase64String)];
+        }
+        catch (FormatException e)
+        {
+            return Fail(CryptoErrorCode.SignerCertificateInvalid, e.Message);
+        }
+        if (!chains(der, at, intermediates)) return Fail(CryptoErrorCode.SignerUntrusted, serial, Iso(at));
         if (revocations?.Invoke(der) is { } revocation)
         {
             verdict = verdict with { Revocation = revocation };

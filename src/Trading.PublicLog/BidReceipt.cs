@@ -100,6 +100,9 @@ public sealed record BidReceipt
                 ["certificateSha256"] = signer.CertificateSha256,
                 ["certificate"] = signer.Certificate,
             };
+            // Only for a certificate registered through intermediate CAs: the links to the root, so the chain is built offline.
+            if (signer.Intermediates is { Count: > 0 } intermediates)
+                o["signer"]!["intermediates"] = new JsonArray([.. intermediates.Select(p => (JsonNode)p)]);
         }
         if (includeToken)
         {
@@ -222,13 +225,20 @@ public sealed record BidReceipt
             if (r.TryGetProperty("signer", out var sg))
             {
                 if (sg.ValueKind != JsonValueKind.Object) throw Bad("signer must be an object");
-                string[] signerFields = ["serial", "issuer", "certificateSha256", "certificate"];
+                string[] signerFields = ["serial", "issuer", "certificateSha256", "certificate", "intermediates"];
                 foreach (var p in sg.EnumerateObject())
                 {
                     if (!signerFields.Contains(p.Name)) throw Bad($"unknown field 'signer.{p.Name}'");
                 }
                 string S(string name) => sg.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : throw Bad($"field 'signer.{name}' missing or not a string");
-                signer = new ReceiptSigner(S("serial"), S("issuer"), S("certificateSha256"), S("certificate"));
+                List<string>? intermediates = null;
+                if (sg.TryGetProperty("intermediates", out var im))
+                {
+                    if (im.ValueKind != JsonValueKind.Array || im.GetArrayLength() == 0 || im.EnumerateArray().Any(x => x.ValueKind != JsonValueKind.String))
+                        throw Bad("signer.intermediates must be a non-empty array of PEM strings");
+                    intermediates = [.. im.EnumerateArray().Select(x => x.GetString()!)];
+                }
+                signer = new ReceiptSigner(S("serial"), S("issuer"), S("certificateSha256"), S("certificate")) { Intermediates = intermediates };
             }
             return new BidReceipt
             {
@@ -260,6 +270,17 @@ public sealed record BidReceipt
 /// </summary>
 public sealed record ReceiptSigner(string Serial, string Issuer, string CertificateSha256, string Certificate)
 {
+    /// <summary>
+    /// A certificate registered from a CA the centre trusts through intermediate CAs: those certificates (PEM), the firm's
+    /// order; null (and absent from the JSON) for every other certificate. Never trusted on their own: only links.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Intermediates { get; init; }
+
+    /// <summary>The signer entry for a certificate (DER) with the intermediate CA certificates (DER) it was registered with.</summary>
+    public static ReceiptSigner Of(byte[] certificate, IReadOnlyList<byte[]> intermediates) =>
+        Of(certificate) with { Intermediates = intermediates.Count == 0 ? null : [.. intermediates.Select(i => new string(PemEncoding.Write("CERTIFICATE", i)))] };
+
     /// <summary>The signer entry for a certificate (DER, P-256 or SM2).</summary>
     public static ReceiptSigner Of(byte[] certificate)
     {
@@ -389,7 +410,17 @@ public static class BidReceiptVerifier
         if (named.CertificateSha256 != signer.CertificateSha256 || named.Serial != signer.Serial || named.Issuer != signer.Issuer)
             throw new LogVerificationException("receipt.field-mismatch", Args.Of(("field", "signer")));
         if (firmCas is null) return;
-        var chains = FirmCertificateAuthority.ChainsToAny(der, firmCas, receipt.ServerTime);
+        List<byte[]> links = [];
+        try
+        {
+            foreach (var pem in signer.Intermediates ?? [])
+                links.Add(Convert.FromBase64String(pem[PemEncoding.Find(pem).Base64Data]));
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            throw new LogFormatException("receipt.malformed", Args.Of(("reason", "signer.intermediates holds something other than PEM certificates")), e);
+        }
+        var chains = FirmCertificateAuthority.ChainsToAny(der, firmCas, receipt.ServerTime, links);
         if (!chains) throw new LogVerificationException("receipt.signer-untrusted", Args.Of(("serial", signer.Serial)));
     }
 }

@@ -190,11 +190,22 @@ public sealed class FirmCertificateAuthority : IDisposable
     /// Whether <paramref name="certificate"/> chains to <paramref name="roots"/> at <paramref name="at"/> (custom trust:
     /// the machine's store plays no part). Revocation is the caller's: the platform's own list is its database.
     /// </summary>
-    public static bool Chains(X509Certificate2 certificate, IEnumerable<X509Certificate2> roots, DateTimeOffset at)
+    public static bool Chains(X509Certificate2 certificate, IEnumerable<X509Certificate2> roots, DateTimeOffset at) =>
+        Chains(certificate, roots, at, []);
+
+    /// <summary>
+    /// The same through the intermediate CA certificates given (and no others: nothing is fetched, no system store is
+    /// used): each link's signature, every certificate valid at <paramref name="at"/>, basic constraints (a CA above
+    /// every link, path lengths kept) as .NET's chain builder checks them, ending at one of <paramref name="roots"/>.
+    /// Revocation is not checked here (the caller has no list for another CA's intermediates).
+    /// </summary>
+    public static bool Chains(X509Certificate2 certificate, IEnumerable<X509Certificate2> roots, DateTimeOffset at, IEnumerable<X509Certificate2> intermediates)
     {
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(roots.ToArray());
+        chain.ChainPolicy.ExtraStore.AddRange(intermediates.ToArray());
+        chain.ChainPolicy.DisableCertificateDownloads = true;
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         chain.ChainPolicy.VerificationTime = at.UtcDateTime;
         chain.ChainPolicy.VerificationTimeIgnored = false;
@@ -206,24 +217,30 @@ public sealed class FirmCertificateAuthority : IDisposable
     /// and SM2 mixed) at <paramref name="at"/>: an SM2 certificate by the SM2 check, any other by .NET's chain builder with
     /// the non-SM2 roots as its only trust. What the receipt and opening verifiers need offline.
     /// </summary>
-    public static bool ChainsToAny(byte[] der, IReadOnlyList<byte[]> cas, DateTimeOffset at)
+    public static bool ChainsToAny(byte[] der, IReadOnlyList<byte[]> cas, DateTimeOffset at) => ChainsToAny(der, cas, at, []);
+
+    /// <summary>The same through the intermediate CA certificates (DER) a registered certificate was sent with (P-256 chains only).</summary>
+    public static bool ChainsToAny(byte[] der, IReadOnlyList<byte[]> cas, DateTimeOffset at, IReadOnlyList<byte[]> intermediates)
     {
         static bool Sm2(byte[] certificate) =>
             Sm2CertificateAuthority.IsSm2Key(new Org.BouncyCastle.X509.X509CertificateParser().ReadCertificate(certificate).CertificateStructure.SubjectPublicKeyInfo.GetEncoded());
         if (Sm2(der)) return Sm2CertificateAuthority.Chains(der, cas, at);
         using var leaf = X509CertificateLoader.LoadCertificate(der);
         var roots = new List<X509Certificate2>();
+        var extra = new List<X509Certificate2>();
         try
         {
             foreach (var ca in cas)
             {
                 if (!Sm2(ca)) roots.Add(X509CertificateLoader.LoadCertificate(ca));
             }
-            return roots.Count > 0 && Chains(leaf, roots, at);
+            foreach (var i in intermediates) extra.Add(X509CertificateLoader.LoadCertificate(i));
+            return roots.Count > 0 && Chains(leaf, roots, at, extra);
         }
         finally
         {
             roots.ForEach(r => r.Dispose());
+            extra.ForEach(r => r.Dispose());
         }
     }
 

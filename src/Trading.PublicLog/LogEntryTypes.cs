@@ -212,6 +212,8 @@ public static class LogEntryTypes
     /// <summary>An interrupted opening was resumed.</summary>
     public const string OpeningResumed = "opening.resumed";
     /// <summary>A commitment to an act that stays hidden for now, or a cover entry (SealedActs).</summary>
+    /// <summary>A stored record sealed without a time-stamp got one later (the issued and the stamped file's hashes).</summary>
+    public const string SealTimeStamped = "seal.time-stamped";
     public const string SealedAct = SealedActs.ActType;
     /// <summary>At the deadline, opens every sealed act of the tender (SealedActs).</summary>
     public const string SealedReveal = SealedActs.RevealType;
@@ -356,6 +358,7 @@ public static class LogEntryTypes
         new(OpeningPartials, LogReveal.AtOnce, "ceremony, holder, bids, via, partialsSha256, officer", "A holder's partial decryptions were accepted (their hash; via browser or CLI)."),
         new(OpeningPartialsRefused, LogReveal.AtOnce, "ceremony, holder, reason, officer", "A holder's partial decryptions were refused, with the rule."),
         new(OpeningResumed, LogReveal.AtOnce, "ceremony, opened, by", "An interrupted opening was resumed."),
+        new(SealTimeStamped, LogReveal.AtOnce, "kind, record, issued, sha256, stampedAt, tsa", "A record sealed while the external TSA gave no time-stamp got it later: the stamped copy's SHA-256 beside the issued one's."),
         new(SealedAct, LogReveal.AtOnce, "commitment", "A commitment to an act that stays hidden for now, or a cover entry (SealedActs)."),
         new(SealedReveal, LogReveal.AtOnce, "acts (index, nonce, entry), count", "At the deadline, opens every sealed act of the tender (SealedActs)."),
         new(SupervisionCalendarChanged, LogReveal.AtOnce, "years, sha256, by", "The working-day calendar changed (its hash)."),

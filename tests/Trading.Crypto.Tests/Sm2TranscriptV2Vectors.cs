@@ -110,7 +110,7 @@ public class Sm2TranscriptV2VectorTests
         // The platform's own SM2 chain check (BouncyCastle, as for the centre's SM2 CA) accepts it at the submission time.
         var caPem = await File.ReadAllTextAsync(Sm2TranscriptV2Vectors.CaPath, ct);
         byte[] caDer = Convert.FromBase64String(caPem[System.Security.Cryptography.PemEncoding.Find(caPem).Base64Data]);
-        var report = OpeningVerifier.Verify(transcript, (der, at) => Trading.PublicLog.FirmCertificateAuthority.ChainsToAny(der, [caDer], at));
+        var report = OpeningVerifier.Verify(transcript, (der, at, _) => Trading.PublicLog.FirmCertificateAuthority.ChainsToAny(der, [caDer], at));
         Assert.True(report.Valid, string.Join("; ", report.Bids.SelectMany(b => b.Problems)));
         Assert.Equal(SignerStatus.ChainVerified, report.Bids.Single().Signer);
         Assert.Equal("2026060100000000000000000000cdef", report.Bids.Single().SignerSerial);

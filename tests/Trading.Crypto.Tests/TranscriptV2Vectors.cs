@@ -138,7 +138,7 @@ public class TranscriptV2VectorTests
         }
 
         var caPem = await File.ReadAllTextAsync(TranscriptV2Vectors.CaPath, ct);
-        SignerChainCheck chains = (der, at) => Chains(der, at, caPem);
+        SignerChainCheck chains = (der, at, _) => Chains(der, at, caPem);
         OpeningReport Check(string path, SignerChainCheck? c) => OpeningVerifier.Verify(CryptoJson.Deserialize<OpeningTranscript>(File.ReadAllText(path)), c);
 
         var valid = Check(TranscriptV2Vectors.TranscriptPath, chains);
@@ -173,7 +173,7 @@ public class TranscriptV2VectorTests
         var m = bid.Manifest!;
         CryptoErrorCode? Code(BidOpening b, int version = OpeningTranscript.Version2)
         {
-            var report = OpeningVerifier.Verify(g.Valid with { Version = version, Bids = [b] }, (_, _) => true);
+            var report = OpeningVerifier.Verify(g.Valid with { Version = version, Bids = [b] }, (_, _, _) => true);
             return report.Valid ? null : report.Bids.Single().Problems.Single().Code;
         }
 

@@ -174,6 +174,59 @@ public sealed class AccessibilityBrowserTests(PostgresServer pg) : BrowserTest(p
     }
 
     [Fact]
+    public async Task Each_certificate_rows_renew_download_and_revoke_are_named_with_its_serial_in_both_languages()
+    {
+        // Two issued certificates of one firm: each row's controls must be told apart by a screen reader's list of
+        // controls, so their names carry the row's serial (the visible words stay the same and start the name).
+        string[] serials = ["6b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e", "7c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f"];
+        App.WithDb(db =>
+        {
+            var user = db.Users.Single(u => u.UserName == "bidder02");
+            var now = DateTime.UtcNow;
+            foreach (var serial in serials)
+            {
+                using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+                var c = new Trading.Domain.Certificates.FirmCertificate
+                {
+                    FirmId = user.OrganisationId, RequestedByUserId = user.Id, RequestedAt = now.AddDays(-2), PublicKey = key.ExportSubjectPublicKeyInfo(),
+                    Status = Trading.Domain.Certificates.FirmCertificateStatus.Issued, DecidedAt = now.AddDays(-1), SerialNumber = serial,
+                    NotBefore = now.AddDays(-1), NotAfter = now.AddDays(364),
+                };
+                c.KeySha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(c.PublicKey));
+                db.Add(c);
+            }
+            return db.SaveChanges();
+        });
+
+        foreach (var (user, culture, download, renew, revoke) in new[]
+        {
+            ("bidder02", "zh-CN", "下载证书 ", (string?)"续期证书 ", "吊销证书 "), ("bidder02", "en", "Download certificate ", "Renew certificate ", "Revoke certificate "),
+            ("centre", "en", "Download certificate ", null, "Revoke certificate "),
+        })
+        {
+            var page = await NewPageAsync(culture == "en" ? "en-US" : "zh-CN");
+            await SignInEnglishAsync(page, user);
+            await page.GotoAsync("/Certificates?culture=" + culture);
+            foreach (var serial in serials)
+            {
+                var row = page.Locator($"tr:has(code[data-testid=certificate-serial]:text-is('{serial}'))");
+                Assert.Equal(1, await row.CountAsync());
+                // Each control is found by its full name, once on the page, and it is the one in that serial's row.
+                Assert.Equal(1, await page.GetByRole(AriaRole.Link, new() { Name = download + serial, Exact = true }).CountAsync());
+                Assert.Equal(1, await row.GetByRole(AriaRole.Link, new() { Name = download + serial, Exact = true }).CountAsync());
+                Assert.Equal(1, await row.GetByRole(AriaRole.Button, new() { Name = revoke + serial, Exact = true }).CountAsync());
+                if (renew is not null) Assert.Equal(1, await row.GetByRole(AriaRole.Button, new() { Name = renew + serial, Exact = true }).CountAsync());
+            }
+            // No two of the row controls share a name.
+            var names = await page.Locator("[data-certificate] [data-testid=download], [data-certificate] [data-testid=renew], [data-certificate] [data-testid=revoke]")
+                .EvaluateAllAsync<string[]>("els => els.map(e => e.getAttribute('aria-label'))");
+            Assert.True(names.Length >= 4, string.Join(" | ", names));
+            Assert.Equal(names.Length, names.Distinct().Count());
+            await page.Context.CloseAsync();
+        }
+    }
+
+    [Fact]
     public async Task The_language_menu_moves_with_the_arrow_keys_without_reloading_and_switches_on_Enter()
     {
         var page = await NewPageAsync("zh-CN");

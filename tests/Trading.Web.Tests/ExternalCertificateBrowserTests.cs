@@ -12,7 +12,8 @@ namespace Trading.Web.Tests;
 /// <summary>
 /// The registration of a certificate from another CA, in Chromium and in Chinese, at a deployment that trusts a throwaway
 /// CA (made as in <see cref="ExternalCertificateTests"/>): a certificate file from a CA it does not trust is refused in
-/// words, naming the issuer; the right certificate pasted as PEM then waits for the centre's approval.
+/// words, naming the issuer; the right certificate pasted as PEM then waits for the centre's approval. A chain pasted with
+/// an expired intermediate is refused naming it; the current chain is registered with its intermediate kept.
 /// </summary>
 public sealed class ExternalCertificateBrowserTests(PostgresServer pg) : BrowserTest(pg), IAsyncDisposable
 {
@@ -78,6 +79,51 @@ public sealed class ExternalCertificateBrowserTests(PostgresServer pg) : Browser
         Assert.Equal(good.RawData, stored.Certificate);
 
         await AccessibilityBrowserTests.AssertUsableAsync(page, "/Certificates");
+    }
+
+    [Fact]
+    public async Task A_chain_with_an_expired_intermediate_is_refused_in_Chinese_naming_it_then_the_current_chain_is_registered()
+    {
+        var now = App.Clock.GetUtcNow();
+        var (firm, credit) = App.WithDb(db =>
+        {
+            var org = db.Users.AsNoTracking().Where(u => u.UserName == "bidder01").Select(u => u.OrganisationId).First();
+            var o = db.Organisations.AsNoTracking().First(x => x.Id == org);
+            return (o.Name, o.CreditCode!);
+        });
+        var (page, totpKey) = await SignInWithTwoFactorAsync("bidder01");
+        await page.Locator("#culture-select").SelectOptionAsync("zh-CN");
+        await page.WaitUntilAsync("document.documentElement.lang === 'zh-CN'");
+        await page.GotoAsync("/Certificates");
+
+        // The firm's CA issues through an intermediate under the trusted root; the copy of the intermediate pasted has run out.
+        using var midKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var mid = ExternalCertificateTests.Intermediate(cas.Deep, "Firm Issuing CA G2", now.AddYears(-1), now.AddYears(2), withKey: midKey);
+        using var lapsed = ExternalCertificateTests.Intermediate(cas.Deep, "Firm Issuing CA G2", now.AddYears(-1), now.AddDays(-1), withKey: midKey);
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var leaf = ExternalCertificateTests.Leaf(mid, key, firm, credit, now.AddDays(-1), now.AddDays(300));
+        var form = page.GetByRole(AriaRole.Form, new() { Name = Wording.Of("Certificate.Register.Title") });
+        await form.GetByLabel(Wording.Of("Certificate.Register.Pem")).FillAsync(leaf.ExportCertificatePem() + "\n" + lapsed.ExportCertificatePem());
+        await form.GetByLabel(Wording.Of("Certificate.Code")).FillAsync("000000");
+        await form.GetByRole(AriaRole.Button, new() { Name = Wording.Of("Certificate.Register.Submit") }).ClickAsync();
+        var refusal = page.GetByRole(AriaRole.Alert).Filter(new() { HasText = Wording.Of(CertificateRules.IntermediateNotValid) });
+        await Assertions.Expect(refusal).ToBeVisibleAsync();
+        await Assertions.Expect(refusal).ToContainTextAsync("Firm Issuing CA G2");
+        var said = await refusal.InnerTextAsync();
+        Assert.DoesNotContain("Rule.", said, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", said, StringComparison.Ordinal);
+        Assert.Equal(0, App.WithDb(db => db.Set<FirmCertificate>().Count()));
+
+        // The current chain, with a current code: it waits for the centre, its intermediate kept.
+        form = page.GetByRole(AriaRole.Form, new() { Name = Wording.Of("Certificate.Register.Title") });
+        await form.GetByLabel(Wording.Of("Certificate.Register.Pem")).FillAsync(leaf.ExportCertificatePem() + "\n" + mid.ExportCertificatePem());
+        await form.GetByLabel(Wording.Of("Certificate.Code")).FillAsync(Totp.FreshCode(totpKey));
+        await form.GetByRole(AriaRole.Button, new() { Name = Wording.Of("Certificate.Register.Submit") }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = Wording.Of("Certificate.Registered") })).ToBeVisibleAsync();
+        var stored = App.WithDb(db => db.Set<FirmCertificate>().AsNoTracking().Single());
+        Assert.Equal((FirmCertificateStatus.Requested, true), (stored.Status, stored.External));
+        Assert.Equal(leaf.RawData, stored.Certificate);
+        Assert.Equal([mid.RawData], stored.Intermediates);
     }
 }
 

@@ -240,7 +240,7 @@ public static class OpeningCommands
             if (parse.GetValue(ca) is { Length: > 0 } caFiles)
             {
                 foreach (var f in caFiles) roots.AddRange(ReadCertificates(await File.ReadAllBytesAsync(f.FullName, ct), f.Name));
-                chains = (der, at) => Trading.PublicLog.FirmCertificateAuthority.ChainsToAny(der, roots, at);
+                chains = (der, at, intermediates) => Trading.PublicLog.FirmCertificateAuthority.ChainsToAny(der, roots, at, intermediates);
             }
 
             if (parse.GetValue(crl) is { Length: > 0 } crlFiles)

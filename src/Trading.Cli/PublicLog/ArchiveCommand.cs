@@ -17,11 +17,13 @@ public static class ArchiveCommand
         var file = new Argument<FileInfo>("archive") { Description = "The tender's archive package (.tar) downloaded from the site" };
         var rootOption = new Option<FileInfo>("--root") { Description = "The centre's root CA certificate (PEM)", DefaultValueFactory = _ => new FileInfo(Path.Combine("certs", "dev", CentrePki.Files.RootCertificate)) };
         var sealCaOption = new Option<FileInfo?>("--seal-ca") { Description = "The centre's CA certificate that issued the document seal (PEM, /pki/centre-ca.crt), to check the package's signed index" };
+        var tsaRootOption = new Option<FileInfo[]>("--tsa-root") { Description = "The root certificate of an external time-stamping authority the centre uses (PEM; repeatable), for the manifest's and the index's time-stamps" };
         var lang = PublicLogCommands.LanguageOption();
         var cmd = new Command("verify-archive", "Check a tender's archive package offline against the centre's root certificate and name the file that fails");
         cmd.Arguments.Add(file);
         cmd.Options.Add(rootOption);
         cmd.Options.Add(sealCaOption);
+        cmd.Options.Add(tsaRootOption);
         cmd.Options.Add(lang);
         cmd.SetAction(async (parse, ct) =>
         {
@@ -29,11 +31,15 @@ public static class ArchiveCommand
             var zh = PublicLogCommands.Zh(language);
             X509Certificate2 root;
             X509Certificate2? sealCa;
+            List<X509Certificate2> tsaRoots;
             Stream input;
             try
             {
                 root = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(parse.GetValue(rootOption)!.FullName, ct));
                 sealCa = parse.GetValue(sealCaOption) is { } sealCaFile ? X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(sealCaFile.FullName, ct)) : null;
+                tsaRoots = [];
+                foreach (var f in parse.GetValue(tsaRootOption) ?? [])
+                    tsaRoots.Add(X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(f.FullName, ct)));
                 input = File.OpenRead(parse.GetValue(file)!.FullName);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
@@ -45,7 +51,15 @@ public static class ArchiveCommand
             using (sealCa)
             await using (input)
             {
-                var r = await TenderArchiveVerifier.VerifyAsync(input, root, sealCa is null ? null : SealedPdf.ArchiveIndex(sealCa, root), ct);
+                // The index's seal is stamped by the centre's TSA (under --root) or by the external one (under a --tsa-root).
+                X509Certificate2? indexTsaRoot = null;
+                TimeStampInfo? indexStamp = null;
+                ArchiveIndexReader? readIndex = sealCa is null ? null : pdf =>
+                {
+                    (_, indexStamp, indexTsaRoot) = SealedPdf.Verify(pdf, sealCa, [root, .. tsaRoots], DateTimeOffset.UtcNow);
+                    return SealedPdf.ArchiveIndex(sealCa, [root, .. tsaRoots])(pdf);
+                };
+                var r = await TenderArchiveVerifier.VerifyAsync(input, root, readIndex, tsaRoots, ct);
                 if (!r.Ok)
                 {
                     Console.WriteLine(zh ? "档案验证失败" : "Archive verification FAILED");
@@ -71,6 +85,10 @@ public static class ArchiveCommand
                     Console.WriteLine(zh
                         ? $"  签章档案目录 {TenderArchive.IndexPath} 有效，所列 {index.Files.Count} 个文件的大小和 SHA-256 均与档案包一致"
                         : $"  the sealed index {TenderArchive.IndexPath} holds and the size and SHA-256 of each of the {index.Files.Count} files it lists match the package");
+                    if (indexStamp is not null)
+                        Console.WriteLine(zh
+                            ? $"  档案目录签章的时间戳由 {indexStamp.TsaSubject} 于 {Day(indexStamp.Time)} 加盖（根证书 {indexTsaRoot!.Subject}）"
+                            : $"  the index's seal was time-stamped {Day(indexStamp.Time)} by {indexStamp.TsaSubject} (root {indexTsaRoot!.Subject})");
                 }
                 foreach (var f in m.Files)
                 {

@@ -8,8 +8,11 @@ namespace Trading.Cli.PublicLog;
 
 /// <summary>
 /// The check of a record the centre sealed, one rule for <c>trading verify-pdf</c> and the archive's signed index: the
-/// signature covers the whole file and verifies, its time-stamp (when a TSA root is given) is that TSA's over the
-/// signature, and the signing certificate chains to the CA certificate given at the stamp's time.
+/// signature covers the whole file and verifies, its time-stamp (when TSA roots are given) is the signature time-stamp of
+/// a TSA under one of them over the signature, and the signing certificate chains to the CA certificate given at the
+/// stamp's time. The time-stamp may be the centre TSA's (made at sealing) or an external TSA's (made at sealing, or
+/// added later by the platform when that TSA was down: ReportSeal.AddTimeStamp); either is the time evidence, and the
+/// result names the TSA and the root that vouched for it.
 /// </summary>
 public static class SealedPdf
 {
@@ -17,6 +20,16 @@ public static class SealedPdf
 
     /// <summary>The signer and the verified time-stamp (null without <paramref name="tsaRoot"/>); throws <see cref="LogVerificationException"/> (<c>pdf.*</c>, <c>tsa.*</c>).</summary>
     public static (X509Certificate2 Signer, TimeStampInfo? Stamp) Verify(byte[] pdf, X509Certificate2 ca, X509Certificate2? tsaRoot, DateTimeOffset at)
+    {
+        var (signer, stamp, _) = Verify(pdf, ca, tsaRoot is null ? [] : [tsaRoot], at);
+        return (signer, stamp);
+    }
+
+    /// <summary>
+    /// As above with any number of TSA roots (the centre's root-ca.crt, an external TSA's root): the time-stamp must chain
+    /// to one of them, and that one is returned beside it. No roots: the time-stamp is not looked at.
+    /// </summary>
+    public static (X509Certificate2 Signer, TimeStampInfo? Stamp, X509Certificate2? TsaRoot) Verify(byte[] pdf, X509Certificate2 ca, IReadOnlyList<X509Certificate2> tsaRoots, DateTimeOffset at)
     {
         System.Security.Cryptography.Pkcs.SignedCms cms;
         try
@@ -38,24 +51,45 @@ public static class SealedPdf
         }
         var signer = cms.SignerInfos[0];
         TimeStampInfo? info = null;
-        if (tsaRoot is not null)
+        X509Certificate2? vouched = null;
+        if (tsaRoots.Count > 0)
         {
             var stamp = signer.UnsignedAttributes.Cast<CryptographicAttributeObject>().FirstOrDefault(a => a.Oid.Value == SignatureTimeStampOid)
                 ?? throw new LogVerificationException("pdf.no-time-stamp");
-            info = TimeStampVerifier.Verify(stamp.Values[0].RawData, SHA256.HashData(signer.GetSignature()), tsaRoot);
+            var imprint = SHA256.HashData(signer.GetSignature());
+            // The first root the token chains to; when none does, the first root's reason (a token over something else
+            // fails the same way under every root).
+            PublicLogException? first = null;
+            foreach (var root in tsaRoots)
+            {
+                try
+                {
+                    info = TimeStampVerifier.Verify(stamp.Values[0].RawData, imprint, root);
+                    vouched = root;
+                    break;
+                }
+                catch (PublicLogException e)
+                {
+                    first ??= e;
+                }
+            }
+            if (info is null) throw first!;
             at = info.Time;
         }
         // Only the CA certificate given is trusted: certificates carried in the PDF never vouch for themselves.
-        return FirmCertificateAuthority.Chains(signer.Certificate!, [ca], at) ? (signer.Certificate!, info) : throw new LogVerificationException("pdf.untrusted");
+        return FirmCertificateAuthority.Chains(signer.Certificate!, [ca], at) ? (signer.Certificate!, info, vouched) : throw new LogVerificationException("pdf.untrusted");
     }
 
     /// <summary>
     /// The archive's index reader: the index is sealed like every record (seal by <paramref name="sealCa"/>, time-stamp by
     /// the centre's TSA under <paramref name="root"/>), and its list is the attachment it prints from.
     /// </summary>
-    public static ArchiveIndexReader ArchiveIndex(X509Certificate2 sealCa, X509Certificate2 root) => pdf =>
+    public static ArchiveIndexReader ArchiveIndex(X509Certificate2 sealCa, X509Certificate2 root) => ArchiveIndex(sealCa, [root]);
+
+    /// <summary>The same with the external TSA's roots beside the centre's (<c>verify-archive --tsa-root</c>).</summary>
+    public static ArchiveIndexReader ArchiveIndex(X509Certificate2 sealCa, IReadOnlyList<X509Certificate2> tsaRoots) => pdf =>
     {
-        Verify(pdf, sealCa, root, DateTimeOffset.UtcNow);
+        Verify(pdf, sealCa, tsaRoots, DateTimeOffset.UtcNow);
         return PdfSignatures.Attachment(pdf, TenderArchive.IndexAttachment)
             ?? throw new LogVerificationException("pdf.no-attachment", new Dictionary<string, object?> { ["name"] = TenderArchive.IndexAttachment });
     };

@@ -9,7 +9,8 @@ namespace Trading.Cli.PublicLog;
 /// <summary>
 /// <c>trading verify-pdf</c>: checks a record the centre issued (opening record, draw record, evaluation report, award
 /// notice) offline: its PDF signature covers the whole file, verifies, is by a certificate that chains to the CA
-/// certificate given, and (with <c>--tsa-root</c>) its signature time-stamp is the centre TSA's over that signature. An
+/// certificate given, and (with <c>--tsa-root</c>, once per root: the centre's root-ca.crt, an external TSA's root) its
+/// signature time-stamp is over that signature by a TSA under one of those roots; it names the TSA and the root. An
 /// evaluation report's members' signatures are checked too (<see cref="MemberSignatures.Check"/>): each seat's statement
 /// against its signature and certificate, the statement's content hash against the attached content, the certificate's
 /// chain to <c>--root</c> (or a <c>--member-ca</c>); each failure is named with its seat.
@@ -21,7 +22,7 @@ public static class VerifyPdfCommand
     {
         var file = new Argument<FileInfo>("pdf") { Description = "The PDF downloaded from the site" };
         var rootOption = new Option<FileInfo>("--root") { Description = "The centre's CA certificate for firm certificates and the seal (PEM, /pki/centre-ca.crt)", Required = true };
-        var tsaRootOption = new Option<FileInfo?>("--tsa-root") { Description = "The root certificate of the time-stamping authority (the centre's root-ca.crt), to check the time-stamp too" };
+        var tsaRootOption = new Option<FileInfo[]>("--tsa-root") { Description = "The root certificate of a time-stamping authority (the centre's root-ca.crt, or an external TSA's root; repeat for both), to check the time-stamp too" };
         var memberCaOption = new Option<FileInfo[]>("--member-ca")
         {
             Description = "Further CA certificates committee members' certificates may chain to (PEM: /pki/centre-ca-sm2.crt at an SM2 deployment); repeatable. --root is always one",
@@ -41,12 +42,13 @@ public static class VerifyPdfCommand
             {
                 var pdf = File.ReadAllBytes(parse.GetValue(file)!.FullName);
                 using var root = X509Certificate2.CreateFromPem(File.ReadAllText(parse.GetValue(rootOption)!.FullName));
-                using var tsaRoot = parse.GetValue(tsaRootOption) is { } tsaRootFile ? X509Certificate2.CreateFromPem(File.ReadAllText(tsaRootFile.FullName)) : null;
+                var tsaRoots = (parse.GetValue(tsaRootOption) ?? []).Select(f => X509Certificate2.CreateFromPem(File.ReadAllText(f.FullName))).ToList();
                 X509Certificate2 cert;
                 TimeStampInfo? stamp;
+                X509Certificate2? vouched;
                 try
                 {
-                    (cert, stamp) = SealedPdf.Verify(pdf, root, tsaRoot, DateTimeOffset.UtcNow);
+                    (cert, stamp, vouched) = SealedPdf.Verify(pdf, root, tsaRoots, DateTimeOffset.UtcNow);
                 }
                 catch (LogVerificationException e)
                 {
@@ -56,7 +58,13 @@ public static class VerifyPdfCommand
                     return 1;
                 }
                 if (stamp is not null)
-                    output.WriteLine((zh ? "时间戳：" : "time-stamp: ") + stamp.Time.ToString("u", System.Globalization.CultureInfo.InvariantCulture));
+                {
+                    var when = stamp.Time.ToString("u", System.Globalization.CultureInfo.InvariantCulture);
+                    // Which time evidence was used: the authority that stamped the seal and the root given that vouched for it.
+                    output.WriteLine(zh
+                        ? $"时间戳：{when}，由 {stamp.TsaSubject} 加盖（根证书 {vouched!.Subject}）"
+                        : $"time-stamp: {when} by {stamp.TsaSubject} (root {vouched!.Subject})");
+                }
                 output.WriteLine(zh ? "签名有效" : "Signature is valid");
                 output.WriteLine("  " + cert.Subject);
                 output.WriteLine("  SHA-256 " + cert.GetCertHashString(HashAlgorithmName.SHA256));

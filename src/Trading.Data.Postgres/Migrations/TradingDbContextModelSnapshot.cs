@@ -1488,6 +1488,74 @@ namespace Trading.Data.Postgres.Migrations
                     b.ToTable("FirmCertificates", (string)null);
                 });
 
+            modelBuilder.Entity("Trading.Domain.Certificates.SealStamp", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("IssuedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("IssuedSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("IssuedStorageKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<DateTime?>("LastAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("LogIndex")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("RecordId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("StampTime")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("StampedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("StampedSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("StampedStorageKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid>("TenderId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("TsaSubject")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RecordId")
+                        .IsUnique();
+
+                    b.HasIndex("StampedAt");
+
+                    b.HasIndex("TenderId");
+
+                    b.ToTable("SealStamps", (string)null);
+                });
+
             modelBuilder.Entity("Trading.Domain.CheckIn.CheckInAttempt", b =>
                 {
                     b.Property<Guid>("Id")
@@ -3524,6 +3592,15 @@ namespace Trading.Data.Postgres.Migrations
                         .WithMany()
                         .HasForeignKey("RenewsId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("Trading.Domain.Certificates.SealStamp", b =>
+                {
+                    b.HasOne("Trading.Domain.Tender", null)
+                        .WithMany()
+                        .HasForeignKey("TenderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Trading.Domain.CheckIn.CheckInAttempt", b =>

@@ -1476,6 +1476,74 @@ namespace Trading.Data.Sqlite.Migrations
                     b.ToTable("FirmCertificates", (string)null);
                 });
 
+            modelBuilder.Entity("Trading.Domain.Certificates.SealStamp", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("IssuedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IssuedSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IssuedStorageKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastAttemptAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LogIndex")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("RecordId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("StampTime")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("StampedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StampedSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StampedStorageKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TenderId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TsaSubject")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RecordId")
+                        .IsUnique();
+
+                    b.HasIndex("StampedAt");
+
+                    b.HasIndex("TenderId");
+
+                    b.ToTable("SealStamps", (string)null);
+                });
+
             modelBuilder.Entity("Trading.Domain.CheckIn.CheckInAttempt", b =>
                 {
                     b.Property<Guid>("Id")
@@ -3512,6 +3580,15 @@ namespace Trading.Data.Sqlite.Migrations
                         .WithMany()
                         .HasForeignKey("RenewsId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("Trading.Domain.Certificates.SealStamp", b =>
+                {
+                    b.HasOne("Trading.Domain.Tender", null)
+                        .WithMany()
+                        .HasForeignKey("TenderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Trading.Domain.CheckIn.CheckInAttempt", b =>

@@ -32,3 +32,20 @@ internal sealed class BidSignerConfiguration : IEntityTypeConfiguration<Bid>
     public void Configure(EntityTypeBuilder<Bid> e) =>
         e.HasOne<FirmCertificate>().WithMany().HasForeignKey(x => x.SignerCertificateId).OnDelete(DeleteBehavior.Restrict);
 }
+
+internal sealed class SealStampConfiguration : IEntityTypeConfiguration<SealStamp>
+{
+    public void Configure(EntityTypeBuilder<SealStamp> e)
+    {
+        e.ToTable("SealStamps");
+        e.HasIndex(x => x.RecordId).IsUnique();
+        e.HasIndex(x => x.StampedAt);
+        e.Property(x => x.Kind).HasMaxLength(40);
+        e.Property(x => x.IssuedStorageKey).HasMaxLength(200);
+        e.Property(x => x.StampedStorageKey).HasMaxLength(200);
+        e.Property(x => x.IssuedSha256).HasMaxLength(64);
+        e.Property(x => x.StampedSha256).HasMaxLength(64);
+        e.Property(x => x.TsaSubject).HasMaxLength(500);
+        e.HasOne<Tender>().WithMany().HasForeignKey(x => x.TenderId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

@@ -43,6 +43,27 @@ public class FirmCertificate
     /// </summary>
     public bool External => IsCertificate(RequestPem);
 
+    /// <summary>
+    /// A registered certificate's intermediate CA certificates (DER), in the order the firm sent them: what follows the
+    /// leaf in <see cref="RequestPem"/> (the chain as sent, leaf first). Empty for a certificate issued directly by a root
+    /// and for the centre's own.
+    /// </summary>
+    public IReadOnlyList<byte[]> Intermediates
+    {
+        get
+        {
+            if (!External) return [];
+            var all = new List<byte[]>();
+            var text = RequestPem.AsSpan();
+            while (System.Security.Cryptography.PemEncoding.TryFind(text, out var fields))
+            {
+                if (text[fields.Label].SequenceEqual("CERTIFICATE")) all.Add(Convert.FromBase64String(text[fields.Base64Data].ToString()));
+                text = text[fields.Location.End..];
+            }
+            return all.Count > 1 ? all[1..] : [];
+        }
+    }
+
     /// <summary>Whether what a firm sent is a certificate (a registration) rather than a PKCS#10 request.</summary>
     public static bool IsCertificate(string sent) => sent.StartsWith("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal);
 
@@ -84,6 +105,12 @@ public static class CertificateRules
     public const string NotACertificate = "Rule.Certificate.NotACertificate";
     /// <summary>It does not chain to a root the centre configured for firms' own certificates.</summary>
     public const string UntrustedIssuer = "Rule.Certificate.UntrustedIssuer";
+    /// <summary>A certificate the firm sent after its own (an intermediate) is not a CA certificate (no basicConstraints with cA true).</summary>
+    public const string IntermediateNotCa = "Rule.Certificate.IntermediateNotCa";
+    /// <summary>An intermediate CA certificate of the chain sent is not valid now (expired or not yet valid).</summary>
+    public const string IntermediateNotValid = "Rule.Certificate.IntermediateNotValid";
+    /// <summary>At most this many intermediate certificates after the firm's own.</summary>
+    public const int MaxIntermediates = 4;
     /// <summary>It is the centre's own CA's: those come through a request, not a registration.</summary>
     public const string UseRequest = "Rule.Certificate.UseRequest";
     public const string NotValidNow = "Rule.Certificate.NotValidNow";

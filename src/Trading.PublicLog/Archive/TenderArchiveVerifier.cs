@@ -40,7 +40,15 @@ public static class TenderArchiveVerifier
     /// Verifies the package read from <paramref name="archive"/>, its signed index through <paramref name="readIndex"/>;
     /// never throws for a bad package.
     /// </summary>
-    public static async Task<ArchiveVerification> VerifyAsync(Stream archive, X509Certificate2 root, ArchiveIndexReader? readIndex, CancellationToken ct = default)
+    public static Task<ArchiveVerification> VerifyAsync(Stream archive, X509Certificate2 root, ArchiveIndexReader? readIndex, CancellationToken ct = default) =>
+        VerifyAsync(archive, root, readIndex, [], ct);
+
+    /// <summary>
+    /// The same, where the manifest's time-stamp may also be an external TSA's (a deployment with <c>PublicLog:TsaUrl</c>):
+    /// its token must chain to <paramref name="root"/> or to one of <paramref name="tsaRoots"/>. The log's certificates
+    /// chain to <paramref name="root"/> alone.
+    /// </summary>
+    public static async Task<ArchiveVerification> VerifyAsync(Stream archive, X509Certificate2 root, ArchiveIndexReader? readIndex, IReadOnlyList<X509Certificate2> tsaRoots, CancellationToken ct = default)
     {
         ArchiveManifest? manifest = null;
         TimeStampInfo? stamp = null;
@@ -70,7 +78,9 @@ public static class TenderArchiveVerifier
             }
             catch (PublicLogException e)
             {
-                throw new Failure(TenderArchive.StampPath, e);
+                // An external TSA's token: under one of its roots, else the centre root's reason stands.
+                stamp = tsaRoots.Select(r => Try(() => TimeStampVerifier.Verify(token, stated, r))).FirstOrDefault(s => s is not null)
+                    ?? throw new Failure(TenderArchive.StampPath, e);
             }
             if (!MerkleHash.Equal(stated, TenderArchive.Imprint(manifestBytes)))
             {
@@ -127,6 +137,18 @@ public static class TenderArchiveVerifier
         catch (Failure f)
         {
             return new ArchiveVerification(false, f.File, f.Problem, manifest, stamp, null, null, 0, 0);
+        }
+    }
+
+    private static TimeStampInfo? Try(Func<TimeStampInfo> verify)
+    {
+        try
+        {
+            return verify();
+        }
+        catch (PublicLogException)
+        {
+            return null;
         }
     }
 

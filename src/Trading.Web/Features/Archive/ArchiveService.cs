@@ -27,7 +27,7 @@ public sealed record ArchiveStatus(Tender Tender, DateTime? ArchivedAt, long? Ar
 public sealed class ArchiveService(TradingDbContext db, PublicLogWriter log, EfLogStore store, IFileStore files, CentreKeys keys,
     TimeStamper stamper, Checkpoints checkpoints, TimeProvider clock, IConfiguration config, Integrity.IntegrityService integrity, Integrity.IntegrityScreenJob screenJob,
     Submission.OpeningService openings, Submission.OpeningRecordPdf openingPdf, Draw.DrawPdf drawPdf, ArchiveIndexPdf indexPdf, Notifications.Notifier notifier,
-    ILogger<ArchiveService> logger)
+    ILogger<ArchiveService> logger, Certificates.SealStamps stamps)
 {
     public const string ArchivedType = "tender.archived";
 
@@ -201,11 +201,19 @@ public sealed class ArchiveService(TradingDbContext db, PublicLogWriter log, EfL
                 items.Add(ArchiveItem.FromBytes($"draw/{s.Id:N}.pdf", "draw-record-pdf", $"draw record {s.DrawId} (专家抽取记录)", InCulture.Run(InCulture.Chinese, () => drawPdf.Render(view))));
             }
         }
+        // A record whose seal was time-stamped late is archived as stamped, bound to its seal.time-stamped entry (which
+        // names the issued file's hash too); until then as issued, bound to the entry that issued it.
         foreach (var r in await db.Set<EvaluationReport>().AsNoTracking().Where(r => r.TenderId == t.Id).OrderBy(r => r.IssuedAt).ToListAsync(ct))
-            items.Add(Stored($"evaluation/report-{r.Id:N}.pdf", "evaluation-report", "evaluation report (评标报告)", r.StorageKey, r.PdfSha256));
+        {
+            var (key, sha) = await stamps.StampedAsync(r.Id, ct) ?? (r.StorageKey, r.PdfSha256);
+            items.Add(Stored($"evaluation/report-{r.Id:N}.pdf", "evaluation-report", "evaluation report (评标报告)", key, sha));
+        }
         foreach (var a in await db.Set<Domain.Award.AwardNotice>().AsNoTracking().Where(a => a.TenderId == t.Id).OrderBy(a => a.IssuedAt).ThenBy(a => a.Id).ToListAsync(ct))
+        {
+            var (key, sha) = await stamps.StampedAsync(a.Id, ct) ?? (a.StorageKey, a.Sha256);
             items.Add(Stored($"award/{(a.Kind == Domain.Award.NoticeKind.Award ? "award" : "result")}-{a.Id:N}.pdf", "award-notice",
-                a.Kind == Domain.Award.NoticeKind.Award ? "award notice (中标通知书)" : "result notice (中标结果通知书)", a.StorageKey, a.Sha256));
+                a.Kind == Domain.Award.NoticeKind.Award ? "award notice (中标通知书)" : "result notice (中标结果通知书)", key, sha));
+        }
         foreach (var c in await db.Set<Domain.Award.LotContract>().AsNoTracking().Where(c => c.TenderId == t.Id).OrderBy(c => c.UploadedAt).ToListAsync(ct))
             items.Add(Stored($"contracts/{c.Id:N}{Extension(c.FileName)}", "contract", c.FileName, c.StorageKey, c.Sha256));
         return items;

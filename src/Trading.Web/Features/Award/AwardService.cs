@@ -36,7 +36,7 @@ public sealed record AwardView(
 /// </summary>
 public sealed class AwardService(
     TradingDbContext db, PublicLogWriter log, CentreTime time, TenderMoves moves, IOptions<AwardTerms> terms, SupervisionSettings supervision,
-    Uploads uploads, IFileStore files, Notifier notifier, AwardNoticePdf pdf, Log.CentreKeys keys)
+    Uploads uploads, IFileStore files, Notifier notifier, AwardNoticePdf pdf, Log.CentreKeys keys, Certificates.SealStamps stamps)
 {
     public static readonly IReadOnlySet<SniffedType> ContractTypes = new HashSet<SniffedType> { SniffedType.Pdf };
     public const long MaxContractBytes = 20 * 1024 * 1024;
@@ -309,6 +309,7 @@ public sealed class AwardService(
                 Signature = SignNotice(kind, t.Code, stored.Sha256), IssuedAt = Now,
             };
             db.Add(n);
+            stamps.Track(Domain.Certificates.SealStamp.AwardNotice, t.Id, n.Id, bytes, stored, n.IssuedAt);
             issued.Add(n);
             await NotifyFirmAsync(b.FirmId, t, "award.notice", kind == NoticeKind.Award ? "Award.Notice.WonSubject" : "Award.Notice.ResultSubject",
                 kind == NoticeKind.Award ? "Award.Notice.WonBody" : "Award.Notice.ResultBody", ct);
@@ -415,7 +416,8 @@ public sealed class AwardService(
         var n = await db.Set<AwardNotice>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == noticeId, ct) ?? throw new NotFoundException();
         var t = await db.Tenders.AsNoTracking().FirstAsync(x => x.Id == n.TenderId, ct);
         MayRead(actor, t, n.FirmId);
-        return (n, files.OpenRead(n.StorageKey));
+        // Once the seal's late time-stamp has come (SealStamps), the stamped copy; the issued file stays as signed and logged.
+        return (n, files.OpenRead((await stamps.StampedAsync(n.Id, ct))?.Key ?? n.StorageKey));
     }
 
     /// <summary>A contract's file: the owner side, oversight and the winner.</summary>

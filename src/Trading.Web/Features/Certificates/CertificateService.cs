@@ -96,15 +96,23 @@ public sealed class CertificateService(TradingDbContext db, PublicLogWriter log,
         if (!authority.AcceptsRegistrations) throw Refuse(CertificateRules.RegistrationNotOffered);
         var firm = await db.Organisations.FirstAsync(o => o.Id == actor.OrganisationId, ct);
         if (firm.CheckApproved() is { } notApproved) throw new RuleViolationException(notApproved);
-        // The PEM kept must fit the request column; real firm certificates are a tenth of this.
-        using var cert = ReadCertificate(certificate) is { RawData.Length: <= 5000 } read ? read : throw Refuse(CertificateRules.NotACertificate);
-        CheckRegistrable(cert, firm.CreditCode, clock.GetUtcNow());
+        // The firm's certificate first, then the intermediate CAs up to (not including) a configured root. The PEM kept must
+        // fit the request column; real firm certificates are a tenth of this.
+        var sent = ReadCertificates(certificate);
+        using var chain = new DisposableList(sent ?? []);
+        if (sent is not { Count: > 0 } || sent.Count > 1 + CertificateRules.MaxIntermediates || sent.Any(c => c.RawData.Length > 5000))
+            throw Refuse(CertificateRules.NotACertificate);
+        var cert = sent[0];
+        var intermediates = sent.Skip(1).ToList();
+        var pem = string.Join("\n", sent.Select(c => c.ExportCertificatePem()));
+        if (pem.Length > 8000) throw Refuse(CertificateRules.NotACertificate);
+        CheckRegistrable(cert, intermediates, firm.CreditCode, clock.GetUtcNow());
         await ConfirmCodeAsync(actor, code);
         var spki = cert.PublicKey.ExportSubjectPublicKeyInfo();
         var keySha = Convert.ToHexStringLower(SHA256.HashData(spki));
         var row = new FirmCertificate
         {
-            FirmId = firm.Id, RequestedByUserId = actor.UserId, RequestedAt = clock.GetUtcNow().UtcDateTime, RequestPem = cert.ExportCertificatePem(),
+            FirmId = firm.Id, RequestedByUserId = actor.UserId, RequestedAt = clock.GetUtcNow().UtcDateTime, RequestPem = pem,
             PublicKey = spki, KeySha256 = keySha, Status = FirmCertificateStatus.Requested, Certificate = cert.RawData,
             CertificateSha256 = Convert.ToHexStringLower(SHA256.HashData(cert.RawData)), SerialNumber = cert.SerialNumber.ToLowerInvariant(),
             NotBefore = cert.NotBefore.ToUniversalTime(), NotAfter = cert.NotAfter.ToUniversalTime(),
@@ -124,28 +132,55 @@ public sealed class CertificateService(TradingDbContext db, PublicLogWriter log,
         }, ct);
     }
 
-    private static X509Certificate2? ReadCertificate(byte[]? bytes)
+    /// <summary>The certificates sent: every CERTIFICATE block of a PEM text in order (the firm's first), or one DER certificate.</summary>
+    private static List<X509Certificate2>? ReadCertificates(byte[]? bytes)
     {
         if (bytes is not { Length: > 0 }) return null;
+        var read = new List<X509Certificate2>();
         try
         {
             var text = System.Text.Encoding.ASCII.GetString(bytes);
-            return text.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal) ? X509Certificate2.CreateFromPem(text) : X509CertificateLoader.LoadCertificate(bytes);
+            if (!text.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal)) return [X509CertificateLoader.LoadCertificate(bytes)];
+            var rest = text.AsSpan();
+            while (PemEncoding.TryFind(rest, out var fields))
+            {
+                if (rest[fields.Label].SequenceEqual("CERTIFICATE"))
+                    read.Add(X509CertificateLoader.LoadCertificate(Convert.FromBase64String(rest[fields.Base64Data].ToString())));
+                rest = rest[fields.Location.End..];
+            }
+            return read;
         }
-        catch (CryptographicException)
+        catch (Exception e) when (e is CryptographicException or FormatException)
         {
+            read.ForEach(c => c.Dispose());
             return null;
         }
     }
 
-    /// <summary>The registration rules, at <paramref name="now"/> (again at approval: it may have expired while it waited).</summary>
-    private void CheckRegistrable(X509Certificate2 cert, string? creditCode, DateTimeOffset now)
+    /// <summary>Certificates disposed together.</summary>
+    private sealed class DisposableList(IEnumerable<X509Certificate2> items) : IDisposable
     {
+        private readonly List<X509Certificate2> _items = [.. items];
+        public void Dispose() => _items.ForEach(c => c.Dispose());
+    }
+
+    /// <summary>The registration rules, at <paramref name="now"/> (again at approval: it may have expired while it waited).</summary>
+    private void CheckRegistrable(X509Certificate2 cert, IReadOnlyList<X509Certificate2> intermediates, string? creditCode, DateTimeOffset now)
+    {
+        static string Day(DateTime t) => t.ToUniversalTime().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         if (FirmCertificateAuthority.Chains(cert, [authority.Ca.Ca], now)) throw Refuse(CertificateRules.UseRequest);
         if (now.UtcDateTime < cert.NotBefore.ToUniversalTime() || now.UtcDateTime > cert.NotAfter.ToUniversalTime())
-            throw Refuse(CertificateRules.NotValidNow, cert.NotBefore.ToUniversalTime().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-                cert.NotAfter.ToUniversalTime().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
-        if (!FirmCertificateAuthority.Chains(cert, authority.ExternalRoots, now)) throw Refuse(CertificateRules.UntrustedIssuer, cert.Issuer);
+            throw Refuse(CertificateRules.NotValidNow, Day(cert.NotBefore), Day(cert.NotAfter));
+        // Each intermediate by itself first, so the firm is told which link is wrong and why; then the chain as a whole
+        // (signatures, names, path lengths, ending at a configured root) through these intermediates and no others.
+        foreach (var i in intermediates)
+        {
+            if (i.Extensions.OfType<X509BasicConstraintsExtension>().FirstOrDefault() is not { CertificateAuthority: true })
+                throw Refuse(CertificateRules.IntermediateNotCa, i.Subject);
+            if (now.UtcDateTime < i.NotBefore.ToUniversalTime() || now.UtcDateTime > i.NotAfter.ToUniversalTime())
+                throw Refuse(CertificateRules.IntermediateNotValid, i.Subject, Day(i.NotBefore), Day(i.NotAfter));
+        }
+        if (!FirmCertificateAuthority.Chains(cert, authority.ExternalRoots, now, intermediates)) throw Refuse(CertificateRules.UntrustedIssuer, cert.Issuer);
         if (!FirmCertificateAuthority.IsCertifiable(cert.PublicKey)) throw Refuse(CertificateRules.KeyNotP256);
         if (cert.Extensions.OfType<X509KeyUsageExtension>().FirstOrDefault() is not { } usage || !usage.KeyUsages.HasFlag(X509KeyUsageFlags.DigitalSignature))
             throw Refuse(CertificateRules.NoDigitalSignature);
@@ -237,7 +272,12 @@ public sealed class CertificateService(TradingDbContext db, PublicLogWriter log,
     /// <summary>Approval of a registered certificate: the same checks as at registration, now; it is then the firm's like an issued one.</summary>
     private async Task<FirmCertificate> AcceptExternalAsync(Actor actor, FirmCertificate c, string? creditCode, DateTimeOffset now, CancellationToken ct)
     {
-        using (var cert = X509CertificateLoader.LoadCertificate(c.Certificate!)) CheckRegistrable(cert, creditCode, now);
+        using (var cert = X509CertificateLoader.LoadCertificate(c.Certificate!))
+        {
+            var intermediates = c.Intermediates.Select(X509CertificateLoader.LoadCertificate).ToList();
+            using var disposeIntermediates = new DisposableList(intermediates);
+            CheckRegistrable(cert, intermediates, creditCode, now);
+        }
         c.Status = FirmCertificateStatus.Issued;
         c.DecidedAt = now.UtcDateTime;
         c.DecidedByUserId = actor.UserId;
@@ -344,7 +384,9 @@ public sealed class CertificateService(TradingDbContext db, PublicLogWriter log,
             return cert;
         }
         using var x509 = X509CertificateLoader.LoadCertificate(cert.Certificate!);
-        if (!FirmCertificateAuthority.Chains(x509, authority.TrustedRoots, atUtc))
+        var extra = cert.Intermediates.Select(X509CertificateLoader.LoadCertificate).ToList();
+        using var disposeExtra = new DisposableList(extra);
+        if (!FirmCertificateAuthority.Chains(x509, authority.TrustedRoots, atUtc, extra))
             throw Refuse(CertificateRules.SignerUntrusted);
         // The key the signature is checked with comes from the certificate, not from the manifest.
         ManifestSigning.Verify(manifest, x509.PublicKey.ExportSubjectPublicKeyInfo());

@@ -32,6 +32,8 @@ public static class CertificatesModule
         services.AddSingleton<CertificateAuthority>();
         services.AddScoped<CertificateService>();
         services.AddSingleton<DocumentSeal>();
+        services.AddScoped<SealStamps>();
+        services.AddScheduledJob<SealStampJob>();
         services.PostConfigure<RazorPagesOptions>(o => o.Conventions.AuthorizeFolder("/Certificates"));
         return services;
     }

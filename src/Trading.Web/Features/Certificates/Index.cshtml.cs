@@ -8,7 +8,7 @@ namespace Trading.Web.Features.Certificates;
 /// Firm certificates in one page: a bidder makes a signing key in this browser (kept non-extractable in its storage)
 /// and asks for a certificate with a two-factor code, renews or revokes it; centre staff approve, refuse and revoke.
 /// </summary>
-public sealed class CertificatesIndexModel(CertificateService certificates, CertificateAuthority authority,
+public sealed class CertificatesIndexModel(CertificateService certificates, CertificateAuthority authority, SealStamps stamps,
     Microsoft.Extensions.Options.IOptions<Submission.SubmissionOptions> submission) : TradingPageModel
 {
     /// <summary>The deployment's envelope suite: the key this page makes is SM2 for suite 2 (when the centre has an SM2 CA), else P-256.</summary>
@@ -19,6 +19,8 @@ public sealed class CertificatesIndexModel(CertificateService certificates, Cert
     public bool AcceptsRegistrations => authority.AcceptsRegistrations;
 
     public List<CertificateView> Certificates { get; private set; } = [];
+    /// <summary>For the centre and the supervision office: stored records whose seal waited (or waits) for the external TSA's time-stamp.</summary>
+    public List<SealStampView> SealStamps { get; private set; } = [];
     public bool IsFirm => CurrentActor?.IsIn(Roles.Bidder) == true;
     public bool IsCentre => CurrentActor?.IsIn(Roles.CentreStaff) == true;
 
@@ -68,5 +70,10 @@ public sealed class CertificatesIndexModel(CertificateService certificates, Cert
         return File(System.Text.Encoding.ASCII.GetBytes(CertificatesModule.PemOf(c)), "application/x-pem-file", $"firm-certificate-{c.SerialNumber![..12]}.crt");
     });
 
-    private async Task LoadAsync() => Certificates = await certificates.ListAsync(RequireActor(), HttpContext.RequestAborted);
+    private async Task LoadAsync()
+    {
+        var actor = RequireActor();
+        Certificates = await certificates.ListAsync(actor, HttpContext.RequestAborted);
+        if (actor.IsOversight) SealStamps = await stamps.ListAsync(actor, HttpContext.RequestAborted);
+    }
 }

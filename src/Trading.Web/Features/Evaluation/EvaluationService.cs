@@ -70,7 +70,7 @@ public sealed record ReviewInput(string ItemCode, bool Passed, RejectionGround? 
 /// </summary>
 public sealed class EvaluationService(
     TradingDbContext db, PublicLogWriter log, CentreTime time, TenderMoves moves, IFileStore files, UserManager<AppUser> users,
-    Notifier notifier, EvaluationReportPdf pdf, Account.SignInThrottle throttle, Certificates.CertificateAuthority authority)
+    Notifier notifier, EvaluationReportPdf pdf, Account.SignInThrottle throttle, Certificates.CertificateAuthority authority, Certificates.SealStamps stamps)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -408,6 +408,7 @@ public sealed class EvaluationService(
             SessionId = session.Id, TenderId = tender.Id, ContentSha256 = content.Sha256(), PdfSha256 = stored.Sha256, StorageKey = stored.Key, IssuedAt = issuedAt,
         };
         db.Add(report);
+        stamps.Track(Domain.Certificates.SealStamp.EvaluationReport, tender.Id, report.Id, bytes, stored, issuedAt);
         var entry = await log.AppendAsync("evaluation.report.issued", tender.Id, new
         {
             draw = session.DrawId, content = report.ContentSha256, pdf = report.PdfSha256,
@@ -439,7 +440,8 @@ public sealed class EvaluationService(
         if (!member && !actor.IsOwnerSideOf(tender) && !actor.IsIn(Roles.Supervisor, Roles.CentreStaff))
             throw new ForbiddenException(EvaluationRules.NotMember);
         var report = await db.Set<EvaluationReport>().AsNoTracking().FirstOrDefaultAsync(r => r.SessionId == sessionId, ct) ?? throw new NotFoundException();
-        return (report, tender, files.OpenRead(report.StorageKey));
+        // Once the seal's late time-stamp has come (SealStamps), the stamped copy; the issued file stays as logged.
+        return (report, tender, files.OpenRead((await stamps.StampedAsync(report.Id, ct))?.Key ?? report.StorageKey));
     }
 
     public Task<bool> IssuedAsync(Guid sessionId, CancellationToken ct) => db.Set<EvaluationReport>().AnyAsync(r => r.SessionId == sessionId, ct);

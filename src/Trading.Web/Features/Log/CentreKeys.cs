@@ -119,11 +119,35 @@ public sealed class TimeStamper(CentreKeys keys, IConfiguration config, TimeProv
         if (ExternalUrl is not { } url)
             return keys.Tsa.Stamp(imprint, clock.GetUtcNow());
         var request = TimeStampRequests.Create(imprint, out _);
-        using var content = new ByteArrayContent(request);
-        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/timestamp-query");
+        using var content = Query(request);
         using var response = await http.CreateClient(HttpClientName).PostAsync(url, content, ct);
         response.EnsureSuccessStatusCode();
         var body = await response.Content.ReadAsByteArrayAsync(ct);
         return TimeStampRequests.ReadResponse(body, request);
+    }
+
+    /// <summary>
+    /// The same request to the external TSA, made synchronously within <paramref name="timeout"/> (a PDF is rendered
+    /// synchronously), its answer checked as <see cref="StampAsync"/> checks it (status, imprint, nonce). Throws
+    /// <see cref="HttpRequestException"/>, <see cref="OperationCanceledException"/> (the time is up) or
+    /// <see cref="PublicLogException"/> (an answer that is not a token for this request).
+    /// </summary>
+    public static byte[] StampExternal(HttpClient client, string url, byte[] imprint, TimeSpan timeout)
+    {
+        var request = TimeStampRequests.Create(imprint, out _);
+        using var cts = new CancellationTokenSource(timeout);
+        using var message = new HttpRequestMessage(HttpMethod.Post, url) { Content = Query(request) };
+        using var response = client.Send(message, HttpCompletionOption.ResponseContentRead, cts.Token);
+        response.EnsureSuccessStatusCode();
+        using var body = new MemoryStream();
+        response.Content.ReadAsStream(cts.Token).CopyTo(body);
+        return TimeStampRequests.ReadResponse(body.ToArray(), request);
+    }
+
+    private static ByteArrayContent Query(byte[] request)
+    {
+        var content = new ByteArrayContent(request);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/timestamp-query");
+        return content;
     }
 }

@@ -307,7 +307,7 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
                 }, ct);
                 bid.LogIndex = entry.Index;
                 // The receipt is signed over the tree as of this entry and commits (or not) with the bid.
-                bid.ReceiptJson = await receipts.IssueAsync(new Log.ReceiptRequest(entry.Index, firm.Id, signer?.Certificate is { } der ? Trading.PublicLog.ReceiptSigner.Of(der) : null), ct);
+                bid.ReceiptJson = await receipts.IssueAsync(new Log.ReceiptRequest(entry.Index, firm.Id, signer?.Certificate is { } der ? Trading.PublicLog.ReceiptSigner.Of(der, signer.Intermediates) : null), ct);
             }, ct);
         }
         catch

@@ -244,11 +244,13 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
         // Version 2 of the transcript says who signed each bid: its manifest as submitted and the certificate it was
         // checked against at submission, so an auditor re-checks the signer offline (trading verify-opening --ca).
         var signerIds = bids.Where(b => b.SignerCertificateId != null).Select(b => b.SignerCertificateId!.Value).Distinct().ToList();
-        var signers = await db.Set<Trading.Domain.Certificates.FirmCertificate>().Where(x => signerIds.Contains(x.Id)).ToDictionaryAsync(x => x.Id, x => x.Certificate, ct);
+        // A certificate registered through intermediate CAs carries them, so the chain is built offline too.
+        var signers = (await db.Set<Trading.Domain.Certificates.FirmCertificate>().Where(x => signerIds.Contains(x.Id)).ToListAsync(ct))
+            .ToDictionary(x => x.Id, x => (x.Certificate, x.Intermediates));
         BidOpening Entry(Bid bid, EnvelopeHeader header, IReadOnlyList<PartialDecryption> partials, Combination combination) =>
             OpeningTranscript.Record(header, Convert.FromHexString(bid.EnvelopeSha256), partials, combination,
                 new DateTimeOffset(DateTime.SpecifyKind(bid.SubmittedAt, DateTimeKind.Utc)), CryptoJson.Deserialize<SignedManifest>(bid.SignedManifestJson),
-                bid.SignerCertificateId is { } signer ? signers[signer] : null);
+                bid.SignerCertificateId is { } signer ? signers[signer].Certificate : null, bid.SignerCertificateId is { } s ? signers[s].Intermediates : null);
         var transcript = new List<BidOpening>();
         // Bids are decrypted ahead of the one being recorded, a few at a time on the pool (each bid's envelope read
         // once: hashed, decrypted and written to the store in one pass), while this flow records them strictly in
