@@ -1970,8 +1970,21 @@ namespace Trading.Data.Postgres.Migrations
                     b.Property<long>("LogIndex")
                         .HasColumnType("bigint");
 
+                    b.Property<byte[]>("MemberCertificate")
+                        .HasColumnType("bytea");
+
                     b.Property<Guid>("MemberId")
                         .HasColumnType("uuid");
+
+                    b.Property<string>("MemberKeySha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<byte[]>("MemberSignature")
+                        .HasColumnType("bytea");
+
+                    b.Property<byte[]>("MemberStatement")
+                        .HasColumnType("bytea");
 
                     b.Property<string>("Reauthentication")
                         .IsRequired()
@@ -1984,6 +1997,9 @@ namespace Trading.Data.Postgres.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("MemberId");
+
+                    b.HasIndex("MemberKeySha256")
+                        .IsUnique();
 
                     b.HasIndex("SessionId", "MemberId")
                         .IsUnique();

@@ -1958,8 +1958,21 @@ namespace Trading.Data.Sqlite.Migrations
                     b.Property<long>("LogIndex")
                         .HasColumnType("INTEGER");
 
+                    b.Property<byte[]>("MemberCertificate")
+                        .HasColumnType("BLOB");
+
                     b.Property<Guid>("MemberId")
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("MemberKeySha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("MemberSignature")
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("MemberStatement")
+                        .HasColumnType("BLOB");
 
                     b.Property<string>("Reauthentication")
                         .IsRequired()
@@ -1972,6 +1985,9 @@ namespace Trading.Data.Sqlite.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("MemberId");
+
+                    b.HasIndex("MemberKeySha256")
+                        .IsUnique();
 
                     b.HasIndex("SessionId", "MemberId")
                         .IsUnique();
