@@ -32,16 +32,7 @@ public sealed class ExternalCertificateBrowserTests(PostgresServer pg) : Browser
     public async Task A_firm_is_told_in_Chinese_why_a_certificate_file_is_refused_then_registers_the_right_pem_for_approval()
     {
         var now = App.Clock.GetUtcNow();
-        var (firm, credit) = App.WithDb(db =>
-        {
-            var org = db.Users.AsNoTracking().Where(u => u.UserName == "bidder01").Select(u => u.OrganisationId).First();
-            var o = db.Organisations.AsNoTracking().First(x => x.Id == org);
-            return (o.Name, o.CreditCode!);
-        });
-        var (page, totpKey) = await SignInWithTwoFactorAsync("bidder01");
-        await page.Locator("#culture-select").SelectOptionAsync("zh-CN");
-        await page.WaitUntilAsync("document.documentElement.lang === 'zh-CN'");
-        await page.GotoAsync("/Certificates");
+        var (firm, credit, page, totpKey) = await OpenCertificatesInChineseAsync("bidder01");
 
         var form = page.GetByRole(AriaRole.Form, new() { Name = Wording.Of("Certificate.Register.Title") });
         await Assertions.Expect(form).ToBeVisibleAsync();
@@ -85,16 +76,7 @@ public sealed class ExternalCertificateBrowserTests(PostgresServer pg) : Browser
     public async Task A_chain_with_an_expired_intermediate_is_refused_in_Chinese_naming_it_then_the_current_chain_is_registered()
     {
         var now = App.Clock.GetUtcNow();
-        var (firm, credit) = App.WithDb(db =>
-        {
-            var org = db.Users.AsNoTracking().Where(u => u.UserName == "bidder01").Select(u => u.OrganisationId).First();
-            var o = db.Organisations.AsNoTracking().First(x => x.Id == org);
-            return (o.Name, o.CreditCode!);
-        });
-        var (page, totpKey) = await SignInWithTwoFactorAsync("bidder01");
-        await page.Locator("#culture-select").SelectOptionAsync("zh-CN");
-        await page.WaitUntilAsync("document.documentElement.lang === 'zh-CN'");
-        await page.GotoAsync("/Certificates");
+        var (firm, credit, page, totpKey) = await OpenCertificatesInChineseAsync("bidder01");
 
         // The firm's CA issues through an intermediate under the trusted root; the copy of the intermediate pasted has run out.
         using var midKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -124,6 +106,22 @@ public sealed class ExternalCertificateBrowserTests(PostgresServer pg) : Browser
         Assert.Equal((FirmCertificateStatus.Requested, true), (stored.Status, stored.External));
         Assert.Equal(leaf.RawData, stored.Certificate);
         Assert.Equal([mid.RawData], stored.Intermediates);
+    }
+
+    /// <summary>The firm's name and credit code, and its user signed in with two-factor on /Certificates in Chinese.</summary>
+    private async Task<(string Firm, string Credit, IPage Page, string TotpKey)> OpenCertificatesInChineseAsync(string user)
+    {
+        var (firm, credit) = App.WithDb(db =>
+        {
+            var org = db.Users.AsNoTracking().Where(u => u.UserName == user).Select(u => u.OrganisationId).First();
+            var o = db.Organisations.AsNoTracking().First(x => x.Id == org);
+            return (o.Name, o.CreditCode!);
+        });
+        var (page, totpKey) = await SignInWithTwoFactorAsync(user);
+        await page.Locator("#culture-select").SelectOptionAsync("zh-CN");
+        await page.WaitUntilAsync("document.documentElement.lang === 'zh-CN'");
+        await page.GotoAsync("/Certificates");
+        return (firm, credit, page, totpKey);
     }
 }
 

@@ -100,10 +100,7 @@ public class ExternalCertificateTests(PostgresServer pg) : WebTest(pg), IAsyncDi
         }
 
         var totp = await App.EnableTwoFactorAsync("bidder01");
-        var bidder = App.Anonymous();
-        var token = await bidder.PostAsJsonAsync("/api/auth/token", new { userName = "bidder01", password = Trading.Web.Demo.DemoSeeder.Password, twoFactorCode = Totp.FreshCode(totp) });
-        Assert.True(token.IsSuccessStatusCode, await token.Content.ReadAsStringAsync());
-        bidder.DefaultRequestHeaders.Authorization = new("Bearer", (await token.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("accessToken").GetString());
+        var bidder = await App.ApiAsync("bidder01", twoFactorKey: totp);
         Task<HttpResponseMessage> Register(X509Certificate2 c, string digits = "000000") =>
             bidder.PostAsJsonAsync("/api/certificates/registrations", new { certificate = c.ExportCertificatePem(), code = digits });
 
@@ -178,10 +175,7 @@ public class ExternalCertificateTests(PostgresServer pg) : WebTest(pg), IAsyncDi
         }
 
         var totp = await App.EnableTwoFactorAsync("bidder01");
-        var bidder = App.Anonymous();
-        var token = await bidder.PostAsJsonAsync("/api/auth/token", new { userName = "bidder01", password = Trading.Web.Demo.DemoSeeder.Password, twoFactorCode = Totp.FreshCode(totp) });
-        Assert.True(token.IsSuccessStatusCode, await token.Content.ReadAsStringAsync());
-        bidder.DefaultRequestHeaders.Authorization = new("Bearer", (await token.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("accessToken").GetString());
+        var bidder = await App.ApiAsync("bidder01", twoFactorKey: totp);
         Task<HttpResponseMessage> Register(string pem, string digits = "000000") =>
             bidder.PostAsJsonAsync("/api/certificates/registrations", new { certificate = pem, code = digits });
 

@@ -435,15 +435,7 @@ public class FirmCertificateTests(PostgresServer pg) : BrowserTest(pg)
         }
     }
 
-    private async Task<HttpClient> TwoFactorApiAsync(string user, string totpKey)
-    {
-        var client = App.Anonymous();
-        var r = await client.PostAsJsonAsync("/api/auth/token", new { userName = user, password = Trading.Web.Demo.DemoSeeder.Password, twoFactorCode = Totp.FreshCode(totpKey) });
-        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
-        var token = (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
+    private Task<HttpClient> TwoFactorApiAsync(string user, string totpKey) => App.ApiAsync(user, twoFactorKey: totpKey);
 }
 
 /// <summary>

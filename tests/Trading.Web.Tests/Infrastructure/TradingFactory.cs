@@ -118,13 +118,18 @@ public class TradingFactory : WebApplicationFactory<Program>
         return f(scope.ServiceProvider.GetRequiredService<TradingDbContext>());
     }
 
-    /// <summary>An API client signed in with a bearer token for a user.</summary>
-    public async Task<HttpClient> ApiAsync(string userName, string password = DemoSeeder.Password, string culture = "en")
+    /// <summary>
+    /// An API client signed in with a bearer token for a user; with <paramref name="twoFactorKey"/> (the user's
+    /// authenticator key, <see cref="EnableTwoFactorAsync"/>) it signs in with a fresh code from it.
+    /// </summary>
+    public async Task<HttpClient> ApiAsync(string userName, string password = DemoSeeder.Password, string culture = "en", string? twoFactorKey = null)
     {
         var client = NewClient();
         client.DefaultRequestHeaders.AcceptLanguage.Add(new StringWithQualityHeaderValue(culture));
-        var r = await client.PostAsJsonAsync("/api/auth/token", new { userName, password });
-        r.EnsureSuccessStatusCode();
+        var r = await client.PostAsJsonAsync("/api/auth/token", twoFactorKey is null
+            ? new { userName, password, twoFactorCode = (string?)null }
+            : new { userName, password, twoFactorCode = (string?)Totp.FreshCode(twoFactorKey) });
+        Assert.True(r.IsSuccessStatusCode, $"{userName} could not sign in: {(int)r.StatusCode} {await r.Content.ReadAsStringAsync()}");
         var token = (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
