@@ -18,14 +18,19 @@ public sealed class UploadDigests
 
     /// <summary>
     /// The upload's running hash, taken out while a chunk at <paramref name="offset"/> is written (so no other request
-    /// can use it meanwhile); a fresh one for the first chunk; null when the bytes before the offset were not hashed here.
+    /// can use it meanwhile); a fresh one for the first chunk; null when the bytes before the offset were not hashed here, or
+    /// when more than the offset was hashed already (a duplicate chunk, left the hash untouched).
     /// </summary>
     public IncrementalHash? Take(Guid upload, long offset)
     {
         lock (gate)
         {
-            if (running.Remove(upload, out var e))
+            if (running.TryGetValue(upload, out var e))
             {
+                // A stale duplicate (its offset behind what was hashed and counted) will be refused when it holds the file:
+                // it must not take or spoil the hash the next real chunk needs.
+                if (e.Offset > offset) return null;
+                running.Remove(upload);
                 if (e.Offset == offset) return e.Hash;
                 e.Hash.Dispose();
             }
