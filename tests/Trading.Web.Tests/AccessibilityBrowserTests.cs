@@ -272,7 +272,7 @@ public sealed class AccessibilityBrowserTests(PostgresServer pg) : BrowserTest(p
         await page.Locator("main form button[type=submit]").ClickAsync();
         // Commit, not load: the next step navigates anyway, and a clean-clone run once timed out waiting for the landing page's load event.
         // Not a speed check: a loaded CI machine once needed more than Playwright's default 30 s for the sign-in's redirect.
-        await page.WaitForURLAsync(u => !u.Contains("/Account/Login", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit, Timeout = 120_000 });
+        await page.WaitForSignInAsync(u => !u.Contains("/Account/Login", StringComparison.Ordinal), 120_000);
     }
 
     /// <summary>No WCAG A/AA violation (axe-core), and no horizontal scroll on a phone or a wide screen: for journeys that check their own pages.</summary>

@@ -66,10 +66,10 @@ public abstract class BrowserTest(PostgresServer pg) : IAsyncLifetime
         await page.GetByLabel("User name").FillAsync(user);
         await page.GetByLabel("Password").FillAsync(Trading.Web.Demo.DemoSeeder.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(u => u.Contains("LoginWith2fa", StringComparison.Ordinal));
+        await page.WaitForSignInAsync(u => u.Contains("LoginWith2fa", StringComparison.Ordinal));
         await page.Locator("#Code").FillAsync(Totp.FreshCode(key));
         await page.Locator("form button[type=submit]").ClickAsync();
-        await page.WaitForURLAsync(u => !u.Contains("/Account/", StringComparison.Ordinal));
+        await page.WaitForSignInAsync(u => !u.Contains("/Account/", StringComparison.Ordinal));
         await page.Locator("#culture-select").SelectOptionAsync("en");
         await page.WaitUntilAsync("document.documentElement.lang === 'en'");
         return (page, key);

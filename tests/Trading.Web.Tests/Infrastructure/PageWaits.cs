@@ -25,4 +25,24 @@ public static class PageWaits
         try { return await page.EvaluateAsync<bool>(expression); }
         catch (PlaywrightException e) when (e.Message.Contains("Execution context was destroyed") || e.Message.Contains("navigat")) { return false; }
     }
+
+    /// <summary>
+    /// Waits for the sign-in to move on to a URL <paramref name="arrived"/> accepts (navigation committed). On a timeout
+    /// it says where the page is and what it shows: a refusal (throttled, a 4xx or 5xx) keeps the page on the sign-in URL
+    /// just as a stalled request does, and a CI log should tell the two apart.
+    /// </summary>
+    public static async Task WaitForSignInAsync(this IPage page, Func<string, bool> arrived, float timeoutMs = 30_000)
+    {
+        try
+        {
+            await page.WaitForURLAsync(arrived, new() { WaitUntil = WaitUntilState.Commit, Timeout = timeoutMs });
+        }
+        catch (TimeoutException e)
+        {
+            string shown;
+            try { shown = (await page.Locator("body").InnerTextAsync(new() { Timeout = 5_000 })).ReplaceLineEndings(" "); }
+            catch (Exception inner) when (inner is PlaywrightException or TimeoutException) { shown = "(the page could not be read: " + inner.Message + ")"; }
+            throw new TimeoutException($"The sign-in did not move on within {timeoutMs} ms; the page is at {page.Url} and shows: {shown[..Math.Min(600, shown.Length)]}", e);
+        }
+    }
 }
