@@ -42,15 +42,6 @@ public sealed record SignedManifest(BidManifest Manifest, byte[] Signature, byte
 /// <summary>Manifest signing and verification with the framework's ECDSA.</summary>
 public static class ManifestSigning
 {
-    /// <summary>NIST P-256 (secp256r1). Key size alone is not the curve: brainpoolP256r1 and secp256k1 are 256 bits too.</summary>
-    private const string P256Oid = "1.2.840.10045.3.1.7";
-
-    private static bool IsP256(ECDsa key)
-    {
-        var curve = key.ExportParameters(false).Curve;
-        return curve.IsNamed && curve.Oid.Value == P256Oid;
-    }
-
     /// <summary>Signs a suite 2 manifest with the bidder's SM2 key (SM2 with SM3 and the default user id, r || s).</summary>
     public static SignedManifest Sign(BidManifest manifest, Sm2SigningKey bidderKey)
     {
@@ -70,7 +61,7 @@ public static class ManifestSigning
             throw new CryptoException(CryptoErrorCode.SuiteMismatch, "manifest signing key", CryptoSuites.P256, manifest.Suite);
         }
 
-        if (!IsP256(bidderKey))
+        if (!P256Signatures.IsP256(bidderKey))
         {
             throw new CryptoException(CryptoErrorCode.UnsupportedSuite, $"ECDSA key of {bidderKey.KeySize} bits");
         }
@@ -109,18 +100,8 @@ public static class ManifestSigning
             return;
         }
 
-        try
-        {
-            using var key = ECDsa.Create();
-            key.ImportSubjectPublicKeyInfo(signedManifest.SignerPublicKey, out var read);
-            // The format is ECDSA on P-256 only: another curve (even a 256-bit one) is a different, unreviewed suite.
-            if (read != signedManifest.SignerPublicKey.Length || !IsP256(key)
-                || !key.VerifyData(signedManifest.Manifest.ToSigningBytes(), signedManifest.Signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
-            {
-                throw new CryptoException(CryptoErrorCode.ManifestSignatureInvalid);
-            }
-        }
-        catch (CryptographicException)
+        // The format is ECDSA on P-256 only: another curve (even a 256-bit one) is a different, unreviewed suite.
+        if (!P256Signatures.Verify(signedManifest.SignerPublicKey, signedManifest.Manifest.ToSigningBytes(), signedManifest.Signature))
         {
             throw new CryptoException(CryptoErrorCode.ManifestSignatureInvalid);
         }

@@ -1,11 +1,6 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Org.BouncyCastle.Asn1.GM;
-using Org.BouncyCastle.Crypto.Parameters;
-using Org.BouncyCastle.Crypto.Signers;
-using Org.BouncyCastle.Security;
 
 namespace Trading.PublicLog;
 
@@ -83,37 +78,10 @@ public static class MemberSignatures
     public const string Title = "evaluation committee member";
 
     /// <summary>Whether <paramref name="signature"/> (r || s) is the key's over <paramref name="statement"/>; false for anything malformed.</summary>
-    public static bool Verify(byte[] subjectPublicKeyInfo, byte[] statement, byte[] signature)
-    {
-        if (signature.Length != 64) return false;
-        if (Sm2CertificateAuthority.IsSm2Key(subjectPublicKeyInfo))
-        {
-            try
-            {
-                var key = (ECPublicKeyParameters)PublicKeyFactory.CreateKey(subjectPublicKeyInfo);
-                var signer = new SM2Signer(PlainDsaEncoding.Instance);
-                signer.Init(false, new ParametersWithID(key, Encoding.ASCII.GetBytes("1234567812345678")));
-                signer.BlockUpdate(statement, 0, statement.Length);
-                return signer.VerifySignature(signature);
-            }
-            catch (Exception e) when (e is ArgumentException or InvalidCastException or Org.BouncyCastle.Crypto.CryptoException)
-            {
-                return false;
-            }
-        }
-        try
-        {
-            using var ec = ECDsa.Create();
-            ec.ImportSubjectPublicKeyInfo(subjectPublicKeyInfo, out var read);
-            var curve = ec.ExportParameters(false).Curve;
-            if (read != subjectPublicKeyInfo.Length || !curve.IsNamed || curve.Oid.Value != "1.2.840.10045.3.1.7") return false;
-            return ec.VerifyData(statement, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-        }
-        catch (CryptographicException)
-        {
-            return false;
-        }
-    }
+    public static bool Verify(byte[] subjectPublicKeyInfo, byte[] statement, byte[] signature) =>
+        Trading.Crypto.Sm2Signatures.IsSm2Key(subjectPublicKeyInfo)
+            ? Trading.Crypto.Sm2Signatures.Verify(subjectPublicKeyInfo, statement, signature)
+            : Trading.Crypto.P256Signatures.Verify(subjectPublicKeyInfo, statement, signature);
 
     /// <summary>The certificate's key (SPKI DER) and subject (OU, CN); null when it is no certificate.</summary>
     public static (byte[] Key, string? Unit, string? Name, DateTimeOffset NotBefore)? Read(byte[] certificate)
