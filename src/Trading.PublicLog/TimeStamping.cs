@@ -129,6 +129,29 @@ public static class TimeStampRequests
 public static class TimeStampVerifier
 {
     /// <summary>
+    /// <see cref="Verify"/> under each of <paramref name="roots"/> in turn (the centre's root, an external TSA's): the
+    /// token and the first root it chains to. When it chains to none, the first root's reason is thrown (a token over
+    /// something else fails the same way under every root).
+    /// </summary>
+    public static (TimeStampInfo Info, X509Certificate2 Root) VerifyUnderAny(byte[] token, byte[] imprint, IReadOnlyList<X509Certificate2> roots)
+    {
+        PublicLogException? first = null;
+        foreach (var root in roots)
+        {
+            try
+            {
+                return (Verify(token, imprint, root), root);
+            }
+            catch (PublicLogException e)
+            {
+                first ??= e;
+            }
+        }
+        if (first is null) throw new ArgumentException("No root to verify the time-stamp under.", nameof(roots));
+        throw first;
+    }
+
+    /// <summary>
     /// Verifies <paramref name="token"/> is a valid RFC 3161 token over <paramref name="imprint"/> (SHA-256),
     /// signed by a certificate with the critical timeStamping EKU that chains to <paramref name="root"/>
     /// at the token's time.

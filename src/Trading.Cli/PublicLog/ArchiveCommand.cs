@@ -57,7 +57,7 @@ public static class ArchiveCommand
                 ArchiveIndexReader? readIndex = sealCa is null ? null : pdf =>
                 {
                     (_, indexStamp, indexTsaRoot) = SealedPdf.Verify(pdf, sealCa, [root, .. tsaRoots], DateTimeOffset.UtcNow);
-                    return SealedPdf.ArchiveIndex(sealCa, [root, .. tsaRoots])(pdf);
+                    return SealedPdf.IndexList(pdf);
                 };
                 var r = await TenderArchiveVerifier.VerifyAsync(input, root, readIndex, tsaRoots, ct);
                 if (!r.Ok)

@@ -56,24 +56,7 @@ public static class SealedPdf
         {
             var stamp = signer.UnsignedAttributes.Cast<CryptographicAttributeObject>().FirstOrDefault(a => a.Oid.Value == SignatureTimeStampOid)
                 ?? throw new LogVerificationException("pdf.no-time-stamp");
-            var imprint = SHA256.HashData(signer.GetSignature());
-            // The first root the token chains to; when none does, the first root's reason (a token over something else
-            // fails the same way under every root).
-            PublicLogException? first = null;
-            foreach (var root in tsaRoots)
-            {
-                try
-                {
-                    info = TimeStampVerifier.Verify(stamp.Values[0].RawData, imprint, root);
-                    vouched = root;
-                    break;
-                }
-                catch (PublicLogException e)
-                {
-                    first ??= e;
-                }
-            }
-            if (info is null) throw first!;
+            (info, vouched) = TimeStampVerifier.VerifyUnderAny(stamp.Values[0].RawData, SHA256.HashData(signer.GetSignature()), tsaRoots);
             at = info.Time;
         }
         // Only the CA certificate given is trusted: certificates carried in the PDF never vouch for themselves.
@@ -84,13 +67,14 @@ public static class SealedPdf
     /// The archive's index reader: the index is sealed like every record (seal by <paramref name="sealCa"/>, time-stamp by
     /// the centre's TSA under <paramref name="root"/>), and its list is the attachment it prints from.
     /// </summary>
-    public static ArchiveIndexReader ArchiveIndex(X509Certificate2 sealCa, X509Certificate2 root) => ArchiveIndex(sealCa, [root]);
-
-    /// <summary>The same with the external TSA's roots beside the centre's (<c>verify-archive --tsa-root</c>).</summary>
-    public static ArchiveIndexReader ArchiveIndex(X509Certificate2 sealCa, IReadOnlyList<X509Certificate2> tsaRoots) => pdf =>
+    public static ArchiveIndexReader ArchiveIndex(X509Certificate2 sealCa, X509Certificate2 root) => pdf =>
     {
-        Verify(pdf, sealCa, tsaRoots, DateTimeOffset.UtcNow);
-        return PdfSignatures.Attachment(pdf, TenderArchive.IndexAttachment)
-            ?? throw new LogVerificationException("pdf.no-attachment", new Dictionary<string, object?> { ["name"] = TenderArchive.IndexAttachment });
+        Verify(pdf, sealCa, [root], DateTimeOffset.UtcNow);
+        return IndexList(pdf);
     };
+
+    /// <summary>The list an index PDF prints from (its attachment); read once its seal is verified.</summary>
+    public static byte[] IndexList(byte[] pdf) =>
+        PdfSignatures.Attachment(pdf, TenderArchive.IndexAttachment)
+            ?? throw new LogVerificationException("pdf.no-attachment", new Dictionary<string, object?> { ["name"] = TenderArchive.IndexAttachment });
 }

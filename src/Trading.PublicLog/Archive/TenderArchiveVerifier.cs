@@ -74,13 +74,12 @@ public static class TenderArchiveVerifier
             var stated = StatedImprint(token);
             try
             {
-                stamp = TimeStampVerifier.Verify(token, stated, root);
+                // The centre TSA's token, or an external TSA's under one of its roots; else the centre root's reason stands.
+                stamp = TimeStampVerifier.VerifyUnderAny(token, stated, [root, .. tsaRoots]).Info;
             }
             catch (PublicLogException e)
             {
-                // An external TSA's token: under one of its roots, else the centre root's reason stands.
-                stamp = tsaRoots.Select(r => Try(() => TimeStampVerifier.Verify(token, stated, r))).FirstOrDefault(s => s is not null)
-                    ?? throw new Failure(TenderArchive.StampPath, e);
+                throw new Failure(TenderArchive.StampPath, e);
             }
             if (!MerkleHash.Equal(stated, TenderArchive.Imprint(manifestBytes)))
             {
@@ -137,18 +136,6 @@ public static class TenderArchiveVerifier
         catch (Failure f)
         {
             return new ArchiveVerification(false, f.File, f.Problem, manifest, stamp, null, null, 0, 0);
-        }
-    }
-
-    private static TimeStampInfo? Try(Func<TimeStampInfo> verify)
-    {
-        try
-        {
-            return verify();
-        }
-        catch (PublicLogException)
-        {
-            return null;
         }
     }
 
