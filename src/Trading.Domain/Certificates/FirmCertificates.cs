@@ -53,14 +53,11 @@ public class FirmCertificate
         get
         {
             if (!External) return [];
-            var all = new List<byte[]>();
-            var text = RequestPem.AsSpan();
-            while (System.Security.Cryptography.PemEncoding.TryFind(text, out var fields))
-            {
-                if (text[fields.Label].SequenceEqual("CERTIFICATE")) all.Add(Convert.FromBase64String(text[fields.Base64Data].ToString()));
-                text = text[fields.Location.End..];
-            }
-            return all.Count > 1 ? all[1..] : [];
+            var all = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+            all.ImportFromPem(RequestPem);
+            var der = all.Skip(1).Select(c => c.RawData).ToList();
+            foreach (var c in all) c.Dispose();
+            return der;
         }
     }
 

@@ -136,23 +136,16 @@ public sealed class CertificateService(TradingDbContext db, PublicLogWriter log,
     private static List<X509Certificate2>? ReadCertificates(byte[]? bytes)
     {
         if (bytes is not { Length: > 0 }) return null;
-        var read = new List<X509Certificate2>();
         try
         {
             var text = System.Text.Encoding.ASCII.GetString(bytes);
             if (!text.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal)) return [X509CertificateLoader.LoadCertificate(bytes)];
-            var rest = text.AsSpan();
-            while (PemEncoding.TryFind(rest, out var fields))
-            {
-                if (rest[fields.Label].SequenceEqual("CERTIFICATE"))
-                    read.Add(X509CertificateLoader.LoadCertificate(Convert.FromBase64String(rest[fields.Base64Data].ToString())));
-                rest = rest[fields.Location.End..];
-            }
-            return read;
+            var read = new X509Certificate2Collection();
+            read.ImportFromPem(text);
+            return [.. read];
         }
-        catch (Exception e) when (e is CryptographicException or FormatException)
+        catch (CryptographicException)
         {
-            read.ForEach(c => c.Dispose());
             return null;
         }
     }
