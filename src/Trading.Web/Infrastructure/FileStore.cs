@@ -105,6 +105,7 @@ public sealed class LocalFileStore : IFileStore
         try
         {
             file.Flush(flushToDisk: true);
+            Trading.Crypto.PageCache.Drop(file.SafeFileHandle);
             file.Dispose();
             var final = PathOf(key);
             Directory.CreateDirectory(Path.GetDirectoryName(final)!);

@@ -147,6 +147,8 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
                 f.SetLength(offset + written);
                 await f.FlushAsync(ct);
                 f.Flush(flushToDisk: true);
+                // The chunk is on disk and hashed; its pages in the cache would only take fresh memory (see PageCache).
+                Trading.Crypto.PageCache.Drop(f.SafeFileHandle);
                 // Only bytes safely on disk count as received; the conditional update makes a racing duplicate lose.
                 var now = clock.GetUtcNow().UtcDateTime;
                 var updated = await db.Set<BidUpload>().Where(x => x.Id == u.Id && x.Received == offset)

@@ -408,6 +408,8 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
             }
             // Whatever decryption stopped at, the rest of the file counts for the hash.
             await hashing.CopyToAsync(Stream.Null, ct);
+            // Read once and not again soon: its pages go back for the next bid's (see PageCache).
+            if (source is FileStream envelopeFile) PageCache.Drop(envelopeFile.SafeFileHandle);
             var actualSha = Convert.ToHexStringLower(hashing.Hash());
             if (actualSha != job.EnvelopeSha256)
                 return new Decrypted(Failed(BidOpeningStatus.EnvelopeCorrupt, $"stored envelope {actualSha} differs from receipt {job.EnvelopeSha256}"), null, combination);
