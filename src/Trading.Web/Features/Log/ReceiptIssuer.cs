@@ -17,13 +17,11 @@ public sealed record ReceiptRequest(long LogIndex, Guid BidderOrganisationId, Re
 /// <c>trading verify-receipt</c> against the centre's root certificate.
 /// </summary>
 /// <remarks>
-/// Call <see cref="IssueAsync"/> inside the submission's transaction, after <c>PublicLogWriter.AppendAsync</c> of the
-/// bid.submitted entry and before saving: appending already staged the entry's tree nodes, so the checkpoint at
-/// size index + 1 can be signed and the inclusion proof built without waiting for the commit, and the receipt row
-/// commits (or rolls back) with the bid. The checkpoint is the tree as of the bid itself, so later appends never
-/// delay a receipt; the public consistency proofs connect it to every later checkpoint.
-/// It also works after the commit (any transaction or none). With an external TSA (<c>PublicLog:TsaUrl</c>) the
-/// HTTP round trip happens here: call it after the commit then, so the log lock is not held across the network.
+/// The checkpoint is the tree as of the bid itself (size index + 1), so later appends never change a receipt; the
+/// public consistency proofs connect it to every later checkpoint. Bid submission calls <see cref="IssueAsync"/> after
+/// the bid's transaction committed, outside the log's writer lock (with an external TSA, <c>PublicLog:TsaUrl</c>, the
+/// HTTP round trip happens here). It also works inside the transaction that appended the entry, before saving:
+/// appending already staged the entry's tree nodes, and the receipt row then commits (or rolls back) with it.
 /// </remarks>
 public sealed class ReceiptIssuer(TradingDbContext db, EfLogStore store, CentreKeys keys, TimeStamper stamper, TimeProvider clock)
 {
