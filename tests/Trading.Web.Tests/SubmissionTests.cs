@@ -1,9 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Trading.Crypto;
 using Trading.Domain.Bidding;
+using Trading.Web.Infrastructure;
 using Trading.Web.Tests.Infrastructure;
 using UglyToad.PdfPig;
 
@@ -303,6 +306,56 @@ public class SubmissionTests(PostgresServer pg) : WebTest(pg)
         // Another manifest for the completed upload is not its completion.
         var other = await Bidding.SealAsync(bidder, id, 3_400_000m);
         await (await Bidding.CompleteAsync(bidder, uid, other.SignedManifestJson)).AssertRefused(HttpStatusCode.UnprocessableEntity, "Rule.Bid.UploadUnknown");
+    }
+
+    [Fact]
+    public async Task Completions_queued_behind_the_logs_lock_wait_for_it_on_one_connection_and_all_get_receipts_once_it_frees()
+    {
+        var (id, _) = await ReadyTenderAsync();
+        var uploads = new List<(HttpClient Bidder, Guid Upload, string Manifest)>();
+        for (var i = 1; i <= 6; i++)
+        {
+            var bidder = await BidderAsync($"bidder{i:D2}", id);
+            var bid = await Bidding.SealAsync(bidder, id, 3_000_000m + i);
+            var start = await bidder.PostAsJsonAsync($"/api/tenders/{id}/bids/uploads", new { lotId = bid.LotId, length = bid.Envelope.LongLength });
+            var uid = (await start.Json()).GetProperty("uploadId").GetGuid();
+            Assert.True((await bidder.PutAsync($"/api/bids/uploads/{uid}?offset=0", new ByteArrayContent(bid.Envelope))).IsSuccessStatusCode);
+            uploads.Add((bidder, uid, bid.SignedManifestJson));
+        }
+
+        // Another node holds the log's writer lock (an act mid-commit) while six bids complete at once.
+        var connection = App.WithDb(db => db.Database.GetConnectionString())!;
+        await using var other = new NpgsqlConnection(connection);
+        await other.OpenAsync();
+        var tx = await other.BeginTransactionAsync();
+        await using (var take = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({PublicLogWriter.AdvisoryLockId})", other, tx))
+            await take.ExecuteNonQueryAsync();
+        var completions = uploads.Select(u => Bidding.CompleteAsync(u.Bidder, u.Upload, u.Manifest)).ToList();
+
+        // They queue in the process, not on pooled connections: one waits in PostgreSQL, the rest hold none.
+        await using var watch = new NpgsqlConnection(connection);
+        await watch.OpenAsync();
+        async Task<long> WaitingForTheLock()
+        {
+            await using var q = new NpgsqlCommand(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory'", watch);
+            return (long)(await q.ExecuteScalarAsync())!;
+        }
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (await WaitingForTheLock() == 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
+        Assert.Equal(1, await WaitingForTheLock());
+        // Time for the other five to reach the lock if they were going to (their checks before it take milliseconds).
+        await Task.Delay(2000);
+        Assert.Equal(1, await WaitingForTheLock());
+        Assert.All(completions, c => Assert.False(c.IsCompleted));
+
+        await tx.RollbackAsync();
+        var answers = await Task.WhenAll(completions);
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        var bids = App.WithDb(db => db.Set<Bid>().Where(b => b.TenderId == id).ToList());
+        Assert.Equal(6, bids.Count);
+        Assert.Equal(6, bids.Select(b => b.LogIndex).Distinct().Count());
+        Assert.All(bids, b => Assert.NotNull(b.ReceiptJson));
     }
 
     [Fact]

@@ -47,6 +47,7 @@ public static class PlatformModule
         services.AddSingleton<IFileStore>(new LocalFileStore(config["Storage:Root"] ?? data.File("files")));
         services.AddScoped<Uploads>();
         services.AddSingleton(SealingOptions.From(config));
+        services.AddSingleton<LogQueue>();
         services.AddScoped<PublicLogWriter>();
         services.AddScoped<EfLogStore>();
         services.AddScoped<CentreTime>();

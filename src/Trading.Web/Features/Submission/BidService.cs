@@ -282,9 +282,8 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
         };
         try
         {
-            await log.ActAsync(async () =>
+            await log.ActLockedAsync(async () =>
             {
-                await log.LockAsync(ct);
                 // Again under the lock the deadline move takes: a bid checked a moment before the deadline but stored after
                 // the move froze the list would be a bid the opening never sees. The clock is read now, not before the check.
                 await db.Entry(t).ReloadAsync(ct);
