@@ -308,7 +308,6 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
                     ciphertextLength = bid.Length, headerHash = bid.HeaderHash, supersedes = previous.Select(p => p.Id).ToArray(),
                 }, ct);
                 bid.LogIndex = entry.Index;
-                // The receipt is signed over the tree as of this entry and commits (or not) with the bid.
                 // The receipt is signed over the tree as of this entry, after the commit (IssueReceiptAsync).
             }, ct);
         }
@@ -329,10 +328,10 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
     /// <summary>
     /// Issues the bid's receipt once the bid and its entry have committed, outside the log's writer lock. Why after: the
     /// receipt needs only the stored tree nodes for the size its entry made (fixed at the commit), a checkpoint signature
-    /// and a time-stamp, and at an external TSA the stamp is a network round trip; inside the act every other bidder's
-    /// completion waited for it at the deadline (the 200-bid burst's p99 fell from 2.3-2.6 s to 1.8-1.9 s when it moved,
-    /// bench/results/deadline-line-rate.md). A receipt that cannot be issued now (the TSA down) leaves the bid standing,
-    /// which is what the bidder needs before a deadline; completing the upload again issues it.
+    /// and a time-stamp, and at an external TSA the stamp is a network round trip, which inside the act every other
+    /// bidder's completion waited for at the deadline. A receipt that cannot be issued now (the TSA down) leaves the bid
+    /// standing, which is what the bidder needs before a deadline (inside the act it rolled the bid back); completing the
+    /// upload again issues it.
     /// </summary>
     private async Task IssueReceiptAsync(Bid bid, CancellationToken ct)
     {
