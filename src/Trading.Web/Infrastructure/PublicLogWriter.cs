@@ -356,7 +356,7 @@ public sealed class SealingOptions
 /// The order in which this process's bursty acts wait for the log's writer lock (<see cref="PublicLogWriter.ActLockedAsync"/>).
 /// Why: PostgreSQL's advisory lock is waited for inside an open transaction, on a pooled connection, so at a deadline
 /// surge every completion waiting for its turn held one of the pool's connections, and the chunk uploads and checks
-/// behind them waited for the pool: 1,000 bids of 4 MiB at once with a pool of 20 left 38 completions failing after the
+/// behind them waited for the pool: 1,000 bids of 4 MiB at once with a pool of 20 left 38 bids failing after the
 /// pool's 15 s (bench/results/deadline-line-rate.md). Waiting here costs no connection; the advisory lock still orders
 /// the acts of several nodes.
 /// </summary>
