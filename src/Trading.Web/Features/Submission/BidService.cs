@@ -208,7 +208,13 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
     {
         var bid = u.BidId is { } id ? await db.Set<Bid>().FirstOrDefaultAsync(b => b.Id == id, ct) : null;
         if (bid is null || bid.SignedManifestJson != signedManifestJson) throw new RuleViolationException(new RuleViolation(BiddingRules.UploadUnknown));
-        await IssueReceiptAsync(bid, ct);
+        if (bid.ReceiptJson is null)
+        {
+            var signer = bid.SignerCertificateId is { } certificateId
+                ? await db.Set<Trading.Domain.Certificates.FirmCertificate>().AsNoTracking().FirstOrDefaultAsync(c => c.Id == certificateId, ct)
+                : null;
+            await IssueReceiptAsync(bid, signer, ct);
+        }
         return bid;
     }
 
@@ -280,6 +286,7 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
             EphemeralPoint = info.Header.EphemeralPoint, SignedManifestJson = signedManifestJson, SubmittedAt = now,
             IpAddress = actor.IpAddress, UserAgent = userAgent is { Length: > 500 } ? userAgent[..500] : userAgent,
         };
+        Trading.Domain.Certificates.FirmCertificate? receiptSigner = null;
         try
         {
             await log.ActLockedAsync(async () =>
@@ -292,6 +299,7 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
                 bid.SubmittedAt = now;
                 var signer = await certificates.SignerAsync(firm.Id, manifest, now, ct);
                 bid.SignerCertificateId = signer?.Id;
+                receiptSigner = signer;
                 var previous = await db.Set<Bid>().Where(b => b.TenderId == t.Id && b.LotId == lot.Id && b.FirmId == firm.Id && b.Status == BidStatus.Valid).ToListAsync(ct);
                 foreach (var p in previous) p.Status = BidStatus.Superseded;
                 db.Add(bid);
@@ -321,7 +329,7 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
             throw;
         }
         digests.Forget(u.Id);
-        await IssueReceiptAsync(bid, CancellationToken.None);
+        await IssueReceiptAsync(bid, receiptSigner, CancellationToken.None);
         return bid;
     }
 
@@ -333,14 +341,11 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
     /// standing, which is what the bidder needs before a deadline (inside the act it rolled the bid back); completing the
     /// upload again issues it.
     /// </summary>
-    private async Task IssueReceiptAsync(Bid bid, CancellationToken ct)
+    /// <param name="signer">The certificate the bid's manifest was checked against (its <c>SignerCertificateId</c>), null for a per-bid key.</param>
+    private async Task IssueReceiptAsync(Bid bid, Trading.Domain.Certificates.FirmCertificate? signer, CancellationToken ct)
     {
-        if (bid.ReceiptJson is not null) return;
         try
         {
-            var signer = bid.SignerCertificateId is { } id
-                ? await db.Set<Trading.Domain.Certificates.FirmCertificate>().AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct)
-                : null;
             var request = new Log.ReceiptRequest(bid.LogIndex, bid.FirmId,
                 signer?.Certificate is { } der ? Trading.PublicLog.ReceiptSigner.Of(der, signer.Intermediates) : null);
             await log.ActAsync(async () => { bid.ReceiptJson = await receipts.IssueAsync(request, ct); }, ct);
