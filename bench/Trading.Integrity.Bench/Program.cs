@@ -69,6 +69,12 @@ if (args.Length > 0 && args[0] == "measure")
     return;
 }
 
+if (args.Length > 0 && args[0] == "ring-probe")
+{
+    Trading.Integrity.Bench.RingProbe.Run(args[1..]);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "heldout")
 {
     Trading.Integrity.Bench.HeldOut.Run(args[1..]);

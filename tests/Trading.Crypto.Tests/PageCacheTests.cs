@@ -29,6 +29,49 @@ public sealed class PageCacheTests : IDisposable
         Assert.Equal(SHA256.HashData(bytes), SHA256.HashData(File.ReadAllBytes(path)));
     }
 
+    [Fact]
+    public void A_file_written_with_write_behind_keeps_about_two_windows_in_the_cache_and_reads_back_whole()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "sync_file_range is used on Linux only");
+        var path = Path.Combine(_dir, "envelope.bin");
+        const int window = 1 << 20;
+        using var whole = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0))
+        {
+            var behind = new PageCache.WriteBehind(file.SafeFileHandle, window);
+            for (var i = 0; i < 48; i++)
+            {
+                var block = RandomNumberGenerator.GetBytes(256 << 10);
+                whole.AppendData(block);
+                file.Write(block);
+                behind.Wrote(block.Length);
+            }
+            // 12 MiB written in 1 MiB windows: everything but the last two windows has been handed back.
+            Assert.InRange(behind.Held, window, 2 * window);
+            Assert.InRange(Resident(path), 0, 2 * window + (64 << 10));
+        }
+        Assert.Equal(whole.GetHashAndReset(), SHA256.HashData(File.ReadAllBytes(path)));
+    }
+
+    [Fact]
+    public async Task Write_behind_on_a_pipe_stops_quietly_and_the_bytes_still_arrive()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "sync_file_range is used on Linux only");
+        using var server = new System.IO.Pipes.AnonymousPipeServerStream(System.IO.Pipes.PipeDirection.Out);
+        using var client = new System.IO.Pipes.AnonymousPipeClientStream(System.IO.Pipes.PipeDirection.In, server.ClientSafePipeHandle);
+        var behind = new PageCache.WriteBehind(new Microsoft.Win32.SafeHandles.SafeFileHandle(server.SafePipeHandle.DangerousGetHandle(), ownsHandle: false), 4096);
+        var reader = Task.Run(() => { var got = new MemoryStream(); client.CopyTo(got); return got.Length; });
+        for (var i = 0; i < 4; i++)
+        {
+            server.Write(new byte[8192]);
+            behind.Wrote(8192);
+        }
+        server.Dispose();
+        Assert.Equal(4 * 8192, await reader);
+        // The pipe refused sync_file_range, so nothing was counted as handed back.
+        Assert.Equal(4 * 8192, behind.Held);
+    }
+
     private static long Resident(string path)
     {
         // util-linux's fincore reports the bytes of a file held in the page cache (mincore).
