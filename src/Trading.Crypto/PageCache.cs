@@ -18,6 +18,7 @@ public static partial class PageCache
 {
     private const int DontNeed = 4; // POSIX_FADV_DONTNEED on Linux
     private const uint WaitBefore = 1, Write = 2, WaitAfter = 4; // SYNC_FILE_RANGE_* on Linux
+    private const int Einval = 22, Espipe = 29, Enosys = 38; // errno values meaning "not for this file" on Linux
 
     [LibraryImport("libc", EntryPoint = "posix_fadvise")]
     private static partial int Fadvise(SafeFileHandle fd, long offset, long length, int advice);
@@ -67,6 +68,12 @@ public static partial class PageCache
                 if (SyncFileRange(file, started, written - started, Write) != 0 ||
                     (started > dropped && SyncFileRange(file, dropped, started - dropped, WaitBefore | Write | WaitAfter) != 0))
                 {
+                    var errno = Marshal.GetLastPInvokeError();
+                    if (errno is not (Einval or Espipe or Enosys))
+                    {
+                        // The disk refused the bytes (EIO, ENOSPC): the writer learns it now, not from a file found short later.
+                        throw new IOException($"writing the file back to disk failed: {Marshal.GetPInvokeErrorMessage(errno)}");
+                    }
                     // A file system without it (or a pipe): the file is cached as it would be without the helper.
                     off = true;
                     return;
