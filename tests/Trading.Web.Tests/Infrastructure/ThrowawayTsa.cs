@@ -14,7 +14,7 @@ public sealed class ThrowawayTsa : IDisposable
     /// <summary>How it answers; <see cref="GarbageOnce"/> answers garbage to the next request and then answers properly.</summary>
     public enum Behaviour { Answer, Garbage, Unavailable, Slow, GarbageOnce }
 
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener = null!;
     private readonly TimeStampAuthority _tsa;
     private readonly CancellationTokenSource _stop = new();
 
@@ -24,16 +24,19 @@ public sealed class ThrowawayTsa : IDisposable
         _tsa = Pki.TimeStampAuthority();
         for (var port = 5211; port <= 5219 && Url is null; port++)
         {
+            // A listener whose Start failed is disposed (port taken, by another test class running beside this one):
+            // each port gets a new one.
             var prefix = $"http://127.0.0.1:{port}/tsa/";
-            _listener.Prefixes.Clear();
-            _listener.Prefixes.Add(prefix);
+            var listener = new HttpListener();
+            listener.Prefixes.Add(prefix);
             try
             {
-                _listener.Start();
-                Url = prefix;
+                listener.Start();
+                (_listener, Url) = (listener, prefix);
             }
             catch (HttpListenerException)
             {
+                listener.Close();
             }
         }
         if (Url is null) throw new InvalidOperationException("No free port in 5211-5219 for the throwaway TSA.");
