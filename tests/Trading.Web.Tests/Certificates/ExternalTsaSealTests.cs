@@ -17,23 +17,8 @@ namespace Trading.Web.Tests.Certificates;
 /// `trading verify-pdf` (which names the TSA and the root it used) accept the result, and verify-pdf names the missing
 /// stamp before.
 /// </summary>
-public class ExternalTsaSealTests(PostgresServer pg) : WebTest(pg), IAsyncDisposable
+public class ExternalTsaSealTests(PostgresServer pg) : ExternalTsaTest(pg, "PublicLog:SealTsaTimeoutSeconds")
 {
-    private readonly ThrowawayTsa tsa = new();
-
-    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>(Bidding.FastSettings)
-    {
-        ["PublicLog:TsaUrl"] = tsa.Url,
-        ["PublicLog:SealTsaTimeoutSeconds"] = "2",
-    };
-
-    public new async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        tsa.Dispose();
-        GC.SuppressFinalize(this);
-    }
-
     private byte[] Sealed()
     {
         var seal = App.Services.GetRequiredService<DocumentSeal>();
@@ -53,7 +38,7 @@ public class ExternalTsaSealTests(PostgresServer pg) : WebTest(pg), IAsyncDispos
             var centreRoot = Path.Combine(dir.FullName, "root-ca.crt");
             await File.WriteAllTextAsync(ca, await App.Anonymous().GetStringAsync("/pki/centre-ca.crt"));
             await File.WriteAllTextAsync(centreRoot, await App.Anonymous().GetStringAsync("/api/log/certificates/root-ca.crt"));
-            await File.WriteAllTextAsync(tsaRoot, tsa.Pki.Root.ExportCertificatePem());
+            await File.WriteAllTextAsync(tsaRoot, Tsa.Pki.Root.ExportCertificatePem());
             string Write(string name, byte[] pdf) { var p = Path.Combine(dir.FullName, name); File.WriteAllBytes(p, pdf); return p; }
 
             // The TSA answers: the seal carries its time-stamp, verify-pdf names it and the root given for it.
@@ -63,14 +48,14 @@ public class ExternalTsaSealTests(PostgresServer pg) : WebTest(pg), IAsyncDispos
             var ok = TradingCli.Run("verify-pdf", stamped, "--root", ca, "--tsa-root", centreRoot, "--tsa-root", tsaRoot, "--lang", "en");
             Assert.True(ok.Code == 0, ok.Out + ok.Err);
             Assert.Contains("by CN=Throwaway External TSA", ok.Out, StringComparison.Ordinal);
-            Assert.Contains("(root " + tsa.Pki.Root.Subject + ")", ok.Out, StringComparison.Ordinal);
+            Assert.Contains("(root " + Tsa.Pki.Root.Subject + ")", ok.Out, StringComparison.Ordinal);
             // Under the centre's root alone the external stamp does not chain.
             Assert.Equal(1, TradingCli.Run("verify-pdf", stamped, "--root", ca, "--tsa-root", centreRoot, "--lang", "en").Code);
 
             // Garbage, a refusal, a TSA slower than the bound: the record is sealed all the same, without a stamp, in bounded time.
             foreach (var mode in new[] { ThrowawayTsa.Behaviour.Garbage, ThrowawayTsa.Behaviour.Unavailable, ThrowawayTsa.Behaviour.Slow })
             {
-                tsa.Mode = mode;
+                Tsa.Mode = mode;
                 var watch = Stopwatch.StartNew();
                 var pdf = Sealed();
                 Assert.True(watch.Elapsed < TimeSpan.FromSeconds(6), $"{mode}: {watch.Elapsed}");
@@ -79,7 +64,7 @@ public class ExternalTsaSealTests(PostgresServer pg) : WebTest(pg), IAsyncDispos
             }
 
             // A stored record issued while the TSA was down: noted, and verify-pdf names the missing stamp.
-            tsa.Mode = ThrowawayTsa.Behaviour.Garbage;
+            Tsa.Mode = ThrowawayTsa.Behaviour.Garbage;
             var issued = Sealed();
             var unstamped = Write("issued.pdf", issued);
             var missing = TradingCli.Run("verify-pdf", unstamped, "--root", ca, "--tsa-root", centreRoot, "--tsa-root", tsaRoot, "--lang", "en");
@@ -111,7 +96,7 @@ public class ExternalTsaSealTests(PostgresServer pg) : WebTest(pg), IAsyncDispos
             Assert.DoesNotContain("seal-stamps", await (await Browser.SignInAsync(App, "bidder01")).GetStringAsync("/Certificates"), StringComparison.Ordinal);
 
             // Back up: stamped, stored beside the issued file (which is kept as logged), both hashes logged.
-            tsa.Mode = ThrowawayTsa.Behaviour.Answer;
+            Tsa.Mode = ThrowawayTsa.Behaviour.Answer;
             Assert.Equal(1, await App.RunJobAsync<SealStampJob>());
             var done = App.WithDb(db => db.Set<SealStamp>().AsNoTracking().Single(s => s.RecordId == recordId));
             Assert.NotNull(done.StampedAt);
@@ -166,7 +151,7 @@ public class ExternalTsaSealTests(PostgresServer pg) : WebTest(pg), IAsyncDispos
             string P(string f) => Path.Combine(dir.FullName, f);
             await File.WriteAllTextAsync(P("root-ca.crt"), await App.Anonymous().GetStringAsync("/api/log/certificates/root-ca.crt"));
             await File.WriteAllTextAsync(P("centre-ca.crt"), await App.Anonymous().GetStringAsync("/pki/centre-ca.crt"));
-            await File.WriteAllTextAsync(P("tsa-root.crt"), tsa.Pki.Root.ExportCertificatePem());
+            await File.WriteAllTextAsync(P("tsa-root.crt"), Tsa.Pki.Root.ExportCertificatePem());
             async Task<(int Code, string Output)> VerifyAsync(string name)
             {
                 var response = await owner.GetAsync($"/api/tenders/{id}/archive");
@@ -177,7 +162,7 @@ public class ExternalTsaSealTests(PostgresServer pg) : WebTest(pg), IAsyncDispos
 
             // The TSA answers garbage to the index's seal (asked first), then stamps the manifest: the package is made,
             // and the tool names the index and the missing stamp.
-            tsa.Mode = ThrowawayTsa.Behaviour.GarbageOnce;
+            Tsa.Mode = ThrowawayTsa.Behaviour.GarbageOnce;
             var before = await VerifyAsync("before.tar");
             Assert.True(before.Code == 1, before.Output);
             Assert.Contains("record/index.pdf", before.Output, StringComparison.Ordinal);
@@ -188,7 +173,7 @@ public class ExternalTsaSealTests(PostgresServer pg) : WebTest(pg), IAsyncDispos
             Assert.True(after.Code == 0, after.Output);
             Assert.Contains("the index's seal was time-stamped", after.Output, StringComparison.Ordinal);
             Assert.Contains("by CN=Throwaway External TSA", after.Output, StringComparison.Ordinal);
-            Assert.Contains("(root " + tsa.Pki.Root.Subject + ")", after.Output, StringComparison.Ordinal);
+            Assert.Contains("(root " + Tsa.Pki.Root.Subject + ")", after.Output, StringComparison.Ordinal);
         }
         finally
         {

@@ -12,23 +12,8 @@ namespace Trading.Web.Tests.Log;
 /// time-stamps come from an external TSA (<see cref="ThrowawayTsa"/>, a real RFC 3161 endpoint), a TSA that is down at
 /// the deadline no longer costs the bidder the bid: the bid stands, and completing the upload again issues the receipt.
 /// </summary>
-public class ReceiptAfterCommitTests(PostgresServer pg) : WebTest(pg), IAsyncDisposable
+public class ReceiptAfterCommitTests(PostgresServer pg) : ExternalTsaTest(pg, "PublicLog:TsaTimeoutSeconds")
 {
-    private readonly ThrowawayTsa tsa = new();
-
-    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>(Bidding.FastSettings)
-    {
-        ["PublicLog:TsaUrl"] = tsa.Url,
-        ["PublicLog:TsaTimeoutSeconds"] = "2",
-    };
-
-    public new async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        tsa.Dispose();
-        GC.SuppressFinalize(this);
-    }
-
     [Fact]
     public async Task A_bid_completed_while_the_TSA_is_down_stands_and_completing_it_again_issues_a_receipt_under_the_TSA()
     {
@@ -42,7 +27,7 @@ public class ReceiptAfterCommitTests(PostgresServer pg) : WebTest(pg), IAsyncDis
         var uid = (await start.Json()).GetProperty("uploadId").GetGuid();
         Assert.True((await bidder.PutAsync($"/api/bids/uploads/{uid}?offset=0", new ByteArrayContent(bid.Envelope))).IsSuccessStatusCode);
 
-        tsa.Mode = ThrowawayTsa.Behaviour.Unavailable;
+        Tsa.Mode = ThrowawayTsa.Behaviour.Unavailable;
         var first = await Bidding.CompleteAsync(bidder, uid, bid.SignedManifestJson);
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         var answer = await first.Json();
@@ -54,7 +39,7 @@ public class ReceiptAfterCommitTests(PostgresServer pg) : WebTest(pg), IAsyncDis
         Assert.Equal(0, App.WithDb(db => db.Set<Trading.Data.Log.LogReceipt>().Count(r => r.LogIndex == index)));
         Assert.Equal(HttpStatusCode.NotFound, (await bidder.GetAsync($"/api/log/receipts/{index}")).StatusCode);
 
-        tsa.Mode = ThrowawayTsa.Behaviour.Answer;
+        Tsa.Mode = ThrowawayTsa.Behaviour.Answer;
         var again = await Bidding.CompleteAsync(bidder, uid, bid.SignedManifestJson);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal(stored.Id, (await again.Json()).GetProperty("id").GetGuid());
@@ -62,7 +47,7 @@ public class ReceiptAfterCommitTests(PostgresServer pg) : WebTest(pg), IAsyncDis
         Assert.Equal(json, App.WithDb(db => db.Set<Bid>().Single(b => b.Id == stored.Id).ReceiptJson));
         // The whole receipt checks offline: the tree as of the bid, the centre's signatures, and the external TSA's stamp.
         using var root = X509Certificate2.CreateFromPem(await App.Anonymous().GetStringAsync("/api/log/certificates/root-ca.crt"));
-        var verified = BidReceiptVerifier.Verify(json, root, tsa.Pki.Root).Receipt;
+        var verified = BidReceiptVerifier.Verify(json, root, Tsa.Pki.Root).Receipt;
         Assert.Equal(index, verified.LogIndex);
         Assert.Equal(index + 1, Checkpoint.ParseNoteText(SignedNote.Split(verified.Checkpoint).Text).Size);
         // Still one bid and one receipt: the repeat issued what was missing and nothing else.
