@@ -10,8 +10,8 @@ namespace Trading.Crypto;
 /// cache by 4 GiB, and copying into those cold pages was two thirds of the opening's CPU samples; writing 1 GiB files
 /// one after another, the third and later cost 5.7-7.3 s of system time each against 0.4-0.5 s when each file's pages
 /// are dropped after it is written, so the next file reuses them (dd, bench/results/deadline-line-rate.md, issue 19).
-/// Used by the web app's file store for decrypted packages (it lives here for the unsafe code the import needs).
-/// A package is not read again until the evaluation, so nothing is lost by not caching it. .NET has no call for
+/// Used by the web app's file store for decrypted packages and by the CLI for the envelopes and bids it writes (it
+/// lives here for the unsafe code the imports need). Neither is read again soon, so nothing is lost by not caching it. .NET has no call for
 /// posix_fadvise or sync_file_range, hence the imports; where they are missing (not Linux) nothing is done.
 /// </summary>
 public static partial class PageCache
