@@ -37,7 +37,7 @@ internal static class RingProbe
             foreach (var (lot, vals) in lotVals)
             {
                 var f = vals.Keys.Order().ToArray();
-                for (var a = 0; a < f.Length; a++) for (var b = a + 1; b < f.Length; b++) for (var c = b + 1; c < f.Length; c++)
+                foreach (var (a, b, c) in SubsetScreen.Triples(f.Length))
                 {
                     var key = (f[a], f[b], f[c]);
                     if (!meet.TryGetValue(key, out var l)) meet[key] = l = [];

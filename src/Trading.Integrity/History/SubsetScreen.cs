@@ -345,7 +345,7 @@ internal static class SubsetScreen
         return l;
     }
 
-    private static IEnumerable<(int, int, int)> Triples(int n)
+    internal static IEnumerable<(int, int, int)> Triples(int n)
     {
         for (var a = 0; a < n; a++)
             for (var b = a + 1; b < n; b++)
