@@ -270,7 +270,7 @@ public sealed class AccessibilityBrowserTests(PostgresServer pg) : BrowserTest(p
         await page.Locator("#UserName").FillAsync(user);
         await page.Locator("#Password").FillAsync(Trading.Web.Demo.DemoSeeder.Password);
         await page.Locator("main form button[type=submit]").ClickAsync();
-        // Commit, not load: the next step navigates anyway, and a clean-clone run once timed out waiting for the landing page's load event.
+        // Commit, not load: the next step navigates anyway (PageWaits says why it polls the URL).
         // Not a speed check: a loaded CI machine once needed more than Playwright's default 30 s for the sign-in's redirect.
         await page.WaitForSignInAsync(u => !u.Contains("/Account/Login", StringComparison.Ordinal), 120_000);
     }
