@@ -9,7 +9,8 @@ using Trading.Web.Infrastructure;
 
 // Appends per second to the public log on a throwaway PostgreSQL server (started from the installed binaries,
 // like the web tests do), through the web app's own PublicLogWriter: one transaction per append (advisory lock, entry,
-// tree nodes, commit), with 1 and 8 concurrent writers, and batched (many appends per transaction).
+// tree nodes, commit), with 1 and 8 concurrent writers, and batched (many appends per transaction); then queued
+// (each act commits its entry without the lock, a sequencer numbers them in batches) with 1, 8 and 16 writers.
 // Usage: dotnet run -c Release --project bench/Trading.LogAppend.Bench [-- seconds]
 var seconds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 10;
 await using var pg = await ThrowawayPostgres.StartAsync();
@@ -56,13 +57,40 @@ if (Environment.GetEnvironmentVariable("LOG_BENCH_PHASES") is "1")
 
 Console.WriteLine($"# public log appends on PostgreSQL ({pg.Version}), {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
 await RunAsync(2, 1, TimeSpan.FromSeconds(2)); // warm-up: JIT, connection pool, first pages
-foreach (var (writers, batch) in new[] { (1, 1), (8, 1), (1, 10), (8, 10), (1, 100), (8, 100), (1, 1000), (8, 1000) })
+// LOG_BENCH_QUEUED=1 runs only the queued rows (the locked ones take most of the run).
+var lockedRows = Environment.GetEnvironmentVariable("LOG_BENCH_QUEUED") is "1" ? [] : new[] { (1, 1), (8, 1), (1, 10), (8, 10), (1, 100), (8, 100), (1, 1000), (8, 1000) };
+foreach (var (writers, batch) in lockedRows)
 {
     var cpu = Process.GetCurrentProcess().TotalProcessorTime;
     var (appends, secs) = await RunAsync(writers, batch, TimeSpan.FromSeconds(seconds));
     // CPU of this process (the app side: JSON, hashing, EF) per append; the server's share is not in it.
     var cpuPerAppend = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / Math.Max(1, appends);
     Console.WriteLine($"writers {writers,2}  appends/transaction {batch,4}  appends {appends,8}  {appends / secs,9:F0} appends/s  app cpu {cpuPerAppend,6:F0} µs/append  load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+}
+// Queued appends: each act commits its entry without the lock; one sequencer numbers them in batches.
+static (long Busy, long All) CpuTicks()
+{
+    // /proc/stat's first line: user nice system idle iowait irq softirq steal ...; idle and iowait are not busy.
+    var f = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Take(8).Select(long.Parse).ToArray();
+    var all = f.Sum();
+    return (all - f[3] - f[4], all);
+}
+await AppendRun.RunQueuedAsync(options, key, 4, TimeSpan.FromSeconds(2)); // warm-up of the queued path
+foreach (var writers in new[] { 1, 8, 16 })
+{
+    var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+    var ticks = CpuTicks();
+    var (appends, secs, largest) = await AppendRun.RunQueuedAsync(options, key, writers, TimeSpan.FromSeconds(seconds));
+    var cpuPerAppend = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / Math.Max(1, appends);
+    // The machine's busy share over the row (this process, PostgreSQL and anything else): whether the rate is CPU-bound.
+    var after = CpuTicks();
+    var busy = (double)(after.Busy - ticks.Busy) / Math.Max(1, after.All - ticks.All);
+    // The same run's baseline: the same transactions with nothing numbered meanwhile, then the queue drained on its own.
+    var (commits, commitSecs, _) = await AppendRun.RunQueuedAsync(options, key, writers, TimeSpan.FromSeconds(seconds), sequenceAlongside: false);
+    var (drained, drainSecs) = await AppendRun.DrainAsync(options, key);
+    Console.WriteLine($"writers {writers,2}  queued, one per transaction  appends {appends,8}  {appends / secs,9:F0} appends/s numbered" +
+        $"  (baseline: the same transactions alone {commits / commitSecs:F0}/s, the sequencer alone {drained / drainSecs:F0}/s)" +
+        $"  largest pass {largest,5}  app cpu {cpuPerAppend,6:F0} µs/append  machine busy {busy,4:P0}  load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
 }
 var (size, gapless, nodesOk) = await AppendRun.CheckAsync(options);
 Console.WriteLine($"log size {size}, gapless: {gapless}, stored nodes match a recomputation: {nodesOk}");

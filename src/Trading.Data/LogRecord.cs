@@ -14,4 +14,23 @@ public class LogRecord
     public string Payload { get; set; } = "";
     public byte[] LeafHash { get; set; } = [];
     public DateTime RecordedAt { get; set; }
+    /// <summary>For an entry that waited in <see cref="PendingLogEntry"/>: its ticket, by which the act that queued it finds its index.</summary>
+    public Guid? Ticket { get; set; }
+}
+
+/// <summary>
+/// An entry an act has committed but the sequencer has not yet numbered: the act's transaction inserts it without
+/// taking the log's writer lock, so such acts commit side by side, and the sequencer (or the next act that takes the
+/// lock) moves it into <see cref="LogRecord"/> under the lock, gapless, in batches. Until then it is not on the log:
+/// nothing public reads this table. Id orders the queue; Ticket names the entry to the act that queued it.
+/// </summary>
+public class PendingLogEntry
+{
+    public long Id { get; set; }
+    public Guid Ticket { get; set; }
+    public string Type { get; set; } = "";
+    public Guid? TenderId { get; set; }
+    /// <summary>The entry's canonical bytes as UTF-8, validated when queued.</summary>
+    public string Payload { get; set; } = "";
+    public DateTime RecordedAt { get; set; }
 }

@@ -23,6 +23,7 @@ public class TradingDbContext(DbContextOptions<TradingDbContext> options)
     public DbSet<LogRecord> LogEntries => Set<LogRecord>();
     public DbSet<Log.SealedLogAct> SealedLogActs => Set<Log.SealedLogAct>();
     public DbSet<LogNode> LogNodes => Set<LogNode>();
+    public DbSet<PendingLogEntry> PendingLogEntries => Set<PendingLogEntry>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     // Every context, however it is built (the app, tests, tools), bumps concurrency tokens the same way.
@@ -102,6 +103,14 @@ public class TradingDbContext(DbContextOptions<TradingDbContext> options)
             e.Property(x => x.Index).ValueGeneratedNever();
             e.Property(x => x.Type).HasMaxLength(100);
             e.HasIndex(x => x.TenderId);
+            e.HasIndex(x => x.Ticket).IsUnique();
+        });
+        b.Entity<PendingLogEntry>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).ValueGeneratedOnAdd();
+            e.Property(x => x.Type).HasMaxLength(100);
+            e.HasIndex(x => x.Ticket).IsUnique();
         });
         b.Entity<LogNode>(e =>
         {

@@ -40,8 +40,14 @@ public sealed class BenchSmokeTests(PostgresServer pg)
         foreach (var (writers, batch) in new[] { (1, 1), (8, 1), (8, 10) })
             appended += (await AppendRun.RunAsync(options, key, writers, batch, TimeSpan.Zero, transactionsPerWriter: 3)).Appends;
 
+        var queued = await AppendRun.RunQueuedAsync(options, key, 8, TimeSpan.Zero, transactionsPerWriter: 3);
+        Assert.Equal(24, queued.Appends);
+        Assert.InRange(queued.LargestPass, 1, 24);
+        appended += queued.Appends;
+
         var (size, gapless, nodesOk) = await AppendRun.CheckAsync(options);
-        Assert.Equal(3 + 24 + 240, appended);
+        await using (var db = new TradingDbContext(options)) Assert.Equal(0, await db.PendingLogEntries.CountAsync());
+        Assert.Equal(3 + 24 + 240 + 24, appended);
         Assert.Equal(before + appended, size);
         Assert.True(gapless, "the log's indexes have a gap");
         Assert.True(nodesOk, "a stored tree node differs from the recomputation");

@@ -430,6 +430,9 @@ namespace Trading.Data.Postgres.Migrations
                     b.Property<Guid?>("TenderId")
                         .HasColumnType("uuid");
 
+                    b.Property<Guid?>("Ticket")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -438,6 +441,9 @@ namespace Trading.Data.Postgres.Migrations
                     b.HasKey("Index");
 
                     b.HasIndex("TenderId");
+
+                    b.HasIndex("Ticket")
+                        .IsUnique();
 
                     b.ToTable("LogEntries");
                 });
@@ -500,6 +506,40 @@ namespace Trading.Data.Postgres.Migrations
                     b.HasIndex("UserId", "CreatedAt");
 
                     b.ToTable("Notification");
+                });
+
+            modelBuilder.Entity("Trading.Data.PendingLogEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("RecordedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("TenderId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("Ticket")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Ticket")
+                        .IsUnique();
+
+                    b.ToTable("PendingLogEntries");
                 });
 
             modelBuilder.Entity("Trading.Domain.AgentEngagement", b =>

@@ -418,6 +418,9 @@ namespace Trading.Data.Sqlite.Migrations
                     b.Property<Guid?>("TenderId")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("Ticket")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -426,6 +429,9 @@ namespace Trading.Data.Sqlite.Migrations
                     b.HasKey("Index");
 
                     b.HasIndex("TenderId");
+
+                    b.HasIndex("Ticket")
+                        .IsUnique();
 
                     b.ToTable("LogEntries");
                 });
@@ -488,6 +494,38 @@ namespace Trading.Data.Sqlite.Migrations
                     b.HasIndex("UserId", "CreatedAt");
 
                     b.ToTable("Notification");
+                });
+
+            modelBuilder.Entity("Trading.Data.PendingLogEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("RecordedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("TenderId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Ticket")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Ticket")
+                        .IsUnique();
+
+                    b.ToTable("PendingLogEntries");
                 });
 
             modelBuilder.Entity("Trading.Domain.AgentEngagement", b =>

@@ -49,6 +49,8 @@ public static class PlatformModule
         services.AddSingleton(SealingOptions.From(config));
         services.AddSingleton<LogQueue>();
         services.AddScoped<PublicLogWriter>();
+        services.AddSingleton<LogSequencer>();
+        services.AddHostedService(sp => sp.GetRequiredService<LogSequencer>());
         services.AddScoped<EfLogStore>();
         services.AddScoped<CentreTime>();
         services.AddScoped<Texts>();

@@ -39,11 +39,41 @@ public sealed class PublicLogWriter(TradingDbContext db, TimeProvider clock, Pse
     private long _size;
     // _edge[l] is the hash of node (l, (size >> l) - 1) when bit l of size is set: the right edge of the tree.
     private readonly byte[]?[] _edge = new byte[]?[64];
+    // Set by a queued append, so the unit of work wakes the sequencer once its transaction has committed.
+    private bool _queuedInTransaction;
+
+    /// <summary>Most queued entries one lock-taking transaction integrates before its own.</summary>
+    public const int IntegrateBatch = 1000;
 
     public async Task<LogRecord> AppendAsync(string type, Guid? tenderId, object data, CancellationToken ct = default)
     {
         await LockAsync(ct);
         return Append(Entry(type, tenderId, data, Now()), tenderId);
+    }
+
+    /// <summary>
+    /// Queues an entry in the caller's transaction without taking the log's writer lock: the act and its entry still
+    /// commit or roll back together, but acts that queue commit side by side instead of one after another. The entry is
+    /// numbered after the commit, by the <see cref="LogSequencer"/> or by the next act that takes the lock
+    /// (<see cref="LockAsync"/> integrates what is queued before its own entries), so an entry queued and committed
+    /// before a locked act always precedes it on the log. Until then it is not on the log; the returned ticket finds its
+    /// index (<see cref="LogSequencer.WaitForIndexAsync"/>).
+    /// </summary>
+    public Task<Guid> AppendQueuedAsync(string type, Guid? tenderId, object data, CancellationToken ct = default)
+    {
+        _ = db.Database.CurrentTransaction
+            ?? throw new InvalidOperationException("Log entries are appended inside the transaction of the change they record.");
+        var entry = Entry(type, tenderId, data, Now());
+        var bytes = entry.ToCanonicalBytes();
+        // Refused now, in the act, for the same reason as Append: the sequencer must never meet an entry it cannot take.
+        LogEntry.Validate(bytes);
+        var pending = new PendingLogEntry
+        {
+            Ticket = Guid.NewGuid(), Type = entry.Type, TenderId = tenderId, Payload = Encoding.UTF8.GetString(bytes), RecordedAt = entry.Time.UtcDateTime,
+        };
+        db.PendingLogEntries.Add(pending);
+        _queuedInTransaction = true;
+        return Task.FromResult(pending.Ticket);
     }
 
     /// <summary>
@@ -147,29 +177,41 @@ public sealed class PublicLogWriter(TradingDbContext db, TimeProvider clock, Pse
 
     private LogRecord Append(LogEntry logEntry, Guid? tenderId)
     {
-        var index = _size;
         var bytes = logEntry.ToCanonicalBytes();
         // Refuse here what an outside verifier would refuse later (for example a malformed type name):
         // a bad entry must fail the act that makes it, not an audit years on.
         LogEntry.Validate(bytes);
-        var leaf = MerkleHash.Leaf(bytes);
-        var entry = new LogRecord
+        return Append(new LogRecord
         {
-            Index = index, Type = logEntry.Type, SchemaVersion = 1, TenderId = tenderId, Payload = Encoding.UTF8.GetString(bytes),
-            LeafHash = leaf, RecordedAt = logEntry.Time.UtcDateTime,
-        };
-        db.LogEntries.Add(entry);
+            Type = logEntry.Type, SchemaVersion = 1, TenderId = tenderId, Payload = Encoding.UTF8.GetString(bytes), RecordedAt = logEntry.Time.UtcDateTime,
+        }, bytes);
+    }
+
+    /// <summary>Numbers <paramref name="entry"/> (whose payload is <paramref name="bytes"/>) at the head, stages it and the tree nodes its leaf completes.</summary>
+    /// <remarks>With <paramref name="nodes"/>, the entry and its nodes are left to the caller to store instead of EF (the sequencer's bulk insert).</remarks>
+    private LogRecord Append(LogRecord entry, byte[] bytes, List<LogNode>? nodes = null)
+    {
+        var index = _size;
+        var leaf = MerkleHash.Leaf(bytes);
+        entry.Index = index;
+        entry.LeafHash = leaf;
+        if (nodes is null) db.LogEntries.Add(entry);
+        void Store(LogNode node)
+        {
+            if (nodes is null) db.LogNodes.Add(node);
+            else nodes.Add(node);
+        }
 
         // Leaf n completes one node per trailing 1-bit of n, each the hash of the right-edge node at that
         // level (its left sibling) and the node just below it (the same arithmetic as MerkleLog.AppendAsync).
         var hash = leaf;
-        db.LogNodes.Add(new LogNode { Level = 0, Index = index, Hash = hash });
+        Store(new LogNode { Level = 0, Index = index, Hash = hash });
         var level = 0;
         for (; ((index >> level) & 1) == 1; level++)
         {
             hash = MerkleHash.Node(_edge[level]!, hash);
             _edge[level] = null;
-            db.LogNodes.Add(new LogNode { Level = level + 1, Index = index >> (level + 1), Hash = hash });
+            Store(new LogNode { Level = level + 1, Index = index >> (level + 1), Hash = hash });
         }
         _edge[level] = hash;
         _size = index + 1;
@@ -188,9 +230,14 @@ public sealed class PublicLogWriter(TradingDbContext db, TimeProvider clock, Pse
         var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         await using (own)
         {
+            if (own is not null) _queuedInTransaction = false;
             var result = await act();
             await db.SaveChangesAsync(ct);
-            if (own is not null) await own.CommitAsync(ct);
+            if (own is not null)
+            {
+                await own.CommitAsync(ct);
+                if (_queuedInTransaction) queue?.Nudge();
+            }
             return result;
         }
     }
@@ -245,17 +292,91 @@ public sealed class PublicLogWriter(TradingDbContext db, TimeProvider clock, Pse
         // (and in the head about to be read), rolled-back ones must not come back under the same index.
         foreach (var e in db.ChangeTracker.Entries().Where(e => e.Entity is LogRecord or LogNode).ToList())
             e.State = EntityState.Detached;
+        _integrated.Clear();
+        List<PendingLogEntry> pending;
         if (db.Database.IsNpgsql())
-            await LoadHeadNpgsqlAsync(tx, ct);
+            pending = await LoadHeadNpgsqlAsync(tx, ct);
         else
+        {
             await LoadHeadAsync(ct);
+            pending = await db.PendingLogEntries.AsNoTracking().OrderBy(p => p.Id).Take(IntegrateBatch).ToListAsync(ct);
+        }
         _headTransaction = tx;
+        await IntegrateAsync(pending, ct);
     }
 
-    private async Task LoadHeadNpgsqlAsync(IDbContextTransaction tx, CancellationToken ct)
+    /// <summary>The queued entries this transaction's lock integrated (ticket and index), for the sequencer to hand on once it commits.</summary>
+    public IReadOnlyList<(Guid Ticket, long Index)> Integrated => _integrated;
+    private readonly List<(Guid Ticket, long Index)> _integrated = [];
+
+    /// <summary>
+    /// Numbers queued entries (already committed by their acts, or queued and saved earlier in this transaction) ahead
+    /// of whatever this transaction appends, and deletes them from the queue by id, never by range: an entry with a
+    /// lower id that commits meanwhile stays queued for the next pass instead of being deleted unnumbered.
+    /// </summary>
+    private async Task IntegrateAsync(List<PendingLogEntry> pending, CancellationToken ct)
+    {
+        if (pending.Count == 0) return;
+        var npgsql = db.Database.IsNpgsql();
+        List<LogRecord> entries = [];
+        List<LogNode>? nodes = npgsql ? new(pending.Count * 2 + 64) : null;
+        foreach (var p in pending)
+        {
+            var record = Append(new LogRecord { Type = p.Type, SchemaVersion = 1, TenderId = p.TenderId, Payload = p.Payload, RecordedAt = p.RecordedAt, Ticket = p.Ticket },
+                Encoding.UTF8.GetBytes(p.Payload), nodes);
+            entries.Add(record);
+            _integrated.Add((p.Ticket, record.Index));
+        }
+        var ids = pending.Select(p => p.Id).ToArray();
+        if (nodes is not null)
+            await InsertIntegratedNpgsqlAsync(entries, nodes, ids, ct);
+        else
+            await db.PendingLogEntries.Where(p => ids.Contains(p.Id)).ExecuteDeleteAsync(ct);
+    }
+
+    /// <summary>
+    /// A batch's entries and nodes in one round trip, written now (so later queries of the transaction, and a receipt
+    /// built in it, see them) rather than through EF, whose per-row work was most of a sequencer pass's cost:
+    /// three arrays-to-rows inserts and the delete of the queued rows by id.
+    /// </summary>
+    private async Task InsertIntegratedNpgsqlAsync(List<LogRecord> entries, List<LogNode> nodes, long[] ids, CancellationToken ct)
+    {
+        var conn = db.Database.GetDbConnection();
+        await using var cmd = conn.CreateCommand();
+        cmd.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
+        cmd.CommandText = """
+            INSERT INTO "LogEntries" ("Index", "Type", "SchemaVersion", "TenderId", "Payload", "LeafHash", "RecordedAt", "Ticket")
+            SELECT * FROM unnest(@index, @type, @version, @tender, @payload, @leaf, @recorded, @ticket);
+            INSERT INTO "LogNodes" ("Level", "Index", "Hash") SELECT * FROM unnest(@nodeLevel, @nodeIndex, @nodeHash);
+            DELETE FROM "PendingLogEntries" WHERE "Id" = ANY(@ids);
+            """;
+        void Add<T>(string name, T value)
+        {
+            var parameter = cmd.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            cmd.Parameters.Add(parameter);
+        }
+        Add("index", entries.Select(e => e.Index).ToArray());
+        Add("type", entries.Select(e => e.Type).ToArray());
+        Add("version", entries.Select(e => e.SchemaVersion).ToArray());
+        Add("tender", entries.Select(e => e.TenderId).ToArray());
+        Add("payload", entries.Select(e => e.Payload).ToArray());
+        Add("leaf", entries.Select(e => e.LeafHash).ToArray());
+        Add("recorded", entries.Select(e => e.RecordedAt).ToArray());
+        Add("ticket", entries.Select(e => e.Ticket).ToArray());
+        Add("nodeLevel", nodes.Select(n => n.Level).ToArray());
+        Add("nodeIndex", nodes.Select(n => n.Index).ToArray());
+        Add("nodeHash", nodes.Select(n => n.Hash).ToArray());
+        Add("ids", ids);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private async Task<List<PendingLogEntry>> LoadHeadNpgsqlAsync(IDbContextTransaction tx, CancellationToken ct)
     {
         // One round trip: the lock, then (a new statement, so a new snapshot under READ COMMITTED that sees every
-        // append committed before the lock was granted) the size and the right-edge nodes it implies.
+        // append committed before the lock was granted) the size and the right-edge nodes it implies, then the
+        // queued entries to integrate first (usually none: an index-only look at an empty table).
         var conn = db.Database.GetDbConnection();
         await using var cmd = conn.CreateCommand();
         cmd.Transaction = tx.GetDbTransaction();
@@ -265,6 +386,7 @@ public sealed class PublicLogWriter(TradingDbContext db, TimeProvider clock, Pse
             FROM (SELECT COALESCE(MAX("Index"), -1) + 1 AS n FROM "LogEntries") s
             LEFT JOIN LATERAL (SELECT l FROM generate_series(0, 62) l WHERE ((s.n >> l) & 1) = 1) g ON true
             LEFT JOIN "LogNodes" nd ON nd."Level" = g.l AND nd."Index" = (s.n >> g.l) - 1;
+            SELECT "Id", "Ticket", "Type", "TenderId", "Payload", "RecordedAt" FROM "PendingLogEntries" ORDER BY "Id" LIMIT {IntegrateBatch};
             """;
         await using var rd = await cmd.ExecuteReaderAsync(ct);
         await rd.NextResultAsync(ct);
@@ -276,6 +398,15 @@ public sealed class PublicLogWriter(TradingDbContext db, TimeProvider clock, Pse
             _edge[level] = rd.IsDBNull(2) ? throw MissingNode(level) : (byte[])rd.GetValue(2);
         }
         CheckEdge();
+        await rd.NextResultAsync(ct);
+        var pending = new List<PendingLogEntry>();
+        while (await rd.ReadAsync(ct))
+            pending.Add(new PendingLogEntry
+            {
+                Id = rd.GetInt64(0), Ticket = rd.GetGuid(1), Type = rd.GetString(2), TenderId = rd.IsDBNull(3) ? null : rd.GetGuid(3),
+                Payload = rd.GetString(4), RecordedAt = DateTime.SpecifyKind(rd.GetDateTime(5), DateTimeKind.Utc),
+            });
+        return pending;
     }
 
     private async Task LoadHeadAsync(CancellationToken ct)
@@ -363,4 +494,20 @@ public sealed class SealingOptions
 public sealed class LogQueue
 {
     internal SemaphoreSlim Turn { get; } = new(1, 1);
+
+    // At most one wake-up waits: many commits in a row wake the sequencer once, and it then takes all they queued.
+    private readonly System.Threading.Channels.Channel<bool> _queued = System.Threading.Channels.Channel.CreateBounded<bool>(
+        new System.Threading.Channels.BoundedChannelOptions(1) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite });
+
+    /// <summary>Wakes the <see cref="LogSequencer"/>: an act has committed a queued entry.</summary>
+    public void Nudge() => _queued.Writer.TryWrite(true);
+
+    /// <summary>Waits for a <see cref="Nudge"/> or <paramref name="poll"/>, whichever comes first (entries queued by other nodes wake no one here).</summary>
+    internal async Task WaitForQueuedAsync(TimeSpan poll, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(poll);
+        try { await _queued.Reader.ReadAsync(timeout.Token); }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested) { }
+    }
 }

@@ -1,0 +1,66 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace Trading.Data.Postgres.Migrations
+{
+    /// <inheritdoc />
+    public partial class LogQueue : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<Guid>(
+                name: "Ticket",
+                table: "LogEntries",
+                type: "uuid",
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "PendingLogEntries",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Ticket = table.Column<Guid>(type: "uuid", nullable: false),
+                    Type = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    TenderId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Payload = table.Column<string>(type: "text", nullable: false),
+                    RecordedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PendingLogEntries", x => x.Id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_LogEntries_Ticket",
+                table: "LogEntries",
+                column: "Ticket",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PendingLogEntries_Ticket",
+                table: "PendingLogEntries",
+                column: "Ticket",
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "PendingLogEntries");
+
+            migrationBuilder.DropIndex(
+                name: "IX_LogEntries_Ticket",
+                table: "LogEntries");
+
+            migrationBuilder.DropColumn(
+                name: "Ticket",
+                table: "LogEntries");
+        }
+    }
+}
