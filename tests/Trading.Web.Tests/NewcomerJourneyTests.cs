@@ -99,7 +99,7 @@ public sealed partial class NewcomerJourneyTests(PostgresServer pg) : BrowserTes
         else await page.GotoAsync($"/Account/Login?userName={user}");
         await page.Locator("#Password").FillAsync(Trading.Web.Demo.DemoSeeder.Password);
         await page.Locator("main form button[type=submit]").ClickAsync();
-        await page.WaitForURLAsync(u => !u.Contains("/Account/Login", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
+        await page.WaitForSignInAsync(u => !u.Contains("/Account/Login", StringComparison.Ordinal));
         return page;
     }
 
