@@ -30,7 +30,14 @@ public class PendingLogEntry
     public Guid Ticket { get; set; }
     public string Type { get; set; } = "";
     public Guid? TenderId { get; set; }
-    /// <summary>The entry's canonical bytes as UTF-8, validated when queued.</summary>
+    /// <summary>The entry's canonical bytes as UTF-8, validated when queued; for a sealed act, the inner entry the commitment hides.</summary>
     public string Payload { get; set; } = "";
     public DateTime RecordedAt { get; set; }
+    /// <summary>
+    /// Set for a sealed act (<c>Log.SealedLogAct.ForTender</c> and the like): the sequencer appends the <c>sealed.act</c>
+    /// commitment to <see cref="Payload"/> with <see cref="Nonce"/>, dated to the padding window it is numbered in, and
+    /// keeps the opening (<c>Log.SealedLogAct</c>) for the tender's reveal.
+    /// </summary>
+    public string? SealPurpose { get; set; }
+    public byte[]? Nonce { get; set; }
 }

@@ -110,6 +110,7 @@ public class TradingDbContext(DbContextOptions<TradingDbContext> options)
             e.HasKey(x => x.Id);
             e.Property(x => x.Id).ValueGeneratedOnAdd();
             e.Property(x => x.Type).HasMaxLength(100);
+            e.Property(x => x.SealPurpose).HasMaxLength(16);
             e.HasIndex(x => x.Ticket).IsUnique();
         });
         b.Entity<LogNode>(e =>

@@ -309,7 +309,7 @@ public class SubmissionTests(PostgresServer pg) : WebTest(pg)
     }
 
     [Fact]
-    public async Task Completions_queued_behind_the_logs_lock_wait_for_it_on_one_connection_and_all_get_receipts_once_it_frees()
+    public async Task Completions_store_their_bids_while_the_logs_lock_is_held_elsewhere_and_all_get_receipts_once_it_frees()
     {
         var (id, _) = await ReadyTenderAsync();
         var uploads = new List<(HttpClient Bidder, Guid Upload, string Manifest)>();
@@ -332,7 +332,7 @@ public class SubmissionTests(PostgresServer pg) : WebTest(pg)
             await take.ExecuteNonQueryAsync();
         var completions = uploads.Select(u => Bidding.CompleteAsync(u.Bidder, u.Upload, u.Manifest)).ToList();
 
-        // They queue in the process, not on pooled connections: one waits in PostgreSQL, the rest hold none.
+        // They do not wait for the lock: each commits its bid with its entry queued; only the sequencer waits in PostgreSQL.
         await using var watch = new NpgsqlConnection(connection);
         await watch.OpenAsync();
         async Task<long> WaitingForTheLock()
@@ -344,9 +344,13 @@ public class SubmissionTests(PostgresServer pg) : WebTest(pg)
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (await WaitingForTheLock() == 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
         Assert.Equal(1, await WaitingForTheLock());
-        // Time for the other five to reach the lock if they were going to (their checks before it take milliseconds).
+        // Time for the completions to reach the lock if they were going to (their checks before it take milliseconds).
         await Task.Delay(2000);
         Assert.Equal(1, await WaitingForTheLock());
+        var stored = App.WithDb(db => db.Set<Bid>().Where(b => b.TenderId == id).Select(b => b.LogTicket).ToList());
+        Assert.Equal(6, stored.Count);
+        Assert.Equal(6, App.WithDb(db => db.PendingLogEntries.Count(p => stored.Contains(p.Ticket))));
+        // The receipts need the entries' indexes, which wait for the lock.
         Assert.All(completions, c => Assert.False(c.IsCompleted));
 
         await tx.RollbackAsync();
@@ -356,6 +360,9 @@ public class SubmissionTests(PostgresServer pg) : WebTest(pg)
         Assert.Equal(6, bids.Count);
         Assert.Equal(6, bids.Select(b => b.LogIndex).Distinct().Count());
         Assert.All(bids, b => Assert.NotNull(b.ReceiptJson));
+        // Each bid's index is its queued entry's, a sealed act whose opening the reveal will publish.
+        Assert.All(bids, b => Assert.Equal(b.LogTicket, App.WithDb(db => db.LogEntries.Single(e => e.Index == b.LogIndex).Ticket)));
+        Assert.All(bids, b => Assert.Contains($"\"bid\":\"{b.Id}\"", App.WithDb(db => db.SealedLogActs.Single(a => a.LogIndex == b.LogIndex).Entry)));
     }
 
     [Fact]

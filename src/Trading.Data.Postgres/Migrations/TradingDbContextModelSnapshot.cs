@@ -516,12 +516,19 @@ namespace Trading.Data.Postgres.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<byte[]>("Nonce")
+                        .HasColumnType("bytea");
+
                     b.Property<string>("Payload")
                         .IsRequired()
                         .HasColumnType("text");
 
                     b.Property<DateTime>("RecordedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SealPurpose")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<Guid?>("TenderId")
                         .HasColumnType("uuid");
@@ -1029,6 +1036,9 @@ namespace Trading.Data.Postgres.Migrations
                     b.Property<long>("LogIndex")
                         .HasColumnType("bigint");
 
+                    b.Property<Guid?>("LogTicket")
+                        .HasColumnType("uuid");
+
                     b.Property<Guid>("LotId")
                         .HasColumnType("uuid");
 
@@ -1091,6 +1101,9 @@ namespace Trading.Data.Postgres.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("FirmId");
+
+                    b.HasIndex("LogTicket")
+                        .IsUnique();
 
                     b.HasIndex("LotId");
 

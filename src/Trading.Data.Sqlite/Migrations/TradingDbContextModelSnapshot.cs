@@ -502,11 +502,18 @@ namespace Trading.Data.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<byte[]>("Nonce")
+                        .HasColumnType("BLOB");
+
                     b.Property<string>("Payload")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("RecordedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SealPurpose")
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("TenderId")
@@ -1015,6 +1022,9 @@ namespace Trading.Data.Sqlite.Migrations
                     b.Property<long>("LogIndex")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("LogTicket")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("LotId")
                         .HasColumnType("TEXT");
 
@@ -1077,6 +1087,9 @@ namespace Trading.Data.Sqlite.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("FirmId");
+
+                    b.HasIndex("LogTicket")
+                        .IsUnique();
 
                     b.HasIndex("LotId");
 

@@ -34,6 +34,7 @@ internal sealed class BidConfiguration : IEntityTypeConfiguration<Bid>
     public void Configure(EntityTypeBuilder<Bid> e)
     {
         e.HasIndex(x => new { x.TenderId, x.FirmId, x.Status });
+        e.HasIndex(x => x.LogTicket).IsUnique();
         e.Property(x => x.StorageKey).HasMaxLength(200);
         e.Property(x => x.EnvelopeSha256).HasMaxLength(64);
         e.Property(x => x.HeaderHash).HasMaxLength(64);

@@ -87,7 +87,10 @@ public class Bid
     public DateTime? WithdrawnAt { get; set; }
     public string? IpAddress { get; set; }
     public string? UserAgent { get; set; }
+    /// <summary>The index of the bid's sealed <c>bid.submitted</c> entry, set when the log's sequencer numbers it (see <see cref="LogTicket"/>).</summary>
     public long LogIndex { get; set; }
+    /// <summary>The ticket of the queued entry (the public log's PendingLogEntries) until it is numbered, and after: which entry is this bid's.</summary>
+    public Guid? LogTicket { get; set; }
     public string? ReceiptJson { get; set; }
     // Filled by the opening.
     public BidOpeningStatus? OpeningStatus { get; set; }

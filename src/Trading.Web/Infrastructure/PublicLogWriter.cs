@@ -27,7 +27,8 @@ namespace Trading.Web.Infrastructure;
 /// rows already say, and the lock has to be taken anyway.
 /// </para>
 /// </summary>
-public sealed class PublicLogWriter(TradingDbContext db, TimeProvider clock, PseudonymKey key, SealingOptions? sealing = null, LogQueue? queue = null)
+public sealed class PublicLogWriter(TradingDbContext db, TimeProvider clock, PseudonymKey key, SealingOptions? sealing = null, LogQueue? queue = null,
+    IEnumerable<ILogIntegrationHook>? hooks = null)
 {
     private readonly SealingOptions _sealing = sealing ?? new SealingOptions();
 
@@ -42,7 +43,7 @@ public sealed class PublicLogWriter(TradingDbContext db, TimeProvider clock, Pse
     // Set by a queued append, so the unit of work wakes the sequencer once its transaction has committed.
     private bool _queuedInTransaction;
 
-    /// <summary>Most queued entries one lock-taking transaction integrates before its own.</summary>
+    /// <summary>Queued entries read and numbered per batch (a lock-taking transaction takes batches until the queue is empty).</summary>
     public const int IntegrateBatch = 1000;
 
     public async Task<LogRecord> AppendAsync(string type, Guid? tenderId, object data, CancellationToken ct = default)
@@ -70,6 +71,30 @@ public sealed class PublicLogWriter(TradingDbContext db, TimeProvider clock, Pse
         var pending = new PendingLogEntry
         {
             Ticket = Guid.NewGuid(), Type = entry.Type, TenderId = tenderId, Payload = Encoding.UTF8.GetString(bytes), RecordedAt = entry.Time.UtcDateTime,
+        };
+        db.PendingLogEntries.Add(pending);
+        _queuedInTransaction = true;
+        return Task.FromResult(pending.Ticket);
+    }
+
+    /// <summary>
+    /// <see cref="AppendSealedAsync"/> through the queue (<see cref="AppendQueuedAsync"/>): the full entry and its nonce
+    /// are queued; the sequencer appends the <c>sealed.act</c> commitment, dated to the padding window it is numbered in
+    /// (never a window already padded: padding and numbering both hold the lock, and only ended windows are padded), and
+    /// keeps the opening for the tender's reveal. The act must be ordered against the tender's deadline by other means
+    /// (the bid completion holds <see cref="BiddingLock"/> shared; the deadline move takes it exclusively).
+    /// </summary>
+    public Task<Guid> AppendSealedQueuedAsync(string type, Guid tenderId, object data, CancellationToken ct = default)
+    {
+        _ = db.Database.CurrentTransaction
+            ?? throw new InvalidOperationException("Log entries are appended inside the transaction of the change they record.");
+        var inner = Entry(type, tenderId, data, Now());
+        var bytes = inner.ToCanonicalBytes();
+        LogEntry.Validate(bytes);
+        var pending = new PendingLogEntry
+        {
+            Ticket = Guid.NewGuid(), Type = inner.Type, TenderId = tenderId, Payload = Encoding.UTF8.GetString(bytes), RecordedAt = inner.Time.UtcDateTime,
+            SealPurpose = SealedLogAct.ForTender, Nonce = SealedActs.NewNonce(),
         };
         db.PendingLogEntries.Add(pending);
         _queuedInTransaction = true;
@@ -237,6 +262,7 @@ public sealed class PublicLogWriter(TradingDbContext db, TimeProvider clock, Pse
             {
                 await own.CommitAsync(ct);
                 if (_queuedInTransaction) queue?.Nudge();
+                if (_integrated.Count > 0) queue?.Numbered(_integrated);
             }
             return result;
         }
@@ -245,31 +271,6 @@ public sealed class PublicLogWriter(TradingDbContext db, TimeProvider clock, Pse
     /// <inheritdoc cref="ActAsync{T}(Func{Task{T}}, CancellationToken)"/>
     public Task ActAsync(Func<Task> act, CancellationToken ct = default) =>
         ActAsync(async () => { await act(); return true; }, ct);
-
-    /// <summary>
-    /// <see cref="ActAsync{T}"/> for an act that takes the log's lock before anything else and comes in bursts (a bid's
-    /// completion at the deadline): it waits for its turn in this process before it opens a transaction, so a queue of
-    /// such acts holds no database connections (see <see cref="LogQueue"/>). Inside a caller's transaction it only
-    /// takes the lock.
-    /// </summary>
-    public async Task ActLockedAsync(Func<Task> act, CancellationToken ct = default)
-    {
-        async Task<bool> Locked() { await LockAsync(ct); await act(); return true; }
-        if (queue is null || db.Database.CurrentTransaction is not null)
-        {
-            await ActAsync(Locked, ct);
-            return;
-        }
-        await queue.Turn.WaitAsync(ct);
-        try
-        {
-            await ActAsync(Locked, ct);
-        }
-        finally
-        {
-            queue.Turn.Release();
-        }
-    }
 
     /// <summary>Saves the pending changes and one log entry about them as one unit of work (<see cref="ActAsync{T}"/>).</summary>
     public Task RecordAsync(string type, Guid? tenderId, object data, CancellationToken ct = default) =>
@@ -302,7 +303,14 @@ public sealed class PublicLogWriter(TradingDbContext db, TimeProvider clock, Pse
             pending = await db.PendingLogEntries.AsNoTracking().OrderBy(p => p.Id).Take(IntegrateBatch).ToListAsync(ct);
         }
         _headTransaction = tx;
-        await IntegrateAsync(pending, ct);
+        // Everything queued and committed before the lock was granted is numbered before this transaction's own entries,
+        // however much it is (a deadline surge): a locked act that follows a queued one never comes first on the log.
+        while (true)
+        {
+            await IntegrateAsync(pending, ct);
+            if (pending.Count < IntegrateBatch) break;
+            pending = await db.PendingLogEntries.AsNoTracking().OrderBy(p => p.Id).Take(IntegrateBatch).ToListAsync(ct);
+        }
     }
 
     /// <summary>The queued entries this transaction's lock integrated (ticket and index), for the sequencer to hand on once it commits.</summary>
@@ -320,18 +328,37 @@ public sealed class PublicLogWriter(TradingDbContext db, TimeProvider clock, Pse
         var npgsql = db.Database.IsNpgsql();
         List<LogRecord> entries = [];
         List<LogNode>? nodes = npgsql ? new(pending.Count * 2 + 64) : null;
+        List<SealedLogAct> sealedActs = [];
+        var numbered = new List<(Guid Ticket, long Index)>(pending.Count);
         foreach (var p in pending)
         {
-            var record = Append(new LogRecord { Type = p.Type, SchemaVersion = 1, TenderId = p.TenderId, Payload = p.Payload, RecordedAt = p.RecordedAt, Ticket = p.Ticket },
-                Encoding.UTF8.GetBytes(p.Payload), nodes);
+            LogRecord record;
+            if (p.SealPurpose is { } purpose)
+            {
+                var window = WindowOf(Now());
+                var outer = SealedActs.Act(new DateTimeOffset(window, TimeSpan.Zero), SealedActs.Commitment(p.Nonce!, Encoding.UTF8.GetBytes(p.Payload)));
+                var outerBytes = outer.ToCanonicalBytes();
+                record = Append(new LogRecord { Type = outer.Type, SchemaVersion = 1, Payload = Encoding.UTF8.GetString(outerBytes), RecordedAt = outer.Time.UtcDateTime, Ticket = p.Ticket },
+                    outerBytes, nodes);
+                var act = new SealedLogAct { LogIndex = record.Index, Window = window, Purpose = purpose, TenderId = p.TenderId, Nonce = p.Nonce, Entry = p.Payload };
+                if (npgsql) sealedActs.Add(act);
+                else db.SealedLogActs.Add(act);
+            }
+            else
+                record = Append(new LogRecord { Type = p.Type, SchemaVersion = 1, TenderId = p.TenderId, Payload = p.Payload, RecordedAt = p.RecordedAt, Ticket = p.Ticket },
+                    Encoding.UTF8.GetBytes(p.Payload), nodes);
             entries.Add(record);
-            _integrated.Add((p.Ticket, record.Index));
+            numbered.Add((p.Ticket, record.Index));
         }
         var ids = pending.Select(p => p.Id).ToArray();
         if (nodes is not null)
-            await InsertIntegratedNpgsqlAsync(entries, nodes, ids, ct);
+            await InsertIntegratedNpgsqlAsync(entries, nodes, sealedActs, ids, ct);
         else
             await db.PendingLogEntries.Where(p => ids.Contains(p.Id)).ExecuteDeleteAsync(ct);
+        // What refers to a queued entry by its ticket learns its index in the same transaction (a bid its LogIndex).
+        foreach (var hook in hooks ?? [])
+            await hook.NumberedAsync(db, numbered, ct);
+        _integrated.AddRange(numbered);
     }
 
     /// <summary>
@@ -339,7 +366,7 @@ public sealed class PublicLogWriter(TradingDbContext db, TimeProvider clock, Pse
     /// built in it, see them) rather than through EF, whose per-row work was most of a sequencer pass's cost:
     /// three arrays-to-rows inserts and the delete of the queued rows by id.
     /// </summary>
-    private async Task InsertIntegratedNpgsqlAsync(List<LogRecord> entries, List<LogNode> nodes, long[] ids, CancellationToken ct)
+    private async Task InsertIntegratedNpgsqlAsync(List<LogRecord> entries, List<LogNode> nodes, List<SealedLogAct> sealedActs, long[] ids, CancellationToken ct)
     {
         var conn = db.Database.GetDbConnection();
         await using var cmd = conn.CreateCommand();
@@ -348,6 +375,8 @@ public sealed class PublicLogWriter(TradingDbContext db, TimeProvider clock, Pse
             INSERT INTO "LogEntries" ("Index", "Type", "SchemaVersion", "TenderId", "Payload", "LeafHash", "RecordedAt", "Ticket")
             SELECT * FROM unnest(@index, @type, @version, @tender, @payload, @leaf, @recorded, @ticket);
             INSERT INTO "LogNodes" ("Level", "Index", "Hash") SELECT * FROM unnest(@nodeLevel, @nodeIndex, @nodeHash);
+            INSERT INTO "LogSealedActs" ("LogIndex", "Window", "Purpose", "TenderId", "Nonce", "Entry")
+            SELECT * FROM unnest(@actIndex, @actWindow, @actPurpose, @actTender, @actNonce, @actEntry);
             DELETE FROM "PendingLogEntries" WHERE "Id" = ANY(@ids);
             """;
         void Add<T>(string name, T value)
@@ -368,6 +397,12 @@ public sealed class PublicLogWriter(TradingDbContext db, TimeProvider clock, Pse
         Add("nodeLevel", nodes.Select(n => n.Level).ToArray());
         Add("nodeIndex", nodes.Select(n => n.Index).ToArray());
         Add("nodeHash", nodes.Select(n => n.Hash).ToArray());
+        Add("actIndex", sealedActs.Select(a => a.LogIndex).ToArray());
+        Add("actWindow", sealedActs.Select(a => a.Window).ToArray());
+        Add("actPurpose", sealedActs.Select(a => a.Purpose).ToArray());
+        Add("actTender", sealedActs.Select(a => a.TenderId).ToArray());
+        Add("actNonce", sealedActs.Select(a => a.Nonce).ToArray());
+        Add("actEntry", sealedActs.Select(a => a.Entry).ToArray());
         Add("ids", ids);
         await cmd.ExecuteNonQueryAsync(ct);
     }
@@ -386,7 +421,7 @@ public sealed class PublicLogWriter(TradingDbContext db, TimeProvider clock, Pse
             FROM (SELECT COALESCE(MAX("Index"), -1) + 1 AS n FROM "LogEntries") s
             LEFT JOIN LATERAL (SELECT l FROM generate_series(0, 62) l WHERE ((s.n >> l) & 1) = 1) g ON true
             LEFT JOIN "LogNodes" nd ON nd."Level" = g.l AND nd."Index" = (s.n >> g.l) - 1;
-            SELECT "Id", "Ticket", "Type", "TenderId", "Payload", "RecordedAt" FROM "PendingLogEntries" ORDER BY "Id" LIMIT {IntegrateBatch};
+            SELECT "Id", "Ticket", "Type", "TenderId", "Payload", "RecordedAt", "SealPurpose", "Nonce" FROM "PendingLogEntries" ORDER BY "Id" LIMIT {IntegrateBatch};
             """;
         await using var rd = await cmd.ExecuteReaderAsync(ct);
         await rd.NextResultAsync(ct);
@@ -405,6 +440,7 @@ public sealed class PublicLogWriter(TradingDbContext db, TimeProvider clock, Pse
             {
                 Id = rd.GetInt64(0), Ticket = rd.GetGuid(1), Type = rd.GetString(2), TenderId = rd.IsDBNull(3) ? null : rd.GetGuid(3),
                 Payload = rd.GetString(4), RecordedAt = DateTime.SpecifyKind(rd.GetDateTime(5), DateTimeKind.Utc),
+                SealPurpose = rd.IsDBNull(6) ? null : rd.GetString(6), Nonce = rd.IsDBNull(7) ? null : (byte[])rd.GetValue(7),
             });
         return pending;
     }
@@ -484,16 +520,28 @@ public sealed class SealingOptions
 }
 
 /// <summary>
-/// The order in which this process's bursty acts wait for the log's writer lock (<see cref="PublicLogWriter.ActLockedAsync"/>).
-/// Why: PostgreSQL's advisory lock is waited for inside an open transaction, on a pooled connection, so at a deadline
-/// surge every completion waiting for its turn held one of the pool's connections, and the chunk uploads and checks
-/// behind them waited for the pool: 1,000 bids of 4 MiB at once with a pool of 20 left 38 bids failing after the
-/// pool's 15 s (bench/results/deadline-line-rate.md). Waiting here costs no connection; the advisory lock still orders
-/// the acts of several nodes.
+/// What this process's writers and its <see cref="LogSequencer"/> share: the wake-up a commit of a queued entry sends the
+/// sequencer, and the waiters for queued entries' indexes, told when the transaction that numbered them commits.
+/// (Until the queue, bid completions waited here for their turn at the log's lock, so that 1,000 at once did not each
+/// hold a pooled connection while waiting in PostgreSQL; they no longer wait for the lock at all.)
 /// </summary>
 public sealed class LogQueue
 {
-    internal SemaphoreSlim Turn { get; } = new(1, 1);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, TaskCompletionSource<long>> _waiting = new();
+
+    /// <summary>A task that completes with the index of the queued entry <paramref name="ticket"/> when a transaction of this process that numbered it commits.</summary>
+    internal TaskCompletionSource<long> Waiter(Guid ticket) =>
+        _waiting.GetOrAdd(ticket, _ => new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    internal void Forget(Guid ticket) => _waiting.TryRemove(ticket, out _);
+
+    /// <summary>Called after the commit of a transaction that numbered queued entries.</summary>
+    internal void Numbered(IEnumerable<(Guid Ticket, long Index)> numbered)
+    {
+        foreach (var (ticket, index) in numbered)
+            if (_waiting.TryRemove(ticket, out var waiter))
+                waiter.TrySetResult(index);
+    }
 
     // At most one wake-up waits: many commits in a row wake the sequencer once, and it then takes all they queued.
     private readonly System.Threading.Channels.Channel<bool> _queued = System.Threading.Channels.Channel.CreateBounded<bool>(
@@ -510,4 +558,13 @@ public sealed class LogQueue
         try { await _queued.Reader.ReadAsync(timeout.Token); }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested) { }
     }
+}
+
+/// <summary>
+/// A feature whose rows refer to a queued log entry by its ticket (a bid, <c>Bid.LogTicket</c>): told the indexes inside
+/// the transaction that numbers the entries, so its rows and the log agree from that commit on.
+/// </summary>
+public interface ILogIntegrationHook
+{
+    Task NumberedAsync(TradingDbContext db, IReadOnlyList<(Guid Ticket, long Index)> numbered, CancellationToken ct);
 }

@@ -69,8 +69,9 @@ public class LogQueueTests(PostgresServer pg) : WebTest(pg)
             db.PendingLogEntries.Count()));
         Assert.Equal(0, pending);
         Assert.Equal(Enumerable.Range(0, entries.Count).Select(i => (long)i), entries.Select(e => e.Index));
-        var tickets = entries.Where(e => e.Ticket is not null).Select(e => e.Ticket!.Value).ToList();
-        Assert.Equal(committed.Count, tickets.Count);
+        // The log may hold queued entries of other acts (demo bids); these writers' own are every committed one, once.
+        var ours = committed.Concat(rolledBack).ToHashSet();
+        var tickets = entries.Where(e => e.Ticket is { } t && ours.Contains(t)).Select(e => e.Ticket!.Value).ToList();
         Assert.Equal(committed.OrderBy(t => t), tickets.OrderBy(t => t));
         Assert.DoesNotContain(entries, e => e.Payload.Contains("\"rolledBack\":true", StringComparison.Ordinal));
         Assert.Empty(rolledBack.Intersect(tickets));

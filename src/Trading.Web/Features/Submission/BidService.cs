@@ -15,7 +15,7 @@ namespace Trading.Web.Features.Submission;
 /// </summary>
 public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileStore files, CeremonyService ceremonies, Log.ReceiptIssuer receipts, TimeProvider clock,
     IOptions<SubmissionOptions> options, DataFolder data, Supervision.Sanctions sanctions,
-    Certificates.CertificateService certificates, UploadDigests digests, ILogger<BidService> logger)
+    Certificates.CertificateService certificates, UploadDigests digests, LogSequencer sequencer, ILogger<BidService> logger)
 {
     private SubmissionOptions O => options.Value;
 
@@ -289,10 +289,14 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
         Trading.Domain.Certificates.FirmCertificate? receiptSigner = null;
         try
         {
-            await log.ActLockedAsync(async () =>
+            await log.ActAsync(async () =>
             {
-                // Again under the lock the deadline move takes: a bid checked a moment before the deadline but stored after
-                // the move froze the list would be a bid the opening never sees. The clock is read now, not before the check.
+                // Again under the lock the deadline move takes (shared: completions do not wait for each other): a bid
+                // checked a moment before the deadline but stored after the move froze the list would be a bid the opening
+                // never sees. The clock is read now, not before the check. The firm's own lock keeps two completions of one
+                // firm and lot from each leaving its bid valid.
+                await BiddingLock.EnterAsync(db, t.Id, exclusive: false, ct);
+                await BiddingLock.EnterFirmAsync(db, lot.Id, firm.Id, ct);
                 await db.Entry(t).ReloadAsync(ct);
                 now = clock.GetUtcNow().UtcDateTime;
                 if (BiddingPeriod.Open(t, now) is { } closed) throw new RuleViolationException(closed);
@@ -310,13 +314,14 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
                 // The certificate the signature was checked against is kept with the bid (SignerCertificateId) and named in
                 // the firm's receipt, not in this entry: certificate.issued names the firm in the clear, so a serial here
                 // would undo the tender pseudonym once the deadline opens the entry.
-                var entry = await log.AppendSealedAsync("bid.submitted", t.Id, new
+                // Queued, not appended under the log's lock: completions at a deadline commit side by side, and the sequencer
+                // numbers their entries in batches (docs/public-log.md, "Queued appends"); BidLogIndexHook sets LogIndex then.
+                bid.LogTicket = await log.AppendSealedQueuedAsync("bid.submitted", t.Id, new
                 {
                     bid = bid.Id, lot = context.Lot, bidder = log.TenderPseudonym(t.Id, "firm", firm.Id.ToString()), ciphertextSha256 = bid.EnvelopeSha256,
                     ciphertextLength = bid.Length, headerHash = bid.HeaderHash, supersedes = previous.Select(p => p.Id).ToArray(),
                 }, ct);
-                bid.LogIndex = entry.Index;
-                // The receipt is signed over the tree as of this entry, after the commit (IssueReceiptAsync).
+                // The receipt is signed over the tree as of this entry, once it is numbered (IssueReceiptAsync).
             }, ct);
         }
         catch
@@ -344,6 +349,7 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
     /// <param name="signer">The certificate the bid's manifest was checked against (its <c>SignerCertificateId</c>), null for a per-bid key.</param>
     private async Task IssueReceiptAsync(Bid bid, Trading.Domain.Certificates.FirmCertificate? signer, CancellationToken ct)
     {
+        if (!await NumberedAsync(bid, ct)) return;
         try
         {
             var request = new Log.ReceiptRequest(bid.LogIndex, bid.FirmId,
@@ -361,11 +367,41 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
         }
     }
 
+    /// <summary>
+    /// Waits until the bid's queued entry has its index (usually milliseconds: the commit woke the sequencer) and gives
+    /// the tracked bid that index. False when the sequencer did not number it in time (the bid stands, its entry stays
+    /// queued, and completing the upload again waits again).
+    /// </summary>
+    private async Task<bool> NumberedAsync(Bid bid, CancellationToken ct)
+    {
+        if (bid.LogTicket is not { } ticket) return true; // appended under the lock, before the queue existed
+        try
+        {
+            var index = await sequencer.WaitForIndexAsync(ticket, O.NumberingWait, ct);
+            var entry = db.Entry(bid);
+            entry.Property(b => b.LogIndex).CurrentValue = index;
+            if (entry.State is EntityState.Unchanged or EntityState.Modified)
+            {
+                entry.Property(b => b.LogIndex).OriginalValue = index;
+                entry.Property(b => b.LogIndex).IsModified = false;
+            }
+            return true;
+        }
+        catch (TimeoutException e)
+        {
+            logger.LogWarning(e, "The log entry of bid {Bid} was not numbered in time; the bid stands and its next completion waits again", bid.Id);
+            return false;
+        }
+    }
+
     public async Task<Bid> WithdrawAsync(Actor actor, Guid bidId, CancellationToken ct)
     {
         var bid = await GetOwnAsync(actor, bidId, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        // Under the lock the deadline move takes, as for a new bid: a frozen bid never changes afterwards.
+        // Under the locks the deadline move and a completion take, in their order (tender, firm, log): a frozen bid never
+        // changes afterwards, and the log's lock numbers the bid's own queued entry before the withdrawal's.
+        await BiddingLock.EnterAsync(db, bid.TenderId, exclusive: false, ct);
+        await BiddingLock.EnterFirmAsync(db, bid.LotId, bid.FirmId, ct);
         await log.LockAsync(ct);
         var t = await db.Tenders.FirstAsync(x => x.Id == bid.TenderId, ct);
         await db.Entry(t).ReloadAsync(ct);

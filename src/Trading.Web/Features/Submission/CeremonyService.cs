@@ -30,6 +30,8 @@ public sealed class SubmissionOptions
     public TimeSpan UploadReplaceableAfter { get; set; } = TimeSpan.FromMinutes(10);
     /// <summary>A completion that has not finished in this long is taken to have crashed; its claim expires.</summary>
     public TimeSpan CompletionClaimAge { get; set; } = TimeSpan.FromMinutes(15);
+    /// <summary>How long a completion waits for the log's sequencer to number its bid's entry before it answers without a receipt (completing again waits again).</summary>
+    public TimeSpan NumberingWait { get; set; } = TimeSpan.FromSeconds(30);
     /// <summary>
     /// The envelope suite of this deployment's new key ceremonies (docs/envelope-format.md): suite 1 (P-256) or suite 2
     /// (SM2/SM3/SM4-GCM). A ceremony whose joint key exists keeps its key's suite whatever this says later.

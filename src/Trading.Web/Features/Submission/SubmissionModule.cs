@@ -17,6 +17,7 @@ public static class SubmissionModule
         services.Configure<SubmissionOptions>(config.GetSection("Submission"));
         services.AddScoped<CeremonyService>();
         services.AddScoped<BidService>();
+        services.AddSingleton<ILogIntegrationHook, BidLogIndexHook>();
         services.AddSingleton<UploadDigests>();
         services.AddScoped<OpeningService>();
         services.AddScoped<OpeningRecordPdf>();

@@ -54,7 +54,10 @@ public sealed class TenderMoves(TradingDbContext db, PublicLogWriter log, TimePr
     private async Task<Tender> CloseOnceAsync(Actor actor, Guid id, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        // Every bid, withdrawal and move takes the log lock: under it, no bid can arrive between the freeze and the commit.
+        // Every completion and withdrawal holds the tender's bidding lock shared: taken exclusively, it waits for those under
+        // way and keeps new ones out until the commit. The log lock after it numbers every queued entry (the bids' among
+        // them) before this move's own entries, so the list frozen below is every bid, each with its index.
+        await Submission.BiddingLock.EnterAsync(db, id, exclusive: true, ct);
         await log.LockAsync(ct);
         var t = await FreshAsync(id, ct);
         if (t.Step >= LifecycleStep.BidDeadline)

@@ -18,6 +18,12 @@ namespace Trading.Data.Postgres.Migrations
                 type: "uuid",
                 nullable: true);
 
+            migrationBuilder.AddColumn<Guid>(
+                name: "LogTicket",
+                table: "Bid",
+                type: "uuid",
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "PendingLogEntries",
                 columns: table => new
@@ -28,7 +34,9 @@ namespace Trading.Data.Postgres.Migrations
                     Type = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
                     TenderId = table.Column<Guid>(type: "uuid", nullable: true),
                     Payload = table.Column<string>(type: "text", nullable: false),
-                    RecordedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    RecordedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    SealPurpose = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
+                    Nonce = table.Column<byte[]>(type: "bytea", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -39,6 +47,12 @@ namespace Trading.Data.Postgres.Migrations
                 name: "IX_LogEntries_Ticket",
                 table: "LogEntries",
                 column: "Ticket",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Bid_LogTicket",
+                table: "Bid",
+                column: "LogTicket",
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -58,9 +72,17 @@ namespace Trading.Data.Postgres.Migrations
                 name: "IX_LogEntries_Ticket",
                 table: "LogEntries");
 
+            migrationBuilder.DropIndex(
+                name: "IX_Bid_LogTicket",
+                table: "Bid");
+
             migrationBuilder.DropColumn(
                 name: "Ticket",
                 table: "LogEntries");
+
+            migrationBuilder.DropColumn(
+                name: "LogTicket",
+                table: "Bid");
         }
     }
 }

@@ -17,6 +17,12 @@ namespace Trading.Data.Sqlite.Migrations
                 type: "TEXT",
                 nullable: true);
 
+            migrationBuilder.AddColumn<Guid>(
+                name: "LogTicket",
+                table: "Bid",
+                type: "TEXT",
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "PendingLogEntries",
                 columns: table => new
@@ -27,7 +33,9 @@ namespace Trading.Data.Sqlite.Migrations
                     Type = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
                     TenderId = table.Column<Guid>(type: "TEXT", nullable: true),
                     Payload = table.Column<string>(type: "TEXT", nullable: false),
-                    RecordedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    RecordedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    SealPurpose = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
+                    Nonce = table.Column<byte[]>(type: "BLOB", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -38,6 +46,12 @@ namespace Trading.Data.Sqlite.Migrations
                 name: "IX_LogEntries_Ticket",
                 table: "LogEntries",
                 column: "Ticket",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Bid_LogTicket",
+                table: "Bid",
+                column: "LogTicket",
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -57,9 +71,17 @@ namespace Trading.Data.Sqlite.Migrations
                 name: "IX_LogEntries_Ticket",
                 table: "LogEntries");
 
+            migrationBuilder.DropIndex(
+                name: "IX_Bid_LogTicket",
+                table: "Bid");
+
             migrationBuilder.DropColumn(
                 name: "Ticket",
                 table: "LogEntries");
+
+            migrationBuilder.DropColumn(
+                name: "LogTicket",
+                table: "Bid");
         }
     }
 }
