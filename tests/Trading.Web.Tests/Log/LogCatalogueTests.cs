@@ -16,7 +16,7 @@ public partial class LogCatalogueTests
         .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"))];
     private static readonly string[] WebSources = [.. Sources.Where(f => f.Contains($"{Path.DirectorySeparatorChar}Trading.Web{Path.DirectorySeparatorChar}"))];
 
-    [GeneratedRegex(@"\blog\.(?:AppendAsync|RecordAsync|AppendSealedAsync|AppendSealedRecordAsync)\(")]
+    [GeneratedRegex(@"\blog\.(?:AppendAsync|RecordAsync|AppendSealedAsync|AppendSealedRecordAsync|AppendQueuedAsync|AppendSealedQueuedAsync)\(")]
     private static partial Regex LogCall();
     [GeneratedRegex("\"([a-z][a-z0-9-]*(?:\\.[a-z0-9-]+)+)\"")]
     private static partial Regex TypeLiteral();

@@ -126,6 +126,41 @@ public class LogQueueTests(PostgresServer pg) : WebTest(pg)
     }
 
     [Fact]
+    public async Task A_queued_sealed_act_is_numbered_as_a_commitment_whose_opening_the_tenders_reveal_publishes()
+    {
+        var tender = Guid.NewGuid();
+        Guid ticket;
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            var log = scope.ServiceProvider.GetRequiredService<PublicLogWriter>();
+            ticket = await log.ActAsync(() => log.AppendSealedQueuedAsync("test.sealed", tender, new { secret = "who bid" }));
+        }
+        var index = await App.Services.GetRequiredService<LogSequencer>().WaitForIndexAsync(ticket, TimeSpan.FromSeconds(30), CancellationToken.None);
+        var (entry, act) = App.WithDb(db => (db.LogEntries.AsNoTracking().Single(e => e.Index == index), db.SealedLogActs.AsNoTracking().Single(a => a.LogIndex == index)));
+        // Public: a commitment with no tender and nothing of the act.
+        Assert.Equal(SealedActs.ActType, entry.Type);
+        Assert.Null(entry.TenderId);
+        Assert.DoesNotContain("who bid", entry.Payload, StringComparison.Ordinal);
+        Assert.DoesNotContain(tender.ToString(), entry.Payload, StringComparison.Ordinal);
+        var outer = LogEntry.Parse(Encoding.UTF8.GetBytes(entry.Payload));
+        Assert.Equal(SealedActs.Commitment(act.Nonce!, Encoding.UTF8.GetBytes(act.Entry!)), SealedActs.CommitmentOf(outer));
+        Assert.Equal(0, outer.Time.UtcTicks % TimeSpan.FromMinutes(10).Ticks); // dated to a padding window
+        Assert.Equal(tender, act.TenderId);
+        Assert.Contains("who bid", act.Entry!, StringComparison.Ordinal);
+
+        // The tender's reveal opens it like any sealed act appended under the lock.
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            var log = scope.ServiceProvider.GetRequiredService<PublicLogWriter>();
+            Assert.Equal(1, await log.ActAsync(() => log.RevealAsync(tender)));
+        }
+        var reveal = App.WithDb(db => db.LogEntries.AsNoTracking().Single(e => e.TenderId == tender && e.Type == SealedActs.RevealType));
+        Assert.True(reveal.Index > index);
+        Assert.Contains("who bid", reveal.Payload, StringComparison.Ordinal);
+        Assert.Contains($"\"index\":{index}", reveal.Payload, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Queued_appends_are_refused_outside_a_transaction_and_malformed_entries_fail_the_act()
     {
         await using var scope = App.Services.CreateAsyncScope();
