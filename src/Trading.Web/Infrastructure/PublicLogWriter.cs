@@ -60,7 +60,20 @@ public sealed class PublicLogWriter(TradingDbContext db, TimeProvider clock, Pse
     /// before a locked act always precedes it on the log. Until then it is not on the log; the returned ticket finds its
     /// index (<see cref="LogSequencer.WaitForIndexAsync"/>).
     /// </summary>
-    public Task<Guid> AppendQueuedAsync(string type, Guid? tenderId, object data, CancellationToken ct = default)
+    public Task<Guid> AppendQueuedAsync(string type, Guid? tenderId, object data, CancellationToken ct = default) =>
+        Task.FromResult(Queue(type, tenderId, data, sealPurpose: null));
+
+    /// <summary>
+    /// <see cref="AppendSealedAsync"/> through the queue (<see cref="AppendQueuedAsync"/>): the full entry and its nonce
+    /// are queued; the sequencer appends the <c>sealed.act</c> commitment, dated to the padding window it is numbered in
+    /// (never a window already padded: padding and numbering both hold the lock, and only ended windows are padded), and
+    /// keeps the opening for the tender's reveal. The act must be ordered against the tender's deadline by other means
+    /// (the bid completion holds <see cref="BiddingLock"/> shared; the deadline move takes it exclusively).
+    /// </summary>
+    public Task<Guid> AppendSealedQueuedAsync(string type, Guid tenderId, object data, CancellationToken ct = default) =>
+        Task.FromResult(Queue(type, tenderId, data, SealedLogAct.ForTender));
+
+    private Guid Queue(string type, Guid? tenderId, object data, string? sealPurpose)
     {
         _ = db.Database.CurrentTransaction
             ?? throw new InvalidOperationException("Log entries are appended inside the transaction of the change they record.");
@@ -71,34 +84,11 @@ public sealed class PublicLogWriter(TradingDbContext db, TimeProvider clock, Pse
         var pending = new PendingLogEntry
         {
             Ticket = Guid.NewGuid(), Type = entry.Type, TenderId = tenderId, Payload = Encoding.UTF8.GetString(bytes), RecordedAt = entry.Time.UtcDateTime,
+            SealPurpose = sealPurpose, Nonce = sealPurpose is null ? null : SealedActs.NewNonce(),
         };
         db.PendingLogEntries.Add(pending);
         _queuedInTransaction = true;
-        return Task.FromResult(pending.Ticket);
-    }
-
-    /// <summary>
-    /// <see cref="AppendSealedAsync"/> through the queue (<see cref="AppendQueuedAsync"/>): the full entry and its nonce
-    /// are queued; the sequencer appends the <c>sealed.act</c> commitment, dated to the padding window it is numbered in
-    /// (never a window already padded: padding and numbering both hold the lock, and only ended windows are padded), and
-    /// keeps the opening for the tender's reveal. The act must be ordered against the tender's deadline by other means
-    /// (the bid completion holds <see cref="BiddingLock"/> shared; the deadline move takes it exclusively).
-    /// </summary>
-    public Task<Guid> AppendSealedQueuedAsync(string type, Guid tenderId, object data, CancellationToken ct = default)
-    {
-        _ = db.Database.CurrentTransaction
-            ?? throw new InvalidOperationException("Log entries are appended inside the transaction of the change they record.");
-        var inner = Entry(type, tenderId, data, Now());
-        var bytes = inner.ToCanonicalBytes();
-        LogEntry.Validate(bytes);
-        var pending = new PendingLogEntry
-        {
-            Ticket = Guid.NewGuid(), Type = inner.Type, TenderId = tenderId, Payload = Encoding.UTF8.GetString(bytes), RecordedAt = inner.Time.UtcDateTime,
-            SealPurpose = SealedLogAct.ForTender, Nonce = SealedActs.NewNonce(),
-        };
-        db.PendingLogEntries.Add(pending);
-        _queuedInTransaction = true;
-        return Task.FromResult(pending.Ticket);
+        return pending.Ticket;
     }
 
     /// <summary>
