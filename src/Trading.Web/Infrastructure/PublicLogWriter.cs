@@ -180,14 +180,26 @@ public sealed class PublicLogWriter(TradingDbContext db, TimeProvider clock, Pse
     {
         var innerBytes = inner.ToCanonicalBytes();
         LogEntry.Validate(innerBytes);
-        var nonce = SealedActs.NewNonce();
-        var window = WindowOf(inner.Time.UtcDateTime);
-        var record = Append(SealedActs.Act(new DateTimeOffset(window, TimeSpan.Zero), SealedActs.Commitment(nonce, innerBytes)), null);
-        db.SealedLogActs.Add(new SealedLogAct
+        var (record, act) = AppendSealed(innerBytes, SealedActs.NewNonce(), WindowOf(inner.Time.UtcDateTime), purpose, tenderId, ticket: null, nodes: null);
+        db.SealedLogActs.Add(act);
+        return record;
+    }
+
+    /// <summary>
+    /// Appends the public <c>sealed.act</c> commitment to <paramref name="innerBytes"/> dated to <paramref name="window"/>,
+    /// and returns it with the opening the server keeps until the reveal (for the caller to store).
+    /// </summary>
+    private (LogRecord Record, SealedLogAct Act) AppendSealed(byte[] innerBytes, byte[] nonce, DateTime window, string purpose, Guid? tenderId, Guid? ticket,
+        List<LogNode>? nodes)
+    {
+        var outer = SealedActs.Act(new DateTimeOffset(window, TimeSpan.Zero), SealedActs.Commitment(nonce, innerBytes));
+        var outerBytes = outer.ToCanonicalBytes();
+        var record = Append(new LogRecord { Type = outer.Type, SchemaVersion = 1, Payload = Encoding.UTF8.GetString(outerBytes), RecordedAt = outer.Time.UtcDateTime, Ticket = ticket },
+            outerBytes, nodes);
+        return (record, new SealedLogAct
         {
             LogIndex = record.Index, Window = window, Purpose = purpose, TenderId = tenderId, Nonce = nonce, Entry = Encoding.UTF8.GetString(innerBytes),
         });
-        return record;
     }
 
     private LogRecord Append(LogEntry logEntry, Guid? tenderId)
@@ -284,22 +296,22 @@ public sealed class PublicLogWriter(TradingDbContext db, TimeProvider clock, Pse
         foreach (var e in db.ChangeTracker.Entries().Where(e => e.Entity is LogRecord or LogNode).ToList())
             e.State = EntityState.Detached;
         _integrated.Clear();
+        Task<List<PendingLogEntry>> NextBatch() => db.PendingLogEntries.AsNoTracking().OrderBy(p => p.Id).Take(IntegrateBatch).ToListAsync(ct);
         List<PendingLogEntry> pending;
         if (db.Database.IsNpgsql())
             pending = await LoadHeadNpgsqlAsync(tx, ct);
         else
         {
             await LoadHeadAsync(ct);
-            pending = await db.PendingLogEntries.AsNoTracking().OrderBy(p => p.Id).Take(IntegrateBatch).ToListAsync(ct);
+            pending = await NextBatch();
         }
         _headTransaction = tx;
         // Everything queued and committed before the lock was granted is numbered before this transaction's own entries,
         // however much it is (a deadline surge): a locked act that follows a queued one never comes first on the log.
-        while (true)
+        for (; ; pending = await NextBatch())
         {
             await IntegrateAsync(pending, ct);
             if (pending.Count < IntegrateBatch) break;
-            pending = await db.PendingLogEntries.AsNoTracking().OrderBy(p => p.Id).Take(IntegrateBatch).ToListAsync(ct);
         }
     }
 
@@ -320,17 +332,14 @@ public sealed class PublicLogWriter(TradingDbContext db, TimeProvider clock, Pse
         List<LogNode>? nodes = npgsql ? new(pending.Count * 2 + 64) : null;
         List<SealedLogAct> sealedActs = [];
         var numbered = new List<(Guid Ticket, long Index)>(pending.Count);
+        // Sealed acts are dated to the window they are numbered in, one window for the whole batch.
+        var window = WindowOf(Now());
         foreach (var p in pending)
         {
             LogRecord record;
             if (p.SealPurpose is { } purpose)
             {
-                var window = WindowOf(Now());
-                var outer = SealedActs.Act(new DateTimeOffset(window, TimeSpan.Zero), SealedActs.Commitment(p.Nonce!, Encoding.UTF8.GetBytes(p.Payload)));
-                var outerBytes = outer.ToCanonicalBytes();
-                record = Append(new LogRecord { Type = outer.Type, SchemaVersion = 1, Payload = Encoding.UTF8.GetString(outerBytes), RecordedAt = outer.Time.UtcDateTime, Ticket = p.Ticket },
-                    outerBytes, nodes);
-                var act = new SealedLogAct { LogIndex = record.Index, Window = window, Purpose = purpose, TenderId = p.TenderId, Nonce = p.Nonce, Entry = p.Payload };
+                (record, var act) = AppendSealed(Encoding.UTF8.GetBytes(p.Payload), p.Nonce!, window, purpose, p.TenderId, p.Ticket, nodes);
                 if (npgsql) sealedActs.Add(act);
                 else db.SealedLogActs.Add(act);
             }

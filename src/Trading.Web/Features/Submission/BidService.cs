@@ -377,14 +377,7 @@ public sealed class BidService(TradingDbContext db, PublicLogWriter log, IFileSt
         if (bid.LogTicket is not { } ticket) return true; // appended under the lock, before the queue existed
         try
         {
-            var index = await sequencer.WaitForIndexAsync(ticket, O.NumberingWait, ct);
-            var entry = db.Entry(bid);
-            entry.Property(b => b.LogIndex).CurrentValue = index;
-            if (entry.State is EntityState.Unchanged or EntityState.Modified)
-            {
-                entry.Property(b => b.LogIndex).OriginalValue = index;
-                entry.Property(b => b.LogIndex).IsModified = false;
-            }
+            BidLogIndexHook.CatchUp(db.Entry(bid), await sequencer.WaitForIndexAsync(ticket, O.NumberingWait, ct));
             return true;
         }
         catch (TimeoutException e)

@@ -68,12 +68,16 @@ public sealed class BidLogIndexHook : ILogIntegrationHook
         // A bid this context already tracks (a withdrawal that loaded it) sees its index too.
         var byTicket = numbered.ToDictionary(n => n.Ticket, n => n.Index);
         foreach (var entry in db.ChangeTracker.Entries<Bid>())
-            if (entry.State is EntityState.Unchanged or EntityState.Modified && entry.Entity.LogTicket is { } t && byTicket.TryGetValue(t, out var index))
-            {
-                // Already in the row: the tracked copy catches up without a second write.
-                entry.Property(b => b.LogIndex).CurrentValue = index;
-                entry.Property(b => b.LogIndex).OriginalValue = index;
-                entry.Property(b => b.LogIndex).IsModified = false;
-            }
+            if (entry.Entity.LogTicket is { } t && byTicket.TryGetValue(t, out var index))
+                CatchUp(entry, index);
+    }
+
+    /// <summary>A tracked bid takes the index already in its row, without a second write of it.</summary>
+    public static void CatchUp(Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry<Bid> entry, long index)
+    {
+        entry.Property(b => b.LogIndex).CurrentValue = index;
+        if (entry.State is not (EntityState.Unchanged or EntityState.Modified)) return;
+        entry.Property(b => b.LogIndex).OriginalValue = index;
+        entry.Property(b => b.LogIndex).IsModified = false;
     }
 }
