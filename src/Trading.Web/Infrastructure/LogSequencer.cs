@@ -26,8 +26,10 @@ public sealed class LogSequencer(IServiceScopeFactory scopes, LogQueue queue, IC
             {
                 try
                 {
-                    await SequenceAsync(stoppingToken);
+                    // Wait first: a server that never queues anything (most test hosts) then touches the database only at
+                    // the poll, and an entry left queued by a restart is numbered at the first one.
                     await queue.WaitForQueuedAsync(Poll, stoppingToken);
+                    await SequenceAsync(stoppingToken);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
                 catch (Exception e)

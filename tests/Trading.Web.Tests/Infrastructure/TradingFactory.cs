@@ -1,3 +1,4 @@
+using Npgsql;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -159,13 +160,21 @@ public abstract class WebTest(PostgresServer pg) : IAsyncLifetime
     protected virtual bool Demo => true;
     protected virtual IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>();
 
+    private string _connectionString = "";
+
     public async ValueTask InitializeAsync()
     {
-        var cs = await pg.CreateDatabaseAsync(GetType().Name);
-        App = new TradingFactory(cs) { Demo = Demo, Settings = Settings };
+        _connectionString = await pg.CreateDatabaseAsync(GetType().Name);
+        App = new TradingFactory(_connectionString) { Demo = Demo, Settings = Settings };
         await App.PrepareAsync();
         _ = App.Services; // builds the host: migrates and seeds
     }
 
-    public async ValueTask DisposeAsync() => await App.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await App.DisposeAsync();
+        // Each test has a database, so a pool of its own: its idle connections would stay open for Npgsql's idle lifetime
+        // (5 minutes) after the test, and tests running side by side then reached the server's 200 connections.
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(_connectionString));
+    }
 }
