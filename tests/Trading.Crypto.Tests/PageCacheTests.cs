@@ -54,6 +54,30 @@ public sealed class PageCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_written_through_the_write_behind_stream_in_blocks_larger_than_a_window_keeps_two_windows_cached_and_reads_back_whole()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "sync_file_range is used on Linux only");
+        var path = Path.Combine(_dir, "package.zip");
+        const int window = 1 << 20;
+        using var whole = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 0))
+        {
+            var stream = new PageCache.WriteBehindStream(file, window);
+            // Blocks of 3 MiB and a tail, as the envelope pipeline writes them: each is cut into 1 MiB system calls.
+            foreach (var size in new[] { 3 << 20, 3 << 20, 3 << 20, 3 << 20, 12_345 })
+            {
+                var block = RandomNumberGenerator.GetBytes(size);
+                whole.AppendData(block);
+                await stream.WriteAsync(block);
+            }
+            Assert.Equal((12L << 20) + 12_345, file.Length);
+            // Everything but the windows still being written back has left the cache.
+            Assert.InRange(Resident(path), 0, 2 * (3 << 20) + (64 << 10));
+        }
+        Assert.Equal(whole.GetHashAndReset(), SHA256.HashData(File.ReadAllBytes(path)));
+    }
+
+    [Fact]
     public async Task Write_behind_on_a_pipe_stops_quietly_and_the_bytes_still_arrive()
     {
         Assert.SkipUnless(OperatingSystem.IsLinux(), "sync_file_range is used on Linux only");

@@ -176,6 +176,10 @@ public sealed class OpeningHallTests(PostgresServer pg) : WebTest(pg)
             Assert.NotNull(zip.GetEntry("bid-form.json"));
         }
         Assert.Equal([300_000_000L, 320_000_000L], rows.Where(b => b.PriceFen is not null).Select(b => b.PriceFen!.Value).Order());
+        // Each bid has its own entry, in the order the bids were frozen, though bids already decrypted commit together.
+        var entries = App.WithDb(db => db.LogEntries.Where(e => e.TenderId == id && e.Type == "opening.bid").OrderBy(e => e.Index).Select(e => e.Payload).ToList());
+        Assert.Equal([1, 2, 3], entries.Select(e => int.Parse(System.Text.RegularExpressions.Regex.Match(e, "\"position\":(\\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(rows.Select(b => b.Id.ToString()), entries.Select(e => System.Text.RegularExpressions.Regex.Match(e, "\"bid\":\"([0-9a-f-]+)\"").Groups[1].Value));
         // No temp file of the opening is left behind in the store.
         var storeTemp = Directory.EnumerateDirectories(App.DataDirectory, "tmp", SearchOption.AllDirectories).ToList();
         Assert.NotEmpty(storeTemp);

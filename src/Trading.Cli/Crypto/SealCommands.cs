@@ -64,7 +64,7 @@ public static class SealCommands
                 {
                     // One sequential pass: the envelope reads batches of whole chunks (MiBs) itself, so the input keeps
                     // no buffer of its own; it hashes what it writes as it goes, and the output goes to the kernel in
-                    // 32 KiB pieces (PiecewiseWriteStream).
+                    // pieces with write-behind (PageCache.WriteBehindStream).
                     await using var plaintext = new FileStream(zipPath, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.SequentialScan);
                     result = await Envelope.SealAsync(plaintext, stream, jointKey, bid, new EnvelopeSealOptions { ChunkSize = parse.GetValue(chunk) }, ct);
                 }, large: true);
