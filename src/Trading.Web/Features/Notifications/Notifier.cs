@@ -41,25 +41,31 @@ public sealed class Notifier(TradingDbContext db, TimeProvider clock)
     /// change: a watcher that runs every few seconds, a move retried after a conflict, or a step reached twice tells each
     /// person once.
     /// </summary>
-    public async Task<bool> RaiseOnceAsync(Notice n, CancellationToken ct)
-    {
-        var args = JsonSerializer.Serialize(n.Args);
-        // One predicate for both: EF translates it for the saved rows, compiled it checks the pending ones.
-        System.Linq.Expressions.Expression<Func<Notification, bool>> same =
-            x => x.UserId == n.UserId && x.Kind == n.Kind && x.TenderId == n.TenderId && x.ArgsJson == args;
-        if (db.Set<Notification>().Local.Any(same.Compile())) return false;
-        if (await db.Set<Notification>().AnyAsync(same, ct)) return false;
-        Raise(n);
-        return true;
-    }
+    public async Task<bool> RaiseOnceAsync(Notice n, CancellationToken ct) => await RaiseOnceAsync([n.UserId], _ => n, ct) == 1;
 
-    /// <summary>Raises one notice to each of the users, once (<see cref="RaiseOnceAsync"/>); returns how many were new.</summary>
+    /// <summary>Raises one notice to each of the users, once (<see cref="RaiseOnceAsync(Notice, CancellationToken)"/>); returns how many were new.</summary>
     public async Task<int> RaiseOnceAsync(IEnumerable<Guid> users, Func<Guid, Notice> make, CancellationToken ct)
     {
-        var n = 0;
-        foreach (var u in users.Distinct())
-            if (await RaiseOnceAsync(make(u), ct)) n++;
-        return n;
+        var raised = 0;
+        // Notices that differ only in their reader are checked with one query: an opening tells every bidder at once,
+        // and one query per bidder, each with its predicate compiled for the pending rows, was most of what the
+        // opening did after its last bid (issue 19).
+        foreach (var same in users.Distinct().Select(make).GroupBy(x => (x.Kind, x.TenderId, Args: JsonSerializer.Serialize(x.Args))))
+        {
+            var (kind, tender, args) = same.Key;
+            var readers = same.Select(x => x.UserId).ToList();
+            var told = (await db.Set<Notification>().Where(x => readers.Contains(x.UserId) && x.Kind == kind && x.TenderId == tender && x.ArgsJson == args)
+                    .Select(x => x.UserId).ToListAsync(ct))
+                .Concat(db.Set<Notification>().Local.Where(x => x.Kind == kind && x.TenderId == tender && x.ArgsJson == args).Select(x => x.UserId))
+                .ToHashSet();
+            foreach (var n in same)
+            {
+                if (!told.Add(n.UserId)) continue;
+                Raise(n);
+                raised++;
+            }
+        }
+        return raised;
     }
 
     /// <summary>The users who act for the tender's owner side (its owner unit's and its agency's owners and agents).</summary>

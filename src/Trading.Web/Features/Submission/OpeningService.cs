@@ -479,6 +479,9 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
         bid.OpeningProblem = problem.Length > 1000 ? problem[..1000] : problem;
     }
 
+    /// <summary>One instance for every form: options built per call rebuild their metadata each time.</summary>
+    private static readonly JsonSerializerOptions FormJson = new(JsonSerializerDefaults.Web);
+
     /// <summary>Reads bid-form.json from the decrypted ZIP; a bid without a valid form is recorded as such.</summary>
     private static void ReadForm(Bid bid, Stream zipStream)
     {
@@ -488,7 +491,7 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
             var entry = zip.GetEntry("bid-form.json");
             if (entry is null || entry.Length > MaxFormBytes) { Fail(bid, BidOpeningStatus.FormInvalid, "bid-form.json missing or larger than 64 KiB"); return; }
             using var s = entry.Open();
-            var form = JsonSerializer.Deserialize<OpeningForm>(s, new JsonSerializerOptions(JsonSerializerDefaults.Web));
+            var form = JsonSerializer.Deserialize<OpeningForm>(s, FormJson);
             if (form is null || form.PriceYuan <= 0 || form.DurationDays <= 0 || string.IsNullOrWhiteSpace(form.ProjectManager) || Money.Fen(form.PriceYuan) is not { } fen)
             {
                 Fail(bid, BidOpeningStatus.FormInvalid, "opening form incomplete: price, duration and project manager are required");
