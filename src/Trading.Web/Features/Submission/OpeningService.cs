@@ -235,9 +235,8 @@ public sealed class OpeningService(TradingDbContext db, PublicLogWriter log, Cer
     /// <summary>
     /// Combines the partials and opens the frozen bids in order, each with its own log entry and shown in the hall as it
     /// opens (唱标); bids already decrypted are committed together, so an opening that stops midway resumes with the bids
-    /// not yet opened. A bid whose
-    /// file cannot be read now (a disk error) stops the opening without blaming anyone; a bid that reads but fails to
-    /// decrypt is classified with its evidence and the opening goes on. The transcript and the completion are written
+    /// not yet opened. A bid whose file cannot be read now (a disk error) stops the opening without blaming anyone; a
+    /// bid that reads but fails to decrypt is classified with its evidence and the opening goes on. The transcript and the completion are written
     /// once every bid has its row.
     /// </summary>
     private async Task OpenAsync(Tender t, KeyCeremony c, CancellationToken ct)
