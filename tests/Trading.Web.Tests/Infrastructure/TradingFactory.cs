@@ -176,5 +176,8 @@ public abstract class WebTest(PostgresServer pg) : IAsyncLifetime
         // Each test has a database, so a pool of its own: its idle connections would stay open for Npgsql's idle lifetime
         // (5 minutes) after the test, and tests running side by side then reached the server's 200 connections.
         NpgsqlConnection.ClearPool(new NpgsqlConnection(_connectionString));
+        // xUnit calls only DisposeAsync on a class that has both, so a test class's own Dispose (its temporary folder,
+        // the environment variables it set) runs from here; without this, every run left their folders in /tmp.
+        if (this is IDisposable own) own.Dispose();
     }
 }
